@@ -1,0 +1,119 @@
+# fanout: `make` builds, `make check` runs every test, `make demo` runs the demo.
+# A fresh Debian machine needs nothing else: missing packages are installed by
+# `make deps` (apt-get) and the grammar is fetched from npm and verified.
+
+BUILD    ?= build
+CC       ?= cc
+WERROR   ?= 0
+PREFIX   ?= /usr/local
+SANITIZE ?=
+
+WARN := -Wall -Wextra -Wshadow -Wpedantic -Wstrict-prototypes -Wmissing-prototypes \
+        -Wundef -Wwrite-strings -Wformat=2 -Wconversion
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT ?= -O2
+# Recursive on purpose: evaluated when a recipe runs, after `deps` has
+# installed pkg-config and the libraries on a fresh machine.
+PC_CFLAGS = $(shell pkg-config --cflags tree-sitter libpcre2-8)
+PC_LIBS   = $(shell pkg-config --libs tree-sitter libpcre2-8)
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+CFLAGS_ALL = -std=c11 $(OPT) -g $(WARN) $(SANITIZE) -Isrc -I$(BUILD) $(PC_CFLAGS) $(CFLAGS)
+LDLIBS_ALL = $(SANITIZE) $(PC_LIBS) -lpthread $(LDFLAGS)
+
+GRAMMAR_PIN := grammars/tree-sitter-python.pin
+GRAMMAR_DIR := $(BUILD)/grammar
+GRAMMAR_OBJ := $(BUILD)/grammar/parser.o $(BUILD)/grammar/scanner.o
+
+LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embed.o
+RULE_FILES := $(sort $(wildcard rules/*.scm rules/*.txt rules/docs/*.md))
+TEST_SRC := $(wildcard tests/*.c)
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
+DEPS_OK  := $(BUILD)/.deps-ok
+
+.PHONY: all deps grammar check unit cli demo asan valgrind format tidy golden install clean
+all: $(BUILD)/fanout
+
+# ---- dependencies -------------------------------------------------------
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps: $(DEPS_OK)
+$(DEPS_OK):
+	@missing=""; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	pkg-config --exists tree-sitter 2>/dev/null || missing="$$missing libtree-sitter-dev"; \
+	pkg-config --exists libpcre2-8 2>/dev/null || missing="$$missing libpcre2-dev"; \
+	pkg-config --exists check 2>/dev/null || missing="$$missing check"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing with apt-get:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
+	    { echo "deps: apt-get install$$missing failed"; exit 1; }; \
+	fi
+	@mkdir -p $(BUILD) && touch $@
+
+# ---- grammar (fetched, verified, never committed) -----------------------
+grammar: $(GRAMMAR_DIR)/VERIFIED
+$(GRAMMAR_DIR)/VERIFIED: $(GRAMMAR_PIN) grammars/fetch.sh | $(DEPS_OK)
+	@sh grammars/fetch.sh $(GRAMMAR_PIN) $(GRAMMAR_DIR)
+$(GRAMMAR_DIR)/%.o: $(GRAMMAR_DIR)/VERIFIED
+	$(CC) -std=c11 $(OPT) -g $(SANITIZE) -w -I$(GRAMMAR_DIR)/src -c $(GRAMMAR_DIR)/src/$*.c -o $@
+
+# ---- fanout -------------------------------------------------------------
+$(BUILD)/embed: tools/embed.c | $(DEPS_OK)
+	$(CC) -std=c11 -O1 -o $@ $<
+$(BUILD)/rules_embed.c: $(BUILD)/embed $(RULE_FILES)
+	$(BUILD)/embed $@ $(RULE_FILES)
+$(BUILD)/obj/rules_embed.o: $(BUILD)/rules_embed.c src/rules.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c $< -o $@
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+$(BUILD)/libfanout.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fanout: $(BUILD)/obj/main.o $(BUILD)/libfanout.a
+	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_ALL)
+
+# ---- tests --------------------------------------------------------------
+$(BUILD)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -Itests -c $< -o $@
+$(BUILD)/test_fanout: $(TEST_OBJ) $(BUILD)/libfanout.a
+	$(CC) $(SANITIZE) -o $@ $^ $(CHECK_LIBS) $(LDLIBS_ALL)
+
+unit: $(BUILD)/test_fanout
+	cd tests && ../$(BUILD)/test_fanout
+cli: $(BUILD)/fanout
+	sh tests/cli.sh $(BUILD)/fanout
+check: unit cli
+
+golden: $(BUILD)/fanout
+	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
+valgrind: $(BUILD)/test_fanout
+	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ../$(BUILD)/test_fanout
+
+# ---- demo ---------------------------------------------------------------
+demo: $(BUILD)/fanout
+	@echo "== fanout map corpus/demo"
+	@$(BUILD)/fanout map corpus/demo
+	@echo
+	@echo '== fanout trace "search done: query=..." corpus/demo'
+	@$(BUILD)/fanout trace "2026-11-25 12:00:01,234 INFO pipeline.search: search done: query='rate limits' docs=3" corpus/demo
+
+# ---- housekeeping -------------------------------------------------------
+format:
+	clang-format -i src/*.c src/*.h tests/*.c tests/*.h tools/*.c
+tidy: $(BUILD)/rules_embed.c
+	clang-tidy src/*.c -- -std=c11 -Isrc -I$(BUILD) $(PC_CFLAGS)
+install: $(BUILD)/fanout
+	install -D -m 755 $(BUILD)/fanout $(DESTDIR)$(PREFIX)/bin/fanout
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,14 @@
+; Fan-out site candidates: calls whose callee ends in a fan-out name.
+; The host then checks the callee against the `site` facts in rules/api.txt
+; (after resolving the file's imports: `aio.gather`, `from asyncio import gather`),
+; requires a loop where the fact says loop=yes, and measures the width.
+
+; asyncio.gather(*xs) / gather(a(), b()) / asyncio.wait(xs) / asyncio.as_completed(xs)
+((call
+   function: (identifier) @fn) @site
+ (#any-of? @fn "gather" "wait" "as_completed" "create_task" "ensure_future"))
+
+((call
+   function: (attribute attribute: (identifier) @name) @fn) @site
+ (#any-of? @name "gather" "wait" "as_completed" "create_task" "ensure_future"
+                 "run_in_executor" "start_soon"))

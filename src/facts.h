@@ -1,0 +1,179 @@
+/* facts: what one Python file says, taken in one walk of its syntax tree.
+ * Facts depend on the file alone (and the rule data), so files can be
+ * processed in parallel and cached. No TSNode escapes this module: every
+ * position is a line/column, every name a string owned by the facts' arena. */
+#ifndef FANOUT_FACTS_H
+#define FANOUT_FACTS_H
+
+#include "rules.h"
+#include "source.h"
+
+typedef struct {
+  uint32_t line, col; /* 1-based; col counts bytes */
+} Pos;
+
+typedef enum { DEF_MODULE, DEF_CLASS, DEF_FUNCTION } DefKind;
+
+/* A name pool slice: names.items[first .. first+count). */
+typedef struct {
+  uint32_t first, count;
+} NameList;
+
+typedef struct {
+  DefKind kind;
+  bool is_async;
+  const char *name;
+  const char *qualname; /* "Class.method", "outer.inner"; "" for the module */
+  int32_t parent;       /* enclosing definition; -1 for the module (def 0) */
+  Pos pos;
+  uint32_t end_line;
+  NameList decorators; /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
+  NameList bases;      /* classes: base class expressions */
+  NameList params;     /* functions: parameter names ("*args" keeps its star) */
+} Def;
+
+typedef struct {
+  const char *bound;  /* the local name the import binds */
+  const char *target; /* absolute dotted name bound to it ("a.b", "pkg.x.f") */
+  bool is_from;
+  int32_t def;
+  Pos pos;
+} Import;
+
+enum {
+  CALL_AWAITED = 1u << 0,
+  CALL_IN_LOOP = 1u << 1,      /* inside a for/while loop or comprehension of its def */
+  CALL_REFERENCE = 1u << 2,    /* a function passed by name (map(f, xs), start_soon(f)) */
+  CALL_DECORATOR = 1u << 3,    /* a decorator of its def */
+  CALL_STAR_ARGS = 1u << 4,    /* has a *args argument */
+};
+
+typedef struct {
+  const char *name;
+  const char *value; /* source text, shortened */
+} Kwarg;
+
+typedef enum { WIDTH_FIXED, WIDTH_DATA, WIDTH_UNKNOWN } WidthKind;
+
+/* How many items a fan-out spawns, as far as the code says. */
+typedef struct {
+  WidthKind kind;
+  const char *expr; /* fixed: the count ("3", "MAX_WORKERS=8"); data: the source expression */
+  int32_t param;    /* the width comes from this parameter of the enclosing def, or -1 */
+} Width;
+
+/* A list argument whose items are calls: `[f(x) for x in xs]`, a name bound to
+ * one, an .append-filled list, `map(f, xs)`. Used to see fan-outs through helpers. */
+typedef struct {
+  uint32_t arg; /* positional index */
+  Width width;
+  uint32_t target; /* names index: callee text of the item calls */
+} ListArg;
+
+typedef struct {
+  const char *callee; /* dotted text ("self.client.get"); "?" marks a non-name part ("?.run") */
+  Pos pos, end;
+  uint32_t start_byte, end_byte;
+  int32_t def;
+  uint32_t flags;
+  uint32_t nargs; /* positional arguments */
+  uint32_t first_kwarg, nkwargs;
+  int32_t outer;       /* the call this one is an argument of, or -1 */
+  int32_t list_arg;    /* index into list_args, or -1 */
+  const char *message; /* template of a string first argument, or NULL */
+} Call;
+
+typedef struct {
+  const char *target; /* "sem", "self.client" */
+  const char *value;  /* source text, shortened */
+  int32_t call;       /* the call the value is, or -1 */
+  int32_t def;
+  Pos pos;
+} Assign;
+
+typedef struct {
+  const char *expr;   /* the context expression's text */
+  const char *callee; /* its callee when it is a call, else NULL */
+  const char *alias;  /* `as` target, or NULL */
+  bool is_async;
+  int32_t def;
+  Pos pos;
+} WithItem;
+
+/* Log message templates: literal UTF-8 bytes, with each hole written as
+ * TEMPLATE_HOLE followed by a type byte: 'a' any text, 'd' integer, 'f' number,
+ * or '0'+i for "parameter i of the enclosing function" (thin log wrappers). */
+#define TEMPLATE_HOLE '\x01'
+
+typedef struct {
+  const char *callee; /* "logger.info", "print" */
+  const char *level;  /* "info", "warning", "print", ... */
+  const char *message;
+  int32_t def;
+  int32_t call;
+  Pos pos;
+} LogSite;
+
+typedef enum {
+  SITE_GATHER,
+  SITE_CREATE_TASK,
+  SITE_ENSURE_FUTURE,
+  SITE_AS_COMPLETED,
+  SITE_WAIT,
+  SITE_RUN_IN_EXECUTOR,
+  SITE_START_SOON,
+  SITE_HELPER, /* a call of a project function that fans out its argument (index) */
+  SITE_KIND_COUNT
+} SiteKind;
+
+typedef struct {
+  SiteKind kind;
+  Width width;
+  NameList targets; /* callee texts of what is fanned out */
+  int32_t def;
+  int32_t call;
+  Pos pos;
+} Site;
+
+typedef struct {
+  const char *name;
+  int64_t value; /* int constants: the value; literal sequences: their length */
+} Const;
+
+typedef struct {
+  Arena arena;
+  const char *path;
+  const char *module;
+  bool is_package;
+  bool has_errors; /* the tree had syntax errors (analysis went on) */
+  Array(Def) defs;
+  Array(Import) imports;
+  Array(Call) calls;
+  Array(Kwarg) kwargs;
+  Array(ListArg) list_args;
+  Array(Assign) assigns;
+  Array(WithItem) withs;
+  Array(LogSite) logs;
+  Array(Site) sites;
+  Array(Const) consts;
+  Array(const char *) names;
+} Facts;
+
+typedef struct FactsContext FactsContext;
+
+/* Load the site queries and rule data. Returns NULL and adds diagnostics on
+ * bad rule files. Free with facts_context_free. Shareable across threads. */
+FactsContext *facts_context_new(const Knowledge *k, Diags *diags);
+void facts_context_free(FactsContext *ctx);
+
+/* Parse `src` and extract its facts into `out` (which must be zeroed). The
+ * tree is freed before returning. Returns false only when parsing failed. */
+bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, Diags *diags);
+void facts_free(Facts *f);
+
+/* Name of a site kind as printed ("gather", "create_task", ...). */
+const char *site_kind_name(SiteKind k);
+/* Printable form of a template (holes shown as {}). The caller must free it. */
+char *template_display(const char *tmpl);
+
+#endif

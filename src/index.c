@@ -1,0 +1,268 @@
+#include "index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RESOLVE_DEPTH 8
+
+static DefRef unresolved(uint32_t file) { return (DefRef){file, -1}; }
+
+static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth);
+
+/* The definition named `qualname` in a file, or -1. */
+static int32_t qual_lookup(const Index *ix, uint32_t file, const char *qualname) {
+  uint32_t d;
+  return strmap_get(&ix->qualnames[file], qualname, &d) ? (int32_t)d : -1;
+}
+
+/* Method `name` of class `cls`, searching in-project bases depth first. */
+static DefRef lookup_method(const Index *ix, DefRef cls, const char *name, unsigned depth) {
+  if (depth > RESOLVE_DEPTH) return unresolved(cls.file);
+  const Facts *f = &ix->files[cls.file];
+  const Def *c = &f->defs.items[cls.def];
+  char *q = xasprintf("%s.%s", c->qualname, name);
+  int32_t d = qual_lookup(ix, cls.file, q);
+  free(q);
+  if (d >= 0) return (DefRef){cls.file, d};
+  for (uint32_t i = 0; i < c->bases.count; i++) {
+    DefRef base = index_resolve_name(ix, cls.file, c->parent < 0 ? 0 : c->parent,
+                                     f->names.items[c->bases.first + i]);
+    if (defref_ok(base) && index_def(ix, base)->kind == DEF_CLASS) {
+      DefRef m = lookup_method(ix, base, name, depth + 1);
+      if (defref_ok(m)) return m;
+    }
+  }
+  return unresolved(cls.file);
+}
+
+/* Finish resolving: `base` is what the first name means; `rest` the
+ * remaining dotted parts ("" if none). */
+static DefRef resolve_rest(const Index *ix, DefRef base, const char *rest, unsigned depth) {
+  if (!*rest) return base;
+  const Def *d = index_def(ix, base);
+  if (d->kind == DEF_CLASS && !strchr(rest, '.')) return lookup_method(ix, base, rest, depth + 1);
+  return unresolved(base.file);
+}
+
+static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest, unsigned depth) {
+  const Facts *f = &ix->files[file];
+  size_t first = strcspn(rest, ".");
+  const char *after = rest[first] ? rest + first + 1 : "";
+  char *name = xstrndup(rest, first);
+  DefRef r = unresolved(file);
+  int32_t d = qual_lookup(ix, file, name);
+  if (d >= 0 && f->defs.items[d].parent == 0) {
+    r = resolve_rest(ix, (DefRef){file, d}, after, depth);
+  } else {
+    for (uint32_t i = f->imports.len; i-- > 0;) { /* a re-export: from .x import f */
+      const Import *im = &f->imports.items[i];
+      if (im->def != 0 || strcmp(im->bound, name) != 0) continue;
+      char *full = *after ? xasprintf("%s.%s", im->target, after) : xstrdup(im->target);
+      r = resolve_dotted(ix, full, depth + 1);
+      free(full);
+      break;
+    }
+  }
+  free(name);
+  return r;
+}
+
+static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth) {
+  if (depth > RESOLVE_DEPTH) return unresolved(0);
+  char *buf = xstrdup(full);
+  DefRef r = unresolved(0);
+  /* Longest module prefix first: pkg.mod.Class.method -> module pkg.mod. */
+  for (char *dot = buf + strlen(buf); dot; dot = strrchr(buf, '.')) {
+    *dot = '\0';
+    uint32_t file;
+    if (strmap_get(&ix->modules, buf, &file)) {
+      const char *rest = full + (dot - buf);
+      if (*rest == '.') r = resolve_in_module(ix, file, rest + 1, depth);
+      break;
+    }
+    if (dot == buf) break;
+  }
+  free(buf);
+  return r;
+}
+
+static int32_t enclosing_class(const Facts *f, int32_t def) {
+  /* A method's class is its parent; nested functions inside a method see
+   * the method's self. */
+  for (int32_t d = def; d > 0; d = f->defs.items[d].parent)
+    if (f->defs.items[d].kind == DEF_FUNCTION && f->defs.items[d].parent >= 0 &&
+        f->defs.items[f->defs.items[d].parent].kind == DEF_CLASS)
+      return f->defs.items[d].parent;
+  return -1;
+}
+
+DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted) {
+  const Facts *f = &ix->files[file];
+  if (strchr(dotted, '?')) return unresolved(file);
+  size_t first = strcspn(dotted, ".");
+  const char *rest = dotted[first] ? dotted + first + 1 : "";
+  if ((first == 4 && strncmp(dotted, "self", 4) == 0) || (first == 3 && strncmp(dotted, "cls", 3) == 0)) {
+    int32_t cls = enclosing_class(f, def);
+    if (cls < 0 || !*rest || strchr(rest, '.')) return unresolved(file);
+    return lookup_method(ix, (DefRef){file, cls}, rest, 0);
+  }
+  char *name = xstrndup(dotted, first);
+  DefRef r = unresolved(file);
+  bool found = false;
+  /* Scopes from the innermost out; class bodies are not enclosing scopes for
+   * the functions inside them, only for their own statements. */
+  for (int32_t scope = def; scope >= 0 && !found; scope = f->defs.items[scope].parent) {
+    if (scope != def && f->defs.items[scope].kind == DEF_CLASS) continue;
+    const char *sq = f->defs.items[scope].qualname;
+    char *q = *sq ? xasprintf("%s.%s", sq, name) : xstrdup(name);
+    int32_t d = qual_lookup(ix, file, q);
+    free(q);
+    if (d >= 0 && f->defs.items[d].parent == scope) {
+      r = resolve_rest(ix, (DefRef){file, d}, rest, 0);
+      found = true;
+      break;
+    }
+    for (uint32_t i = f->imports.len; i-- > 0;) {
+      const Import *im = &f->imports.items[i];
+      if (im->def != scope || strcmp(im->bound, name) != 0) continue;
+      char *full = *rest ? xasprintf("%s.%s", im->target, rest) : xstrdup(im->target);
+      r = resolve_dotted(ix, full, 0);
+      free(full);
+      found = true;
+      break;
+    }
+  }
+  free(name);
+  return r;
+}
+
+DefRef index_call_target(const Index *ix, uint32_t file, uint32_t call) {
+  return ix->resolved[file][call];
+}
+
+const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {
+  uint32_t g = index_global_def(ix, d);
+  *count = ix->caller_start[g + 1] - ix->caller_start[g];
+  return ix->callers + ix->caller_start[g];
+}
+
+char *index_def_name(const Index *ix, DefRef r) {
+  const Facts *f = &ix->files[r.file];
+  const char *q = r.def > 0 ? f->defs.items[r.def].qualname : "<module>";
+  return xasprintf("%s:%s", f->path, q);
+}
+
+/* Parameter position that call argument `arg` lands in (methods take self). */
+static uint32_t param_for_arg(const Facts *f, int32_t def, uint32_t arg, bool via_attribute) {
+  const Def *d = &f->defs.items[def];
+  if (via_attribute && d->parent >= 0 && f->defs.items[d->parent].kind == DEF_CLASS && d->params.count) {
+    const char *p0 = f->names.items[d->params.first];
+    if (strcmp(p0, "self") == 0 || strcmp(p0, "cls") == 0) return arg + 1;
+  }
+  return arg;
+}
+
+static int cmp_sites(const void *pa, const void *pb) {
+  const SiteRef *a = pa, *b = pb;
+  if (a->file != b->file) return a->file < b->file ? -1 : 1;
+  if (a->site.pos.line != b->site.pos.line) return a->site.pos.line < b->site.pos.line ? -1 : 1;
+  if (a->site.pos.col != b->site.pos.col) return a->site.pos.col < b->site.pos.col ? -1 : 1;
+  return 0;
+}
+
+static void find_helper_sites(Index *ix) {
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
+      const Call *c = &f->calls.items[ci];
+      if (c->list_arg < 0) continue;
+      DefRef target = ix->resolved[fi][ci];
+      if (!defref_ok(target)) continue;
+      const Facts *tf = &ix->files[target.file];
+      const ListArg *la = &f->list_args.items[c->list_arg];
+      uint32_t param = param_for_arg(tf, target.def, la->arg, strchr(c->callee, '.') != NULL);
+      bool fans_out = false;
+      for (uint32_t s = 0; s < tf->sites.len && !fans_out; s++) {
+        const Site *site = &tf->sites.items[s];
+        fans_out = site->def == target.def && site->width.param == (int32_t)param &&
+                   (site->kind == SITE_GATHER || site->kind == SITE_WAIT ||
+                    site->kind == SITE_AS_COMPLETED);
+      }
+      if (!fans_out) continue;
+      SiteRef sr = {0};
+      sr.file = fi;
+      sr.helper = target;
+      sr.site.kind = SITE_HELPER;
+      sr.site.width = la->width;
+      sr.site.targets = (NameList){la->target, 1};
+      sr.site.def = c->def;
+      sr.site.call = (int32_t)ci;
+      sr.site.pos = c->pos;
+      array_push(&ix->sites, sr);
+    }
+  }
+}
+
+void index_build(Index *ix, Facts *files, uint32_t n) {
+  memset(ix, 0, sizeof *ix);
+  ix->files = files;
+  ix->nfiles = n;
+  ix->qualnames = xcalloc(n ? n : 1, sizeof(StrMap));
+  ix->def_base = xcalloc((size_t)n + 1, sizeof(uint32_t));
+  ix->resolved = xcalloc(n ? n : 1, sizeof(DefRef *));
+  for (uint32_t i = 0; i < n; i++) {
+    Facts *f = &files[i];
+    uint32_t existing;
+    /* Two files claiming one module (scripts in different dirs): the first,
+     * in path order, keeps the name. */
+    if (!strmap_get(&ix->modules, f->module, &existing)) strmap_put(&ix->modules, f->module, i);
+    for (uint32_t d = 1; d < f->defs.len; d++)
+      if (!strmap_get(&ix->qualnames[i], f->defs.items[d].qualname, NULL))
+        strmap_put(&ix->qualnames[i], f->defs.items[d].qualname, d);
+    ix->def_base[i + 1] = ix->def_base[i] + f->defs.len;
+  }
+  ix->ndefs = ix->def_base[n];
+  ix->caller_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  for (uint32_t i = 0; i < n; i++) {
+    Facts *f = &files[i];
+    ix->resolved[i] = xcalloc(f->calls.len ? f->calls.len : 1, sizeof(DefRef));
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      DefRef r = index_resolve_name(ix, i, f->calls.items[c].def, f->calls.items[c].callee);
+      ix->resolved[i][c] = r;
+      if (defref_ok(r)) ix->caller_start[index_global_def(ix, r) + 1]++;
+    }
+  }
+  for (uint32_t g = 0; g < ix->ndefs; g++) ix->caller_start[g + 1] += ix->caller_start[g];
+  ix->callers = xcalloc(ix->caller_start[ix->ndefs] + 1, sizeof(CallRef));
+  uint32_t *fill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  for (uint32_t i = 0; i < n; i++)
+    for (uint32_t c = 0; c < files[i].calls.len; c++) {
+      DefRef r = ix->resolved[i][c];
+      if (!defref_ok(r)) continue;
+      uint32_t g = index_global_def(ix, r);
+      ix->callers[ix->caller_start[g] + fill[g]++] = (CallRef){i, c};
+    }
+  free(fill);
+  for (uint32_t i = 0; i < n; i++)
+    for (uint32_t s = 0; s < files[i].sites.len; s++) {
+      SiteRef sr = {i, files[i].sites.items[s], {0, -1}};
+      array_push(&ix->sites, sr);
+    }
+  find_helper_sites(ix);
+  qsort(ix->sites.items, ix->sites.len, sizeof(SiteRef), cmp_sites);
+}
+
+void index_free(Index *ix) {
+  for (uint32_t i = 0; i < ix->nfiles; i++) {
+    strmap_free(&ix->qualnames[i]);
+    free(ix->resolved[i]);
+  }
+  free(ix->qualnames);
+  free(ix->resolved);
+  free(ix->def_base);
+  free(ix->caller_start);
+  free(ix->callers);
+  array_free(&ix->sites);
+  strmap_free(&ix->modules);
+  memset(ix, 0, sizeof *ix);
+}

@@ -1,0 +1,252 @@
+/* fanout: command-line entry point. Thin: parses options, runs a command from
+ * the table, prints diagnostics, chooses the exit code. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+#include "project.h"
+#include "template.h"
+#include "trace.h"
+
+#define FANOUT_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+  ProjectOptions project;
+  const char **paths;
+  uint32_t npaths;
+  const char *marker; /* trace */
+} Options;
+
+typedef struct {
+  const char *name;
+  int (*run)(Options *opts, Diags *diags);
+  const char *usage;
+  const char *summary;
+} Command;
+
+static void print_diags(const Diags *d) {
+  for (uint32_t i = 0; i < d->len; i++) {
+    char *s = diag_format(&d->items[i]);
+    fprintf(stderr, "%s\n", s);
+    free(s);
+  }
+}
+
+/* ---- map ---- */
+
+static int cmd_map(Options *o, Diags *diags) {
+  Project p;
+  bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);
+  if (ok) {
+    StrBuf out = {0};
+    map_format(&p.index, &out);
+    fputs(sb_str(&out), stdout);
+    sb_free(&out);
+  }
+  project_free(&p);
+  return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+/* ---- trace ---- */
+
+static void print_chain(const Index *ix, const TraceChain *chain) {
+  for (uint32_t i = 0; i < chain->len; i++) {
+    const TraceStep *s = &chain->items[i];
+    const Def *d = index_def(ix, s->def);
+    char *name = index_def_name(ix, s->def);
+    const char *role = s->direction == 0 ? "logged in" : s->direction > 0 ? "called by" : "calls";
+    if (i == 0) printf("  %-10s %s:%u\n", "in", name, d->pos.line);
+    else printf("  %-10s %s:%u  (call at line %u)\n", role, name, d->pos.line, s->via.line);
+    free(name);
+  }
+  if (!chain->len) return;
+  const TraceStep *last = &chain->items[chain->len - 1];
+  for (uint32_t i = 0; i < ix->sites.len; i++) {
+    const SiteRef *sr = &ix->sites.items[i];
+    if (sr->file != last->def.file || sr->site.def != last->def.def) continue;
+    StrBuf line = {0};
+    map_format_site(ix, sr, &line);
+    printf("  %-10s %s", "fans out", sb_str(&line));
+    sb_free(&line);
+  }
+}
+
+static int cmd_trace(Options *o, Diags *diags) {
+  Project p;
+  if (!project_load(&p, o->paths, o->npaths, &o->project, diags)) {
+    project_free(&p);
+    return EXIT_USAGE;
+  }
+  TraceMatches matches = {0};
+  trace_find(&p.index, &p.knowledge, o->marker, &matches);
+  for (uint32_t i = 0; i < matches.len; i++) {
+    const TraceMatch *m = &matches.items[i];
+    char *shown = template_display(m->message);
+    printf("%s%s:%u:%u: %s(\"%s\")%s\n", i ? "\n" : "", p.index.files[m->file].path, m->pos.line,
+           m->pos.col, m->callee, shown, m->exact ? "" : "  [marker is part of the message]");
+    free(shown);
+    TraceChain chain = {0};
+    trace_orchestrator(&p.index, (DefRef){m->file, m->def}, &chain);
+    if (chain.len) {
+      print_chain(&p.index, &chain);
+    } else {
+      char *name = index_def_name(&p.index, (DefRef){m->file, m->def});
+      printf("  %-10s %s\n  no fan-out orchestrator reaches this function\n", "in", name);
+      free(name);
+    }
+    array_free(&chain);
+  }
+  if (!matches.len) fprintf(stderr, "fanout: no logging callsite matches \"%s\"\n", o->marker);
+  int rc = matches.len ? EXIT_OK : EXIT_FINDINGS;
+  trace_matches_free(&matches);
+  project_free(&p);
+  return rc;
+}
+
+/* ---- facts (for debugging rules and fixtures) ---- */
+
+static int cmd_facts(Options *o, Diags *diags) {
+  Project p;
+  bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);
+  for (uint32_t fi = 0; ok && fi < p.nfiles; fi++) {
+    const Facts *f = &p.files[fi];
+    printf("file %s module %s%s%s\n", f->path, f->module, f->is_package ? " package" : "",
+           f->has_errors ? " syntax-errors" : "");
+    for (uint32_t i = 1; i < f->defs.len; i++) {
+      const Def *d = &f->defs.items[i];
+      printf("  def %u %s%s %s\n", d->pos.line, d->is_async ? "async " : "",
+             d->kind == DEF_CLASS ? "class" : "function", d->qualname);
+    }
+    for (uint32_t i = 0; i < f->imports.len; i++)
+      printf("  import %u %s = %s\n", f->imports.items[i].pos.line, f->imports.items[i].bound,
+             f->imports.items[i].target);
+    for (uint32_t i = 0; i < f->calls.len; i++) {
+      const Call *c = &f->calls.items[i];
+      DefRef r = index_call_target(&p.index, fi, i);
+      char *to = defref_ok(r) ? index_def_name(&p.index, r) : xstrdup("unresolved");
+      printf("  call %u:%u %s%s%s%s in %s -> %s\n", c->pos.line, c->pos.col, c->callee,
+             c->flags & CALL_AWAITED ? " awaited" : "", c->flags & CALL_IN_LOOP ? " loop" : "",
+             c->flags & CALL_REFERENCE ? " ref" : "", f->defs.items[c->def].qualname, to);
+      free(to);
+    }
+    for (uint32_t i = 0; i < f->assigns.len; i++)
+      printf("  assign %u %s = %s\n", f->assigns.items[i].pos.line, f->assigns.items[i].target,
+             f->assigns.items[i].value);
+    for (uint32_t i = 0; i < f->withs.len; i++)
+      printf("  with %u %s%s%s%s\n", f->withs.items[i].pos.line, f->withs.items[i].is_async ? "async " : "",
+             f->withs.items[i].expr, f->withs.items[i].alias ? " as " : "",
+             f->withs.items[i].alias ? f->withs.items[i].alias : "");
+    for (uint32_t i = 0; i < f->logs.len; i++) {
+      char *m = template_display(f->logs.items[i].message);
+      printf("  log %u %s \"%s\"\n", f->logs.items[i].pos.line, f->logs.items[i].callee, m);
+      free(m);
+    }
+  }
+  project_free(&p);
+  return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+/* ---- table ---- */
+
+static const Command commands[] = {
+    {"map", cmd_map, "fanout map [OPTIONS] [PATH...]",
+     "list the fan-out orchestrators: where, kind, width and what is fanned out"},
+    {"trace", cmd_trace, "fanout trace [OPTIONS] \"LOG LINE OR MARKER\" [PATH...]",
+     "log line -> logging callsite -> enclosing function -> nearest orchestrator"},
+    {"facts", cmd_facts, "fanout facts [OPTIONS] [PATH...]",
+     "debugging aid: print the facts extracted from each file"},
+};
+
+static const char options_help[] =
+    "options:\n"
+    "  -j, --jobs N     worker threads (default: one per core)\n"
+    "  --include-pyi    also read *.pyi stubs\n"
+    "  -h, --help       this help\n"
+    "exit codes: 0 ok; 1 no match (trace); 2 usage error, bad rule data, or a\n"
+    "path or file that could not be analyzed (everything else is still reported)\n";
+
+static void usage_all(FILE *to) {
+  fprintf(to, "fanout %s: find the concurrency anti-patterns of async Python pipelines\n\n"
+              "usage: fanout <command> [OPTIONS] [PATH...]\n\ncommands:\n", FANOUT_VERSION);
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fprintf(to, "\n%s", options_help);
+}
+
+static void usage_command(const Command *c, FILE *to) {
+  fprintf(to, "usage: %s\n\n%s\n\n%s", c->usage, c->summary, options_help);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage_all(stderr);
+    return EXIT_USAGE;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+    printf("fanout %s\n", FANOUT_VERSION);
+    return EXIT_OK;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+    usage_all(stdout);
+    return EXIT_OK;
+  }
+  const Command *cmd = NULL;
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    if (strcmp(argv[1], commands[i].name) == 0) cmd = &commands[i];
+  if (!cmd) {
+    fprintf(stderr, "fanout: unknown command '%s' (try fanout --help)\n", argv[1]);
+    return EXIT_USAGE;
+  }
+  Options o = {0};
+  o.paths = xcalloc((size_t)argc, sizeof(char *));
+  bool only_paths = false;
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (!only_paths && a[0] == '-' && a[1]) {
+      if (strcmp(a, "--") == 0) {
+        only_paths = true;
+      } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        usage_command(cmd, stdout);
+        free(o.paths);
+        return EXIT_OK;
+      } else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) {
+        char *end;
+        long n = strtol(argv[++i], &end, 10);
+        if (*end || n < 1 || n > 256) {
+          fprintf(stderr, "fanout: %s wants a number from 1 to 256, not '%s'\n", a, argv[i]);
+          free(o.paths);
+          return EXIT_USAGE;
+        }
+        o.project.jobs = (unsigned)n;
+      } else if (strcmp(a, "--include-pyi") == 0) {
+        o.project.walk.include_pyi = true;
+      } else {
+        fprintf(stderr, "fanout: unknown option '%s' for %s (try fanout %s --help)\n", a,
+                cmd->name, cmd->name);
+        free(o.paths);
+        return EXIT_USAGE;
+      }
+    } else if (cmd->run == cmd_trace && !o.marker) {
+      o.marker = a;
+    } else {
+      o.paths[o.npaths++] = a;
+    }
+  }
+  if (cmd->run == cmd_trace && (!o.marker || !*o.marker)) {
+    fprintf(stderr, "fanout: trace needs a log line or marker\n");
+    usage_command(cmd, stderr);
+    free(o.paths);
+    return EXIT_USAGE;
+  }
+  Diags diags = {0};
+  int rc = cmd->run(&o, &diags);
+  fflush(stdout);
+  print_diags(&diags);
+  if (diags_errors(&diags) && rc == EXIT_OK) rc = EXIT_USAGE;
+  diags_free(&diags);
+  free(o.paths);
+  return rc;
+}

@@ -1,0 +1,99 @@
+#include "project.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+  const FactsContext *ctx;
+  char **paths;
+  Facts *facts;
+  bool *ok;
+  Diags *diags; /* one list per file, merged in path order afterwards */
+  uint32_t n;
+  uint32_t next;
+  pthread_mutex_t lock;
+} Work;
+
+static void process_file(Work *w, uint32_t i) {
+  SourceFile src;
+  if (!source_read(w->paths[i], &src, &w->diags[i])) return;
+  w->ok[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i]);
+  source_free(&src);
+}
+
+static void *worker(void *arg) {
+  Work *w = arg;
+  for (;;) {
+    pthread_mutex_lock(&w->lock);
+    uint32_t i = w->next++;
+    pthread_mutex_unlock(&w->lock);
+    if (i >= w->n) return NULL;
+    process_file(w, i);
+  }
+}
+
+bool project_load(Project *p, const char *const *paths, uint32_t npaths,
+                  const ProjectOptions *opts, Diags *diags) {
+  memset(p, 0, sizeof *p);
+  if (!knowledge_load(&p->knowledge, diags)) return false;
+  p->ctx = facts_context_new(&p->knowledge, diags);
+  if (!p->ctx) return false;
+
+  StrArray files = {0};
+  source_walk(paths, npaths, &opts->walk, &files, diags);
+  p->files_seen = files.len;
+  Work w = {0};
+  w.ctx = p->ctx;
+  w.paths = files.items;
+  w.n = files.len;
+  w.facts = xcalloc(files.len ? files.len : 1, sizeof(Facts));
+  w.ok = xcalloc(files.len ? files.len : 1, sizeof(bool));
+  w.diags = xcalloc(files.len ? files.len : 1, sizeof(Diags));
+  pthread_mutex_init(&w.lock, NULL);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
+  if (jobs > files.len) jobs = files.len ? files.len : 1;
+  if (jobs <= 1) {
+    worker(&w);
+  } else {
+    pthread_t *threads = xcalloc(jobs, sizeof(pthread_t));
+    unsigned started = 0;
+    for (; started < jobs; started++)
+      if (pthread_create(&threads[started], NULL, worker, &w) != 0) break;
+    if (!started) worker(&w);
+    for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+    free(threads);
+  }
+  pthread_mutex_destroy(&w.lock);
+
+  /* Keep the files that were read, in path order; merge diagnostics likewise. */
+  p->files = xcalloc(files.len ? files.len : 1, sizeof(Facts));
+  for (uint32_t i = 0; i < files.len; i++) {
+    for (uint32_t d = 0; d < w.diags[i].len; d++) array_push(diags, w.diags[i].items[d]);
+    array_free(&w.diags[i]);
+    if (w.ok[i]) {
+      p->syntax_errors += w.facts[i].has_errors;
+      p->files[p->nfiles++] = w.facts[i];
+    } else {
+      facts_free(&w.facts[i]);
+    }
+    free(files.items[i]);
+  }
+  array_free(&files);
+  free(w.facts);
+  free(w.ok);
+  free(w.diags);
+  index_build(&p->index, p->files, p->nfiles);
+  return true;
+}
+
+void project_free(Project *p) {
+  index_free(&p->index);
+  for (uint32_t i = 0; i < p->nfiles; i++) facts_free(&p->files[i]);
+  free(p->files);
+  facts_context_free(p->ctx);
+  knowledge_free(&p->knowledge);
+  memset(p, 0, sizeof *p);
+}

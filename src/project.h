@@ -1,0 +1,30 @@
+/* project: paths -> files -> facts -> index, in parallel and deterministic. */
+#ifndef FANOUT_PROJECT_H
+#define FANOUT_PROJECT_H
+
+#include "index.h"
+
+typedef struct {
+  WalkOptions walk;
+  unsigned jobs; /* worker threads; 0 = one per core */
+} ProjectOptions;
+
+typedef struct {
+  Knowledge knowledge;
+  FactsContext *ctx;
+  Facts *files;
+  uint32_t nfiles;
+  uint32_t files_seen;   /* paths found by the walk, including skipped ones */
+  uint32_t syntax_errors; /* files analyzed despite syntax errors */
+  Index index;
+} Project;
+
+/* Load rule data, walk `paths`, read, parse and extract every file, and build
+ * the index. Problems with single files become diagnostics and the rest goes
+ * on; returns false only when fanout itself cannot run (bad rule data).
+ * Free with project_free (also after a false return). */
+bool project_load(Project *p, const char *const *paths, uint32_t npaths,
+                  const ProjectOptions *opts, Diags *diags);
+void project_free(Project *p);
+
+#endif

@@ -1,0 +1,296 @@
+#define _DEFAULT_SOURCE
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Directories never worth walking: VCS, caches, build output, environments. */
+static const char *const skipped_dirs[] = {
+    ".git", ".hg", ".svn", "__pycache__", "node_modules", "build", "dist",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv",
+    ".fanout_cache", ".eggs", NULL};
+
+static bool is_skipped_dir(const char *dir, const char *name) {
+  for (const char *const *s = skipped_dirs; *s; s++)
+    if (strcmp(name, *s) == 0) return true;
+  char *cfg = xasprintf("%s/pyvenv.cfg", dir); /* a virtualenv */
+  bool venv = access(cfg, F_OK) == 0;
+  free(cfg);
+  return venv;
+}
+
+static bool wanted_file(const char *name, const WalkOptions *opts) {
+  return str_ends_with(name, ".py") || (opts->include_pyi && str_ends_with(name, ".pyi"));
+}
+
+static char *join_path(const char *dir, const char *name) {
+  if (strcmp(dir, ".") == 0) return xstrdup(name);
+  size_t n = strlen(dir);
+  return xasprintf("%.*s/%s", (int)(n && dir[n - 1] == '/' ? n - 1 : n), dir, name);
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out,
+                     Diags *diags, unsigned depth) {
+  if (depth > 64) {
+    diags_add(diags, DIAG_WARNING, dir, 0, "directory nesting deeper than 64, not walked");
+    return;
+  }
+  DIR *d = opendir(dir);
+  if (!d) {
+    diags_add(diags, DIAG_ERROR, dir, 0, "cannot open directory: %s", strerror(errno));
+    return;
+  }
+  StrArray names = {0};
+  for (struct dirent *e; (e = readdir(d));) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    array_push(&names, xstrdup(e->d_name));
+  }
+  closedir(d);
+  qsort(names.items, names.len, sizeof(char *), cmp_str);
+  for (uint32_t i = 0; i < names.len; i++) {
+    char *path = join_path(dir, names.items[i]);
+    struct stat st;
+    /* Directory symlinks are not followed: they are the usual source of loops
+     * and of files counted twice. File symlinks are read. */
+    if (lstat(path, &st) == 0) {
+      if (S_ISDIR(st.st_mode)) {
+        if (!is_skipped_dir(path, names.items[i])) walk_dir(path, opts, out, diags, depth + 1);
+      } else if (wanted_file(names.items[i], opts)) {
+        if (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
+                                    S_ISREG(st.st_mode))) {
+          array_push(out, path);
+          path = NULL;
+        } else if (S_ISLNK(st.st_mode)) {
+          diags_add(diags, DIAG_WARNING, path, 0, "broken or looping symlink, skipped");
+        }
+      }
+    }
+    free(path);
+    free(names.items[i]);
+  }
+  array_free(&names);
+}
+
+static char *normalize_arg(const char *p) {
+  while (p[0] == '.' && p[1] == '/') {
+    p += 2;
+    while (*p == '/') p++;
+  }
+  if (!*p) return xstrdup(".");
+  size_t n = strlen(p);
+  while (n > 1 && p[n - 1] == '/') n--;
+  return xstrndup(p, n);
+}
+
+void source_walk(const char *const *paths, uint32_t npaths, const WalkOptions *opts,
+                 StrArray *out, Diags *diags) {
+  static const char *const here[] = {"."};
+  if (npaths == 0) {
+    paths = here;
+    npaths = 1;
+  }
+  uint32_t first = out->len;
+  for (uint32_t i = 0; i < npaths; i++) {
+    char *p = normalize_arg(paths[i]);
+    struct stat st;
+    if (stat(p, &st) != 0) {
+      diags_add(diags, DIAG_ERROR, p, 0, "%s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+      walk_dir(p, opts, out, diags, 0);
+    } else {
+      array_push(out, p); /* an explicitly named file is taken whatever its name */
+      p = NULL;
+    }
+    free(p);
+  }
+  qsort(out->items + first, out->len - first, sizeof(char *), cmp_str);
+  uint32_t w = first;
+  for (uint32_t r = first; r < out->len; r++) {
+    if (w > first && strcmp(out->items[w - 1], out->items[r]) == 0) {
+      free(out->items[r]);
+      continue;
+    }
+    out->items[w++] = out->items[r];
+  }
+  out->len = w;
+}
+
+size_t source_utf8_invalid_at(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = u[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1Fu;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0Fu;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07u;
+    else return i;
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; k++) {
+      if ((u[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (u[i + k] & 0x3Fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return i;
+    i += len;
+  }
+  return n;
+}
+
+static uint32_t line_of(const char *s, size_t off) {
+  uint32_t line = 1;
+  for (size_t i = 0; i < off; i++) line += s[i] == '\n';
+  return line;
+}
+
+bool source_from_buffer(const char *path, const char *data, size_t len,
+                        SourceFile *out, Diags *diags) {
+  memset(out, 0, sizeof *out);
+  if (len > SOURCE_MAX_BYTES) {
+    diags_add(diags, DIAG_ERROR, path, 0, "file too large (%zu bytes, limit %u), skipped",
+              len, SOURCE_MAX_BYTES);
+    return false;
+  }
+  if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3, len -= 3;
+  const char *nul = memchr(data, '\0', len);
+  if (nul) {
+    diags_add(diags, DIAG_ERROR, path, line_of(data, (size_t)(nul - data)),
+              "binary file (NUL byte at offset %zu), skipped", (size_t)(nul - data));
+    return false;
+  }
+  size_t bad = source_utf8_invalid_at(data, len);
+  if (bad < len) {
+    diags_add(diags, DIAG_ERROR, path, line_of(data, bad),
+              "not valid UTF-8 (byte 0x%02x at offset %zu), skipped",
+              (unsigned char)data[bad], bad);
+    return false;
+  }
+  out->text = xmalloc(len + 1);
+  memcpy(out->text, data, len);
+  out->text[len] = '\0';
+  /* Python reads a lone CR as a line end; tree-sitter's grammar does not.
+   * Replacing it in place keeps every byte offset valid. */
+  for (size_t i = 0; i < len; i++)
+    if (out->text[i] == '\r' && (i + 1 == len || out->text[i + 1] != '\n')) out->text[i] = '\n';
+  out->len = (uint32_t)len;
+  out->path = xstrdup(path);
+  out->module = source_module_name(path, &out->is_package);
+  return true;
+}
+
+bool source_read(const char *path, SourceFile *out, Diags *diags) {
+  memset(out, 0, sizeof *out);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    diags_add(diags, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+    return false;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    diags_add(diags, DIAG_ERROR, path, 0, "not a regular file, skipped");
+    close(fd);
+    return false;
+  }
+  if ((uint64_t)st.st_size > SOURCE_MAX_BYTES) {
+    diags_add(diags, DIAG_ERROR, path, 0, "file too large (%lld bytes, limit %u), skipped",
+              (long long)st.st_size, SOURCE_MAX_BYTES);
+    close(fd);
+    return false;
+  }
+  StrBuf buf = {0};
+  char chunk[65536];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      diags_add(diags, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
+      close(fd);
+      sb_free(&buf);
+      return false;
+    }
+    if (n == 0) break;
+    sb_putn(&buf, chunk, (size_t)n);
+    if (buf.len > SOURCE_MAX_BYTES) break;
+  }
+  close(fd);
+  bool ok = source_from_buffer(path, buf.s ? buf.s : "", buf.len, out, diags);
+  sb_free(&buf);
+  return ok;
+}
+
+void source_free(SourceFile *f) {
+  free(f->path);
+  free(f->text);
+  free(f->module);
+  memset(f, 0, sizeof *f);
+}
+
+static bool has_init(const char *dir) {
+  char *p = xasprintf("%s/__init__.py", dir);
+  bool yes = access(p, F_OK) == 0;
+  free(p);
+  if (!yes) {
+    p = xasprintf("%s/__init__.pyi", dir);
+    yes = access(p, F_OK) == 0;
+    free(p);
+  }
+  return yes;
+}
+
+char *source_module_name(const char *path, bool *is_package) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t stem = strcspn(base, ".");
+  bool package = strncmp(base, "__init__", stem) == 0 && stem == 8;
+  if (is_package) *is_package = package;
+
+  char dirbuf[PATH_MAX];
+  char *dir = NULL;
+  size_t dn = (size_t)(base - path);
+  if (dn == 0) {
+    dir = realpath(".", dirbuf);
+  } else {
+    char *d = xstrndup(path, dn);
+    dir = realpath(d, dirbuf);
+    free(d);
+  }
+  /* Components collected from the innermost package outwards. */
+  StrArray parts = {0};
+  if (!package) array_push(&parts, xstrndup(base, stem));
+  if (dir) {
+    char cur[PATH_MAX];
+    snprintf(cur, sizeof cur, "%s", dir);
+    while (cur[0] && strcmp(cur, "/") != 0 && has_init(cur)) {
+      char *slash = strrchr(cur, '/');
+      array_push(&parts, xstrdup(slash ? slash + 1 : cur));
+      if (!slash || slash == cur) break;
+      *slash = '\0';
+    }
+  }
+  StrBuf sb = {0};
+  for (uint32_t i = parts.len; i-- > 0;) {
+    if (sb.len) sb_putc(&sb, '.');
+    sb_puts(&sb, parts.items[i]);
+    free(parts.items[i]);
+  }
+  array_free(&parts);
+  if (!sb.len) sb_puts(&sb, package ? "__init__" : "__main__");
+  return sb_take(&sb);
+}

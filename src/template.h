@@ -1,0 +1,40 @@
+/* template: log message templates and the regular expressions that match the
+ * lines they produce. A template is UTF-8 text with holes (see TEMPLATE_HOLE
+ * in facts.h): "search done: query=\1a docs=\1d". */
+#ifndef FANOUT_TEMPLATE_H
+#define FANOUT_TEMPLATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+/* Append the decoded text of a Python string literal's body to `out`
+ * (escape sequences unless `raw`; `{{`/`}}` in f-strings). */
+void template_unescape(const char *s, size_t n, bool raw, bool fstring, StrBuf *out);
+/* Hole type for a format spec ("5d" -> 'd', ".2f" -> 'f', else 'a'). */
+char template_spec_type(const char *spec, size_t n);
+/* Turn %-format specs of a template into holes (%% becomes %). */
+void template_convert_percent(const char *tmpl, StrBuf *out);
+/* Turn str.format fields of a template into holes ({{ becomes {). */
+void template_convert_format(const char *tmpl, StrBuf *out);
+/* Bytes of literal text in a template, not counting spaces. */
+size_t template_literal_len(const char *tmpl);
+/* Replace hole '0'+param with `arg` (another template). The caller frees. */
+char *template_substitute(const char *tmpl, unsigned param, const char *arg);
+
+typedef struct TemplateRegex TemplateRegex;
+
+/* A PCRE2 pattern matching lines the template produces anywhere in a line
+ * (so a pasted line with timestamp, level and logger name matches). Uses the
+ * template's first line with at least 3 literal characters. Returns NULL when
+ * the template has too little literal text to be told apart from others.
+ * Free with template_regex_free. */
+TemplateRegex *template_regex_new(const char *tmpl);
+/* The pattern source, for tests and --verbose output. */
+const char *template_regex_pattern(const TemplateRegex *re);
+/* Whether `line` contains text the template produces. */
+bool template_regex_match(const TemplateRegex *re, const char *line, size_t n);
+void template_regex_free(TemplateRegex *re);
+
+#endif

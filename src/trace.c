@@ -1,0 +1,177 @@
+#include "trace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "template.h"
+
+static bool marker_in_template(const char *tmpl, const char *marker) {
+  /* The marker must sit in one literal run of the template. */
+  size_t m = strlen(marker);
+  if (m < 4) return false;
+  const char *run = tmpl;
+  while (*run) {
+    size_t n = strcspn(run, "\x01");
+    if (n >= m) {
+      char *lit = xstrndup(run, n);
+      bool hit = strstr(lit, marker) != NULL;
+      free(lit);
+      if (hit) return true;
+    }
+    run += n;
+    if (*run) run += run[1] ? 2 : 1;
+  }
+  return false;
+}
+
+static void try_match(TraceMatches *out, const char *line, uint32_t file, int32_t def, Pos pos,
+                      const char *callee, const char *tmpl, bool wrapper) {
+  TemplateRegex *re = template_regex_new(tmpl);
+  bool exact = re && template_regex_match(re, line, strlen(line));
+  template_regex_free(re);
+  if (!exact && !marker_in_template(tmpl, line)) return;
+  TraceMatch m = {file, def, pos, callee, xstrdup(tmpl), template_literal_len(tmpl), exact, wrapper};
+  array_push(out, m);
+}
+
+/* The parameter a thin log wrapper passes into its message, or -1. */
+static int wrapper_param(const char *tmpl) {
+  for (const char *p = tmpl; *p; p++)
+    if (*p == TEMPLATE_HOLE && p[1]) {
+      if (p[1] >= '0' && p[1] < '0' + 40) return p[1] - '0';
+      p++;
+    }
+  return -1;
+}
+
+static int cmp_matches(const void *pa, const void *pb) {
+  const TraceMatch *a = pa, *b = pb;
+  if (a->exact != b->exact) return a->exact ? -1 : 1;
+  if (a->coverage != b->coverage) return a->coverage > b->coverage ? -1 : 1;
+  if (a->file != b->file) return a->file < b->file ? -1 : 1;
+  if (a->pos.line != b->pos.line) return a->pos.line < b->pos.line ? -1 : 1;
+  return a->pos.col < b->pos.col ? -1 : a->pos.col > b->pos.col;
+}
+
+static void try_wrapper_calls(const Index *ix, TraceMatches *out, const char *line, uint32_t fi,
+                              const LogSite *log, int param) {
+  const Facts *f = &ix->files[fi];
+  const Def *wd = &f->defs.items[log->def];
+  uint32_t ncallers;
+  const CallRef *callers = index_callers(ix, (DefRef){fi, log->def}, &ncallers);
+  for (uint32_t c = 0; c < ncallers; c++) {
+    const Facts *cf = &ix->files[callers[c].file];
+    const Call *call = &cf->calls.items[callers[c].call];
+    if (!call->message) continue;
+    /* call->message is the first argument's template: parameter 0 of a
+     * function, parameter 1 of a method called through an object. */
+    bool method = strchr(call->callee, '.') && wd->params.count &&
+                  (strcmp(f->names.items[wd->params.first], "self") == 0 ||
+                   strcmp(f->names.items[wd->params.first], "cls") == 0);
+    if (param != (method ? 1 : 0)) continue;
+    char *composed = template_substitute(log->message, (unsigned)param, call->message);
+    try_match(out, line, callers[c].file, call->def, call->pos, call->callee, composed, true);
+    free(composed);
+  }
+}
+
+void trace_find(const Index *ix, const Knowledge *k, const char *line, TraceMatches *out) {
+  (void)k;
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t li = 0; li < f->logs.len; li++) {
+      const LogSite *log = &f->logs.items[li];
+      /* A thin wrapper (def log_step(msg): logger.info(f"[step] {msg}")):
+       * each call of it with a message is a callsite too, and a better one
+       * than the wrapper's own generic template. */
+      int param = wrapper_param(log->message);
+      uint32_t before = out->len;
+      if (param >= 0 && log->def > 0) try_wrapper_calls(ix, out, line, fi, log, param);
+      if (out->len == before)
+        try_match(out, line, fi, log->def, log->pos, log->callee, log->message, false);
+    }
+  }
+  qsort(out->items, out->len, sizeof(TraceMatch), cmp_matches);
+}
+
+
+void trace_matches_free(TraceMatches *m) {
+  for (uint32_t i = 0; i < m->len; i++) free(m->items[i].message);
+  array_free(m);
+}
+
+bool trace_is_orchestrator(const Index *ix, DefRef d) {
+  for (uint32_t i = 0; i < ix->sites.len; i++)
+    if (ix->sites.items[i].file == d.file && ix->sites.items[i].site.def == d.def) return true;
+  return false;
+}
+
+typedef struct {
+  DefRef def;
+  int32_t prev; /* index in the BFS array of the step it was reached from */
+  Pos via;
+  uint32_t hops;
+} Visit;
+
+static void bfs(const Index *ix, DefRef from, int direction, TraceChain *chain) {
+  Array(Visit) q = {0};
+  bool *seen = xcalloc(ix->ndefs + 1, 1);
+  Visit start = {from, -1, {0, 0}, 0};
+  array_push(&q, start);
+  seen[index_global_def(ix, from)] = true;
+  int32_t found = -1;
+  for (uint32_t head = 0; head < q.len && found < 0; head++) {
+    Visit v = q.items[head];
+    if (v.hops > 0 && trace_is_orchestrator(ix, v.def)) {
+      found = (int32_t)head;
+      break;
+    }
+    if (v.hops >= 12) continue;
+    if (direction > 0) {
+      uint32_t n;
+      const CallRef *callers = index_callers(ix, v.def, &n);
+      for (uint32_t i = 0; i < n; i++) {
+        const Call *c = &ix->files[callers[i].file].calls.items[callers[i].call];
+        DefRef d = {callers[i].file, c->def};
+        if (seen[index_global_def(ix, d)]) continue;
+        seen[index_global_def(ix, d)] = true;
+        Visit next = {d, (int32_t)head, c->pos, v.hops + 1};
+        array_push(&q, next);
+      }
+    } else {
+      const Facts *f = &ix->files[v.def.file];
+      for (uint32_t c = 0; c < f->calls.len; c++) {
+        if (f->calls.items[c].def != v.def.def) continue;
+        DefRef d = index_call_target(ix, v.def.file, c);
+        if (!defref_ok(d) || seen[index_global_def(ix, d)]) continue;
+        seen[index_global_def(ix, d)] = true;
+        Visit next = {d, (int32_t)head, f->calls.items[c].pos, v.hops + 1};
+        array_push(&q, next);
+      }
+    }
+  }
+  if (found >= 0) {
+    uint32_t first = chain->len;
+    for (int32_t i = found; i >= 0; i = q.items[i].prev) {
+      TraceStep s = {q.items[i].def, q.items[i].hops, q.items[i].hops ? direction : 0, q.items[i].via};
+      array_push(chain, s);
+    }
+    for (uint32_t a = first, b = chain->len - 1; a < b; a++, b--) { /* from -> orchestrator */
+      TraceStep t = chain->items[a];
+      chain->items[a] = chain->items[b];
+      chain->items[b] = t;
+    }
+  }
+  free(seen);
+  array_free(&q);
+}
+
+void trace_orchestrator(const Index *ix, DefRef from, TraceChain *chain) {
+  if (trace_is_orchestrator(ix, from)) {
+    TraceStep s = {from, 0, 0, {0, 0}};
+    array_push(chain, s);
+    return;
+  }
+  bfs(ix, from, +1, chain);
+  if (!chain->len) bfs(ix, from, -1, chain);
+}

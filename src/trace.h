@@ -1,0 +1,42 @@
+/* trace: from a log line to the logging callsites that can write it, and on
+ * to the nearest fan-out orchestrator through the call graph. */
+#ifndef FANOUT_TRACE_H
+#define FANOUT_TRACE_H
+
+#include "index.h"
+
+typedef struct {
+  uint32_t file;
+  int32_t def;          /* function holding the callsite */
+  Pos pos;              /* the logging call */
+  const char *callee;   /* "logger.info" */
+  char *message;        /* template (owned) */
+  size_t coverage;      /* literal characters of the template */
+  bool exact;           /* the template's pattern matched; else the marker is a substring */
+  bool via_wrapper;     /* the call is to a project log helper */
+} TraceMatch;
+
+typedef struct {
+  DefRef def;
+  uint32_t hops;     /* 0: the function itself */
+  int direction;     /* 0 itself, +1 a caller, -1 a callee */
+  Pos via;           /* the call that links it to the previous step */
+} TraceStep;
+
+typedef Array(TraceMatch) TraceMatches;
+typedef Array(TraceStep) TraceChain;
+
+/* All logging callsites whose template matches `line`, best first (patterns
+ * that match before substrings, then more literal text, then path order). */
+void trace_find(const Index *ix, const Knowledge *k, const char *line, TraceMatches *out);
+void trace_matches_free(TraceMatches *m);
+
+/* The path from `from` to the nearest orchestrator: itself, else callers
+ * (breadth first), else callees. Empty when none is reachable. The steps
+ * run from `from` (first) to the orchestrator (last). */
+void trace_orchestrator(const Index *ix, DefRef from, TraceChain *chain);
+
+/* Whether the definition holds a fan-out site. */
+bool trace_is_orchestrator(const Index *ix, DefRef d);
+
+#endif

@@ -1,0 +1,221 @@
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(size_t n) {
+  fprintf(stderr, "fanout: out of memory (%zu bytes)\n", n);
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+void *xcalloc(size_t count, size_t size) {
+  void *p = calloc(count ? count : 1, size ? size : 1);
+  if (!p) oom(count * size);
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) oom(n);
+  return q;
+}
+
+char *xstrndup(const char *s, size_t n) {
+  char *p = xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+
+char *xasprintf(const char *fmt, ...) {
+  va_list ap, aq;
+  va_start(ap, fmt);
+  va_copy(aq, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
+  vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, aq);
+  va_end(aq);
+  return s;
+}
+
+void array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem) {
+  if (need <= *cap) return;
+  uint32_t c = *cap ? *cap : 8;
+  while (c < need) c *= 2;
+  *items = xrealloc(*items, (size_t)c * elem);
+  *cap = c;
+}
+
+/* ---- arena ---- */
+
+struct ArenaBlock {
+  ArenaBlock *next;
+  size_t used, size;
+  max_align_t data[];
+};
+
+void *arena_alloc(Arena *a, size_t n) {
+  n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+  ArenaBlock *b = a->head;
+  if (!b || b->used + n > b->size) {
+    size_t size = n > 16384 ? n : 16384;
+    b = xmalloc(sizeof(ArenaBlock) + size);
+    b->next = a->head;
+    b->used = 0;
+    b->size = size;
+    a->head = b;
+  }
+  void *p = (char *)b->data + b->used;
+  b->used += n;
+  return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n) {
+  if (!s) return NULL;
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *arena_strdup(Arena *a, const char *s) {
+  return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void arena_free(Arena *a) {
+  for (ArenaBlock *b = a->head, *next; b; b = next) {
+    next = b->next;
+    free(b);
+  }
+  a->head = NULL;
+}
+
+/* ---- string builder ---- */
+
+void sb_putn(StrBuf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t c = b->cap ? b->cap : 64;
+    while (c < b->len + n + 1) c *= 2;
+    b->s = xrealloc(b->s, c);
+    b->cap = c;
+  }
+  memcpy(b->s + b->len, s, n);
+  b->len += n;
+  b->s[b->len] = '\0';
+}
+
+void sb_puts(StrBuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
+void sb_putc(StrBuf *b, char c) { sb_putn(b, &c, 1); }
+
+void sb_printf(StrBuf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  va_list aq;
+  va_copy(aq, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  if (n > 0) {
+    s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, aq);
+    sb_putn(b, s, (size_t)n);
+    free(s);
+  }
+  va_end(aq);
+  va_end(ap);
+}
+
+const char *sb_str(StrBuf *b) { return b->s ? b->s : ""; }
+
+char *sb_take(StrBuf *b) {
+  char *s = b->s ? b->s : xstrdup("");
+  b->s = NULL;
+  b->len = b->cap = 0;
+  return s;
+}
+
+void sb_free(StrBuf *b) {
+  free(b->s);
+  b->s = NULL;
+  b->len = b->cap = 0;
+}
+
+/* ---- string map ---- */
+
+uint64_t hash_bytes(const void *p, size_t n) {
+  const unsigned char *s = p;
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
+  return h;
+}
+
+static void strmap__rehash(StrMap *m, uint32_t cap) {
+  StrMapSlot *old = m->slots;
+  uint32_t old_cap = m->cap;
+  m->slots = xcalloc(cap, sizeof(StrMapSlot));
+  m->cap = cap;
+  m->len = 0;
+  for (uint32_t i = 0; i < old_cap; i++)
+    if (old[i].key) strmap_put(m, old[i].key, old[i].value);
+  free(old);
+}
+
+void strmap_put(StrMap *m, const char *key, uint32_t value) {
+  if ((m->len + 1) * 4 >= m->cap * 3) strmap__rehash(m, m->cap ? m->cap * 2 : 16);
+  uint32_t mask = m->cap - 1;
+  uint32_t i = (uint32_t)hash_bytes(key, strlen(key)) & mask;
+  while (m->slots[i].key) {
+    if (strcmp(m->slots[i].key, key) == 0) {
+      m->slots[i].value = value;
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+  m->slots[i].key = key;
+  m->slots[i].value = value;
+  m->len++;
+}
+
+bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
+  if (!m->cap) return false;
+  uint32_t mask = m->cap - 1;
+  uint32_t i = (uint32_t)hash_bytes(key, strlen(key)) & mask;
+  while (m->slots[i].key) {
+    if (strcmp(m->slots[i].key, key) == 0) {
+      if (value) *value = m->slots[i].value;
+      return true;
+    }
+    i = (i + 1) & mask;
+  }
+  return false;
+}
+
+void strmap_free(StrMap *m) {
+  free(m->slots);
+  m->slots = NULL;
+  m->cap = m->len = 0;
+}
+
+bool str_starts_with(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+const char *str_last_component(const char *s) {
+  const char *dot = strrchr(s, '.');
+  return dot ? dot + 1 : s;
+}

@@ -1,0 +1,102 @@
+/* util: memory, growable arrays, arenas, string builders and maps.
+ * Everything here aborts on out-of-memory; nothing else in fanout checks malloc. */
+#ifndef FANOUT_UTIL_H
+#define FANOUT_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- allocation ------------------------------------------------------ */
+
+/* Like malloc/calloc/realloc/strdup, but abort with a message on OOM. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* printf into a fresh string. The caller must free it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- growable arrays (tree-sitter's Array(T)) ------------------------ */
+
+#define Array(T)                                                               \
+  struct {                                                                     \
+    T *items;                                                                  \
+    uint32_t len;                                                              \
+    uint32_t cap;                                                              \
+  }
+
+void array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem);
+
+/* Append one element; `a` is evaluated more than once. */
+#define array_push(a, v)                                                       \
+  (array__grow((void **)&(a)->items, &(a)->cap, (a)->len + 1,                  \
+               sizeof(*(a)->items)),                                           \
+   (a)->items[(a)->len++] = (v))
+#define array_reserve(a, n)                                                    \
+  array__grow((void **)&(a)->items, &(a)->cap, (n), sizeof(*(a)->items))
+#define array_last(a) (&(a)->items[(a)->len - 1])
+#define array_free(a) (free((a)->items), (a)->items = NULL, (a)->len = (a)->cap = 0)
+
+typedef Array(char *) StrArray;
+typedef Array(uint32_t) U32Array;
+
+/* ---- arena ----------------------------------------------------------- */
+
+/* A bump allocator; everything is freed at once with arena_free. */
+typedef struct ArenaBlock ArenaBlock;
+typedef struct {
+  ArenaBlock *head;
+} Arena;
+
+void *arena_alloc(Arena *a, size_t n);
+/* Copies of strings, owned by the arena. A NULL input gives NULL. */
+char *arena_strdup(Arena *a, const char *s);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+void arena_free(Arena *a);
+
+/* ---- string builder -------------------------------------------------- */
+
+typedef struct {
+  char *s;
+  size_t len, cap;
+} StrBuf;
+
+void sb_putn(StrBuf *b, const char *s, size_t n);
+void sb_puts(StrBuf *b, const char *s);
+void sb_putc(StrBuf *b, char c);
+void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The NUL-terminated contents, "" when empty; valid until the next write. */
+const char *sb_str(StrBuf *b);
+/* Hand the buffer to the caller (who must free it) and reset the builder. */
+char *sb_take(StrBuf *b);
+void sb_free(StrBuf *b);
+
+/* ---- string map (open addressing, keys borrowed) --------------------- */
+
+typedef struct {
+  const char *key;
+  uint32_t value;
+} StrMapSlot;
+
+typedef struct {
+  StrMapSlot *slots;
+  uint32_t cap, len;
+} StrMap;
+
+uint64_t hash_bytes(const void *p, size_t n);
+/* Insert or overwrite. The key must outlive the map. */
+void strmap_put(StrMap *m, const char *key, uint32_t value);
+/* Returns true and fills *value when found. */
+bool strmap_get(const StrMap *m, const char *key, uint32_t *value);
+void strmap_free(StrMap *m);
+
+/* ---- small string helpers -------------------------------------------- */
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+/* The part after the last '.', or s itself. */
+const char *str_last_component(const char *s);
+
+#endif

@@ -1,0 +1,113 @@
+#!/bin/sh
+# CLI tests: run the built binary on corpus/ and compare with expectations.
+#  - site fixtures: every `# site: KIND WIDTH [-> TARGET]` line in corpus/sites
+#    must be listed by `fanout map`, and nothing else may be;
+#  - golden outputs in tests/golden/*.out for the commands in tests/golden/*.cmd
+#    (regenerate with `make golden`, then review the diff);
+#  - exit codes and error messages for bad input.
+# Prints "N passed, N failed" and exits non-zero on any failure.
+set -u
+FANOUT=${1:-build/fanout}
+case $FANOUT in /*) ;; *) FANOUT=$(pwd)/$FANOUT ;; esac
+UPDATE=${UPDATE:-0}
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+
+# ---- site fixtures ----------------------------------------------------------
+check_sites() {
+  dir=$1
+  grep -rn --include='*.py' '# site:' "$dir" |
+    sed -E 's|^([^:]+):([0-9]+):.*# site: *([a-z_]+) +([a-z]+)( *-> *([^ ]+))?.*$|\1:\2 \3 \4 \6|' |
+    sed -E "s|^$dir/||; s| +$||" | sort > "$tmp/want"
+  "$FANOUT" map "$dir" > "$tmp/map" 2> "$tmp/map.err"
+  # path.py:Qual  LINE  KIND  WIDTH...  -> TARGETS
+  sed -E 's|^([^:]+):[^ ]+  ([0-9]+)  ([a-z_]+)  ([a-z]+)[^>]*-> (.*)$|\1:\2 \3 \4 \5|' "$tmp/map" |
+    awk -v dir="$dir/" '{
+      t = $4; sub(/ via .*/, "", t)
+      if (t !~ /\.py:/ || index(t, ",")) t = ""   # only resolved single targets are annotated
+      line = $1 " " $2 " " $3
+      sub("^" dir, "", line)
+      if (t != "") { sub("^" dir, "", t); line = line " " t }
+      print line
+    }' | sort > "$tmp/got"
+  if diff "$tmp/want" "$tmp/got" > "$tmp/diff"; then
+    ok
+  else
+    bad "fanout map $dir differs from its # site: annotations (< expected, > reported):"
+    cat "$tmp/diff"
+  fi
+}
+check_sites corpus/sites
+
+# ---- golden outputs -----------------------------------------------------------
+for cmdfile in tests/golden/*.cmd; do
+  [ -e "$cmdfile" ] || continue
+  name=${cmdfile%.cmd}
+  args=$(cat "$cmdfile")
+  eval "set -- $args"
+  "$FANOUT" "$@" > "$tmp/out" 2>&1
+  echo "exit $?" >> "$tmp/out"
+  if [ "$UPDATE" = 1 ]; then
+    cp "$tmp/out" "$name.out"
+    ok
+  elif diff -u "$name.out" "$tmp/out" > "$tmp/diff"; then
+    ok
+  else
+    bad "golden $name: fanout $args"
+    cat "$tmp/diff"
+  fi
+done
+
+# ---- exit codes and messages ---------------------------------------------------
+expect_exit() { # CODE PATTERN ARGS...
+  want=$1 pattern=$2
+  shift 2
+  "$FANOUT" "$@" > "$tmp/o" 2> "$tmp/e"
+  got=$?
+  if [ "$got" != "$want" ]; then
+    bad "fanout $* exited $got, expected $want"; cat "$tmp/e"
+  elif [ -n "$pattern" ] && ! grep -q -- "$pattern" "$tmp/o" "$tmp/e"; then
+    bad "fanout $*: output lacks '$pattern'"; cat "$tmp/o" "$tmp/e"
+  else
+    ok
+  fi
+}
+expect_exit 0 "fanout 0" --version
+expect_exit 0 "usage: fanout" --help
+expect_exit 0 "usage: fanout map" map --help
+expect_exit 2 "unknown command" frobnicate
+expect_exit 2 "unknown option" map --bogus
+expect_exit 2 "needs a log line" trace
+expect_exit 2 "no-such-dir: error: No such file" map no-such-dir
+expect_exit 1 "no logging callsite matches" trace "zzz this line was never logged zzz" corpus/demo
+
+# bad files: diagnostics name the file, the rest is still analyzed, exit 2
+mkdir -p "$tmp/bad"
+cp corpus/sites/basic.py "$tmp/bad/good.py"
+printf 'x = 1\0\0\0' > "$tmp/bad/binary.py"
+printf 'x = "\377\376"\n' > "$tmp/bad/latin1.py"
+printf '\357\273\277import asyncio\r\nasync def f(xs):\r\n    return await asyncio.gather(*[g(x) for x in xs])\r\n' > "$tmp/bad/bom_crlf.py"
+: > "$tmp/bad/empty.py"
+"$FANOUT" map "$tmp/bad" > "$tmp/o" 2> "$tmp/e"
+rc=$?
+if [ $rc = 2 ] && grep -q "binary.py:1: error: binary file" "$tmp/e" &&
+   grep -q "latin1.py:1: error: not valid UTF-8" "$tmp/e" &&
+   grep -q "bom_crlf.py:f  3  gather  data (from xs)" "$tmp/o" &&
+   grep -q "good.py:fetch_all" "$tmp/o" && [ "$(wc -l < "$tmp/e")" = 2 ]; then
+  ok
+else
+  bad "bad-input directory: exit $rc"; cat "$tmp/o" "$tmp/e"
+fi
+
+# output is identical whatever the thread count
+"$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
+"$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1
+if cmp -s "$tmp/j1" "$tmp/j4"; then ok; else bad "map output differs between -j 1 and -j 4"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -1,0 +1,215 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "map.h"
+#include "template.h"
+#include "test_main.h"
+
+static const Def *def_named(const Facts *f, const char *qualname) {
+  for (uint32_t i = 0; i < f->defs.len; i++)
+    if (strcmp(f->defs.items[i].qualname, qualname) == 0) return &f->defs.items[i];
+  ck_abort_msg("no def %s", qualname);
+  return NULL;
+}
+
+static const Call *call_named(const Facts *f, const char *callee, uint32_t nth) {
+  for (uint32_t i = 0; i < f->calls.len; i++)
+    if (strcmp(f->calls.items[i].callee, callee) == 0 && nth-- == 0) return &f->calls.items[i];
+  ck_abort_msg("no call %s", callee);
+  return NULL;
+}
+
+START_TEST(definitions) {
+  Facts f;
+  test_facts("import functools\n"
+             "class A(Base, metaclass=M):\n"
+             "    @functools.cache\n"
+             "    @retry(stop=stop_after_attempt(3))\n"
+             "    async def run(self, x, *rest, k=1, **kw):\n"
+             "        def inner(): pass\n"
+             "        return inner\n"
+             "def top(): pass\n",
+             &f);
+  ck_assert_uint_eq(f.defs.len, 5);
+  const Def *a = def_named(&f, "A");
+  ck_assert_int_eq(a->kind, DEF_CLASS);
+  ck_assert_uint_eq(a->bases.count, 1);
+  ck_assert_str_eq(f.names.items[a->bases.first], "Base");
+  const Def *run = def_named(&f, "A.run");
+  ck_assert(run->is_async);
+  ck_assert_uint_eq(run->pos.line, 5);
+  ck_assert_uint_eq(run->decorators.count, 2);
+  ck_assert_str_eq(f.names.items[run->decorators.first + 1], "retry(stop=stop_after_attempt(3))");
+  ck_assert_uint_eq(run->params.count, 5);
+  ck_assert_str_eq(f.names.items[run->params.first + 2], "*rest");
+  ck_assert(!def_named(&f, "A.run.inner")->is_async);
+  ck_assert_int_eq(def_named(&f, "top")->parent, 0);
+  /* decorator calls belong to the function they decorate */
+  const Call *retry = call_named(&f, "retry", 0);
+  ck_assert(retry->flags & CALL_DECORATOR);
+  ck_assert_str_eq(f.defs.items[retry->def].qualname, "A.run");
+  ck_assert_uint_eq(retry->nkwargs, 1);
+  ck_assert_str_eq(f.kwargs.items[retry->first_kwarg].value, "stop_after_attempt(3)");
+  facts_free(&f);
+}
+END_TEST
+
+START_TEST(imports) {
+  Facts f;
+  test_facts_in("pkg/sub/mod.py", "pkg.sub.mod", false,
+                "import a.b.c\nimport a.b as ab\nfrom .x import f as g, h\nfrom .. import up\n"
+                "from ...too.far import nope\nfrom os import path\n"
+                "def fn():\n    from .lazy import thing\n",
+                &f);
+  const char *want[][2] = {{"a", "a"},          {"ab", "a.b"},     {"g", "pkg.sub.x.f"},
+                           {"h", "pkg.sub.x.h"}, {"up", "pkg.up"},  {"path", "os.path"},
+                           {"thing", "pkg.sub.lazy.thing"}};
+  ck_assert_uint_eq(f.imports.len, 7);
+  for (uint32_t i = 0; i < 7; i++) {
+    ck_assert_str_eq(f.imports.items[i].bound, want[i][0]);
+    ck_assert_str_eq(f.imports.items[i].target, want[i][1]);
+  }
+  ck_assert_int_eq(f.imports.items[6].def, 1);
+  facts_free(&f);
+
+  test_facts_in("pkg/__init__.py", "pkg", true, "from .core import run\n", &f);
+  ck_assert_str_eq(f.imports.items[0].target, "pkg.core.run");
+  facts_free(&f);
+}
+END_TEST
+
+START_TEST(calls_awaited_and_loops) {
+  Facts f;
+  test_facts("async def f(xs):\n"
+             "    await client.get(url)\n"
+             "    for x in await load(xs):\n"
+             "        go(x)\n"
+             "    ys = [h(y) for y in src(xs)]\n"
+             "    get_client().post(1)\n",
+             &f);
+  ck_assert(call_named(&f, "client.get", 0)->flags & CALL_AWAITED);
+  const Call *load = call_named(&f, "load", 0);
+  ck_assert(load->flags & CALL_AWAITED);
+  ck_assert(!(load->flags & CALL_IN_LOOP));
+  ck_assert(call_named(&f, "go", 0)->flags & CALL_IN_LOOP);
+  ck_assert(call_named(&f, "h", 0)->flags & CALL_IN_LOOP);
+  ck_assert(!(call_named(&f, "src", 0)->flags & CALL_IN_LOOP));
+  ck_assert_uint_eq(call_named(&f, "?.post", 0)->nargs, 1);
+  ck_assert_str_eq(f.assigns.items[0].target, "ys");
+  facts_free(&f);
+}
+END_TEST
+
+static const struct {
+  const char *code;
+  const char *message; /* holes shown as {} */
+  const char *level;
+} log_cases[] = {
+    {"logger.info('Searching %d queries', n)\n", "Searching {} queries", "info"},
+    {"logger.info('100% done')\n", "100% done", "info"},
+    {"log.warning(f'retry {n:.1f}s (attempt {i})')\n", "retry {}s (attempt {})", "warning"},
+    {"self.logger.error('Summarizing {} of {n}'.format(a, n=b))\n", "Summarizing {} of {}", "error"},
+    {"logging.debug('a ' + name + ' b')\n", "a {} b", "debug"},
+    {"print('done', n, 'items')\n", "done {} items", "print"},
+    {"logger.log(logging.INFO, 'phase %s', p)\n", "phase {}", "log"},
+    {"warnings.warn('deprecated thing')\n", "deprecated thing", "warning"},
+    {"log = logging.getLogger(__name__)\nlog.info(\"x\" \"y\" 'tab\\there')\n", "xytab\there", "info"},
+    {"_l = structlog.get_logger()\n_l.info('event happened')\n", "event happened", "info"},
+};
+
+START_TEST(log_templates) {
+  Facts f;
+  test_facts(log_cases[_i].code, &f);
+  ck_assert_uint_eq(f.logs.len, 1);
+  char *shown = template_display(f.logs.items[0].message);
+  ck_assert_str_eq(shown, log_cases[_i].message);
+  ck_assert_str_eq(f.logs.items[0].level, log_cases[_i].level);
+  free(shown);
+  facts_free(&f);
+}
+END_TEST
+
+START_TEST(not_loggers) {
+  Facts f;
+  test_facts("results.info('x y z')\nself.catalog.error('x y z')\ndf.log(2)\n", &f);
+  ck_assert_uint_eq(f.logs.len, 0);
+  facts_free(&f);
+}
+END_TEST
+
+START_TEST(wrapper_param_hole) {
+  Facts f;
+  test_facts("def step(msg):\n    logger.info(f'[step] {msg}')\n", &f);
+  ck_assert_uint_eq(f.logs.len, 1);
+  ck_assert_str_eq(f.logs.items[0].message, "[step] \x01" "0");
+  facts_free(&f);
+}
+END_TEST
+
+static const struct {
+  const char *code;
+  const char *kind, *width; /* NULL kind: no site */
+} site_cases[] = {
+    {"async def f(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n", "gather", "data (from xs)"},
+    {"from asyncio import gather\nasync def f():\n    await gather(a(), b())\n", "gather", "fixed 2"},
+    {"import asyncio as aio\nasync def f(xs):\n    await aio.gather(*map(g, xs))\n", "gather", "data (from xs)"},
+    {"async def f():\n    await asyncio.gather(*[g(i) for i in range(4)])\n", "gather", "fixed 4"},
+    {"N = 8\nasync def f():\n    await asyncio.gather(*(g(i) for i in range(N)))\n", "gather", "fixed 8 (N)"},
+    {"async def f(xs):\n    for i in range(0, len(xs), 10):\n        await asyncio.gather(*[g(x) for x in xs[i:i + 10]])\n",
+     "gather", "fixed 10"},
+    {"async def f(xs):\n    t = []\n    for x in xs:\n        t.append(g(x))\n    await asyncio.gather(*t)\n",
+     "gather", "data (from xs)"},
+    {"async def f(self):\n    t = [asyncio.create_task(g(x)) for x in self.items]\n    await asyncio.gather(*t)\n",
+     "create_task", "data (from self.items)"},
+    {"async def f(xs):\n    while True:\n        asyncio.create_task(g())\n", "create_task", "unknown"},
+    {"async def f():\n    asyncio.create_task(g())\n", NULL, NULL},
+    {"async def f(xs):\n    for x in xs:\n        await asyncio.sleep(1)\n", NULL, NULL},
+    {"async def f(xs):\n    await self.results.gather(xs)\n", NULL, NULL},
+    {"def gather(a):\n    return a\nx = gather([1])\n", NULL, NULL},
+    {"async def f(p):\n    for j in json.load(p):\n        asyncio.ensure_future(g(j))\n", "ensure_future", "data (from json.load(p))"},
+    {"async def f(xs):\n    for c in asyncio.as_completed([g(x) for x in xs]):\n        await c\n", "as_completed", "data (from xs)"},
+    {"async def f(loop, xs):\n    for x in xs:\n        loop.run_in_executor(None, work, x)\n", "run_in_executor", "data (from xs)"},
+    {"async def f(hosts):\n    async with anyio.create_task_group() as tg:\n        for h in hosts:\n            tg.start_soon(probe, h)\n",
+     "start_soon", "data (from hosts)"},
+    {"s = 'asyncio.gather(*[f(x) for x in xs])'\n", NULL, NULL},
+};
+
+START_TEST(sites) {
+  Facts f;
+  test_facts(site_cases[_i].code, &f);
+  if (!site_cases[_i].kind) {
+    ck_assert_uint_eq(f.sites.len, 0);
+  } else {
+    ck_assert_uint_eq(f.sites.len, 1);
+    ck_assert_str_eq(site_kind_name(f.sites.items[0].kind), site_cases[_i].kind);
+    char *w = map_width_text(&f.sites.items[0].width);
+    ck_assert_str_eq(w, site_cases[_i].width);
+    free(w);
+  }
+  facts_free(&f);
+}
+END_TEST
+
+START_TEST(syntax_errors_recovered) {
+  Facts f;
+  test_facts("def broken(:\n    pass\nasync def ok(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n", &f);
+  ck_assert(f.has_errors);
+  ck_assert_uint_eq(f.sites.len, 1);
+  facts_free(&f);
+}
+END_TEST
+
+Suite *facts_suite(void) {
+  Suite *s = suite_create("facts");
+  TCase *tc = tcase_create("core");
+  tcase_add_test(tc, definitions);
+  tcase_add_test(tc, imports);
+  tcase_add_test(tc, calls_awaited_and_loops);
+  tcase_add_loop_test(tc, log_templates, 0, sizeof log_cases / sizeof *log_cases);
+  tcase_add_test(tc, not_loggers);
+  tcase_add_test(tc, wrapper_param_hole);
+  tcase_add_loop_test(tc, sites, 0, sizeof site_cases / sizeof *site_cases);
+  tcase_add_test(tc, syntax_errors_recovered);
+  suite_add_tcase(s, tc);
+  return s;
+}

@@ -1,0 +1,25 @@
+#ifndef FANOUT_TEST_MAIN_H
+#define FANOUT_TEST_MAIN_H
+
+#include <check.h>
+
+#include "facts.h"
+
+Suite *source_suite(void);
+Suite *template_suite(void);
+Suite *query_suite(void);
+Suite *facts_suite(void);
+Suite *index_suite(void);
+Suite *trace_suite(void);
+
+/* Extract the facts of a Python snippet (module name "m", path "m.py").
+ * Aborts the test on failure. Free with facts_free and test_env_free. */
+void test_facts(const char *code, Facts *out);
+/* The same for a file of a given path and module name. */
+void test_facts_in(const char *path, const char *module, bool is_package, const char *code,
+                   Facts *out);
+/* The shared rule data and site queries, loaded once per process. */
+const Knowledge *test_knowledge(void);
+const FactsContext *test_context(void);
+
+#endif

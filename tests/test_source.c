@@ -1,0 +1,139 @@
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "source.h"
+#include "test_main.h"
+
+static const struct {
+  const char *bytes;
+  size_t len;
+  size_t invalid_at;
+} utf8_cases[] = {
+    {"plain ascii", 11, 11},
+    {"caf\xc3\xa9", 5, 5},
+    {"\xe2\x82\xac euro", 8, 8},
+    {"\xf0\x9f\x98\x80", 4, 4},
+    {"bad \xff", 5, 4},
+    {"overlong \xc0\xaf", 11, 9},
+    {"surrogate \xed\xa0\x80", 13, 10},
+    {"truncated \xe2\x82", 12, 10},
+    {"too big \xf4\x90\x80\x80", 12, 8},
+};
+
+START_TEST(utf8_validation) {
+  ck_assert_uint_eq(source_utf8_invalid_at(utf8_cases[_i].bytes, utf8_cases[_i].len),
+                    utf8_cases[_i].invalid_at);
+}
+END_TEST
+
+START_TEST(buffer_bom_and_lone_cr) {
+  SourceFile f;
+  Diags d = {0};
+  const char text[] = "\xef\xbb\xbfx = 1\ry = 2\r\nz = 3";
+  ck_assert(source_from_buffer("t.py", text, sizeof text - 1, &f, &d));
+  ck_assert_str_eq(f.text, "x = 1\ny = 2\r\nz = 3");
+  ck_assert_uint_eq(d.len, 0);
+  source_free(&f);
+  diags_free(&d);
+}
+END_TEST
+
+START_TEST(buffer_rejects_binary_and_bad_utf8) {
+  SourceFile f;
+  Diags d = {0};
+  ck_assert(!source_from_buffer("bin.py", "a\nb\0c", 5, &f, &d));
+  ck_assert(!source_from_buffer("l1.py", "x = '\xe9'\n", 8, &f, &d));
+  ck_assert_uint_eq(d.len, 2);
+  ck_assert_str_eq(d.items[0].path, "bin.py");
+  ck_assert_uint_eq(d.items[0].line, 2);
+  ck_assert_ptr_nonnull(strstr(d.items[0].message, "binary"));
+  ck_assert_ptr_nonnull(strstr(d.items[1].message, "UTF-8"));
+  diags_free(&d);
+}
+END_TEST
+
+static void touch(const char *path) {
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs("x = 1\n", f);
+  fclose(f);
+}
+
+START_TEST(walk_skips_and_module_names) {
+  char root[] = "/tmp/fanout-walk-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(root));
+  const char *dirs[] = {"src", "src/pkg", "src/pkg/sub", ".git", "__pycache__", "env",
+                        "node_modules", "build", "scripts"};
+  char path[512];
+  for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+    snprintf(path, sizeof path, "%s/%s", root, dirs[i]);
+    ck_assert_int_eq(mkdir(path, 0755), 0);
+  }
+  const char *files[] = {"src/pkg/__init__.py", "src/pkg/sub/__init__.py", "src/pkg/sub/mod.py",
+                         "src/pkg/stub.pyi", ".git/x.py", "__pycache__/y.py", "env/pyvenv.cfg",
+                         "env/z.py", "node_modules/n.py", "build/b.py", "scripts/run.py",
+                         "scripts/notes.txt"};
+  for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    snprintf(path, sizeof path, "%s/%s", root, files[i]);
+    touch(path);
+  }
+  StrArray out = {0};
+  Diags d = {0};
+  WalkOptions opts = {0};
+  const char *paths[] = {root};
+  source_walk(paths, 1, &opts, &out, &d);
+  ck_assert_uint_eq(d.len, 0);
+  ck_assert_uint_eq(out.len, 4);
+  const char *want[] = {"scripts/run.py", "src/pkg/__init__.py", "src/pkg/sub/__init__.py",
+                        "src/pkg/sub/mod.py"};
+  for (uint32_t i = 0; i < out.len; i++) {
+    snprintf(path, sizeof path, "%s/%s", root, want[i]);
+    ck_assert_str_eq(out.items[i], path);
+  }
+  bool pkg;
+  char *m = source_module_name(out.items[3], &pkg);
+  ck_assert_str_eq(m, "pkg.sub.mod");
+  ck_assert(!pkg);
+  free(m);
+  m = source_module_name(out.items[2], &pkg);
+  ck_assert_str_eq(m, "pkg.sub");
+  ck_assert(pkg);
+  free(m);
+  m = source_module_name(out.items[0], &pkg);
+  ck_assert_str_eq(m, "run");
+  free(m);
+  for (uint32_t i = 0; i < out.len; i++) free(out.items[i]);
+  array_free(&out);
+
+  opts.include_pyi = true;
+  source_walk(paths, 1, &opts, &out, &d);
+  ck_assert_uint_eq(out.len, 5);
+  for (uint32_t i = 0; i < out.len; i++) free(out.items[i]);
+  array_free(&out);
+
+  const char *missing[] = {"/nonexistent/fanout/path"};
+  source_walk(missing, 1, &opts, &out, &d);
+  ck_assert_uint_eq(out.len, 0);
+  ck_assert_uint_eq(d.len, 1);
+  ck_assert_uint_eq(diags_errors(&d), 1);
+  diags_free(&d);
+  array_free(&out);
+  snprintf(path, sizeof path, "rm -rf '%s'", root);
+  ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
+Suite *source_suite(void) {
+  Suite *s = suite_create("source");
+  TCase *tc = tcase_create("core");
+  tcase_add_loop_test(tc, utf8_validation, 0, sizeof utf8_cases / sizeof *utf8_cases);
+  tcase_add_test(tc, buffer_bom_and_lone_cr);
+  tcase_add_test(tc, buffer_rejects_binary_and_bad_utf8);
+  tcase_add_test(tc, walk_skips_and_module_names);
+  suite_add_tcase(s, tc);
+  return s;
+}
