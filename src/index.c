@@ -249,7 +249,7 @@ void index_build(Index *ix, Facts *files, uint32_t n) {
       array_push(&ix->sites, sr);
     }
   find_helper_sites(ix);
-  qsort(ix->sites.items, ix->sites.len, sizeof(SiteRef), cmp_sites);
+  if (ix->sites.len) qsort(ix->sites.items, ix->sites.len, sizeof(SiteRef), cmp_sites);
 }
 
 void index_free(Index *ix) {

@@ -57,7 +57,7 @@ static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out,
     array_push(&names, xstrdup(e->d_name));
   }
   closedir(d);
-  qsort(names.items, names.len, sizeof(char *), cmp_str);
+  if (names.len) qsort(names.items, names.len, sizeof(char *), cmp_str);
   for (uint32_t i = 0; i < names.len; i++) {
     char *path = join_path(dir, names.items[i]);
     struct stat st;
@@ -114,7 +114,7 @@ void source_walk(const char *const *paths, uint32_t npaths, const WalkOptions *o
     }
     free(p);
   }
-  qsort(out->items + first, out->len - first, sizeof(char *), cmp_str);
+  if (out->len > first) qsort(out->items + first, out->len - first, sizeof(char *), cmp_str);
   uint32_t w = first;
   for (uint32_t r = first; r < out->len; r++) {
     if (w > first && strcmp(out->items[w - 1], out->items[r]) == 0) {

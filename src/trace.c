@@ -91,7 +91,7 @@ void trace_find(const Index *ix, const Knowledge *k, const char *line, TraceMatc
         try_match(out, line, fi, log->def, log->pos, log->callee, log->message, false);
     }
   }
-  qsort(out->items, out->len, sizeof(TraceMatch), cmp_matches);
+  if (out->len) qsort(out->items, out->len, sizeof(TraceMatch), cmp_matches);
 }
 
 
