@@ -233,8 +233,14 @@ static const char *message_template(Walker *w, TSNode e, bool percent_args) {
 static void walk(Walker *w, TSNode n);
 
 static void walk_children(Walker *w, TSNode n) {
-  uint32_t count = ts_node_child_count(n);
-  for (uint32_t i = 0; i < count; i++) walk(w, ts_node_child(n, i));
+  /* A cursor: ts_node_child(n, i) rescans the siblings before i each time,
+   * which makes a module of thousands of statements quadratic. */
+  TSTreeCursor c = ts_tree_cursor_new(n);
+  if (ts_tree_cursor_goto_first_child(&c)) {
+    do walk(w, ts_tree_cursor_current_node(&c));
+    while (ts_tree_cursor_goto_next_sibling(&c));
+  }
+  ts_tree_cursor_delete(&c);
 }
 
 static NameList collect_params(Walker *w, TSNode params) {
@@ -704,7 +710,7 @@ static void walk(Walker *w, TSNode n) {
 #define WIDTH_TEXT_MAX 60
 
 static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
-  Width wd = {kind, ts_node_is_null(expr) ? NULL : text_of(w, expr, WIDTH_TEXT_MAX), param};
+  Width wd = {kind, -1, ts_node_is_null(expr) ? NULL : text_of(w, expr, WIDTH_TEXT_MAX), param};
   return wd;
 }
 
@@ -712,7 +718,7 @@ static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
   char buf[96];
   if (fmt_name) snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
   else snprintf(buf, sizeof buf, "%lld", (long long)n);
-  Width wd = {WIDTH_FIXED, arena_strdup(&w->f->arena, buf), -1};
+  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1};
   return wd;
 }
 
@@ -733,6 +739,24 @@ static TSNode local_binding(const Walker *w, TSNode name, uint32_t before) {
       found = v;
   }
   return found;
+}
+
+/* Whether a local name is bound once and never grown (append, extend,
+ * insert, +=): only then does its one binding tell the width. */
+static bool single_binding(const Walker *w, TSNode name) {
+  uint32_t binds = 0;
+  for (uint32_t i = 0; i < w->f->assigns.len; i++)
+    binds += w->f->assigns.items[i].def == w->def && node_text_eq(w, name, w->f->assigns.items[i].target);
+  if (binds > 1) return false;
+  uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
+  for (uint32_t i = 0; i < w->f->calls.len; i++) {
+    const Call *c = &w->f->calls.items[i];
+    const char *m = c->callee + n;
+    if (c->def == w->def && strncmp(c->callee, w->src->text + a, n) == 0 && *m == '.' &&
+        (strcmp(m, ".append") == 0 || strcmp(m, ".extend") == 0 || strcmp(m, ".insert") == 0))
+      return false;
+  }
+  return true;
 }
 
 static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
@@ -806,6 +830,7 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     const Const *k = module_const(w, n);
     if (k) return width_fixed(w, k->name, k->value);
     TSNode bound = local_binding(w, n, ts_node_start_byte(n));
+    if (!ts_node_is_null(bound) && !single_binding(w, n)) return width_make(w, WIDTH_DATA, n, -1);
     if (!ts_node_is_null(bound)) {
       Width inner = classify_iterable(w, bound, depth + 1);
       if (inner.kind == WIDTH_FIXED) return inner;
@@ -863,9 +888,17 @@ static bool is_spawn_call(Walker *w, TSNode call) {
          (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
 }
 
-/* The function a task item runs: `f` of `f(x)`, `partial(f, ...)`, or NULL. */
+/* The function a function reference names: `f`, `self.m`, `partial(f, ...)`. */
+static const char *ref_target(Walker *w, TSNode ref);
+
+/* The function a task item runs: `f` of `f(x)`, or NULL (a task or future
+ * made elsewhere names no function). */
 static const char *item_target(Walker *w, TSNode item) {
-  if (is(item, "await")) item = ts_node_named_child(item, 0);
+  if (!is(item, "call")) return NULL;
+  return ref_target(w, item);
+}
+
+static const char *ref_target(Walker *w, TSNode item) {
   if (is(item, "identifier") || is(item, "attribute")) return dotted(w, item);
   if (!is(item, "call")) return NULL;
   const char *callee = dotted(w, field(item, "function"));
@@ -918,7 +951,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
       return list_items(w, positional_arg(args, 0), site_byte, depth + 1);
     if (strcmp(callee, "map") == 0 && is(args, "argument_list")) {
       it.is_list = true;
-      items_add_target(&it, item_target(w, positional_arg(args, 0)));
+      items_add_target(&it, ref_target(w, positional_arg(args, 0)));
       it.width = classify_iterable(w, positional_arg(args, 1), 0);
     }
   } else if (is(x, "identifier")) {
@@ -943,6 +976,10 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
         TSNode loop = enclosing_loop(call);
         it.is_list = true;
         it.width = ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, x, -1) : loop_width(w, loop);
+        if (is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
+          TSNode b = local_binding(w, item, ts_node_start_byte(item));
+          if (is_spawn_call(w, b)) item = b;
+        }
         if (is_spawn_call(w, item)) {
           it.spawned = true;
           items_add_target(&it, item_target(w, positional_arg(field(item, "arguments"), 0)));
@@ -963,6 +1000,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
 
 static void add_site(Walker *w, SiteKind kind, Width width, const char *const *targets,
                      uint32_t ntargets, TSNode call) {
+  if (width.kind == WIDTH_FIXED && width.count <= 1) return; /* one task is no fan-out */
   Site s = {0};
   s.kind = kind;
   s.width = width;
@@ -1009,6 +1047,32 @@ static char *canonical_callee(const Walker *w, const char *callee) {
   return xstrdup(callee);
 }
 
+static bool awaits_name(const Walker *w, TSNode n, TSNode name) {
+  if (is(n, "await")) {
+    TSNode inner = ts_node_named_child(n, 0);
+    if (is(inner, "identifier") && ts_node_end_byte(inner) - ts_node_start_byte(inner) ==
+                                       ts_node_end_byte(name) - ts_node_start_byte(name) &&
+        memcmp(w->src->text + ts_node_start_byte(inner), w->src->text + ts_node_start_byte(name),
+               ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
+      return true;
+  }
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+    if (awaits_name(w, ts_node_named_child(n, i), name)) return true;
+  return false;
+}
+
+/* A task started and awaited in the same iteration runs one at a time:
+ * `await loop.run_in_executor(...)`, or `t = create_task(...); await t`. */
+static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
+  TSNode parent = ts_node_parent(call);
+  if (is(parent, "await")) return true;
+  if (is(parent, "assignment") && is(field(parent, "left"), "identifier")) {
+    TSNode body = is(loop, "for_statement") || is(loop, "while_statement") ? field(loop, "body") : loop;
+    return awaits_name(w, body, field(parent, "left"));
+  }
+  return false;
+}
+
 static void site_candidate(Walker *w, TSNode call, TSNode fn) {
   const char *text = dotted(w, fn);
   char *canon = canonical_callee(w, text);
@@ -1036,7 +1100,9 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     if (ts_node_is_null(loop)) return;
     char arg[8];
     uint32_t target_arg = fact_attr(f, "target", arg, sizeof arg) ? (uint32_t)atoi(arg) : 0;
-    const char *target = item_target(w, positional_arg(args, target_arg));
+    if (sequential_spawn(w, call, loop)) return;
+    TSNode t = positional_arg(args, target_arg);
+    const char *target = is(t, "call") ? item_target(w, t) : ref_target(w, t);
     add_site(w, kind, loop_width(w, loop), &target, 1, call);
     return;
   }

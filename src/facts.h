@@ -58,6 +58,7 @@ typedef enum { WIDTH_FIXED, WIDTH_DATA, WIDTH_UNKNOWN } WidthKind;
 /* How many items a fan-out spawns, as far as the code says. */
 typedef struct {
   WidthKind kind;
+  int64_t count;    /* fixed: the number of items; else -1 */
   const char *expr; /* fixed: the count ("3", "MAX_WORKERS=8"); data: the source expression */
   int32_t param;    /* the width comes from this parameter of the enclosing def, or -1 */
 } Width;

@@ -63,6 +63,21 @@ for cmdfile in tests/golden/*.cmd; do
   fi
 done
 
+# ---- every line of a real demo log traces to its callsite ------------------------
+: > "$tmp/log.out"
+while IFS= read -r line; do
+  "$FANOUT" trace "$line" corpus/demo 2>&1 | head -n 1 >> "$tmp/log.out"
+done < corpus/demo/sample.log
+if [ "$UPDATE" = 1 ]; then
+  cp "$tmp/log.out" tests/golden/demo_sample_log.out
+  ok
+elif diff -u tests/golden/demo_sample_log.out "$tmp/log.out" > "$tmp/diff"; then
+  ok
+else
+  bad "trace of corpus/demo/sample.log lines differs from tests/golden/demo_sample_log.out"
+  cat "$tmp/diff"
+fi
+
 # ---- exit codes and messages ---------------------------------------------------
 expect_exit() { # CODE PATTERN ARGS...
   want=$1 pattern=$2

@@ -1,0 +1,1 @@
+trace "Starting search phase" corpus/demo

@@ -1,0 +1,1 @@
+map corpus/sites/pkg
