@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void diags_add(Diags *d, DiagLevel level, const char *path, uint32_t line,
-               const char *fmt, ...) {
+void diags_add(Diags *d, DiagLevel level, const char *path, uint32_t line, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   int n = vsnprintf(NULL, 0, fmt, ap);
@@ -27,8 +26,7 @@ uint32_t diags_errors(const Diags *d) {
 char *diag_format(const Diag *d) {
   static const char *const names[] = {"error", "warning", "note"};
   if (!d->path) return xasprintf("fanout: %s: %s", names[d->level], d->message);
-  if (d->line)
-    return xasprintf("%s:%u: %s: %s", d->path, d->line, names[d->level], d->message);
+  if (d->line) return xasprintf("%s:%u: %s: %s", d->path, d->line, names[d->level], d->message);
   return xasprintf("%s: %s: %s", d->path, names[d->level], d->message);
 }
 

@@ -15,8 +15,8 @@ typedef struct {
 
 typedef Array(Diag) Diags;
 
-void diags_add(Diags *d, DiagLevel level, const char *path, uint32_t line,
-               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void diags_add(Diags *d, DiagLevel level, const char *path, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Number of diagnostics of level DIAG_ERROR. */
 uint32_t diags_errors(const Diags *d);
 /* Format one diagnostic as "path:line: error: message". The caller must free it. */

@@ -146,8 +146,9 @@ static void string_into(Walker *w, TSNode s, StrBuf *out, bool *fstring) {
     } else if (is(c, "interpolation")) {
       TSNode spec = field(c, "format_specifier");
       char type = 'a';
-      if (!ts_node_is_null(spec)) type = template_spec_type(w->src->text + ts_node_start_byte(spec),
-                                                            ts_node_end_byte(spec) - ts_node_start_byte(spec));
+      if (!ts_node_is_null(spec))
+        type = template_spec_type(w->src->text + ts_node_start_byte(spec),
+                                  ts_node_end_byte(spec) - ts_node_start_byte(spec));
       hole_for_expr(w, field(c, "expression"), type, out);
     } else if (is(c, "escape_sequence") && !raw) {
       uint32_t ca = ts_node_start_byte(c);
@@ -177,7 +178,8 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
     if (node_text_eq(w, op, "+")) {
       template_into(w, left, out, depth + 1);
       template_into(w, field(e, "right"), out, depth + 1);
-    } else if (node_text_eq(w, op, "%") && (is(left, "string") || is(left, "concatenated_string"))) {
+    } else if (node_text_eq(w, op, "%") &&
+               (is(left, "string") || is(left, "concatenated_string"))) {
       StrBuf inner = {0};
       template_into(w, left, &inner, depth + 1);
       template_convert_percent(sb_str(&inner), out);
@@ -204,7 +206,8 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
 
 static bool is_stringish(TSNode e) {
   if (is(e, "string") || is(e, "concatenated_string")) return true;
-  if (is(e, "binary_operator")) return is_stringish(field(e, "left")) || is_stringish(field(e, "right"));
+  if (is(e, "binary_operator"))
+    return is_stringish(field(e, "left")) || is_stringish(field(e, "right"));
   if (is(e, "call")) {
     TSNode fn = field(e, "function");
     return is(fn, "attribute") && is_stringish(field(fn, "object"));
@@ -248,8 +251,10 @@ static NameList collect_params(Walker *w, TSNode params) {
   uint32_t n = ts_node_named_child_count(params);
   for (uint32_t i = 0; i < n; i++) {
     TSNode p = ts_node_named_child(params, i), name = p;
-    if (is(p, "default_parameter") || is(p, "typed_default_parameter")) name = field(p, "name");
-    else if (is(p, "typed_parameter")) name = ts_node_named_child(p, 0);
+    if (is(p, "default_parameter") || is(p, "typed_default_parameter"))
+      name = field(p, "name");
+    else if (is(p, "typed_parameter"))
+      name = ts_node_named_child(p, 0);
     if (is(name, "list_splat_pattern") || is(name, "dictionary_splat_pattern") ||
         is(name, "identifier")) {
       add_name(w, text_of(w, name, 0));
@@ -265,9 +270,8 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
   d.parent = w->def;
   d.name = text_of(w, name_node, 0);
   const Def *parent = cur_def(w);
-  d.qualname = parent->kind == DEF_MODULE
-                   ? d.name
-                   : arena_strdup(&w->f->arena, "") /* replaced below */;
+  d.qualname =
+      parent->kind == DEF_MODULE ? d.name : arena_strdup(&w->f->arena, "") /* replaced below */;
   if (parent->kind != DEF_MODULE) {
     char *q = xasprintf("%s.%s", parent->qualname, d.name);
     d.qualname = arena_strdup(&w->f->arena, q);
@@ -288,7 +292,8 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   if (is_class) {
     TSNode sup = field(node, "superclasses");
     d->bases.first = w->f->names.len;
-    for (uint32_t i = 0, n = ts_node_is_null(sup) ? 0 : ts_node_named_child_count(sup); i < n; i++) {
+    for (uint32_t i = 0, n = ts_node_is_null(sup) ? 0 : ts_node_named_child_count(sup); i < n;
+         i++) {
       TSNode b = ts_node_named_child(sup, i);
       if (is(b, "keyword_argument")) continue;
       add_name(w, dotted(w, b));
@@ -317,7 +322,8 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
       w->f->defs.items[id].decorators.count++;
       uint32_t before = w->f->calls.len;
       walk(w, expr);
-      for (uint32_t c = before; c < w->f->calls.len; c++) w->f->calls.items[c].flags |= CALL_DECORATOR;
+      for (uint32_t c = before; c < w->f->calls.len; c++)
+        w->f->calls.items[c].flags |= CALL_DECORATOR;
     }
   }
   walk(w, field(node, "body"));
@@ -366,7 +372,8 @@ static void walk_import(Walker *w, TSNode n) {
       char *base = relative_base(w, dots);
       if (!base) return;
       TSNode rest = ts_node_named_child_count(m) > 1 ? ts_node_named_child(m, 1) : (TSNode){0};
-      const char *r = ts_node_is_null(rest) || !ts_node_named_child_count(m) ? NULL : dotted(w, rest);
+      const char *r =
+          ts_node_is_null(rest) || !ts_node_named_child_count(m) ? NULL : dotted(w, rest);
       if (r && ts_node_named_child_count(m) > 1)
         module = base[0] ? xasprintf("%s.%s", base, r) : xstrdup(r);
       else
@@ -400,7 +407,8 @@ static void walk_import(Walker *w, TSNode n) {
     } else {
       /* `import a.b.c` binds `a`; record the full name too so a.b.c.f resolves. */
       size_t first = strcspn(dn, ".");
-      add_import(w, c, arena_strndup(&w->f->arena, dn, first), arena_strndup(&w->f->arena, dn, first), false);
+      add_import(w, c, arena_strndup(&w->f->arena, dn, first),
+                 arena_strndup(&w->f->arena, dn, first), false);
     }
   }
   free(module);
@@ -615,8 +623,10 @@ static void walk_assignment(Walker *w, TSNode n) {
   walk(w, right);
   if (is(left, "identifier") || is(left, "attribute")) {
     Assign a = {dotted(w, left), text_of(w, right, VALUE_TEXT_MAX), -1, w->def, pos_of(n)};
-    if (is(right, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
-    else if (is(right, "await") && is(ts_node_named_child(right, 0), "call") && call_index < w->f->calls.len)
+    if (is(right, "call") && call_index < w->f->calls.len)
+      a.call = (int32_t)call_index;
+    else if (is(right, "await") && is(ts_node_named_child(right, 0), "call") &&
+             call_index < w->f->calls.len)
       a.call = (int32_t)call_index;
     array_push(&w->f->assigns, a);
     array_push(&w->assign_values, right);
@@ -643,7 +653,8 @@ static void walk_with(Walker *w, TSNode n) {
   TSNode clause = {0};
   for (uint32_t i = 0, count = ts_node_named_child_count(n); i < count; i++)
     if (is(ts_node_named_child(n, i), "with_clause")) clause = ts_node_named_child(n, i);
-  for (uint32_t i = 0, count = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause); i < count; i++) {
+  for (uint32_t i = 0, count = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
+       i < count; i++) {
     TSNode item = ts_node_named_child(clause, i);
     if (!is(item, "with_item")) continue;
     TSNode value = field(item, "value"), alias = {0};
@@ -654,7 +665,9 @@ static void walk_with(Walker *w, TSNode n) {
     if (is(value, "await")) value = ts_node_named_child(value, 0);
     WithItem wi = {text_of(w, value, VALUE_TEXT_MAX),
                    is(value, "call") ? dotted(w, field(value, "function")) : NULL,
-                   ts_node_is_null(alias) ? NULL : text_of(w, alias, 0), async, w->def,
+                   ts_node_is_null(alias) ? NULL : text_of(w, alias, 0),
+                   async,
+                   w->def,
                    pos_of(item)};
     array_push(&w->f->withs, wi);
   }
@@ -691,7 +704,8 @@ static void walk(Walker *w, TSNode n) {
   } else if (strcmp(type, "for_statement") == 0 || strcmp(type, "while_statement") == 0) {
     walk_loop(w, n);
   } else if (strcmp(type, "list_comprehension") == 0 || strcmp(type, "generator_expression") == 0 ||
-             strcmp(type, "set_comprehension") == 0 || strcmp(type, "dictionary_comprehension") == 0) {
+             strcmp(type, "set_comprehension") == 0 ||
+             strcmp(type, "dictionary_comprehension") == 0) {
     walk_comprehension(w, n);
   } else if (strcmp(type, "import_statement") == 0 || strcmp(type, "import_from_statement") == 0) {
     walk_import(w, n);
@@ -716,8 +730,10 @@ static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
 
 static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
   char buf[96];
-  if (fmt_name) snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
-  else snprintf(buf, sizeof buf, "%lld", (long long)n);
+  if (fmt_name)
+    snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
+  else
+    snprintf(buf, sizeof buf, "%lld", (long long)n);
   Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1};
   return wd;
 }
@@ -746,7 +762,8 @@ static TSNode local_binding(const Walker *w, TSNode name, uint32_t before) {
 static bool single_binding(const Walker *w, TSNode name) {
   uint32_t binds = 0;
   for (uint32_t i = 0; i < w->f->assigns.len; i++)
-    binds += w->f->assigns.items[i].def == w->def && node_text_eq(w, name, w->f->assigns.items[i].target);
+    binds += w->f->assigns.items[i].def == w->def &&
+             node_text_eq(w, name, w->f->assigns.items[i].target);
   if (binds > 1) return false;
   uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
   for (uint32_t i = 0; i < w->f->calls.len; i++) {
@@ -777,7 +794,8 @@ static Width classify_range(Walker *w, TSNode call, TSNode args) {
     const Const *k = module_const(w, a);
     if (k) return width_fixed(w, k->name, k->value);
     uint32_t s = ts_node_start_byte(a);
-    return width_make(w, WIDTH_DATA, call, param_index(w, w->src->text + s, ts_node_end_byte(a) - s));
+    return width_make(w, WIDTH_DATA, call,
+                      param_index(w, w->src->text + s, ts_node_end_byte(a) - s));
   }
   return width_make(w, WIDTH_DATA, call, -1);
 }
@@ -791,8 +809,10 @@ static Width classify_slice(Walker *w, TSNode sub) {
   /* Children are the present bounds, in order; a ':' before the first one
    * means the start is absent. */
   bool leading_colon = ts_node_child_count(slice) && !ts_node_is_named(ts_node_child(slice, 0));
-  if (leading_colon && n >= 1) stop = ts_node_named_child(slice, 0);
-  else if (n >= 2) start = ts_node_named_child(slice, 0), stop = ts_node_named_child(slice, 1);
+  if (leading_colon && n >= 1)
+    stop = ts_node_named_child(slice, 0);
+  else if (n >= 2)
+    start = ts_node_named_child(slice, 0), stop = ts_node_named_child(slice, 1);
   int64_t v;
   if (ts_node_is_null(start) && int_literal(w, stop, &v)) return width_fixed(w, NULL, v);
   if (!ts_node_is_null(start) && is(stop, "binary_operator") &&
@@ -811,7 +831,8 @@ static Width classify_slice(Walker *w, TSNode sub) {
 
 static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (depth > 6 || ts_node_is_null(n)) return width_make(w, WIDTH_UNKNOWN, n, -1);
-  if (is(n, "parenthesized_expression")) return classify_iterable(w, ts_node_named_child(n, 0), depth + 1);
+  if (is(n, "parenthesized_expression"))
+    return classify_iterable(w, ts_node_named_child(n, 0), depth + 1);
   if (is(n, "list") || is(n, "tuple") || is(n, "set")) {
     uint32_t count = ts_node_named_child_count(n);
     for (uint32_t i = 0; i < count; i++)
@@ -845,7 +866,8 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (is(n, "call")) {
     TSNode fn = field(n, "function"), args = field(n, "arguments");
     const char *callee = dotted(w, fn);
-    if (strcmp(callee, "range") == 0 && is(args, "argument_list")) return classify_range(w, n, args);
+    if (strcmp(callee, "range") == 0 && is(args, "argument_list"))
+      return classify_range(w, n, args);
     const Fact *f = callee_fact(w->ctx->knowledge, "iterable.wrapper", callee);
     char buf[8];
     if (f && is(args, "argument_list")) {
@@ -876,7 +898,8 @@ static TSNode enclosing_loop(TSNode n) {
 
 static Width loop_width(Walker *w, TSNode loop) {
   if (is(loop, "for_statement")) return classify_iterable(w, field(loop, "right"), 0);
-  if (is(loop, "while_statement")) return width_make(w, WIDTH_UNKNOWN, field(loop, "condition"), -1);
+  if (is(loop, "while_statement"))
+    return width_make(w, WIDTH_UNKNOWN, field(loop, "condition"), -1);
   return classify_iterable(w, loop, 0);
 }
 
@@ -975,7 +998,8 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
         TSNode item = positional_arg(field(call, "arguments"), 0);
         TSNode loop = enclosing_loop(call);
         it.is_list = true;
-        it.width = ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, x, -1) : loop_width(w, loop);
+        it.width =
+            ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, x, -1) : loop_width(w, loop);
         if (is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
           TSNode b = local_binding(w, item, ts_node_start_byte(item));
           if (is_spawn_call(w, b)) item = b;
@@ -1019,13 +1043,14 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
   }
   if (s.call < 0) return; /* inside a part the walk skipped */
   s.pos = pos_of(field(call, "function"));
-  if (is(field(call, "function"), "attribute")) s.pos = pos_of(field(field(call, "function"), "attribute"));
+  if (is(field(call, "function"), "attribute"))
+    s.pos = pos_of(field(field(call, "function"), "attribute"));
   array_push(&w->f->sites, s);
 }
 
 static const char *site_kind_names[SITE_KIND_COUNT] = {
-    "gather", "create_task", "ensure_future", "as_completed", "wait", "run_in_executor",
-    "start_soon", "helper"};
+    "gather", "create_task",     "ensure_future", "as_completed",
+    "wait",   "run_in_executor", "start_soon",    "helper"};
 
 const char *site_kind_name(SiteKind k) { return site_kind_names[k]; }
 
@@ -1050,8 +1075,9 @@ static char *canonical_callee(const Walker *w, const char *callee) {
 static bool awaits_name(const Walker *w, TSNode n, TSNode name) {
   if (is(n, "await")) {
     TSNode inner = ts_node_named_child(n, 0);
-    if (is(inner, "identifier") && ts_node_end_byte(inner) - ts_node_start_byte(inner) ==
-                                       ts_node_end_byte(name) - ts_node_start_byte(name) &&
+    if (is(inner, "identifier") &&
+        ts_node_end_byte(inner) - ts_node_start_byte(inner) ==
+            ts_node_end_byte(name) - ts_node_start_byte(name) &&
         memcmp(w->src->text + ts_node_start_byte(inner), w->src->text + ts_node_start_byte(name),
                ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
       return true;
@@ -1067,7 +1093,8 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
   TSNode parent = ts_node_parent(call);
   if (is(parent, "await")) return true;
   if (is(parent, "assignment") && is(field(parent, "left"), "identifier")) {
-    TSNode body = is(loop, "for_statement") || is(loop, "while_statement") ? field(loop, "body") : loop;
+    TSNode body =
+        is(loop, "for_statement") || is(loop, "while_statement") ? field(loop, "body") : loop;
     return awaits_name(w, body, field(parent, "left"));
   }
   return false;
@@ -1084,9 +1111,11 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
   free(canon);
   char kind_name[32], loop_attr[8];
   SiteKind kind;
-  if (!f || !fact_attr(f, "kind", kind_name, sizeof kind_name) || !site_kind_from_name(kind_name, &kind))
+  if (!f || !fact_attr(f, "kind", kind_name, sizeof kind_name) ||
+      !site_kind_from_name(kind_name, &kind))
     return;
-  bool needs_loop = fact_attr(f, "loop", loop_attr, sizeof loop_attr) && strcmp(loop_attr, "yes") == 0;
+  bool needs_loop =
+      fact_attr(f, "loop", loop_attr, sizeof loop_attr) && strcmp(loop_attr, "yes") == 0;
   w->def = 0;
   /* Find the def the call belongs to (the walk is over; set the scope back). */
   for (uint32_t i = 0; i < w->f->calls.len; i++)
@@ -1120,7 +1149,8 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
       if (is(a, "keyword_argument") || is(a, "comment")) continue;
       if (is(a, "list_splat")) {
         items = list_items(w, ts_node_named_child(a, 0), ts_node_start_byte(call), 0);
-        if (!items.is_list) items.width = width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
+        if (!items.is_list)
+          items.width = width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
         items.is_list = true;
       } else {
         fixed++;
@@ -1176,7 +1206,8 @@ static void find_sites(Walker *w) {
   TSQueryMatch m;
   while (query_run_next(&run, &m)) {
     TSNode call, fn;
-    if (query_match_capture(&m, w->ctx->cap_site, &call) && query_match_capture(&m, w->ctx->cap_fn, &fn))
+    if (query_match_capture(&m, w->ctx->cap_site, &call) &&
+        query_match_capture(&m, w->ctx->cap_fn, &fn))
       site_candidate(w, call, fn);
   }
   query_run_end(&run);

@@ -42,10 +42,10 @@ typedef struct {
 
 enum {
   CALL_AWAITED = 1u << 0,
-  CALL_IN_LOOP = 1u << 1,      /* inside a for/while loop or comprehension of its def */
-  CALL_REFERENCE = 1u << 2,    /* a function passed by name (map(f, xs), start_soon(f)) */
-  CALL_DECORATOR = 1u << 3,    /* a decorator of its def */
-  CALL_STAR_ARGS = 1u << 4,    /* has a *args argument */
+  CALL_IN_LOOP = 1u << 1,   /* inside a for/while loop or comprehension of its def */
+  CALL_REFERENCE = 1u << 2, /* a function passed by name (map(f, xs), start_soon(f)) */
+  CALL_DECORATOR = 1u << 3, /* a decorator of its def */
+  CALL_STAR_ARGS = 1u << 4, /* has a *args argument */
 };
 
 typedef struct {

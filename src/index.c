@@ -101,7 +101,8 @@ DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const cha
   if (strchr(dotted, '?')) return unresolved(file);
   size_t first = strcspn(dotted, ".");
   const char *rest = dotted[first] ? dotted + first + 1 : "";
-  if ((first == 4 && strncmp(dotted, "self", 4) == 0) || (first == 3 && strncmp(dotted, "cls", 3) == 0)) {
+  if ((first == 4 && strncmp(dotted, "self", 4) == 0) ||
+      (first == 3 && strncmp(dotted, "cls", 3) == 0)) {
     int32_t cls = enclosing_class(f, def);
     if (cls < 0 || !*rest || strchr(rest, '.')) return unresolved(file);
     return lookup_method(ix, (DefRef){file, cls}, rest, 0);
@@ -155,7 +156,8 @@ char *index_def_name(const Index *ix, DefRef r) {
 /* Parameter position that call argument `arg` lands in (methods take self). */
 static uint32_t param_for_arg(const Facts *f, int32_t def, uint32_t arg, bool via_attribute) {
   const Def *d = &f->defs.items[def];
-  if (via_attribute && d->parent >= 0 && f->defs.items[d->parent].kind == DEF_CLASS && d->params.count) {
+  if (via_attribute && d->parent >= 0 && f->defs.items[d->parent].kind == DEF_CLASS &&
+      d->params.count) {
     const char *p0 = f->names.items[d->params.first];
     if (strcmp(p0, "self") == 0 || strcmp(p0, "cls") == 0) return arg + 1;
   }

@@ -32,7 +32,7 @@ typedef struct {
   StrMap *qualnames;  /* per file: qualname -> def */
   uint32_t *def_base; /* global def id = def_base[file] + def */
   uint32_t ndefs;
-  DefRef **resolved;  /* per file, per call: the callee's definition */
+  DefRef **resolved; /* per file, per call: the callee's definition */
   /* callers of each global def, as call refs, in CSR form */
   uint32_t *caller_start;
   CallRef *callers;

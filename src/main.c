@@ -58,8 +58,10 @@ static void print_chain(const Index *ix, const TraceChain *chain) {
     const Def *d = index_def(ix, s->def);
     char *name = index_def_name(ix, s->def);
     const char *role = s->direction == 0 ? "logged in" : s->direction > 0 ? "called by" : "calls";
-    if (i == 0) printf("  %-10s %s:%u\n", "in", name, d->pos.line);
-    else printf("  %-10s %s:%u  (call at line %u)\n", role, name, d->pos.line, s->via.line);
+    if (i == 0)
+      printf("  %-10s %s:%u\n", "in", name, d->pos.line);
+    else
+      printf("  %-10s %s:%u  (call at line %u)\n", role, name, d->pos.line, s->via.line);
     free(name);
   }
   if (!chain->len) return;
@@ -136,8 +138,9 @@ static int cmd_facts(Options *o, Diags *diags) {
       printf("  assign %u %s = %s\n", f->assigns.items[i].pos.line, f->assigns.items[i].target,
              f->assigns.items[i].value);
     for (uint32_t i = 0; i < f->withs.len; i++)
-      printf("  with %u %s%s%s%s\n", f->withs.items[i].pos.line, f->withs.items[i].is_async ? "async " : "",
-             f->withs.items[i].expr, f->withs.items[i].alias ? " as " : "",
+      printf("  with %u %s%s%s%s\n", f->withs.items[i].pos.line,
+             f->withs.items[i].is_async ? "async " : "", f->withs.items[i].expr,
+             f->withs.items[i].alias ? " as " : "",
              f->withs.items[i].alias ? f->withs.items[i].alias : "");
     for (uint32_t i = 0; i < f->logs.len; i++) {
       char *m = template_display(f->logs.items[i].message);
@@ -169,8 +172,10 @@ static const char options_help[] =
     "path or file that could not be analyzed (everything else is still reported)\n";
 
 static void usage_all(FILE *to) {
-  fprintf(to, "fanout %s: find the concurrency anti-patterns of async Python pipelines\n\n"
-              "usage: fanout <command> [OPTIONS] [PATH...]\n\ncommands:\n", FANOUT_VERSION);
+  fprintf(to,
+          "fanout %s: find the concurrency anti-patterns of async Python pipelines\n\n"
+          "usage: fanout <command> [OPTIONS] [PATH...]\n\ncommands:\n",
+          FANOUT_VERSION);
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     fprintf(to, "  %-8s %s\n", commands[i].name, commands[i].summary);
   fprintf(to, "\n%s", options_help);
@@ -189,7 +194,8 @@ int main(int argc, char **argv) {
     printf("fanout %s\n", FANOUT_VERSION);
     return EXIT_OK;
   }
-  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
     usage_all(stdout);
     return EXIT_OK;
   }
@@ -224,8 +230,8 @@ int main(int argc, char **argv) {
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
       } else {
-        fprintf(stderr, "fanout: unknown option '%s' for %s (try fanout %s --help)\n", a,
-                cmd->name, cmd->name);
+        fprintf(stderr, "fanout: unknown option '%s' for %s (try fanout %s --help)\n", a, cmd->name,
+                cmd->name);
         free(o.paths);
         return EXIT_USAGE;
       }

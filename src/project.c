@@ -34,8 +34,8 @@ static void *worker(void *arg) {
   }
 }
 
-bool project_load(Project *p, const char *const *paths, uint32_t npaths,
-                  const ProjectOptions *opts, Diags *diags) {
+bool project_load(Project *p, const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
+                  Diags *diags) {
   memset(p, 0, sizeof *p);
   if (!knowledge_load(&p->knowledge, diags)) return false;
   p->ctx = facts_context_new(&p->knowledge, diags);

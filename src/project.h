@@ -14,7 +14,7 @@ typedef struct {
   FactsContext *ctx;
   Facts *files;
   uint32_t nfiles;
-  uint32_t files_seen;   /* paths found by the walk, including skipped ones */
+  uint32_t files_seen;    /* paths found by the walk, including skipped ones */
   uint32_t syntax_errors; /* files analyzed despite syntax errors */
   Index index;
 } Project;
@@ -23,8 +23,8 @@ typedef struct {
  * the index. Problems with single files become diagnostics and the rest goes
  * on; returns false only when fanout itself cannot run (bad rule data).
  * Free with project_free (also after a false return). */
-bool project_load(Project *p, const char *const *paths, uint32_t npaths,
-                  const ProjectOptions *opts, Diags *diags);
+bool project_load(Project *p, const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
+                  Diags *diags);
 void project_free(Project *p);
 
 #endif

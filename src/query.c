@@ -11,9 +11,9 @@ typedef struct {
   PredKind kind;
   bool negated;
   uint32_t capture;
-  int other_capture;  /* #eq? @a @b: the second capture, else -1 */
-  StrArray strings;   /* literal arguments */
-  pcre2_code *regex;  /* #match? */
+  int other_capture; /* #eq? @a @b: the second capture, else -1 */
+  StrArray strings;  /* literal arguments */
+  pcre2_code *regex; /* #match? */
 } Predicate;
 
 typedef struct {
@@ -53,25 +53,30 @@ static bool parse_predicate(Query *q, const char *file, const char *source, uint
       diags_add(diags, DIAG_ERROR, file, line, "#set! takes a key and a value");
       return false;
     }
-    array_push(&info->settings, xstrdup(ts_query_string_value_for_id(q->ts, steps[1].value_id, &len)));
-    array_push(&info->settings, xstrdup(ts_query_string_value_for_id(q->ts, steps[2].value_id, &len)));
+    array_push(&info->settings,
+               xstrdup(ts_query_string_value_for_id(q->ts, steps[1].value_id, &len)));
+    array_push(&info->settings,
+               xstrdup(ts_query_string_value_for_id(q->ts, steps[2].value_id, &len)));
     return true;
   }
   Predicate p = {0};
   p.other_capture = -1;
   const char *base = name;
   if (str_starts_with(base, "not-")) p.negated = true, base += 4;
-  if (strcmp(base, "eq?") == 0) p.kind = P_EQ;
-  else if (strcmp(base, "match?") == 0) p.kind = P_MATCH;
-  else if (strcmp(base, "any-of?") == 0) p.kind = P_ANY_OF;
+  if (strcmp(base, "eq?") == 0)
+    p.kind = P_EQ;
+  else if (strcmp(base, "match?") == 0)
+    p.kind = P_MATCH;
+  else if (strcmp(base, "any-of?") == 0)
+    p.kind = P_ANY_OF;
   else {
     diags_add(diags, DIAG_ERROR, file, line,
               "unknown predicate #%s (known: #eq?, #not-eq?, #match?, #not-match?, "
-              "#any-of?, #not-any-of?, #set!)", name);
+              "#any-of?, #not-any-of?, #set!)",
+              name);
     return false;
   }
-  if (n < 3 || steps[1].type != TSQueryPredicateStepTypeCapture ||
-      (p.kind != P_ANY_OF && n != 3)) {
+  if (n < 3 || steps[1].type != TSQueryPredicateStepTypeCapture || (p.kind != P_ANY_OF && n != 3)) {
     diags_add(diags, DIAG_ERROR, file, line, "#%s takes a capture and %s", name,
               p.kind == P_ANY_OF ? "strings" : "one argument");
     return false;
@@ -91,8 +96,8 @@ static bool parse_predicate(Query *q, const char *file, const char *source, uint
   if (p.kind == P_MATCH) {
     int err;
     PCRE2_SIZE off;
-    p.regex = pcre2_compile((PCRE2_SPTR)p.strings.items[0], PCRE2_ZERO_TERMINATED,
-                            PCRE2_UTF, &err, &off, NULL);
+    p.regex = pcre2_compile((PCRE2_SPTR)p.strings.items[0], PCRE2_ZERO_TERMINATED, PCRE2_UTF, &err,
+                            &off, NULL);
     if (!p.regex) {
       PCRE2_UCHAR msg[256];
       pcre2_get_error_message(err, msg, sizeof msg);
@@ -109,14 +114,13 @@ fail:
   return false;
 }
 
-Query *query_new(const TSLanguage *lang, const char *file, const char *source,
-                 Diags *diags) {
+Query *query_new(const TSLanguage *lang, const char *file, const char *source, Diags *diags) {
   uint32_t err_off;
   TSQueryError err;
   TSQuery *ts = ts_query_new(lang, source, (uint32_t)strlen(source), &err_off, &err);
   if (!ts) {
-    static const char *const what[] = {"no error", "syntax error", "unknown node type",
-                                       "unknown field",  "unknown capture", "impossible pattern",
+    static const char *const what[] = {"no error",      "syntax error",    "unknown node type",
+                                       "unknown field", "unknown capture", "impossible pattern",
                                        "language error"};
     diags_add(diags, DIAG_ERROR, file, line_at(source, err_off), "query %s",
               what[err <= TSQueryErrorLanguage ? err : TSQueryErrorSyntax]);
@@ -221,7 +225,8 @@ static bool predicate_holds(const QueryRun *run, const TSQueryMatch *m, const Pr
     break;
   }
   case P_ANY_OF:
-    for (uint32_t i = 0; i < p->strings.len && !ok; i++) ok = text_eq(text, node, p->strings.items[i]);
+    for (uint32_t i = 0; i < p->strings.len && !ok; i++)
+      ok = text_eq(text, node, p->strings.items[i]);
     break;
   }
   return ok != p->negated;

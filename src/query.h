@@ -14,8 +14,7 @@ typedef struct Query Query;
 /* Compile `source` (named `file` in diagnostics). Returns NULL and adds a
  * diagnostic naming file and line on a syntax error or unknown predicate.
  * Free with query_free. */
-Query *query_new(const TSLanguage *lang, const char *file, const char *source,
-                 Diags *diags);
+Query *query_new(const TSLanguage *lang, const char *file, const char *source, Diags *diags);
 void query_free(Query *q);
 
 /* Index of the capture named `name`, or -1. */

@@ -13,9 +13,9 @@
 
 /* Directories never worth walking: VCS, caches, build output, environments. */
 static const char *const skipped_dirs[] = {
-    ".git", ".hg", ".svn", "__pycache__", "node_modules", "build", "dist",
-    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".venv",
-    ".fanout_cache", ".eggs", NULL};
+    ".git",  ".hg",           ".svn",  "__pycache__", "node_modules",  "build",
+    "dist",  ".tox",          ".nox",  ".mypy_cache", ".pytest_cache", ".ruff_cache",
+    ".venv", ".fanout_cache", ".eggs", NULL};
 
 static bool is_skipped_dir(const char *dir, const char *name) {
   for (const char *const *s = skipped_dirs; *s; s++)
@@ -40,8 +40,8 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out,
-                     Diags *diags, unsigned depth) {
+static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out, Diags *diags,
+                     unsigned depth) {
   if (depth > 64) {
     diags_add(diags, DIAG_WARNING, dir, 0, "directory nesting deeper than 64, not walked");
     return;
@@ -67,8 +67,8 @@ static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out,
       if (S_ISDIR(st.st_mode)) {
         if (!is_skipped_dir(path, names.items[i])) walk_dir(path, opts, out, diags, depth + 1);
       } else if (wanted_file(names.items[i], opts)) {
-        if (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
-                                    S_ISREG(st.st_mode))) {
+        if (S_ISREG(st.st_mode) ||
+            (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISREG(st.st_mode))) {
           array_push(out, path);
           path = NULL;
         } else if (S_ISLNK(st.st_mode)) {
@@ -93,8 +93,8 @@ static char *normalize_arg(const char *p) {
   return xstrndup(p, n);
 }
 
-void source_walk(const char *const *paths, uint32_t npaths, const WalkOptions *opts,
-                 StrArray *out, Diags *diags) {
+void source_walk(const char *const *paths, uint32_t npaths, const WalkOptions *opts, StrArray *out,
+                 Diags *diags) {
   static const char *const here[] = {"."};
   if (npaths == 0) {
     paths = here;
@@ -137,10 +137,14 @@ size_t source_utf8_invalid_at(const char *s, size_t n) {
     }
     size_t len;
     uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1Fu;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0Fu;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07u;
-    else return i;
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2, cp = c & 0x1Fu;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3, cp = c & 0x0Fu;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4, cp = c & 0x07u;
+    else
+      return i;
     if (i + len > n) return i;
     for (size_t k = 1; k < len; k++) {
       if ((u[i + k] & 0xC0) != 0x80) return i;
@@ -160,12 +164,12 @@ static uint32_t line_of(const char *s, size_t off) {
   return line;
 }
 
-bool source_from_buffer(const char *path, const char *data, size_t len,
-                        SourceFile *out, Diags *diags) {
+bool source_from_buffer(const char *path, const char *data, size_t len, SourceFile *out,
+                        Diags *diags) {
   memset(out, 0, sizeof *out);
   if (len > SOURCE_MAX_BYTES) {
-    diags_add(diags, DIAG_ERROR, path, 0, "file too large (%zu bytes, limit %u), skipped",
-              len, SOURCE_MAX_BYTES);
+    diags_add(diags, DIAG_ERROR, path, 0, "file too large (%zu bytes, limit %u), skipped", len,
+              SOURCE_MAX_BYTES);
     return false;
   }
   if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) data += 3, len -= 3;
@@ -178,8 +182,8 @@ bool source_from_buffer(const char *path, const char *data, size_t len,
   size_t bad = source_utf8_invalid_at(data, len);
   if (bad < len) {
     diags_add(diags, DIAG_ERROR, path, line_of(data, bad),
-              "not valid UTF-8 (byte 0x%02x at offset %zu), skipped",
-              (unsigned char)data[bad], bad);
+              "not valid UTF-8 (byte 0x%02x at offset %zu), skipped", (unsigned char)data[bad],
+              bad);
     return false;
   }
   out->text = xmalloc(len + 1);

@@ -23,8 +23,8 @@ typedef struct {
  * walked), sorted and without duplicates, into `out` (strings owned by the
  * caller). Skips VCS, virtualenv, cache and build directories. A path that does
  * not exist gets an error diagnostic; the walk goes on. */
-void source_walk(const char *const *paths, uint32_t npaths, const WalkOptions *opts,
-                 StrArray *out, Diags *diags);
+void source_walk(const char *const *paths, uint32_t npaths, const WalkOptions *opts, StrArray *out,
+                 Diags *diags);
 
 /* Read and validate one file. Returns true and fills `out` on success; on
  * failure (unreadable, vanished, binary, not UTF-8, too large) adds one
@@ -33,8 +33,8 @@ bool source_read(const char *path, SourceFile *out, Diags *diags);
 
 /* Fill `out` from a buffer already in memory (stdin, an editor buffer).
  * Takes the same checks as source_read. */
-bool source_from_buffer(const char *path, const char *data, size_t len,
-                        SourceFile *out, Diags *diags);
+bool source_from_buffer(const char *path, const char *data, size_t len, SourceFile *out,
+                        Diags *diags);
 
 void source_free(SourceFile *f);
 

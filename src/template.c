@@ -9,7 +9,8 @@
 
 static void put_utf8(StrBuf *out, uint32_t cp) {
   char b[4];
-  if (cp < 0x80) b[0] = (char)cp, sb_putn(out, b, 1);
+  if (cp < 0x80)
+    b[0] = (char)cp, sb_putn(out, b, 1);
   else if (cp < 0x800)
     b[0] = (char)(0xC0 | (cp >> 6)), b[1] = (char)(0x80 | (cp & 0x3F)), sb_putn(out, b, 2);
   else if (cp < 0x10000)
@@ -49,7 +50,9 @@ void template_unescape(const char *s, size_t n, bool raw, bool fstring, StrBuf *
     case '\'': sb_putc(out, '\''); break;
     case '"': sb_putc(out, '"'); break;
     case '\n': break; /* line continuation */
-    case 'x': case 'u': case 'U': {
+    case 'x':
+    case 'u':
+    case 'U': {
       size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
       uint32_t cp = 0;
       size_t k = 0;
@@ -64,9 +67,7 @@ void template_unescape(const char *s, size_t n, bool raw, bool fstring, StrBuf *
       }
       break;
     }
-    default: /* unknown escapes stay as written, like Python */
-      sb_putc(out, '\\');
-      sb_putc(out, e);
+    default: /* unknown escapes stay as written, like Python */ sb_putc(out, '\\'); sb_putc(out, e);
     }
   }
 }
@@ -75,8 +76,21 @@ char template_spec_type(const char *spec, size_t n) {
   while (n && (spec[n - 1] == ' ' || spec[n - 1] == '}')) n--;
   if (!n) return 'a';
   switch (spec[n - 1]) {
-  case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': case 'b': case 'n': return 'd';
-  case 'f': case 'F': case 'e': case 'E': case 'g': case 'G': case '%': return 'f';
+  case 'd':
+  case 'i':
+  case 'u':
+  case 'x':
+  case 'X':
+  case 'o':
+  case 'b':
+  case 'n': return 'd';
+  case 'f':
+  case 'F':
+  case 'e':
+  case 'E':
+  case 'g':
+  case 'G':
+  case '%': return 'f';
   default: return 'a';
   }
 }
@@ -131,9 +145,12 @@ void template_convert_format(const char *t, StrBuf *out) {
       size_t j = i + 1, colon = 0;
       int depth = 1;
       for (; t[j] && depth; j++) {
-        if (t[j] == '{') depth++;
-        else if (t[j] == '}') depth--;
-        else if (t[j] == ':' && depth == 1 && !colon) colon = j;
+        if (t[j] == '{')
+          depth++;
+        else if (t[j] == '}')
+          depth--;
+        else if (t[j] == ':' && depth == 1 && !colon)
+          colon = j;
       }
       if (depth) { /* unbalanced: keep the text */
         sb_putc(out, '{');
@@ -163,8 +180,10 @@ char *template_substitute(const char *t, unsigned param, const char *arg) {
   StrBuf out = {0};
   for (size_t i = 0; t[i]; i++) {
     if (t[i] == TEMPLATE_HOLE && t[i + 1]) {
-      if ((unsigned char)t[i + 1] == '0' + param) sb_puts(&out, arg);
-      else sb_putn(&out, t + i, 2);
+      if ((unsigned char)t[i + 1] == '0' + param)
+        sb_puts(&out, arg);
+      else
+        sb_putn(&out, t + i, 2);
       i++;
     } else {
       sb_putc(&out, t[i]);
@@ -222,11 +241,13 @@ TemplateRegex *template_regex_new(const char *tmpl) {
     char c = line[i];
     if (c == TEMPLATE_HOLE && line[i + 1]) {
       char type = line[++i];
-      if (type == 'd') sb_puts(&re, "\\s*[-+]?\\d+"), last_any = false;
+      if (type == 'd')
+        sb_puts(&re, "\\s*[-+]?\\d+"), last_any = false;
       else if (type == 'f')
         sb_puts(&re, "\\s*(?:[-+]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?%?|nan|inf|-inf)"),
             last_any = false;
-      else if (!last_any) sb_puts(&re, ".*?"), last_any = true;
+      else if (!last_any)
+        sb_puts(&re, ".*?"), last_any = true;
     } else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       while (line[i + 1] == ' ' || line[i + 1] == '\t') i++;
       sb_puts(&re, "\\s+");

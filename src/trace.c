@@ -30,7 +30,8 @@ static void try_match(TraceMatches *out, const char *line, uint32_t file, int32_
   bool exact = re && template_regex_match(re, line, strlen(line));
   template_regex_free(re);
   if (!exact && !marker_in_template(tmpl, line)) return;
-  TraceMatch m = {file, def, pos, callee, xstrdup(tmpl), template_literal_len(tmpl), exact, wrapper};
+  TraceMatch m = {file,  def,    pos, callee, xstrdup(tmpl), template_literal_len(tmpl),
+                  exact, wrapper};
   array_push(out, m);
 }
 
@@ -94,7 +95,6 @@ void trace_find(const Index *ix, const Knowledge *k, const char *line, TraceMatc
   if (out->len) qsort(out->items, out->len, sizeof(TraceMatch), cmp_matches);
 }
 
-
 void trace_matches_free(TraceMatches *m) {
   for (uint32_t i = 0; i < m->len; i++) free(m->items[i].message);
   array_free(m);
@@ -153,7 +153,8 @@ static void bfs(const Index *ix, DefRef from, int direction, TraceChain *chain) 
   if (found >= 0) {
     uint32_t first = chain->len;
     for (int32_t i = found; i >= 0; i = q.items[i].prev) {
-      TraceStep s = {q.items[i].def, q.items[i].hops, q.items[i].hops ? direction : 0, q.items[i].via};
+      TraceStep s = {q.items[i].def, q.items[i].hops, q.items[i].hops ? direction : 0,
+                     q.items[i].via};
       array_push(chain, s);
     }
     for (uint32_t a = first, b = chain->len - 1; a < b; a++, b--) { /* from -> orchestrator */

@@ -7,20 +7,20 @@
 
 typedef struct {
   uint32_t file;
-  int32_t def;          /* function holding the callsite */
-  Pos pos;              /* the logging call */
-  const char *callee;   /* "logger.info" */
-  char *message;        /* template (owned) */
-  size_t coverage;      /* literal characters of the template */
-  bool exact;           /* the template's pattern matched; else the marker is a substring */
-  bool via_wrapper;     /* the call is to a project log helper */
+  int32_t def;        /* function holding the callsite */
+  Pos pos;            /* the logging call */
+  const char *callee; /* "logger.info" */
+  char *message;      /* template (owned) */
+  size_t coverage;    /* literal characters of the template */
+  bool exact;         /* the template's pattern matched; else the marker is a substring */
+  bool via_wrapper;   /* the call is to a project log helper */
 } TraceMatch;
 
 typedef struct {
   DefRef def;
-  uint32_t hops;     /* 0: the function itself */
-  int direction;     /* 0 itself, +1 a caller, -1 a callee */
-  Pos via;           /* the call that links it to the previous step */
+  uint32_t hops; /* 0: the function itself */
+  int direction; /* 0 itself, +1 a caller, -1 a callee */
+  Pos via;       /* the call that links it to the previous step */
 } TraceStep;
 
 typedef Array(TraceMatch) TraceMatches;

@@ -89,9 +89,7 @@ char *arena_strndup(Arena *a, const char *s, size_t n) {
   return p;
 }
 
-char *arena_strdup(Arena *a, const char *s) {
-  return s ? arena_strndup(a, s, strlen(s)) : NULL;
-}
+char *arena_strdup(Arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
 void arena_free(Arena *a) {
   for (ArenaBlock *b = a->head, *next; b; b = next) {

@@ -20,22 +20,20 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* ---- growable arrays (tree-sitter's Array(T)) ------------------------ */
 
-#define Array(T)                                                               \
-  struct {                                                                     \
-    T *items;                                                                  \
-    uint32_t len;                                                              \
-    uint32_t cap;                                                              \
+#define Array(T)                                                                                   \
+  struct {                                                                                         \
+    T *items;                                                                                      \
+    uint32_t len;                                                                                  \
+    uint32_t cap;                                                                                  \
   }
 
 void array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem);
 
 /* Append one element; `a` is evaluated more than once. */
-#define array_push(a, v)                                                       \
-  (array__grow((void **)&(a)->items, &(a)->cap, (a)->len + 1,                  \
-               sizeof(*(a)->items)),                                           \
+#define array_push(a, v)                                                                           \
+  (array__grow((void **)&(a)->items, &(a)->cap, (a)->len + 1, sizeof(*(a)->items)),                \
    (a)->items[(a)->len++] = (v))
-#define array_reserve(a, n)                                                    \
-  array__grow((void **)&(a)->items, &(a)->cap, (n), sizeof(*(a)->items))
+#define array_reserve(a, n) array__grow((void **)&(a)->items, &(a)->cap, (n), sizeof(*(a)->items))
 #define array_last(a) (&(a)->items[(a)->len - 1])
 #define array_free(a) (free((a)->items), (a)->items = NULL, (a)->len = (a)->cap = 0)
 

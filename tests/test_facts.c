@@ -61,9 +61,9 @@ START_TEST(imports) {
                 "from ...too.far import nope\nfrom os import path\n"
                 "def fn():\n    from .lazy import thing\n",
                 &f);
-  const char *want[][2] = {{"a", "a"},          {"ab", "a.b"},     {"g", "pkg.sub.x.f"},
-                           {"h", "pkg.sub.x.h"}, {"up", "pkg.up"},  {"path", "os.path"},
-                           {"thing", "pkg.sub.lazy.thing"}};
+  const char *want[][2] = {
+      {"a", "a"},       {"ab", "a.b"},       {"g", "pkg.sub.x.f"},           {"h", "pkg.sub.x.h"},
+      {"up", "pkg.up"}, {"path", "os.path"}, {"thing", "pkg.sub.lazy.thing"}};
   ck_assert_uint_eq(f.imports.len, 7);
   for (uint32_t i = 0; i < 7; i++) {
     ck_assert_str_eq(f.imports.items[i].bound, want[i][0]);
@@ -108,12 +108,14 @@ static const struct {
     {"logger.info('Searching %d queries', n)\n", "Searching {} queries", "info"},
     {"logger.info('100% done')\n", "100% done", "info"},
     {"log.warning(f'retry {n:.1f}s (attempt {i})')\n", "retry {}s (attempt {})", "warning"},
-    {"self.logger.error('Summarizing {} of {n}'.format(a, n=b))\n", "Summarizing {} of {}", "error"},
+    {"self.logger.error('Summarizing {} of {n}'.format(a, n=b))\n", "Summarizing {} of {}",
+     "error"},
     {"logging.debug('a ' + name + ' b')\n", "a {} b", "debug"},
     {"print('done', n, 'items')\n", "done {} items", "print"},
     {"logger.log(logging.INFO, 'phase %s', p)\n", "phase {}", "log"},
     {"warnings.warn('deprecated thing')\n", "deprecated thing", "warning"},
-    {"log = logging.getLogger(__name__)\nlog.info(\"x\" \"y\" 'tab\\there')\n", "xytab\there", "info"},
+    {"log = logging.getLogger(__name__)\nlog.info(\"x\" \"y\" 'tab\\there')\n", "xytab\there",
+     "info"},
     {"_l = structlog.get_logger()\n_l.info('event happened')\n", "event happened", "info"},
 };
 
@@ -141,7 +143,8 @@ START_TEST(wrapper_param_hole) {
   Facts f;
   test_facts("def step(msg):\n    logger.info(f'[step] {msg}')\n", &f);
   ck_assert_uint_eq(f.logs.len, 1);
-  ck_assert_str_eq(f.logs.items[0].message, "[step] \x01" "0");
+  ck_assert_str_eq(f.logs.items[0].message, "[step] \x01"
+                                            "0");
   facts_free(&f);
 }
 END_TEST
@@ -150,26 +153,38 @@ static const struct {
   const char *code;
   const char *kind, *width; /* NULL kind: no site */
 } site_cases[] = {
-    {"async def f(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n", "gather", "data (from xs)"},
-    {"from asyncio import gather\nasync def f():\n    await gather(a(), b())\n", "gather", "fixed 2"},
-    {"import asyncio as aio\nasync def f(xs):\n    await aio.gather(*map(g, xs))\n", "gather", "data (from xs)"},
+    {"async def f(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n", "gather",
+     "data (from xs)"},
+    {"from asyncio import gather\nasync def f():\n    await gather(a(), b())\n", "gather",
+     "fixed 2"},
+    {"import asyncio as aio\nasync def f(xs):\n    await aio.gather(*map(g, xs))\n", "gather",
+     "data (from xs)"},
     {"async def f():\n    await asyncio.gather(*[g(i) for i in range(4)])\n", "gather", "fixed 4"},
-    {"N = 8\nasync def f():\n    await asyncio.gather(*(g(i) for i in range(N)))\n", "gather", "fixed 8 (N)"},
-    {"async def f(xs):\n    for i in range(0, len(xs), 10):\n        await asyncio.gather(*[g(x) for x in xs[i:i + 10]])\n",
+    {"N = 8\nasync def f():\n    await asyncio.gather(*(g(i) for i in range(N)))\n", "gather",
+     "fixed 8 (N)"},
+    {"async def f(xs):\n    for i in range(0, len(xs), 10):\n        await asyncio.gather(*[g(x) "
+     "for x in xs[i:i + 10]])\n",
      "gather", "fixed 10"},
-    {"async def f(xs):\n    t = []\n    for x in xs:\n        t.append(g(x))\n    await asyncio.gather(*t)\n",
+    {"async def f(xs):\n    t = []\n    for x in xs:\n        t.append(g(x))\n    await "
+     "asyncio.gather(*t)\n",
      "gather", "data (from xs)"},
-    {"async def f(self):\n    t = [asyncio.create_task(g(x)) for x in self.items]\n    await asyncio.gather(*t)\n",
+    {"async def f(self):\n    t = [asyncio.create_task(g(x)) for x in self.items]\n    await "
+     "asyncio.gather(*t)\n",
      "create_task", "data (from self.items)"},
-    {"async def f(xs):\n    while True:\n        asyncio.create_task(g())\n", "create_task", "unknown"},
+    {"async def f(xs):\n    while True:\n        asyncio.create_task(g())\n", "create_task",
+     "unknown"},
     {"async def f():\n    asyncio.create_task(g())\n", NULL, NULL},
     {"async def f(xs):\n    for x in xs:\n        await asyncio.sleep(1)\n", NULL, NULL},
     {"async def f(xs):\n    await self.results.gather(xs)\n", NULL, NULL},
     {"def gather(a):\n    return a\nx = gather([1])\n", NULL, NULL},
-    {"async def f(p):\n    for j in json.load(p):\n        asyncio.ensure_future(g(j))\n", "ensure_future", "data (from json.load(p))"},
-    {"async def f(xs):\n    for c in asyncio.as_completed([g(x) for x in xs]):\n        await c\n", "as_completed", "data (from xs)"},
-    {"async def f(loop, xs):\n    for x in xs:\n        loop.run_in_executor(None, work, x)\n", "run_in_executor", "data (from xs)"},
-    {"async def f(hosts):\n    async with anyio.create_task_group() as tg:\n        for h in hosts:\n            tg.start_soon(probe, h)\n",
+    {"async def f(p):\n    for j in json.load(p):\n        asyncio.ensure_future(g(j))\n",
+     "ensure_future", "data (from json.load(p))"},
+    {"async def f(xs):\n    for c in asyncio.as_completed([g(x) for x in xs]):\n        await c\n",
+     "as_completed", "data (from xs)"},
+    {"async def f(loop, xs):\n    for x in xs:\n        loop.run_in_executor(None, work, x)\n",
+     "run_in_executor", "data (from xs)"},
+    {"async def f(hosts):\n    async with anyio.create_task_group() as tg:\n        for h in "
+     "hosts:\n            tg.start_soon(probe, h)\n",
      "start_soon", "data (from hosts)"},
     {"s = 'asyncio.gather(*[f(x) for x in xs])'\n", NULL, NULL},
 };
@@ -192,7 +207,9 @@ END_TEST
 
 START_TEST(syntax_errors_recovered) {
   Facts f;
-  test_facts("def broken(:\n    pass\nasync def ok(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n", &f);
+  test_facts(
+      "def broken(:\n    pass\nasync def ok(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n",
+      &f);
   ck_assert(f.has_errors);
   ck_assert_uint_eq(f.sites.len, 1);
   facts_free(&f);

@@ -66,15 +66,15 @@ static const struct {
   uint32_t file;
   const char *callee, *want;
 } resolution_cases[] = {
-    {2, "self.fetch", "pkg/base.py:Base.fetch"},      /* inherited, other module */
-    {2, "self.one", "pkg/core.py:Worker.one"},        /* inside create_task(...) */
-    {2, "u.helper", "pkg/util.py:helper"},            /* import a.b as c; reference via partial */
-    {2, "util.helper", "pkg/util.py:helper"},         /* from . import util */
-    {2, "Worker", "pkg/core.py:Worker"},              /* class construction */
+    {2, "self.fetch", "pkg/base.py:Base.fetch"}, /* inherited, other module */
+    {2, "self.one", "pkg/core.py:Worker.one"},   /* inside create_task(...) */
+    {2, "u.helper", "pkg/util.py:helper"},       /* import a.b as c; reference via partial */
+    {2, "util.helper", "pkg/util.py:helper"},    /* from . import util */
+    {2, "Worker", "pkg/core.py:Worker"},         /* class construction */
     {2, "missing.call", "unresolved"},
-    {2, "asyncio.gather", "unresolved"},              /* outside the project */
+    {2, "asyncio.gather", "unresolved"}, /* outside the project */
     {1, "cls.build", "pkg/base.py:Base.build"},
-    {4, "pkg.run_all", "pkg/core.py:run_all"},        /* re-exported by the package */
+    {4, "pkg.run_all", "pkg/core.py:run_all"}, /* re-exported by the package */
 };
 
 START_TEST(resolution) {

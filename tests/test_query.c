@@ -25,21 +25,32 @@ static const char code[] = "a.gather(x)\nb.wait(y)\ngather(z)\nfoo(1)\nfoo(foo)\
 
 START_TEST(predicates) {
   ck_assert_uint_eq(count_matches("((call function: (identifier) @f) (#eq? @f \"foo\"))", code), 2);
-  ck_assert_uint_eq(count_matches("((call function: (identifier) @f) (#not-eq? @f \"foo\"))", code), 1);
+  ck_assert_uint_eq(count_matches("((call function: (identifier) @f) (#not-eq? @f \"foo\"))", code),
+                    1);
+  ck_assert_uint_eq(count_matches("((call function: (attribute attribute: (identifier) @a)) "
+                                  "(#match? @a \"^(gather|wait)$\"))",
+                                  code),
+                    2);
   ck_assert_uint_eq(
-      count_matches("((call function: (attribute attribute: (identifier) @a)) (#match? @a \"^(gather|wait)$\"))", code), 2);
-  ck_assert_uint_eq(
-      count_matches("((call function: (attribute attribute: (identifier) @a)) (#not-match? @a \"^g\"))", code), 1);
+      count_matches(
+          "((call function: (attribute attribute: (identifier) @a)) (#not-match? @a \"^g\"))",
+          code),
+      1);
   ck_assert_uint_eq(count_matches("((identifier) @i (#any-of? @i \"x\" \"y\" \"z\"))", code), 3);
-  ck_assert_uint_eq(count_matches("((identifier) @i (#not-any-of? @i \"x\" \"y\" \"z\"))", code), 8);
+  ck_assert_uint_eq(count_matches("((identifier) @i (#not-any-of? @i \"x\" \"y\" \"z\"))", code),
+                    8);
   /* two captures compared: foo(foo) */
-  ck_assert_uint_eq(count_matches("((call function: (identifier) @f arguments: (argument_list (identifier) @a)) (#eq? @f @a))", code), 1);
+  ck_assert_uint_eq(count_matches("((call function: (identifier) @f arguments: (argument_list "
+                                  "(identifier) @a)) (#eq? @f @a))",
+                                  code),
+                    1);
 }
 END_TEST
 
 START_TEST(unknown_predicate_names_file_and_line) {
   Diags d = {0};
-  Query *q = query_new(parse_language(), "rules/x.scm", "; comment\n((identifier) @i\n  (#is-cool? @i))\n", &d);
+  Query *q = query_new(parse_language(), "rules/x.scm",
+                       "; comment\n((identifier) @i\n  (#is-cool? @i))\n", &d);
   ck_assert_ptr_null(q);
   ck_assert_uint_eq(d.len, 1);
   ck_assert_str_eq(d.items[0].path, "rules/x.scm");
@@ -52,7 +63,8 @@ END_TEST
 START_TEST(syntax_error_and_bad_regex) {
   Diags d = {0};
   ck_assert_ptr_null(query_new(parse_language(), "a.scm", "((identifier) @i\n(nope))", &d));
-  ck_assert_ptr_null(query_new(parse_language(), "b.scm", "((identifier) @i (#match? @i \"(\"))", &d));
+  ck_assert_ptr_null(
+      query_new(parse_language(), "b.scm", "((identifier) @i (#match? @i \"(\"))", &d));
   ck_assert_uint_eq(d.len, 2);
   ck_assert_uint_eq(d.items[0].line, 2);
   ck_assert_ptr_nonnull(strstr(d.items[1].message, "bad regex"));

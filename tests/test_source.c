@@ -66,17 +66,19 @@ static void touch(const char *path) {
 START_TEST(walk_skips_and_module_names) {
   char root[] = "/tmp/fanout-walk-XXXXXX";
   ck_assert_ptr_nonnull(mkdtemp(root));
-  const char *dirs[] = {"src", "src/pkg", "src/pkg/sub", ".git", "__pycache__", "env",
-                        "node_modules", "build", "scripts"};
+  const char *dirs[] = {"src", "src/pkg",      "src/pkg/sub", ".git",   "__pycache__",
+                        "env", "node_modules", "build",       "scripts"};
   char path[512];
   for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
     snprintf(path, sizeof path, "%s/%s", root, dirs[i]);
     ck_assert_int_eq(mkdir(path, 0755), 0);
   }
-  const char *files[] = {"src/pkg/__init__.py", "src/pkg/sub/__init__.py", "src/pkg/sub/mod.py",
-                         "src/pkg/stub.pyi", ".git/x.py", "__pycache__/y.py", "env/pyvenv.cfg",
-                         "env/z.py", "node_modules/n.py", "build/b.py", "scripts/run.py",
-                         "scripts/notes.txt"};
+  const char *files[] = {"src/pkg/__init__.py", "src/pkg/sub/__init__.py",
+                         "src/pkg/sub/mod.py",  "src/pkg/stub.pyi",
+                         ".git/x.py",           "__pycache__/y.py",
+                         "env/pyvenv.cfg",      "env/z.py",
+                         "node_modules/n.py",   "build/b.py",
+                         "scripts/run.py",      "scripts/notes.txt"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     snprintf(path, sizeof path, "%s/%s", root, files[i]);
     touch(path);

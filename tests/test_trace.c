@@ -7,25 +7,27 @@
 static const struct {
   const char *path, *module, *code;
 } trace_files[] = {
-    {"svc/search.py", "svc.search",
-     "import asyncio, logging\n"
-     "logger = logging.getLogger(__name__)\n"
-     "def note(msg):\n    logger.info(f'[svc] {msg}')\n"
-     "class Searcher:\n"
-     "    async def one(self, q):\n"
-     "        r = await self.client.get(q)\n"
-     "        logger.info('search done: query=%r docs=%d', q, len(r))\n"
-     "        return r\n"
-     "    async def all(self, qs):\n"
-     "        logger.info('Searching %d queries', len(qs))\n"
-     "        return await asyncio.gather(*[self.one(q) for q in qs])\n"
-     "    async def lonely(self):\n"
-     "        logger.info('search done: nothing')\n"
-     "async def phase(s, qs):\n"
-     "    note('loading the search index')\n"
-     "    await search_everything(qs)\n"
-     "async def search_everything(qs):\n"
-     "    return await asyncio.gather(*[fetch(q) for q in qs])\n",
+    {
+        "svc/search.py",
+        "svc.search",
+        "import asyncio, logging\n"
+        "logger = logging.getLogger(__name__)\n"
+        "def note(msg):\n    logger.info(f'[svc] {msg}')\n"
+        "class Searcher:\n"
+        "    async def one(self, q):\n"
+        "        r = await self.client.get(q)\n"
+        "        logger.info('search done: query=%r docs=%d', q, len(r))\n"
+        "        return r\n"
+        "    async def all(self, qs):\n"
+        "        logger.info('Searching %d queries', len(qs))\n"
+        "        return await asyncio.gather(*[self.one(q) for q in qs])\n"
+        "    async def lonely(self):\n"
+        "        logger.info('search done: nothing')\n"
+        "async def phase(s, qs):\n"
+        "    note('loading the search index')\n"
+        "    await search_everything(qs)\n"
+        "async def search_everything(qs):\n"
+        "    return await asyncio.gather(*[fetch(q) for q in qs])\n",
     },
 };
 #define NFILES (sizeof trace_files / sizeof *trace_files)
@@ -34,7 +36,8 @@ static Index ix;
 
 static void setup(void) {
   for (size_t i = 0; i < NFILES; i++)
-    test_facts_in(trace_files[i].path, trace_files[i].module, false, trace_files[i].code, &files[i]);
+    test_facts_in(trace_files[i].path, trace_files[i].module, false, trace_files[i].code,
+                  &files[i]);
   index_build(&ix, files, NFILES);
 }
 
