@@ -83,7 +83,7 @@ static int cmd_trace(Options *o, Diags *diags) {
     return EXIT_USAGE;
   }
   TraceMatches matches = {0};
-  trace_find(&p.index, &p.knowledge, o->marker, &matches);
+  trace_find(&p.index, o->marker, &matches);
   for (uint32_t i = 0; i < matches.len; i++) {
     const TraceMatch *m = &matches.items[i];
     char *shown = template_display(m->message);

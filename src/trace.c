@@ -76,8 +76,7 @@ static void try_wrapper_calls(const Index *ix, TraceMatches *out, const char *li
   }
 }
 
-void trace_find(const Index *ix, const Knowledge *k, const char *line, TraceMatches *out) {
-  (void)k;
+void trace_find(const Index *ix, const char *line, TraceMatches *out) {
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
     const Facts *f = &ix->files[fi];
     for (uint32_t li = 0; li < f->logs.len; li++) {

@@ -28,7 +28,7 @@ typedef Array(TraceStep) TraceChain;
 
 /* All logging callsites whose template matches `line`, best first (patterns
  * that match before substrings, then more literal text, then path order). */
-void trace_find(const Index *ix, const Knowledge *k, const char *line, TraceMatches *out);
+void trace_find(const Index *ix, const char *line, TraceMatches *out);
 void trace_matches_free(TraceMatches *m);
 
 /* The path from `from` to the nearest orchestrator: itself, else callers

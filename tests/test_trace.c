@@ -48,8 +48,7 @@ static void teardown(void) {
 
 START_TEST(per_task_line_reaches_caller_orchestrator) {
   TraceMatches m = {0};
-  trace_find(&ix, test_knowledge(),
-             "2026-11-25 12:00:00,001 INFO svc.search: search done: query='kv' docs=3", &m);
+  trace_find(&ix, "2026-11-25 12:00:00,001 INFO svc.search: search done: query='kv' docs=3", &m);
   ck_assert_uint_eq(m.len, 1);
   ck_assert_uint_eq(m.items[0].pos.line, 8);
   ck_assert(m.items[0].exact);
@@ -67,7 +66,7 @@ END_TEST
 
 START_TEST(marker_substring_ranks_after_patterns) {
   TraceMatches m = {0};
-  trace_find(&ix, test_knowledge(), "search done", &m);
+  trace_find(&ix, "search done", &m);
   ck_assert_uint_eq(m.len, 2);
   ck_assert(!m.items[0].exact);
   /* more literal text first */
@@ -79,7 +78,7 @@ END_TEST
 
 START_TEST(wrapper_call_is_a_callsite_and_callees_are_searched) {
   TraceMatches m = {0};
-  trace_find(&ix, test_knowledge(), "INFO [svc] loading the search index", &m);
+  trace_find(&ix, "INFO [svc] loading the search index", &m);
   ck_assert_uint_eq(m.len, 1);
   ck_assert(m.items[0].via_wrapper);
   ck_assert_uint_eq(m.items[0].pos.line, 16);
@@ -96,7 +95,7 @@ END_TEST
 
 START_TEST(no_match) {
   TraceMatches m = {0};
-  trace_find(&ix, test_knowledge(), "completely unrelated text", &m);
+  trace_find(&ix, "completely unrelated text", &m);
   ck_assert_uint_eq(m.len, 0);
   trace_matches_free(&m);
 }

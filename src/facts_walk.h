@@ -1,0 +1,54 @@
+/* facts_walk: what facts.c (the walk) and sites.c (fan-out sites) share.
+ * Private to those two files; nothing else sees a TSNode. */
+#ifndef FANOUT_FACTS_WALK_H
+#define FANOUT_FACTS_WALK_H
+
+#include <tree_sitter/api.h>
+
+#include "facts.h"
+#include "query.h"
+
+#define VALUE_TEXT_MAX 160
+
+struct FactsContext {
+  const Knowledge *knowledge;
+  Query *sites;
+  int cap_site, cap_fn;
+};
+
+typedef struct {
+  const FactsContext *ctx;
+  const SourceFile *src;
+  Facts *f;
+  Diags *diags;
+  TSNode root;
+  int32_t def;
+  uint32_t loop_depth;
+  int32_t outer_call;
+  uint32_t depth;
+  bool depth_reported;
+  uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
+  Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
+} Walker;
+
+/* Node helpers. Text and names are owned by the facts' arena. */
+bool facts__is(TSNode n, const char *type);
+TSNode facts__field(TSNode n, const char *name);
+Pos facts__pos_of(TSNode n);
+const char *facts__text_of(Walker *w, TSNode n, size_t max);
+/* Dotted text of a name or attribute chain; "?" marks a part that is not a name. */
+const char *facts__dotted(Walker *w, TSNode n);
+uint32_t facts__add_name(Walker *w, const char *s);
+const Def *facts__cur_def(const Walker *w);
+/* Index of parameter `name` of the current function, or -1. */
+int32_t facts__param_index(const Walker *w, const char *name, size_t n);
+bool facts__node_text_eq(const Walker *w, TSNode n, const char *s);
+/* The fact of `kind` for a callee, by full text or as ".method" of any object. */
+const Fact *facts__callee_fact(const Knowledge *k, const char *kind, const char *callee);
+/* The index-th positional argument of an argument_list, or a null node. */
+TSNode facts__positional_arg(TSNode args, uint32_t index);
+
+/* Find the fan-out sites and list arguments of a walked file (sites.c). */
+void facts__find_sites(Walker *w);
+
+#endif

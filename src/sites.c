@@ -1,0 +1,514 @@
+/* sites: fan-out sites of one file, found by the queries in rules/sites.scm
+ * and measured here: kind, width (fixed, data, unknown) and what is fanned out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts_walk.h"
+
+/* ---- fan-out sites ---------------------------------------------------------------- */
+
+#define WIDTH_TEXT_MAX 60
+
+static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
+  Width wd = {kind, -1, ts_node_is_null(expr) ? NULL : facts__text_of(w, expr, WIDTH_TEXT_MAX),
+              param};
+  return wd;
+}
+
+static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
+  char buf[96];
+  if (fmt_name)
+    snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
+  else
+    snprintf(buf, sizeof buf, "%lld", (long long)n);
+  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1};
+  return wd;
+}
+
+static const Const *module_const(const Walker *w, TSNode id) {
+  for (uint32_t i = 0; i < w->f->consts.len; i++)
+    if (facts__node_text_eq(w, id, w->f->consts.items[i].name)) return &w->f->consts.items[i];
+  return NULL;
+}
+
+/* The value node of the last assignment to `name` in the current def before
+ * byte `before`, or a null node. */
+static TSNode local_binding(const Walker *w, TSNode name, uint32_t before) {
+  TSNode found = {0};
+  for (uint32_t i = 0; i < w->f->assigns.len; i++) {
+    const Assign *a = &w->f->assigns.items[i];
+    TSNode v = w->assign_values.items[i];
+    if (a->def == w->def && ts_node_start_byte(v) < before &&
+        facts__node_text_eq(w, name, a->target))
+      found = v;
+  }
+  return found;
+}
+
+/* Whether a local name is bound once and never grown (append, extend,
+ * insert, +=): only then does its one binding tell the width. */
+static bool single_binding(const Walker *w, TSNode name) {
+  uint32_t binds = 0;
+  for (uint32_t i = 0; i < w->f->assigns.len; i++)
+    binds += w->f->assigns.items[i].def == w->def &&
+             facts__node_text_eq(w, name, w->f->assigns.items[i].target);
+  if (binds > 1) return false;
+  uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
+  for (uint32_t i = 0; i < w->f->calls.len; i++) {
+    const Call *c = &w->f->calls.items[i];
+    const char *m = c->callee + n;
+    if (c->def == w->def && strncmp(c->callee, w->src->text + a, n) == 0 && *m == '.' &&
+        (strcmp(m, ".append") == 0 || strcmp(m, ".extend") == 0 || strcmp(m, ".insert") == 0))
+      return false;
+  }
+  return true;
+}
+
+static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
+  if (!facts__is(n, "integer")) return false;
+  *out = strtoll(w->src->text + ts_node_start_byte(n), NULL, 0);
+  return true;
+}
+
+static Width classify_iterable(Walker *w, TSNode n, unsigned depth);
+
+static Width classify_range(Walker *w, TSNode call, TSNode args) {
+  uint32_t n = ts_node_named_child_count(args);
+  TSNode a = facts__positional_arg(args, 0), b = facts__positional_arg(args, 1);
+  int64_t x, y;
+  if (n == 1 && int_literal(w, a, &x)) return width_fixed(w, NULL, x);
+  if (n == 2 && int_literal(w, a, &x) && int_literal(w, b, &y)) return width_fixed(w, NULL, y - x);
+  if (n == 1 && facts__is(a, "identifier")) {
+    const Const *k = module_const(w, a);
+    if (k) return width_fixed(w, k->name, k->value);
+    uint32_t s = ts_node_start_byte(a);
+    return width_make(w, WIDTH_DATA, call,
+                      facts__param_index(w, w->src->text + s, ts_node_end_byte(a) - s));
+  }
+  return width_make(w, WIDTH_DATA, call, -1);
+}
+
+/* The count of a slice `xs[:10]`, `xs[i:i + BATCH]`, or 0. */
+static Width classify_slice(Walker *w, TSNode sub) {
+  TSNode slice = facts__field(sub, "subscript");
+  if (!facts__is(slice, "slice")) return width_make(w, WIDTH_DATA, sub, -1);
+  uint32_t n = ts_node_named_child_count(slice);
+  TSNode start = {0}, stop = {0};
+  /* Children are the present bounds, in order; a ':' before the first one
+   * means the start is absent. */
+  bool leading_colon = ts_node_child_count(slice) && !ts_node_is_named(ts_node_child(slice, 0));
+  if (leading_colon && n >= 1)
+    stop = ts_node_named_child(slice, 0);
+  else if (n >= 2)
+    start = ts_node_named_child(slice, 0), stop = ts_node_named_child(slice, 1);
+  int64_t v;
+  if (ts_node_is_null(start) && int_literal(w, stop, &v)) return width_fixed(w, NULL, v);
+  if (!ts_node_is_null(start) && facts__is(stop, "binary_operator") &&
+      facts__node_text_eq(w, facts__field(stop, "operator"), "+")) {
+    TSNode l = facts__field(stop, "left"), r = facts__field(stop, "right");
+    uint32_t a = ts_node_start_byte(start), b = ts_node_end_byte(start);
+    uint32_t la = ts_node_start_byte(l), lb = ts_node_end_byte(l);
+    if (b - a == lb - la && memcmp(w->src->text + a, w->src->text + la, b - a) == 0) {
+      if (int_literal(w, r, &v)) return width_fixed(w, NULL, v);
+      const Const *k = facts__is(r, "identifier") ? module_const(w, r) : NULL;
+      if (k) return width_fixed(w, k->name, k->value);
+    }
+  }
+  return width_make(w, WIDTH_DATA, sub, -1);
+}
+
+static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
+  if (depth > 6 || ts_node_is_null(n)) return width_make(w, WIDTH_UNKNOWN, n, -1);
+  if (facts__is(n, "parenthesized_expression"))
+    return classify_iterable(w, ts_node_named_child(n, 0), depth + 1);
+  if (facts__is(n, "list") || facts__is(n, "tuple") || facts__is(n, "set")) {
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++)
+      if (facts__is(ts_node_named_child(n, i), "list_splat"))
+        return width_make(w, WIDTH_DATA, n, -1);
+    return width_fixed(w, NULL, count);
+  }
+  if (facts__is(n, "list_comprehension") || facts__is(n, "generator_expression") ||
+      facts__is(n, "set_comprehension")) {
+    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+      if (facts__is(ts_node_named_child(n, i), "for_in_clause"))
+        return classify_iterable(w, facts__field(ts_node_named_child(n, i), "right"), depth + 1);
+  }
+  if (facts__is(n, "identifier")) {
+    uint32_t s = ts_node_start_byte(n);
+    int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(n) - s);
+    if (p >= 0) return width_make(w, WIDTH_DATA, n, p);
+    const Const *k = module_const(w, n);
+    if (k) return width_fixed(w, k->name, k->value);
+    TSNode bound = local_binding(w, n, ts_node_start_byte(n));
+    if (!ts_node_is_null(bound) && !single_binding(w, n)) return width_make(w, WIDTH_DATA, n, -1);
+    if (!ts_node_is_null(bound)) {
+      Width inner = classify_iterable(w, bound, depth + 1);
+      if (inner.kind == WIDTH_FIXED) return inner;
+      inner.expr = facts__text_of(w, n, WIDTH_TEXT_MAX);
+      if (inner.kind == WIDTH_UNKNOWN) inner.kind = WIDTH_DATA; /* a variable holding data */
+      return inner;
+    }
+    return width_make(w, WIDTH_DATA, n, -1);
+  }
+  if (facts__is(n, "attribute")) return width_make(w, WIDTH_DATA, n, -1);
+  if (facts__is(n, "subscript")) return classify_slice(w, n);
+  if (facts__is(n, "call")) {
+    TSNode fn = facts__field(n, "function"), args = facts__field(n, "arguments");
+    const char *callee = facts__dotted(w, fn);
+    if (strcmp(callee, "range") == 0 && facts__is(args, "argument_list"))
+      return classify_range(w, n, args);
+    const Fact *f = facts__callee_fact(w->ctx->knowledge, "iterable.wrapper", callee);
+    char buf[8];
+    if (f && facts__is(args, "argument_list")) {
+      uint32_t arg = fact_attr(f, "arg", buf, sizeof buf) ? (uint32_t)atoi(buf) : 0;
+      if (strcmp(buf, "self") == 0 && facts__is(fn, "attribute"))
+        return classify_iterable(w, facts__field(fn, "object"), depth + 1);
+      return classify_iterable(w, facts__positional_arg(args, arg), depth + 1);
+    }
+    if (facts__callee_fact(w->ctx->knowledge, "loader", callee))
+      return width_make(w, WIDTH_DATA, n, -1);
+    return width_make(w, WIDTH_UNKNOWN, n, -1);
+  }
+  return width_make(w, WIDTH_DATA, n, -1);
+}
+
+static TSNode enclosing_loop(TSNode n) {
+  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    const char *t = ts_node_type(p);
+    if (strcmp(t, "for_statement") == 0 || strcmp(t, "while_statement") == 0 ||
+        strcmp(t, "list_comprehension") == 0 || strcmp(t, "generator_expression") == 0 ||
+        strcmp(t, "set_comprehension") == 0 || strcmp(t, "dictionary_comprehension") == 0)
+      return p;
+    if (strcmp(t, "function_definition") == 0 || strcmp(t, "class_definition") == 0 ||
+        strcmp(t, "lambda") == 0)
+      break;
+  }
+  return (TSNode){0};
+}
+
+static Width loop_width(Walker *w, TSNode loop) {
+  if (facts__is(loop, "for_statement")) return classify_iterable(w, facts__field(loop, "right"), 0);
+  if (facts__is(loop, "while_statement"))
+    return width_make(w, WIDTH_UNKNOWN, facts__field(loop, "condition"), -1);
+  return classify_iterable(w, loop, 0);
+}
+
+static bool is_spawn_call(Walker *w, TSNode call) {
+  if (!facts__is(call, "call")) return false;
+  const Fact *f = facts__callee_fact(w->ctx->knowledge, "site",
+                                     facts__dotted(w, facts__field(call, "function")));
+  char kind[32];
+  return f && fact_attr(f, "kind", kind, sizeof kind) &&
+         (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
+}
+
+/* The function a function reference names: `f`, `self.m`, `partial(f, ...)`. */
+static const char *ref_target(Walker *w, TSNode ref);
+
+/* The function a task item runs: `f` of `f(x)`, or NULL (a task or future
+ * made elsewhere names no function). */
+static const char *item_target(Walker *w, TSNode item) {
+  if (!facts__is(item, "call")) return NULL;
+  return ref_target(w, item);
+}
+
+static const char *ref_target(Walker *w, TSNode item) {
+  if (facts__is(item, "identifier") || facts__is(item, "attribute")) return facts__dotted(w, item);
+  if (!facts__is(item, "call")) return NULL;
+  const char *callee = facts__dotted(w, facts__field(item, "function"));
+  if (strcmp(str_last_component(callee), "partial") == 0) {
+    TSNode f = facts__positional_arg(facts__field(item, "arguments"), 0);
+    return facts__is(f, "identifier") || facts__is(f, "attribute") ? facts__dotted(w, f) : NULL;
+  }
+  return strchr(callee, '?') ? NULL : callee;
+}
+
+typedef struct {
+  Width width;
+  const char *targets[8];
+  uint32_t ntargets;
+  bool spawned; /* the items are tasks made by a create_task site (reported there) */
+  bool is_list; /* recognised as a list of task items at all */
+} Items;
+
+static void items_add_target(Items *it, const char *t) {
+  if (!t || it->ntargets == 8) return;
+  for (uint32_t i = 0; i < it->ntargets; i++)
+    if (strcmp(it->targets[i], t) == 0) return;
+  it->targets[it->ntargets++] = t;
+}
+
+/* What a list of awaitables X is made of (gather(*X), wait(X), as_completed(X)). */
+static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth) {
+  Items it = {0};
+  it.width = width_make(w, WIDTH_UNKNOWN, x, -1);
+  if (depth > 4 || ts_node_is_null(x)) return it;
+  if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
+      facts__is(x, "set_comprehension")) {
+    TSNode body = facts__field(x, "body");
+    it.is_list = true;
+    it.spawned = is_spawn_call(w, body);
+    items_add_target(
+        &it, it.spawned ? item_target(w, facts__positional_arg(facts__field(body, "arguments"), 0))
+                        : item_target(w, body));
+    it.width = classify_iterable(w, x, 0);
+  } else if (facts__is(x, "list") || facts__is(x, "tuple") || facts__is(x, "set")) {
+    it.is_list = true;
+    it.width = classify_iterable(w, x, 0);
+    for (uint32_t i = 0, n = ts_node_named_child_count(x); i < n; i++) {
+      TSNode e = ts_node_named_child(x, i);
+      it.spawned |= is_spawn_call(w, e);
+      items_add_target(&it, item_target(w, e));
+    }
+  } else if (facts__is(x, "call")) {
+    TSNode fn = facts__field(x, "function"), args = facts__field(x, "arguments");
+    const char *callee = facts__dotted(w, fn);
+    if ((strcmp(callee, "list") == 0 || strcmp(callee, "tuple") == 0) &&
+        facts__is(args, "argument_list"))
+      return list_items(w, facts__positional_arg(args, 0), site_byte, depth + 1);
+    if (strcmp(callee, "map") == 0 && facts__is(args, "argument_list")) {
+      it.is_list = true;
+      items_add_target(&it, ref_target(w, facts__positional_arg(args, 0)));
+      it.width = classify_iterable(w, facts__positional_arg(args, 1), 0);
+    }
+  } else if (facts__is(x, "identifier")) {
+    uint32_t s = ts_node_start_byte(x);
+    int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(x) - s);
+    if (p >= 0) {
+      it.is_list = true;
+      it.width = width_make(w, WIDTH_DATA, x, p);
+      return it;
+    }
+    TSNode bound = local_binding(w, x, site_byte);
+    if (facts__is(bound, "list") && ts_node_named_child_count(bound) == 0) {
+      /* tasks = []; for ...: tasks.append(f(x)) */
+      char *append = xasprintf("%.*s.append", (int)(ts_node_end_byte(x) - s), w->src->text + s);
+      for (uint32_t i = 0; i < w->f->calls.len; i++) {
+        const Call *c = &w->f->calls.items[i];
+        if (c->def != w->def || (c->flags & CALL_REFERENCE) || strcmp(c->callee, append) != 0 ||
+            c->start_byte > site_byte)
+          continue;
+        TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
+        TSNode item = facts__positional_arg(facts__field(call, "arguments"), 0);
+        TSNode loop = enclosing_loop(call);
+        it.is_list = true;
+        it.width =
+            ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, x, -1) : loop_width(w, loop);
+        if (facts__is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
+          TSNode b = local_binding(w, item, ts_node_start_byte(item));
+          if (is_spawn_call(w, b)) item = b;
+        }
+        if (is_spawn_call(w, item)) {
+          it.spawned = true;
+          items_add_target(
+              &it, item_target(w, facts__positional_arg(facts__field(item, "arguments"), 0)));
+        } else {
+          items_add_target(&it, item_target(w, item));
+        }
+      }
+      free(append);
+    } else if (!ts_node_is_null(bound)) {
+      Items inner = list_items(w, bound, ts_node_start_byte(bound), depth + 1);
+      if (inner.is_list) return inner;
+      it.is_list = true; /* a name bound to something opaque: a fan-out of unknown width */
+      it.width = width_make(w, WIDTH_UNKNOWN, x, -1);
+    }
+  }
+  return it;
+}
+
+static void add_site(Walker *w, SiteKind kind, Width width, const char *const *targets,
+                     uint32_t ntargets, TSNode call) {
+  if (width.kind == WIDTH_FIXED && width.count <= 1) return; /* one task is no fan-out */
+  Site s = {0};
+  s.kind = kind;
+  s.width = width;
+  s.targets.first = w->f->names.len;
+  for (uint32_t i = 0; i < ntargets; i++)
+    if (targets[i]) facts__add_name(w, targets[i]), s.targets.count++;
+  s.call = -1;
+  for (uint32_t i = 0; i < w->f->calls.len; i++) {
+    const Call *c = &w->f->calls.items[i];
+    if (c->start_byte == ts_node_start_byte(call) && c->end_byte == ts_node_end_byte(call) &&
+        !(c->flags & CALL_REFERENCE)) {
+      s.call = (int32_t)i;
+      s.def = c->def;
+      break;
+    }
+  }
+  if (s.call < 0) return; /* inside a part the walk skipped */
+  s.pos = facts__pos_of(facts__field(call, "function"));
+  if (facts__is(facts__field(call, "function"), "attribute"))
+    s.pos = facts__pos_of(facts__field(facts__field(call, "function"), "attribute"));
+  array_push(&w->f->sites, s);
+}
+
+static const char *site_kind_names[SITE_KIND_COUNT] = {
+    "gather", "create_task",     "ensure_future", "as_completed",
+    "wait",   "run_in_executor", "start_soon",    "helper"};
+
+const char *site_kind_name(SiteKind k) { return site_kind_names[k]; }
+
+static bool site_kind_from_name(const char *name, SiteKind *out) {
+  for (int i = 0; i < SITE_KIND_COUNT; i++)
+    if (strcmp(site_kind_names[i], name) == 0) return *out = (SiteKind)i, true;
+  return false;
+}
+
+/* The callee with its first name replaced by what an import binds it to:
+ * `aio.gather` -> `asyncio.gather`, `gather` -> `asyncio.gather`. */
+static char *canonical_callee(const Walker *w, const char *callee) {
+  size_t first = strcspn(callee, ".");
+  for (uint32_t i = w->f->imports.len; i-- > 0;) {
+    const Import *im = &w->f->imports.items[i];
+    if (strlen(im->bound) == first && strncmp(im->bound, callee, first) == 0)
+      return xasprintf("%s%s", im->target, callee + first);
+  }
+  return xstrdup(callee);
+}
+
+static bool awaits_name(const Walker *w, TSNode n, TSNode name) {
+  if (facts__is(n, "await")) {
+    TSNode inner = ts_node_named_child(n, 0);
+    if (facts__is(inner, "identifier") &&
+        ts_node_end_byte(inner) - ts_node_start_byte(inner) ==
+            ts_node_end_byte(name) - ts_node_start_byte(name) &&
+        memcmp(w->src->text + ts_node_start_byte(inner), w->src->text + ts_node_start_byte(name),
+               ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
+      return true;
+  }
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+    if (awaits_name(w, ts_node_named_child(n, i), name)) return true;
+  return false;
+}
+
+/* A task started and awaited in the same iteration runs one at a time:
+ * `await loop.run_in_executor(...)`, or `t = create_task(...); await t`. */
+static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
+  TSNode parent = ts_node_parent(call);
+  if (facts__is(parent, "await")) return true;
+  if (facts__is(parent, "assignment") && facts__is(facts__field(parent, "left"), "identifier")) {
+    TSNode body = facts__is(loop, "for_statement") || facts__is(loop, "while_statement")
+                      ? facts__field(loop, "body")
+                      : loop;
+    return awaits_name(w, body, facts__field(parent, "left"));
+  }
+  return false;
+}
+
+static void site_candidate(Walker *w, TSNode call, TSNode fn) {
+  const char *text = facts__dotted(w, fn);
+  char *canon = canonical_callee(w, text);
+  const Knowledge *k = w->ctx->knowledge;
+  const Fact *f = knowledge_get(k, "site", canon);
+  /* ".create_task" stands for a method on any object that is not a module
+   * the file imports (loop.create_task, tg.create_task). */
+  if (!f && strcmp(canon, text) == 0 && strchr(text, '.')) f = facts__callee_fact(k, "site", text);
+  free(canon);
+  char kind_name[32], loop_attr[8];
+  SiteKind kind;
+  if (!f || !fact_attr(f, "kind", kind_name, sizeof kind_name) ||
+      !site_kind_from_name(kind_name, &kind))
+    return;
+  bool needs_loop =
+      fact_attr(f, "loop", loop_attr, sizeof loop_attr) && strcmp(loop_attr, "yes") == 0;
+  w->def = 0;
+  /* Find the def the call belongs to (the walk is over; set the scope back). */
+  for (uint32_t i = 0; i < w->f->calls.len; i++)
+    if (w->f->calls.items[i].start_byte == ts_node_start_byte(call)) {
+      w->def = w->f->calls.items[i].def;
+      break;
+    }
+  TSNode args = facts__field(call, "arguments");
+  if (needs_loop) {
+    TSNode loop = enclosing_loop(call);
+    if (ts_node_is_null(loop)) return;
+    char arg[8];
+    uint32_t target_arg = fact_attr(f, "target", arg, sizeof arg) ? (uint32_t)atoi(arg) : 0;
+    if (sequential_spawn(w, call, loop)) return;
+    TSNode t = facts__positional_arg(args, target_arg);
+    const char *target = facts__is(t, "call") ? item_target(w, t) : ref_target(w, t);
+    add_site(w, kind, loop_width(w, loop), &target, 1, call);
+    return;
+  }
+  /* gather / wait / as_completed: what list of awaitables is it given? */
+  if (!facts__is(args, "argument_list")) return;
+  Items items = {0};
+  TSNode first = facts__positional_arg(args, 0);
+  if (kind == SITE_GATHER) {
+    uint32_t fixed = 0;
+    const char *targets[8];
+    uint32_t nt = 0;
+    bool spawned = false;
+    for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
+      TSNode a = ts_node_named_child(args, i);
+      if (facts__is(a, "keyword_argument") || facts__is(a, "comment")) continue;
+      if (facts__is(a, "list_splat")) {
+        items = list_items(w, ts_node_named_child(a, 0), ts_node_start_byte(call), 0);
+        if (!items.is_list)
+          items.width = width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
+        items.is_list = true;
+      } else {
+        fixed++;
+        spawned |= is_spawn_call(w, a);
+        if (nt < 8) targets[nt++] = item_target(w, a);
+      }
+    }
+    if (!items.is_list) {
+      if (fixed == 0 || spawned) return;
+      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call);
+      return;
+    }
+  } else {
+    items = list_items(w, first, ts_node_start_byte(call), 0);
+    if (!items.is_list) items.width = width_make(w, WIDTH_UNKNOWN, first, -1);
+  }
+  if (items.spawned) return;
+  add_site(w, kind, items.width, items.targets, items.ntargets, call);
+}
+
+/* Calls whose argument is a list of task items: a project helper called like
+ * this is a fan-out if the index finds that it gathers that argument. */
+static void record_list_args(Walker *w) {
+  for (uint32_t i = 0; i < w->f->calls.len; i++) {
+    Call *c = &w->f->calls.items[i];
+    if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strchr(c->callee, '?')) continue;
+    TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
+    TSNode args = facts__field(call, "arguments");
+    if (!facts__is(args, "argument_list")) continue;
+    w->def = c->def;
+    for (uint32_t a = 0, n = ts_node_named_child_count(args), pos = 0; a < n && a < 8; a++) {
+      TSNode arg = ts_node_named_child(args, a);
+      if (facts__is(arg, "keyword_argument") || facts__is(arg, "comment")) continue;
+      TSNode x = facts__is(arg, "list_splat") ? ts_node_named_child(arg, 0) : arg;
+      if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
+          facts__is(x, "identifier") ||
+          (facts__is(x, "call") && facts__node_text_eq(w, facts__field(x, "function"), "map"))) {
+        Items it = list_items(w, x, c->start_byte, 0);
+        if (it.is_list && it.ntargets && !it.spawned) {
+          ListArg la = {pos, it.width, facts__add_name(w, it.targets[0])};
+          array_push(&w->f->list_args, la);
+          c->list_arg = (int32_t)w->f->list_args.len - 1;
+          break;
+        }
+      }
+      pos++;
+    }
+  }
+}
+
+void facts__find_sites(Walker *w) {
+  QueryRun run;
+  query_run_begin(&run, w->ctx->sites, w->root, w->src->text);
+  TSQueryMatch m;
+  while (query_run_next(&run, &m)) {
+    TSNode call, fn;
+    if (query_match_capture(&m, w->ctx->cap_site, &call) &&
+        query_match_capture(&m, w->ctx->cap_fn, &fn))
+      site_candidate(w, call, fn);
+  }
+  query_run_end(&run);
+  record_list_args(w);
+}
