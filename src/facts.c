@@ -96,6 +96,8 @@ bool facts__node_text_eq(const Walker *w, TSNode n, const char *s) {
 
 static void hole_for_expr(Walker *w, TSNode expr, char type, StrBuf *out) {
   sb_putc(out, TEMPLATE_HOLE);
+  /* logger.exception(*args): the wrapper's first argument is the message */
+  if (facts__is(expr, "list_splat")) expr = ts_node_named_child(expr, 0);
   if (type == 'a' && facts__is(expr, "identifier")) {
     uint32_t a = ts_node_start_byte(expr);
     int32_t p = facts__param_index(w, w->src->text + a, ts_node_end_byte(expr) - a);

@@ -26,7 +26,12 @@ static const struct {
         "async def phase(s, qs):\n"
         "    note('loading the search index')\n"
         "    await search_everything(qs)\n"
-        "async def search_everything(qs):\n"
+        "class Handler:\n"
+     "    def log_exception(self, *args, **kw):\n"
+     "        self.logger.exception(*args, **kw)\n"
+     "    def handle(self):\n"
+     "        self.log_exception('Error handling request', exc_info=True)\n"
+     "async def search_everything(qs):\n"
         "    return await asyncio.gather(*[fetch(q) for q in qs])\n",
     },
 };
@@ -93,6 +98,16 @@ START_TEST(wrapper_call_is_a_callsite_and_callees_are_searched) {
 }
 END_TEST
 
+START_TEST(star_args_wrapper) {
+  TraceMatches m = {0};
+  trace_find(&ix, "ERROR:aiohttp.server:Error handling request", &m);
+  ck_assert_uint_eq(m.len, 1);
+  ck_assert(m.items[0].via_wrapper);
+  ck_assert_uint_eq(m.items[0].pos.line, 22);
+  trace_matches_free(&m);
+}
+END_TEST
+
 START_TEST(no_match) {
   TraceMatches m = {0};
   trace_find(&ix, "completely unrelated text", &m);
@@ -108,6 +123,7 @@ Suite *trace_suite(void) {
   tcase_add_test(tc, per_task_line_reaches_caller_orchestrator);
   tcase_add_test(tc, marker_substring_ranks_after_patterns);
   tcase_add_test(tc, wrapper_call_is_a_callsite_and_callees_are_searched);
+  tcase_add_test(tc, star_args_wrapper);
   tcase_add_test(tc, no_match);
   suite_add_tcase(s, tc);
   return s;
