@@ -195,14 +195,20 @@ static Width loop_width(Walker *w, TSNode loop) {
   return classify_iterable(w, loop, 0);
 }
 
+static char *canonical_callee(const Walker *w, const char *callee);
+
 static bool is_spawn_call(Walker *w, TSNode call) {
   if (!facts__is(call, "call")) return false;
-  const Fact *f = facts__callee_fact(w->ctx->knowledge, "site",
-                                     facts__dotted(w, facts__field(call, "function")));
+  const char *text = facts__dotted(w, facts__field(call, "function"));
+  char *canon = canonical_callee(w, text);
+  const Fact *f = knowledge_get(w->ctx->knowledge, "site", canon);
+  if (!f && strcmp(canon, text) == 0) f = facts__callee_fact(w->ctx->knowledge, "site", text);
+  free(canon);
   char kind[32];
   return f && fact_attr(f, "kind", kind, sizeof kind) &&
          (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
 }
+
 
 /* The function a function reference names: `f`, `self.m`, `partial(f, ...)`. */
 static const char *ref_target(Walker *w, TSNode ref);
@@ -223,6 +229,14 @@ static const char *ref_target(Walker *w, TSNode item) {
     return facts__is(f, "identifier") || facts__is(f, "attribute") ? facts__dotted(w, f) : NULL;
   }
   return strchr(callee, '?') ? NULL : callee;
+}
+
+/* What a listed item runs: f of f(x), or of create_task(f(x)) (a task
+ * started outside a loop is an item of this fan-out, not a site itself). */
+static const char *listed_target(Walker *w, TSNode item) {
+  if (is_spawn_call(w, item))
+    item = facts__positional_arg(facts__field(item, "arguments"), 0);
+  return item_target(w, item);
 }
 
 typedef struct {
@@ -258,9 +272,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     it.is_list = true;
     it.width = classify_iterable(w, x, 0);
     for (uint32_t i = 0, n = ts_node_named_child_count(x); i < n; i++) {
-      TSNode e = ts_node_named_child(x, i);
-      it.spawned |= is_spawn_call(w, e);
-      items_add_target(&it, item_target(w, e));
+      items_add_target(&it, listed_target(w, ts_node_named_child(x, i)));
     }
   } else if (facts__is(x, "call")) {
     TSNode fn = facts__field(x, "function"), args = facts__field(x, "arguments");
@@ -429,7 +441,11 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     uint32_t target_arg = fact_attr(f, "target", arg, sizeof arg) ? (uint32_t)atoi(arg) : 0;
     if (sequential_spawn(w, call, loop)) return;
     TSNode t = facts__positional_arg(args, target_arg);
-    const char *target = facts__is(t, "call") ? item_target(w, t) : ref_target(w, t);
+    /* run_in_executor(ex, f, x) and start_soon(f, x) take the function;
+     * create_task(coro) takes a coroutine, which names a function only as a call. */
+    const char *target = kind == SITE_RUN_IN_EXECUTOR || kind == SITE_START_SOON
+                             ? ref_target(w, t)
+                             : item_target(w, t);
     add_site(w, kind, loop_width(w, loop), &target, 1, call);
     return;
   }
@@ -441,7 +457,6 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     uint32_t fixed = 0;
     const char *targets[8];
     uint32_t nt = 0;
-    bool spawned = false;
     for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
       TSNode a = ts_node_named_child(args, i);
       if (facts__is(a, "keyword_argument") || facts__is(a, "comment")) continue;
@@ -452,12 +467,11 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
         items.is_list = true;
       } else {
         fixed++;
-        spawned |= is_spawn_call(w, a);
-        if (nt < 8) targets[nt++] = item_target(w, a);
+        if (nt < 8) targets[nt++] = listed_target(w, a);
       }
     }
     if (!items.is_list) {
-      if (fixed == 0 || spawned) return;
+      if (fixed == 0) return;
       add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call);
       return;
     }

@@ -56,3 +56,22 @@ async def spawn_then_gather(loop, sub):
 
 async def shutdown(connections, timeout):
     await asyncio.gather(*[conn.shutdown(timeout) for conn in connections])  # site: gather data
+
+
+async def race(ensure_future, respond, time_out):
+    # two tasks raced: a fan-out of two, started outside any loop
+    done, pending = await asyncio.wait(  # site: wait fixed
+        [asyncio.ensure_future(responses(respond)), asyncio.ensure_future(time_out())],
+        return_when=asyncio.FIRST_COMPLETED,
+    )
+    return done
+
+
+async def responses(respond):
+    return await respond()
+
+
+async def emit(subscribers, value):
+    for subscriber in subscribers:
+        result = subscriber(value)
+        asyncio.ensure_future(result)  # site: ensure_future data
