@@ -197,13 +197,22 @@ static Width loop_width(Walker *w, TSNode loop) {
 
 static char *canonical_callee(const Walker *w, const char *callee);
 
+/* The `site` fact of a callee after resolving the file's imports
+ * (`aio.gather`, `from asyncio import gather`); ".create_task" stands for a
+ * method on any object that is not an imported module (loop.create_task,
+ * tg.create_task). */
+static const Fact *site_fact(const Walker *w, const char *callee) {
+  char *canon = canonical_callee(w, callee);
+  const Fact *f = knowledge_get(w->ctx->knowledge, "site", canon);
+  if (!f && strcmp(canon, callee) == 0 && strchr(callee, '.'))
+    f = facts__callee_fact(w->ctx->knowledge, "site", callee);
+  free(canon);
+  return f;
+}
+
 static bool is_spawn_call(Walker *w, TSNode call) {
   if (!facts__is(call, "call")) return false;
-  const char *text = facts__dotted(w, facts__field(call, "function"));
-  char *canon = canonical_callee(w, text);
-  const Fact *f = knowledge_get(w->ctx->knowledge, "site", canon);
-  if (!f && strcmp(canon, text) == 0) f = facts__callee_fact(w->ctx->knowledge, "site", text);
-  free(canon);
+  const Fact *f = site_fact(w, facts__dotted(w, facts__field(call, "function")));
   char kind[32];
   return f && fact_attr(f, "kind", kind, sizeof kind) &&
          (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
@@ -411,14 +420,7 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
 }
 
 static void site_candidate(Walker *w, TSNode call, TSNode fn) {
-  const char *text = facts__dotted(w, fn);
-  char *canon = canonical_callee(w, text);
-  const Knowledge *k = w->ctx->knowledge;
-  const Fact *f = knowledge_get(k, "site", canon);
-  /* ".create_task" stands for a method on any object that is not a module
-   * the file imports (loop.create_task, tg.create_task). */
-  if (!f && strcmp(canon, text) == 0 && strchr(text, '.')) f = facts__callee_fact(k, "site", text);
-  free(canon);
+  const Fact *f = site_fact(w, facts__dotted(w, fn));
   char kind_name[32], loop_attr[8];
   SiteKind kind;
   if (!f || !fact_attr(f, "kind", kind_name, sizeof kind_name) ||
