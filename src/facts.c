@@ -217,7 +217,8 @@ static void walk_children(Walker *w, TSNode n) {
   ts_tree_cursor_delete(&c);
 }
 
-static NameList collect_params(Walker *w, TSNode params) {
+/* Parameter names (types = false) or their annotations (types = true), in order. */
+static NameList collect_params(Walker *w, TSNode params, bool types) {
   NameList list = {w->f->names.len, 0};
   uint32_t n = ts_node_named_child_count(params);
   for (uint32_t i = 0; i < n; i++) {
@@ -228,7 +229,10 @@ static NameList collect_params(Walker *w, TSNode params) {
       name = ts_node_named_child(p, 0);
     if (facts__is(name, "list_splat_pattern") || facts__is(name, "dictionary_splat_pattern") ||
         facts__is(name, "identifier")) {
-      facts__add_name(w, facts__text_of(w, name, 0));
+      TSNode type = facts__field(p, "type");
+      facts__add_name(w, !types                   ? facts__text_of(w, name, 0)
+                         : ts_node_is_null(type) ? ""
+                                                 : facts__text_of(w, type, VALUE_TEXT_MAX));
       list.count++;
     }
   }
@@ -271,16 +275,19 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
       w->f->defs.items[id].bases.count++;
     }
   } else {
-    NameList params = collect_params(w, facts__field(node, "parameters"));
+    NameList params = collect_params(w, facts__field(node, "parameters"), false);
     w->f->defs.items[id].params = params;
+    NameList types = collect_params(w, facts__field(node, "parameters"), true);
+    w->f->defs.items[id].param_types = types;
     /* Defaults are evaluated in the enclosing scope. */
     walk(w, facts__field(node, "parameters"));
   }
   /* Switch into the new definition's scope. */
   int32_t saved_def = w->def, saved_outer = w->outer_call;
-  uint32_t saved_loop = w->loop_depth;
+  uint32_t saved_loop = w->loop_depth, saved_lambda = w->lambda_depth;
   w->def = id;
   w->loop_depth = 0;
+  w->lambda_depth = 0;
   w->outer_call = -1;
   if (!ts_node_is_null(decorated)) {
     d = &w->f->defs.items[id];
@@ -300,6 +307,7 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   walk(w, facts__field(node, "body"));
   w->def = saved_def;
   w->loop_depth = saved_loop;
+  w->lambda_depth = saved_lambda;
   w->outer_call = saved_outer;
 }
 
@@ -512,6 +520,7 @@ static void walk_call(Walker *w, TSNode n) {
   c.outer = w->outer_call;
   c.list_arg = -1;
   if (w->loop_depth) c.flags |= CALL_IN_LOOP;
+  if (w->lambda_depth) c.flags |= CALL_IN_LAMBDA;
   if (c.start_byte == w->awaited_start && c.end_byte == w->awaited_end) c.flags |= CALL_AWAITED;
   TSNode args = facts__field(n, "arguments");
   c.first_kwarg = w->f->kwargs.len;
@@ -528,6 +537,7 @@ static void walk_call(Walker *w, TSNode n) {
         c.nargs++;
       } else if (!facts__is(a, "dictionary_splat") && !facts__is(a, "comment")) {
         if (c.nargs == 0 && is_stringish(a)) c.message = message_template(w, a);
+        if (c.nargs == 0) c.arg0 = facts__text_of(w, a, VALUE_TEXT_MAX);
         c.nargs++;
       }
     }
@@ -546,7 +556,63 @@ static void walk_call(Walker *w, TSNode n) {
   w->outer_call = saved;
 }
 
+static void add_loop(Walker *w, TSNode n) {
+  Loop l = {0};
+  l.is_while = facts__is(n, "while_statement");
+  TSNode head = facts__field(n, l.is_while ? "condition" : "right");
+  l.iter = ts_node_is_null(head) ? "" : facts__text_of(w, head, VALUE_TEXT_MAX);
+  l.while_true = l.is_while && (strcmp(l.iter, "True") == 0 || strcmp(l.iter, "1") == 0);
+  TSNode left = facts__field(n, "left");
+  l.target = ts_node_is_null(left) ? NULL : facts__text_of(w, left, VALUE_TEXT_MAX);
+  l.def = w->def;
+  l.pos = facts__pos_of(n);
+  l.end_line = ts_node_end_point(n).row + 1;
+  array_push(&w->f->loops, l);
+}
+
+static bool contains_type(TSNode n, const char *type, unsigned depth) {
+  if (facts__is(n, type)) return true;
+  if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda")) return false;
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+    if (contains_type(ts_node_named_child(n, i), type, depth + 1)) return true;
+  return false;
+}
+
+static void walk_try(Walker *w, TSNode n) {
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
+    TSNode clause = ts_node_named_child(n, i);
+    if (!facts__is(clause, "except_clause")) continue;
+    Handler h = {0};
+    h.types = "";
+    TSNode block = {0};
+    for (uint32_t k = 0, kc = ts_node_named_child_count(clause); k < kc; k++) {
+      TSNode part = ts_node_named_child(clause, k);
+      if (facts__is(part, "block")) block = part;
+      else if (!*h.types && !facts__is(part, "comment"))
+        h.types = facts__text_of(w, facts__is(part, "as_pattern") ? ts_node_named_child(part, 0)
+                                                                  : part, VALUE_TEXT_MAX);
+    }
+    h.trivial = !ts_node_is_null(block);
+    for (uint32_t k = 0, kc = ts_node_is_null(block) ? 0 : ts_node_named_child_count(block); k < kc; k++) {
+      TSNode st = ts_node_named_child(block, k);
+      bool passes = facts__is(st, "pass_statement") || facts__is(st, "continue_statement") ||
+                    facts__is(st, "comment") ||
+                    (facts__is(st, "expression_statement") &&
+                     facts__is(ts_node_named_child(st, 0), "ellipsis"));
+      h.trivial &= passes;
+    }
+    h.reraises = !ts_node_is_null(block) && contains_type(block, "raise_statement", 0);
+    h.def = w->def;
+    h.pos = facts__pos_of(clause);
+    h.try_line = ts_node_start_point(n).row + 1;
+    h.end_line = ts_node_end_point(n).row + 1;
+    array_push(&w->f->handlers, h);
+  }
+  walk_children(w, n);
+}
+
 static void walk_loop(Walker *w, TSNode n) {
+  add_loop(w, n);
   if (facts__is(n, "for_statement")) {
     walk(w, facts__field(n, "right"));
     w->loop_depth++;
@@ -640,7 +706,7 @@ static void walk_with(Walker *w, TSNode n) {
                    ts_node_is_null(alias) ? NULL : facts__text_of(w, alias, 0),
                    async,
                    w->def,
-                   facts__pos_of(item)};
+                   facts__pos_of(item), ts_node_end_point(n).row + 1};
     array_push(&w->f->withs, wi);
   }
   walk_children(w, n);
@@ -669,6 +735,12 @@ static void walk(Walker *w, TSNode n) {
     walk_children(w, n);
     w->awaited_start = sa;
     w->awaited_end = se;
+  } else if (strcmp(type, "lambda") == 0) {
+    w->lambda_depth++;
+    walk_children(w, n);
+    w->lambda_depth--;
+  } else if (strcmp(type, "try_statement") == 0) {
+    walk_try(w, n);
   } else if (strcmp(type, "function_definition") == 0 || strcmp(type, "class_definition") == 0) {
     walk_definition(w, n, (TSNode){0});
   } else if (strcmp(type, "decorated_definition") == 0) {
@@ -764,6 +836,8 @@ void facts_free(Facts *f) {
   array_free(&f->logs);
   array_free(&f->sites);
   array_free(&f->consts);
+  array_free(&f->handlers);
+  array_free(&f->loops);
   array_free(&f->names);
   arena_free(&f->arena);
 }

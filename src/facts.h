@@ -30,6 +30,7 @@ typedef struct {
   NameList decorators; /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
   NameList bases;      /* classes: base class expressions */
   NameList params;     /* functions: parameter names ("*args" keeps its star) */
+  NameList param_types; /* their annotations' text, "" when absent (same count) */
 } Def;
 
 typedef struct {
@@ -46,6 +47,7 @@ enum {
   CALL_REFERENCE = 1u << 2, /* a function passed by name (map(f, xs), start_soon(f)) */
   CALL_DECORATOR = 1u << 3, /* a decorator of its def */
   CALL_STAR_ARGS = 1u << 4, /* has a *args argument */
+  CALL_IN_LAMBDA = 1u << 5, /* inside a lambda (run later, maybe in a thread) */
 };
 
 typedef struct {
@@ -82,6 +84,7 @@ typedef struct {
   int32_t outer;       /* the call this one is an argument of, or -1 */
   int32_t list_arg;    /* index into list_args, or -1 */
   const char *message; /* template of a string first argument, or NULL */
+  const char *arg0;    /* source text of the first positional argument, shortened, or NULL */
 } Call;
 
 typedef struct {
@@ -99,7 +102,29 @@ typedef struct {
   bool is_async;
   int32_t def;
   Pos pos;
+  uint32_t end_line; /* last line of the with statement's body */
 } WithItem;
+
+/* An except clause of a try statement. */
+typedef struct {
+  const char *types; /* the caught expression's text ("Exception", "(A, B)"), "" for bare except */
+  bool trivial;      /* the body only passes (pass, ..., continue) */
+  bool reraises;     /* the body has a bare `raise` or raises */
+  int32_t def;
+  Pos pos;
+  uint32_t try_line, end_line; /* the whole try statement */
+} Handler;
+
+/* A for or while loop. */
+typedef struct {
+  bool is_while;
+  bool while_true;  /* `while True:` / `while 1:` */
+  const char *iter; /* for: the iterable's text; while: the condition's text */
+  const char *target; /* for: the loop variable's text */
+  int32_t def;
+  Pos pos;
+  uint32_t end_line;
+} Loop;
 
 /* Log message templates: literal UTF-8 bytes, with each hole written as
  * TEMPLATE_HOLE followed by a type byte: 'a' any text, 'd' integer, 'f' number,
@@ -131,6 +156,9 @@ typedef struct {
   SiteKind kind;
   Width width;
   NameList targets; /* callee texts of what is fanned out */
+  uint32_t invariant_args; /* bit i: positional argument i of the task call is the same for
+                              every task (it does not use the loop variable) */
+  NameList invariant_kwargs; /* keyword arguments that are the same for every task */
   int32_t def;
   int32_t call;
   Pos pos;
@@ -157,6 +185,8 @@ typedef struct {
   Array(LogSite) logs;
   Array(Site) sites;
   Array(Const) consts;
+  Array(Handler) handlers;
+  Array(Loop) loops;
   Array(const char *) names;
 } Facts;
 

@@ -24,6 +24,7 @@ typedef struct {
   TSNode root;
   int32_t def;
   uint32_t loop_depth;
+  uint32_t lambda_depth;
   int32_t outer_call;
   uint32_t depth;
   bool depth_reported;

@@ -254,6 +254,8 @@ typedef struct {
   uint32_t ntargets;
   bool spawned; /* the items are tasks made by a create_task site (reported there) */
   bool is_list; /* recognised as a list of task items at all */
+  TSNode task_call; /* the call each task makes (f(x) of [f(x) for x in xs]), or null */
+  TSNode loop;      /* the loop or comprehension that makes the tasks, or null */
 } Items;
 
 static void items_add_target(Items *it, const char *t) {
@@ -273,6 +275,8 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     TSNode body = facts__field(x, "body");
     it.is_list = true;
     it.spawned = is_spawn_call(w, body);
+    it.task_call = it.spawned ? facts__positional_arg(facts__field(body, "arguments"), 0) : body;
+    it.loop = x;
     items_add_target(
         &it, it.spawned ? item_target(w, facts__positional_arg(facts__field(body, "arguments"), 0))
                         : item_target(w, body));
@@ -321,6 +325,10 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
           TSNode b = local_binding(w, item, ts_node_start_byte(item));
           if (is_spawn_call(w, b)) item = b;
         }
+        it.loop = loop;
+        it.task_call = is_spawn_call(w, item)
+                           ? facts__positional_arg(facts__field(item, "arguments"), 0)
+                           : item;
         if (is_spawn_call(w, item)) {
           it.spawned = true;
           items_add_target(
@@ -340,8 +348,62 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
   return it;
 }
 
+/* Append the identifiers bound by a loop target pattern (`x`, `i, (a, b)`). */
+static void loop_vars(Walker *w, TSNode pattern, StrArray *vars) {
+  if (facts__is(pattern, "identifier")) {
+    array_push(vars, (char *)facts__text_of(w, pattern, 0));
+    return;
+  }
+  for (uint32_t i = 0, n = ts_node_named_child_count(pattern); i < n && vars->len < 16; i++)
+    loop_vars(w, ts_node_named_child(pattern, i), vars);
+}
+
+static bool mentions(const Walker *w, TSNode n, const StrArray *vars) {
+  if (facts__is(n, "identifier")) {
+    for (uint32_t i = 0; i < vars->len; i++)
+      if (facts__node_text_eq(w, n, vars->items[i])) return true;
+    return false;
+  }
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+    if (mentions(w, ts_node_named_child(n, i), vars)) return true;
+  return false;
+}
+
+/* Which arguments of the task call are the same for every task: those that
+ * do not use a loop variable. Positional arguments from `first` on count. */
+static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, uint32_t first) {
+  if (!facts__is(task_call, "call") || ts_node_is_null(loop)) return;
+  StrArray vars = {0};
+  if (facts__is(loop, "for_statement")) {
+    loop_vars(w, facts__field(loop, "left"), &vars);
+  } else if (!facts__is(loop, "while_statement")) {
+    for (uint32_t i = 0, n = ts_node_named_child_count(loop); i < n; i++)
+      if (facts__is(ts_node_named_child(loop, i), "for_in_clause"))
+        loop_vars(w, facts__field(ts_node_named_child(loop, i), "left"), &vars);
+  }
+  TSNode args = facts__field(task_call, "arguments");
+  s->invariant_kwargs.first = w->f->names.len;
+  for (uint32_t i = 0, pos = 0, n = ts_node_named_child_count(args); i < n; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (facts__is(a, "comment") || facts__is(a, "list_splat") || facts__is(a, "dictionary_splat"))
+      continue;
+    if (facts__is(a, "keyword_argument")) {
+      if (!mentions(w, facts__field(a, "value"), &vars)) {
+        facts__add_name(w, facts__text_of(w, facts__field(a, "name"), 0));
+        s->invariant_kwargs.count++;
+      }
+      continue;
+    }
+    if (pos >= first && pos - first < 32 && !mentions(w, a, &vars))
+      s->invariant_args |= 1u << (pos - first);
+    pos++;
+  }
+  array_free(&vars);
+}
+
 static void add_site(Walker *w, SiteKind kind, Width width, const char *const *targets,
-                     uint32_t ntargets, TSNode call) {
+                     uint32_t ntargets, TSNode call, TSNode task_call, TSNode loop,
+                     uint32_t first_task_arg) {
   if (width.kind == WIDTH_FIXED && width.count <= 1) return; /* one task is no fan-out */
   Site s = {0};
   s.kind = kind;
@@ -360,6 +422,7 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
     }
   }
   if (s.call < 0) return; /* inside a part the walk skipped */
+  task_invariants(w, &s, task_call, loop, first_task_arg);
   s.pos = facts__pos_of(facts__field(call, "function"));
   if (facts__is(facts__field(call, "function"), "attribute"))
     s.pos = facts__pos_of(facts__field(facts__field(call, "function"), "attribute"));
@@ -445,10 +508,10 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     TSNode t = facts__positional_arg(args, target_arg);
     /* run_in_executor(ex, f, x) and start_soon(f, x) take the function;
      * create_task(coro) takes a coroutine, which names a function only as a call. */
-    const char *target = kind == SITE_RUN_IN_EXECUTOR || kind == SITE_START_SOON
-                             ? ref_target(w, t)
-                             : item_target(w, t);
-    add_site(w, kind, loop_width(w, loop), &target, 1, call);
+    bool by_reference = kind == SITE_RUN_IN_EXECUTOR || kind == SITE_START_SOON;
+    const char *target = by_reference ? ref_target(w, t) : item_target(w, t);
+    add_site(w, kind, loop_width(w, loop), &target, 1, call, by_reference ? call : t, loop,
+             by_reference ? target_arg + 1 : 0);
     return;
   }
   /* gather / wait / as_completed: what list of awaitables is it given? */
@@ -474,7 +537,7 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     }
     if (!items.is_list) {
       if (fixed == 0) return;
-      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call);
+      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call, (TSNode){0}, (TSNode){0}, 0);
       return;
     }
   } else {
@@ -482,7 +545,8 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     if (!items.is_list) items.width = width_make(w, WIDTH_UNKNOWN, first, -1);
   }
   if (items.spawned) return;
-  add_site(w, kind, items.width, items.targets, items.ntargets, call);
+  add_site(w, kind, items.width, items.targets, items.ntargets, call, items.task_call, items.loop,
+           0);
 }
 
 /* Calls whose argument is a list of task items: a project helper called like

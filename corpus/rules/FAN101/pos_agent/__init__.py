@@ -1,0 +1,1 @@
+"""Research agent: plans sub-questions and answers them in parallel."""
