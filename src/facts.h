@@ -74,7 +74,8 @@ typedef struct {
 } ListArg;
 
 typedef struct {
-  const char *callee; /* dotted text ("self.client.get"); "?" marks a non-name part ("?.run") */
+  const char *callee; /* dotted text ("self.client.get"); a call in the chain is written
+                         "f()" ("Path().read_text"), any other non-name part "?" */
   Pos pos, end;
   uint32_t start_byte, end_byte;
   int32_t def;

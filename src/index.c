@@ -98,7 +98,7 @@ static int32_t enclosing_class(const Facts *f, int32_t def) {
 
 DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted) {
   const Facts *f = &ix->files[file];
-  if (strchr(dotted, '?')) return unresolved(file);
+  if (strpbrk(dotted, "?(")) return unresolved(file); /* not a plain name chain */
   size_t first = strcspn(dotted, ".");
   const char *rest = dotted[first] ? dotted + first + 1 : "";
   if ((first == 4 && strncmp(dotted, "self", 4) == 0) ||

@@ -237,7 +237,7 @@ static const char *ref_target(Walker *w, TSNode item) {
     TSNode f = facts__positional_arg(facts__field(item, "arguments"), 0);
     return facts__is(f, "identifier") || facts__is(f, "attribute") ? facts__dotted(w, f) : NULL;
   }
-  return strchr(callee, '?') ? NULL : callee;
+  return strpbrk(callee, "?(") ? NULL : callee;
 }
 
 /* What a listed item runs: f of f(x), or of create_task(f(x)) (a task
@@ -554,7 +554,7 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
 static void record_list_args(Walker *w) {
   for (uint32_t i = 0; i < w->f->calls.len; i++) {
     Call *c = &w->f->calls.items[i];
-    if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strchr(c->callee, '?')) continue;
+    if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strpbrk(c->callee, "?(")) continue;
     TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
     TSNode args = facts__field(call, "arguments");
     if (!facts__is(args, "argument_list")) continue;

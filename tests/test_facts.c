@@ -94,7 +94,7 @@ START_TEST(calls_awaited_and_loops) {
   ck_assert(call_named(&f, "go", 0)->flags & CALL_IN_LOOP);
   ck_assert(call_named(&f, "h", 0)->flags & CALL_IN_LOOP);
   ck_assert(!(call_named(&f, "src", 0)->flags & CALL_IN_LOOP));
-  ck_assert_uint_eq(call_named(&f, "?.post", 0)->nargs, 1);
+  ck_assert_uint_eq(call_named(&f, "get_client().post", 0)->nargs, 1);
   ck_assert_str_eq(f.assigns.items[0].target, "ys");
   facts_free(&f);
 }
