@@ -289,9 +289,11 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   /* Switch into the new definition's scope. */
   int32_t saved_def = w->def, saved_outer = w->outer_call;
   uint32_t saved_loop = w->loop_depth, saved_lambda = w->lambda_depth;
+  int32_t saved_loop_index = w->loop_index;
   w->def = id;
   w->loop_depth = 0;
   w->lambda_depth = 0;
+  w->loop_index = -1;
   w->outer_call = -1;
   if (!ts_node_is_null(decorated)) {
     d = &w->f->defs.items[id];
@@ -312,6 +314,7 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   w->def = saved_def;
   w->loop_depth = saved_loop;
   w->lambda_depth = saved_lambda;
+  w->loop_index = saved_loop_index;
   w->outer_call = saved_outer;
 }
 
@@ -547,6 +550,7 @@ static void walk_call(Walker *w, TSNode n) {
     }
   } else if (!ts_node_is_null(args)) {
     c.nargs = 1; /* f(x for x in xs) */
+    c.arg0 = facts__text_of(w, args, VALUE_TEXT_MAX);
   }
   array_push(&w->f->calls, c);
   uint32_t ci = w->f->calls.len - 1;
@@ -615,8 +619,29 @@ static void walk_try(Walker *w, TSNode n) {
   walk_children(w, n);
 }
 
+static bool has_retryable_status(const Walker *w, TSNode n, unsigned depth) {
+  static const long retryable[] = {408, 425, 429, 500, 502, 503, 504, 529};
+  if (facts__is(n, "integer")) {
+    long v = strtol(w->src->text + ts_node_start_byte(n), NULL, 10);
+    for (size_t k = 0; k < sizeof retryable / sizeof *retryable; k++)
+      if (v == retryable[k]) return true;
+    return false;
+  }
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c && depth < 3; i++)
+    if (has_retryable_status(w, ts_node_named_child(n, i), depth + 1)) return true;
+  return false;
+}
+
+/* `status == 429`, `resp.status_code in (429, 503)`: a loop checking these retries. */
+static void note_status_check(Walker *w, TSNode cmp) {
+  if (w->loop_index < 0) return;
+  if (has_retryable_status(w, cmp, 0)) w->f->loops.items[w->loop_index].checks_status = true;
+}
+
 static void walk_loop(Walker *w, TSNode n) {
   add_loop(w, n);
+  int32_t saved_index = w->loop_index;
+  w->loop_index = (int32_t)w->f->loops.len - 1;
   if (facts__is(n, "for_statement")) {
     walk(w, facts__field(n, "right"));
     w->loop_depth++;
@@ -631,6 +656,7 @@ static void walk_loop(Walker *w, TSNode n) {
     w->loop_depth--;
     walk(w, facts__field(n, "alternative"));
   }
+  w->loop_index = saved_index;
 }
 
 static void walk_comprehension(Walker *w, TSNode n) {
@@ -739,6 +765,9 @@ static void walk(Walker *w, TSNode n) {
     walk_children(w, n);
     w->awaited_start = sa;
     w->awaited_end = se;
+  } else if (strcmp(type, "comparison_operator") == 0) {
+    note_status_check(w, n);
+    walk_children(w, n);
   } else if (strcmp(type, "lambda") == 0) {
     w->lambda_depth++;
     walk_children(w, n);
@@ -812,6 +841,7 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
   w.diags = diags;
   w.root = ts_tree_root_node(tree);
   w.outer_call = -1;
+  w.loop_index = -1;
   w.awaited_start = UINT32_MAX;
   out->has_errors = ts_node_has_error(w.root);
   Def module = {0};

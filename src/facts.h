@@ -122,6 +122,7 @@ typedef struct {
   bool while_true;  /* `while True:` / `while 1:` */
   const char *iter; /* for: the iterable's text; while: the condition's text */
   const char *target; /* for: the loop variable's text */
+  bool checks_status; /* compares with a retryable HTTP status (429, 5xx) in its body */
   int32_t def;
   Pos pos;
   uint32_t end_line;
@@ -160,6 +161,7 @@ typedef struct {
   uint32_t invariant_args; /* bit i: positional argument i of the task call is the same for
                               every task (it does not use the loop variable) */
   NameList invariant_kwargs; /* keyword arguments that are the same for every task */
+  bool buffered;             /* all results are held until the last task ends (gather, wait) */
   int32_t def;
   int32_t call;
   Pos pos;

@@ -25,6 +25,8 @@ typedef struct {
   int32_t def;
   uint32_t loop_depth;
   uint32_t lambda_depth;
+  int32_t loop_index; /* innermost loop of the current def in f->loops, or -1 */
+  U32Array absorbed;  /* start bytes of spawn calls whose tasks a gather/wait collects */
   int32_t outer_call;
   uint32_t depth;
   bool depth_reported;

@@ -96,7 +96,62 @@ static int32_t enclosing_class(const Facts *f, int32_t def) {
   return -1;
 }
 
+static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                           unsigned depth);
+
+/* The project class a value expression makes: `Client(...)` (a call of a
+ * class), or a parameter annotated with a class (`client: Client`). */
+static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
+                             unsigned depth) {
+  const Facts *f = &ix->files[file];
+  DefRef r = unresolved(file);
+  if (a->call >= 0) {
+    r = resolve_name(ix, file, def, f->calls.items[a->call].callee, depth + 1);
+  } else {
+    const Def *d = &f->defs.items[def];
+    for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++)
+      if (strcmp(f->names.items[d->params.first + i], a->value) == 0) {
+        const char *t = f->names.items[d->param_types.first + i];
+        if (str_starts_with(t, "Optional[")) t += 9;
+        char *name = xstrndup(t, strcspn(t, " |[]\"'"));
+        if (*name) r = resolve_name(ix, file, def, name, depth + 1);
+        free(name);
+      }
+  }
+  return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : unresolved(file);
+}
+
+/* The project class of a receiver: `self.client` assigned in a method of the
+ * class, a local assigned from a class call, a parameter annotated with one. */
+static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *recv,
+                      unsigned depth) {
+  const Facts *f = &ix->files[file];
+  if (depth > 3) return unresolved(file);
+  if (str_starts_with(recv, "self.") && !strchr(recv + 5, '.')) {
+    int32_t cls = enclosing_class(f, def);
+    for (uint32_t i = 0; i < f->assigns.len && cls >= 0; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (strcmp(a->target, recv) != 0 || enclosing_class(f, a->def) != cls) continue;
+      DefRef r = class_of_value(ix, file, a->def, a, depth);
+      if (defref_ok(r)) return r;
+    }
+    return unresolved(file);
+  }
+  if (strchr(recv, '.')) return unresolved(file);
+  for (uint32_t i = f->assigns.len; i-- > 0;) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def == def && strcmp(a->target, recv) == 0) return class_of_value(ix, file, def, a, depth);
+  }
+  Assign param = {recv, recv, -1, def, {0, 0}};
+  return class_of_value(ix, file, def, &param, depth);
+}
+
 DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted) {
+  return resolve_name(ix, file, def, dotted, 0);
+}
+
+static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                           unsigned depth) {
   const Facts *f = &ix->files[file];
   if (strpbrk(dotted, "?(")) return unresolved(file); /* not a plain name chain */
   size_t first = strcspn(dotted, ".");
@@ -104,8 +159,14 @@ DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const cha
   if ((first == 4 && strncmp(dotted, "self", 4) == 0) ||
       (first == 3 && strncmp(dotted, "cls", 3) == 0)) {
     int32_t cls = enclosing_class(f, def);
-    if (cls < 0 || !*rest || strchr(rest, '.')) return unresolved(file);
-    return lookup_method(ix, (DefRef){file, cls}, rest, 0);
+    if (cls < 0 || !*rest) return unresolved(file);
+    if (!strchr(rest, '.')) return lookup_method(ix, (DefRef){file, cls}, rest, 0);
+    /* self.client.search(): the class of self.client */
+    const char *last = strrchr(dotted, '.');
+    char *recv = xstrndup(dotted, (size_t)(last - dotted));
+    DefRef type = type_of(ix, file, def, recv, depth);
+    free(recv);
+    return defref_ok(type) ? lookup_method(ix, type, last + 1, 0) : unresolved(file);
   }
   char *name = xstrndup(dotted, first);
   DefRef r = unresolved(file);
@@ -134,6 +195,12 @@ DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const cha
     }
   }
   free(name);
+  if (!found && *rest && !strchr(rest, '.')) { /* client.search() on a typed local */
+    char *recv = xstrndup(dotted, first);
+    DefRef type = type_of(ix, file, def, recv, depth);
+    free(recv);
+    if (defref_ok(type)) r = lookup_method(ix, type, rest, 0);
+  }
   return r;
 }
 

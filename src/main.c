@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
+#include "checks.h"
+#include "emit.h"
 #include "map.h"
 #include "project.h"
 #include "template.h"
@@ -18,6 +21,8 @@ typedef struct {
   const char **paths;
   uint32_t npaths;
   const char *marker; /* trace */
+  Selection selection;
+  const char *format; /* check: text (default) or json */
 } Options;
 
 typedef struct {
@@ -108,6 +113,67 @@ static int cmd_trace(Options *o, Diags *diags) {
   return rc;
 }
 
+/* ---- check ---- */
+
+static int cmd_check(Options *o, Diags *diags) {
+  Catalog cat = {0};
+  if (!catalog_load(&cat, diags)) {
+    catalog_free(&cat);
+    return EXIT_USAGE;
+  }
+  Project p;
+  bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);
+  int rc = ok ? EXIT_OK : EXIT_USAGE;
+  if (ok) {
+    Findings fs = {0};
+    checks_run(&p, &cat, &o->selection, &fs);
+    StrBuf out = {0};
+    if (o->format && strcmp(o->format, "json") == 0) emit_json(&fs, &p.index, &cat, p.nfiles, &out);
+    else emit_text(&fs, &p.index, &out);
+    fputs(sb_str(&out), stdout);
+    sb_free(&out);
+    if (!o->format || strcmp(o->format, "json") != 0)
+      fprintf(stderr, "%u finding%s in %u file%s\n", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
+              p.nfiles == 1 ? "" : "s");
+    if (fs.len) rc = EXIT_FINDINGS;
+    findings_free(&fs);
+  }
+  project_free(&p);
+  catalog_free(&cat);
+  return rc;
+}
+
+/* ---- rules ---- */
+
+static int cmd_rules(Options *o, Diags *diags) {
+  Catalog cat = {0};
+  bool ok = catalog_load(&cat, diags);
+  int rc = ok ? EXIT_OK : EXIT_USAGE;
+  if (ok && o->npaths == 0) {
+    bool markdown = o->format && strcmp(o->format, "markdown") == 0;
+    if (markdown) printf("| code | name | summary | default |\n|---|---|---|---|\n");
+    for (uint32_t i = 0; i < cat.len; i++) {
+      const RuleDoc *r = &cat.items[i];
+      if (markdown)
+        printf("| [%s](rules/docs/%s.md) | %s | %s | %s |\n", r->code, r->code, r->name,
+               r->summary, r->default_on ? "on" : "off");
+      else
+        printf("%s  %-28s %s%s\n", r->code, r->name, r->summary, r->default_on ? "" : " (off by default)");
+    }
+  }
+  for (uint32_t i = 0; ok && i < o->npaths; i++) {
+    const RuleDoc *r = catalog_get(&cat, o->paths[i]);
+    if (!r) {
+      fprintf(stderr, "fanout: no rule %s (fanout rules lists them)\n", o->paths[i]);
+      rc = EXIT_USAGE;
+      continue;
+    }
+    printf("%s%s: %s\n\n%s", i ? "\n" : "", r->code, r->summary, r->body);
+  }
+  catalog_free(&cat);
+  return rc;
+}
+
 /* ---- facts (for debugging rules and fixtures) ---- */
 
 static int cmd_facts(Options *o, Diags *diags) {
@@ -155,10 +221,14 @@ static int cmd_facts(Options *o, Diags *diags) {
 /* ---- table ---- */
 
 static const Command commands[] = {
+    {"check", cmd_check, "fanout check [OPTIONS] [PATH...]",
+     "report the seven concurrency failure patterns (exit 1 when there are findings)"},
     {"map", cmd_map, "fanout map [OPTIONS] [PATH...]",
      "list the fan-out orchestrators: where, kind, width and what is fanned out"},
     {"trace", cmd_trace, "fanout trace [OPTIONS] \"LOG LINE OR MARKER\" [PATH...]",
      "log line -> logging callsite -> enclosing function -> nearest orchestrator"},
+    {"rules", cmd_rules, "fanout rules [--format markdown] [CODE...]",
+     "the rule catalog, or the documentation of the given rules"},
     {"facts", cmd_facts, "fanout facts [OPTIONS] [PATH...]",
      "debugging aid: print the facts extracted from each file"},
 };
@@ -167,8 +237,12 @@ static const char options_help[] =
     "options:\n"
     "  -j, --jobs N     worker threads (default: one per core)\n"
     "  --include-pyi    also read *.pyi stubs\n"
+    "  --select CODES   report only these codes or prefixes (FAN1,FAN50); FAN9 must be selected\n"
+    "  --ignore CODES   do not report these codes or prefixes\n"
+    "  --extend-select CODES  report these in addition to the default ones\n"
+    "  --format FMT     check: text (default) or json; rules: markdown\n"
     "  -h, --help       this help\n"
-    "exit codes: 0 ok; 1 no match (trace); 2 usage error, bad rule data, or a\n"
+    "exit codes: 0 ok; 1 findings (check) or no match (trace); 2 usage error, bad rule data, or a\n"
     "path or file that could not be analyzed (everything else is still reported)\n";
 
 static void usage_all(FILE *to) {
@@ -227,6 +301,34 @@ int main(int argc, char **argv) {
           return EXIT_USAGE;
         }
         o.project.jobs = (unsigned)n;
+      } else if ((strcmp(a, "--select") == 0 || strcmp(a, "--ignore") == 0 ||
+                  strcmp(a, "--extend-select") == 0) && i + 1 < argc) {
+        StrArray *list = a[2] == 's' ? &o.selection.select
+                         : a[2] == 'i' ? &o.selection.ignore
+                                       : &o.selection.extend_select;
+        char *codes = xstrdup(argv[++i]);
+        for (char *tok = strtok(codes, ", "); tok; tok = strtok(NULL, ", ")) {
+          for (char *c = tok; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
+          if (!str_starts_with(tok, "FAN") || strlen(tok) > 6) {
+            fprintf(stderr, "fanout: %s wants rule codes or prefixes like FAN101 or FAN1, not '%s'\n",
+                    a, tok);
+            free(codes);
+            selection_free(&o.selection);
+            free(o.paths);
+            return EXIT_USAGE;
+          }
+          array_push(list, xstrdup(tok));
+        }
+        free(codes);
+      } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
+        o.format = argv[++i];
+        if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0 &&
+            strcmp(o.format, "markdown") != 0) {
+          fprintf(stderr, "fanout: unknown format '%s' (text, json, markdown)\n", o.format);
+          selection_free(&o.selection);
+          free(o.paths);
+          return EXIT_USAGE;
+        }
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
       } else {
@@ -253,6 +355,7 @@ int main(int argc, char **argv) {
   print_diags(&diags);
   if (diags_errors(&diags) && rc == EXIT_OK) rc = EXIT_USAGE;
   diags_free(&diags);
+  selection_free(&o.selection);
   free(o.paths);
   return rc;
 }

@@ -118,6 +118,43 @@ static Width classify_slice(Walker *w, TSNode sub) {
   return width_make(w, WIDTH_DATA, sub, -1);
 }
 
+/* The iterable of the enclosing `for` that binds this name (`batch` in
+ * `for batch in batched(xs, 10):`), or a null node. */
+static TSNode loop_source(const Walker *w, TSNode name) {
+  for (TSNode p = ts_node_parent(name); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    if (facts__is(p, "function_definition") || facts__is(p, "lambda") || facts__is(p, "class_definition"))
+      break;
+    if (!facts__is(p, "for_statement")) continue;
+    TSNode left = facts__field(p, "left");
+    if (facts__is(left, "identifier") && ts_node_end_byte(left) - ts_node_start_byte(left) ==
+                                              ts_node_end_byte(name) - ts_node_start_byte(name) &&
+        memcmp(w->src->text + ts_node_start_byte(left), w->src->text + ts_node_start_byte(name),
+               ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
+      return facts__field(p, "right");
+  }
+  return (TSNode){0};
+}
+
+/* The size of one group from a batching call (`batched(xs, 10)`), or the
+ * width of a plain iterable's items as data. */
+static Width batch_width(Walker *w, TSNode source, unsigned depth) {
+  if (facts__is(source, "call")) {
+    const char *callee = facts__dotted(w, facts__field(source, "function"));
+    const Fact *f = knowledge_get(w->ctx->knowledge, "batcher", callee);
+    if (!f) f = knowledge_get(w->ctx->knowledge, "batcher", str_last_component(callee));
+    char arg[8];
+    if (f && fact_attr(f, "size", arg, sizeof arg)) {
+      TSNode size = facts__positional_arg(facts__field(source, "arguments"), (uint32_t)atoi(arg));
+      int64_t v;
+      if (int_literal(w, size, &v)) return width_fixed(w, NULL, v);
+      const Const *k = facts__is(size, "identifier") ? module_const(w, size) : NULL;
+      if (k) return width_fixed(w, k->name, k->value);
+    }
+  }
+  (void)depth;
+  return width_make(w, WIDTH_DATA, source, -1); /* an item of a data list: data */
+}
+
 static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (depth > 6 || ts_node_is_null(n)) return width_make(w, WIDTH_UNKNOWN, n, -1);
   if (facts__is(n, "parenthesized_expression"))
@@ -136,6 +173,8 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
         return classify_iterable(w, facts__field(ts_node_named_child(n, i), "right"), depth + 1);
   }
   if (facts__is(n, "identifier")) {
+    TSNode source = loop_source(w, n);
+    if (!ts_node_is_null(source)) return batch_width(w, source, depth);
     uint32_t s = ts_node_start_byte(n);
     int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(n) - s);
     if (p >= 0) return width_make(w, WIDTH_DATA, n, p);
@@ -146,9 +185,11 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     if (!ts_node_is_null(bound)) {
       Width inner = classify_iterable(w, bound, depth + 1);
       if (inner.kind == WIDTH_FIXED) return inner;
-      inner.expr = facts__text_of(w, n, WIDTH_TEXT_MAX);
-      if (inner.kind == WIDTH_UNKNOWN) inner.kind = WIDTH_DATA; /* a variable holding data */
-      return inner;
+      if (inner.kind == WIDTH_UNKNOWN) { /* a variable holding data of its own */
+        inner.kind = WIDTH_DATA;
+        inner.expr = facts__text_of(w, n, WIDTH_TEXT_MAX);
+      }
+      return inner; /* data: name where it comes from (`chunks` for cleaned = [...chunks]) */
     }
     return width_make(w, WIDTH_DATA, n, -1);
   }
@@ -255,6 +296,7 @@ typedef struct {
   bool spawned; /* the items are tasks made by a create_task site (reported there) */
   bool is_list; /* recognised as a list of task items at all */
   TSNode task_call; /* the call each task makes (f(x) of [f(x) for x in xs]), or null */
+  TSNode spawn;     /* the create_task call making the tasks, when spawned */
   TSNode loop;      /* the loop or comprehension that makes the tasks, or null */
 } Items;
 
@@ -275,6 +317,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     TSNode body = facts__field(x, "body");
     it.is_list = true;
     it.spawned = is_spawn_call(w, body);
+    if (it.spawned) it.spawn = body;
     it.task_call = it.spawned ? facts__positional_arg(facts__field(body, "arguments"), 0) : body;
     it.loop = x;
     items_add_target(
@@ -331,6 +374,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
                            : item;
         if (is_spawn_call(w, item)) {
           it.spawned = true;
+          it.spawn = item;
           items_add_target(
               &it, item_target(w, facts__positional_arg(facts__field(item, "arguments"), 0)));
         } else {
@@ -422,6 +466,7 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
     }
   }
   if (s.call < 0) return; /* inside a part the walk skipped */
+  s.buffered = kind == SITE_GATHER || kind == SITE_WAIT;
   task_invariants(w, &s, task_call, loop, first_task_arg);
   s.pos = facts__pos_of(facts__field(call, "function"));
   if (facts__is(facts__field(call, "function"), "attribute"))
@@ -544,7 +589,11 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     items = list_items(w, first, ts_node_start_byte(call), 0);
     if (!items.is_list) items.width = width_make(w, WIDTH_UNKNOWN, first, -1);
   }
-  if (items.spawned) return;
+  if (items.spawned) { /* reported at the create_task site, whose results this collects */
+    if (kind != SITE_AS_COMPLETED && !ts_node_is_null(items.spawn))
+      array_push(&w->absorbed, ts_node_start_byte(items.spawn));
+    return;
+  }
   add_site(w, kind, items.width, items.targets, items.ntargets, call, items.task_call, items.loop,
            0);
 }
@@ -590,5 +639,11 @@ void facts__find_sites(Walker *w) {
       site_candidate(w, call, fn);
   }
   query_run_end(&run);
+  for (uint32_t i = 0; i < w->f->sites.len; i++) {
+    Site *site = &w->f->sites.items[i];
+    for (uint32_t k = 0; k < w->absorbed.len; k++)
+      if (w->f->calls.items[site->call].start_byte == w->absorbed.items[k]) site->buffered = true;
+  }
+  array_free(&w->absorbed);
   record_list_args(w);
 }

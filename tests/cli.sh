@@ -44,6 +44,27 @@ check_sites() {
 }
 check_sites corpus/sites
 
+# ---- rule fixtures: corpus/rules/FANxxx/, `# expect: FANxxx` on reported lines ----
+# Each directory is one project checked with --select of its own code; a
+# missing finding or an extra one fails.
+check_rule_dir() { # DIR CODE
+  dir=$1 code=$2
+  grep -rn --include='*.py' "# expect:.*$code" "$dir" | cut -d: -f1,2 | sort -u > "$tmp/want"
+  "$FANOUT" check --select "$code" "$dir" 2> "$tmp/check.err" |
+    awk -F: -v c="$code" '$4 ~ " "c" " {print $1 ":" $2}' | sort -u > "$tmp/got"
+  if diff "$tmp/want" "$tmp/got" > "$tmp/diff"; then
+    ok
+  else
+    bad "fanout check --select $code $dir (< expected, > reported):"
+    cat "$tmp/diff"
+  fi
+}
+for dir in corpus/rules/FAN*; do
+  [ -d "$dir" ] || continue
+  code=$(basename "$dir")
+  check_rule_dir "$dir" "$code"
+done
+
 # ---- golden outputs -----------------------------------------------------------
 for cmdfile in tests/golden/*.cmd; do
   [ -e "$cmdfile" ] || continue

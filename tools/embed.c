@@ -21,7 +21,7 @@ int main(int argc, char **argv) {
       perror(argv[i]);
       return 1;
     }
-    fprintf(out, "static const char file_%d[] = {", i);
+    fprintf(out, "static const unsigned char file_%d[] = {", i);
     int c;
     unsigned long n = 0;
     while ((c = getc(in)) != EOF) fprintf(out, "%s%d,", n++ % 24 ? "" : "\n", c);
@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
   }
   fprintf(out, "\nconst EmbeddedFile embedded_files[] = {\n");
   for (int i = 2; i < argc; i++)
-    fprintf(out, "  {\"%s\", file_%d, sizeof file_%d - 1},\n", argv[i], i, i);
+    fprintf(out, "  {\"%s\", (const char *)file_%d, sizeof file_%d - 1},\n", argv[i], i, i);
   fprintf(out, "};\nconst unsigned embedded_file_count = %d;\n", argc - 2);
   return fclose(out) == 0 ? 0 : 1;
 }

@@ -33,7 +33,7 @@ async def process_indexed(items):
 async def upload(client, rows):
     results = []
     for batch in chunked(rows, BATCH_SIZE):
-        results.extend(await gather_limited([client.post("/ingest", json=row) for row in batch], limit=BATCH_SIZE))  # site: helper data
+        results.extend(await gather_limited([client.post("/ingest", json=row) for row in batch], limit=BATCH_SIZE))  # site: helper fixed
     return results
 
 

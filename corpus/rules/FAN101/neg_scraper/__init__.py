@@ -1,0 +1,1 @@
+"""News scraper split into a fetch layer and a runner."""

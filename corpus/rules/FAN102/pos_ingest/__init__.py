@@ -1,0 +1,1 @@
+"""RAG ingestion pipeline."""

@@ -1,0 +1,1 @@
+"""Bulk uploader with a shared bounded-gather helper."""

@@ -1,0 +1,1 @@
+"""Report writer: drafts each section with Claude."""

@@ -1,0 +1,1 @@
+"""LLM gateway split across modules; the shared client disables SDK retries."""

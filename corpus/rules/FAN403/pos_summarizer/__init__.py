@@ -1,0 +1,1 @@
+"""Document summarizer split across modules: the SDK client lives in llm.py."""

@@ -1,0 +1,1 @@
+"""Sitemap crawler: async orchestration over sync fetch helpers in fetchers.py."""

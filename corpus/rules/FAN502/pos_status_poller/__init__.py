@@ -1,0 +1,1 @@
+"""Deployment status poller; the waiting helpers live in waits.py."""

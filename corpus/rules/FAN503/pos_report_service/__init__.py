@@ -1,0 +1,1 @@
+"""Report service: async handlers; storage.py holds the sync file helpers."""

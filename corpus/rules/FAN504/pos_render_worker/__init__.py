@@ -1,0 +1,1 @@
+"""PDF render worker: async job loop, sync tool wrappers in tools.py."""

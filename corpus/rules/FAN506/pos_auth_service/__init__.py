@@ -1,0 +1,1 @@
+"""Auth service: async routes; the hashing helpers live in crypto.py."""

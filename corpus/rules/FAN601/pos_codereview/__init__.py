@@ -1,0 +1,1 @@
+"""Automated code review over a pull request."""

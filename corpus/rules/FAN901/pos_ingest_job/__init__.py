@@ -1,0 +1,1 @@
+"""Ingestion job: loader.py fans out the per-row work defined in rows.py."""

@@ -1,0 +1,89 @@
+#include "analysis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Whether a caller of the orchestrator wraps the call in a deadline. */
+static bool caller_deadline(Model *m, DefRef orch) {
+  uint32_t n;
+  const CallRef *callers = index_callers(m->ix, orch, &n);
+  for (uint32_t i = 0; i < n; i++)
+    if (model_call_under_timeout(m, callers[i].file, callers[i].call)) return true;
+  return false;
+}
+
+static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
+  const Index *ix = m->ix;
+  const Facts *f = &ix->files[sr->file];
+  memset(info, 0, sizeof *info);
+  info->site = sr;
+  info->orchestrator = (DefRef){sr->file, sr->site.def};
+  info->target = (DefRef){sr->file, -1};
+  for (uint32_t t = 0; t < sr->site.targets.count && !defref_ok(info->target); t++) {
+    const char *text = f->names.items[sr->site.targets.first + t];
+    DefRef r = index_resolve_name(ix, sr->file, sr->site.def, text);
+    if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION) info->target = r;
+    else if (!defref_ok(r) && !info->has_ext &&
+             model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
+      info->has_ext = info->item_is_external = true;
+      info->ext.call = UINT32_MAX; /* named, not a call of its own */
+    }
+  }
+  if (defref_ok(info->target)) model_reach(m, info->target, REACH_DEPTH, &info->reach);
+  if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
+    model_reach(m, sr->helper, REACH_DEPTH, &info->reach);
+  for (uint32_t i = 0; i < info->reach.len; i++) {
+    DefRef d = info->reach.items[i];
+    int32_t call = info->has_ext ? 0 : model_def_external(m, d);
+    if (call > 0 && model_external_call(m, d.file, (uint32_t)call - 1, &info->ext))
+      info->has_ext = true;
+    uint32_t line = model_def_limiter(m, d);
+    if (line && !info->limiter_line) info->limiter_line = line, info->limiter_def = d;
+    line = model_def_timeout(m, d);
+    if (line && !info->timeout_line) info->timeout_line = line;
+  }
+  if (!info->timeout_line && sr->site.call >= 0 &&
+      model_call_under_timeout(m, sr->file, (uint32_t)sr->site.call))
+    info->timeout_line = sr->site.pos.line;
+  if (!info->timeout_line && caller_deadline(m, info->orchestrator))
+    info->timeout_line = index_def(ix, info->orchestrator)->pos.line;
+}
+
+void analysis_sites(Model *m, SiteInfos *out) {
+  for (uint32_t i = 0; i < m->ix->sites.len; i++) {
+    SiteInfo info;
+    analyze(m, &m->ix->sites.items[i], &info);
+    array_push(out, info);
+  }
+}
+
+void analysis_free(SiteInfos *s) {
+  for (uint32_t i = 0; i < s->len; i++) {
+    if (s->items[i].has_ext) external_free(&s->items[i].ext);
+    array_free(&s->items[i].reach);
+  }
+  array_free(s);
+}
+
+const char *analysis_ext_callee(const Model *m, const SiteInfo *s) {
+  if (s->item_is_external) {
+    const Facts *f = &m->ix->files[s->site->file];
+    return f->names.items[s->site->site.targets.first];
+  }
+  return m->ix->files[s->ext.file].calls.items[s->ext.call].callee;
+}
+
+char *analysis_ext_where(const Model *m, const SiteInfo *s) {
+  const char *callee = analysis_ext_callee(m, s);
+  Pos pos = s->item_is_external ? s->site->site.pos : m->ix->files[s->ext.file].calls.items[s->ext.call].pos;
+  const char *path = m->ix->files[s->ext.file].path;
+  if (s->ext.has_origin)
+    return xasprintf("`%s` (%s) at %s:%u", callee, s->ext.origin.ctor, path, pos.line);
+  return xasprintf("`%s` at %s:%u", callee, path, pos.line);
+}
+
+const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size) {
+  if (!s->ext.fact || !fact_attr(s->ext.fact, "kind", buf, size)) snprintf(buf, size, "io");
+  return buf;
+}

@@ -1,0 +1,45 @@
+/* analysis: what each fan-out site runs, reaches and is bounded by; shared
+ * by the checks of families 1, 2, 3, 6 and 7. */
+#ifndef FANOUT_ANALYSIS_H
+#define FANOUT_ANALYSIS_H
+
+#include "findings.h"
+#include "model.h"
+
+#define REACH_DEPTH 6
+
+typedef struct {
+  const SiteRef *site;
+  DefRef orchestrator;
+  DefRef target;   /* the fanned-out function, or def < 0 */
+  DefRefs reach;   /* functions each task may run: target's closure (+ a helper's) */
+  bool has_ext;    /* some task path awaits I/O */
+  External ext;    /* the first such call */
+  bool item_is_external; /* the task item is the I/O call itself (client.get(u)) */
+  uint32_t limiter_line; /* a limiter on the path (0: none) */
+  DefRef limiter_def;
+  uint32_t timeout_line; /* a per-call timeout on the path or a phase deadline (0: none) */
+} SiteInfo;
+
+typedef Array(SiteInfo) SiteInfos;
+
+/* Analyze every site of the index. Free with analysis_free. */
+void analysis_sites(Model *m, SiteInfos *out);
+void analysis_free(SiteInfos *s);
+
+/* "path.py:line" of the I/O call, and what it is ("httpx.AsyncClient.get"). Caller frees. */
+char *analysis_ext_where(const Model *m, const SiteInfo *s);
+/* The call text of the I/O call. */
+const char *analysis_ext_callee(const Model *m, const SiteInfo *s);
+/* `kind=` of the I/O fact (http, llm, db, net, subprocess, aws) into buf. */
+const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size);
+
+/* The checks. Each appends its findings. */
+void check_concurrency(Model *m, const SiteInfos *sites, Findings *out); /* FAN1xx FAN2xx FAN3xx */
+void check_context(Model *m, const SiteInfos *sites, Findings *out);     /* FAN6xx */
+void check_pool(Model *m, const SiteInfos *sites, Findings *out);        /* FAN7xx */
+void check_blocking(Model *m, Findings *out);                            /* FAN5xx */
+void check_retry(Model *m, Findings *out);                               /* FAN4xx */
+void check_observability(Model *m, const SiteInfos *sites, Findings *out); /* FAN9xx */
+
+#endif

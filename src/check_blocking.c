@@ -1,0 +1,180 @@
+/* FAN5xx event-loop blockers: blocking calls in async def, directly or
+ * through a sync helper of the project called on the loop thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+typedef struct {
+  const char *code; /* NULL: not blocking */
+  const char *what; /* owned: the blocking API, for the message */
+} Blocking;
+
+static const char *path_methods[] = {"read_text", "read_bytes", "write_text", "write_bytes", "open",
+                                     NULL};
+
+/* Whether call c blocks the thread it runs on. */
+static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
+  Blocking b = {0};
+  if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
+  char *canon = model_canonical(m, file, c->def, c->callee);
+  const Fact *f = knowledge_get(m->k, "blocking", canon);
+  static const char *const codes[] = {"FAN501", "FAN502", "FAN503", "FAN504", "FAN505", "FAN506"};
+  char code[8];
+  if (f && fact_attr(f, "code", code, sizeof code)) {
+    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+      if (strcmp(code, codes[i]) == 0) b.code = codes[i];
+    if (b.code) {
+      b.what = canon;
+      return b;
+    }
+  }
+  free(canon);
+  if (str_ends_with(c->callee, ".submit().result")) { /* executor.submit(f).result() */
+    b.code = "FAN505";
+    b.what = xstrdup(c->callee);
+    return b;
+  }
+  const char *dot = strrchr(c->callee, '.');
+  if (!dot || strchr(c->callee, '(')) return b;
+  const char *method = dot + 1;
+  char *recv = xstrndup(c->callee, (size_t)(dot - c->callee));
+  /* the receiver chain: `client.chat.completions.create` -> client */
+  for (char *cut = recv + strlen(recv); cut; cut = strrchr(recv, '.')) {
+    *cut = '\0';
+    Origin o;
+    if (!model_origin(m, file, c->def, recv, &o)) continue;
+    char async_attr[8] = "", kind[16] = "";
+    if (o.fact && strcmp(o.fact->kind, "client") == 0) {
+      fact_attr(o.fact, "async", async_attr, sizeof async_attr);
+      fact_attr(o.fact, "kind", kind, sizeof kind);
+      char key[64];
+      snprintf(key, sizeof key, ".%s", method);
+      if (strcmp(async_attr, "no") == 0)
+        b.code = strcmp(kind, "http") == 0 ? "FAN501" : "FAN505";
+      else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, "blocking.langchain", key))
+        b.code = "FAN505";
+    } else if (strcmp(o.ctor, "pathlib.Path") == 0) {
+      for (const char *const *pm = path_methods; *pm; pm++)
+        if (strcmp(method, *pm) == 0) b.code = "FAN503";
+    } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
+               str_ends_with(m->ix->files[o.file].calls.items[o.call].callee, ".submit")) {
+      b.code = "FAN505";
+    }
+    if (b.code) b.what = xasprintf("%s.%s (%s)", recv, method, o.ctor);
+    origin_free(&o);
+    break;
+  }
+  free(recv);
+  return b;
+}
+
+typedef struct {
+  int state; /* 0 not computed, 1 computing, 2 done */
+  const char *code;
+  uint32_t file, call;
+} HelperMemo;
+
+/* The first blocking call a sync function makes, itself or through the sync
+ * project functions it calls. */
+static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *found,
+                        unsigned depth) {
+  uint32_t g = index_global_def(m->ix, d);
+  if (memo[g].state == 2) {
+    *found = memo[g];
+    return memo[g].code != NULL;
+  }
+  if (memo[g].state == 1 || depth > 6) return false; /* recursion */
+  memo[g].state = 1;
+  const Facts *f = &m->ix->files[d.file];
+  HelperMemo result = {2, NULL, 0, 0};
+  for (uint32_t i = 0; i < f->calls.len && !result.code; i++) {
+    const Call *c = &f->calls.items[i];
+    if (c->def != d.def) continue;
+    Blocking b = blocking_call(m, d.file, c);
+    if (b.code) {
+      result.code = b.code;
+      result.file = d.file;
+      result.call = i;
+      free((char *)b.what);
+      break;
+    }
+    if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA)) continue;
+    DefRef t = index_call_target(m->ix, d.file, i);
+    if (!defref_ok(t)) continue;
+    const Def *td = index_def(m->ix, t);
+    if (td->kind != DEF_FUNCTION || td->is_async) continue;
+    HelperMemo inner;
+    if (sync_blocks(m, t, memo, &inner, depth + 1)) result = inner, result.state = 2;
+  }
+  memo[g] = result;
+  *found = result;
+  return result.code != NULL;
+}
+
+static const char *code_words(const char *code) {
+  if (strncmp(code, "FAN501", 6) == 0) return "sync HTTP";
+  if (strncmp(code, "FAN502", 6) == 0) return "time.sleep";
+  if (strncmp(code, "FAN503", 6) == 0) return "sync file I/O";
+  if (strncmp(code, "FAN504", 6) == 0) return "a subprocess wait";
+  if (strncmp(code, "FAN505", 6) == 0) return "a sync SDK call";
+  return "CPU-heavy work";
+}
+
+static void report(Model *m, uint32_t file, const Call *c, const char *code, const char *what,
+                   const HelperMemo *via, Findings *out) {
+  const char *codebuf = code;
+  char *where = index_def_name(m->ix, (DefRef){file, c->def});
+  char *msg, *evidence;
+  if (via) {
+    const Call *inner = &m->ix->files[via->file].calls.items[via->call];
+    msg = xasprintf("`%s(...)` blocks the event loop in async %s: it runs %s (`%s` at %s:%u)",
+                    c->callee, where, code_words(codebuf), inner->callee,
+                    m->ix->files[via->file].path, inner->pos.line);
+    evidence = xasprintf("sync function `%s` is called directly on the loop thread", c->callee);
+  } else {
+    msg = xasprintf("`%s` blocks the event loop in async %s (%s)", c->callee, where,
+                    code_words(codebuf));
+    evidence = xasprintf("%s is a blocking call, made directly in an async def", what);
+  }
+  Finding *f = findings_add(
+      out, m->ix, codebuf, file, c->def, c->pos, msg, evidence,
+      strcmp(codebuf, "FAN502") == 0
+          ? xstrdup("use `await asyncio.sleep(...)`")
+          : xasprintf("run it off the loop: `await asyncio.to_thread(%s, ...)`%s", c->callee,
+                      strcmp(codebuf, "FAN501") == 0 ? ", or use an async client (httpx.AsyncClient)"
+                                                     : ""),
+      xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
+  if (via)
+    finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,
+                   xstrdup("the blocking call"));
+  free(where);
+}
+
+void check_blocking(Model *m, Findings *out) {
+  const Index *ix = m->ix;
+  HelperMemo *memo = xcalloc(ix->ndefs + 1, sizeof(HelperMemo));
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t i = 0; i < f->calls.len; i++) {
+      const Call *c = &f->calls.items[i];
+      const Def *d = &f->defs.items[c->def];
+      if (d->kind != DEF_FUNCTION || !d->is_async) continue;
+      Blocking b = blocking_call(m, fi, c);
+      if (b.code) {
+        report(m, fi, c, b.code, b.what, NULL, out);
+        free((char *)b.what);
+        continue;
+      }
+      if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) continue;
+      DefRef t = index_call_target(ix, fi, i);
+      if (!defref_ok(t)) continue;
+      const Def *td = index_def(ix, t);
+      if (td->kind != DEF_FUNCTION || td->is_async) continue;
+      HelperMemo via;
+      if (sync_blocks(m, t, memo, &via, 0)) report(m, fi, c, via.code, NULL, &via, out);
+    }
+  }
+  free(memo);
+}

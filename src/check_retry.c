@@ -1,0 +1,365 @@
+/* FAN4xx retry storms: no jitter, too many or unbounded attempts, retries
+ * stacked over an SDK's own, retrying every exception. Decorators (tenacity,
+ * backoff, stamina) and hand-written retry loops. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+
+typedef struct {
+  const char *lib;  /* tenacity, backoff, stamina */
+  const char *text; /* the decorator's source text */
+  const Facts *f;
+  const Call *call; /* the decorator call, or NULL for a bare @retry */
+  uint32_t file;
+  int32_t def;
+  Pos pos;
+} Decorator;
+
+static long max_attempts(const Model *m) {
+  for (uint32_t i = 0; i < m->k->facts.len; i++)
+    if (strcmp(m->k->facts.items[i].kind, "retry.max-attempts") == 0)
+      return strtol(m->k->facts.items[i].name, NULL, 10);
+  return 10;
+}
+
+/* Whether an expression uses a random wait (wait_random, random.uniform...). */
+static bool has_randomness(const Model *m, const char *text) {
+  if (!text) return false;
+  for (uint32_t i = 0; i < m->k->facts.len; i++) {
+    const Fact *f = &m->k->facts.items[i];
+    if (strcmp(f->kind, "retry.random") == 0 && strstr(text, str_last_component(f->name)))
+      return true;
+  }
+  return strstr(text, "random") || strstr(text, "jitter");
+}
+
+static const char *kwarg(const Decorator *d, const char *name) {
+  return d->call ? model_kwarg(d->f, d->call, name) : NULL;
+}
+
+/* The n-th top-level positional argument in a call's source text. */
+static char *nth_arg(const char *call_text, unsigned n) {
+  const char *p = strchr(call_text, '(');
+  if (!p) return NULL;
+  const char *start = ++p;
+  int depth = 0;
+  unsigned k = 0;
+  for (;; p++) {
+    bool end = !*p || (depth == 0 && (*p == ')' || *p == ','));
+    if (end) {
+      if (k == n) {
+        while (*start == ' ' || *start == '\n') start++;
+        const char *e = p;
+        while (e > start && (e[-1] == ' ' || e[-1] == '\n')) e--;
+        if (e == start || memchr(start, '=', (size_t)(e - start))) return NULL; /* keyword */
+        return xstrndup(start, (size_t)(e - start));
+      }
+      if (*p != ',') return NULL;
+      k++;
+      start = p + 1;
+      continue;
+    }
+    if (*p == '(' || *p == '[' || *p == '{') depth++;
+    else if (*p == ')' || *p == ']' || *p == '}') depth--;
+  }
+}
+
+/* Exception types that include programming errors: bare, Exception, BaseException. */
+static bool catches_everything(const char *types) {
+  if (!types || !*types) return true;
+  const char *words[] = {"BaseException", "Exception"};
+  for (size_t i = 0; i < 2; i++)
+    for (const char *p = strstr(types, words[i]); p; p = strstr(p + 1, words[i])) {
+      char before = p == types ? ' ' : p[-1];
+      char after = p[strlen(words[i])];
+      if ((before == ' ' || before == '(' || before == ',' || before == '.') &&
+          (after == '\0' || after == ',' || after == ')' || after == ' '))
+        return true;
+    }
+  return false;
+}
+
+/* Only re-prompt exceptions (bad model output), not transport errors. */
+static bool reprompt_only(const Model *m, const char *types) {
+  if (!types || !*types) return false;
+  char *copy = xstrdup(types);
+  bool all = true, any = false;
+  for (char *tok = strtok(copy, "(), "); tok; tok = strtok(NULL, "(), ")) {
+    any = true;
+    if (!knowledge_has(m->k, "reprompt", tok) &&
+        !knowledge_has(m->k, "reprompt", str_last_component(tok)))
+      all = false;
+  }
+  free(copy);
+  return any && all;
+}
+
+static void add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,
+                char *msg, char *evidence, char *next, char *validate) {
+  findings_add(out, m->ix, code, file, def, pos, msg, evidence, next, validate);
+}
+
+/* FAN403: the decorated function reaches an SDK client that retries itself. */
+static bool stacked_sdk(Model *m, const Decorator *d, char **what) {
+  DefRefs reach = {0};
+  model_reach(m, (DefRef){d->file, d->def}, 4, &reach);
+  bool found = false;
+  for (uint32_t r = 0; r < reach.len && !found; r++) {
+    const Facts *f = &m->ix->files[reach.items[r].file];
+    for (uint32_t c = 0; c < f->calls.len && !found; c++) {
+      if (f->calls.items[c].def != reach.items[r].def) continue;
+      External e;
+      if (!model_external_call(m, reach.items[r].file, c, &e)) continue;
+      char retries[8] = "";
+      if (e.has_origin && e.origin.fact &&
+          fact_attr(e.origin.fact, "retries", retries, sizeof retries) && atoi(retries) > 0) {
+        const char *given = NULL;
+        if (e.origin.call >= 0) {
+          const Facts *of = &m->ix->files[e.origin.file];
+          given = model_kwarg(of, &of->calls.items[e.origin.call], "max_retries");
+        }
+        if (!given || strtol(given, NULL, 10) > 0) {
+          found = true;
+          *what = xasprintf("`%s` (%s, %s retries of its own)", f->calls.items[c].callee,
+                            e.origin.ctor, given ? given : retries);
+        }
+      }
+      external_free(&e);
+    }
+  }
+  array_free(&reach);
+  return found;
+}
+
+static void check_decorator(Model *m, const Decorator *d, Findings *out) {
+  long cap = max_attempts(m);
+  char *where = index_def_name(m->ix, (DefRef){d->file, d->def});
+  const char *validate_storm =
+      "429 bursts flatten: retries of concurrent tasks spread out instead of arriving together";
+  if (strcmp(d->lib, "tenacity") == 0) {
+    const char *wait = kwarg(d, "wait"), *stop = kwarg(d, "stop"), *retry = kwarg(d, "retry");
+    if (!wait || !has_randomness(m, wait))
+      add(m, out, "FAN401", d->file, d->def, d->pos,
+          wait ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
+                           "in lockstep",
+                           where, wait)
+               : xasprintf("retry on %s has no `wait=`: failed calls are retried immediately",
+                           where),
+          xasprintf("decorator: %s", d->text),
+          xstrdup("use `wait=wait_random_exponential(multiplier=1, max=30)` (or add "
+                  "`+ wait_random(0, 1)`)"),
+          xstrdup(validate_storm));
+    long n = -1;
+    const char *p = stop ? strstr(stop, "stop_after_attempt(") : NULL;
+    if (p) n = strtol(p + 19, NULL, 10);
+    if (!stop || n > cap)
+      add(m, out, "FAN402", d->file, d->def, d->pos,
+          !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
+                : xasprintf("retry on %s allows %ld attempts (more than %ld)", where, n, cap),
+          xasprintf("decorator: %s", d->text),
+          xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"),
+          xstrdup("a failing dependency ends the phase with an error within the stop budget "
+                  "instead of stalling it"));
+    if (!retry || strstr(retry, "retry_if_exception_type()") ||
+        (strstr(retry, "retry_if_exception_type") && catches_everything(strchr(retry, '('))))
+      add(m, out, "FAN404", d->file, d->def, d->pos,
+          xasprintf("retry on %s retries every exception, programming errors included", where),
+          xasprintf("decorator: %s%s", d->text, retry ? "" : " (no `retry=`: any Exception)"),
+          xstrdup("retry only transient errors: `retry=retry_if_exception_type((httpx.TimeoutException, "
+                  "httpx.ConnectError))` or the SDK's RateLimitError/APIConnectionError"),
+          xstrdup("bugs fail at once instead of after the whole retry budget"));
+    if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before"))
+      add(m, out, "FAN902", d->file, d->def, d->pos,
+          xasprintf("retry on %s never logs its attempts", where), xasprintf("decorator: %s", d->text),
+          xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
+          xstrdup("retries become visible in the log, with their count per phase"));
+  } else if (strcmp(d->lib, "backoff") == 0) {
+    const char *jitter = kwarg(d, "jitter");
+    if (jitter && strcmp(jitter, "None") == 0)
+      add(m, out, "FAN401", d->file, d->def, d->pos,
+          xasprintf("backoff on %s turns jitter off (`jitter=None`)", where),
+          xasprintf("decorator: %s", d->text), xstrdup("drop `jitter=None` (full jitter is the default)"),
+          xstrdup(validate_storm));
+    const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
+    long n = tries ? strtol(tries, NULL, 10) : -1;
+    if ((!tries && !time) || n > cap)
+      add(m, out, "FAN402", d->file, d->def, d->pos,
+          !tries && !time ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
+                                      "retries forever",
+                                      where)
+                          : xasprintf("backoff on %s allows %ld tries (more than %ld)", where, n, cap),
+          xasprintf("decorator: %s", d->text), xstrdup("add `max_tries=5, max_time=60`"),
+          xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
+    char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
+    if (exc && catches_everything(exc))
+      add(m, out, "FAN404", d->file, d->def, d->pos,
+          xasprintf("backoff on %s retries every exception (`%s`)", where, exc),
+          xasprintf("decorator: %s", d->text),
+          xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
+          xstrdup("bugs fail at once instead of after the whole retry budget"));
+    free(exc);
+    if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup"))
+      add(m, out, "FAN902", d->file, d->def, d->pos,
+          xasprintf("backoff on %s never logs its attempts", where), xasprintf("decorator: %s", d->text),
+          xstrdup("add `on_backoff=` with a logging handler"),
+          xstrdup("retries become visible in the log, with their count per phase"));
+  } else if (strcmp(d->lib, "stamina") == 0) {
+    const char *jitter = kwarg(d, "wait_jitter"), *attempts = kwarg(d, "attempts"),
+               *timeout = kwarg(d, "timeout"), *on = kwarg(d, "on");
+    if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
+      add(m, out, "FAN401", d->file, d->def, d->pos,
+          xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
+          xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"), xstrdup(validate_storm));
+    long n = attempts ? strtol(attempts, NULL, 10) : 10;
+    if ((attempts && strcmp(attempts, "None") == 0 && timeout && strcmp(timeout, "None") == 0) || n > cap)
+      add(m, out, "FAN402", d->file, d->def, d->pos,
+          xasprintf("stamina retry on %s allows %s attempts", where, attempts ? attempts : "?"),
+          xasprintf("decorator: %s", d->text), xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
+          xstrdup("a failing dependency ends the phase within the budget"));
+    if (on && catches_everything(on))
+      add(m, out, "FAN404", d->file, d->def, d->pos,
+          xasprintf("stamina retry on %s retries every exception (`on=%s`)", where, on),
+          xasprintf("decorator: %s", d->text), xstrdup("retry only transient errors"),
+          xstrdup("bugs fail at once instead of after the whole retry budget"));
+  }
+  char *what = NULL;
+  if (stacked_sdk(m, d, &what)) {
+    add(m, out, "FAN403", d->file, d->def, d->pos,
+        xasprintf("retry on %s wraps %s: attempts multiply", where, what),
+        xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
+        xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
+        xstrdup("requests per logical call and 429 count drop"));
+    free(what);
+  }
+  free(where);
+}
+
+static void check_decorators(Model *m, Findings *out) {
+  for (uint32_t fi = 0; fi < m->ix->nfiles; fi++) {
+    const Facts *f = &m->ix->files[fi];
+    for (uint32_t di = 1; di < f->defs.len; di++) {
+      const Def *def = &f->defs.items[di];
+      for (uint32_t k = 0; k < def->decorators.count; k++) {
+        const char *text = f->names.items[def->decorators.first + k];
+        size_t head = strcspn(text, "(");
+        char *name = xstrndup(text, head);
+        char *canon = model_canonical(m, fi, (int32_t)di, name);
+        const Fact *fact = knowledge_get(m->k, "retry.decorator", canon);
+        char lib[16];
+        if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
+          Decorator d = {lib, text, f, NULL, fi, (int32_t)di, def->pos};
+          for (uint32_t c = 0; c < f->calls.len; c++) /* the decorator call itself */
+            if (f->calls.items[c].def == (int32_t)di && (f->calls.items[c].flags & CALL_DECORATOR) &&
+                strcmp(f->calls.items[c].callee, name) == 0) {
+              d.call = &f->calls.items[c];
+              d.pos = d.call->pos;
+              break;
+            }
+          if (!d.call) d.pos.line = def->pos.line - def->decorators.count + k;
+          check_decorator(m, &d, out);
+        }
+        free(canon);
+        free(name);
+      }
+    }
+  }
+}
+
+/* ---- hand-written retry loops ---- */
+
+static bool is_sleep(const Model *m, uint32_t file, const Call *c) {
+  char *canon = model_canonical(m, file, c->def, c->callee);
+  bool yes = strcmp(canon, "asyncio.sleep") == 0 || strcmp(canon, "time.sleep") == 0 ||
+             strcmp(canon, "anyio.sleep") == 0 || strcmp(canon, "trio.sleep") == 0;
+  free(canon);
+  return yes;
+}
+
+static void check_loops(Model *m, Findings *out) {
+  long cap = max_attempts(m);
+  for (uint32_t fi = 0; fi < m->ix->nfiles; fi++) {
+    const Facts *f = &m->ix->files[fi];
+    for (uint32_t li = 0; li < f->loops.len; li++) {
+      const Loop *loop = &f->loops.items[li];
+      const Handler *h = NULL;
+      for (uint32_t i = 0; i < f->handlers.len && !h; i++) {
+        const Handler *x = &f->handlers.items[i];
+        if (x->def == loop->def && x->try_line > loop->pos.line && x->end_line <= loop->end_line &&
+            !reprompt_only(m, x->types))
+          h = x;
+      }
+      const Call *sleep = NULL;
+      for (uint32_t i = 0; i < f->calls.len && !sleep; i++) {
+        const Call *c = &f->calls.items[i];
+        if (c->def == loop->def && c->pos.line > loop->pos.line && c->pos.line <= loop->end_line &&
+            is_sleep(m, fi, c))
+          sleep = c;
+      }
+      if ((!h && !loop->checks_status) || !sleep)
+        continue; /* not a retry loop (a poll, a re-prompt, a plain loop) */
+      /* the innermost loop holding both is the retry loop */
+      bool inner = false;
+      for (uint32_t k = 0; k < f->loops.len && !inner; k++) {
+        const Loop *o = &f->loops.items[k];
+        inner = k != li && o->def == loop->def && o->pos.line > loop->pos.line &&
+                o->end_line <= loop->end_line && (!h || o->pos.line < h->try_line) &&
+                o->pos.line < sleep->pos.line && o->end_line >= sleep->pos.line;
+      }
+      if (inner) continue;
+      char *where = index_def_name(m->ix, (DefRef){fi, loop->def});
+      const char *delay = sleep->arg0; /* delay = base * 2 ** attempt; sleep(delay) */
+      for (uint32_t i = 0; delay && i < f->assigns.len; i++)
+        if (f->assigns.items[i].def == loop->def && strcmp(f->assigns.items[i].target, delay) == 0 &&
+            f->assigns.items[i].pos.line <= sleep->pos.line)
+          delay = f->assigns.items[i].value;
+      if (!has_randomness(m, delay) && !has_randomness(m, sleep->arg0))
+        add(m, out, "FAN401", fi, loop->def, sleep->pos,
+            xasprintf("retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
+                      "in lockstep",
+                      where, sleep->arg0 ? sleep->arg0 : ""),
+            xasprintf("loop at line %u %s and sleeps a deterministic delay (`%s`)", loop->pos.line,
+                      h ? "catches an error" : "checks a retryable status", delay ? delay : ""),
+            xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sleep->callee,
+                      sleep->arg0 ? sleep->arg0 : "delay"),
+            xstrdup("429 bursts flatten: retries of concurrent tasks spread out"));
+      long n = -1;
+      if (!loop->is_while && str_starts_with(loop->iter, "range("))
+        n = strtol(strrchr(loop->iter, '(') + 1, NULL, 10);
+      if ((loop->while_true && !(h && h->reraises)) || n > cap)
+        add(m, out, "FAN402", fi, loop->def, loop->pos,
+            loop->while_true ? xasprintf("retry loop in %s never gives up (`while True` with no "
+                                         "attempt limit)",
+                                         where)
+                             : xasprintf("retry loop in %s allows %ld attempts", where, n),
+            xasprintf("loop at line %u retries after %s", loop->pos.line,
+                      h ? (*h->types ? h->types : "any error") : "a retryable status"),
+            xstrdup("bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
+            xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
+      if (h && catches_everything(h->types))
+        add(m, out, "FAN404", fi, loop->def, h->pos,
+            xasprintf("retry loop in %s retries every exception (`except %s`)", where,
+                      *h->types ? h->types : ""),
+            xasprintf("handler at line %u, sleep at line %u", h->pos.line, sleep->pos.line),
+            xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
+            xstrdup("bugs fail at once instead of after the whole retry budget"));
+      bool logs = false;
+      for (uint32_t i = 0; i < f->logs.len && !logs; i++)
+        logs = f->logs.items[i].def == loop->def && f->logs.items[i].pos.line > loop->pos.line &&
+               f->logs.items[i].pos.line <= loop->end_line;
+      if (!logs)
+        add(m, out, "FAN902", fi, loop->def, loop->pos,
+            xasprintf("retry loop in %s never logs its attempts", where),
+            xasprintf("loop at line %u: no logging call inside", loop->pos.line),
+            xstrdup("log each retry with the attempt number and the delay"),
+            xstrdup("retries become visible in the log, with their count per phase"));
+      free(where);
+    }
+  }
+}
+
+void check_retry(Model *m, Findings *out) {
+  check_decorators(m, out);
+  check_loops(m, out);
+}

@@ -1,0 +1,96 @@
+#include "findings.h"
+#include <stdio.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
+                      Pos pos, char *message, char *evidence, char *next_step, char *validate) {
+  Finding f = {0};
+  snprintf(f.code, sizeof f.code, "%s", code);
+  f.file = file;
+  f.pos = pos;
+  f.where = index_def_name(ix, (DefRef){file, def});
+  f.message = message;
+  f.evidence = evidence;
+  f.next_step = next_step;
+  f.validate = validate;
+  array_push(fs, f);
+  return array_last(fs);
+}
+
+void finding_relate(Finding *f, uint32_t file, Pos pos, char *note) {
+  Related r = {file, pos, note};
+  array_push(&f->related, r);
+}
+
+static const Index *sort_index;
+
+static int cmp_findings(const void *pa, const void *pb) {
+  const Finding *a = pa, *b = pb;
+  int c = strcmp(sort_index->files[a->file].path, sort_index->files[b->file].path);
+  if (c) return c;
+  if (a->pos.line != b->pos.line) return a->pos.line < b->pos.line ? -1 : 1;
+  if (a->pos.col != b->pos.col) return a->pos.col < b->pos.col ? -1 : 1;
+  return strcmp(a->code, b->code);
+}
+
+void finding_free(Finding *f) {
+  free(f->where);
+  free(f->message);
+  free(f->evidence);
+  free(f->next_step);
+  free(f->validate);
+  for (uint32_t i = 0; i < f->related.len; i++) free(f->related.items[i].note);
+  array_free(&f->related);
+}
+
+void findings_sort(Findings *fs, const Index *ix) {
+  if (fs->len < 2) return;
+  sort_index = ix; /* qsort has no context argument; sorting is single-threaded */
+  qsort(fs->items, fs->len, sizeof(Finding), cmp_findings);
+  uint32_t w = 1;
+  for (uint32_t r = 1; r < fs->len; r++) {
+    if (cmp_findings(&fs->items[w - 1], &fs->items[r]) == 0) {
+      finding_free(&fs->items[r]);
+      continue;
+    }
+    fs->items[w++] = fs->items[r];
+  }
+  fs->len = w;
+}
+
+void findings_free(Findings *fs) {
+  for (uint32_t i = 0; i < fs->len; i++) finding_free(&fs->items[i]);
+  array_free(fs);
+}
+
+static bool matches(const StrArray *prefixes, const char *code, size_t *best) {
+  bool hit = false;
+  for (uint32_t i = 0; i < prefixes->len; i++) {
+    size_t n = strlen(prefixes->items[i]);
+    if (strncmp(code, prefixes->items[i], n) == 0) {
+      hit = true;
+      if (n > *best) *best = n;
+    }
+  }
+  return hit;
+}
+
+bool selection_enabled(const Selection *s, const char *code, bool default_on) {
+  size_t sel = 0, ign = 0;
+  bool on = s->select.len ? matches(&s->select, code, &sel) : default_on;
+  if (matches(&s->extend_select, code, &sel)) on = true;
+  /* The more specific of --select and --ignore wins (FAN1 on, FAN102 off). */
+  if (matches(&s->ignore, code, &ign) && ign >= sel) on = false;
+  return on;
+}
+
+void selection_free(Selection *s) {
+  for (uint32_t i = 0; i < s->select.len; i++) free(s->select.items[i]);
+  for (uint32_t i = 0; i < s->ignore.len; i++) free(s->ignore.items[i]);
+  for (uint32_t i = 0; i < s->extend_select.len; i++) free(s->extend_select.items[i]);
+  array_free(&s->select);
+  array_free(&s->ignore);
+  array_free(&s->extend_select);
+}

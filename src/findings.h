@@ -1,0 +1,46 @@
+/* findings: what the checks report, and which codes a run reports. */
+#ifndef FANOUT_FINDINGS_H
+#define FANOUT_FINDINGS_H
+
+#include "index.h"
+
+typedef struct {
+  uint32_t file;
+  Pos pos;
+  char *note; /* owned */
+} Related;
+
+typedef struct {
+  char code[8];
+  uint32_t file;
+  Pos pos;
+  char *where;     /* "path.py:Class.method" of the enclosing function */
+  char *message;   /* one line */
+  char *evidence;  /* what the analysis saw */
+  char *next_step; /* one minimal change */
+  char *validate;  /* the metric that should move */
+  Array(Related) related;
+} Finding;
+
+typedef Array(Finding) Findings;
+
+/* Add a finding; takes ownership of the strings (which must be malloc'd).
+ * Returns it so related locations can be added. */
+Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
+                      Pos pos, char *message, char *evidence, char *next_step, char *validate);
+void finding_relate(Finding *f, uint32_t file, Pos pos, char *note);
+/* Sort by path, line, column, code and drop exact duplicates. */
+void findings_sort(Findings *fs, const Index *ix);
+void findings_free(Findings *fs);
+void finding_free(Finding *f);
+
+/* Which codes a run reports: --select/--ignore/--extend-select take codes and
+ * prefixes ("FAN1", "FAN50"). Without --select, the default-on codes. */
+typedef struct {
+  StrArray select, ignore, extend_select;
+} Selection;
+
+bool selection_enabled(const Selection *s, const char *code, bool default_on);
+void selection_free(Selection *s);
+
+#endif

@@ -1,0 +1,386 @@
+#include "model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+void model_init(Model *m, const Index *ix, const Knowledge *k) {
+  memset(m, 0, sizeof *m);
+  m->ix = ix;
+  m->k = k;
+  size_t n = (size_t)ix->ndefs + 1;
+  m->external = xmalloc(n * sizeof(int32_t));
+  m->limiter = xmalloc(n * sizeof(int32_t));
+  m->timeout = xmalloc(n * sizeof(int32_t));
+  for (size_t i = 0; i < n; i++) m->external[i] = m->limiter[i] = m->timeout[i] = -1;
+  m->short_timeout = 30;
+  for (uint32_t i = 0; i < k->facts.len; i++)
+    if (strcmp(k->facts.items[i].kind, "timeout.short-default") == 0)
+      m->short_timeout = (uint32_t)atoi(k->facts.items[i].name);
+}
+
+void model_free(Model *m) {
+  free(m->external);
+  free(m->limiter);
+  free(m->timeout);
+}
+
+char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *dotted) {
+  const Facts *f = &m->ix->files[file];
+  size_t first = strcspn(dotted, ".(");
+  for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent)
+    for (uint32_t i = f->imports.len; i-- > 0;) {
+      const Import *im = &f->imports.items[i];
+      if (im->def == scope && strlen(im->bound) == first && strncmp(im->bound, dotted, first) == 0)
+        return xasprintf("%s%s", im->target, dotted + first);
+    }
+  return xstrdup(dotted);
+}
+
+const char *model_kwarg(const Facts *f, const Call *c, const char *name) {
+  for (uint32_t i = 0; i < c->nkwargs; i++)
+    if (strcmp(f->kwargs.items[c->first_kwarg + i].name, name) == 0)
+      return f->kwargs.items[c->first_kwarg + i].value;
+  return NULL;
+}
+
+void origin_free(Origin *o) {
+  free(o->ctor);
+  o->ctor = NULL;
+}
+
+void external_free(External *e) {
+  if (e->has_origin) origin_free(&e->origin);
+}
+
+/* The fact for a constructor: a client or a limiter. */
+static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
+  const Fact *f = knowledge_get(k, "client", ctor);
+  return f ? f : knowledge_get(k, "limiter", ctor);
+}
+
+static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call,
+                             Origin *out) {
+  const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
+  out->ctor = model_canonical(m, file, def, c->callee);
+  /* `session.client("s3")` where session is an aioboto3.Session() */
+  const char *dot = strrchr(c->callee, '.');
+  if (!ctor_fact(m->k, out->ctor) && dot && !strchr(c->callee, '(')) {
+    char *recv = xstrndup(c->callee, (size_t)(dot - c->callee));
+    Origin inner = {0};
+    if (model_origin(m, file, def, recv, &inner)) {
+      free(out->ctor);
+      out->ctor = xasprintf("%s().%s", inner.ctor, dot + 1);
+      origin_free(&inner);
+    }
+    free(recv);
+  }
+  out->fact = ctor_fact(m->k, out->ctor);
+  out->file = file;
+  out->call = call;
+  out->pos = c->pos;
+  return true;
+}
+
+/* The annotation's type name: "httpx.AsyncClient | None" -> "httpx.AsyncClient",
+ * "Optional[AsyncOpenAI]" -> "AsyncOpenAI". */
+static char *annotation_type(const char *t) {
+  if (str_starts_with(t, "Optional[")) t += 9;
+  size_t n = strcspn(t, " |[]\"'");
+  return xstrndup(t, n);
+}
+
+static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t scope,
+                          const char *receiver, Origin *out) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = f->assigns.len; i-- > 0;) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def == scope && a->call >= 0 && strcmp(a->target, receiver) == 0)
+      return origin_from_call(m, file, scope, a->call, out);
+  }
+  for (uint32_t i = 0; i < f->withs.len; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->def != scope || !wi->alias || !wi->callee || strcmp(wi->alias, receiver) != 0) continue;
+    for (uint32_t c = 0; c < f->calls.len; c++)
+      if (f->calls.items[c].def == scope && f->calls.items[c].pos.line == wi->pos.line &&
+          strcmp(f->calls.items[c].callee, wi->callee) == 0)
+        return origin_from_call(m, file, scope, (int32_t)c, out);
+  }
+  const Def *d = &f->defs.items[scope];
+  for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++) {
+    const char *type = f->names.items[d->param_types.first + i];
+    if (!*type || strcmp(f->names.items[d->params.first + i], receiver) != 0) continue;
+    char *t = annotation_type(type);
+    out->ctor = model_canonical(m, file, def, t);
+    free(t);
+    out->fact = ctor_fact(m->k, out->ctor);
+    out->file = file;
+    out->call = -1;
+    out->pos = d->pos;
+    return true;
+  }
+  return false;
+}
+
+static int32_t class_of(const Facts *f, int32_t def) {
+  for (int32_t d = def; d > 0; d = f->defs.items[d].parent)
+    if (f->defs.items[d].kind == DEF_FUNCTION && f->defs.items[f->defs.items[d].parent].kind == DEF_CLASS)
+      return f->defs.items[d].parent;
+  return -1;
+}
+
+bool model_origin(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out) {
+  memset(out, 0, sizeof *out);
+  const Facts *f = &m->ix->files[file];
+  if (str_starts_with(receiver, "self.") || str_starts_with(receiver, "cls.")) {
+    int32_t cls = class_of(f, def);
+    if (cls < 0 || strchr(strchr(receiver, '.') + 1, '.')) return false;
+    const char *attr = strchr(receiver, '.') + 1;
+    for (uint32_t i = 0; i < f->assigns.len; i++) { /* self.x = Ctor() in any method */
+      const Assign *a = &f->assigns.items[i];
+      if (a->call < 0 || class_of(f, a->def) != cls || strcmp(a->target, receiver) != 0) continue;
+      return origin_from_call(m, file, a->def, a->call, out);
+    }
+    for (uint32_t i = 0; i < f->assigns.len; i++) { /* x = Ctor() in the class body */
+      const Assign *a = &f->assigns.items[i];
+      if (a->call >= 0 && a->def == cls && strcmp(a->target, attr) == 0)
+        return origin_from_call(m, file, cls, a->call, out);
+    }
+    return false;
+  }
+  for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent) {
+    if (scope != def && f->defs.items[scope].kind == DEF_CLASS) continue;
+    if (origin_in_def(m, file, def, scope, receiver, out)) return true;
+  }
+  return false;
+}
+
+static bool ends_with_chain(const char *callee, const char *chain) {
+  return str_ends_with(callee, chain) && strlen(callee) > strlen(chain);
+}
+
+/* Whether a call is entered with `async with` (aiohttp's session.get). */
+static bool async_with_call(const Facts *f, const Call *c) {
+  for (uint32_t i = 0; i < f->withs.len; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->is_async && wi->def == c->def && wi->callee && wi->pos.line <= c->pos.line &&
+        c->pos.line <= wi->pos.line + 2 && strcmp(wi->callee, c->callee) == 0)
+      return true;
+  }
+  return false;
+}
+
+bool model_external_call(const Model *m, uint32_t file, uint32_t call, External *out) {
+  memset(out, 0, sizeof *out);
+  const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
+  if (c->flags & CALL_REFERENCE) return false;
+  if (!(c->flags & CALL_AWAITED) && !async_with_call(f, c)) return false;
+  bool yes = model_external_name(m, file, c->def, c->callee, out);
+  out->file = file;
+  out->call = call;
+  return yes;
+}
+
+bool model_external_name(const Model *m, uint32_t file, int32_t def, const char *callee,
+                         External *out) {
+  memset(out, 0, sizeof *out);
+  out->file = file;
+  char *canon = model_canonical(m, file, def, callee);
+  out->fact = knowledge_get(m->k, "external", canon);
+  free(canon);
+  if (out->fact) return true;
+  for (uint32_t i = 0; i < m->k->facts.len; i++) {
+    const Fact *x = &m->k->facts.items[i];
+    if (strcmp(x->kind, "external.method") == 0 && ends_with_chain(callee, x->name)) {
+      out->fact = x;
+      break;
+    }
+  }
+  /* A method of a client object: try each receiver prefix, longest first. */
+  char *recv = xstrdup(callee);
+  for (char *dot = strrchr(recv, '.'); dot; dot = strrchr(recv, '.')) {
+    *dot = '\0';
+    Origin o;
+    if (model_origin(m, file, def, recv, &o)) {
+      char async_attr[8] = "";
+      if (o.fact && strcmp(o.fact->kind, "client") == 0 &&
+          fact_attr(o.fact, "async", async_attr, sizeof async_attr) &&
+          strcmp(async_attr, "no") != 0) {
+        out->origin = o;
+        out->has_origin = true;
+        if (!out->fact) out->fact = o.fact;
+        break;
+      }
+      origin_free(&o);
+      break; /* the receiver is something else: stop at the first binding found */
+    }
+  }
+  free(recv);
+  return out->fact != NULL;
+}
+
+static uint32_t global(const Model *m, DefRef d) { return index_global_def(m->ix, d); }
+
+int32_t model_def_external(Model *m, DefRef d) {
+  uint32_t g = global(m, d);
+  if (m->external[g] >= 0) return m->external[g];
+  m->external[g] = 0;
+  const Facts *f = &m->ix->files[d.file];
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    if (f->calls.items[i].def != d.def) continue;
+    External e;
+    if (model_external_call(m, d.file, i, &e)) {
+      external_free(&e);
+      m->external[g] = (int32_t)i + 1;
+      break;
+    }
+  }
+  return m->external[g];
+}
+
+static bool is_param(const Facts *f, int32_t def, const char *name) {
+  for (int32_t d = def; d > 0; d = f->defs.items[d].parent) {
+    const Def *x = &f->defs.items[d];
+    if (x->kind != DEF_FUNCTION) continue;
+    for (uint32_t i = 0; i < x->params.count; i++)
+      if (strcmp(f->names.items[x->params.first + i], name) == 0) return true;
+  }
+  return false;
+}
+
+/* A receiver that is a limiter: made by a limiter constructor, or handed in
+ * as a parameter (or held on self from one) and not known to be a client. */
+static bool is_limiter(const Model *m, uint32_t file, int32_t def, const char *expr) {
+  Origin o;
+  if (model_origin(m, file, def, expr, &o)) {
+    bool yes = o.fact && strcmp(o.fact->kind, "limiter") == 0;
+    origin_free(&o);
+    return yes;
+  }
+  const Facts *f = &m->ix->files[file];
+  if (is_param(f, def, expr)) return true;
+  if (str_starts_with(expr, "self.")) { /* self.sem = sem in __init__ */
+    int32_t cls = class_of(f, def);
+    for (uint32_t i = 0; i < f->assigns.len && cls >= 0; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (a->call < 0 && class_of(f, a->def) == cls && strcmp(a->target, expr) == 0 &&
+          is_param(f, a->def, a->value))
+        return true;
+    }
+  }
+  return false;
+}
+
+uint32_t model_def_limiter(Model *m, DefRef d) {
+  uint32_t g = global(m, d);
+  if (m->limiter[g] >= 0) return (uint32_t)m->limiter[g];
+  m->limiter[g] = 0;
+  const Facts *f = &m->ix->files[d.file];
+  for (uint32_t i = 0; i < f->withs.len && !m->limiter[g]; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->def == d.def && wi->is_async && !wi->callee && is_limiter(m, d.file, d.def, wi->expr))
+      m->limiter[g] = (int32_t)wi->pos.line;
+  }
+  for (uint32_t i = 0; i < f->calls.len && !m->limiter[g]; i++) {
+    const Call *c = &f->calls.items[i];
+    if (c->def != d.def || !str_ends_with(c->callee, ".acquire")) continue;
+    char *recv = xstrndup(c->callee, strlen(c->callee) - 8);
+    if (is_limiter(m, d.file, d.def, recv)) m->limiter[g] = (int32_t)c->pos.line;
+    free(recv);
+  }
+  return (uint32_t)m->limiter[g];
+}
+
+static bool timeout_value_set(const char *v) { return v && strcmp(v, "None") != 0; }
+
+/* A client's timeout: given at construction, or a short default. */
+static bool origin_has_timeout(const Model *m, const Origin *o) {
+  if (o->call >= 0) {
+    const Facts *f = &m->ix->files[o->file];
+    const Call *c = &f->calls.items[o->call];
+    const char *t = model_kwarg(f, c, "timeout");
+    if (t) return timeout_value_set(t);
+    if (model_kwarg(f, c, "request_timeout")) return timeout_value_set(model_kwarg(f, c, "request_timeout"));
+  }
+  char buf[16];
+  if (o->fact && fact_attr(o->fact, "timeout", buf, sizeof buf) && isdigit((unsigned char)buf[0]))
+    return (uint32_t)atoi(buf) <= m->short_timeout;
+  return false;
+}
+
+uint32_t model_def_timeout(Model *m, DefRef d) {
+  uint32_t g = global(m, d);
+  if (m->timeout[g] >= 0) return (uint32_t)m->timeout[g];
+  m->timeout[g] = 0;
+  const Facts *f = &m->ix->files[d.file];
+  for (uint32_t i = 0; i < f->withs.len && !m->timeout[g]; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->def != d.def || !wi->callee) continue;
+    char *canon = model_canonical(m, d.file, d.def, wi->callee);
+    if (knowledge_has(m->k, "timeout.context", canon)) m->timeout[g] = (int32_t)wi->pos.line;
+    free(canon);
+  }
+  for (uint32_t i = 0; i < f->calls.len && !m->timeout[g]; i++) {
+    const Call *c = &f->calls.items[i];
+    if (c->def != d.def) continue;
+    char *canon = model_canonical(m, d.file, d.def, c->callee);
+    bool yes = knowledge_has(m->k, "timeout.call", canon);
+    free(canon);
+    External e;
+    if (!yes && model_external_call(m, d.file, i, &e)) {
+      yes = timeout_value_set(model_kwarg(f, c, "timeout"));
+      if (!yes && e.has_origin) yes = origin_has_timeout(m, &e.origin);
+      external_free(&e);
+    }
+    if (yes) m->timeout[g] = (int32_t)c->pos.line;
+  }
+  return (uint32_t)m->timeout[g];
+}
+
+void model_reach(const Model *m, DefRef start, unsigned max_depth, DefRefs *out) {
+  const Index *ix = m->ix;
+  uint32_t first = out->len;
+  U32Array depth = {0};
+  array_push(out, start);
+  array_push(&depth, 0);
+  for (uint32_t head = first; head < out->len; head++) {
+    DefRef d = out->items[head];
+    if (depth.items[head - first] >= max_depth) continue;
+    const Facts *f = &ix->files[d.file];
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      if (f->calls.items[c].def != d.def || (f->calls.items[c].flags & CALL_REFERENCE)) continue;
+      DefRef t = index_call_target(ix, d.file, c);
+      if (!defref_ok(t) || index_def(ix, t)->kind != DEF_FUNCTION) continue;
+      bool seen = false;
+      for (uint32_t k = first; k < out->len && !seen; k++)
+        seen = out->items[k].file == t.file && out->items[k].def == t.def;
+      if (seen) continue;
+      array_push(out, t);
+      array_push(&depth, depth.items[head - first] + 1);
+    }
+  }
+  array_free(&depth);
+}
+
+bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call) {
+  const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
+  for (uint32_t i = 0; i < f->withs.len; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->def != c->def || !wi->callee || c->pos.line < wi->pos.line || c->pos.line > wi->end_line)
+      continue;
+    char *canon = model_canonical(m, file, c->def, wi->callee);
+    bool yes = knowledge_has(m->k, "timeout.context", canon);
+    free(canon);
+    if (yes) return true;
+  }
+  for (int32_t o = c->outer; o >= 0; o = f->calls.items[o].outer) {
+    char *canon = model_canonical(m, file, c->def, f->calls.items[o].callee);
+    bool yes = knowledge_has(m->k, "timeout.call", canon);
+    free(canon);
+    if (yes) return true;
+  }
+  return timeout_value_set(model_kwarg(f, c, "timeout"));
+}

@@ -1,0 +1,79 @@
+/* model: what the names and calls of a project are, in terms of the rule
+ * data: which call does I/O, which object is a client or a limiter, where a
+ * timeout applies. Reads the index and the knowledge; never a tree. */
+#ifndef FANOUT_MODEL_H
+#define FANOUT_MODEL_H
+
+#include "index.h"
+
+typedef struct {
+  const Index *ix;
+  const Knowledge *k;
+  int32_t *external; /* per global def: a call in it that does I/O itself (+1), 0 none, -1 unknown yet */
+  int32_t *limiter;  /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
+  int32_t *timeout;  /* per global def: a timeout construct in it (+1), 0 none */
+  uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
+} Model;
+
+/* Where an object came from: the constructor call that made it. */
+typedef struct {
+  char *ctor;        /* import-resolved constructor ("httpx.AsyncClient"), owned */
+  const Fact *fact;  /* its `client` or `limiter` fact, or NULL */
+  uint32_t file;     /* where the constructor is called (or the annotation is) */
+  int32_t call;      /* that call, or -1 (annotated parameter) */
+  Pos pos;
+} Origin;
+
+/* An I/O call: what it is and where. */
+typedef struct {
+  uint32_t file, call;
+  const Fact *fact;  /* `external`, `external.method` or the receiver's `client` fact */
+  Origin origin;     /* the receiver's origin when it is a client method */
+  bool has_origin;
+} External;
+
+void model_init(Model *m, const Index *ix, const Knowledge *k);
+void model_free(Model *m);
+
+/* The name with its first part replaced by what the file's imports bind it
+ * to (`aio.gather` -> `asyncio.gather`). The caller frees. */
+char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *dotted);
+
+/* The constructor a receiver (`client`, `self.client`, `session`) was made
+ * by, searching the function, its enclosing functions, the class's methods
+ * and the module. Returns false when unknown. Free with origin_free. */
+bool model_origin(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out);
+void origin_free(Origin *o);
+
+/* Whether call `call` of `file` is awaited (or entered with `async with`)
+ * I/O: an external function, an SDK method chain, or a method of an object
+ * made by a known async client. Fills *out (free with external_free). */
+bool model_external_call(const Model *m, uint32_t file, uint32_t call, External *out);
+void external_free(External *e);
+/* The same judgement for a callee name used in definition `def`, whether or
+ * not it is awaited there (`[client.get(u) for u in urls]` handed to gather). */
+bool model_external_name(const Model *m, uint32_t file, int32_t def, const char *callee,
+                         External *out);
+
+/* The first I/O call made directly in a definition (index + 1), or 0. */
+int32_t model_def_external(Model *m, DefRef d);
+/* A limiter acquired in a definition: `async with L` / `await L.acquire()`
+ * where L is a limiter or a parameter. Returns the line, or 0. */
+uint32_t model_def_limiter(Model *m, DefRef d);
+/* A timeout in a definition (wait_for, a timeout context, timeout= on an I/O
+ * call or its client, a client with a short default). Returns the line, or 0. */
+uint32_t model_def_timeout(Model *m, DefRef d);
+
+/* The definitions reachable from `start` by resolved calls (not function
+ * references), breadth first, `start` first, at most `max_depth` calls deep. */
+typedef Array(DefRef) DefRefs;
+void model_reach(const Model *m, DefRef start, unsigned max_depth, DefRefs *out);
+
+/* Whether call `call` sits inside `with`/`async with` of a timeout context,
+ * or is an argument of a timeout call, in its definition. */
+bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call);
+
+/* Value of a keyword argument of a call, or NULL. */
+const char *model_kwarg(const Facts *f, const Call *c, const char *name);
+
+#endif
