@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli demo asan valgrind format tidy golden install clean
+.PHONY: all deps grammar check unit cli demo asan valgrind format tidy golden install clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -102,6 +102,9 @@ valgrind: $(BUILD)/test_fanout
 
 # ---- demo ---------------------------------------------------------------
 demo: $(BUILD)/fanout
+	@echo "== fanout check corpus/demo"
+	@$(BUILD)/fanout check corpus/demo || [ $$? -eq 1 ]
+	@echo
 	@echo "== fanout map corpus/demo"
 	@$(BUILD)/fanout map corpus/demo
 	@echo
@@ -117,3 +120,9 @@ install: $(BUILD)/fanout
 	install -D -m 755 $(BUILD)/fanout $(DESTDIR)$(PREFIX)/bin/fanout
 clean:
 	rm -rf $(BUILD) build-asan
+
+# ---- README rule table, generated from rules/docs -----------------------
+readme-rules: $(BUILD)/fanout
+	@$(BUILD)/fanout rules --format markdown > $(BUILD)/rules-table.md
+	@awk -v table=$(BUILD)/rules-table.md '/<!-- rules:begin -->/ {print; while ((getline l < table) > 0) print l; skip=1; next} /<!-- rules:end -->/ {skip=0} !skip' README.md > README.md.new && mv README.md.new README.md
+	@echo "README rule table updated"

@@ -61,11 +61,13 @@ void check_context(Model *m, const SiteInfos *sites, Findings *out) {
         if (!uses_name(call->arg0, params.items[p])) continue;
         char *orch = index_def_name(m->ix, s->orchestrator);
         char *target = index_def_name(m->ix, s->target);
+        /* "?.join" is a join on a literal separator: show it as ".join" */
+        const char *callee = call->callee[0] == '?' ? call->callee + 1 : call->callee;
         Finding *f = findings_add(
             out, m->ix, "FAN601", s->target.file, s->target.def, call->pos,
-            xasprintf("`%s(%s)` is rebuilt in every task: `%s` is the same for all tasks of the "
-                      "fan-out in %s",
-                      call->callee, call->arg0, params.items[p], orch),
+            xasprintf("`%s(...)` over `%s` is rebuilt in every task: `%s` is the same for all "
+                      "tasks of the fan-out in %s",
+                      callee, params.items[p], params.items[p], orch),
             xasprintf("%s runs once per item of `%s`; its parameter `%s` gets the same value each "
                       "time",
                       target, s->site->site.width.expr, params.items[p]),

@@ -98,6 +98,9 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
   if (pool <= 0) return; /* unknown, or 0 = no limit (aiohttp) */
   long bound = s->limiter_line ? limiter_size(m, s) : -1;
   if (s->limiter_line && bound <= pool) return;
+  /* Unbounded over a big pool (the SDKs' 1000) is FAN101's business alone;
+   * over a pool of 100 or less the extra tasks queue (httpx: PoolTimeout after 5 s). */
+  if (!s->limiter_line && pool > 100) return;
   const Origin *o = &s->ext.origin;
   const Facts *of = &m->ix->files[o->file];
   char *orch = index_def_name(m->ix, s->orchestrator);

@@ -277,6 +277,44 @@ static bool is_sleep(const Model *m, uint32_t file, const Call *c) {
   return yes;
 }
 
+/* Whether a call does network I/O: awaited I/O, a blocking network call
+ * (requests, urlopen, sync SDKs), or a project function that reaches I/O. */
+static bool call_does_io(Model *m, uint32_t file, uint32_t call) {
+  External e;
+  if (model_external_call(m, file, call, &e)) {
+    external_free(&e);
+    return true;
+  }
+  const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
+  char *canon = model_canonical(m, file, c->def, c->callee);
+  const Fact *b = knowledge_get(m->k, "blocking", canon);
+  free(canon);
+  char code[8];
+  if (b && fact_attr(b, "code", code, sizeof code) &&
+      (strcmp(code, "FAN501") == 0 || strcmp(code, "FAN505") == 0))
+    return true;
+  DefRef t = index_call_target(m->ix, file, call);
+  if (!defref_ok(t) || index_def(m->ix, t)->kind != DEF_FUNCTION) return false;
+  DefRefs reach = {0};
+  model_reach(m, t, 3, &reach);
+  bool io = false;
+  for (uint32_t i = 0; i < reach.len && !io; i++) io = model_def_external(m, reach.items[i]) > 0;
+  array_free(&reach);
+  return io;
+}
+
+/* A retry loop retries I/O: some call between `from` and `to` does I/O. */
+static bool retries_io(Model *m, uint32_t file, int32_t def, uint32_t from, uint32_t to) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const Call *c = &f->calls.items[i];
+    if (c->def == def && c->pos.line >= from && c->pos.line <= to && call_does_io(m, file, i))
+      return true;
+  }
+  return false;
+}
+
 static void check_loops(Model *m, Findings *out) {
   long cap = max_attempts(m);
   for (uint32_t fi = 0; fi < m->ix->nfiles; fi++) {
@@ -299,6 +337,10 @@ static void check_loops(Model *m, Findings *out) {
       }
       if ((!h && !loop->checks_status) || !sleep)
         continue; /* not a retry loop (a poll, a re-prompt, a plain loop) */
+      /* what is retried must be I/O: a network call in the try (or the loop) */
+      if (!retries_io(m, fi, loop->def, h ? h->try_line : loop->pos.line,
+                      h ? h->pos.line : loop->end_line))
+        continue;
       /* the innermost loop holding both is the retry loop */
       bool inner = false;
       for (uint32_t k = 0; k < f->loops.len && !inner; k++) {

@@ -59,8 +59,11 @@ static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
   return f ? f : knowledge_get(k, "limiter", ctor);
 }
 
+static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver,
+                      Origin *out, unsigned depth);
+
 static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call,
-                             Origin *out) {
+                             Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];
   const Call *c = &f->calls.items[call];
   out->ctor = model_canonical(m, file, def, c->callee);
@@ -69,7 +72,7 @@ static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t
   if (!ctor_fact(m->k, out->ctor) && dot && !strchr(c->callee, '(')) {
     char *recv = xstrndup(c->callee, (size_t)(dot - c->callee));
     Origin inner = {0};
-    if (model_origin(m, file, def, recv, &inner)) {
+    if (depth < 4 && origin_at(m, file, def, recv, &inner, depth + 1)) {
       free(out->ctor);
       out->ctor = xasprintf("%s().%s", inner.ctor, dot + 1);
       origin_free(&inner);
@@ -92,12 +95,12 @@ static char *annotation_type(const char *t) {
 }
 
 static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t scope,
-                          const char *receiver, Origin *out) {
+                          const char *receiver, Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];
   for (uint32_t i = f->assigns.len; i-- > 0;) {
     const Assign *a = &f->assigns.items[i];
     if (a->def == scope && a->call >= 0 && strcmp(a->target, receiver) == 0)
-      return origin_from_call(m, file, scope, a->call, out);
+      return origin_from_call(m, file, scope, a->call, out, depth);
   }
   for (uint32_t i = 0; i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];
@@ -105,7 +108,7 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
     for (uint32_t c = 0; c < f->calls.len; c++)
       if (f->calls.items[c].def == scope && f->calls.items[c].pos.line == wi->pos.line &&
           strcmp(f->calls.items[c].callee, wi->callee) == 0)
-        return origin_from_call(m, file, scope, (int32_t)c, out);
+        return origin_from_call(m, file, scope, (int32_t)c, out, depth);
   }
   const Def *d = &f->defs.items[scope];
   for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++) {
@@ -131,6 +134,12 @@ static int32_t class_of(const Facts *f, int32_t def) {
 }
 
 bool model_origin(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out) {
+  return origin_at(m, file, def, receiver, out, 0);
+}
+
+/* `x = x.items()` refers back to itself: depth bounds the chain. */
+static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver,
+                      Origin *out, unsigned depth) {
   memset(out, 0, sizeof *out);
   const Facts *f = &m->ix->files[file];
   if (str_starts_with(receiver, "self.") || str_starts_with(receiver, "cls.")) {
@@ -140,18 +149,18 @@ bool model_origin(const Model *m, uint32_t file, int32_t def, const char *receiv
     for (uint32_t i = 0; i < f->assigns.len; i++) { /* self.x = Ctor() in any method */
       const Assign *a = &f->assigns.items[i];
       if (a->call < 0 || class_of(f, a->def) != cls || strcmp(a->target, receiver) != 0) continue;
-      return origin_from_call(m, file, a->def, a->call, out);
+      return origin_from_call(m, file, a->def, a->call, out, depth);
     }
     for (uint32_t i = 0; i < f->assigns.len; i++) { /* x = Ctor() in the class body */
       const Assign *a = &f->assigns.items[i];
       if (a->call >= 0 && a->def == cls && strcmp(a->target, attr) == 0)
-        return origin_from_call(m, file, cls, a->call, out);
+        return origin_from_call(m, file, cls, a->call, out, depth);
     }
     return false;
   }
   for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent) {
     if (scope != def && f->defs.items[scope].kind == DEF_CLASS) continue;
-    if (origin_in_def(m, file, def, scope, receiver, out)) return true;
+    if (origin_in_def(m, file, def, scope, receiver, out, depth)) return true;
   }
   return false;
 }

@@ -65,6 +65,39 @@ for dir in corpus/rules/FAN*; do
   check_rule_dir "$dir" "$code"
 done
 
+# ---- rule docs: every Example triggers its code, every Use instead does not ----
+for doc in rules/docs/FAN*.md; do
+  code=$(basename "$doc" .md)
+  for section in "Example" "Use instead"; do
+    mkdir -p "$tmp/doc"
+    rm -f "$tmp/doc/"*.py
+    awk -v want="## $section" '
+      $0 == want { in_section = 1; next }
+      /^## / { in_section = 0 }
+      in_section && /^```python/ { grab = 1; next }
+      grab && /^```/ { grab = 0; in_section = 0; next }
+      grab { print }' "$doc" > "$tmp/doc/snippet_${code}.py"
+    if [ ! -s "$tmp/doc/snippet_${code}.py" ]; then
+      bad "$doc: no python block under ## $section"
+      continue
+    fi
+    n=$("$FANOUT" check --select "$code" "$tmp/doc" 2>/dev/null | grep -c " $code ")
+    if [ "$section" = "Example" ] && [ "$n" -eq 0 ]; then
+      bad "$doc: its Example does not trigger $code"
+    elif [ "$section" = "Use instead" ] && [ "$n" -ne 0 ]; then
+      bad "$doc: its Use instead still triggers $code"
+    else
+      ok
+    fi
+  done
+done
+
+# ---- the README's rule table is the catalog's ---------------------------------------
+"$FANOUT" rules --format markdown > "$tmp/table"
+awk '/<!-- rules:begin -->/{grab=1; next} /<!-- rules:end -->/{grab=0} grab' README.md > "$tmp/readme_table"
+if diff -u "$tmp/table" "$tmp/readme_table" > "$tmp/diff"; then ok; else
+  bad "README rule table differs from fanout rules --format markdown (make readme-rules)"; cat "$tmp/diff"; fi
+
 # ---- golden outputs -----------------------------------------------------------
 for cmdfile in tests/golden/*.cmd; do
   [ -e "$cmdfile" ] || continue

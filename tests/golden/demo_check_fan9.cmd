@@ -1,0 +1,1 @@
+check --select FAN9 corpus/demo
