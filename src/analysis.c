@@ -23,7 +23,8 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   for (uint32_t t = 0; t < sr->site.targets.count && !defref_ok(info->target); t++) {
     const char *text = f->names.items[sr->site.targets.first + t];
     DefRef r = index_resolve_name(ix, sr->file, sr->site.def, text);
-    if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION) info->target = r;
+    if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION)
+      info->target = r;
     else if (!defref_ok(r) && !info->has_ext &&
              model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
       info->has_ext = info->item_is_external = true;
@@ -76,7 +77,8 @@ const char *analysis_ext_callee(const Model *m, const SiteInfo *s) {
 
 char *analysis_ext_where(const Model *m, const SiteInfo *s) {
   const char *callee = analysis_ext_callee(m, s);
-  Pos pos = s->item_is_external ? s->site->site.pos : m->ix->files[s->ext.file].calls.items[s->ext.call].pos;
+  Pos pos = s->item_is_external ? s->site->site.pos
+                                : m->ix->files[s->ext.file].calls.items[s->ext.call].pos;
   const char *path = m->ix->files[s->ext.file].path;
   if (s->ext.has_origin)
     return xasprintf("`%s` (%s) at %s:%u", callee, s->ext.origin.ctor, path, pos.line);

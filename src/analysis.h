@@ -11,10 +11,10 @@
 typedef struct {
   const SiteRef *site;
   DefRef orchestrator;
-  DefRef target;   /* the fanned-out function, or def < 0 */
-  DefRefs reach;   /* functions each task may run: target's closure (+ a helper's) */
-  bool has_ext;    /* some task path awaits I/O */
-  External ext;    /* the first such call */
+  DefRef target;         /* the fanned-out function, or def < 0 */
+  DefRefs reach;         /* functions each task may run: target's closure (+ a helper's) */
+  bool has_ext;          /* some task path awaits I/O */
+  External ext;          /* the first such call */
   bool item_is_external; /* the task item is the I/O call itself (client.get(u)) */
   uint32_t limiter_line; /* a limiter on the path (0: none) */
   DefRef limiter_def;

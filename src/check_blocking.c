@@ -11,8 +11,8 @@ typedef struct {
   const char *what; /* owned: the blocking API, for the message */
 } Blocking;
 
-static const char *path_methods[] = {"read_text", "read_bytes", "write_text", "write_bytes", "open",
-                                     NULL};
+static const char *path_methods[] = {"read_text",   "read_bytes", "write_text",
+                                     "write_bytes", "open",       NULL};
 
 /* Whether call c blocks the thread it runs on. */
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
@@ -143,8 +143,9 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
       strcmp(codebuf, "FAN502") == 0
           ? xstrdup("use `await asyncio.sleep(...)`")
           : xasprintf("run it off the loop: `await asyncio.to_thread(%s, ...)`%s", c->callee,
-                      strcmp(codebuf, "FAN501") == 0 ? ", or use an async client (httpx.AsyncClient)"
-                                                     : ""),
+                      strcmp(codebuf, "FAN501") == 0
+                          ? ", or use an async client (httpx.AsyncClient)"
+                          : ""),
       xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
   if (via)
     finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,

@@ -55,7 +55,8 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
                 fn),
       xstrdup("in-flight requests stay at the limit; 429/503 count and p95 phase time drop"));
   if (defref_ok(s->target))
-    finding_relate(f, s->target.file, index_def(m->ix, s->target)->pos, xstrdup("the fanned-out function"));
+    finding_relate(f, s->target.file, index_def(m->ix, s->target)->pos,
+                   xstrdup("the fanned-out function"));
   free(orch);
   free(target);
   free(ext);
@@ -157,7 +158,8 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   if (!io_fan_out(s) || s->timeout_line) return;
   char kind[16];
   analysis_ext_kind(s, kind, sizeof kind);
-  if (strcmp(kind, "http") && strcmp(kind, "llm") && strcmp(kind, "aws") && strcmp(kind, "net")) return;
+  if (strcmp(kind, "http") && strcmp(kind, "llm") && strcmp(kind, "aws") && strcmp(kind, "net"))
+    return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *ext = analysis_ext_where(m, s);
   char deflt[16] = "";
@@ -168,9 +170,11 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
       xasprintf("%s in %s waits for the slowest of its tasks: %s has no per-call timeout and the "
                 "phase has no deadline",
                 kind_phrase(sr->site.kind), orch, ext),
-      xasprintf("no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call or its "
-                "client%s%s%s",
-                *deflt ? " (library default: " : "", deflt, *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : ""),
+      xasprintf(
+          "no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call or its "
+          "client%s%s%s",
+          *deflt ? " (library default: " : "", deflt,
+          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : ""),
       xstrdup("wrap each call in `asyncio.wait_for(..., timeout=30)` (or set the client's timeout) "
               "and give the phase a deadline with `async with asyncio.timeout(...)`"),
       xstrdup("max and p99 of per-task time and the phase's wall time drop; timeouts show up as "

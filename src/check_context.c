@@ -11,7 +11,8 @@ static bool uses_name(const char *text, const char *name) {
     bool left = p == text || !(p[-1] == '_' || p[-1] == '.' || (p[-1] >= 'a' && p[-1] <= 'z') ||
                                (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
     char r = p[n];
-    bool right = !(r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'));
+    bool right =
+        !(r == '_' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'));
     if (left && right) return true;
   }
   return false;
@@ -19,7 +20,8 @@ static bool uses_name(const char *text, const char *name) {
 
 /* Calls that build a big text from their argument. */
 static bool builds_text(const Model *m, uint32_t file, const Call *c) {
-  if (str_ends_with(c->callee, ".join") || str_ends_with(c->callee, ".model_dump_json")) return true;
+  if (str_ends_with(c->callee, ".join") || str_ends_with(c->callee, ".model_dump_json"))
+    return true;
   char *canon = model_canonical(m, file, c->def, c->callee);
   bool yes = strcmp(canon, "json.dumps") == 0 || strcmp(canon, "yaml.dump") == 0 ||
              strcmp(canon, "yaml.safe_dump") == 0 || strcmp(canon, "pprint.pformat") == 0;
@@ -32,7 +34,8 @@ static void invariant_params(const Model *m, const SiteInfo *s, StrArray *out) {
   const Facts *sf = &m->ix->files[s->site->file];
   const Facts *tf = &m->ix->files[s->target.file];
   const Def *t = index_def(m->ix, s->target);
-  const char *text = s->site->site.targets.count ? sf->names.items[s->site->site.targets.first] : "";
+  const char *text =
+      s->site->site.targets.count ? sf->names.items[s->site->site.targets.first] : "";
   uint32_t shift = 0; /* self.m(x) passes x as parameter 1 */
   if (strchr(text, '.') && t->params.count &&
       (strcmp(tf->names.items[t->params.first], "self") == 0 ||
@@ -56,7 +59,8 @@ void check_context(Model *m, const SiteInfos *sites, Findings *out) {
     const Facts *tf = &m->ix->files[s->target.file];
     for (uint32_t c = 0; c < tf->calls.len && params.len; c++) {
       const Call *call = &tf->calls.items[c];
-      if (call->def != s->target.def || !call->arg0 || !builds_text(m, s->target.file, call)) continue;
+      if (call->def != s->target.def || !call->arg0 || !builds_text(m, s->target.file, call))
+        continue;
       for (uint32_t p = 0; p < params.len; p++) {
         if (!uses_name(call->arg0, params.items[p])) continue;
         char *orch = index_def_name(m->ix, s->orchestrator);

@@ -34,14 +34,14 @@ void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
     const Def *d = index_def(m->ix, s->orchestrator);
     char *orch = index_def_name(m->ix, s->orchestrator);
     if (!logs_in(f, s->orchestrator.def) && d->kind == DEF_FUNCTION)
-      findings_add(out, m->ix, "FAN901", s->orchestrator.file, s->orchestrator.def, d->pos,
-                   xasprintf("orchestrator %s fans out over `%s` but logs nothing: its phase has "
-                             "no start or end in the log",
-                             orch, s->site->site.width.expr),
-                   xasprintf("fan-out at line %u; no logging call in the function",
-                             s->site->site.pos.line),
-                   xstrdup("log the phase start with its width and the end with its duration"),
-                   xstrdup("`fanout report` can time this phase from the log"));
+      findings_add(
+          out, m->ix, "FAN901", s->orchestrator.file, s->orchestrator.def, d->pos,
+          xasprintf("orchestrator %s fans out over `%s` but logs nothing: its phase has "
+                    "no start or end in the log",
+                    orch, s->site->site.width.expr),
+          xasprintf("fan-out at line %u; no logging call in the function", s->site->site.pos.line),
+          xstrdup("log the phase start with its width and the end with its duration"),
+          xstrdup("`fanout report` can time this phase from the log"));
     const Handler *h = swallowing(f, s->orchestrator.def, s->site->site.pos.line);
     if (h)
       findings_add(out, m->ix, "FAN903", s->orchestrator.file, s->orchestrator.def, h->pos,

@@ -61,8 +61,10 @@ static char *nth_arg(const char *call_text, unsigned n) {
       start = p + 1;
       continue;
     }
-    if (*p == '(' || *p == '[' || *p == '{') depth++;
-    else if (*p == ')' || *p == ']' || *p == '}') depth--;
+    if (*p == '(' || *p == '[' || *p == '{')
+      depth++;
+    else if (*p == ')' || *p == ']' || *p == '}')
+      depth--;
   }
 }
 
@@ -167,12 +169,14 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
       add(m, out, "FAN404", d->file, d->def, d->pos,
           xasprintf("retry on %s retries every exception, programming errors included", where),
           xasprintf("decorator: %s%s", d->text, retry ? "" : " (no `retry=`: any Exception)"),
-          xstrdup("retry only transient errors: `retry=retry_if_exception_type((httpx.TimeoutException, "
+          xstrdup("retry only transient errors: "
+                  "`retry=retry_if_exception_type((httpx.TimeoutException, "
                   "httpx.ConnectError))` or the SDK's RateLimitError/APIConnectionError"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
     if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before"))
       add(m, out, "FAN902", d->file, d->def, d->pos,
-          xasprintf("retry on %s never logs its attempts", where), xasprintf("decorator: %s", d->text),
+          xasprintf("retry on %s never logs its attempts", where),
+          xasprintf("decorator: %s", d->text),
           xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
           xstrdup("retries become visible in the log, with their count per phase"));
   } else if (strcmp(d->lib, "backoff") == 0) {
@@ -180,16 +184,17 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     if (jitter && strcmp(jitter, "None") == 0)
       add(m, out, "FAN401", d->file, d->def, d->pos,
           xasprintf("backoff on %s turns jitter off (`jitter=None`)", where),
-          xasprintf("decorator: %s", d->text), xstrdup("drop `jitter=None` (full jitter is the default)"),
-          xstrdup(validate_storm));
+          xasprintf("decorator: %s", d->text),
+          xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
     const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
     long n = tries ? strtol(tries, NULL, 10) : -1;
     if ((!tries && !time) || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
-          !tries && !time ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
-                                      "retries forever",
-                                      where)
-                          : xasprintf("backoff on %s allows %ld tries (more than %ld)", where, n, cap),
+          !tries && !time
+              ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
+                          "retries forever",
+                          where)
+              : xasprintf("backoff on %s allows %ld tries (more than %ld)", where, n, cap),
           xasprintf("decorator: %s", d->text), xstrdup("add `max_tries=5, max_time=60`"),
           xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
     char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
@@ -202,8 +207,8 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     free(exc);
     if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup"))
       add(m, out, "FAN902", d->file, d->def, d->pos,
-          xasprintf("backoff on %s never logs its attempts", where), xasprintf("decorator: %s", d->text),
-          xstrdup("add `on_backoff=` with a logging handler"),
+          xasprintf("backoff on %s never logs its attempts", where),
+          xasprintf("decorator: %s", d->text), xstrdup("add `on_backoff=` with a logging handler"),
           xstrdup("retries become visible in the log, with their count per phase"));
   } else if (strcmp(d->lib, "stamina") == 0) {
     const char *jitter = kwarg(d, "wait_jitter"), *attempts = kwarg(d, "attempts"),
@@ -211,12 +216,15 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
       add(m, out, "FAN401", d->file, d->def, d->pos,
           xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
-          xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"), xstrdup(validate_storm));
+          xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"),
+          xstrdup(validate_storm));
     long n = attempts ? strtol(attempts, NULL, 10) : 10;
-    if ((attempts && strcmp(attempts, "None") == 0 && timeout && strcmp(timeout, "None") == 0) || n > cap)
+    if ((attempts && strcmp(attempts, "None") == 0 && timeout && strcmp(timeout, "None") == 0) ||
+        n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
           xasprintf("stamina retry on %s allows %s attempts", where, attempts ? attempts : "?"),
-          xasprintf("decorator: %s", d->text), xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
+          xasprintf("decorator: %s", d->text),
+          xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
           xstrdup("a failing dependency ends the phase within the budget"));
     if (on && catches_everything(on))
       add(m, out, "FAN404", d->file, d->def, d->pos,
@@ -251,7 +259,8 @@ static void check_decorators(Model *m, Findings *out) {
         if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
           Decorator d = {lib, text, f, NULL, fi, (int32_t)di, def->pos};
           for (uint32_t c = 0; c < f->calls.len; c++) /* the decorator call itself */
-            if (f->calls.items[c].def == (int32_t)di && (f->calls.items[c].flags & CALL_DECORATOR) &&
+            if (f->calls.items[c].def == (int32_t)di &&
+                (f->calls.items[c].flags & CALL_DECORATOR) &&
                 strcmp(f->calls.items[c].callee, name) == 0) {
               d.call = &f->calls.items[c];
               d.pos = d.call->pos;
@@ -353,7 +362,8 @@ static void check_loops(Model *m, Findings *out) {
       char *where = index_def_name(m->ix, (DefRef){fi, loop->def});
       const char *delay = sleep->arg0; /* delay = base * 2 ** attempt; sleep(delay) */
       for (uint32_t i = 0; delay && i < f->assigns.len; i++)
-        if (f->assigns.items[i].def == loop->def && strcmp(f->assigns.items[i].target, delay) == 0 &&
+        if (f->assigns.items[i].def == loop->def &&
+            strcmp(f->assigns.items[i].target, delay) == 0 &&
             f->assigns.items[i].pos.line <= sleep->pos.line)
           delay = f->assigns.items[i].value;
       if (!has_randomness(m, delay) && !has_randomness(m, sleep->arg0))
@@ -378,7 +388,8 @@ static void check_loops(Model *m, Findings *out) {
             xasprintf("loop at line %u retries after %s", loop->pos.line,
                       h ? (*h->types ? h->types : "any error") : "a retryable status"),
             xstrdup("bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
-            xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
+            xstrdup(
+                "a failing dependency ends the phase within the budget instead of stalling it"));
       if (h && catches_everything(h->types))
         add(m, out, "FAN404", fi, loop->def, h->pos,
             xasprintf("retry loop in %s retries every exception (`except %s`)", where,

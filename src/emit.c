@@ -22,8 +22,10 @@ void emit_json_string(StrBuf *out, const char *s) {
     case '\r': sb_puts(out, "\\r"); break;
     case '\t': sb_puts(out, "\\t"); break;
     default:
-      if (*p < 0x20) sb_printf(out, "\\u%04x", *p);
-      else sb_putc(out, (char)*p);
+      if (*p < 0x20)
+        sb_printf(out, "\\u%04x", *p);
+      else
+        sb_putc(out, (char)*p);
     }
   }
   sb_putc(out, '"');

@@ -234,7 +234,7 @@ static NameList collect_params(Walker *w, TSNode params, bool types) {
     if (facts__is(name, "list_splat_pattern") || facts__is(name, "dictionary_splat_pattern") ||
         facts__is(name, "identifier")) {
       TSNode type = facts__field(p, "type");
-      facts__add_name(w, !types                   ? facts__text_of(w, name, 0)
+      facts__add_name(w, !types                  ? facts__text_of(w, name, 0)
                          : ts_node_is_null(type) ? ""
                                                  : facts__text_of(w, type, VALUE_TEXT_MAX));
       list.count++;
@@ -595,13 +595,15 @@ static void walk_try(Walker *w, TSNode n) {
     TSNode block = {0};
     for (uint32_t k = 0, kc = ts_node_named_child_count(clause); k < kc; k++) {
       TSNode part = ts_node_named_child(clause, k);
-      if (facts__is(part, "block")) block = part;
+      if (facts__is(part, "block"))
+        block = part;
       else if (!*h.types && !facts__is(part, "comment"))
-        h.types = facts__text_of(w, facts__is(part, "as_pattern") ? ts_node_named_child(part, 0)
-                                                                  : part, VALUE_TEXT_MAX);
+        h.types = facts__text_of(
+            w, facts__is(part, "as_pattern") ? ts_node_named_child(part, 0) : part, VALUE_TEXT_MAX);
     }
     h.trivial = !ts_node_is_null(block);
-    for (uint32_t k = 0, kc = ts_node_is_null(block) ? 0 : ts_node_named_child_count(block); k < kc; k++) {
+    for (uint32_t k = 0, kc = ts_node_is_null(block) ? 0 : ts_node_named_child_count(block); k < kc;
+         k++) {
       TSNode st = ts_node_named_child(block, k);
       bool passes = facts__is(st, "pass_statement") || facts__is(st, "continue_statement") ||
                     facts__is(st, "comment") ||
@@ -736,7 +738,8 @@ static void walk_with(Walker *w, TSNode n) {
                    ts_node_is_null(alias) ? NULL : facts__text_of(w, alias, 0),
                    async,
                    w->def,
-                   facts__pos_of(item), ts_node_end_point(n).row + 1};
+                   facts__pos_of(item),
+                   ts_node_end_point(n).row + 1};
     array_push(&w->f->withs, wi);
   }
   walk_children(w, n);

@@ -27,9 +27,9 @@ typedef struct {
   int32_t parent;       /* enclosing definition; -1 for the module (def 0) */
   Pos pos;
   uint32_t end_line;
-  NameList decorators; /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
-  NameList bases;      /* classes: base class expressions */
-  NameList params;     /* functions: parameter names ("*args" keeps its star) */
+  NameList decorators;  /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
+  NameList bases;       /* classes: base class expressions */
+  NameList params;      /* functions: parameter names ("*args" keeps its star) */
   NameList param_types; /* their annotations' text, "" when absent (same count) */
 } Def;
 
@@ -119,8 +119,8 @@ typedef struct {
 /* A for or while loop. */
 typedef struct {
   bool is_while;
-  bool while_true;  /* `while True:` / `while 1:` */
-  const char *iter; /* for: the iterable's text; while: the condition's text */
+  bool while_true;    /* `while True:` / `while 1:` */
+  const char *iter;   /* for: the iterable's text; while: the condition's text */
   const char *target; /* for: the loop variable's text */
   bool checks_status; /* compares with a retryable HTTP status (429, 5xx) in its body */
   int32_t def;
@@ -157,9 +157,9 @@ typedef enum {
 typedef struct {
   SiteKind kind;
   Width width;
-  NameList targets; /* callee texts of what is fanned out */
-  uint32_t invariant_args; /* bit i: positional argument i of the task call is the same for
-                              every task (it does not use the loop variable) */
+  NameList targets;          /* callee texts of what is fanned out */
+  uint32_t invariant_args;   /* bit i: positional argument i of the task call is the same for
+                                every task (it does not use the loop variable) */
   NameList invariant_kwargs; /* keyword arguments that are the same for every task */
   bool buffered;             /* all results are held until the last task ends (gather, wait) */
   int32_t def;

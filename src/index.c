@@ -140,7 +140,8 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
   if (strchr(recv, '.')) return unresolved(file);
   for (uint32_t i = f->assigns.len; i-- > 0;) {
     const Assign *a = &f->assigns.items[i];
-    if (a->def == def && strcmp(a->target, recv) == 0) return class_of_value(ix, file, def, a, depth);
+    if (a->def == def && strcmp(a->target, recv) == 0)
+      return class_of_value(ix, file, def, a, depth);
   }
   Assign param = {recv, recv, -1, def, {0, 0}};
   return class_of_value(ix, file, def, &param, depth);

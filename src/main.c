@@ -128,8 +128,10 @@ static int cmd_check(Options *o, Diags *diags) {
     Findings fs = {0};
     checks_run(&p, &cat, &o->selection, &fs);
     StrBuf out = {0};
-    if (o->format && strcmp(o->format, "json") == 0) emit_json(&fs, &p.index, &cat, p.nfiles, &out);
-    else emit_text(&fs, &p.index, &out);
+    if (o->format && strcmp(o->format, "json") == 0)
+      emit_json(&fs, &p.index, &cat, p.nfiles, &out);
+    else
+      emit_text(&fs, &p.index, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
     if (!o->format || strcmp(o->format, "json") != 0)
@@ -155,10 +157,11 @@ static int cmd_rules(Options *o, Diags *diags) {
     for (uint32_t i = 0; i < cat.len; i++) {
       const RuleDoc *r = &cat.items[i];
       if (markdown)
-        printf("| [%s](rules/docs/%s.md) | %s | %s | %s |\n", r->code, r->code, r->name,
-               r->summary, r->default_on ? "on" : "off");
+        printf("| [%s](rules/docs/%s.md) | %s | %s | %s |\n", r->code, r->code, r->name, r->summary,
+               r->default_on ? "on" : "off");
       else
-        printf("%s  %-28s %s%s\n", r->code, r->name, r->summary, r->default_on ? "" : " (off by default)");
+        printf("%s  %-28s %s%s\n", r->code, r->name, r->summary,
+               r->default_on ? "" : " (off by default)");
     }
   }
   for (uint32_t i = 0; ok && i < o->npaths; i++) {
@@ -302,16 +305,18 @@ int main(int argc, char **argv) {
         }
         o.project.jobs = (unsigned)n;
       } else if ((strcmp(a, "--select") == 0 || strcmp(a, "--ignore") == 0 ||
-                  strcmp(a, "--extend-select") == 0) && i + 1 < argc) {
-        StrArray *list = a[2] == 's' ? &o.selection.select
+                  strcmp(a, "--extend-select") == 0) &&
+                 i + 1 < argc) {
+        StrArray *list = a[2] == 's'   ? &o.selection.select
                          : a[2] == 'i' ? &o.selection.ignore
                                        : &o.selection.extend_select;
         char *codes = xstrdup(argv[++i]);
         for (char *tok = strtok(codes, ", "); tok; tok = strtok(NULL, ", ")) {
           for (char *c = tok; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
           if (!str_starts_with(tok, "FAN") || strlen(tok) > 6) {
-            fprintf(stderr, "fanout: %s wants rule codes or prefixes like FAN101 or FAN1, not '%s'\n",
-                    a, tok);
+            fprintf(stderr,
+                    "fanout: %s wants rule codes or prefixes like FAN101 or FAN1, not '%s'\n", a,
+                    tok);
             free(codes);
             selection_free(&o.selection);
             free(o.paths);

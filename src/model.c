@@ -59,11 +59,11 @@ static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
   return f ? f : knowledge_get(k, "limiter", ctor);
 }
 
-static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver,
-                      Origin *out, unsigned depth);
+static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out,
+                      unsigned depth);
 
-static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call,
-                             Origin *out, unsigned depth) {
+static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call, Origin *out,
+                             unsigned depth) {
   const Facts *f = &m->ix->files[file];
   const Call *c = &f->calls.items[call];
   out->ctor = model_canonical(m, file, def, c->callee);
@@ -128,7 +128,8 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
 
 static int32_t class_of(const Facts *f, int32_t def) {
   for (int32_t d = def; d > 0; d = f->defs.items[d].parent)
-    if (f->defs.items[d].kind == DEF_FUNCTION && f->defs.items[f->defs.items[d].parent].kind == DEF_CLASS)
+    if (f->defs.items[d].kind == DEF_FUNCTION &&
+        f->defs.items[f->defs.items[d].parent].kind == DEF_CLASS)
       return f->defs.items[d].parent;
   return -1;
 }
@@ -138,8 +139,8 @@ bool model_origin(const Model *m, uint32_t file, int32_t def, const char *receiv
 }
 
 /* `x = x.items()` refers back to itself: depth bounds the chain. */
-static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver,
-                      Origin *out, unsigned depth) {
+static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out,
+                      unsigned depth) {
   memset(out, 0, sizeof *out);
   const Facts *f = &m->ix->files[file];
   if (str_starts_with(receiver, "self.") || str_starts_with(receiver, "cls.")) {
@@ -311,7 +312,8 @@ static bool origin_has_timeout(const Model *m, const Origin *o) {
     const Call *c = &f->calls.items[o->call];
     const char *t = model_kwarg(f, c, "timeout");
     if (t) return timeout_value_set(t);
-    if (model_kwarg(f, c, "request_timeout")) return timeout_value_set(model_kwarg(f, c, "request_timeout"));
+    if (model_kwarg(f, c, "request_timeout"))
+      return timeout_value_set(model_kwarg(f, c, "request_timeout"));
   }
   char buf[16];
   if (o->fact && fact_attr(o->fact, "timeout", buf, sizeof buf) && isdigit((unsigned char)buf[0]))
@@ -378,7 +380,8 @@ bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call) {
   const Call *c = &f->calls.items[call];
   for (uint32_t i = 0; i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];
-    if (wi->def != c->def || !wi->callee || c->pos.line < wi->pos.line || c->pos.line > wi->end_line)
+    if (wi->def != c->def || !wi->callee || c->pos.line < wi->pos.line ||
+        c->pos.line > wi->end_line)
       continue;
     char *canon = model_canonical(m, file, c->def, wi->callee);
     bool yes = knowledge_has(m->k, "timeout.context", canon);

@@ -9,26 +9,28 @@
 typedef struct {
   const Index *ix;
   const Knowledge *k;
-  int32_t *external; /* per global def: a call in it that does I/O itself (+1), 0 none, -1 unknown yet */
-  int32_t *limiter;  /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
-  int32_t *timeout;  /* per global def: a timeout construct in it (+1), 0 none */
+  int32_t *
+      external; /* per global def: a call in it that does I/O itself (+1), 0 none, -1 unknown yet */
+  int32_t
+      *limiter; /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
+  int32_t *timeout;       /* per global def: a timeout construct in it (+1), 0 none */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
 } Model;
 
 /* Where an object came from: the constructor call that made it. */
 typedef struct {
-  char *ctor;        /* import-resolved constructor ("httpx.AsyncClient"), owned */
-  const Fact *fact;  /* its `client` or `limiter` fact, or NULL */
-  uint32_t file;     /* where the constructor is called (or the annotation is) */
-  int32_t call;      /* that call, or -1 (annotated parameter) */
+  char *ctor;       /* import-resolved constructor ("httpx.AsyncClient"), owned */
+  const Fact *fact; /* its `client` or `limiter` fact, or NULL */
+  uint32_t file;    /* where the constructor is called (or the annotation is) */
+  int32_t call;     /* that call, or -1 (annotated parameter) */
   Pos pos;
 } Origin;
 
 /* An I/O call: what it is and where. */
 typedef struct {
   uint32_t file, call;
-  const Fact *fact;  /* `external`, `external.method` or the receiver's `client` fact */
-  Origin origin;     /* the receiver's origin when it is a client method */
+  const Fact *fact; /* `external`, `external.method` or the receiver's `client` fact */
+  Origin origin;    /* the receiver's origin when it is a client method */
   bool has_origin;
 } External;
 

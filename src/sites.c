@@ -122,12 +122,14 @@ static Width classify_slice(Walker *w, TSNode sub) {
  * `for batch in batched(xs, 10):`), or a null node. */
 static TSNode loop_source(const Walker *w, TSNode name) {
   for (TSNode p = ts_node_parent(name); !ts_node_is_null(p); p = ts_node_parent(p)) {
-    if (facts__is(p, "function_definition") || facts__is(p, "lambda") || facts__is(p, "class_definition"))
+    if (facts__is(p, "function_definition") || facts__is(p, "lambda") ||
+        facts__is(p, "class_definition"))
       break;
     if (!facts__is(p, "for_statement")) continue;
     TSNode left = facts__field(p, "left");
-    if (facts__is(left, "identifier") && ts_node_end_byte(left) - ts_node_start_byte(left) ==
-                                              ts_node_end_byte(name) - ts_node_start_byte(name) &&
+    if (facts__is(left, "identifier") &&
+        ts_node_end_byte(left) - ts_node_start_byte(left) ==
+            ts_node_end_byte(name) - ts_node_start_byte(name) &&
         memcmp(w->src->text + ts_node_start_byte(left), w->src->text + ts_node_start_byte(name),
                ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
       return facts__field(p, "right");
@@ -259,7 +261,6 @@ static bool is_spawn_call(Walker *w, TSNode call) {
          (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
 }
 
-
 /* The function a function reference names: `f`, `self.m`, `partial(f, ...)`. */
 static const char *ref_target(Walker *w, TSNode ref);
 
@@ -284,8 +285,7 @@ static const char *ref_target(Walker *w, TSNode item) {
 /* What a listed item runs: f of f(x), or of create_task(f(x)) (a task
  * started outside a loop is an item of this fan-out, not a site itself). */
 static const char *listed_target(Walker *w, TSNode item) {
-  if (is_spawn_call(w, item))
-    item = facts__positional_arg(facts__field(item, "arguments"), 0);
+  if (is_spawn_call(w, item)) item = facts__positional_arg(facts__field(item, "arguments"), 0);
   return item_target(w, item);
 }
 
@@ -293,8 +293,8 @@ typedef struct {
   Width width;
   const char *targets[8];
   uint32_t ntargets;
-  bool spawned; /* the items are tasks made by a create_task site (reported there) */
-  bool is_list; /* recognised as a list of task items at all */
+  bool spawned;     /* the items are tasks made by a create_task site (reported there) */
+  bool is_list;     /* recognised as a list of task items at all */
   TSNode task_call; /* the call each task makes (f(x) of [f(x) for x in xs]), or null */
   TSNode spawn;     /* the create_task call making the tasks, when spawned */
   TSNode loop;      /* the loop or comprehension that makes the tasks, or null */
@@ -582,7 +582,8 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     }
     if (!items.is_list) {
       if (fixed == 0) return;
-      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call, (TSNode){0}, (TSNode){0}, 0);
+      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call, (TSNode){0}, (TSNode){0},
+               0);
       return;
     }
   } else {

@@ -27,11 +27,11 @@ static const struct {
         "    note('loading the search index')\n"
         "    await search_everything(qs)\n"
         "class Handler:\n"
-     "    def log_exception(self, *args, **kw):\n"
-     "        self.logger.exception(*args, **kw)\n"
-     "    def handle(self):\n"
-     "        self.log_exception('Error handling request', exc_info=True)\n"
-     "async def search_everything(qs):\n"
+        "    def log_exception(self, *args, **kw):\n"
+        "        self.logger.exception(*args, **kw)\n"
+        "    def handle(self):\n"
+        "        self.log_exception('Error handling request', exc_info=True)\n"
+        "async def search_everything(qs):\n"
         "    return await asyncio.gather(*[fetch(q) for q in qs])\n",
     },
 };

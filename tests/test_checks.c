@@ -1,0 +1,187 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "catalog.h"
+#include "findings.h"
+#include "test_main.h"
+
+static const struct {
+  const char *select, *ignore, *extend, *code;
+  bool default_on, want;
+} selection_cases[] = {
+    {"", "", "", "FAN101", true, true},
+    {"", "", "", "FAN901", false, false},
+    {"FAN9", "", "", "FAN901", false, true},
+    {"FAN1", "", "", "FAN201", true, false},
+    {"FAN1", "FAN102", "", "FAN102", true, false},
+    {"FAN1", "FAN102", "", "FAN101", true, true},
+    {"FAN102", "FAN1", "", "FAN102", true, true}, /* the more specific wins */
+    {"", "FAN5", "", "FAN501", true, false},
+    {"", "", "FAN903", "FAN903", false, true},
+};
+
+static void split_into(StrArray *a, const char *codes) {
+  char *copy = xstrdup(codes);
+  for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) array_push(a, xstrdup(t));
+  free(copy);
+}
+
+START_TEST(selection) {
+  Selection s = {0};
+  split_into(&s.select, selection_cases[_i].select);
+  split_into(&s.ignore, selection_cases[_i].ignore);
+  split_into(&s.extend_select, selection_cases[_i].extend);
+  ck_assert_int_eq(selection_enabled(&s, selection_cases[_i].code, selection_cases[_i].default_on),
+                   selection_cases[_i].want);
+  selection_free(&s);
+}
+END_TEST
+
+START_TEST(catalog) {
+  Catalog c = {0};
+  Diags d = {0};
+  ck_assert(catalog_load(&c, &d));
+  ck_assert_uint_eq(d.len, 0);
+  ck_assert_uint_ge(c.len, 20);
+  const RuleDoc *r = catalog_get(&c, "FAN101");
+  ck_assert_ptr_nonnull(r);
+  ck_assert(r->default_on);
+  ck_assert(!catalog_get(&c, "FAN901")->default_on);
+  char *example = catalog_code_block(r, "Example");
+  ck_assert_ptr_nonnull(example);
+  ck_assert_ptr_nonnull(strstr(example, "gather"));
+  free(example);
+  for (uint32_t i = 0; i < c.len; i++) { /* every doc has every section */
+    const char *sections[] = {"## What it does", "## Why is this bad?", "## Example",
+                              "## Use instead", "## What to measure"};
+    for (size_t k = 0; k < 5; k++)
+      ck_assert_msg(strstr(c.items[i].body, sections[k]), "%s lacks %s", c.items[i].code,
+                    sections[k]);
+  }
+  catalog_free(&c);
+  diags_free(&d);
+}
+END_TEST
+
+/* ---- the model on a small project ---- */
+
+static const char *const model_code =
+    "import asyncio, httpx, openai\n"
+    "from tenacity import retry, stop_after_attempt\n"
+    "LLM = openai.AsyncOpenAI()\n"
+    "class Crawler:\n"
+    "    def __init__(self, sem):\n"
+    "        self.client = httpx.AsyncClient(timeout=None)\n"
+    "        self.sem = sem\n"
+    "    async def fetch(self, url):\n"
+    "        return await self.client.get(url)\n"
+    "    async def bounded(self, url):\n"
+    "        async with self.sem:\n"
+    "            return await self.fetch(url)\n"
+    "    async def crawl(self, urls):\n"
+    "        return await asyncio.gather(*[self.fetch(u) for u in urls])\n"
+    "    async def crawl_bounded(self, urls):\n"
+    "        return await asyncio.gather(*[self.bounded(u) for u in urls])\n"
+    "async def ask(q: str, client: httpx.AsyncClient):\n"
+    "    r = await LLM.chat.completions.create(messages=[q])\n"
+    "    s = await client.get(q)\n"
+    "    return r, s\n";
+
+static Facts model_facts;
+static Index model_index;
+static Model model;
+
+static void model_setup(void) {
+  test_facts_in("crawl.py", "crawl", false, model_code, &model_facts);
+  index_build(&model_index, &model_facts, 1);
+  model_init(&model, &model_index, test_knowledge());
+}
+
+static void model_teardown(void) {
+  model_free(&model);
+  index_free(&model_index);
+  facts_free(&model_facts);
+}
+
+static int32_t def_named(const char *q) {
+  for (uint32_t i = 0; i < model_facts.defs.len; i++)
+    if (strcmp(model_facts.defs.items[i].qualname, q) == 0) return (int32_t)i;
+  ck_abort_msg("no def %s", q);
+  return -1;
+}
+
+START_TEST(origins) {
+  Origin o;
+  ck_assert(model_origin(&model, 0, def_named("Crawler.fetch"), "self.client", &o));
+  ck_assert_str_eq(o.ctor, "httpx.AsyncClient");
+  ck_assert_ptr_nonnull(o.fact);
+  ck_assert_uint_eq(o.pos.line, 6);
+  origin_free(&o);
+  ck_assert(model_origin(&model, 0, def_named("ask"), "client", &o)); /* annotation */
+  ck_assert_str_eq(o.ctor, "httpx.AsyncClient");
+  ck_assert_int_eq(o.call, -1);
+  origin_free(&o);
+  ck_assert(model_origin(&model, 0, def_named("ask"), "LLM", &o)); /* module level */
+  ck_assert_str_eq(o.ctor, "openai.AsyncOpenAI");
+  origin_free(&o);
+  ck_assert(model_origin(&model, 0, def_named("ask"), "q", &o)); /* annotated, not a client */
+  ck_assert_str_eq(o.ctor, "str");
+  ck_assert_ptr_null(o.fact);
+  origin_free(&o);
+  ck_assert(!model_origin(&model, 0, def_named("Crawler.crawl"), "urls", &o));
+}
+END_TEST
+
+START_TEST(externals_limiters_timeouts) {
+  DefRef fetch = {0, def_named("Crawler.fetch")};
+  DefRef bounded = {0, def_named("Crawler.bounded")};
+  DefRef ask = {0, def_named("ask")};
+  ck_assert_int_gt(model_def_external(&model, fetch), 0);
+  ck_assert_int_gt(model_def_external(&model, ask), 0);
+  ck_assert_int_eq(model_def_external(&model, bounded), 0);  /* only through fetch */
+  ck_assert_uint_eq(model_def_limiter(&model, bounded), 11); /* self.sem from a parameter */
+  ck_assert_uint_eq(model_def_limiter(&model, fetch), 0);
+  /* timeout=None on the client is no timeout; the default 5 s would be one */
+  ck_assert_uint_eq(model_def_timeout(&model, fetch), 0);
+  ck_assert_uint_eq(model_def_timeout(&model, ask), 19); /* annotated httpx client: 5 s default */
+}
+END_TEST
+
+START_TEST(site_analysis) {
+  SiteInfos sites = {0};
+  analysis_sites(&model, &sites);
+  ck_assert_uint_eq(sites.len, 2);
+  ck_assert(sites.items[0].has_ext);
+  ck_assert_uint_eq(sites.items[0].limiter_line, 0);  /* crawl */
+  ck_assert_uint_eq(sites.items[1].limiter_line, 11); /* crawl_bounded, one call deep */
+  ck_assert_uint_eq(sites.items[0].timeout_line, 0);
+  Findings fs = {0};
+  check_concurrency(&model, &sites, &fs);
+  uint32_t fan101 = 0;
+  for (uint32_t i = 0; i < fs.len; i++)
+    if (strcmp(fs.items[i].code, "FAN101") == 0) {
+      fan101++;
+      ck_assert_uint_eq(fs.items[i].pos.line, 14);
+      ck_assert_ptr_nonnull(strstr(fs.items[i].message, "httpx.AsyncClient"));
+    }
+  ck_assert_uint_eq(fan101, 1);
+  findings_free(&fs);
+  analysis_free(&sites);
+}
+END_TEST
+
+Suite *checks_suite(void) {
+  Suite *s = suite_create("checks");
+  TCase *tc = tcase_create("selection");
+  tcase_add_loop_test(tc, selection, 0, sizeof selection_cases / sizeof *selection_cases);
+  tcase_add_test(tc, catalog);
+  suite_add_tcase(s, tc);
+  TCase *m = tcase_create("model");
+  tcase_add_checked_fixture(m, model_setup, model_teardown);
+  tcase_add_test(m, origins);
+  tcase_add_test(m, externals_limiters_timeouts);
+  tcase_add_test(m, site_analysis);
+  suite_add_tcase(s, m);
+  return s;
+}
