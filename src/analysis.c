@@ -20,18 +20,22 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   info->site = sr;
   info->orchestrator = (DefRef){sr->file, sr->site.def};
   info->target = (DefRef){sr->file, -1};
-  for (uint32_t t = 0; t < sr->site.targets.count && !defref_ok(info->target); t++) {
+  for (uint32_t t = 0; t < sr->site.targets.count; t++) {
     const char *text = f->names.items[sr->site.targets.first + t];
     DefRef r = index_resolve_name(ix, sr->file, sr->site.def, text);
-    if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION)
-      info->target = r;
-    else if (!defref_ok(r) && !info->has_ext &&
-             model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
+    char *canon = model_canonical(m, sr->file, sr->site.def, text);
+    if (knowledge_has(m->k, "timeout.call", canon)) /* each item in asyncio.wait_for */
+      info->timeout_line = sr->site.pos.line;
+    free(canon);
+    if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION) {
+      if (!defref_ok(info->target)) info->target = r;
+      model_reach(m, r, REACH_DEPTH, &info->reach); /* wrapper and wrapped: one closure */
+    } else if (!defref_ok(r) && !info->has_ext &&
+               model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
       info->has_ext = info->item_is_external = true;
       info->ext.call = UINT32_MAX; /* named, not a call of its own */
     }
   }
-  if (defref_ok(info->target)) model_reach(m, info->target, REACH_DEPTH, &info->reach);
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
     model_reach(m, sr->helper, REACH_DEPTH, &info->reach);
   for (uint32_t i = 0; i < info->reach.len; i++) {

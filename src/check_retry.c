@@ -276,6 +276,29 @@ static void check_decorators(Model *m, Findings *out) {
   }
 }
 
+/* `async for attempt in AsyncRetrying(stop=..., wait=...):` is a retry too. */
+static void check_retrying_calls(Model *m, Findings *out) {
+  for (uint32_t fi = 0; fi < m->ix->nfiles; fi++) {
+    const Facts *f = &m->ix->files[fi];
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      const Call *call = &f->calls.items[c];
+      if (call->flags & (CALL_DECORATOR | CALL_REFERENCE)) continue;
+      const char *last = str_last_component(call->callee);
+      if (strcmp(last, "AsyncRetrying") != 0 && strcmp(last, "Retrying") != 0 &&
+          strcmp(last, "retry_context") != 0)
+        continue;
+      char *canon = model_canonical(m, fi, call->def, call->callee);
+      const Fact *fact = knowledge_get(m->k, "retry.decorator", canon);
+      char lib[16];
+      if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
+        Decorator d = {lib, canon, f, call, fi, call->def, call->pos};
+        check_decorator(m, &d, out);
+      }
+      free(canon);
+    }
+  }
+}
+
 /* ---- hand-written retry loops ---- */
 
 static bool is_sleep(const Model *m, uint32_t file, const Call *c) {
@@ -414,5 +437,6 @@ static void check_loops(Model *m, Findings *out) {
 
 void check_retry(Model *m, Findings *out) {
   check_decorators(m, out);
+  check_retrying_calls(m, out);
   check_loops(m, out);
 }

@@ -307,6 +307,16 @@ static void items_add_target(Items *it, const char *t) {
   it->targets[it->ntargets++] = t;
 }
 
+/* The functions a task item runs: `f` of `f(x)`, and for a wrapper call
+ * `bounded(fetch(u))` or `asyncio.wait_for(fetch(u), 30)` also `fetch`. */
+static void items_add_call(Walker *w, Items *it, TSNode item) {
+  items_add_target(it, item_target(w, item));
+  if (!facts__is(item, "call")) return;
+  TSNode inner = facts__positional_arg(facts__field(item, "arguments"), 0);
+  if (facts__is(inner, "await")) inner = ts_node_named_child(inner, 0);
+  if (facts__is(inner, "call")) items_add_target(it, item_target(w, inner));
+}
+
 /* What a list of awaitables X is made of (gather(*X), wait(X), as_completed(X)). */
 static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth) {
   Items it = {0};
@@ -320,9 +330,8 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     if (it.spawned) it.spawn = body;
     it.task_call = it.spawned ? facts__positional_arg(facts__field(body, "arguments"), 0) : body;
     it.loop = x;
-    items_add_target(
-        &it, it.spawned ? item_target(w, facts__positional_arg(facts__field(body, "arguments"), 0))
-                        : item_target(w, body));
+    items_add_call(w, &it,
+                   it.spawned ? facts__positional_arg(facts__field(body, "arguments"), 0) : body);
     it.width = classify_iterable(w, x, 0);
   } else if (facts__is(x, "list") || facts__is(x, "tuple") || facts__is(x, "set")) {
     it.is_list = true;
@@ -375,10 +384,9 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
         if (is_spawn_call(w, item)) {
           it.spawned = true;
           it.spawn = item;
-          items_add_target(
-              &it, item_target(w, facts__positional_arg(facts__field(item, "arguments"), 0)));
+          items_add_call(w, &it, facts__positional_arg(facts__field(item, "arguments"), 0));
         } else {
-          items_add_target(&it, item_target(w, item));
+          items_add_call(w, &it, item);
         }
       }
       free(append);
@@ -554,9 +562,11 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     /* run_in_executor(ex, f, x) and start_soon(f, x) take the function;
      * create_task(coro) takes a coroutine, which names a function only as a call. */
     bool by_reference = kind == SITE_RUN_IN_EXECUTOR || kind == SITE_START_SOON;
-    const char *target = by_reference ? ref_target(w, t) : item_target(w, t);
-    add_site(w, kind, loop_width(w, loop), &target, 1, call, by_reference ? call : t, loop,
-             by_reference ? target_arg + 1 : 0);
+    Items task = {0};
+    if (by_reference) items_add_target(&task, ref_target(w, t));
+    else items_add_call(w, &task, t);
+    add_site(w, kind, loop_width(w, loop), task.targets, task.ntargets, call,
+             by_reference ? call : t, loop, by_reference ? target_arg + 1 : 0);
     return;
   }
   /* gather / wait / as_completed: what list of awaitables is it given? */
