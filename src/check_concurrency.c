@@ -41,19 +41,31 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
   char *target = target_name(m, s);
   char *ext = analysis_ext_where(m, s);
   char *width = map_width_text(&sr->site.width);
-  const char *fn = defref_ok(s->target) ? index_def(m->ix, s->target)->name : "the task";
+  char *next;
+  if (defref_ok(s->target)) {
+    const Def *t = index_def(m->ix, s->target);
+    const Facts *tf = &m->ix->files[s->target.file];
+    const Def *cls = t->parent > 0 ? &tf->defs.items[t->parent] : NULL;
+    next = cls && cls->kind == DEF_CLASS
+               ? xasprintf("create `self._sem = asyncio.Semaphore(8)` once in `%s.__init__` and "
+                           "wrap the I/O in `%s` with `async with self._sem:`",
+                           cls->name, t->qualname)
+               : xasprintf("create one `asyncio.Semaphore(8)` at module level (or in the caller) "
+                           "and wrap the I/O in `%s` with `async with sem:`",
+                           t->qualname);
+  } else {
+    next = xstrdup("wrap each task's I/O in `async with sem:` with one shared "
+                   "`asyncio.Semaphore(8)`");
+  }
   Finding *f = findings_add(
       out, m->ix, "FAN101", sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s starts one task per item of `%s` with no limiter; each runs %s and "
                 "reaches %s",
                 kind_phrase(sr->site.kind), orch, sr->site.width.expr, target, ext),
-      xasprintf("width: %s; no Semaphore/CapacityLimiter acquired by %s or the %u functions it "
-                "calls; the I/O call: %s",
-                width, target, s->reach.len ? s->reach.len - 1 : 0, ext),
-      xasprintf("create one `asyncio.Semaphore(8)` per run (in `__init__` or at module level) and "
-                "wrap the I/O in `%s` with `async with sem:`",
-                fn),
-      xstrdup("in-flight requests stay at the limit; 429/503 count and p95 phase time drop"));
+      xasprintf("width: %s; no Semaphore/CapacityLimiter is acquired on the path from %s "
+                "(%u function%s followed) to the I/O call %s",
+                width, target, s->reach.len, s->reach.len == 1 ? "" : "s", ext),
+      next, xstrdup("in-flight requests stay at the limit; 429/503 count and p95 phase time drop"));
   if (defref_ok(s->target))
     finding_relate(f, s->target.file, index_def(m->ix, s->target)->pos,
                    xstrdup("the fanned-out function"));
