@@ -122,6 +122,21 @@ static const char *code_words(const char *code) {
   return "CPU-heavy work";
 }
 
+/* One minimal change for a blocking call made on the loop. */
+static char *next_step(const char *code, const char *callee, bool helper) {
+  if (helper || strcmp(code, "FAN506") == 0 || strcmp(code, "FAN505") == 0)
+    return xasprintf("run it in a worker thread: `await asyncio.to_thread(%s, ...)`%s", callee,
+                     strcmp(code, "FAN505") == 0 && !helper ? ", or use the SDK's async client" : "");
+  if (strcmp(code, "FAN502") == 0) return xstrdup("use `await asyncio.sleep(...)`");
+  if (strcmp(code, "FAN501") == 0)
+    return xstrdup("use an async client (`httpx.AsyncClient`, `aiohttp`), or "
+                   "`await asyncio.to_thread(...)` around the call");
+  if (strcmp(code, "FAN504") == 0)
+    return xstrdup("use `await asyncio.create_subprocess_exec(...)` and `await proc.communicate()`");
+  return xstrdup("move the file work into a sync function and run it with "
+                 "`await asyncio.to_thread(...)`, or use `aiofiles`");
+}
+
 static void report(Model *m, uint32_t file, const Call *c, const char *code, const char *what,
                    const HelperMemo *via, Findings *out) {
   const char *codebuf = code;
@@ -140,12 +155,7 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
   }
   Finding *f = findings_add(
       out, m->ix, codebuf, file, c->def, c->pos, msg, evidence,
-      strcmp(codebuf, "FAN502") == 0
-          ? xstrdup("use `await asyncio.sleep(...)`")
-          : xasprintf("run it off the loop: `await asyncio.to_thread(%s, ...)`%s", c->callee,
-                      strcmp(codebuf, "FAN501") == 0
-                          ? ", or use an async client (httpx.AsyncClient)"
-                          : ""),
+      next_step(codebuf, c->callee, via != NULL),
       xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
   if (via)
     finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,
