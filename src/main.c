@@ -358,7 +358,7 @@ int main(int argc, char **argv) {
   int rc = cmd->run(&o, &diags);
   fflush(stdout);
   print_diags(&diags);
-  if (diags_errors(&diags) && rc == EXIT_OK) rc = EXIT_USAGE;
+  if (diags_errors(&diags)) rc = EXIT_USAGE; /* an incomplete analysis outranks its results */
   diags_free(&diags);
   selection_free(&o.selection);
   free(o.paths);
