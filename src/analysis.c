@@ -48,6 +48,18 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     line = model_def_timeout(m, d);
     if (line && !info->timeout_line) info->timeout_line = line;
   }
+  /* `await sem.acquire()` in the spawning loop, released when a task ends */
+  if (!info->limiter_line && sr->site.kind != SITE_GATHER && sr->site.kind != SITE_HELPER) {
+    uint32_t line = model_def_limiter(m, info->orchestrator);
+    for (uint32_t i = 0; line && i < f->loops.len; i++) {
+      const Loop *l = &f->loops.items[i];
+      if (l->def == sr->site.def && l->pos.line <= line && line <= l->end_line &&
+          l->pos.line <= sr->site.pos.line && sr->site.pos.line <= l->end_line) {
+        info->limiter_line = line;
+        info->limiter_def = info->orchestrator;
+      }
+    }
+  }
   if (!info->timeout_line && sr->site.call >= 0 &&
       model_call_under_timeout(m, sr->file, (uint32_t)sr->site.call))
     info->timeout_line = sr->site.pos.line;

@@ -209,6 +209,7 @@ bool model_external_name(const Model *m, uint32_t file, int32_t def, const char 
     }
   }
   /* A method of a client object: try each receiver prefix, longest first. */
+  bool found_origin = false;
   char *recv = xstrdup(callee);
   for (char *dot = strrchr(recv, '.'); dot; dot = strrchr(recv, '.')) {
     *dot = '\0';
@@ -224,10 +225,23 @@ bool model_external_name(const Model *m, uint32_t file, int32_t def, const char 
         break;
       }
       origin_free(&o);
+      found_origin = true;
       break; /* the receiver is something else: stop at the first binding found */
     }
   }
   free(recv);
+  /* `await session.get(url)` on a receiver of unknown origin named like an
+   * HTTP session or client */
+  const char *dot = strrchr(callee, '.');
+  if (!out->fact && !found_origin && dot && !strchr(callee, '(')) {
+    char *receiver = xstrndup(callee, (size_t)(dot - callee));
+    const char *last = str_last_component(receiver);
+    if (*last == '_') last++;
+    if (knowledge_has(m->k, "external.receiver", last) &&
+        knowledge_has(m->k, "external.receiver-method", dot + 1))
+      out->fact = knowledge_get(m->k, "external.receiver", last);
+    free(receiver);
+  }
   return out->fact != NULL;
 }
 
@@ -265,12 +279,22 @@ static bool is_param(const Facts *f, int32_t def, const char *name) {
 static bool is_limiter(const Model *m, uint32_t file, int32_t def, const char *expr) {
   Origin o;
   if (model_origin(m, file, def, expr, &o)) {
-    bool yes = o.fact && strcmp(o.fact->kind, "limiter") == 0;
+    bool known = o.fact != NULL, yes = known && strcmp(o.fact->kind, "limiter") == 0;
     origin_free(&o);
-    return yes;
+    if (known) return yes; /* a client is not a limiter; an unknown class may be */
   }
   const Facts *f = &m->ix->files[file];
   if (is_param(f, def, expr)) return true;
+  /* self._rate_limiter, self.sem: a name that says it limits */
+  char *lower = xstrdup(str_last_component(expr));
+  for (char *p = lower; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+  bool named = false;
+  for (uint32_t i = 0; i < m->k->facts.len && !named; i++)
+    if (strcmp(m->k->facts.items[i].kind, "limiter.name") == 0 &&
+        strstr(lower, m->k->facts.items[i].name))
+      named = true;
+  free(lower);
+  if (named) return true;
   if (str_starts_with(expr, "self.")) { /* self.sem = sem in __init__ */
     int32_t cls = class_of(f, def);
     for (uint32_t i = 0; i < f->assigns.len && cls >= 0; i++) {
