@@ -168,6 +168,9 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(s) || s->timeout_line) return;
+  /* A client of unknown origin may carry its own timeout: only judge I/O
+   * whose client (or module function) fanout has seen. */
+  if (!s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0)) return;
   char kind[16];
   analysis_ext_kind(s, kind, sizeof kind);
   if (strcmp(kind, "http") && strcmp(kind, "llm") && strcmp(kind, "aws") && strcmp(kind, "net"))
