@@ -410,14 +410,19 @@ static void loop_vars(Walker *w, TSNode pattern, StrArray *vars) {
     loop_vars(w, ts_node_named_child(pattern, i), vars);
 }
 
-static bool mentions(const Walker *w, TSNode n, const StrArray *vars) {
+/* Subtree searches stop this deep: generated code nests expressions
+ * thousands of levels, and the answer is "yes" (the safe side) there. */
+#define SEARCH_DEPTH 200
+
+static bool mentions(const Walker *w, TSNode n, const StrArray *vars, unsigned depth) {
+  if (depth > SEARCH_DEPTH) return true;
   if (facts__is(n, "identifier")) {
     for (uint32_t i = 0; i < vars->len; i++)
       if (facts__node_text_eq(w, n, vars->items[i])) return true;
     return false;
   }
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-    if (mentions(w, ts_node_named_child(n, i), vars)) return true;
+    if (mentions(w, ts_node_named_child(n, i), vars, depth + 1)) return true;
   return false;
 }
 
@@ -440,13 +445,13 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
     if (facts__is(a, "comment") || facts__is(a, "list_splat") || facts__is(a, "dictionary_splat"))
       continue;
     if (facts__is(a, "keyword_argument")) {
-      if (!mentions(w, facts__field(a, "value"), &vars)) {
+      if (!mentions(w, facts__field(a, "value"), &vars, 0)) {
         facts__add_name(w, facts__text_of(w, facts__field(a, "name"), 0));
         s->invariant_kwargs.count++;
       }
       continue;
     }
-    if (pos >= first && pos - first < 32 && !mentions(w, a, &vars))
+    if (pos >= first && pos - first < 32 && !mentions(w, a, &vars, 0))
       s->invariant_args |= 1u << (pos - first);
     pos++;
   }
@@ -506,7 +511,8 @@ static char *canonical_callee(const Walker *w, const char *callee) {
   return xstrdup(callee);
 }
 
-static bool awaits_name(const Walker *w, TSNode n, TSNode name) {
+static bool awaits_name(const Walker *w, TSNode n, TSNode name, unsigned depth) {
+  if (depth > SEARCH_DEPTH) return false;
   if (facts__is(n, "await")) {
     TSNode inner = ts_node_named_child(n, 0);
     if (facts__is(inner, "identifier") &&
@@ -517,7 +523,7 @@ static bool awaits_name(const Walker *w, TSNode n, TSNode name) {
       return true;
   }
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-    if (awaits_name(w, ts_node_named_child(n, i), name)) return true;
+    if (awaits_name(w, ts_node_named_child(n, i), name, depth + 1)) return true;
   return false;
 }
 
@@ -530,7 +536,7 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
     TSNode body = facts__is(loop, "for_statement") || facts__is(loop, "while_statement")
                       ? facts__field(loop, "body")
                       : loop;
-    return awaits_name(w, body, facts__field(parent, "left"));
+    return awaits_name(w, body, facts__field(parent, "left"), 0);
   }
   return false;
 }
