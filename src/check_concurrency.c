@@ -109,10 +109,10 @@ static void fan102(Model *m, const SiteInfo *s, Findings *out) {
 }
 
 /* FAN201: all results of a data-sized list buffered at once. */
-static bool bulk_width(const Model *m, const Width *w) {
-  if (!w->expr) return false;
-  if (strchr(w->expr, '(')) { /* json.load(fh), f.readlines(): loaded data */
-    char *callee = xstrndup(w->expr, strcspn(w->expr, "("));
+static bool bulk_width(const Model *m, const char *expr) {
+  if (!expr) return false;
+  if (strchr(expr, '(')) { /* json.load(fh), f.readlines(): loaded data */
+    char *callee = xstrndup(expr, strcspn(expr, "("));
     const char *last = str_last_component(callee);
     char key[64];
     snprintf(key, sizeof key, ".%s", last);
@@ -120,7 +120,7 @@ static bool bulk_width(const Model *m, const Width *w) {
     free(callee);
     if (loaded) return true;
   }
-  char *canon = xstrdup(w->expr);
+  char *canon = xstrdup(expr);
   bool bulk = false;
   for (char *p = canon; *p && !bulk;) {
     size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
@@ -148,7 +148,7 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(s)) return;
   if (!sr->site.buffered && sr->site.kind != SITE_HELPER) return;
-  if (!bulk_width(m, &sr->site.width)) return;
+  if (!bulk_width(m, sr->site.width.expr) && !bulk_width(m, sr->site.width.source)) return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
   findings_add(out, m->ix, "FAN201", sr->file, sr->site.def, sr->site.pos,

@@ -82,8 +82,11 @@ static long limiter_size(const Model *m, const SiteInfo *s) {
     if (!model_origin(m, s->limiter_def.file, s->limiter_def.def, wi->expr, &o)) return -1;
     long n = -1;
     if (o.call >= 0) {
-      const Call *c = &m->ix->files[o.file].calls.items[o.call];
+      const Facts *of = &m->ix->files[o.file];
+      const Call *c = &of->calls.items[o.call];
       if (c->arg0) n = strtol(c->arg0, NULL, 10);
+      for (uint32_t k = 0; c->arg0 && n <= 0 && k < of->consts.len; k++) /* Semaphore(LIMIT) */
+        if (strcmp(of->consts.items[k].name, c->arg0) == 0) n = of->consts.items[k].value;
       if (n <= 0) n = -1;
     }
     origin_free(&o);
@@ -94,6 +97,10 @@ static long limiter_size(const Model *m, const SiteInfo *s) {
 
 static void fan702(Model *m, const SiteInfo *s, Findings *out) {
   if (!s->has_ext || !s->ext.has_origin || s->ext.origin.call < 0) return;
+  /* a client built inside the task has a pool of its own (FAN701's case) */
+  const Call *ctor = &m->ix->files[s->ext.origin.file].calls.items[s->ext.origin.call];
+  for (uint32_t r = 0; r < s->reach.len; r++)
+    if (s->reach.items[r].file == s->ext.origin.file && s->reach.items[r].def == ctor->def) return;
   long pool = pool_size(m, &s->ext.origin);
   if (pool <= 0) return; /* unknown, or 0 = no limit (aiohttp) */
   long bound = s->limiter_line ? limiter_size(m, s) : -1;

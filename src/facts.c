@@ -283,6 +283,8 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
     w->f->defs.items[id].params = params;
     NameList types = collect_params(w, facts__field(node, "parameters"), true);
     w->f->defs.items[id].param_types = types;
+    TSNode ret = facts__field(node, "return_type");
+    if (!ts_node_is_null(ret)) w->f->defs.items[id].returns = facts__text_of(w, ret, VALUE_TEXT_MAX);
     /* Defaults are evaluated in the enclosing scope. */
     walk(w, facts__field(node, "parameters"));
   }

@@ -31,6 +31,7 @@ typedef struct {
   NameList bases;       /* classes: base class expressions */
   NameList params;      /* functions: parameter names ("*args" keeps its star) */
   NameList param_types; /* their annotations' text, "" when absent (same count) */
+  const char *returns;  /* the return annotation's text, or NULL */
 } Def;
 
 typedef struct {
@@ -63,6 +64,8 @@ typedef struct {
   int64_t count;    /* fixed: the number of items; else -1 */
   const char *expr; /* fixed: the count ("3", "MAX_WORKERS=8"); data: the source expression */
   int32_t param;    /* the width comes from this parameter of the enclosing def, or -1 */
+  const char *source; /* data: where the list is derived from (`chunks` for
+                         `cleaned = [c for c in chunks]`), or NULL when expr is it */
 } Width;
 
 /* A list argument whose items are calls: `[f(x) for x in xs]`, a name bound to

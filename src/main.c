@@ -135,7 +135,7 @@ static int cmd_check(Options *o, Diags *diags) {
     fputs(sb_str(&out), stdout);
     sb_free(&out);
     if (!o->format || strcmp(o->format, "json") != 0)
-      fprintf(stderr, "%u finding%s in %u file%s\n", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
+      fprintf(stderr, "%u finding%s (%u file%s checked)\n", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
               p.nfiles == 1 ? "" : "s");
     if (fs.len) rc = EXIT_FINDINGS;
     findings_free(&fs);

@@ -62,6 +62,8 @@ static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
 static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out,
                       unsigned depth);
 
+static char *annotation_type(const char *t);
+
 static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call, Origin *out,
                              unsigned depth) {
   const Facts *f = &m->ix->files[file];
@@ -78,6 +80,15 @@ static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t
       origin_free(&inner);
     }
     free(recv);
+  }
+  /* a project function returning a known type: `path = cache_file(url)` with
+   * `def cache_file(url) -> Path` */
+  DefRef fn = index_call_target(m->ix, file, (uint32_t)call);
+  if (!ctor_fact(m->k, out->ctor) && defref_ok(fn) && index_def(m->ix, fn)->returns) {
+    char *t = annotation_type(index_def(m->ix, fn)->returns);
+    free(out->ctor);
+    out->ctor = model_canonical(m, fn.file, fn.def, t);
+    free(t);
   }
   out->fact = ctor_fact(m->k, out->ctor);
   out->file = file;
@@ -99,8 +110,27 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
   const Facts *f = &m->ix->files[file];
   for (uint32_t i = f->assigns.len; i-- > 0;) {
     const Assign *a = &f->assigns.items[i];
-    if (a->def == scope && a->call >= 0 && strcmp(a->target, receiver) == 0)
-      return origin_from_call(m, file, scope, a->call, out, depth);
+    if (a->def != scope || strcmp(a->target, receiver) != 0) continue;
+    const char *slash = strstr(a->value, " / ");
+    if (slash && depth < 4) { /* out = Path(d) / "x.md", p = CACHE_DIR / name */
+      char *left = xstrndup(a->value, (size_t)(slash - a->value));
+      bool ok = false;
+      if (strchr(left, '(')) { /* Path(args.out) */
+        char *ctor = xstrndup(left, strcspn(left, "("));
+        out->ctor = model_canonical(m, file, scope, ctor);
+        out->fact = ctor_fact(m->k, out->ctor);
+        out->file = file;
+        out->call = -1;
+        out->pos = a->pos;
+        free(ctor);
+        ok = true;
+      } else {
+        ok = origin_at(m, file, def, left, out, depth + 1);
+      }
+      free(left);
+      if (ok) return true;
+    }
+    if (a->call >= 0) return origin_from_call(m, file, scope, a->call, out, depth);
   }
   for (uint32_t i = 0; i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];

@@ -12,7 +12,7 @@
 
 static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
   Width wd = {kind, -1, ts_node_is_null(expr) ? NULL : facts__text_of(w, expr, WIDTH_TEXT_MAX),
-              param};
+              param, NULL};
   return wd;
 }
 
@@ -22,7 +22,7 @@ static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
     snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
   else
     snprintf(buf, sizeof buf, "%lld", (long long)n);
-  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1};
+  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1, NULL};
   return wd;
 }
 
@@ -187,11 +187,10 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     if (!ts_node_is_null(bound)) {
       Width inner = classify_iterable(w, bound, depth + 1);
       if (inner.kind == WIDTH_FIXED) return inner;
-      if (inner.kind == WIDTH_UNKNOWN) { /* a variable holding data of its own */
-        inner.kind = WIDTH_DATA;
-        inner.expr = facts__text_of(w, n, WIDTH_TEXT_MAX);
-      }
-      return inner; /* data: name where it comes from (`chunks` for cleaned = [...chunks]) */
+      if (inner.kind == WIDTH_DATA && !inner.source) inner.source = inner.expr;
+      inner.kind = WIDTH_DATA; /* unknown: a variable holding data of its own */
+      inner.expr = facts__text_of(w, n, WIDTH_TEXT_MAX);
+      return inner;
     }
     return width_make(w, WIDTH_DATA, n, -1);
   }
@@ -212,6 +211,13 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     }
     if (facts__callee_fact(w->ctx->knowledge, "loader", callee))
       return width_make(w, WIDTH_DATA, n, -1);
+    /* groups of a data list: fewer, but still as many as the input makes */
+    const Fact *batcher = knowledge_get(w->ctx->knowledge, "batcher", callee);
+    if (!batcher) batcher = knowledge_get(w->ctx->knowledge, "batcher", str_last_component(callee));
+    if (batcher && facts__is(args, "argument_list")) {
+      Width inner = classify_iterable(w, facts__positional_arg(args, 0), depth + 1);
+      if (inner.kind == WIDTH_DATA) return inner;
+    }
     return width_make(w, WIDTH_UNKNOWN, n, -1);
   }
   return width_make(w, WIDTH_DATA, n, -1);

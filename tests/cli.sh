@@ -65,6 +65,25 @@ for dir in corpus/rules/FAN*; do
   check_rule_dir "$dir" "$code"
 done
 
+# ---- realistic projects: every default rule at once, every expectation exact ----
+for dir in corpus/projects/*/; do
+  [ -d "$dir" ] || continue
+  dir=${dir%/}
+  grep -rn --include='*.py' '# expect:' "$dir" |
+    sed -E 's/^([^:]+):([0-9]+):.*# expect: *(.*)$/\1:\2 \3/' |
+    awk '{ n = split(substr($0, index($0, " ") + 1), codes, /[, ]+/);
+           for (i = 1; i <= n; i++) if (codes[i] != "") print $1, codes[i] }' | sort -u > "$tmp/want"
+  "$FANOUT" check "$dir" 2> /dev/null |
+    awk -F': ' '{ split($1, p, ":"); split($2, c, " "); print p[1] ":" p[2], c[1] }' |
+    sort -u > "$tmp/got"
+  if diff "$tmp/want" "$tmp/got" > "$tmp/diff"; then
+    ok
+  else
+    bad "fanout check $dir differs from its # expect: lines (< expected, > reported):"
+    cat "$tmp/diff"
+  fi
+done
+
 # ---- rule docs: every Example triggers its code, every Use instead does not ----
 for doc in rules/docs/FAN*.md; do
   code=$(basename "$doc" .md)

@@ -75,7 +75,6 @@ async def _fetch_locs(client: httpx.AsyncClient, url: str, limiter: asyncio.Sema
 
 
 async def sitemap_urls(robots: RobotsCache, origin: str) -> list[str]:
-    """Page URLs listed by the origin's sitemaps, following one level of sitemap index."""
     limiter = asyncio.Semaphore(4)
     locs: list[str] = []
     for sitemap in await robots.sitemaps(origin):

@@ -1,0 +1,1 @@
+"""RAG ingestion: load -> chunk -> embed -> upsert to Qdrant, with a Postgres catalog."""
