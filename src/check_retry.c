@@ -244,6 +244,32 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
   free(where);
 }
 
+/* `llm_retry = retry(stop=..., wait=...)` at module level, here or in the
+ * module a name is imported from: the call that made a decorator name. */
+static const Call *alias_call(const Model *m, uint32_t file, const char *name, uint32_t *out_file,
+                              unsigned depth) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def == 0 && a->call >= 0 && strcmp(a->target, name) == 0) {
+      *out_file = file;
+      return &f->calls.items[a->call];
+    }
+  }
+  for (uint32_t i = 0; i < f->imports.len && depth < 4; i++) {
+    const Import *im = &f->imports.items[i];
+    if (im->def != 0 || !im->is_from || strcmp(im->bound, name) != 0) continue;
+    const char *dot = strrchr(im->target, '.');
+    if (!dot) continue;
+    char *module = xstrndup(im->target, (size_t)(dot - im->target));
+    uint32_t mf;
+    bool found = strmap_get(&m->ix->modules, module, &mf);
+    free(module);
+    if (found) return alias_call(m, mf, dot + 1, out_file, depth + 1);
+  }
+  return NULL;
+}
+
 static void check_decorators(Model *m, Findings *out) {
   for (uint32_t fi = 0; fi < m->ix->nfiles; fi++) {
     const Facts *f = &m->ix->files[fi];
@@ -251,22 +277,34 @@ static void check_decorators(Model *m, Findings *out) {
       const Def *def = &f->defs.items[di];
       for (uint32_t k = 0; k < def->decorators.count; k++) {
         const char *text = f->names.items[def->decorators.first + k];
+        Pos at = f->positions.items[def->decorator_pos + k];
         size_t head = strcspn(text, "(");
         char *name = xstrndup(text, head);
         char *canon = model_canonical(m, fi, (int32_t)di, name);
         const Fact *fact = knowledge_get(m->k, "retry.decorator", canon);
         char lib[16];
-        if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
-          Decorator d = {lib, text, f, NULL, fi, (int32_t)di, def->pos};
+        Decorator d = {NULL, text, f, NULL, fi, (int32_t)di, at};
+        if (fact) {
           for (uint32_t c = 0; c < f->calls.len; c++) /* the decorator call itself */
-            if (f->calls.items[c].def == (int32_t)di &&
-                (f->calls.items[c].flags & CALL_DECORATOR) &&
+            if (f->calls.items[c].def == (int32_t)di && (f->calls.items[c].flags & CALL_DECORATOR) &&
                 strcmp(f->calls.items[c].callee, name) == 0) {
               d.call = &f->calls.items[c];
               d.pos = d.call->pos;
               break;
             }
-          if (!d.call) d.pos.line = def->pos.line - def->decorators.count + k;
+        } else if (!text[head]) { /* @llm_retry: a name bound to a retry(...) call */
+          uint32_t afile;
+          const Call *ac = alias_call(m, fi, name, &afile, 0);
+          if (ac) {
+            char *acanon = model_canonical(m, afile, ac->def, ac->callee);
+            fact = knowledge_get(m->k, "retry.decorator", acanon);
+            free(acanon);
+            d.call = ac;
+            d.f = &m->ix->files[afile];
+          }
+        }
+        if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
+          d.lib = lib;
           check_decorator(m, &d, out);
         }
         free(canon);

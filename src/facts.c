@@ -28,14 +28,27 @@ Pos facts__pos_of(TSNode n) {
 
 const char *facts__text_of(Walker *w, TSNode n, size_t max) {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
-  size_t len = b - a;
-  if (max && len > max) {
-    char *s = arena_alloc(&w->f->arena, max + 4);
-    memcpy(s, w->src->text + a, max);
-    memcpy(s + max, "...", 4);
-    return s;
+  if (!max) return arena_strndup(&w->f->arena, w->src->text + a, b - a);
+  /* A shortened text is for messages and simple matching: runs of
+   * whitespace (a call spread over lines) become one space. */
+  char *s = arena_alloc(&w->f->arena, max + 4);
+  size_t n_out = 0;
+  uint32_t i = a;
+  for (; i < b && n_out < max; i++) {
+    char c = w->src->text[i];
+    bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space) {
+      if (n_out && s[n_out - 1] != ' ' && s[n_out - 1] != '(' && s[n_out - 1] != '[') s[n_out++] = ' ';
+      continue;
+    }
+    if ((c == ')' || c == ']' || c == ',') && n_out && s[n_out - 1] == ' ') n_out--;
+    s[n_out++] = c;
   }
-  return arena_strndup(&w->f->arena, w->src->text + a, len);
+  bool cut = i < b;
+  while (n_out && s[n_out - 1] == ' ') n_out--;
+  if (cut) memcpy(s + n_out, "...", 3), n_out += 3;
+  s[n_out] = '\0';
+  return s;
 }
 
 /* Dotted text of a name or attribute chain, without whitespace; a part that
@@ -299,15 +312,21 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   w->outer_call = -1;
   if (!ts_node_is_null(decorated)) {
     d = &w->f->defs.items[id];
+    /* Texts first (the name pool slice must be contiguous), then the walk. */
     d->decorators.first = w->f->names.len;
+    d->decorator_pos = w->f->positions.len;
     for (uint32_t i = 0, n = ts_node_named_child_count(decorated); i < n; i++) {
       TSNode dec = ts_node_named_child(decorated, i);
       if (!facts__is(dec, "decorator")) continue;
-      TSNode expr = ts_node_named_child(dec, 0);
-      facts__add_name(w, facts__text_of(w, expr, VALUE_TEXT_MAX));
+      facts__add_name(w, facts__text_of(w, ts_node_named_child(dec, 0), VALUE_TEXT_MAX));
+      array_push(&w->f->positions, facts__pos_of(dec));
       w->f->defs.items[id].decorators.count++;
+    }
+    for (uint32_t i = 0, n = ts_node_named_child_count(decorated); i < n; i++) {
+      TSNode dec = ts_node_named_child(decorated, i);
+      if (!facts__is(dec, "decorator")) continue;
       uint32_t before = w->f->calls.len;
-      walk(w, expr);
+      walk(w, ts_node_named_child(dec, 0));
       for (uint32_t c = before; c < w->f->calls.len; c++)
         w->f->calls.items[c].flags |= CALL_DECORATOR;
     }
@@ -533,6 +552,7 @@ static void walk_call(Walker *w, TSNode n) {
   if (c.start_byte == w->awaited_start && c.end_byte == w->awaited_end) c.flags |= CALL_AWAITED;
   TSNode args = facts__field(n, "arguments");
   c.first_kwarg = w->f->kwargs.len;
+  c.args.first = w->f->names.len;
   if (facts__is(args, "argument_list")) {
     for (uint32_t i = 0, count = ts_node_named_child_count(args); i < count; i++) {
       TSNode a = ts_node_named_child(args, i);
@@ -547,6 +567,7 @@ static void walk_call(Walker *w, TSNode n) {
       } else if (!facts__is(a, "dictionary_splat") && !facts__is(a, "comment")) {
         if (c.nargs == 0 && is_stringish(a)) c.message = message_template(w, a);
         if (c.nargs == 0) c.arg0 = facts__text_of(w, a, VALUE_TEXT_MAX);
+        if (c.nargs < 16) facts__add_name(w, facts__text_of(w, a, VALUE_TEXT_MAX)), c.args.count++;
         c.nargs++;
       }
     }
@@ -691,7 +712,15 @@ static void walk_assignment(Walker *w, TSNode n) {
   }
   uint32_t call_index = w->f->calls.len;
   walk(w, right);
-  if (facts__is(left, "identifier") || facts__is(left, "attribute")) {
+  if (facts__is(left, "subscript")) { /* tasks[key] = fetch(key): recorded as "tasks[]" */
+    char *target = xasprintf("%s[]", facts__dotted(w, facts__field(left, "value")));
+    Assign a = {arena_strdup(&w->f->arena, target), facts__text_of(w, right, VALUE_TEXT_MAX), -1,
+                w->def, facts__pos_of(n)};
+    free(target);
+    if (facts__is(right, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
+    array_push(&w->f->assigns, a);
+    array_push(&w->assign_values, right);
+  } else if (facts__is(left, "identifier") || facts__is(left, "attribute")) {
     Assign a = {facts__dotted(w, left), facts__text_of(w, right, VALUE_TEXT_MAX), -1, w->def,
                 facts__pos_of(n)};
     if (facts__is(right, "call") && call_index < w->f->calls.len)
@@ -770,6 +799,10 @@ static void walk(Walker *w, TSNode n) {
     walk_children(w, n);
     w->awaited_start = sa;
     w->awaited_end = se;
+  } else if ((strcmp(type, "return_statement") == 0 && ts_node_named_child_count(n) > 0) ||
+             strcmp(type, "yield") == 0) {
+    w->f->defs.items[w->def].returns_value = true;
+    walk_children(w, n);
   } else if (strcmp(type, "comparison_operator") == 0) {
     note_status_check(w, n);
     walk_children(w, n);
@@ -876,6 +909,7 @@ void facts_free(Facts *f) {
   array_free(&f->sites);
   array_free(&f->consts);
   array_free(&f->handlers);
+  array_free(&f->positions);
   array_free(&f->loops);
   array_free(&f->names);
   arena_free(&f->arena);

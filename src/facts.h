@@ -28,10 +28,12 @@ typedef struct {
   Pos pos;
   uint32_t end_line;
   NameList decorators;  /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
+  uint32_t decorator_pos; /* positions.items[decorator_pos + i]: where decorator i is (its @) */
   NameList bases;       /* classes: base class expressions */
   NameList params;      /* functions: parameter names ("*args" keeps its star) */
   NameList param_types; /* their annotations' text, "" when absent (same count) */
   const char *returns;  /* the return annotation's text, or NULL */
+  bool returns_value;   /* has a `return <expr>` (or yields) of its own */
 } Def;
 
 typedef struct {
@@ -89,6 +91,7 @@ typedef struct {
   int32_t list_arg;    /* index into list_args, or -1 */
   const char *message; /* template of a string first argument, or NULL */
   const char *arg0;    /* source text of the first positional argument, shortened, or NULL */
+  NameList args;       /* source texts of the positional arguments, shortened */
 } Call;
 
 typedef struct {
@@ -192,6 +195,7 @@ typedef struct {
   Array(Site) sites;
   Array(Const) consts;
   Array(Handler) handlers;
+  Array(Pos) positions;
   Array(Loop) loops;
   Array(const char *) names;
 } Facts;

@@ -169,7 +169,7 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     return width_fixed(w, NULL, count);
   }
   if (facts__is(n, "list_comprehension") || facts__is(n, "generator_expression") ||
-      facts__is(n, "set_comprehension")) {
+      facts__is(n, "set_comprehension") || facts__is(n, "dictionary_comprehension")) {
     for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
       if (facts__is(ts_node_named_child(n, i), "for_in_clause"))
         return classify_iterable(w, facts__field(ts_node_named_child(n, i), "right"), depth + 1);
@@ -323,6 +323,36 @@ static void items_add_call(Walker *w, Items *it, TSNode item) {
   if (facts__is(inner, "call")) items_add_target(it, item_target(w, inner));
 }
 
+/* `[]`, `{}`, `list()`, `dict()`: a collection filled later. */
+static bool empty_collection(Walker *w, TSNode n) {
+  if ((facts__is(n, "list") || facts__is(n, "dictionary")) && ts_node_named_child_count(n) == 0)
+    return true;
+  if (!facts__is(n, "call")) return false;
+  const char *callee = facts__dotted(w, facts__field(n, "function"));
+  TSNode args = facts__field(n, "arguments");
+  return (strcmp(callee, "list") == 0 || strcmp(callee, "dict") == 0) &&
+         facts__is(args, "argument_list") && ts_node_named_child_count(args) == 0;
+}
+
+/* One task item found in a loop (an appended or stored coroutine or task). */
+static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode fallback) {
+  TSNode loop = enclosing_loop(at);
+  it->is_list = true;
+  it->width = ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, fallback, -1) : loop_width(w, loop);
+  if (facts__is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
+    TSNode b = local_binding(w, item, ts_node_start_byte(item));
+    if (is_spawn_call(w, b)) item = b;
+  }
+  it->loop = loop;
+  bool spawned = is_spawn_call(w, item);
+  it->task_call = spawned ? facts__positional_arg(facts__field(item, "arguments"), 0) : item;
+  if (spawned) {
+    it->spawned = true;
+    it->spawn = item;
+  }
+  items_add_call(w, it, it->task_call);
+}
+
 /* What a list of awaitables X is made of (gather(*X), wait(X), as_completed(X)). */
 static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth) {
   Items it = {0};
@@ -351,6 +381,30 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     if ((strcmp(callee, "list") == 0 || strcmp(callee, "tuple") == 0) &&
         facts__is(args, "argument_list"))
       return list_items(w, facts__positional_arg(args, 0), site_byte, depth + 1);
+    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, "object") : (TSNode){0};
+    if (str_ends_with(callee, ".values") && facts__is(obj, "identifier")) {
+      /* tasks = {k: f(v) for ...} or tasks[k] = f(v) in a loop; gather(*tasks.values()) */
+      TSNode bound = local_binding(w, obj, site_byte);
+      if (facts__is(bound, "dictionary_comprehension")) {
+        TSNode pair = facts__field(bound, "body");
+        TSNode value = facts__field(pair, "value");
+        it.is_list = true;
+        it.loop = bound;
+        it.spawned = is_spawn_call(w, value);
+        if (it.spawned) it.spawn = value;
+        it.task_call = it.spawned ? facts__positional_arg(facts__field(value, "arguments"), 0) : value;
+        items_add_call(w, &it, it.task_call);
+        it.width = classify_iterable(w, bound, 0);
+      } else if (empty_collection(w, bound)) {
+        uint32_t s0 = ts_node_start_byte(obj);
+        char *slot = xasprintf("%.*s[]", (int)(ts_node_end_byte(obj) - s0), w->src->text + s0);
+        for (uint32_t i = 0; i < w->f->assigns.len; i++)
+          if (w->f->assigns.items[i].def == w->def && strcmp(w->f->assigns.items[i].target, slot) == 0)
+            add_loop_item(w, &it, w->assign_values.items[i], w->assign_values.items[i], obj);
+        free(slot);
+      }
+      return it;
+    }
     if (strcmp(callee, "map") == 0 && facts__is(args, "argument_list")) {
       it.is_list = true;
       items_add_target(&it, ref_target(w, facts__positional_arg(args, 0)));
@@ -365,7 +419,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
       return it;
     }
     TSNode bound = local_binding(w, x, site_byte);
-    if (facts__is(bound, "list") && ts_node_named_child_count(bound) == 0) {
+    if (empty_collection(w, bound)) {
       /* tasks = []; for ...: tasks.append(f(x)) */
       char *append = xasprintf("%.*s.append", (int)(ts_node_end_byte(x) - s), w->src->text + s);
       for (uint32_t i = 0; i < w->f->calls.len; i++) {
@@ -374,26 +428,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
             c->start_byte > site_byte)
           continue;
         TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
-        TSNode item = facts__positional_arg(facts__field(call, "arguments"), 0);
-        TSNode loop = enclosing_loop(call);
-        it.is_list = true;
-        it.width =
-            ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, x, -1) : loop_width(w, loop);
-        if (facts__is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
-          TSNode b = local_binding(w, item, ts_node_start_byte(item));
-          if (is_spawn_call(w, b)) item = b;
-        }
-        it.loop = loop;
-        it.task_call = is_spawn_call(w, item)
-                           ? facts__positional_arg(facts__field(item, "arguments"), 0)
-                           : item;
-        if (is_spawn_call(w, item)) {
-          it.spawned = true;
-          it.spawn = item;
-          items_add_call(w, &it, facts__positional_arg(facts__field(item, "arguments"), 0));
-        } else {
-          items_add_call(w, &it, item);
-        }
+        add_loop_item(w, &it, facts__positional_arg(facts__field(call, "arguments"), 0), call, x);
       }
       free(append);
     } else if (!ts_node_is_null(bound)) {
