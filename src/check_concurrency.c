@@ -148,6 +148,8 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(s)) return;
   if (!sr->site.buffered && sr->site.kind != SITE_HELPER) return;
+  /* tasks that store their own output and return nothing buffer nothing */
+  if (defref_ok(s->target) && !index_def(m->ix, s->target)->returns_value) return;
   if (!bulk_width(m, sr->site.width.expr) && !bulk_width(m, sr->site.width.source)) return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
@@ -165,9 +167,28 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
 }
 
 /* FAN301: nothing stops the slowest call from holding the phase. */
+/* Whether the orchestrator waits for every task: gathered or waited, or made
+ * in a task group (`tg.create_task`, `start_soon`) whose block waits for all. */
+static bool waits_for_all(const Model *m, const SiteRef *sr) {
+  if (sr->site.buffered || sr->site.kind == SITE_HELPER || sr->site.kind == SITE_START_SOON ||
+      sr->site.kind == SITE_AS_COMPLETED)
+    return true;
+  if (sr->site.kind != SITE_CREATE_TASK && sr->site.kind != SITE_ENSURE_FUTURE) return true;
+  const Facts *f = &m->ix->files[sr->file];
+  const char *callee = f->calls.items[sr->site.call].callee;
+  const char *dot = strrchr(callee, '.');
+  for (uint32_t i = 0; dot && i < f->withs.len; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->def == sr->site.def && wi->is_async && wi->alias &&
+        strlen(wi->alias) == (size_t)(dot - callee) && strncmp(wi->alias, callee, (size_t)(dot - callee)) == 0)
+      return true;
+  }
+  return false;
+}
+
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
-  if (!io_fan_out(s) || s->timeout_line) return;
+  if (!io_fan_out(s) || s->timeout_line || !waits_for_all(m, sr)) return;
   /* A client of unknown origin may carry its own timeout: only judge I/O
    * whose client (or module function) fanout has seen. */
   if (!s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0)) return;

@@ -564,7 +564,9 @@ static void walk_call(Walker *w, TSNode n) {
       } else if (facts__is(a, "list_splat")) {
         c.flags |= CALL_STAR_ARGS;
         c.nargs++;
-      } else if (!facts__is(a, "dictionary_splat") && !facts__is(a, "comment")) {
+      } else if (facts__is(a, "dictionary_splat")) {
+        c.flags |= CALL_KW_SPLAT;
+      } else if (!facts__is(a, "comment")) {
         if (c.nargs == 0 && is_stringish(a)) c.message = message_template(w, a);
         if (c.nargs == 0) c.arg0 = facts__text_of(w, a, VALUE_TEXT_MAX);
         if (c.nargs < 16) facts__add_name(w, facts__text_of(w, a, VALUE_TEXT_MAX)), c.args.count++;
@@ -731,13 +733,13 @@ static void walk_assignment(Walker *w, TSNode n) {
     array_push(&w->f->assigns, a);
     array_push(&w->assign_values, right);
     if (w->def == 0 && facts__is(left, "identifier")) { /* module constants */
+      /* A literal bound at module level; whether it stays constant (bound
+       * once, never grown) is judged where it is used. */
       const char *name = a.target;
-      bool upper = true;
-      for (const char *p = name; *p; p++) upper &= !(*p >= 'a' && *p <= 'z');
-      if (upper && facts__is(right, "integer")) {
+      if (facts__is(right, "integer")) {
         Const k = {name, strtoll(a.value, NULL, 0)};
         array_push(&w->f->consts, k);
-      } else if (upper && (facts__is(right, "list") || facts__is(right, "tuple"))) {
+      } else if (facts__is(right, "list") || facts__is(right, "tuple")) {
         Const k = {name, ts_node_named_child_count(right)};
         array_push(&w->f->consts, k);
       }

@@ -51,6 +51,7 @@ enum {
   CALL_DECORATOR = 1u << 3, /* a decorator of its def */
   CALL_STAR_ARGS = 1u << 4, /* has a *args argument */
   CALL_IN_LAMBDA = 1u << 5, /* inside a lambda (run later, maybe in a thread) */
+  CALL_KW_SPLAT = 1u << 6,  /* has a **kwargs argument (any keyword may be in it) */
 };
 
 typedef struct {

@@ -395,7 +395,8 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
     free(canon);
     External e;
     if (!yes && model_external_call(m, d.file, i, &e)) {
-      yes = timeout_value_set(model_kwarg(f, c, "timeout"));
+      /* **params may carry timeout=: not knowing, assume it does */
+      yes = timeout_value_set(model_kwarg(f, c, "timeout")) || (c->flags & CALL_KW_SPLAT);
       if (!yes && e.has_origin) yes = origin_has_timeout(m, &e.origin);
       external_free(&e);
     }

@@ -26,10 +26,28 @@ static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
   return wd;
 }
 
+/* A module-level name bound once to a literal and never grown or stored into
+ * anywhere in the file: its size is fixed. */
 static const Const *module_const(const Walker *w, TSNode id) {
-  for (uint32_t i = 0; i < w->f->consts.len; i++)
-    if (facts__node_text_eq(w, id, w->f->consts.items[i].name)) return &w->f->consts.items[i];
-  return NULL;
+  const Const *k = NULL;
+  for (uint32_t i = 0; i < w->f->consts.len && !k; i++)
+    if (facts__node_text_eq(w, id, w->f->consts.items[i].name)) k = &w->f->consts.items[i];
+  if (!k) return NULL;
+  size_t n = strlen(k->name);
+  uint32_t binds = 0;
+  for (uint32_t i = 0; i < w->f->assigns.len; i++) {
+    const char *t = w->f->assigns.items[i].target;
+    if (strncmp(t, k->name, n) == 0 && (t[n] == '\0' || strcmp(t + n, "[]") == 0)) binds++;
+  }
+  if (binds != 1) return NULL;
+  for (uint32_t i = 0; i < w->f->calls.len; i++) {
+    const char *c = w->f->calls.items[i].callee;
+    if (strncmp(c, k->name, n) == 0 && c[n] == '.' &&
+        (strcmp(c + n, ".append") == 0 || strcmp(c + n, ".extend") == 0 ||
+         strcmp(c + n, ".insert") == 0 || strcmp(c + n, ".update") == 0))
+      return NULL;
+  }
+  return k;
 }
 
 /* The value node of the last assignment to `name` in the current def before
