@@ -291,6 +291,35 @@ void index_build(Index *ix, Facts *files, uint32_t n) {
         strmap_put(&ix->qualnames[i], f->defs.items[d].qualname, d);
     ix->def_base[i + 1] = ix->def_base[i] + f->defs.len;
   }
+  /* Namespace packages (no __init__.py, PEP 420) and directories put on
+   * sys.path by scripts: `bot/handlers/text.py` also answers to
+   * `handlers.text` and `bot.handlers.text` when no real module has the name. */
+  for (uint32_t i = 0; i < n; i++) {
+    char *path = xstrdup(files[i].path);
+    size_t len = strlen(path);
+    if (len > 3 && strcmp(path + len - 3, ".py") == 0) path[len - 3] = '\0';
+    if (str_ends_with(path, "/__init__")) path[strlen(path) - 9] = '\0';
+    for (char *p = path; *p; p++)
+      if (*p == '/') *p = '.';
+    for (char *dot = strrchr(path, '.'); dot;) {
+      char *name = dot + 1;
+      if (strchr(name, '.') && !strmap_get(&ix->modules, name, NULL)) {
+        char *key = xstrdup(name);
+        array_push(&ix->module_aliases, key);
+        strmap_put(&ix->modules, key, i);
+      }
+      *dot = '\0';
+      char *prev = strrchr(path, '.');
+      *dot = '.';
+      dot = prev;
+      if (!dot && !strmap_get(&ix->modules, path, NULL) && strchr(path, '.')) {
+        char *key = xstrdup(path);
+        array_push(&ix->module_aliases, key);
+        strmap_put(&ix->modules, key, i);
+      }
+    }
+    free(path);
+  }
   ix->ndefs = ix->def_base[n];
   ix->caller_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
   for (uint32_t i = 0; i < n; i++) {
@@ -334,5 +363,7 @@ void index_free(Index *ix) {
   free(ix->callers);
   array_free(&ix->sites);
   strmap_free(&ix->modules);
+  for (uint32_t i = 0; i < ix->module_aliases.len; i++) free(ix->module_aliases.items[i]);
+  array_free(&ix->module_aliases);
   memset(ix, 0, sizeof *ix);
 }

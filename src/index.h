@@ -28,7 +28,8 @@ typedef struct {
 typedef struct {
   Facts *files; /* borrowed; must outlive the index */
   uint32_t nfiles;
-  StrMap modules;     /* module name -> file */
+  StrMap modules;     /* module name -> file (also path-derived names, see index_build) */
+  StrArray module_aliases; /* owned keys of the path-derived names */
   StrMap *qualnames;  /* per file: qualname -> def */
   uint32_t *def_base; /* global def id = def_base[file] + def */
   uint32_t ndefs;
