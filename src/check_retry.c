@@ -374,12 +374,42 @@ static bool call_does_io(Model *m, uint32_t file, uint32_t call) {
   return io;
 }
 
-/* A retry loop retries I/O: some call between `from` and `to` does I/O. */
-static bool retries_io(Model *m, uint32_t file, int32_t def, uint32_t from, uint32_t to) {
+static bool catches_transport(const Model *m, const char *types) {
+  if (!types || !*types) return false;
+  char *copy = xstrdup(types);
+  bool yes = false;
+  for (char *tok = strtok(copy, "(), "); tok && !yes; tok = strtok(NULL, "(), "))
+    yes = knowledge_has(m->k, "transport.exception", str_last_component(tok));
+  free(copy);
+  return yes;
+}
+
+/* A callable handed in: a parameter of the function or of one enclosing it
+ * (a decorator's `func`, seen from its wrapper). */
+static bool is_param_of(const Facts *f, int32_t def, const char *callee) {
+  size_t n = strcspn(callee, ".(");
+  for (int32_t d = def; d > 0; d = f->defs.items[d].parent) {
+    const Def *x = &f->defs.items[d];
+    for (uint32_t i = 0; i < x->params.count && x->kind == DEF_FUNCTION; i++) {
+      const char *p = f->names.items[x->params.first + i];
+      if (strlen(p) == n && strncmp(p, callee, n) == 0) return true;
+    }
+  }
+  return false;
+}
+
+/* A retry loop retries I/O: some call between `from` and `to` does I/O, or
+ * a generic retry helper awaits a callable it was given while catching a
+ * transport error (`await fetch_fn(client)` under `except httpx.HTTPError`). */
+static bool retries_io(Model *m, uint32_t file, int32_t def, uint32_t from, uint32_t to,
+                       const Handler *h) {
   const Facts *f = &m->ix->files[file];
   for (uint32_t i = 0; i < f->calls.len; i++) {
     const Call *c = &f->calls.items[i];
-    if (c->def == def && c->pos.line >= from && c->pos.line <= to && call_does_io(m, file, i))
+    if (c->def != def || c->pos.line < from || c->pos.line > to) continue;
+    if (call_does_io(m, file, i)) return true;
+    if (h && (c->flags & CALL_AWAITED) && is_param_of(f, def, c->callee) &&
+        catches_transport(m, h->types))
       return true;
   }
   return false;
@@ -409,7 +439,7 @@ static void check_loops(Model *m, Findings *out) {
         continue; /* not a retry loop (a poll, a re-prompt, a plain loop) */
       /* what is retried must be I/O: a network call in the try (or the loop) */
       if (!retries_io(m, fi, loop->def, h ? h->try_line : loop->pos.line,
-                      h ? h->pos.line : loop->end_line))
+                      h ? h->pos.line : loop->end_line, h))
         continue;
       /* the innermost loop holding both is the retry loop */
       bool inner = false;
