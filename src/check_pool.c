@@ -61,6 +61,17 @@ static long pool_size(const Model *m, const Origin *o) {
     const Call *c = &f->calls.items[o->call];
     const char *limits = model_kwarg(f, c, "limits");
     const char *connector = model_kwarg(f, c, "connector");
+    /* connector=conn with conn = aiohttp.TCPConnector(limit=20) in the same function */
+    for (uint32_t i = f->assigns.len; connector && i-- > 0;)
+      if (f->assigns.items[i].def == c->def && strcmp(f->assigns.items[i].target, connector) == 0) {
+        connector = f->assigns.items[i].value;
+        break;
+      }
+    for (uint32_t i = f->assigns.len; limits && i-- > 0;)
+      if (f->assigns.items[i].def == c->def && strcmp(f->assigns.items[i].target, limits) == 0) {
+        limits = f->assigns.items[i].value;
+        break;
+      }
     const char *v = limits ? strstr(limits, "max_connections=") : NULL;
     if (v) return strtol(v + 16, NULL, 10);
     v = connector ? strstr(connector, "limit=") : NULL;

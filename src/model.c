@@ -62,6 +62,8 @@ static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
 static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out,
                       unsigned depth);
 
+static bool origin_from_callers(const Model *m, uint32_t file, int32_t def, const char *receiver,
+                                Origin *out, unsigned depth);
 static char *annotation_type(const char *t);
 
 static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call, Origin *out,
@@ -144,6 +146,11 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
   for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++) {
     const char *type = f->names.items[d->param_types.first + i];
     if (!*type || strcmp(f->names.items[d->params.first + i], receiver) != 0) continue;
+    /* the constructor call a caller passes beats the annotation: it has the
+     * pool and timeout arguments */
+    if (depth < 3 && origin_from_callers(m, file, scope, receiver, out, depth) && out->call >= 0)
+      return true;
+    if (out->ctor) origin_free(out);
     char *t = annotation_type(type);
     out->ctor = model_canonical(m, file, def, t);
     free(t);
@@ -192,6 +199,36 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
   for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent) {
     if (scope != def && f->defs.items[scope].kind == DEF_CLASS) continue;
     if (origin_in_def(m, file, def, scope, receiver, out, depth)) return true;
+  }
+  return depth < 3 && origin_from_callers(m, file, def, receiver, out, depth);
+}
+
+/* An unannotated parameter: what the callers pass for it, when they agree on
+ * where it comes from (`make_request(url, session)` with `session` from
+ * `aiohttp.ClientSession()` in the caller). The first caller that knows wins. */
+static bool origin_from_callers(const Model *m, uint32_t file, int32_t def, const char *receiver,
+                                Origin *out, unsigned depth) {
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[def];
+  if (d->kind != DEF_FUNCTION || strchr(receiver, '.')) return false;
+  int32_t param = -1;
+  for (uint32_t i = 0; i < d->params.count; i++)
+    if (strcmp(f->names.items[d->params.first + i], receiver) == 0) param = (int32_t)i;
+  if (param < 0) return false;
+  bool method = d->parent >= 0 && f->defs.items[d->parent].kind == DEF_CLASS && d->params.count &&
+                (strcmp(f->names.items[d->params.first], "self") == 0 ||
+                 strcmp(f->names.items[d->params.first], "cls") == 0);
+  uint32_t ncallers;
+  const CallRef *callers = index_callers(m->ix, (DefRef){file, def}, &ncallers);
+  for (uint32_t i = 0; i < ncallers && i < 8; i++) {
+    const Facts *cf = &m->ix->files[callers[i].file];
+    const Call *c = &cf->calls.items[callers[i].call];
+    if (c->flags & CALL_REFERENCE) continue;
+    const char *arg = model_kwarg(cf, c, receiver);
+    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
+    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count) arg = cf->names.items[c->args.first + (uint32_t)pos];
+    if (!arg || strpbrk(arg, "([{ ")) continue; /* only a name passed on */
+    if (origin_at(m, callers[i].file, c->def, arg, out, depth + 1)) return true;
   }
   return false;
 }
