@@ -5,7 +5,69 @@
 
 #include "analysis.h"
 
-void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out) {
+/* Whether a noqa code list ("FAN101,FAN3") names `code` (exactly or by prefix). */
+static bool noqa_names(const char *codes, const char *code, bool *fan_code) {
+  bool hit = false;
+  *fan_code = false;
+  for (const char *c = codes; *c;) {
+    size_t n = strcspn(c, ",");
+    if (n >= 3 && strncmp(c, "FAN", 3) == 0) *fan_code = true;
+    if (n && strncmp(code, c, n) == 0) hit = true;
+    c += n + (c[n] == ',');
+  }
+  return hit;
+}
+
+/* The noqa on a finding's line that suppresses it, or NULL. */
+static Noqa *noqa_for(const Facts *f, const Finding *fd) {
+  for (uint32_t i = 0; i < f->noqas.len; i++) {
+    Noqa *q = &f->noqas.items[i];
+    bool fan;
+    if (q->pos.line == fd->pos.line && (!*q->codes || noqa_names(q->codes, fd->code, &fan)))
+      return q;
+  }
+  return NULL;
+}
+
+/* Where a finding was, whatever the selection: what a noqa could match. */
+typedef struct {
+  uint32_t file, line;
+  char code[8];
+} Mark;
+typedef Array(Mark) Marks;
+
+/* FAN900: `# noqa: FAN...` codes that match no finding of this run. */
+static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
+  for (uint32_t fi = 0; fi < p->nfiles; fi++) {
+    const Facts *f = &p->files[fi];
+    for (uint32_t i = 0; i < f->noqas.len; i++) {
+      const Noqa *q = &f->noqas.items[i];
+      for (const char *c = q->codes; *c;) {
+        size_t n = strcspn(c, ",");
+        bool used = strncmp(c, "FAN", 3) != 0; /* other tools' codes are theirs */
+        for (uint32_t k = 0; k < all->len && !used; k++)
+          used = all->items[k].file == fi && all->items[k].line == q->pos.line &&
+                 strncmp(all->items[k].code, c, n) == 0;
+        if (!used) {
+          int32_t def = 0;
+          for (uint32_t d = 1; d < f->defs.len; d++)
+            if (f->defs.items[d].pos.line <= q->pos.line && q->pos.line <= f->defs.items[d].end_line)
+              def = (int32_t)d;
+          findings_add(out, &p->index, "FAN900", fi, def, q->pos,
+                       xasprintf("unused `# noqa: %.*s`: nothing on this line reports %.*s", (int)n,
+                                 c, (int)n, c),
+                       xasprintf("the noqa lists %s", q->codes),
+                       xasprintf("remove `%.*s` from the noqa comment", (int)n, c),
+                       xstrdup("the noqa list matches what is reported"));
+        }
+        c += n + (c[n] == ',');
+      }
+    }
+  }
+}
+
+void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out,
+                uint32_t *suppressed) {
   Model m;
   model_init(&m, &p->index, &p->knowledge);
   SiteInfos sites = {0};
@@ -17,15 +79,21 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
   check_blocking(&m, &all);
   check_retry(&m, &all);
   check_observability(&m, &sites, &all);
+  *suppressed = 0;
+  Marks marks = {0};
   for (uint32_t i = 0; i < all.len; i++) {
+    Mark mk = {all.items[i].file, all.items[i].pos.line, {0}};
+    memcpy(mk.code, all.items[i].code, sizeof mk.code);
+    array_push(&marks, mk);
     const RuleDoc *doc = catalog_get(cat, all.items[i].code);
-    if (selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true)) {
-      array_push(out, all.items[i]);
-    } else {
-      finding_free(&all.items[i]);
-    }
+    bool on = selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true);
+    if (on && noqa_for(&p->files[all.items[i].file], &all.items[i])) ++*suppressed, on = false;
+    if (on) array_push(out, all.items[i]);
+    else finding_free(&all.items[i]);
   }
   array_free(&all);
+  if (selection_enabled(sel, "FAN900", false)) unused_noqa(p, &marks, out);
+  array_free(&marks);
   findings_sort(out, &p->index);
   analysis_free(&sites);
   model_free(&m);

@@ -6,7 +6,10 @@
 #include "findings.h"
 #include "project.h"
 
-/* Run the checks, keep the findings `sel` enables, sorted. */
-void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out);
+/* Run the checks, keep the findings `sel` enables and no `# noqa` on their
+ * line suppresses, sorted. *suppressed counts the ones a noqa removed. With
+ * FAN900 selected, a `# noqa: FANxxx` code that suppressed nothing is a finding. */
+void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out,
+                uint32_t *suppressed);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "facts_walk.h"
 #include "parse.h"
@@ -778,6 +779,33 @@ static void walk_with(Walker *w, TSNode n) {
   walk_children(w, n);
 }
 
+/* `# noqa`, `# noqa: FAN101, FAN301` (flake8's syntax, any case). */
+static void note_noqa(Walker *w, TSNode comment) {
+  uint32_t a = ts_node_start_byte(comment), b = ts_node_end_byte(comment);
+  const char *text = w->src->text;
+  for (uint32_t i = a; i + 4 <= b; i++) {
+    if (strncasecmp(text + i, "noqa", 4) != 0) continue;
+    uint32_t j = i + 4;
+    while (j < b && text[j] == ' ') j++;
+    StrBuf codes = {0};
+    if (j < b && text[j] == ':') {
+      for (j++; j < b;) {
+        while (j < b && (text[j] == ' ' || text[j] == ',')) j++;
+        uint32_t start = j;
+        while (j < b && ((text[j] >= 'A' && text[j] <= 'Z') || (text[j] >= '0' && text[j] <= '9'))) j++;
+        if (j == start) break;
+        if (codes.len) sb_putc(&codes, ',');
+        sb_putn(&codes, text + start, j - start);
+      }
+    }
+    Noqa q = {arena_strndup(&w->f->arena, sb_str(&codes), codes.len), facts__pos_of(comment)};
+    q.pos.col += i - a;
+    array_push(&w->f->noqas, q);
+    sb_free(&codes);
+    return;
+  }
+}
+
 static void walk(Walker *w, TSNode n) {
   if (ts_node_is_null(n)) return;
   if (++w->depth > MAX_DEPTH) {
@@ -789,7 +817,9 @@ static void walk(Walker *w, TSNode n) {
     return;
   }
   const char *type = ts_node_type(n);
-  if (!ts_node_is_named(n) || strcmp(type, "comment") == 0 || strcmp(type, "string") == 0) {
+  if (strcmp(type, "comment") == 0) {
+    note_noqa(w, n);
+  } else if (!ts_node_is_named(n) || strcmp(type, "string") == 0) {
     if (strcmp(type, "string") == 0) walk_children(w, n); /* f-string interpolations */
   } else if (strcmp(type, "call") == 0) {
     walk_call(w, n);
@@ -912,6 +942,7 @@ void facts_free(Facts *f) {
   array_free(&f->consts);
   array_free(&f->handlers);
   array_free(&f->positions);
+  array_free(&f->noqas);
   array_free(&f->loops);
   array_free(&f->names);
   arena_free(&f->arena);

@@ -179,6 +179,12 @@ typedef struct {
   int64_t value; /* int constants: the value; literal sequences: their length */
 } Const;
 
+/* A `# noqa` comment: bare (codes == "") or with codes ("FAN101,FAN301"). */
+typedef struct {
+  const char *codes;
+  Pos pos;
+} Noqa;
+
 typedef struct {
   Arena arena;
   const char *path;
@@ -197,6 +203,7 @@ typedef struct {
   Array(Const) consts;
   Array(Handler) handlers;
   Array(Pos) positions;
+  Array(Noqa) noqas;
   Array(Loop) loops;
   Array(const char *) names;
 } Facts;

@@ -23,6 +23,7 @@ typedef struct {
   const char *marker; /* trace */
   Selection selection;
   const char *format; /* check: text (default) or json */
+  bool show_suppressed;
 } Options;
 
 typedef struct {
@@ -126,7 +127,8 @@ static int cmd_check(Options *o, Diags *diags) {
   int rc = ok ? EXIT_OK : EXIT_USAGE;
   if (ok) {
     Findings fs = {0};
-    checks_run(&p, &cat, &o->selection, &fs);
+    uint32_t suppressed;
+    checks_run(&p, &cat, &o->selection, &fs, &suppressed);
     StrBuf out = {0};
     if (o->format && strcmp(o->format, "json") == 0)
       emit_json(&fs, &p.index, &cat, p.nfiles, &out);
@@ -134,9 +136,13 @@ static int cmd_check(Options *o, Diags *diags) {
       emit_text(&fs, &p.index, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
-    if (!o->format || strcmp(o->format, "json") != 0)
-      fprintf(stderr, "%u finding%s (%u file%s checked)\n", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
+    bool json = o->format && strcmp(o->format, "json") == 0;
+    if (!json) { /* the summary; JSON carries its counts in the document */
+      fprintf(stderr, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
               p.nfiles == 1 ? "" : "s");
+      if (o->show_suppressed) fprintf(stderr, ", %u suppressed by noqa", suppressed);
+      fprintf(stderr, ")\n");
+    }
     if (fs.len) rc = EXIT_FINDINGS;
     findings_free(&fs);
   }
@@ -244,6 +250,7 @@ static const char options_help[] =
     "  --ignore CODES   do not report these codes or prefixes\n"
     "  --extend-select CODES  report these in addition to the default ones\n"
     "  --format FMT     check: text (default) or json; rules: markdown\n"
+    "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
     "  -h, --help       this help\n"
     "exit codes: 0 ok; 1 findings (check) or no match (trace); 2 usage error, bad rule data, or a\n"
     "path or file that could not be analyzed (everything else is still reported)\n";
@@ -334,6 +341,8 @@ int main(int argc, char **argv) {
           free(o.paths);
           return EXIT_USAGE;
         }
+      } else if (strcmp(a, "--show-suppressed") == 0) {
+        o.show_suppressed = true;
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
       } else {

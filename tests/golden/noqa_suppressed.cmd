@@ -1,0 +1,1 @@
+check --show-suppressed corpus/rules/FAN900
