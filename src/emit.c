@@ -1,14 +1,17 @@
 #include "emit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define FANOUT_JSON_VERSION "1"
 
-void emit_text(const Findings *fs, const Index *ix, StrBuf *out) {
+void emit_text(const Findings *fs, const Index *ix, bool colour, StrBuf *out) {
+  const char *bold = colour ? "\033[1m" : "", *red = colour ? "\033[1;31m" : "",
+             *reset = colour ? "\033[0m" : "";
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
-    sb_printf(out, "%s:%u:%u: %s %s\n", ix->files[f->file].path, f->pos.line, f->pos.col, f->code,
-              f->message);
+    sb_printf(out, "%s%s:%u:%u:%s %s%s%s %s\n", bold, ix->files[f->file].path, f->pos.line,
+              f->pos.col, reset, red, f->code, reset, f->message);
   }
 }
 
@@ -77,4 +80,63 @@ void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t
     first = false;
   }
   sb_puts(out, "}}}\n");
+}
+
+/* Workflow command data: %, CR and LF escaped; in properties also , and :. */
+static void github_escape(StrBuf *out, const char *s, bool property) {
+  for (; *s; s++) {
+    if (*s == '%') sb_puts(out, "%25");
+    else if (*s == '\r') sb_puts(out, "%0D");
+    else if (*s == '\n') sb_puts(out, "%0A");
+    else if (property && *s == ',') sb_puts(out, "%2C");
+    else if (property && *s == ':') sb_puts(out, "%3A");
+    else sb_putc(out, *s);
+  }
+}
+
+void emit_github(const Findings *fs, const Index *ix, const Catalog *cat, StrBuf *out) {
+  for (uint32_t i = 0; i < fs->len; i++) {
+    const Finding *f = &fs->items[i];
+    const RuleDoc *doc = catalog_get(cat, f->code);
+    const char *sev = doc ? doc->severity : "warning";
+    sb_printf(out, "::%s file=", strcmp(sev, "info") == 0 ? "notice" : sev);
+    github_escape(out, ix->files[f->file].path, true);
+    sb_printf(out, ",line=%u,col=%u,title=%s::", f->pos.line, f->pos.col, f->code);
+    github_escape(out, f->message, false);
+    sb_putc(out, '\n');
+  }
+}
+
+static int cmp_by_where(const void *pa, const void *pb) {
+  const Finding *a = *(const Finding *const *)pa, *b = *(const Finding *const *)pb;
+  int c = strcmp(a->where, b->where);
+  if (c) return c;
+  if (a->pos.line != b->pos.line) return a->pos.line < b->pos.line ? -1 : 1;
+  return strcmp(a->code, b->code);
+}
+
+void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
+                   StrBuf *out) {
+  sb_printf(out, "# fanout findings\n\n%u finding%s in %u file%s checked.\n", fs->len,
+            fs->len == 1 ? "" : "s", files, files == 1 ? "" : "s");
+  if (!fs->len) return;
+  const Finding **order = xcalloc(fs->len, sizeof *order);
+  for (uint32_t i = 0; i < fs->len; i++) order[i] = &fs->items[i];
+  qsort(order, fs->len, sizeof *order, cmp_by_where);
+  for (uint32_t i = 0; i < fs->len; i++) {
+    const Finding *f = order[i];
+    if (i == 0 || strcmp(order[i - 1]->where, f->where) != 0)
+      sb_printf(out, "\n## `%s`\n", f->where);
+    const RuleDoc *doc = catalog_get(cat, f->code);
+    sb_printf(out, "\n### %s %s\n\n", f->code, doc ? doc->name : "");
+    sb_printf(out, "- **Location**: `%s:%u:%u`\n", ix->files[f->file].path, f->pos.line, f->pos.col);
+    for (uint32_t r = 0; r < f->related.len; r++)
+      sb_printf(out, "  - %s: `%s:%u`\n", f->related.items[r].note,
+                ix->files[f->related.items[r].file].path, f->related.items[r].pos.line);
+    sb_printf(out, "- **Evidence**: %s\n", f->evidence);
+    sb_printf(out, "- **Diagnosis**: %s%s%s\n", doc ? doc->summary : "", doc ? ". " : "", f->message);
+    sb_printf(out, "- **Next step**: %s\n", f->next_step);
+    sb_printf(out, "- **Validation**: %s\n", f->validate);
+  }
+  free(order);
 }

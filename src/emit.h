@@ -5,12 +5,20 @@
 #include "catalog.h"
 #include "findings.h"
 
-/* `path:line:col: CODE message`, one per line. */
-void emit_text(const Findings *fs, const Index *ix, StrBuf *out);
+/* `path:line:col: CODE message`, one per line; with `colour`, ANSI colours
+ * (the caller decides: a TTY and no NO_COLOR). */
+void emit_text(const Findings *fs, const Index *ix, bool colour, StrBuf *out);
 /* One JSON document: version, findings (with evidence, next_step, validate,
  * related locations) and counts. */
 void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
                StrBuf *out);
+/* GitHub Actions workflow commands: `::warning file=...,line=...,col=...,title=FAN101::msg`. */
+void emit_github(const Findings *fs, const Index *ix, const Catalog *cat, StrBuf *out);
+/* The report a person reads: findings grouped by the function they are in
+ * (the orchestrator), each with Location, Evidence, Diagnosis, Next step and
+ * Validation. */
+void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
+                   StrBuf *out);
 /* Append `s` as a JSON string literal. */
 void emit_json_string(StrBuf *out, const char *s);
 

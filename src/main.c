@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "checks.h"
@@ -24,6 +25,7 @@ typedef struct {
   Selection selection;
   const char *format; /* check: text (default) or json */
   bool show_suppressed;
+  const char *stdin_filename; /* check: lint stdin as this file */
 } Options;
 
 typedef struct {
@@ -129,15 +131,26 @@ static int cmd_check(Options *o, Diags *diags) {
     Findings fs = {0};
     uint32_t suppressed;
     checks_run(&p, &cat, &o->selection, &fs, &suppressed);
+    if (o->stdin_filename) { /* an editor asks about one buffer */
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        if (strcmp(p.index.files[fs.items[i].file].path, o->stdin_filename) == 0) fs.items[w++] = fs.items[i];
+        else finding_free(&fs.items[i]);
+      }
+      fs.len = w;
+    }
     StrBuf out = {0};
-    if (o->format && strcmp(o->format, "json") == 0)
-      emit_json(&fs, &p.index, &cat, p.nfiles, &out);
-    else
-      emit_text(&fs, &p.index, &out);
+    const char *fmt = o->format ? o->format : "text";
+    if (strcmp(fmt, "json") == 0) emit_json(&fs, &p.index, &cat, p.nfiles, &out);
+    else if (strcmp(fmt, "github") == 0) emit_github(&fs, &p.index, &cat, &out);
+    else if (strcmp(fmt, "markdown") == 0) emit_markdown(&fs, &p.index, &cat, p.nfiles, &out);
+    else {
+      const char *no_color = getenv("NO_COLOR");
+      emit_text(&fs, &p.index, isatty(STDOUT_FILENO) && !(no_color && *no_color), &out);
+    }
     fputs(sb_str(&out), stdout);
     sb_free(&out);
-    bool json = o->format && strcmp(o->format, "json") == 0;
-    if (!json) { /* the summary; JSON carries its counts in the document */
+    if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
       fprintf(stderr, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
               p.nfiles == 1 ? "" : "s");
       if (o->show_suppressed) fprintf(stderr, ", %u suppressed by noqa", suppressed);
@@ -249,8 +262,10 @@ static const char options_help[] =
     "  --select CODES   report only these codes or prefixes (FAN1,FAN50); FAN9 must be selected\n"
     "  --ignore CODES   do not report these codes or prefixes\n"
     "  --extend-select CODES  report these in addition to the default ones\n"
-    "  --format FMT     check: text (default) or json; rules: markdown\n"
+    "  --format FMT     check: text (default), json, github or markdown; rules: markdown\n"
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
+    "  --stdin-filename NAME  check: read NAME's content from stdin (an unsaved buffer);\n"
+    "                   the project around it is read from disk, findings of NAME are shown\n"
     "  -h, --help       this help\n"
     "exit codes: 0 ok; 1 findings (check) or no match (trace); 2 usage error, bad rule data, or a\n"
     "path or file that could not be analyzed (everything else is still reported)\n";
@@ -335,12 +350,15 @@ int main(int argc, char **argv) {
       } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
         o.format = argv[++i];
         if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0 &&
-            strcmp(o.format, "markdown") != 0) {
-          fprintf(stderr, "fanout: unknown format '%s' (text, json, markdown)\n", o.format);
+            strcmp(o.format, "markdown") != 0 && strcmp(o.format, "github") != 0) {
+          fprintf(stderr, "fanout: unknown format '%s' (text, json, github, markdown)\n", o.format);
           selection_free(&o.selection);
           free(o.paths);
           return EXIT_USAGE;
         }
+      } else if (strcmp(a, "--stdin-filename") == 0 && i + 1 < argc) {
+        o.stdin_filename = argv[++i];
+        while (o.stdin_filename[0] == '.' && o.stdin_filename[1] == '/') o.stdin_filename += 2;
       } else if (strcmp(a, "--show-suppressed") == 0) {
         o.show_suppressed = true;
       } else if (strcmp(a, "--include-pyi") == 0) {
@@ -363,8 +381,18 @@ int main(int argc, char **argv) {
     free(o.paths);
     return EXIT_USAGE;
   }
+  StrBuf input = {0};
+  if (o.stdin_filename) {
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) sb_putn(&input, chunk, n);
+    o.project.buffer_path = o.stdin_filename;
+    o.project.buffer = input.s ? input.s : "";
+    o.project.buffer_len = input.len;
+  }
   Diags diags = {0};
   int rc = cmd->run(&o, &diags);
+  sb_free(&input);
   fflush(stdout);
   print_diags(&diags);
   if (diags_errors(&diags)) rc = EXIT_USAGE; /* an incomplete analysis outranks its results */

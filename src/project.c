@@ -7,6 +7,7 @@
 
 typedef struct {
   const FactsContext *ctx;
+  const ProjectOptions *opts;
   char **paths;
   Facts *facts;
   bool *ok;
@@ -18,7 +19,11 @@ typedef struct {
 
 static void process_file(Work *w, uint32_t i) {
   SourceFile src;
-  if (!source_read(w->paths[i], &src, &w->diags[i])) return;
+  const ProjectOptions *o = w->opts;
+  bool ok = o->buffer_path && strcmp(w->paths[i], o->buffer_path) == 0
+                ? source_from_buffer(w->paths[i], o->buffer, o->buffer_len, &src, &w->diags[i])
+                : source_read(w->paths[i], &src, &w->diags[i]);
+  if (!ok) return;
   w->ok[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i]);
   source_free(&src);
 }
@@ -43,9 +48,22 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
 
   StrArray files = {0};
   source_walk(paths, npaths, &opts->walk, &files, diags);
+  if (opts->buffer_path) { /* an unsaved buffer may not exist on disk yet */
+    bool listed = false;
+    for (uint32_t i = 0; i < files.len && !listed; i++) listed = strcmp(files.items[i], opts->buffer_path) == 0;
+    if (!listed) {
+      array_push(&files, xstrdup(opts->buffer_path));
+      for (uint32_t i = files.len - 1; i > 0 && strcmp(files.items[i - 1], files.items[i]) > 0; i--) {
+        char *t = files.items[i];
+        files.items[i] = files.items[i - 1];
+        files.items[i - 1] = t;
+      }
+    }
+  }
   p->files_seen = files.len;
   Work w = {0};
   w.ctx = p->ctx;
+  w.opts = opts;
   w.paths = files.items;
   w.n = files.len;
   w.facts = xcalloc(files.len ? files.len : 1, sizeof(Facts));

@@ -6,7 +6,10 @@
 
 typedef struct {
   WalkOptions walk;
-  unsigned jobs; /* worker threads; 0 = one per core */
+  unsigned jobs;          /* worker threads; 0 = one per core */
+  const char *buffer_path; /* a file whose content is `buffer` instead of the disk's */
+  const char *buffer;      /* (an editor's unsaved buffer, --stdin-filename) */
+  size_t buffer_len;
 } ProjectOptions;
 
 typedef struct {

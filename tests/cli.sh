@@ -192,6 +192,22 @@ else
   bad "bad-input directory: exit $rc"; cat "$tmp/o" "$tmp/e"
 fi
 
+# --stdin-filename: the buffer replaces the file on disk, the project comes from disk
+sed 's/asyncio.gather(\*\[self.search_one(q) for q in queries\])/self._bounded(queries)/' \
+  corpus/demo/pipeline/search.py > "$tmp/search_fixed.py"
+n_fixed=$("$FANOUT" check --stdin-filename corpus/demo/pipeline/search.py corpus/demo < "$tmp/search_fixed.py" 2>/dev/null | wc -l)
+n_orig=$("$FANOUT" check --stdin-filename corpus/demo/pipeline/search.py corpus/demo < corpus/demo/pipeline/search.py 2>/dev/null | grep -c "search.py:30:.* FAN101")
+if [ "$n_fixed" = 0 ] && [ "$n_orig" = 1 ]; then ok; else bad "--stdin-filename: fixed buffer gave $n_fixed findings, original $n_orig FAN101"; fi
+
+# colour only on a terminal and never with NO_COLOR (script(1) gives a TTY)
+if command -v script >/dev/null; then
+  script -qc "$FANOUT check corpus/demo/pipeline" /dev/null > "$tmp/tty" 2>&1
+  NO_COLOR=1 script -qc "$FANOUT check corpus/demo/pipeline" /dev/null > "$tmp/tty_nc" 2>&1
+  if grep -q "$(printf '\033')\[1;31mFAN101" "$tmp/tty" && ! grep -q "$(printf '\033')" "$tmp/tty_nc" &&
+     ! "$FANOUT" check corpus/demo 2>/dev/null | grep -q "$(printf '\033')"; then ok
+  else bad "colour: expected ANSI colours on a TTY only, and none with NO_COLOR"; fi
+fi
+
 # output is identical whatever the thread count
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
 "$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1

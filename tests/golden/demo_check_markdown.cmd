@@ -1,0 +1,1 @@
+check --format markdown corpus/demo
