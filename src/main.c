@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog.h"
@@ -124,13 +125,55 @@ static int cmd_check(Options *o, Diags *diags) {
     catalog_free(&cat);
     return EXIT_USAGE;
   }
+  /* Given only files (a pre-commit hook passes the staged ones): read the
+   * project around them so calls into other modules resolve, report theirs. */
+  bool only_files = o->npaths > 0;
+  for (uint32_t i = 0; i < o->npaths && only_files; i++) {
+    struct stat st;
+    only_files = stat(o->paths[i], &st) == 0 && S_ISREG(st.st_mode);
+  }
+  char *root = only_files ? source_project_root(o->paths[0]) : NULL;
+  const char *context[] = {root && *root ? root : "."};
   Project p;
-  bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);
+  bool ok = project_load(&p, only_files ? context : o->paths, only_files ? 1 : o->npaths,
+                         &o->project, diags);
   int rc = ok ? EXIT_OK : EXIT_USAGE;
+  uint32_t files_checked = p.nfiles;
+  if (ok && only_files) {
+    /* problems in the files read for context are not this run's business */
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < diags->len; i++) {
+      bool named = false;
+      for (uint32_t k = 0; k < o->npaths && !named && diags->items[i].path; k++) {
+        const char *given = o->paths[k];
+        while (given[0] == '.' && given[1] == '/') given += 2;
+        named = strcmp(diags->items[i].path, given) == 0;
+      }
+      if (named || !diags->items[i].path) diags->items[w++] = diags->items[i];
+      else free(diags->items[i].path), free(diags->items[i].message);
+    }
+    diags->len = w;
+    files_checked = o->npaths;
+  }
   if (ok) {
     Findings fs = {0};
     uint32_t suppressed;
     checks_run(&p, &cat, &o->selection, &fs, &suppressed);
+    if (only_files) {
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        const char *path = p.index.files[fs.items[i].file].path;
+        bool named = false;
+        for (uint32_t k = 0; k < o->npaths && !named; k++) {
+          const char *given = o->paths[k];
+          while (given[0] == '.' && given[1] == '/') given += 2;
+          named = strcmp(path, given) == 0;
+        }
+        if (named) fs.items[w++] = fs.items[i];
+        else finding_free(&fs.items[i]);
+      }
+      fs.len = w;
+    }
     if (o->stdin_filename) { /* an editor asks about one buffer */
       uint32_t w = 0;
       for (uint32_t i = 0; i < fs.len; i++) {
@@ -141,9 +184,9 @@ static int cmd_check(Options *o, Diags *diags) {
     }
     StrBuf out = {0};
     const char *fmt = o->format ? o->format : "text";
-    if (strcmp(fmt, "json") == 0) emit_json(&fs, &p.index, &cat, p.nfiles, &out);
+    if (strcmp(fmt, "json") == 0) emit_json(&fs, &p.index, &cat, files_checked, &out);
     else if (strcmp(fmt, "github") == 0) emit_github(&fs, &p.index, &cat, &out);
-    else if (strcmp(fmt, "markdown") == 0) emit_markdown(&fs, &p.index, &cat, p.nfiles, &out);
+    else if (strcmp(fmt, "markdown") == 0) emit_markdown(&fs, &p.index, &cat, files_checked, &out);
     else {
       const char *no_color = getenv("NO_COLOR");
       emit_text(&fs, &p.index, isatty(STDOUT_FILENO) && !(no_color && *no_color), &out);
@@ -151,8 +194,8 @@ static int cmd_check(Options *o, Diags *diags) {
     fputs(sb_str(&out), stdout);
     sb_free(&out);
     if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
-      fprintf(stderr, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s", p.nfiles,
-              p.nfiles == 1 ? "" : "s");
+      fprintf(stderr, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s",
+              files_checked, files_checked == 1 ? "" : "s");
       if (o->show_suppressed) fprintf(stderr, ", %u suppressed by noqa", suppressed);
       fprintf(stderr, ")\n");
     }
@@ -161,6 +204,7 @@ static int cmd_check(Options *o, Diags *diags) {
   }
   project_free(&p);
   catalog_free(&cat);
+  free(root);
   return rc;
 }
 

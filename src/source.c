@@ -298,3 +298,35 @@ char *source_module_name(const char *path, bool *is_package) {
   if (!sb.len) sb_puts(&sb, package ? "__init__" : "__main__");
   return sb_take(&sb);
 }
+
+static bool is_project_root(const char *dir) {
+  static const char *const markers[] = {".git", "pyproject.toml", "setup.py", "setup.cfg", NULL};
+  for (const char *const *m = markers; *m; m++) {
+    char *p = xasprintf("%s/%s", *dir ? dir : ".", *m);
+    bool yes = access(p, F_OK) == 0;
+    free(p);
+    if (yes) return true;
+  }
+  return false;
+}
+
+char *source_project_root(const char *path) {
+  char *dir = xstrdup(path);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  else dir[0] = '\0';
+  char *own = xstrdup(dir);
+  for (;;) {
+    if (is_project_root(dir)) {
+      free(own);
+      return dir;
+    }
+    if (!*dir || strcmp(dir, "/") == 0) break;
+    slash = strrchr(dir, '/');
+    if (slash == dir) dir[1] = '\0';
+    else if (slash) *slash = '\0';
+    else dir[0] = '\0';
+  }
+  free(dir);
+  return own;
+}

@@ -42,6 +42,13 @@ void source_free(SourceFile *f);
  * (those with an __init__.py) above it. The caller must free it. */
 char *source_module_name(const char *path, bool *is_package);
 
+/* The directory to read as the project around a file given by path: the
+ * nearest directory on the path's own prefix (or the working directory) that
+ * holds .git, pyproject.toml, setup.py or setup.cfg, else the file's directory.
+ * Returned as a prefix of `path` ("" meaning the working directory), so the
+ * walk yields the same path strings. The caller frees. */
+char *source_project_root(const char *path);
+
 /* Offset of the first invalid UTF-8 sequence in s[0..n), or n if it is valid. */
 size_t source_utf8_invalid_at(const char *s, size_t n);
 
