@@ -69,22 +69,18 @@ else
   bad "the blocked commit does not show the FAN101 finding"; cat "$tmp/out"
 fi
 
-# The fix: a shared semaphore.
+# The fix: fixed-size batches.
 cat > app/crawl.py <<'PY'
 import asyncio
 
 from .client import Client
 
-SEM = asyncio.Semaphore(8)
-
-
-async def fetch(client: Client, url: str) -> bytes:
-    async with SEM:
-        return await client.fetch(url)
-
 
 async def crawl(client: Client, urls: list[str]) -> list[bytes]:
-    return await asyncio.gather(*[fetch(client, u) for u in urls])
+    pages: list[bytes] = []
+    for i in range(0, len(urls), 8):
+        pages += await asyncio.gather(*[client.fetch(u) for u in urls[i:i + 8]])
+    return pages
 PY
 git add app/crawl.py
 if git commit -qm "fixed" > "$tmp/out" 2>&1; then ok; else bad "the fixed commit was blocked"; cat "$tmp/out"; fi
