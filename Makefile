@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli demo asan valgrind format tidy golden install clean readme-rules
+.PHONY: all deps grammar check unit cli precommit demo asan valgrind format tidy golden install clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -49,6 +49,8 @@ $(DEPS_OK):
 	pkg-config --exists check 2>/dev/null || missing="$$missing check"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v pre-commit >/dev/null || missing="$$missing pre-commit"; \
+	command -v git >/dev/null || missing="$$missing git"; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing with apt-get:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
@@ -90,7 +92,9 @@ unit: $(BUILD)/test_fanout
 	cd tests && ../$(BUILD)/test_fanout
 cli: $(BUILD)/fanout
 	sh tests/cli.sh $(BUILD)/fanout
-check: unit cli
+precommit: $(BUILD)/fanout
+	sh tests/precommit.sh $(BUILD)/fanout
+check: unit cli precommit
 
 golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout
