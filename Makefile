@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli precommit demo asan valgrind format tidy golden install clean readme-rules
+.PHONY: all deps grammar check unit cli precommit demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -122,6 +122,9 @@ tidy: $(BUILD)/rules_embed.c
 	clang-tidy src/*.c -- -std=c11 -Isrc -I$(BUILD) $(PC_CFLAGS)
 install: $(BUILD)/fanout
 	install -D -m 755 $(BUILD)/fanout $(DESTDIR)$(PREFIX)/bin/fanout
+	install -D -m 644 fanout.1 $(DESTDIR)$(PREFIX)/share/man/man1/fanout.1
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/fanout $(DESTDIR)$(PREFIX)/share/man/man1/fanout.1
 clean:
 	rm -rf $(BUILD) build-asan
 

@@ -208,6 +208,18 @@ if command -v script >/dev/null; then
   else bad "colour: expected ANSI colours on a TTY only, and none with NO_COLOR"; fi
 fi
 
+# make install / uninstall into a staging directory; the installed binary
+# carries its rules and works from any directory
+if make -s -o "$FANOUT" install DESTDIR="$tmp/stage" PREFIX=/usr BUILD="$(dirname "$FANOUT")" > /dev/null 2>&1 &&
+   [ -x "$tmp/stage/usr/bin/fanout" ] && [ -f "$tmp/stage/usr/share/man/man1/fanout.1" ] &&
+   (cd / && "$tmp/stage/usr/bin/fanout" rules FAN101 | grep -q "What it does") &&
+   make -s uninstall DESTDIR="$tmp/stage" PREFIX=/usr > /dev/null 2>&1 &&
+   [ ! -e "$tmp/stage/usr/bin/fanout" ]; then
+  ok
+else
+  bad "make install/uninstall into a staging directory"
+fi
+
 # output is identical whatever the thread count
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
 "$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1
