@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli precommit demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar check unit cli precommit sarif demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -94,7 +94,9 @@ cli: $(BUILD)/fanout
 	sh tests/cli.sh $(BUILD)/fanout
 precommit: $(BUILD)/fanout
 	sh tests/precommit.sh $(BUILD)/fanout
-check: unit cli precommit
+sarif: $(BUILD)/fanout
+	BUILD=$(BUILD) sh tests/sarif.sh $(BUILD)/fanout
+check: unit cli precommit sarif
 
 golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout

@@ -1,7 +1,11 @@
 #include "emit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "source.h"
+#include "version.h"
 
 #define FANOUT_JSON_VERSION "1"
 
@@ -139,4 +143,140 @@ void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint
     sb_printf(out, "- **Validation**: %s\n", f->validate);
   }
   free(order);
+}
+
+/* The text of line `line` of a file, whitespace runs collapsed; NULL if unreadable. */
+static char *line_text(const char *path, uint32_t line) {
+  SourceFile src;
+  Diags d = {0};
+  char *out = NULL;
+  if (source_read(path, &src, &d)) {
+    const char *p = src.text;
+    for (uint32_t l = 1; l < line && p; l++) {
+      p = strchr(p, '\n');
+      if (p) p++;
+    }
+    if (p) {
+      StrBuf b = {0};
+      for (; *p && *p != '\n'; p++) {
+        bool space = *p == ' ' || *p == '\t' || *p == '\r';
+        if (space && (!b.len || b.s[b.len - 1] == ' ')) continue;
+        sb_putc(&b, space ? ' ' : *p);
+      }
+      out = sb_take(&b);
+    }
+    source_free(&src);
+  }
+  diags_free(&d);
+  return out;
+}
+
+/* A relative path as a URI reference (RFC 3986): unreserved bytes and '/'
+ * kept, everything else percent-encoded. */
+static void uri_path(StrBuf *out, const char *path) {
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        strchr("-._~/", *p))
+      sb_putc(out, (char)*p);
+    else
+      sb_printf(out, "%%%02X", *p);
+  }
+}
+
+static void sarif_location(StrBuf *out, const Index *ix, uint32_t file, Pos pos) {
+  const char *path = ix->files[file].path;
+  sb_puts(out, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
+  if (path[0] == '/') sb_puts(out, "file://");
+  uri_path(out, path);
+  sb_puts(out, path[0] == '/' ? "\"}" : "\", \"uriBaseId\": \"SRCROOT\"}");
+  sb_printf(out, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}}", pos.line, pos.col);
+}
+
+/* The first paragraph under "## What it does". */
+static char *what_it_does(const RuleDoc *r) {
+  const char *s = strstr(r->body, "## What it does\n");
+  if (!s) return xstrdup(r->summary);
+  s += 16;
+  const char *e = strstr(s, "\n\n");
+  StrBuf b = {0};
+  for (const char *p = s; *p && p != e; p++) sb_putc(&b, *p == '\n' ? ' ' : *p);
+  return sb_take(&b);
+}
+
+void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const char *home,
+                const char *cwd, StrBuf *out) {
+  sb_puts(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+               "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
+               "\"name\": \"fanout\", \"version\": \"" FANOUT_VERSION_STRING "\", "
+               "\"semanticVersion\": \"" FANOUT_VERSION_STRING "\", \"informationUri\": ");
+  emit_json_string(out, home);
+  sb_puts(out, ",\n      \"rules\": [");
+  for (uint32_t i = 0; i < cat->len; i++) {
+    const RuleDoc *r = &cat->items[i];
+    char *full = what_it_does(r);
+    char *help = xasprintf("%srules/docs/%s.md", home, r->code);
+    sb_puts(out, i ? ",\n        {" : "\n        {");
+    field(out, "id", r->code, true);
+    field(out, "name", r->name, true);
+    sb_puts(out, "\"shortDescription\": {");
+    field(out, "text", r->summary, false);
+    sb_puts(out, "}, \"fullDescription\": {");
+    field(out, "text", full, false);
+    sb_puts(out, "}, ");
+    field(out, "helpUri", help, true);
+    sb_printf(out, "\"defaultConfiguration\": {\"level\": \"%s\", \"enabled\": %s}}",
+              strcmp(r->severity, "info") == 0 ? "note" : r->severity, r->default_on ? "true" : "false");
+    free(full);
+    free(help);
+  }
+  sb_puts(out, "\n      ]}},\n    \"originalUriBaseIds\": {\"SRCROOT\": {\"uri\": \"file://");
+  uri_path(out, cwd);
+  sb_puts(out, str_ends_with(cwd, "/") ? "\"}},\n" : "/\"}},\n");
+  sb_puts(out, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
+  for (uint32_t i = 0; i < fs->len; i++) {
+    const Finding *f = &fs->items[i];
+    const RuleDoc *doc = catalog_get(cat, f->code);
+    uint32_t rule = 0;
+    for (uint32_t k = 0; k < cat->len; k++)
+      if (&cat->items[k] == doc) rule = k;
+    sb_puts(out, i ? ",\n      {" : "\n      {");
+    field(out, "ruleId", f->code, true);
+    sb_printf(out, "\"ruleIndex\": %u, \"level\": \"%s\", \"message\": {", rule,
+              doc && strcmp(doc->severity, "info") == 0 ? "note" : "warning");
+    field(out, "text", f->message, false);
+    sb_puts(out, "},\n        \"locations\": [");
+    sarif_location(out, ix, f->file, f->pos);
+    sb_puts(out, ", \"logicalLocations\": [{");
+    field(out, "fullyQualifiedName", f->where, true);
+    sb_puts(out, "\"kind\": \"function\"}]}]");
+    if (f->related.len) {
+      sb_puts(out, ",\n        \"relatedLocations\": [");
+      for (uint32_t r = 0; r < f->related.len; r++) {
+        sb_puts(out, r ? ", " : "");
+        sarif_location(out, ix, f->related.items[r].file, f->related.items[r].pos);
+        sb_printf(out, ", \"id\": %u, \"message\": {", r + 1);
+        field(out, "text", f->related.items[r].note, false);
+        sb_puts(out, "}}");
+      }
+      sb_puts(out, "]");
+    }
+    /* Stable across unrelated edits: the code, the function and the line's
+     * text; the occurrence number tells apart identical lines. */
+    char *text = line_text(ix->files[f->file].path, f->pos.line);
+    char *key = xasprintf("%s|%s|%s", f->code, f->where, text ? text : f->message);
+    uint64_t h = hash_bytes(key, strlen(key));
+    uint32_t occurrence = 1;
+    for (uint32_t k = 0; k < i; k++) {
+      const Finding *g = &fs->items[k];
+      if (g->file != f->file || strcmp(g->code, f->code) != 0) continue;
+      char *gt = line_text(ix->files[g->file].path, g->pos.line);
+      if (gt && text && strcmp(gt, text) == 0 && strcmp(g->where, f->where) == 0) occurrence++;
+      free(gt);
+    }
+    sb_printf(out, ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"}}",
+              (unsigned long long)h, occurrence);
+    free(key);
+    free(text);
+  }
+  sb_puts(out, "\n    ]\n  }]\n}\n");
 }

@@ -19,6 +19,13 @@ void emit_github(const Findings *fs, const Index *ix, const Catalog *cat, StrBuf
  * Validation. */
 void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
                    StrBuf *out);
+/* SARIF 2.1.0: one run, one rule per catalog code (descriptions, helpUri,
+ * default level), results with logical locations, related locations and
+ * partialFingerprints that survive unrelated edits (they hash the code, the
+ * function and the reported line's text, not its number). `home` is the base
+ * URI of the rule docs; `cwd` the absolute directory paths are relative to. */
+void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const char *home,
+                const char *cwd, StrBuf *out);
 /* Append `s` as a JSON string literal. */
 void emit_json_string(StrBuf *out, const char *s);
 

@@ -14,7 +14,9 @@
 #include "template.h"
 #include "trace.h"
 
-#define FANOUT_VERSION "0.1.0"
+#include "version.h"
+
+#define FANOUT_VERSION FANOUT_VERSION_STRING
 
 enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 
@@ -187,6 +189,10 @@ static int cmd_check(Options *o, Diags *diags) {
     if (strcmp(fmt, "json") == 0) emit_json(&fs, &p.index, &cat, files_checked, &out);
     else if (strcmp(fmt, "github") == 0) emit_github(&fs, &p.index, &cat, &out);
     else if (strcmp(fmt, "markdown") == 0) emit_markdown(&fs, &p.index, &cat, files_checked, &out);
+    else if (strcmp(fmt, "sarif") == 0) {
+      char cwd[4096];
+      emit_sarif(&fs, &p.index, &cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", &out);
+    }
     else {
       const char *no_color = getenv("NO_COLOR");
       emit_text(&fs, &p.index, isatty(STDOUT_FILENO) && !(no_color && *no_color), &out);
@@ -306,7 +312,7 @@ static const char options_help[] =
     "  --select CODES   report only these codes or prefixes (FAN1,FAN50); FAN9 must be selected\n"
     "  --ignore CODES   do not report these codes or prefixes\n"
     "  --extend-select CODES  report these in addition to the default ones\n"
-    "  --format FMT     check: text (default), json, github or markdown; rules: markdown\n"
+    "  --format FMT     check: text (default), json, sarif, github or markdown; rules: markdown\n"
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
     "  --stdin-filename NAME  check: read NAME's content from stdin (an unsaved buffer);\n"
     "                   the project around it is read from disk, findings of NAME are shown\n"
@@ -394,8 +400,10 @@ int main(int argc, char **argv) {
       } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
         o.format = argv[++i];
         if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0 &&
-            strcmp(o.format, "markdown") != 0 && strcmp(o.format, "github") != 0) {
-          fprintf(stderr, "fanout: unknown format '%s' (text, json, github, markdown)\n", o.format);
+            strcmp(o.format, "markdown") != 0 && strcmp(o.format, "github") != 0 &&
+            strcmp(o.format, "sarif") != 0) {
+          fprintf(stderr, "fanout: unknown format '%s' (text, json, sarif, github, markdown)\n",
+                  o.format);
           selection_free(&o.selection);
           free(o.paths);
           return EXIT_USAGE;

@@ -123,8 +123,8 @@ for cmdfile in tests/golden/*.cmd; do
   name=${cmdfile%.cmd}
   args=$(cat "$cmdfile")
   eval "set -- $args"
-  "$FANOUT" "$@" > "$tmp/out" 2>&1
-  echo "exit $?" >> "$tmp/out"
+  "$FANOUT" "$@" 2>&1 | sed "s|$(pwd)|\$CWD|g" > "$tmp/out"
+  echo "exit $("$FANOUT" "$@" > /dev/null 2>&1; echo $?)" >> "$tmp/out"
   if [ "$UPDATE" = 1 ]; then
     cp "$tmp/out" "$name.out"
     ok
