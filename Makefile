@@ -26,7 +26,10 @@ LDLIBS_ALL = $(SANITIZE) $(PC_LIBS) -lpthread $(LDFLAGS)
 
 GRAMMAR_PIN := grammars/tree-sitter-python.pin
 GRAMMAR_DIR := $(BUILD)/grammar
-GRAMMAR_OBJ := $(BUILD)/grammar/parser.o $(BUILD)/grammar/scanner.o
+TOML_PIN    := grammars/tree-sitter-toml.pin
+TOML_DIR    := $(BUILD)/grammar-toml
+GRAMMAR_OBJ := $(GRAMMAR_DIR)/parser.o $(GRAMMAR_DIR)/scanner.o \
+               $(TOML_DIR)/parser.o $(TOML_DIR)/scanner.o
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embed.o
@@ -59,11 +62,15 @@ $(DEPS_OK):
 	@mkdir -p $(BUILD) && touch $@
 
 # ---- grammar (fetched, verified, never committed) -----------------------
-grammar: $(GRAMMAR_DIR)/VERIFIED
+grammar: $(GRAMMAR_DIR)/VERIFIED $(TOML_DIR)/VERIFIED
 $(GRAMMAR_DIR)/VERIFIED: $(GRAMMAR_PIN) grammars/fetch.sh | $(DEPS_OK)
 	@sh grammars/fetch.sh $(GRAMMAR_PIN) $(GRAMMAR_DIR)
+$(TOML_DIR)/VERIFIED: $(TOML_PIN) grammars/fetch.sh | $(DEPS_OK)
+	@sh grammars/fetch.sh $(TOML_PIN) $(TOML_DIR)
 $(GRAMMAR_DIR)/%.o: $(GRAMMAR_DIR)/VERIFIED
 	$(CC) -std=c11 $(OPT) -g $(SANITIZE) -w -I$(GRAMMAR_DIR)/src -c $(GRAMMAR_DIR)/src/$*.c -o $@
+$(TOML_DIR)/%.o: $(TOML_DIR)/VERIFIED
+	$(CC) -std=c11 $(OPT) -g $(SANITIZE) -w -I$(TOML_DIR)/src -c $(TOML_DIR)/src/$*.c -o $@
 
 # ---- fanout -------------------------------------------------------------
 $(BUILD)/embed: tools/embed.c | $(DEPS_OK)

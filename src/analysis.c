@@ -67,6 +67,11 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     info->timeout_line = index_def(ix, info->orchestrator)->pos.line;
 }
 
+bool analysis_large(const Model *m, const SiteInfo *s) {
+  const Width *w = &s->site->site.width;
+  return w->kind == WIDTH_DATA || (w->kind == WIDTH_FIXED && w->count >= m->min_width);
+}
+
 void analysis_sites(Model *m, SiteInfos *out) {
   for (uint32_t i = 0; i < m->ix->sites.len; i++) {
     SiteInfo info;

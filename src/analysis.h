@@ -23,6 +23,10 @@ typedef struct {
 
 typedef Array(SiteInfo) SiteInfos;
 
+/* A fan-out whose width grows with the data, or is fixed but at least the
+ * configured min-width (`range(500)` is no small fan-out). */
+bool analysis_large(const Model *m, const SiteInfo *s);
+
 /* Analyze every site of the index. Free with analysis_free. */
 void analysis_sites(Model *m, SiteInfos *out);
 void analysis_free(SiteInfos *s);

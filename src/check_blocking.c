@@ -126,13 +126,15 @@ static const char *code_words(const char *code) {
 static char *next_step(const char *code, const char *callee, bool helper) {
   if (helper || strcmp(code, "FAN506") == 0 || strcmp(code, "FAN505") == 0)
     return xasprintf("run it in a worker thread: `await asyncio.to_thread(%s, ...)`%s", callee,
-                     strcmp(code, "FAN505") == 0 && !helper ? ", or use the SDK's async client" : "");
+                     strcmp(code, "FAN505") == 0 && !helper ? ", or use the SDK's async client"
+                                                            : "");
   if (strcmp(code, "FAN502") == 0) return xstrdup("use `await asyncio.sleep(...)`");
   if (strcmp(code, "FAN501") == 0)
     return xstrdup("use an async client (`httpx.AsyncClient`, `aiohttp`), or "
                    "`await asyncio.to_thread(...)` around the call");
   if (strcmp(code, "FAN504") == 0)
-    return xstrdup("use `await asyncio.create_subprocess_exec(...)` and `await proc.communicate()`");
+    return xstrdup(
+        "use `await asyncio.create_subprocess_exec(...)` and `await proc.communicate()`");
   return xstrdup("move the file work into a sync function and run it with "
                  "`await asyncio.to_thread(...)`, or use `aiofiles`");
 }

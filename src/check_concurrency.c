@@ -29,13 +29,12 @@ static const char *kind_phrase(SiteKind k) {
 
 /* A fan-out this check family reasons about: width from data, and some task
  * path that awaits I/O. */
-static bool io_fan_out(const SiteInfo *s) {
-  return s->site->site.width.kind == WIDTH_DATA && s->has_ext &&
-         s->site->site.kind != SITE_RUN_IN_EXECUTOR;
+static bool io_fan_out(const Model *m, const SiteInfo *s) {
+  return analysis_large(m, s) && s->has_ext && s->site->site.kind != SITE_RUN_IN_EXECUTOR;
 }
 
 static void fan101(Model *m, const SiteInfo *s, Findings *out) {
-  if (!io_fan_out(s) || s->limiter_line) return;
+  if (!io_fan_out(m, s) || s->limiter_line) return;
   const SiteRef *sr = s->site;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
@@ -77,7 +76,7 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
 
 /* FAN102: a limiter made inside the per-task function bounds nothing. */
 static void fan102(Model *m, const SiteInfo *s, Findings *out) {
-  if (s->site->site.width.kind != WIDTH_DATA || !defref_ok(s->target)) return;
+  if (!analysis_large(m, s) || !defref_ok(s->target)) return;
   const Index *ix = m->ix;
   DefRef t = s->target;
   for (uint32_t i = 0; i < ix->sites.len; i++) /* it bounds a fan-out of its own */
@@ -146,7 +145,7 @@ static bool bulk_width(const Model *m, const char *expr) {
 
 static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
-  if (!io_fan_out(s)) return;
+  if (!io_fan_out(m, s)) return;
   if (!sr->site.buffered && sr->site.kind != SITE_HELPER) return;
   /* tasks that store their own output and return nothing buffer nothing */
   if (defref_ok(s->target) && !index_def(m->ix, s->target)->returns_value) return;
@@ -180,7 +179,8 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
   for (uint32_t i = 0; dot && i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];
     if (wi->def == sr->site.def && wi->is_async && wi->alias &&
-        strlen(wi->alias) == (size_t)(dot - callee) && strncmp(wi->alias, callee, (size_t)(dot - callee)) == 0)
+        strlen(wi->alias) == (size_t)(dot - callee) &&
+        strncmp(wi->alias, callee, (size_t)(dot - callee)) == 0)
       return true;
   }
   return false;
@@ -188,7 +188,7 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
 
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
-  if (!io_fan_out(s) || s->timeout_line || !waits_for_all(m, sr)) return;
+  if (!io_fan_out(m, s) || s->timeout_line || !waits_for_all(m, sr)) return;
   /* A client of unknown origin may carry its own timeout: only judge I/O
    * whose client (or module function) fanout has seen. */
   if (!s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0)) return;

@@ -53,7 +53,7 @@ static void invariant_params(const Model *m, const SiteInfo *s, StrArray *out) {
 void check_context(Model *m, const SiteInfos *sites, Findings *out) {
   for (uint32_t i = 0; i < sites->len; i++) {
     const SiteInfo *s = &sites->items[i];
-    if (s->site->site.width.kind != WIDTH_DATA || !defref_ok(s->target)) continue;
+    if (!analysis_large(m, s) || !defref_ok(s->target)) continue;
     StrArray params = {0};
     invariant_params(m, s, &params);
     const Facts *tf = &m->ix->files[s->target.file];

@@ -29,7 +29,7 @@ static const Handler *swallowing(const Facts *f, int32_t def, uint32_t line) {
 void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
   for (uint32_t i = 0; i < sites->len; i++) {
     const SiteInfo *s = &sites->items[i];
-    if (s->site->site.width.kind != WIDTH_DATA) continue;
+    if (!analysis_large(m, s)) continue;
     const Facts *f = &m->ix->files[s->orchestrator.file];
     const Def *d = index_def(m->ix, s->orchestrator);
     char *orch = index_def_name(m->ix, s->orchestrator);

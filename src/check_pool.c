@@ -148,7 +148,7 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
 void check_pool(Model *m, const SiteInfos *sites, Findings *out) {
   for (uint32_t i = 0; i < sites->len; i++) {
     const SiteInfo *s = &sites->items[i];
-    if (s->site->site.width.kind != WIDTH_DATA || !s->has_ext) continue;
+    if (!analysis_large(m, s) || !s->has_ext) continue;
     fan701(m, s, out);
     fan702(m, s, out);
   }

@@ -286,7 +286,8 @@ static void check_decorators(Model *m, Findings *out) {
         Decorator d = {NULL, text, f, NULL, fi, (int32_t)di, at};
         if (fact) {
           for (uint32_t c = 0; c < f->calls.len; c++) /* the decorator call itself */
-            if (f->calls.items[c].def == (int32_t)di && (f->calls.items[c].flags & CALL_DECORATOR) &&
+            if (f->calls.items[c].def == (int32_t)di &&
+                (f->calls.items[c].flags & CALL_DECORATOR) &&
                 strcmp(f->calls.items[c].callee, name) == 0) {
               d.call = &f->calls.items[c];
               d.pos = d.call->pos;

@@ -51,7 +51,8 @@ static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
         if (!used) {
           int32_t def = 0;
           for (uint32_t d = 1; d < f->defs.len; d++)
-            if (f->defs.items[d].pos.line <= q->pos.line && q->pos.line <= f->defs.items[d].end_line)
+            if (f->defs.items[d].pos.line <= q->pos.line &&
+                q->pos.line <= f->defs.items[d].end_line)
               def = (int32_t)d;
           findings_add(out, &p->index, "FAN900", fi, def, q->pos,
                        xasprintf("unused `# noqa: %.*s`: nothing on this line reports %.*s", (int)n,
@@ -70,6 +71,7 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
                 uint32_t *suppressed) {
   Model m;
   model_init(&m, &p->index, &p->knowledge);
+  m.min_width = p->min_width;
   SiteInfos sites = {0};
   analysis_sites(&m, &sites);
   Findings all = {0};
@@ -88,8 +90,10 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
     const RuleDoc *doc = catalog_get(cat, all.items[i].code);
     bool on = selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true);
     if (on && noqa_for(&p->files[all.items[i].file], &all.items[i])) ++*suppressed, on = false;
-    if (on) array_push(out, all.items[i]);
-    else finding_free(&all.items[i]);
+    if (on)
+      array_push(out, all.items[i]);
+    else
+      finding_free(&all.items[i]);
   }
   array_free(&all);
   if (selection_enabled(sel, "FAN900", false)) unused_noqa(p, &marks, out);

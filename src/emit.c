@@ -89,12 +89,18 @@ void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t
 /* Workflow command data: %, CR and LF escaped; in properties also , and :. */
 static void github_escape(StrBuf *out, const char *s, bool property) {
   for (; *s; s++) {
-    if (*s == '%') sb_puts(out, "%25");
-    else if (*s == '\r') sb_puts(out, "%0D");
-    else if (*s == '\n') sb_puts(out, "%0A");
-    else if (property && *s == ',') sb_puts(out, "%2C");
-    else if (property && *s == ':') sb_puts(out, "%3A");
-    else sb_putc(out, *s);
+    if (*s == '%')
+      sb_puts(out, "%25");
+    else if (*s == '\r')
+      sb_puts(out, "%0D");
+    else if (*s == '\n')
+      sb_puts(out, "%0A");
+    else if (property && *s == ',')
+      sb_puts(out, "%2C");
+    else if (property && *s == ':')
+      sb_puts(out, "%3A");
+    else
+      sb_putc(out, *s);
   }
 }
 
@@ -133,12 +139,14 @@ void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint
       sb_printf(out, "\n## `%s`\n", f->where);
     const RuleDoc *doc = catalog_get(cat, f->code);
     sb_printf(out, "\n### %s %s\n\n", f->code, doc ? doc->name : "");
-    sb_printf(out, "- **Location**: `%s:%u:%u`\n", ix->files[f->file].path, f->pos.line, f->pos.col);
+    sb_printf(out, "- **Location**: `%s:%u:%u`\n", ix->files[f->file].path, f->pos.line,
+              f->pos.col);
     for (uint32_t r = 0; r < f->related.len; r++)
       sb_printf(out, "  - %s: `%s:%u`\n", f->related.items[r].note,
                 ix->files[f->related.items[r].file].path, f->related.items[r].pos.line);
     sb_printf(out, "- **Evidence**: %s\n", f->evidence);
-    sb_printf(out, "- **Diagnosis**: %s%s%s\n", doc ? doc->summary : "", doc ? ". " : "", f->message);
+    sb_printf(out, "- **Diagnosis**: %s%s%s\n", doc ? doc->summary : "", doc ? ". " : "",
+              f->message);
     sb_printf(out, "- **Next step**: %s\n", f->next_step);
     sb_printf(out, "- **Validation**: %s\n", f->validate);
   }
@@ -225,7 +233,8 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
     sb_puts(out, "}, ");
     field(out, "helpUri", help, true);
     sb_printf(out, "\"defaultConfiguration\": {\"level\": \"%s\", \"enabled\": %s}}",
-              strcmp(r->severity, "info") == 0 ? "note" : r->severity, r->default_on ? "true" : "false");
+              strcmp(r->severity, "info") == 0 ? "note" : r->severity,
+              r->default_on ? "true" : "false");
     free(full);
     free(help);
   }
@@ -273,7 +282,8 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
       if (gt && text && strcmp(gt, text) == 0 && strcmp(g->where, f->where) == 0) occurrence++;
       free(gt);
     }
-    sb_printf(out, ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"}}",
+    sb_printf(out,
+              ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"}}",
               (unsigned long long)h, occurrence);
     free(key);
     free(text);

@@ -39,7 +39,8 @@ const char *facts__text_of(Walker *w, TSNode n, size_t max) {
     char c = w->src->text[i];
     bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
     if (space) {
-      if (n_out && s[n_out - 1] != ' ' && s[n_out - 1] != '(' && s[n_out - 1] != '[') s[n_out++] = ' ';
+      if (n_out && s[n_out - 1] != ' ' && s[n_out - 1] != '(' && s[n_out - 1] != '[')
+        s[n_out++] = ' ';
       continue;
     }
     if ((c == ')' || c == ']' || c == ',') && n_out && s[n_out - 1] == ' ') n_out--;
@@ -298,7 +299,8 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
     NameList types = collect_params(w, facts__field(node, "parameters"), true);
     w->f->defs.items[id].param_types = types;
     TSNode ret = facts__field(node, "return_type");
-    if (!ts_node_is_null(ret)) w->f->defs.items[id].returns = facts__text_of(w, ret, VALUE_TEXT_MAX);
+    if (!ts_node_is_null(ret))
+      w->f->defs.items[id].returns = facts__text_of(w, ret, VALUE_TEXT_MAX);
     /* Defaults are evaluated in the enclosing scope. */
     walk(w, facts__field(node, "parameters"));
   }
@@ -792,7 +794,8 @@ static void note_noqa(Walker *w, TSNode comment) {
       for (j++; j < b;) {
         while (j < b && (text[j] == ' ' || text[j] == ',')) j++;
         uint32_t start = j;
-        while (j < b && ((text[j] >= 'A' && text[j] <= 'Z') || (text[j] >= '0' && text[j] <= '9'))) j++;
+        while (j < b && ((text[j] >= 'A' && text[j] <= 'Z') || (text[j] >= '0' && text[j] <= '9')))
+          j++;
         if (j == start) break;
         if (codes.len) sb_putc(&codes, ',');
         sb_putn(&codes, text + start, j - start);

@@ -27,13 +27,13 @@ typedef struct {
   int32_t parent;       /* enclosing definition; -1 for the module (def 0) */
   Pos pos;
   uint32_t end_line;
-  NameList decorators;  /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
+  NameList decorators;    /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
   uint32_t decorator_pos; /* positions.items[decorator_pos + i]: where decorator i is (its @) */
-  NameList bases;       /* classes: base class expressions */
-  NameList params;      /* functions: parameter names ("*args" keeps its star) */
-  NameList param_types; /* their annotations' text, "" when absent (same count) */
-  const char *returns;  /* the return annotation's text, or NULL */
-  bool returns_value;   /* has a `return <expr>` (or yields) of its own */
+  NameList bases;         /* classes: base class expressions */
+  NameList params;        /* functions: parameter names ("*args" keeps its star) */
+  NameList param_types;   /* their annotations' text, "" when absent (same count) */
+  const char *returns;    /* the return annotation's text, or NULL */
+  bool returns_value;     /* has a `return <expr>` (or yields) of its own */
 } Def;
 
 typedef struct {
@@ -64,9 +64,9 @@ typedef enum { WIDTH_FIXED, WIDTH_DATA, WIDTH_UNKNOWN } WidthKind;
 /* How many items a fan-out spawns, as far as the code says. */
 typedef struct {
   WidthKind kind;
-  int64_t count;    /* fixed: the number of items; else -1 */
-  const char *expr; /* fixed: the count ("3", "MAX_WORKERS=8"); data: the source expression */
-  int32_t param;    /* the width comes from this parameter of the enclosing def, or -1 */
+  int64_t count;      /* fixed: the number of items; else -1 */
+  const char *expr;   /* fixed: the count ("3", "MAX_WORKERS=8"); data: the source expression */
+  int32_t param;      /* the width comes from this parameter of the enclosing def, or -1 */
   const char *source; /* data: where the list is derived from (`chunks` for
                          `cleaned = [c for c in chunks]`), or NULL when expr is it */
 } Width;

@@ -28,10 +28,10 @@ typedef struct {
 typedef struct {
   Facts *files; /* borrowed; must outlive the index */
   uint32_t nfiles;
-  StrMap modules;     /* module name -> file (also path-derived names, see index_build) */
+  StrMap modules;          /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
-  StrMap *qualnames;  /* per file: qualname -> def */
-  uint32_t *def_base; /* global def id = def_base[file] + def */
+  StrMap *qualnames;       /* per file: qualname -> def */
+  uint32_t *def_base;      /* global def id = def_base[file] + def */
   uint32_t ndefs;
   DefRef **resolved; /* per file, per call: the callee's definition */
   /* callers of each global def, as call refs, in CSR form */

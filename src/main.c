@@ -1,5 +1,6 @@
 /* fanout: command-line entry point. Thin: parses options, runs a command from
  * the table, prints diagnostics, chooses the exit code. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "catalog.h"
 #include "checks.h"
+#include "config.h"
 #include "emit.h"
 #include "map.h"
 #include "project.h"
@@ -29,6 +31,8 @@ typedef struct {
   const char *format; /* check: text (default) or json */
   bool show_suppressed;
   const char *stdin_filename; /* check: lint stdin as this file */
+  const char *config_path;    /* --config FILE */
+  Config config;              /* [tool.fanout], when found */
 } Options;
 
 typedef struct {
@@ -151,8 +155,10 @@ static int cmd_check(Options *o, Diags *diags) {
         while (given[0] == '.' && given[1] == '/') given += 2;
         named = strcmp(diags->items[i].path, given) == 0;
       }
-      if (named || !diags->items[i].path) diags->items[w++] = diags->items[i];
-      else free(diags->items[i].path), free(diags->items[i].message);
+      if (named || !diags->items[i].path)
+        diags->items[w++] = diags->items[i];
+      else
+        free(diags->items[i].path), free(diags->items[i].message);
     }
     diags->len = w;
     files_checked = o->npaths;
@@ -171,29 +177,53 @@ static int cmd_check(Options *o, Diags *diags) {
           while (given[0] == '.' && given[1] == '/') given += 2;
           named = strcmp(path, given) == 0;
         }
-        if (named) fs.items[w++] = fs.items[i];
-        else finding_free(&fs.items[i]);
+        if (named)
+          fs.items[w++] = fs.items[i];
+        else
+          finding_free(&fs.items[i]);
+      }
+      fs.len = w;
+    }
+    if (o->config.per_file_ignores.len) { /* per-file-ignores: pattern -> code prefixes */
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        const char *path = p.index.files[fs.items[i].file].path;
+        bool ignored = false;
+        for (uint32_t k = 0; k < o->config.per_file_ignores.len && !ignored; k++) {
+          const PerFileIgnore *pf = &o->config.per_file_ignores.items[k];
+          if (fnmatch(pf->pattern, path, 0) != 0) continue;
+          for (uint32_t c = 0; c < pf->codes.len && !ignored; c++)
+            ignored = str_starts_with(fs.items[i].code, pf->codes.items[c]);
+        }
+        if (ignored)
+          finding_free(&fs.items[i]);
+        else
+          fs.items[w++] = fs.items[i];
       }
       fs.len = w;
     }
     if (o->stdin_filename) { /* an editor asks about one buffer */
       uint32_t w = 0;
       for (uint32_t i = 0; i < fs.len; i++) {
-        if (strcmp(p.index.files[fs.items[i].file].path, o->stdin_filename) == 0) fs.items[w++] = fs.items[i];
-        else finding_free(&fs.items[i]);
+        if (strcmp(p.index.files[fs.items[i].file].path, o->stdin_filename) == 0)
+          fs.items[w++] = fs.items[i];
+        else
+          finding_free(&fs.items[i]);
       }
       fs.len = w;
     }
     StrBuf out = {0};
     const char *fmt = o->format ? o->format : "text";
-    if (strcmp(fmt, "json") == 0) emit_json(&fs, &p.index, &cat, files_checked, &out);
-    else if (strcmp(fmt, "github") == 0) emit_github(&fs, &p.index, &cat, &out);
-    else if (strcmp(fmt, "markdown") == 0) emit_markdown(&fs, &p.index, &cat, files_checked, &out);
+    if (strcmp(fmt, "json") == 0)
+      emit_json(&fs, &p.index, &cat, files_checked, &out);
+    else if (strcmp(fmt, "github") == 0)
+      emit_github(&fs, &p.index, &cat, &out);
+    else if (strcmp(fmt, "markdown") == 0)
+      emit_markdown(&fs, &p.index, &cat, files_checked, &out);
     else if (strcmp(fmt, "sarif") == 0) {
       char cwd[4096];
       emit_sarif(&fs, &p.index, &cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", &out);
-    }
-    else {
+    } else {
       const char *no_color = getenv("NO_COLOR");
       emit_text(&fs, &p.index, isatty(STDOUT_FILENO) && !(no_color && *no_color), &out);
     }
@@ -314,6 +344,7 @@ static const char options_help[] =
     "  --extend-select CODES  report these in addition to the default ones\n"
     "  --format FMT     check: text (default), json, sarif, github or markdown; rules: markdown\n"
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
+    "  --config FILE    read [tool.fanout] from FILE (default: the nearest pyproject.toml)\n"
     "  --stdin-filename NAME  check: read NAME's content from stdin (an unsaved buffer);\n"
     "                   the project around it is read from disk, findings of NAME are shown\n"
     "  -h, --help       this help\n"
@@ -408,6 +439,8 @@ int main(int argc, char **argv) {
           free(o.paths);
           return EXIT_USAGE;
         }
+      } else if (strcmp(a, "--config") == 0 && i + 1 < argc) {
+        o.config_path = argv[++i];
       } else if (strcmp(a, "--stdin-filename") == 0 && i + 1 < argc) {
         o.stdin_filename = argv[++i];
         while (o.stdin_filename[0] == '.' && o.stdin_filename[1] == '/') o.stdin_filename += 2;
@@ -433,6 +466,33 @@ int main(int argc, char **argv) {
     free(o.paths);
     return EXIT_USAGE;
   }
+  /* Configuration: --config FILE, else the nearest pyproject.toml with
+   * [tool.fanout] above the first path. Command-line lists win over it. */
+  Diags diags = {0};
+  char *found = o.config_path ? xstrdup(o.config_path)
+                              : config_find(o.npaths ? o.paths[0] : (o.marker ? "." : "."));
+  if (found && !config_load(found, &o.config, &diags)) {
+    print_diags(&diags);
+    diags_free(&diags);
+    free(found);
+    config_free(&o.config);
+    selection_free(&o.selection);
+    free(o.paths);
+    return EXIT_USAGE;
+  }
+  free(found);
+  if (!o.selection.select.len)
+    for (uint32_t i = 0; i < o.config.select.len; i++)
+      array_push(&o.selection.select, xstrdup(o.config.select.items[i]));
+  for (uint32_t i = 0; i < o.config.ignore.len; i++)
+    array_push(&o.selection.ignore, xstrdup(o.config.ignore.items[i]));
+  for (uint32_t i = 0; i < o.config.extend_select.len; i++)
+    array_push(&o.selection.extend_select, xstrdup(o.config.extend_select.items[i]));
+  o.project.walk.exclude = &o.config.exclude;
+  char *knowledge = config_knowledge(&o.config);
+  o.project.extra_knowledge = *knowledge ? knowledge : NULL;
+  o.project.extra_knowledge_file = o.config.path;
+  o.project.min_width = o.config.min_width;
   StrBuf input = {0};
   if (o.stdin_filename) {
     char chunk[65536];
@@ -442,7 +502,6 @@ int main(int argc, char **argv) {
     o.project.buffer = input.s ? input.s : "";
     o.project.buffer_len = input.len;
   }
-  Diags diags = {0};
   int rc = cmd->run(&o, &diags);
   sb_free(&input);
   fflush(stdout);
@@ -450,6 +509,8 @@ int main(int argc, char **argv) {
   if (diags_errors(&diags)) rc = EXIT_USAGE; /* an incomplete analysis outranks its results */
   diags_free(&diags);
   selection_free(&o.selection);
+  config_free(&o.config);
+  free(knowledge);
   free(o.paths);
   return rc;
 }

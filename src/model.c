@@ -14,6 +14,7 @@ void model_init(Model *m, const Index *ix, const Knowledge *k) {
   m->timeout = xmalloc(n * sizeof(int32_t));
   for (size_t i = 0; i < n; i++) m->external[i] = m->limiter[i] = m->timeout[i] = -1;
   m->short_timeout = 30;
+  m->min_width = 50;
   for (uint32_t i = 0; i < k->facts.len; i++)
     if (strcmp(k->facts.items[i].kind, "timeout.short-default") == 0)
       m->short_timeout = (uint32_t)atoi(k->facts.items[i].name);
@@ -226,7 +227,8 @@ static bool origin_from_callers(const Model *m, uint32_t file, int32_t def, cons
     if (c->flags & CALL_REFERENCE) continue;
     const char *arg = model_kwarg(cf, c, receiver);
     int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
-    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count) arg = cf->names.items[c->args.first + (uint32_t)pos];
+    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
+      arg = cf->names.items[c->args.first + (uint32_t)pos];
     if (!arg || strpbrk(arg, "([{ ")) continue; /* only a name passed on */
     if (origin_at(m, callers[i].file, c->def, arg, out, depth + 1)) return true;
   }

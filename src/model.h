@@ -15,6 +15,7 @@ typedef struct {
       *limiter; /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
   int32_t *timeout;       /* per global def: a timeout construct in it (+1), 0 none */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
+  long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
 } Model;
 
 /* Where an object came from: the constructor call that made it. */

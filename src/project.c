@@ -43,6 +43,10 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
                   Diags *diags) {
   memset(p, 0, sizeof *p);
   if (!knowledge_load(&p->knowledge, diags)) return false;
+  if (opts->extra_knowledge &&
+      !knowledge_add_text(&p->knowledge, opts->extra_knowledge_file, opts->extra_knowledge, diags))
+    return false;
+  p->min_width = opts->min_width ? opts->min_width : 50;
   p->ctx = facts_context_new(&p->knowledge, diags);
   if (!p->ctx) return false;
 
@@ -50,10 +54,12 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   source_walk(paths, npaths, &opts->walk, &files, diags);
   if (opts->buffer_path) { /* an unsaved buffer may not exist on disk yet */
     bool listed = false;
-    for (uint32_t i = 0; i < files.len && !listed; i++) listed = strcmp(files.items[i], opts->buffer_path) == 0;
+    for (uint32_t i = 0; i < files.len && !listed; i++)
+      listed = strcmp(files.items[i], opts->buffer_path) == 0;
     if (!listed) {
       array_push(&files, xstrdup(opts->buffer_path));
-      for (uint32_t i = files.len - 1; i > 0 && strcmp(files.items[i - 1], files.items[i]) > 0; i--) {
+      for (uint32_t i = files.len - 1; i > 0 && strcmp(files.items[i - 1], files.items[i]) > 0;
+           i--) {
         char *t = files.items[i];
         files.items[i] = files.items[i - 1];
         files.items[i - 1] = t;

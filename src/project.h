@@ -6,7 +6,10 @@
 
 typedef struct {
   WalkOptions walk;
-  unsigned jobs;          /* worker threads; 0 = one per core */
+  unsigned jobs;               /* worker threads; 0 = one per core */
+  const char *extra_knowledge; /* more rules/NAME.txt lines (from the configuration) */
+  const char *extra_knowledge_file;
+  long min_width;          /* fixed widths from this many tasks count as large (0: 50) */
   const char *buffer_path; /* a file whose content is `buffer` instead of the disk's */
   const char *buffer;      /* (an editor's unsaved buffer, --stdin-filename) */
   size_t buffer_len;
@@ -19,6 +22,7 @@ typedef struct {
   uint32_t nfiles;
   uint32_t files_seen;    /* paths found by the walk, including skipped ones */
   uint32_t syntax_errors; /* files analyzed despite syntax errors */
+  long min_width;
   Index index;
 } Project;
 

@@ -356,7 +356,8 @@ static bool empty_collection(Walker *w, TSNode n) {
 static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode fallback) {
   TSNode loop = enclosing_loop(at);
   it->is_list = true;
-  it->width = ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, fallback, -1) : loop_width(w, loop);
+  it->width =
+      ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, fallback, -1) : loop_width(w, loop);
   if (facts__is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
     TSNode b = local_binding(w, item, ts_node_start_byte(item));
     if (is_spawn_call(w, b)) item = b;
@@ -410,14 +411,16 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
         it.loop = bound;
         it.spawned = is_spawn_call(w, value);
         if (it.spawned) it.spawn = value;
-        it.task_call = it.spawned ? facts__positional_arg(facts__field(value, "arguments"), 0) : value;
+        it.task_call =
+            it.spawned ? facts__positional_arg(facts__field(value, "arguments"), 0) : value;
         items_add_call(w, &it, it.task_call);
         it.width = classify_iterable(w, bound, 0);
       } else if (empty_collection(w, bound)) {
         uint32_t s0 = ts_node_start_byte(obj);
         char *slot = xasprintf("%.*s[]", (int)(ts_node_end_byte(obj) - s0), w->src->text + s0);
         for (uint32_t i = 0; i < w->f->assigns.len; i++)
-          if (w->f->assigns.items[i].def == w->def && strcmp(w->f->assigns.items[i].target, slot) == 0)
+          if (w->f->assigns.items[i].def == w->def &&
+              strcmp(w->f->assigns.items[i].target, slot) == 0)
             add_loop_item(w, &it, w->assign_values.items[i], w->assign_values.items[i], obj);
         free(slot);
       }
@@ -628,8 +631,10 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
      * create_task(coro) takes a coroutine, which names a function only as a call. */
     bool by_reference = kind == SITE_RUN_IN_EXECUTOR || kind == SITE_START_SOON;
     Items task = {0};
-    if (by_reference) items_add_target(&task, ref_target(w, t));
-    else items_add_call(w, &task, t);
+    if (by_reference)
+      items_add_target(&task, ref_target(w, t));
+    else
+      items_add_call(w, &task, t);
     add_site(w, kind, loop_width(w, loop), task.targets, task.ntargets, call,
              by_reference ? call : t, loop, by_reference ? target_arg + 1 : 0);
     return;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,21 @@ static bool is_skipped_dir(const char *dir, const char *name) {
   bool venv = access(cfg, F_OK) == 0;
   free(cfg);
   return venv;
+}
+
+bool source_excluded(const WalkOptions *opts, const char *path, const char *name) {
+  if (!opts->exclude) return false;
+  while (path[0] == '.' && path[1] == '/') path += 2;
+  for (uint32_t i = 0; i < opts->exclude->len; i++) {
+    const char *pat = opts->exclude->items[i];
+    size_t n = strlen(pat);
+    while (n > 1 && pat[n - 1] == '/') n--;
+    char *p = xstrndup(pat, n);
+    bool hit = strchr(p, '/') ? fnmatch(p, path, FNM_PATHNAME) == 0 : fnmatch(p, name, 0) == 0;
+    free(p);
+    if (hit) return true;
+  }
+  return false;
 }
 
 static bool wanted_file(const char *name, const WalkOptions *opts) {
@@ -63,7 +79,9 @@ static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out, Di
     struct stat st;
     /* Directory symlinks are not followed: they are the usual source of loops
      * and of files counted twice. File symlinks are read. */
-    if (lstat(path, &st) == 0) {
+    if (source_excluded(opts, path, names.items[i])) {
+      /* configured out */
+    } else if (lstat(path, &st) == 0) {
       if (S_ISDIR(st.st_mode)) {
         if (!is_skipped_dir(path, names.items[i])) walk_dir(path, opts, out, diags, depth + 1);
       } else if (wanted_file(names.items[i], opts)) {
@@ -313,8 +331,10 @@ static bool is_project_root(const char *dir) {
 char *source_project_root(const char *path) {
   char *dir = xstrdup(path);
   char *slash = strrchr(dir, '/');
-  if (slash) *slash = '\0';
-  else dir[0] = '\0';
+  if (slash)
+    *slash = '\0';
+  else
+    dir[0] = '\0';
   char *own = xstrdup(dir);
   for (;;) {
     if (is_project_root(dir)) {
@@ -323,9 +343,12 @@ char *source_project_root(const char *path) {
     }
     if (!*dir || strcmp(dir, "/") == 0) break;
     slash = strrchr(dir, '/');
-    if (slash == dir) dir[1] = '\0';
-    else if (slash) *slash = '\0';
-    else dir[0] = '\0';
+    if (slash == dir)
+      dir[1] = '\0';
+    else if (slash)
+      *slash = '\0';
+    else
+      dir[0] = '\0';
   }
   free(dir);
   return own;

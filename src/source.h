@@ -13,8 +13,13 @@ typedef struct {
 } SourceFile;
 
 typedef struct {
-  bool include_pyi; /* also collect *.pyi stubs */
+  bool include_pyi;        /* also collect *.pyi stubs */
+  const StrArray *exclude; /* fnmatch patterns: on the name when they have no '/',
+                              else on the path (a directory excludes what is under it) */
 } WalkOptions;
+
+/* Whether a walked path (or its last component `name`) is excluded. */
+bool source_excluded(const WalkOptions *opts, const char *path, const char *name);
 
 /* Largest file fanout reads; larger ones get a diagnostic. */
 #define SOURCE_MAX_BYTES (256u << 20)

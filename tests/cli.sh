@@ -220,6 +220,55 @@ else
   bad "make install/uninstall into a staging directory"
 fi
 
+# [tool.fanout] in the nearest pyproject.toml: select/ignore, exclude,
+# per-file-ignores, min-width, blocking-calls; a bad key is exit 2 naming file and line
+mkdir -p "$tmp/cfg/app" "$tmp/cfg/tests" "$tmp/cfg/vendored"
+cp corpus/rules/FAN101/pos_tqdm_gather.py "$tmp/cfg/app/grade.py"           # FAN101, FAN301
+cp corpus/rules/FAN502/pos_time_sleep_direct.py "$tmp/cfg/tests/test_sleep.py"  # FAN502 x2
+cp corpus/rules/FAN502/pos_time_sleep_direct.py "$tmp/cfg/vendored/lib.py"
+cat > "$tmp/cfg/app/sync_api.py" <<'PY'
+import legacy
+
+
+async def handler(x):
+    return legacy.fetch_sync(x)
+PY
+cat > "$tmp/cfg/app/wide.py" <<'PY'
+import asyncio
+
+import httpx
+
+
+async def ping(client: httpx.AsyncClient, i: int) -> int:
+    return (await client.get(f"/ping/{i}")).status_code
+
+
+async def ping_many(client: httpx.AsyncClient) -> list[int]:
+    return await asyncio.gather(*[ping(client, i) for i in range(500)])
+PY
+cat > "$tmp/cfg/pyproject.toml" <<'TOML'
+[project]
+name = "cfg"
+
+[tool.fanout]
+ignore = ["FAN301"]
+exclude = ["vendored"]
+blocking-calls = ["legacy.fetch_sync"]
+min-width = 100
+
+[tool.fanout.per-file-ignores]
+"tests/*" = ["FAN502"]
+TOML
+(cd "$tmp/cfg" && "$FANOUT" check . > "$tmp/cfg.out" 2>&1)
+got=$(grep -o '[a-z_/]*\.py:[0-9]*:[0-9]*: FAN[0-9]*' "$tmp/cfg.out" | sed 's/:[0-9]*: / /' | sort | tr '\n' ';')
+want="app/grade.py:12 FAN101;app/sync_api.py:5 FAN505;app/wide.py:11 FAN101;"
+if [ "$got" = "$want" ]; then ok; else bad "configuration: got '$got', want '$want'"; cat "$tmp/cfg.out"; fi
+printf '[tool.fanout]\nselect = ["FAN1"]\nmax-width = 3\n' > "$tmp/cfg/pyproject.toml"
+(cd "$tmp/cfg" && "$FANOUT" check . > "$tmp/cfg.out" 2>&1)
+rc=$?
+if [ $rc = 2 ] && grep -q "pyproject.toml:3: error: unknown key \`max-width\` in \[tool.fanout\]" "$tmp/cfg.out"; then ok
+else bad "a bad config key: exit $rc"; cat "$tmp/cfg.out"; fi
+
 # output is identical whatever the thread count
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
 "$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1
