@@ -16,8 +16,8 @@ endif
 OPT ?= -O2
 # Recursive on purpose: evaluated when a recipe runs, after `deps` has
 # installed pkg-config and the libraries on a fresh machine.
-PC_CFLAGS = $(shell pkg-config --cflags tree-sitter libpcre2-8)
-PC_LIBS   = $(shell pkg-config --libs tree-sitter libpcre2-8)
+PC_CFLAGS = $(shell pkg-config --cflags tree-sitter libpcre2-8 jansson)
+PC_LIBS   = $(shell pkg-config --libs tree-sitter libpcre2-8 jansson)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli precommit sarif demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar check unit cli precommit sarif lsp demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -50,6 +50,8 @@ $(DEPS_OK):
 	pkg-config --exists tree-sitter 2>/dev/null || missing="$$missing libtree-sitter-dev"; \
 	pkg-config --exists libpcre2-8 2>/dev/null || missing="$$missing libpcre2-dev"; \
 	pkg-config --exists check 2>/dev/null || missing="$$missing check"; \
+	pkg-config --exists jansson 2>/dev/null || missing="$$missing libjansson-dev"; \
+	command -v nvim >/dev/null || missing="$$missing neovim"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v pre-commit >/dev/null || missing="$$missing pre-commit"; \
@@ -103,7 +105,9 @@ precommit: $(BUILD)/fanout
 	sh tests/precommit.sh $(BUILD)/fanout
 sarif: $(BUILD)/fanout
 	BUILD=$(BUILD) sh tests/sarif.sh $(BUILD)/fanout
-check: unit cli precommit sarif
+lsp: $(BUILD)/fanout
+	sh tests/lsp.sh $(BUILD)/fanout
+check: unit cli precommit sarif lsp
 
 golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout

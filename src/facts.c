@@ -904,6 +904,13 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
     diags_add(diags, DIAG_ERROR, src->path, 0, "could not be parsed");
     return false;
   }
+  facts_extract_tree(ctx, src, tree, out, diags);
+  ts_tree_delete(tree);
+  return true;
+}
+
+void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
+                        Diags *diags) {
   out->path = arena_strdup(&out->arena, src->path);
   out->module = arena_strdup(&out->arena, src->module);
   out->is_package = src->is_package;
@@ -928,8 +935,6 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
   walk_children(&w, w.root);
   facts__find_sites(&w);
   array_free(&w.assign_values);
-  ts_tree_delete(tree);
-  return true;
 }
 
 void facts_free(Facts *f) {

@@ -1,9 +1,12 @@
 /* facts: what one Python file says, taken in one walk of its syntax tree.
  * Facts depend on the file alone (and the rule data), so files can be
  * processed in parallel and cached. No TSNode escapes this module: every
- * position is a line/column, every name a string owned by the facts' arena. */
+ * position is a line/column, every name a string owned by the facts' arena.
+ * (TSTree appears in facts_extract_tree only, for editors' incremental parses.) */
 #ifndef FANOUT_FACTS_H
 #define FANOUT_FACTS_H
+
+#include <tree_sitter/api.h>
 
 #include "rules.h"
 #include "source.h"
@@ -218,6 +221,10 @@ void facts_context_free(FactsContext *ctx);
 /* Parse `src` and extract its facts into `out` (which must be zeroed). The
  * tree is freed before returning. Returns false only when parsing failed. */
 bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, Diags *diags);
+/* The same from a tree the caller parsed (and keeps: an editor's document,
+ * re-parsed incrementally). `src` must be the text the tree was parsed from. */
+void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
+                        Diags *diags);
 void facts_free(Facts *f);
 
 /* Name of a site kind as printed ("gather", "create_task", ...). */

@@ -11,6 +11,7 @@
 #include "checks.h"
 #include "config.h"
 #include "emit.h"
+#include "lsp.h"
 #include "map.h"
 #include "project.h"
 #include "template.h"
@@ -244,6 +245,13 @@ static int cmd_check(Options *o, Diags *diags) {
   return rc;
 }
 
+/* ---- lsp ---- */
+
+static int cmd_lsp(Options *o, Diags *diags) {
+  (void)diags;
+  return lsp_serve(stdin, stdout, stderr, &o->selection, &o->project);
+}
+
 /* ---- rules ---- */
 
 static int cmd_rules(Options *o, Diags *diags) {
@@ -329,6 +337,7 @@ static const Command commands[] = {
      "list the fan-out orchestrators: where, kind, width and what is fanned out"},
     {"trace", cmd_trace, "fanout trace [OPTIONS] \"LOG LINE OR MARKER\" [PATH...]",
      "log line -> logging callsite -> enclosing function -> nearest orchestrator"},
+    {"lsp", cmd_lsp, "fanout lsp", "language server on stdio for editors (diagnostics, hover)"},
     {"rules", cmd_rules, "fanout rules [--format markdown] [CODE...]",
      "the rule catalog, or the documentation of the given rules"},
     {"facts", cmd_facts, "fanout facts [OPTIONS] [PATH...]",

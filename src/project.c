@@ -113,6 +113,28 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   return true;
 }
 
+bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
+                          Diags *diags) {
+  SourceFile src;
+  if (!source_from_buffer(path, text, len, &src, diags)) return false;
+  Facts facts = {0};
+  facts_extract_tree(p->ctx, &src, tree, &facts, diags);
+  source_free(&src);
+  index_free(&p->index);
+  uint32_t i = 0;
+  while (i < p->nfiles && strcmp(p->files[i].path, path) < 0) i++;
+  if (i < p->nfiles && strcmp(p->files[i].path, path) == 0) {
+    facts_free(&p->files[i]);
+  } else { /* a new file: keep path order */
+    p->files = xrealloc(p->files, ((size_t)p->nfiles + 1) * sizeof(Facts));
+    memmove(&p->files[i + 1], &p->files[i], (p->nfiles - i) * sizeof(Facts));
+    p->nfiles++;
+  }
+  p->files[i] = facts;
+  index_build(&p->index, p->files, p->nfiles);
+  return true;
+}
+
 void project_free(Project *p) {
   index_free(&p->index);
   for (uint32_t i = 0; i < p->nfiles; i++) facts_free(&p->files[i]);

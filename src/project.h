@@ -32,6 +32,12 @@ typedef struct {
  * Free with project_free (also after a false return). */
 bool project_load(Project *p, const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
                   Diags *diags);
+/* Replace (or add) one file's facts with those of an editor's document:
+ * `text` as parsed into `tree` (kept by the caller for incremental parsing),
+ * then rebuild the index. Returns false (with a diagnostic) when the text is
+ * not acceptable source (binary, not UTF-8). */
+bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
+                          Diags *diags);
 void project_free(Project *p);
 
 #endif

@@ -1,0 +1,465 @@
+#include "lsp.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "catalog.h"
+#include "checks.h"
+#include "parse.h"
+#include "version.h"
+
+#define MAX_FRAME (64u << 20)
+
+typedef struct {
+  char *uri, *path;
+  StrBuf text;
+  TSTree *tree;
+} Document;
+
+typedef struct {
+  FILE *in, *out, *log;
+  const Selection *sel;
+  const ProjectOptions *opts;
+  char *root;
+  Catalog catalog;
+  Project project;
+  bool loaded, shutdown;
+  Array(Document) docs;
+} Server;
+
+/* ---- framing ---- */
+
+/* Read one message body; NULL at end of input. Bad headers are logged and
+ * skipped. The caller frees. */
+static char *read_frame(Server *s, size_t *len) {
+  char line[1024];
+  for (;;) {
+    long length = -1;
+    bool any = false;
+    while (fgets(line, sizeof line, s->in)) {
+      any = true;
+      if (strcmp(line, "\r\n") == 0 || strcmp(line, "\n") == 0) break;
+      if (strncasecmp(line, "Content-Length:", 15) == 0) length = strtol(line + 15, NULL, 10);
+    }
+    if (!any) return NULL;
+    if (length < 0 || (unsigned long)length > MAX_FRAME) {
+      fprintf(s->log, "fanout lsp: frame without a valid Content-Length, skipped\n");
+      if (feof(s->in)) return NULL;
+      continue;
+    }
+    char *body = xmalloc((size_t)length + 1);
+    size_t got = fread(body, 1, (size_t)length, s->in);
+    body[got] = '\0';
+    if (got < (size_t)length) {
+      fprintf(s->log, "fanout lsp: input ended inside a frame\n");
+      free(body);
+      return NULL;
+    }
+    *len = got;
+    return body;
+  }
+}
+
+static void send(Server *s, json_t *msg) {
+  json_object_set_new(msg, "jsonrpc", json_string("2.0"));
+  char *text = json_dumps(msg, JSON_COMPACT);
+  fprintf(s->out, "Content-Length: %zu\r\n\r\n%s", strlen(text), text);
+  fflush(s->out);
+  free(text);
+  json_decref(msg);
+}
+
+static void reply(Server *s, json_t *id, json_t *result) {
+  send(s, json_pack("{s:O, s:o}", "id", id, "result", result ? result : json_null()));
+}
+
+static void reply_error(Server *s, json_t *id, int code, const char *message) {
+  send(s, json_pack("{s:O, s:{s:i, s:s}}", "id", id ? id : json_null(), "error", "code", code,
+                    "message", message));
+}
+
+/* ---- documents, positions ---- */
+
+static char *uri_to_path(const char *uri) {
+  if (strncmp(uri, "file://", 7) != 0) return xstrdup(uri);
+  StrBuf b = {0};
+  for (const char *p = uri + 7; *p; p++) {
+    if (*p == '%' && p[1] && p[2]) {
+      char hex[3] = {p[1], p[2], 0};
+      sb_putc(&b, (char)strtol(hex, NULL, 16));
+      p += 2;
+    } else {
+      sb_putc(&b, *p);
+    }
+  }
+  return sb_take(&b);
+}
+
+static char *path_to_uri(const char *path) {
+  StrBuf b = {0};
+  sb_puts(&b, "file://");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+        strchr("-._~/", *p))
+      sb_putc(&b, (char)*p);
+    else
+      sb_printf(&b, "%%%02X", *p);
+  }
+  return sb_take(&b);
+}
+
+static Document *find_doc(Server *s, const char *uri) {
+  for (uint32_t i = 0; i < s->docs.len; i++)
+    if (strcmp(s->docs.items[i].uri, uri) == 0) return &s->docs.items[i];
+  return NULL;
+}
+
+/* Byte offset of an LSP position (line, UTF-16 code units) in `text`. */
+static size_t offset_of(const char *text, size_t len, uint32_t line, uint32_t character) {
+  size_t i = 0;
+  for (uint32_t l = 0; l < line && i < len; i++)
+    if (text[i] == '\n') l++;
+  for (uint32_t units = 0; i < len && text[i] != '\n' && units < character;) {
+    unsigned char c = (unsigned char)text[i];
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    units += n == 4 ? 2 : 1;
+    i += n;
+  }
+  return i < len ? i : len;
+}
+
+static TSPoint point_of(const char *text, size_t offset) {
+  TSPoint p = {0, 0};
+  for (size_t i = 0; i < offset; i++) {
+    if (text[i] == '\n')
+      p.row++, p.column = 0;
+    else
+      p.column++;
+  }
+  return p;
+}
+
+/* UTF-16 column of a 1-based byte column on 1-based `line` of `text`. */
+static uint32_t utf16_column(const char *text, uint32_t line, uint32_t col) {
+  if (!text) return col ? col - 1 : 0;
+  const char *p = text;
+  for (uint32_t l = 1; l < line && p; l++) {
+    p = strchr(p, '\n');
+    if (p) p++;
+  }
+  uint32_t units = 0;
+  for (uint32_t b = 1; p && b < col && *p && *p != '\n';) {
+    unsigned char c = (unsigned char)*p;
+    uint32_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    units += n == 4 ? 2 : 1;
+    p += n;
+    b += n;
+  }
+  return units;
+}
+
+static uint32_t line_length16(const char *text, uint32_t line) {
+  return utf16_column(text, line, UINT32_MAX / 2);
+}
+
+/* ---- analysis ---- */
+
+static bool ensure_loaded(Server *s) {
+  if (s->loaded) return true;
+  Diags d = {0};
+  const char *root[] = {s->root ? s->root : "."};
+  s->loaded = project_load(&s->project, root, 1, s->opts, &d);
+  for (uint32_t i = 0; i < d.len; i++) {
+    char *line = diag_format(&d.items[i]);
+    fprintf(s->log, "%s\n", line);
+    free(line);
+  }
+  diags_free(&d);
+  return s->loaded;
+}
+
+static json_t *range_json(uint32_t line, uint32_t start, uint32_t end) {
+  return json_pack("{s:{s:i, s:i}, s:{s:i, s:i}}", "start", "line", line, "character", start, "end",
+                   "line", line, "character", end);
+}
+
+static const char *doc_text_for(Server *s, const char *path) {
+  for (uint32_t i = 0; i < s->docs.len; i++)
+    if (strcmp(s->docs.items[i].path, path) == 0) return sb_str(&s->docs.items[i].text);
+  return NULL;
+}
+
+/* Publish the diagnostics of every open document. */
+static void publish(Server *s) {
+  if (!ensure_loaded(s)) return;
+  Findings fs = {0};
+  uint32_t suppressed;
+  checks_run(&s->project, &s->catalog, s->sel, &fs, &suppressed);
+  for (uint32_t d = 0; d < s->docs.len; d++) {
+    Document *doc = &s->docs.items[d];
+    const char *text = sb_str(&doc->text);
+    json_t *list = json_array();
+    for (uint32_t i = 0; i < fs.len; i++) {
+      const Finding *f = &fs.items[i];
+      if (strcmp(s->project.index.files[f->file].path, doc->path) != 0) continue;
+      const RuleDoc *rule = catalog_get(&s->catalog, f->code);
+      uint32_t line = f->pos.line - 1, col = utf16_column(text, f->pos.line, f->pos.col);
+      char *href = xasprintf("%srules/docs/%s.md", FANOUT_HOME, f->code);
+      json_t *diag =
+          json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
+                    range_json(line, col, line_length16(text, f->pos.line)), "severity",
+                    rule && strcmp(rule->severity, "info") == 0 ? 3 : 2, "code", f->code,
+                    "codeDescription", "href", href, "source", "fanout", "message", f->message);
+      json_t *related = json_array();
+      for (uint32_t r = 0; r < f->related.len; r++) {
+        const Related *rel = &f->related.items[r];
+        const char *path = s->project.index.files[rel->file].path;
+        char *uri = path_to_uri(path);
+        uint32_t rc = utf16_column(doc_text_for(s, path), rel->pos.line, rel->pos.col);
+        json_array_append_new(related, json_pack("{s:{s:s, s:o}, s:s}", "location", "uri", uri,
+                                                 "range", range_json(rel->pos.line - 1, rc, rc),
+                                                 "message", rel->note));
+        free(uri);
+      }
+      json_object_set_new(diag, "relatedInformation", related);
+      json_array_append_new(list, diag);
+      free(href);
+    }
+    send(s, json_pack("{s:s, s:{s:s, s:o}}", "method", "textDocument/publishDiagnostics", "params",
+                      "uri", doc->uri, "diagnostics", list));
+  }
+  findings_free(&fs);
+}
+
+static void update_project(Server *s, Document *doc) {
+  if (!ensure_loaded(s)) return;
+  Diags d = {0};
+  if (!project_set_document(&s->project, doc->path, sb_str(&doc->text), doc->text.len, doc->tree,
+                            &d))
+    fprintf(s->log, "fanout lsp: %s: %s\n", doc->path, d.len ? d.items[0].message : "rejected");
+  diags_free(&d);
+}
+
+/* ---- handlers ---- */
+
+static void did_open(Server *s, json_t *params) {
+  const char *uri = NULL, *text = NULL;
+  if (json_unpack(params, "{s:{s:s, s:s}}", "textDocument", "uri", &uri, "text", &text) != 0) {
+    fprintf(s->log, "fanout lsp: didOpen without uri and text\n");
+    return;
+  }
+  Document *doc = find_doc(s, uri);
+  if (!doc) {
+    Document fresh = {xstrdup(uri), uri_to_path(uri), {0}, NULL};
+    array_push(&s->docs, fresh);
+    doc = array_last(&s->docs);
+  }
+  doc->text.len = 0;
+  sb_puts(&doc->text, text);
+  if (doc->tree) ts_tree_delete(doc->tree);
+  doc->tree = parse_source(sb_str(&doc->text), (uint32_t)doc->text.len, NULL);
+  update_project(s, doc);
+  publish(s);
+}
+
+static void did_change(Server *s, json_t *params) {
+  const char *uri = NULL;
+  json_t *changes = NULL;
+  if (json_unpack(params, "{s:{s:s}, s:o}", "textDocument", "uri", &uri, "contentChanges",
+                  &changes) != 0 ||
+      !json_is_array(changes)) {
+    fprintf(s->log, "fanout lsp: didChange without uri and contentChanges\n");
+    return;
+  }
+  Document *doc = find_doc(s, uri);
+  if (!doc) {
+    fprintf(s->log, "fanout lsp: didChange for a document that is not open: %s\n", uri);
+    return;
+  }
+  size_t i;
+  json_t *change;
+  json_array_foreach(changes, i, change) {
+    const char *text = json_string_value(json_object_get(change, "text"));
+    json_t *range = json_object_get(change, "range");
+    if (!text) continue;
+    if (!range) { /* the whole document */
+      doc->text.len = 0;
+      sb_puts(&doc->text, text);
+      if (doc->tree) ts_tree_delete(doc->tree);
+      doc->tree = NULL;
+      continue;
+    }
+    json_int_t l0 = 0, c0 = 0, l1 = 0, c1 = 0;
+    if (json_unpack(range, "{s:{s:I, s:I}, s:{s:I, s:I}}", "start", "line", &l0, "character", &c0,
+                    "end", "line", &l1, "character", &c1) != 0)
+      continue;
+    const char *old = sb_str(&doc->text);
+    size_t start = offset_of(old, doc->text.len, (uint32_t)l0, (uint32_t)c0);
+    size_t end = offset_of(old, doc->text.len, (uint32_t)l1, (uint32_t)c1);
+    if (end < start) end = start;
+    TSInputEdit edit;
+    edit.start_byte = (uint32_t)start;
+    edit.old_end_byte = (uint32_t)end;
+    edit.new_end_byte = (uint32_t)(start + strlen(text));
+    edit.start_point = point_of(old, start);
+    edit.old_end_point = point_of(old, end);
+    StrBuf next = {0};
+    sb_putn(&next, old, start);
+    sb_puts(&next, text);
+    sb_putn(&next, old + end, doc->text.len - end);
+    edit.new_end_point = point_of(sb_str(&next), start + strlen(text));
+    sb_free(&doc->text);
+    doc->text = next;
+    if (doc->tree) ts_tree_edit(doc->tree, &edit);
+  }
+  /* re-parse reusing the unchanged parts of the old tree */
+  TSTree *tree = parse_source(sb_str(&doc->text), (uint32_t)doc->text.len, doc->tree);
+  if (doc->tree) ts_tree_delete(doc->tree);
+  doc->tree = tree;
+  update_project(s, doc);
+  publish(s);
+}
+
+static void did_close(Server *s, json_t *params) {
+  const char *uri = NULL;
+  if (json_unpack(params, "{s:{s:s}}", "textDocument", "uri", &uri) != 0) return;
+  for (uint32_t i = 0; i < s->docs.len; i++) {
+    Document *doc = &s->docs.items[i];
+    if (strcmp(doc->uri, uri) != 0) continue;
+    send(s, json_pack("{s:s, s:{s:s, s:[]}}", "method", "textDocument/publishDiagnostics", "params",
+                      "uri", uri, "diagnostics"));
+    /* the file on disk is the project's again */
+    SourceFile src;
+    Diags d = {0};
+    if (s->loaded && source_read(doc->path, &src, &d)) {
+      TSTree *tree = parse_source(src.text, src.len, NULL);
+      project_set_document(&s->project, doc->path, src.text, src.len, tree, &d);
+      ts_tree_delete(tree);
+      source_free(&src);
+    }
+    diags_free(&d);
+    free(doc->uri);
+    free(doc->path);
+    sb_free(&doc->text);
+    if (doc->tree) ts_tree_delete(doc->tree);
+    s->docs.items[i] = s->docs.items[--s->docs.len];
+    break;
+  }
+}
+
+static json_t *hover(Server *s, json_t *params) {
+  const char *uri = NULL;
+  json_int_t line = 0, character = 0;
+  if (json_unpack(params, "{s:{s:s}, s:{s:I, s:I}}", "textDocument", "uri", &uri, "position",
+                  "line", &line, "character", &character) != 0)
+    return NULL;
+  Document *doc = find_doc(s, uri);
+  if (!doc || !ensure_loaded(s)) return NULL;
+  Findings fs = {0};
+  uint32_t suppressed;
+  checks_run(&s->project, &s->catalog, s->sel, &fs, &suppressed);
+  StrBuf md = {0};
+  for (uint32_t i = 0; i < fs.len; i++) {
+    const Finding *f = &fs.items[i];
+    if (strcmp(s->project.index.files[f->file].path, doc->path) != 0 || f->pos.line != line + 1)
+      continue;
+    const RuleDoc *rule = catalog_get(&s->catalog, f->code);
+    if (md.len) sb_puts(&md, "\n\n---\n\n");
+    sb_printf(&md, "**%s** %s\n\n%s\n\n**Next step**: %s\n\n%s", f->code, rule ? rule->summary : "",
+              f->message, f->next_step, rule ? rule->body : "");
+  }
+  findings_free(&fs);
+  if (!md.len) return NULL;
+  json_t *result =
+      json_pack("{s:{s:s, s:s}}", "contents", "kind", "markdown", "value", sb_str(&md));
+  sb_free(&md);
+  return result;
+}
+
+static void initialize(Server *s, json_t *params) {
+  const char *root_uri = NULL;
+  json_t *r = json_object_get(params, "rootUri");
+  if (json_is_string(r)) root_uri = json_string_value(r);
+  json_t *folders = json_object_get(params, "workspaceFolders");
+  if (!root_uri && json_is_array(folders) && json_array_size(folders))
+    root_uri = json_string_value(json_object_get(json_array_get(folders, 0), "uri"));
+  json_t *path = json_object_get(params, "rootPath");
+  free(s->root);
+  s->root = root_uri               ? uri_to_path(root_uri)
+            : json_is_string(path) ? xstrdup(json_string_value(path))
+                                   : NULL;
+}
+
+static json_t *capabilities(void) {
+  return json_pack("{s:{s:{s:b, s:i, s:{s:b}}, s:b}, s:{s:s, s:s}}", "capabilities",
+                   "textDocumentSync", "openClose", 1, "change", 2, "save", "includeText", 0,
+                   "hoverProvider", 1, "serverInfo", "name", "fanout", "version",
+                   FANOUT_VERSION_STRING);
+}
+
+int lsp_serve(FILE *in, FILE *out, FILE *log, const Selection *sel, const ProjectOptions *opts) {
+  Server s = {0};
+  s.in = in, s.out = out, s.log = log, s.sel = sel, s.opts = opts;
+  Diags d = {0};
+  catalog_load(&s.catalog, &d);
+  diags_free(&d);
+  int status = 1;
+  for (;;) {
+    size_t len;
+    char *body = read_frame(&s, &len);
+    if (!body) break;
+    json_error_t err;
+    json_t *msg = json_loadb(body, len, 0, &err);
+    free(body);
+    if (!msg || !json_is_object(msg)) {
+      fprintf(log, "fanout lsp: bad JSON: %s\n", msg ? "not an object" : err.text);
+      reply_error(&s, NULL, msg ? -32600 : -32700, msg ? "Invalid Request" : "Parse error");
+      json_decref(msg);
+      continue;
+    }
+    json_t *id = json_object_get(msg, "id");
+    const char *method = json_string_value(json_object_get(msg, "method"));
+    json_t *params = json_object_get(msg, "params");
+    if (!method) {
+      if (id) reply_error(&s, id, -32600, "Invalid Request");
+    } else if (strcmp(method, "exit") == 0) {
+      status = s.shutdown ? 0 : 1;
+      json_decref(msg);
+      break;
+    } else if (s.shutdown && id) {
+      reply_error(&s, id, -32600, "shut down");
+    } else if (strcmp(method, "initialize") == 0) {
+      initialize(&s, params);
+      reply(&s, id, capabilities());
+    } else if (strcmp(method, "shutdown") == 0) {
+      s.shutdown = true;
+      reply(&s, id, NULL);
+    } else if (strcmp(method, "textDocument/didOpen") == 0) {
+      did_open(&s, params);
+    } else if (strcmp(method, "textDocument/didChange") == 0) {
+      did_change(&s, params);
+    } else if (strcmp(method, "textDocument/didSave") == 0) {
+      publish(&s);
+    } else if (strcmp(method, "textDocument/didClose") == 0) {
+      did_close(&s, params);
+    } else if (strcmp(method, "textDocument/hover") == 0) {
+      reply(&s, id, hover(&s, params));
+    } else if (id) {
+      reply_error(&s, id, -32601, "Method not found");
+    }
+    json_decref(msg);
+  }
+  for (uint32_t i = 0; i < s.docs.len; i++) {
+    free(s.docs.items[i].uri);
+    free(s.docs.items[i].path);
+    sb_free(&s.docs.items[i].text);
+    if (s.docs.items[i].tree) ts_tree_delete(s.docs.items[i].tree);
+  }
+  array_free(&s.docs);
+  if (s.loaded) project_free(&s.project);
+  catalog_free(&s.catalog);
+  free(s.root);
+  return status;
+}
