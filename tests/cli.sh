@@ -273,6 +273,13 @@ else bad "a bad config key: exit $rc"; cat "$tmp/cfg.out"; fi
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
 "$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1
 if cmp -s "$tmp/j1" "$tmp/j4"; then ok; else bad "map output differs between -j 1 and -j 4"; fi
+for fmt in text json sarif markdown; do
+  "$FANOUT" check -j 1 --format $fmt --select FAN corpus > "$tmp/c1" 2>&1
+  "$FANOUT" check -j 3 --format $fmt --select FAN corpus > "$tmp/c3" 2>&1
+  "$FANOUT" check -j 3 --format $fmt --select FAN corpus > "$tmp/c3b" 2>&1
+  if cmp -s "$tmp/c1" "$tmp/c3" && cmp -s "$tmp/c3" "$tmp/c3b"; then ok
+  else bad "check --format $fmt differs across runs or thread counts"; fi
+done
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
