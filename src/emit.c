@@ -222,7 +222,7 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
   for (uint32_t i = 0; i < cat->len; i++) {
     const RuleDoc *r = &cat->items[i];
     char *full = what_it_does(r);
-    char *help = xasprintf("%srules/docs/%s.md", home, r->code);
+    char *help = xasprintf("%sREADME.md#fan%s", home, r->code + 3); /* the rule table's anchor */
     sb_puts(out, i ? ",\n        {" : "\n        {");
     field(out, "id", r->code, true);
     field(out, "name", r->name, true);

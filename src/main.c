@@ -264,8 +264,8 @@ static int cmd_rules(Options *o, Diags *diags) {
     for (uint32_t i = 0; i < cat.len; i++) {
       const RuleDoc *r = &cat.items[i];
       if (markdown)
-        printf("| [%s](rules/docs/%s.md) | %s | %s | %s |\n", r->code, r->code, r->name, r->summary,
-               r->default_on ? "on" : "off");
+        printf("| <a id=\"fan%s\"></a>[%s](rules/docs/%s.md) | %s | %s | %s |\n", r->code + 3,
+               r->code, r->code, r->name, r->summary, r->default_on ? "on" : "off");
       else
         printf("%s  %-28s %s%s\n", r->code, r->name, r->summary,
                r->default_on ? "" : " (off by default)");
