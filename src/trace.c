@@ -24,17 +24,6 @@ static bool marker_in_template(const char *tmpl, const char *marker) {
   return false;
 }
 
-static void try_match(TraceMatches *out, const char *line, uint32_t file, int32_t def, Pos pos,
-                      const char *callee, const char *tmpl, bool wrapper) {
-  TemplateRegex *re = template_regex_new(tmpl);
-  bool exact = re && template_regex_match(re, line, strlen(line));
-  template_regex_free(re);
-  if (!exact && !marker_in_template(tmpl, line)) return;
-  TraceMatch m = {file,  def,    pos, callee, xstrdup(tmpl), template_literal_len(tmpl),
-                  exact, wrapper};
-  array_push(out, m);
-}
-
 /* The parameter a thin log wrapper passes into its message, or -1. */
 static int wrapper_param(const char *tmpl) {
   for (const char *p = tmpl; *p; p++)
@@ -43,6 +32,55 @@ static int wrapper_param(const char *tmpl) {
       p++;
     }
   return -1;
+}
+
+static void add_callsite(TraceCallsites *out, uint32_t file, int32_t def, Pos pos,
+                         const char *callee, char *tmpl, bool wrapper, uint32_t group,
+                         bool generic) {
+  TraceCallsite c = {file, def, pos, callee, tmpl, wrapper, group, generic};
+  array_push(out, c);
+}
+
+void trace_callsites(const Index *ix, TraceCallsites *out) {
+  uint32_t group = 0;
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t li = 0; li < f->logs.len; li++, group++) {
+      const LogSite *log = &f->logs.items[li];
+      /* A thin wrapper (def log_step(msg): logger.info(f"[step] {msg}")):
+       * each call of it with a message is a callsite too, and a better one
+       * than the wrapper's own generic template. */
+      int param = wrapper_param(log->message);
+      bool wrapper = false;
+      if (param >= 0 && log->def > 0) {
+        const Def *wd = &f->defs.items[log->def];
+        uint32_t ncallers;
+        const CallRef *callers = index_callers(ix, (DefRef){fi, log->def}, &ncallers);
+        for (uint32_t c = 0; c < ncallers; c++) {
+          const Facts *cf = &ix->files[callers[c].file];
+          const Call *call = &cf->calls.items[callers[c].call];
+          if (!call->message) continue;
+          /* call->message is the first argument's template: parameter 0 of a
+           * function, parameter 1 of a method called through an object. */
+          bool method = strchr(call->callee, '.') && wd->params.count &&
+                        (strcmp(f->names.items[wd->params.first], "self") == 0 ||
+                         strcmp(f->names.items[wd->params.first], "cls") == 0);
+          if (param != (method ? 1 : 0)) continue;
+          add_callsite(out, callers[c].file, call->def, call->pos, call->callee,
+                       template_substitute(log->message, (unsigned)param, call->message), true,
+                       group, false);
+          wrapper = true;
+        }
+      }
+      add_callsite(out, fi, log->def, log->pos, log->callee, xstrdup(log->message), false, group,
+                   wrapper);
+    }
+  }
+}
+
+void trace_callsites_free(TraceCallsites *c) {
+  for (uint32_t i = 0; i < c->len; i++) free(c->items[i].tmpl);
+  array_free(c);
 }
 
 static int cmp_matches(const void *pa, const void *pb) {
@@ -54,43 +92,35 @@ static int cmp_matches(const void *pa, const void *pb) {
   return a->pos.col < b->pos.col ? -1 : a->pos.col > b->pos.col;
 }
 
-static void try_wrapper_calls(const Index *ix, TraceMatches *out, const char *line, uint32_t fi,
-                              const LogSite *log, int param) {
-  const Facts *f = &ix->files[fi];
-  const Def *wd = &f->defs.items[log->def];
-  uint32_t ncallers;
-  const CallRef *callers = index_callers(ix, (DefRef){fi, log->def}, &ncallers);
-  for (uint32_t c = 0; c < ncallers; c++) {
-    const Facts *cf = &ix->files[callers[c].file];
-    const Call *call = &cf->calls.items[callers[c].call];
-    if (!call->message) continue;
-    /* call->message is the first argument's template: parameter 0 of a
-     * function, parameter 1 of a method called through an object. */
-    bool method = strchr(call->callee, '.') && wd->params.count &&
-                  (strcmp(f->names.items[wd->params.first], "self") == 0 ||
-                   strcmp(f->names.items[wd->params.first], "cls") == 0);
-    if (param != (method ? 1 : 0)) continue;
-    char *composed = template_substitute(log->message, (unsigned)param, call->message);
-    try_match(out, line, callers[c].file, call->def, call->pos, call->callee, composed, true);
-    free(composed);
-  }
-}
-
 void trace_find(const Index *ix, const char *line, TraceMatches *out) {
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
-    for (uint32_t li = 0; li < f->logs.len; li++) {
-      const LogSite *log = &f->logs.items[li];
-      /* A thin wrapper (def log_step(msg): logger.info(f"[step] {msg}")):
-       * each call of it with a message is a callsite too, and a better one
-       * than the wrapper's own generic template. */
-      int param = wrapper_param(log->message);
-      uint32_t before = out->len;
-      if (param >= 0 && log->def > 0) try_wrapper_calls(ix, out, line, fi, log, param);
-      if (out->len == before)
-        try_match(out, line, fi, log->def, log->pos, log->callee, log->message, false);
-    }
+  TraceCallsites sites = {0};
+  trace_callsites(ix, &sites);
+  U32Array groups = {0}, matched_groups = {0};
+  for (uint32_t i = 0; i < sites.len; i++) {
+    const TraceCallsite *c = &sites.items[i];
+    TemplateRegex *re = template_regex_new(c->tmpl);
+    bool exact = re && template_regex_match(re, line, strlen(line));
+    template_regex_free(re);
+    if (!exact && !marker_in_template(c->tmpl, line)) continue;
+    TraceMatch m = {c->file, c->def, c->pos, c->callee, xstrdup(c->tmpl),
+                    template_literal_len(c->tmpl), exact, c->via_wrapper};
+    array_push(out, m);
+    array_push(&groups, c->generic_wrapper ? c->group + 1u : 0u);
+    if (c->via_wrapper) array_push(&matched_groups, c->group);
   }
+  /* a wrapper's own generic template only when none of its calls matched */
+  uint32_t w = 0;
+  for (uint32_t i = 0; i < out->len; i++) {
+    bool drop = false;
+    for (uint32_t k = 0; groups.items[i] && k < matched_groups.len && !drop; k++)
+      drop = matched_groups.items[k] + 1 == groups.items[i];
+    if (drop) free(out->items[i].message);
+    else out->items[w++] = out->items[i];
+  }
+  out->len = w;
+  array_free(&groups);
+  array_free(&matched_groups);
+  trace_callsites_free(&sites);
   if (out->len) qsort(out->items, out->len, sizeof(TraceMatch), cmp_matches);
 }
 

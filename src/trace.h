@@ -24,6 +24,24 @@ typedef struct {
 } TraceStep;
 
 typedef Array(TraceMatch) TraceMatches;
+
+/* A logging callsite with its message template. */
+typedef struct {
+  uint32_t file;
+  int32_t def;
+  Pos pos;
+  const char *callee;
+  char *tmpl;           /* owned */
+  bool via_wrapper;     /* a call of a project log helper, its template composed */
+  uint32_t group;       /* callsites from one logging call share a group */
+  bool generic_wrapper; /* a helper's own template, whose calls are listed too */
+} TraceCallsite;
+
+typedef Array(TraceCallsite) TraceCallsites;
+
+/* Every logging callsite of the project, thin wrappers' calls included. */
+void trace_callsites(const Index *ix, TraceCallsites *out);
+void trace_callsites_free(TraceCallsites *c);
 typedef Array(TraceStep) TraceChain;
 
 /* All logging callsites whose template matches `line`, best first (patterns
