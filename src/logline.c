@@ -7,8 +7,8 @@
 
 #include "util.h"
 
-static const char *const levels[] = {"DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL",
-                                     "FATAL", "TRACE", "NOTICE", NULL};
+static const char *const levels[] = {"DEBUG",    "INFO",  "WARNING", "WARN",   "ERROR",
+                                     "CRITICAL", "FATAL", "TRACE",   "NOTICE", NULL};
 
 double logline_epoch(int year, int month, int day, int hour, int min, double sec) {
   /* days from civil (Howard Hinnant's algorithm): no timezone, no locale */
@@ -34,7 +34,8 @@ static int digits(const char *s, size_t n, size_t at, size_t count) {
 /* HH:MM:SS[.,fff] at `at`; returns the length consumed, 0 if none. */
 static size_t parse_clock(const char *s, size_t n, size_t at, double *secs) {
   int h = digits(s, n, at, 2), m = digits(s, n, at + 3, 2), sec = digits(s, n, at + 6, 2);
-  if (h < 0 || m < 0 || sec < 0 || s[at + 2] != ':' || s[at + 5] != ':' || h > 23 || m > 59 || sec > 60)
+  if (h < 0 || m < 0 || sec < 0 || s[at + 2] != ':' || s[at + 5] != ':' || h > 23 || m > 59 ||
+      sec > 60)
     return 0;
   size_t i = at + 8;
   double frac = 0, scale = 0.1;
@@ -56,7 +57,8 @@ static size_t parse_time(const char *s, size_t n, double *t, bool *time_of_day) 
     if (!c) return 0;
     size_t i = at + 11 + c;
     double offset = 0;
-    if (i < n && s[i] == 'Z') i++;
+    if (i < n && s[i] == 'Z')
+      i++;
     else if (i + 5 < n + 1 && (s[i] == '+' || s[i] == '-') && digits(s, n, i + 1, 2) >= 0) {
       int oh = digits(s, n, i + 1, 2), om = 0;
       size_t j = i + 3;
@@ -113,7 +115,8 @@ static bool parse_json(const char *line, size_t len, LogLine *out) {
   }
   StrBuf b = {0};
   for (const char *const *k = keys_m; *k && !b.len; k++)
-    if (json_is_string(json_object_get(o, *k))) sb_puts(&b, json_string_value(json_object_get(o, *k)));
+    if (json_is_string(json_object_get(o, *k)))
+      sb_puts(&b, json_string_value(json_object_get(o, *k)));
   json_t *level = json_object_get(o, "level");
   if (!level) level = json_object_get(o, "levelname");
   const char *lv = json_is_string(level) ? json_string_value(level) : "";

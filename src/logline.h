@@ -8,16 +8,16 @@
 #include <stddef.h>
 
 typedef struct {
-  double time;         /* seconds (epoch, or since midnight for time-only); < 0 when none */
-  bool time_of_day;    /* the timestamp had no date */
-  const char *level;   /* "INFO"..., or "" */
+  double time;       /* seconds (epoch, or since midnight for time-only); < 0 when none */
+  bool time_of_day;  /* the timestamp had no date */
+  const char *level; /* "INFO"..., or "" */
   size_t level_len;
-  const char *logger;  /* "pipeline.search", or "" */
+  const char *logger; /* "pipeline.search", or "" */
   size_t logger_len;
   const char *message; /* the rest: what the program logged */
   size_t message_len;
-  bool continuation;   /* looks like a traceback or continuation line of the previous record */
-  char *owned;         /* JSON lines: the decoded message (freed by logline_free) */
+  bool continuation; /* looks like a traceback or continuation line of the previous record */
+  char *owned;       /* JSON lines: the decoded message (freed by logline_free) */
 } LogLine;
 
 /* Parse `line` (without its newline; any length). Pointers point into `line`

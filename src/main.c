@@ -14,7 +14,9 @@
 #include "lsp.h"
 #include "map.h"
 #include "project.h"
+#include "report.h"
 #include "template.h"
+#include "timeline.h"
 #include "trace.h"
 
 #include "version.h"
@@ -33,6 +35,8 @@ typedef struct {
   bool show_suppressed;
   const char *stdin_filename; /* check: lint stdin as this file */
   const char *config_path;    /* --config FILE */
+  const char *log_path;       /* report: --log FILE */
+  const char *rss_path;       /* report: --rss FILE */
   Config config;              /* [tool.fanout], when found */
 } Options;
 
@@ -245,6 +249,31 @@ static int cmd_check(Options *o, Diags *diags) {
   return rc;
 }
 
+/* ---- report ---- */
+
+static int cmd_report(Options *o, Diags *diags) {
+  if (!o->log_path) {
+    fprintf(stderr, "fanout: report needs --log FILE\n");
+    return EXIT_USAGE;
+  }
+  Catalog cat = {0};
+  Project p;
+  bool ok = catalog_load(&cat, diags) && project_load(&p, o->paths, o->npaths, &o->project, diags);
+  Timeline t = {0};
+  if (ok) ok = timeline_read(&p.index, o->log_path, &t, diags);
+  if (ok && o->rss_path) ok = timeline_rss(&t, o->rss_path, diags);
+  if (ok) {
+    StrBuf out = {0};
+    report_write(&p, &cat, &t, o->log_path, o->rss_path, o->format, &out);
+    fputs(sb_str(&out), stdout);
+    sb_free(&out);
+  }
+  timeline_free(&t);
+  project_free(&p);
+  catalog_free(&cat);
+  return ok ? EXIT_OK : EXIT_USAGE;
+}
+
 /* ---- lsp ---- */
 
 static int cmd_lsp(Options *o, Diags *diags) {
@@ -337,6 +366,9 @@ static const Command commands[] = {
      "list the fan-out orchestrators: where, kind, width and what is fanned out"},
     {"trace", cmd_trace, "fanout trace [OPTIONS] \"LOG LINE OR MARKER\" [PATH...]",
      "log line -> logging callsite -> enclosing function -> nearest orchestrator"},
+    {"report", cmd_report,
+     "fanout report --log FILE [--rss FILE] [--format markdown|json] [PATH...]",
+     "read a run's log: phases, and the findings ranked by what they cost in that run"},
     {"lsp", cmd_lsp, "fanout lsp", "language server on stdio for editors (diagnostics, hover)"},
     {"rules", cmd_rules, "fanout rules [--format markdown] [CODE...]",
      "the rule catalog, or the documentation of the given rules"},
@@ -448,6 +480,10 @@ int main(int argc, char **argv) {
           free(o.paths);
           return EXIT_USAGE;
         }
+      } else if (strcmp(a, "--log") == 0 && i + 1 < argc) {
+        o.log_path = argv[++i];
+      } else if (strcmp(a, "--rss") == 0 && i + 1 < argc) {
+        o.rss_path = argv[++i];
       } else if (strcmp(a, "--config") == 0 && i + 1 < argc) {
         o.config_path = argv[++i];
       } else if (strcmp(a, "--stdin-filename") == 0 && i + 1 < argc) {

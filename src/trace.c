@@ -102,8 +102,9 @@ void trace_find(const Index *ix, const char *line, TraceMatches *out) {
     bool exact = re && template_regex_match(re, line, strlen(line));
     template_regex_free(re);
     if (!exact && !marker_in_template(c->tmpl, line)) continue;
-    TraceMatch m = {c->file, c->def, c->pos, c->callee, xstrdup(c->tmpl),
-                    template_literal_len(c->tmpl), exact, c->via_wrapper};
+    TraceMatch m = {c->file,   c->def,           c->pos,
+                    c->callee, xstrdup(c->tmpl), template_literal_len(c->tmpl),
+                    exact,     c->via_wrapper};
     array_push(out, m);
     array_push(&groups, c->generic_wrapper ? c->group + 1u : 0u);
     if (c->via_wrapper) array_push(&matched_groups, c->group);
@@ -114,8 +115,10 @@ void trace_find(const Index *ix, const char *line, TraceMatches *out) {
     bool drop = false;
     for (uint32_t k = 0; groups.items[i] && k < matched_groups.len && !drop; k++)
       drop = matched_groups.items[k] + 1 == groups.items[i];
-    if (drop) free(out->items[i].message);
-    else out->items[w++] = out->items[i];
+    if (drop)
+      free(out->items[i].message);
+    else
+      out->items[w++] = out->items[i];
   }
   out->len = w;
   array_free(&groups);

@@ -1,0 +1,15 @@
+/* report: a run's log against the code: the phases it shows and the static
+ * findings ranked by what their phases cost in that run, plus evidence only
+ * the run has (long tails, synchronized retry waves) and observability gaps. */
+#ifndef FANOUT_REPORT_H
+#define FANOUT_REPORT_H
+
+#include "catalog.h"
+#include "project.h"
+#include "timeline.h"
+
+/* Write the report as `format` ("markdown" or "json") into `out`. */
+void report_write(const Project *p, const Catalog *cat, const Timeline *t, const char *log_path,
+                  const char *rss_path, const char *format, StrBuf *out);
+
+#endif

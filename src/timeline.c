@@ -1,0 +1,345 @@
+#define _GNU_SOURCE
+#include "timeline.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logline.h"
+#include "template.h"
+#include "trace.h"
+
+/* A phase of one orchestrator ends when it is quiet this long. */
+#define PHASE_GAP 10.0
+
+typedef struct {
+  TraceCallsite *site;
+  TemplateRegex *re;
+  char *anchor;  /* the longest literal run, for a cheap memmem test first */
+  bool resolved; /* orchestrator computed */
+  DefRef orchestrator;
+  bool per_task; /* logged by a function the orchestrator fans out */
+} Matcher;
+
+typedef struct {
+  const Index *ix;
+  Timeline *t;
+  TraceCallsites sites;
+  Array(Matcher) matchers;
+  pcre2_code *retry_re, *start_re, *end_re;
+  pcre2_match_data *md;
+  double now;
+  int32_t last_phase_hit; /* for folding continuation lines into errors */
+  uint32_t wave_second;   /* the second the last retry fell in */
+} Reader;
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int cmp_matchers(const void *a, const void *b) {
+  size_t x = template_literal_len(((const Matcher *)a)->site->tmpl);
+  size_t y = template_literal_len(((const Matcher *)b)->site->tmpl);
+  return x > y ? -1 : x < y;
+}
+
+double timeline_percentile(const double *sorted, size_t n, double p) {
+  if (!n) return 0;
+  double rank = p / 100.0 * (double)(n - 1);
+  size_t lo = (size_t)rank;
+  double frac = rank - (double)lo;
+  return lo + 1 < n ? sorted[lo] * (1 - frac) + sorted[lo + 1] * frac : sorted[lo];
+}
+
+static char *longest_literal(const char *tmpl) {
+  const char *best = tmpl;
+  size_t best_n = 0;
+  for (const char *p = tmpl; *p;) {
+    size_t n = strcspn(p, "\x01");
+    if (n > best_n) best = p, best_n = n;
+    p += n;
+    if (*p) p += p[1] ? 2 : 1;
+  }
+  return xstrndup(best, best_n);
+}
+
+static pcre2_code *compile(const char *pattern) {
+  int err;
+  PCRE2_SIZE off;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                 PCRE2_CASELESS | PCRE2_UTF, &err, &off, NULL);
+  if (re) pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+  return re;
+}
+
+static void setup(Reader *r) {
+  trace_callsites(r->ix, &r->sites);
+  for (uint32_t i = 0; i < r->sites.len; i++) {
+    Matcher m = {0};
+    m.site = &r->sites.items[i];
+    m.re = template_regex_new(m.site->tmpl);
+    if (!m.re) continue;
+    m.anchor = longest_literal(m.site->tmpl);
+    array_push(&r->matchers, m);
+  }
+  if (r->matchers.len) qsort(r->matchers.items, r->matchers.len, sizeof(Matcher), cmp_matchers);
+  r->retry_re = compile("retr(?:y|ying|ied|ies)|rate[ -]?limit|too many requests|\\b429\\b|"
+                        "\\b50[234]\\b|timed? ?out|backing off|backoff");
+  r->start_re = compile("^(?:starting|start|begin(?:ning)?|entering|running)\\s+(?:the\\s+)?"
+                        "([\\w.-]+)(?:\\s+(?:phase|stage|step))?\\b");
+  r->end_re = compile("^(?:finished|done|completed|ending|end|leaving)\\s+(?:the\\s+)?"
+                      "([\\w.-]+)(?:\\s+(?:phase|stage|step))?\\b");
+  r->md = pcre2_match_data_create(8, NULL);
+}
+
+static void resolve(Reader *r, Matcher *m) {
+  if (m->resolved) return;
+  m->resolved = true;
+  m->orchestrator = (DefRef){m->site->file, -1};
+  TraceChain chain = {0};
+  trace_orchestrator(r->ix, (DefRef){m->site->file, m->site->def}, &chain);
+  if (chain.len) {
+    m->orchestrator = chain.items[chain.len - 1].def;
+    m->per_task = chain.len > 1 && chain.items[chain.len - 1].direction > 0;
+  }
+  array_free(&chain);
+}
+
+static Matcher *match(Reader *r, const char *msg, size_t n) {
+  for (uint32_t i = 0; i < r->matchers.len; i++) {
+    Matcher *m = &r->matchers.items[i];
+    if (*m->anchor && !memmem(msg, n, m->anchor, strlen(m->anchor))) continue;
+    if (template_regex_match(m->re, msg, n)) return m;
+  }
+  return NULL;
+}
+
+static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) {
+  Phase p = {0};
+  p.name = xstrdup(name);
+  p.marker = marker;
+  p.orchestrator = orch;
+  p.start = p.end = r->now;
+  p.open = true;
+  array_push(&r->t->phases, p);
+  return array_last(&r->t->phases);
+}
+
+static void close_phase(Phase *p) {
+  p->open = false;
+  Doubles *tt = &p->task_times;
+  p->tasks = tt->len;
+  if (tt->len > 1) {
+    qsort(tt->items, tt->len, sizeof(double), cmp_double);
+    Doubles gaps = {0};
+    for (uint32_t i = 1; i < tt->len; i++) array_push(&gaps, tt->items[i] - tt->items[i - 1]);
+    qsort(gaps.items, gaps.len, sizeof(double), cmp_double);
+    p->gap_p50 = timeline_percentile(gaps.items, gaps.len, 50);
+    p->gap_p95 = timeline_percentile(gaps.items, gaps.len, 95);
+    p->gap_max = gaps.items[gaps.len - 1];
+    p->tail = tt->items[tt->len - 1] - timeline_percentile(tt->items, tt->len, 90);
+    array_free(&gaps);
+  }
+  array_free(tt);
+}
+
+/* The open phase of an orchestrator, opening (or re-opening after a quiet
+ * gap) as needed. */
+static Phase *orchestrator_phase(Reader *r, DefRef orch) {
+  for (uint32_t i = r->t->phases.len; i-- > 0;) {
+    Phase *p = &r->t->phases.items[i];
+    if (p->marker || !p->open || p->orchestrator.file != orch.file ||
+        p->orchestrator.def != orch.def)
+      continue;
+    if (r->now - p->end <= PHASE_GAP) return p;
+    close_phase(p);
+    break;
+  }
+  char *name = index_def_name(r->ix, orch);
+  Phase *p = open_phase(r, name, false, orch);
+  free(name);
+  return p;
+}
+
+static bool re_match(Reader *r, pcre2_code *re, const char *s, size_t n) {
+  return re && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, r->md, NULL) >= 0;
+}
+
+static char *capture(Reader *r, const char *s) {
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+  return xstrndup(s + ov[2], ov[3] - ov[2]);
+}
+
+static void markers(Reader *r, const char *msg, size_t n) {
+  if (re_match(r, r->start_re, msg, n)) {
+    char *name = capture(r, msg);
+    open_phase(r, name, true, (DefRef){0, -1});
+    free(name);
+  } else if (re_match(r, r->end_re, msg, n)) {
+    char *name = capture(r, msg);
+    for (uint32_t i = r->t->phases.len; i-- > 0;) {
+      Phase *p = &r->t->phases.items[i];
+      if (p->marker && p->open && strcmp(p->name, name) == 0) {
+        p->end = r->now;
+        close_phase(p);
+        break;
+      }
+    }
+    free(name);
+  }
+}
+
+static void record(Reader *r, const LogLine *l) {
+  Timeline *t = r->t;
+  t->records++;
+  if (l->time >= 0) {
+    r->now = l->time;
+    if (t->first < 0) t->first = l->time;
+    t->last = l->time;
+  } else {
+    t->untimed++;
+  }
+  const char *msg = l->message;
+  size_t n = l->message_len;
+  markers(r, msg, n);
+  bool retry = re_match(r, r->retry_re, msg, n);
+  bool error = (l->level_len >= 5 &&
+                (strncmp(l->level, "ERROR", 5) == 0 || strncmp(l->level, "CRITICAL", 8) == 0)) ||
+               (l->level_len == 5 && strncmp(l->level, "FATAL", 5) == 0);
+  Matcher *m = match(r, msg, n);
+  r->last_phase_hit = -1;
+  if (m) {
+    t->matched++;
+    resolve(r, m);
+    if (m->orchestrator.def >= 0) {
+      Phase *p = orchestrator_phase(r, m->orchestrator);
+      p->end = r->now;
+      p->lines++;
+      if (m->per_task) array_push(&p->task_times, r->now);
+      r->last_phase_hit = (int32_t)(p - t->phases.items);
+    }
+  }
+  /* retries and errors count for every phase open at the time */
+  for (uint32_t i = 0; (retry || error) && i < t->phases.len; i++) {
+    Phase *p = &t->phases.items[i];
+    if (!p->open || r->now < p->start) continue;
+    p->retries += retry;
+    p->errors += error;
+  }
+  if (retry && r->now >= 0) {
+    uint32_t second = (uint32_t)r->now;
+    if (t->waves.len && r->wave_second == second) {
+      array_last(&t->waves)->count++;
+    } else {
+      RetryWave w = {(double)second, 1};
+      array_push(&t->waves, w);
+      r->wave_second = second;
+    }
+  }
+}
+
+bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
+  FILE *f = fopen(log_path, "r");
+  if (!f) {
+    diags_add(diags, DIAG_ERROR, log_path, 0, "cannot read the log");
+    return false;
+  }
+  memset(t, 0, sizeof *t);
+  t->first = -1;
+  Reader r = {0};
+  r.ix = ix;
+  r.t = t;
+  r.now = 0;
+  r.last_phase_hit = -1;
+  r.wave_second = UINT32_MAX;
+  setup(&r);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline(&line, &cap, f)) >= 0) {
+    t->lines++;
+    LogLine l;
+    logline_parse(line, (size_t)len, &l);
+    if (l.continuation && t->records) { /* a traceback belongs to the record before it */
+      if (strncmp(l.message, "Traceback", 9) == 0 && r.last_phase_hit >= 0)
+        t->phases.items[r.last_phase_hit].errors++;
+      logline_free(&l);
+      continue;
+    }
+    record(&r, &l);
+    logline_free(&l);
+  }
+  free(line);
+  fclose(f);
+  for (uint32_t i = 0; i < t->phases.len; i++)
+    if (t->phases.items[i].open) {
+      if (t->phases.items[i].marker) t->phases.items[i].end = t->last;
+      close_phase(&t->phases.items[i]);
+    }
+  uint32_t w = 0; /* keep only waves: three or more retries within one second */
+  for (uint32_t i = 0; i < t->waves.len; i++)
+    if (t->waves.items[i].count >= 3) t->waves.items[w++] = t->waves.items[i];
+  t->waves.len = w;
+  for (uint32_t i = 0; i < r.matchers.len; i++) {
+    template_regex_free(r.matchers.items[i].re);
+    free(r.matchers.items[i].anchor);
+  }
+  array_free(&r.matchers);
+  trace_callsites_free(&r.sites);
+  pcre2_code_free(r.retry_re);
+  pcre2_code_free(r.start_re);
+  pcre2_code_free(r.end_re);
+  pcre2_match_data_free(r.md);
+  return true;
+}
+
+bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
+  FILE *f = fopen(rss_path, "r");
+  if (!f) {
+    diags_add(diags, DIAG_ERROR, rss_path, 0, "cannot read the RSS samples");
+    return false;
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  double time = -1, prev_kb = -1;
+  while ((len = getline(&line, &cap, f)) >= 0) {
+    LogLine l;
+    logline_parse(line, (size_t)len, &l);
+    const char *rest = l.message;
+    char *end;
+    if (l.time >= 0)
+      time = l.time;
+    else { /* "EPOCH KB" */
+      double v = strtod(line, &end);
+      if (end != line && v > 1e8) time = v, rest = end;
+    }
+    const char *vm = strstr(rest, "VmRSS:");
+    double kb = strtod(vm ? vm + 6 : rest, &end);
+    logline_free(&l);
+    if (end == (vm ? vm + 6 : rest) || time < 0 || kb <= 0) continue;
+    t->rss_samples++;
+    if (kb > t->peak_rss_kb) t->peak_rss_kb = kb;
+    for (uint32_t i = 0; i < t->phases.len; i++) {
+      Phase *p = &t->phases.items[i];
+      if (time < p->start || time > p->end) continue;
+      if (kb > p->peak_rss_kb) p->peak_rss_kb = kb;
+      if (prev_kb >= 0 && kb - prev_kb > p->rss_step_kb) p->rss_step_kb = kb - prev_kb;
+    }
+    prev_kb = kb;
+  }
+  free(line);
+  fclose(f);
+  return true;
+}
+
+void timeline_free(Timeline *t) {
+  for (uint32_t i = 0; i < t->phases.len; i++) {
+    free(t->phases.items[i].name);
+    array_free(&t->phases.items[i].task_times);
+  }
+  array_free(&t->phases);
+  array_free(&t->waves);
+}

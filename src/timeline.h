@@ -1,0 +1,53 @@
+/* timeline: a run's log (and RSS samples) read against the project: each
+ * line mapped to its logging callsite and orchestrator, grouped into phases
+ * with their durations, per-task spreads, retries, errors and memory. */
+#ifndef FANOUT_TIMELINE_H
+#define FANOUT_TIMELINE_H
+
+#include <stdio.h>
+
+#include "index.h"
+
+typedef Array(double) Doubles;
+
+typedef struct {
+  char *name; /* "search" for a Starting/Finished marker pair, else the orchestrator */
+  bool marker;
+  DefRef orchestrator;              /* def < 0 for marker phases */
+  double start, end;                /* seconds, in the log's clock */
+  uint32_t lines;                   /* records attributed to it */
+  uint32_t tasks;                   /* per-task lines (logged by the fanned-out functions) */
+  double gap_p50, gap_p95, gap_max; /* between per-task lines */
+  double tail;                      /* the last per-task line after the 90th percentile one */
+  uint32_t retries, errors;
+  double peak_rss_kb, rss_step_kb; /* 0 without RSS samples */
+  Doubles task_times;              /* while open */
+  bool open;
+} Phase;
+
+typedef struct {
+  double time; /* the second the retries fell in */
+  uint32_t count;
+} RetryWave;
+
+typedef struct {
+  Array(Phase) phases; /* in order of start */
+  Array(RetryWave) waves;
+  uint64_t lines, records, matched, untimed;
+  double first, last; /* time span of the log; first < 0 when no timestamps */
+  uint32_t rss_samples;
+  double peak_rss_kb;
+} Timeline;
+
+/* Read a log (streamed: one line at a time, any length) into `t`. Returns
+ * false with a diagnostic when the file cannot be read. */
+bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags);
+/* Align RSS samples (`TIME KB` per line: epoch seconds or ISO 8601, or a
+ * `VmRSS: N kB` line after a timestamp) to the phases. */
+bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags);
+void timeline_free(Timeline *t);
+
+/* Percentile (0..100) of a sorted array. */
+double timeline_percentile(const double *sorted, size_t n, double p);
+
+#endif
