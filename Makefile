@@ -56,6 +56,7 @@ $(DEPS_OK):
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v pre-commit >/dev/null || missing="$$missing pre-commit"; \
 	command -v git >/dev/null || missing="$$missing git"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing with apt-get:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
@@ -122,11 +123,8 @@ demo: $(BUILD)/fanout
 	@echo "== fanout check corpus/demo"
 	@$(BUILD)/fanout check corpus/demo || [ $$? -eq 1 ]
 	@echo
-	@echo "== fanout map corpus/demo"
-	@$(BUILD)/fanout map corpus/demo
-	@echo
-	@echo '== fanout trace "search done: query=..." corpus/demo'
-	@$(BUILD)/fanout trace "2026-11-25 12:00:01,234 INFO pipeline.search: search done: query='rate limits' docs=3" corpus/demo
+	@echo "== fanout run -q -- python3 run_demo.py --quick   (in corpus/demo)"
+	@cd corpus/demo && ../../$(BUILD)/fanout run -q --out ../../$(BUILD)/demo-run -- python3 run_demo.py --quick
 
 # ---- housekeeping -------------------------------------------------------
 format:

@@ -15,6 +15,7 @@
 #include "map.h"
 #include "project.h"
 #include "report.h"
+#include "run.h"
 #include "template.h"
 #include "timeline.h"
 #include "trace.h"
@@ -37,6 +38,9 @@ typedef struct {
   const char *config_path;    /* --config FILE */
   const char *log_path;       /* report: --log FILE */
   const char *rss_path;       /* report: --rss FILE */
+  const char *out_dir;        /* run: --out DIR */
+  unsigned rss_interval_ms;   /* run: --rss-interval MS */
+  bool quiet;                 /* run: -q, do not copy the pipeline's output */
   Config config;              /* [tool.fanout], when found */
 } Options;
 
@@ -274,6 +278,54 @@ static int cmd_report(Options *o, Diags *diags) {
   return ok ? EXIT_OK : EXIT_USAGE;
 }
 
+/* ---- run ---- */
+
+static int cmd_run(Options *o, Diags *diags) {
+  if (!o->npaths) {
+    fprintf(stderr, "fanout: run needs a command after --\n");
+    return EXIT_USAGE;
+  }
+  char **argv = xcalloc((size_t)o->npaths + 1, sizeof(char *));
+  for (uint32_t i = 0; i < o->npaths; i++) argv[i] = (char *)o->paths[i];
+  RunOptions ro = {o->out_dir ? o->out_dir : "fanout-run", o->rss_interval_ms, o->quiet};
+  RunResult rr;
+  bool started = run_command(argv, &ro, &rr, diags);
+  free(argv);
+  if (!started) {
+    run_result_free(&rr);
+    return EXIT_USAGE;
+  }
+  /* the report for the project in the current directory */
+  Catalog cat = {0};
+  Project p;
+  const char *here[] = {"."};
+  bool ok = catalog_load(&cat, diags) && project_load(&p, here, 1, &o->project, diags);
+  Timeline t = {0};
+  if (ok)
+    ok = timeline_read(&p.index, rr.log_path, &t, diags) && timeline_rss(&t, rr.rss_path, diags);
+  if (ok) {
+    StrBuf out = {0};
+    report_write(&p, &cat, &t, rr.log_path, rr.rss_path, o->format, &out);
+    char *path = xasprintf("%s/report.%s", ro.out_dir,
+                           o->format && strcmp(o->format, "json") == 0 ? "json" : "md");
+    FILE *f = fopen(path, "w");
+    if (f)
+      fputs(sb_str(&out), f), fclose(f);
+    else
+      diags_add(diags, DIAG_ERROR, path, 0, "cannot write the report");
+    fprintf(stderr, "\nfanout: %lu log lines in %s; report in %s\n\n", rr.lines, rr.log_path, path);
+    fputs(sb_str(&out), stdout);
+    free(path);
+    sb_free(&out);
+  }
+  timeline_free(&t);
+  project_free(&p);
+  catalog_free(&cat);
+  int status = rr.status;
+  run_result_free(&rr);
+  return status; /* the pipeline's own exit code */
+}
+
 /* ---- lsp ---- */
 
 static int cmd_lsp(Options *o, Diags *diags) {
@@ -369,6 +421,8 @@ static const Command commands[] = {
     {"report", cmd_report,
      "fanout report --log FILE [--rss FILE] [--format markdown|json] [PATH...]",
      "read a run's log: phases, and the findings ranked by what they cost in that run"},
+    {"run", cmd_run, "fanout run [--rss-interval MS] [--out DIR] -- COMMAND...",
+     "run a pipeline: its output timestamped to a log, RSS sampled, then the report"},
     {"lsp", cmd_lsp, "fanout lsp", "language server on stdio for editors (diagnostics, hover)"},
     {"rules", cmd_rules, "fanout rules [--format markdown] [CODE...]",
      "the rule catalog, or the documentation of the given rules"},
@@ -480,6 +534,20 @@ int main(int argc, char **argv) {
           free(o.paths);
           return EXIT_USAGE;
         }
+      } else if ((strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) && cmd->run == cmd_run) {
+        o.quiet = true;
+      } else if (strcmp(a, "--out") == 0 && i + 1 < argc) {
+        o.out_dir = argv[++i];
+      } else if (strcmp(a, "--rss-interval") == 0 && i + 1 < argc) {
+        char *end;
+        long ms = strtol(argv[++i], &end, 10);
+        if (*end || ms < 10 || ms > 60000) {
+          fprintf(stderr, "fanout: --rss-interval wants milliseconds from 10 to 60000\n");
+          selection_free(&o.selection);
+          free(o.paths);
+          return EXIT_USAGE;
+        }
+        o.rss_interval_ms = (unsigned)ms;
       } else if (strcmp(a, "--log") == 0 && i + 1 < argc) {
         o.log_path = argv[++i];
       } else if (strcmp(a, "--rss") == 0 && i + 1 < argc) {
@@ -551,7 +619,8 @@ int main(int argc, char **argv) {
   sb_free(&input);
   fflush(stdout);
   print_diags(&diags);
-  if (diags_errors(&diags)) rc = EXIT_USAGE; /* an incomplete analysis outranks its results */
+  /* an incomplete analysis outranks its results; `run` returns the pipeline's code */
+  if (diags_errors(&diags) && cmd->run != cmd_run) rc = EXIT_USAGE;
   diags_free(&diags);
   selection_free(&o.selection);
   config_free(&o.config);

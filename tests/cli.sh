@@ -269,6 +269,36 @@ rc=$?
 if [ $rc = 2 ] && grep -q "pyproject.toml:3: error: unknown key \`max-width\` in \[tool.fanout\]" "$tmp/cfg.out"; then ok
 else bad "a bad config key: exit $rc"; cat "$tmp/cfg.out"; fi
 
+# fanout run on a short demo: the pipeline's exit code, a timestamped log, RSS
+# samples, and a report whose top finding and phase table name the culprits
+if command -v python3 > /dev/null; then
+  (cd corpus/demo && "$FANOUT" run -q --rss-interval 50 --out "$tmp/run" -- python3 run_demo.py --quick --topics 1 > "$tmp/run.out" 2> "$tmp/run.err")
+  rc=$?
+  if [ $rc = 0 ] && [ -s "$tmp/run/run.log" ] && [ "$(wc -l < "$tmp/run/rss.log")" -ge 3 ] &&
+     head -1 "$tmp/run/run.log" | grep -Eq '^20[0-9-]+T[0-9:.]+Z ' &&
+     grep -q '^### 1\. FAN401' "$tmp/run.out" &&
+     grep -q '^| `pipeline/search.py:Researcher.search_all` |' "$tmp/run.out" &&
+     grep -q '^| `pipeline/summarize.py:Summarizer.summarize_all` |' "$tmp/run.out" &&
+     grep -q '^| search (marker) |' "$tmp/run.out" && cmp -s "$tmp/run.out" "$tmp/run/report.md"; then ok
+  else bad "fanout run on the demo: exit $rc"; cat "$tmp/run.err"; head -30 "$tmp/run.out"; fi
+  # the child's exit code is fanout run's; a command that cannot start is exit 2
+  mkdir -p "$tmp/empty"
+  (cd "$tmp/empty" && "$FANOUT" run -q --out "$tmp/run2" -- sh -c 'echo started; exit 7' > /dev/null 2>&1)
+  rc7=$?
+  "$FANOUT" run -q --out "$tmp/run3" -- /nonexistent/cmd > /dev/null 2> "$tmp/run3.err"
+  rc_missing=$?
+  if [ $rc7 = 7 ] && [ $rc_missing = 2 ] && grep -q "/nonexistent/cmd: error: cannot run" "$tmp/run3.err"; then ok
+  else bad "fanout run exit codes: $rc7 (want 7), $rc_missing (want 2)"; cat "$tmp/run3.err"; fi
+  # a stop signal reaches the child, which stops; the report is still written
+  # (TERM: background jobs of a script start with INT ignored)
+  (cd "$tmp/empty" && timeout 30 "$FANOUT" run -q --out "$tmp/run4" -- sh -c 'trap "echo stopped; exit 143" TERM; echo ready; while :; do sleep 0.1; done' > "$tmp/run4.out" 2>&1 &
+   pid=$!; sleep 1; kill -TERM "$pid"; wait "$pid"; echo "rc=$?" >> "$tmp/run4.out")
+  if grep -q "rc=143" "$tmp/run4.out" && grep -q "stopped" "$tmp/run4/run.log" && [ -s "$tmp/run4/report.md" ]; then ok
+  else bad "a stop signal under fanout run"; cat "$tmp/run4.out"; fi
+else
+  bad "python3 is needed for the demo (make deps installs it)"
+fi
+
 # output is identical whatever the thread count
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
 "$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1

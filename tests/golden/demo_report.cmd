@@ -1,0 +1,1 @@
+report --log corpus/demo/run/run.log --rss corpus/demo/run/rss.log corpus/demo

@@ -1,0 +1,148 @@
+#define _DEFAULT_SOURCE
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "logline.h"
+#include "test_main.h"
+#include "timeline.h"
+
+static const struct {
+  const char *line;
+  double time; /* -1: none; seconds since midnight for time-only */
+  const char *level, *logger, *message;
+} line_cases[] = {
+    {"2026-11-25 12:58:31,790 INFO pipeline.search: search done: query='x' docs=4", 1795611511.790,
+     "INFO", "pipeline.search", "search done: query='x' docs=4"},
+    {"WARNING:pipeline.client:rate limited (429)", -1, "WARNING", "pipeline.client",
+     "rate limited (429)"},
+    {"2026-11-25T12:58:31.5Z [ERROR] boom", 1795611511.5, "ERROR", "", "boom"},
+    {"2026-11-25T13:58:31+01:00 INFO x: y", 1795611511.0, "INFO", "x", "y"},
+    {"12:00:01.250 DEBUG worker: tick", 43201.25, "DEBUG", "worker", "tick"},
+    {"[12:00:01] started", 43201.0, "", "", "started"},
+    {"2026-11-25T12:58:31.100Z 2026-11-25 12:58:31,099 INFO a.b: inner", 1795611511.1, "INFO",
+     "a.b", "inner"},
+    {"{\"ts\": 1795611511.5, \"level\": \"info\", \"msg\": \"json line\"}", 1795611511.5, "info",
+     "", "json line"},
+    {"{\"timestamp\": \"2026-11-25T12:58:31Z\", \"message\": \"iso in json\"}", 1795611511.0, "",
+     "", "iso in json"},
+    {"no timestamp at all", -1, "", "", "no timestamp at all"},
+    {"2026-11-25 12:58:31,790 - app.core - INFO - dash format", 1795611511.790, "", "",
+     "app.core - INFO - dash format"},
+};
+
+START_TEST(log_lines) {
+  LogLine l;
+  logline_parse(line_cases[_i].line, strlen(line_cases[_i].line), &l);
+  if (line_cases[_i].time < 0)
+    ck_assert(l.time < 0);
+  else
+    ck_assert_msg(fabs(l.time - line_cases[_i].time) < 0.002, "time %f", l.time);
+  ck_assert_int_eq((int)l.level_len, (int)strlen(line_cases[_i].level));
+  ck_assert(strncmp(l.level, line_cases[_i].level, l.level_len) == 0);
+  ck_assert(strncmp(l.logger, line_cases[_i].logger, l.logger_len) == 0);
+  ck_assert_msg(l.message_len == strlen(line_cases[_i].message) &&
+                    strncmp(l.message, line_cases[_i].message, l.message_len) == 0,
+                "message '%.*s'", (int)l.message_len, l.message);
+  logline_free(&l);
+}
+END_TEST
+
+START_TEST(continuation_and_huge_line) {
+  LogLine l;
+  logline_parse("Traceback (most recent call last):", 34, &l);
+  ck_assert(l.continuation);
+  logline_parse("    raise ValueError", 20, &l);
+  ck_assert(l.continuation);
+  size_t n = 3u << 20; /* 3 MB on one line */
+  char *big = xmalloc(n + 1);
+  memset(big, 'x', n);
+  memcpy(big, "12:00:00 ", 9);
+  big[n] = '\0';
+  logline_parse(big, n, &l);
+  ck_assert(l.time == 43200.0);
+  ck_assert_uint_eq(l.message_len, n - 9);
+  free(big);
+}
+END_TEST
+
+/* A project and a log with known answers. */
+static const char *const project_code =
+    "import asyncio, logging, httpx\n"
+    "log = logging.getLogger(__name__)\n"
+    "async def one(client: httpx.AsyncClient, u):\n"
+    "    r = await client.get(u)\n"
+    "    log.info('fetched %s', u)\n"
+    "    return r\n"
+    "async def crawl(client: httpx.AsyncClient, urls):\n"
+    "    log.info('crawling %d urls', len(urls))\n"
+    "    return await asyncio.gather(*[one(client, u) for u in urls])\n";
+
+START_TEST(phases_from_a_log) {
+  Facts f;
+  test_facts_in("crawl.py", "crawl", false, project_code, &f);
+  Index ix;
+  index_build(&ix, &f, 1);
+  char path[] = "/tmp/fanout-timeline-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  FILE *log = fdopen(fd, "w");
+  fprintf(log, "2026-11-25 10:00:00,000 INFO crawl: Starting fetch phase\n");
+  fprintf(log, "2026-11-25 10:00:00,000 INFO crawl: crawling 6 urls\n");
+  const double at[] = {0.10, 0.20, 0.30, 0.40, 0.50, 3.50}; /* one slow straggler */
+  for (int i = 0; i < 6; i++)
+    fprintf(log, "2026-11-25 10:00:%02d,%03d INFO crawl: fetched https://x/%d\n", (int)at[i],
+            (int)((at[i] - (int)at[i]) * 1000 + 0.5), i);
+  fprintf(log, "Traceback (most recent call last):\n  File \"x\", line 1\n");
+  for (int i = 0; i < 4; i++)
+    fprintf(log, "2026-11-25 10:00:02,%03d WARNING crawl: rate limited (429), retrying\n", i * 100);
+  fprintf(log, "2026-11-25 10:00:04,000 INFO crawl: Finished fetch phase in 4.0s\n");
+  fclose(log);
+  FILE *rss = fopen("/tmp/fanout-timeline-rss", "w");
+  double base = logline_epoch(2026, 11, 25, 10, 0, 0);
+  fprintf(rss, "%.1f 1000\n%.1f 5000\n%.1f 2000\n%.1f 9000\n", base + 0.5, base + 1.0, base + 2.0,
+          base + 10.0);
+  fclose(rss);
+  Timeline t;
+  Diags d = {0};
+  ck_assert(timeline_read(&ix, path, &t, &d));
+  ck_assert(timeline_rss(&t, "/tmp/fanout-timeline-rss", &d));
+  ck_assert_uint_eq(t.lines, 15);
+  ck_assert_uint_eq(t.records, 13); /* the traceback folded into its record */
+  ck_assert_uint_eq(t.phases.len, 2);
+  const Phase *marker = &t.phases.items[0], *orch = &t.phases.items[1];
+  ck_assert(marker->marker);
+  ck_assert_str_eq(marker->name, "fetch");
+  ck_assert(fabs(marker->end - marker->start - 4.0) < 1e-6);
+  ck_assert(!orch->marker);
+  ck_assert_str_eq(orch->name, "crawl.py:crawl");
+  ck_assert_uint_eq(orch->lines, 7);
+  ck_assert_uint_eq(orch->tasks, 6);
+  ck_assert(fabs(orch->gap_max - 3.0) < 1e-3);
+  ck_assert(fabs(orch->gap_p50 - 0.1) < 1e-3);
+  ck_assert(orch->tail > 1.0); /* the straggler */
+  ck_assert_uint_eq(orch->retries, 4);
+  ck_assert_uint_eq(marker->retries, 4);
+  ck_assert_uint_eq(t.waves.len, 1);
+  ck_assert_uint_eq(t.waves.items[0].count, 4);
+  ck_assert(fabs(marker->peak_rss_kb - 5000) < 1e-6); /* the 9000 sample is after the phase */
+  ck_assert(fabs(marker->rss_step_kb - 4000) < 1e-6);
+  timeline_free(&t);
+  diags_free(&d);
+  remove(path);
+  remove("/tmp/fanout-timeline-rss");
+  index_free(&ix);
+  facts_free(&f);
+}
+END_TEST
+
+Suite *timeline_suite(void) {
+  Suite *s = suite_create("timeline");
+  TCase *tc = tcase_create("core");
+  tcase_add_loop_test(tc, log_lines, 0, sizeof line_cases / sizeof *line_cases);
+  tcase_add_test(tc, continuation_and_huge_line);
+  tcase_add_test(tc, phases_from_a_log);
+  suite_add_tcase(s, tc);
+  return s;
+}
