@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli precommit sarif lsp demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar check unit cli precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -57,6 +57,7 @@ $(DEPS_OK):
 	command -v pre-commit >/dev/null || missing="$$missing pre-commit"; \
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing with apt-get:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
@@ -108,7 +109,9 @@ sarif: $(BUILD)/fanout
 	BUILD=$(BUILD) sh tests/sarif.sh $(BUILD)/fanout
 lsp: $(BUILD)/fanout
 	sh tests/lsp.sh $(BUILD)/fanout
-check: unit cli precommit sarif lsp
+html: $(BUILD)/fanout
+	sh tests/html.sh $(BUILD)/fanout
+check: unit cli precommit sarif lsp html
 
 golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout

@@ -527,8 +527,8 @@ int main(int argc, char **argv) {
         o.format = argv[++i];
         if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0 &&
             strcmp(o.format, "markdown") != 0 && strcmp(o.format, "github") != 0 &&
-            strcmp(o.format, "sarif") != 0) {
-          fprintf(stderr, "fanout: unknown format '%s' (text, json, sarif, github, markdown)\n",
+            strcmp(o.format, "sarif") != 0 && strcmp(o.format, "html") != 0) {
+          fprintf(stderr, "fanout: unknown format '%s' (text, json, sarif, github, markdown, html)\n",
                   o.format);
           selection_free(&o.selection);
           free(o.paths);

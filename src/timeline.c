@@ -322,6 +322,17 @@ bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
     if (end == (vm ? vm + 6 : rest) || time < 0 || kb <= 0) continue;
     t->rss_samples++;
     if (kb > t->peak_rss_kb) t->peak_rss_kb = kb;
+    RssSample sample = {time, kb};
+    array_push(&t->samples, sample);
+    if (t->samples.len >= 4000) { /* keep every other sample, and the peaks */
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < t->samples.len; i += 2) {
+        RssSample a = t->samples.items[i];
+        if (i + 1 < t->samples.len && t->samples.items[i + 1].kb > a.kb) a.kb = t->samples.items[i + 1].kb;
+        t->samples.items[w++] = a;
+      }
+      t->samples.len = w;
+    }
     for (uint32_t i = 0; i < t->phases.len; i++) {
       Phase *p = &t->phases.items[i];
       if (time < p->start || time > p->end) continue;
@@ -342,4 +353,5 @@ void timeline_free(Timeline *t) {
   }
   array_free(&t->phases);
   array_free(&t->waves);
+  array_free(&t->samples);
 }

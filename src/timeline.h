@@ -31,7 +31,12 @@ typedef struct {
 } RetryWave;
 
 typedef struct {
+  double time, kb;
+} RssSample;
+
+typedef struct {
   Array(Phase) phases; /* in order of start */
+  Array(RssSample) samples; /* for drawing; thinned to at most ~2000 */
   Array(RetryWave) waves;
   uint64_t lines, records, matched, untimed;
   double first, last; /* time span of the log; first < 0 when no timestamps */
