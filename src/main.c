@@ -1,6 +1,7 @@
 /* fanout: command-line entry point. Thin: parses options, runs a command from
  * the table, prints diagnostics, chooses the exit code. */
 #include <fnmatch.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ typedef struct {
   const char *out_dir;        /* run: --out DIR */
   unsigned rss_interval_ms;   /* run: --rss-interval MS */
   bool quiet;                 /* run: -q, do not copy the pipeline's output */
+  bool follow;                /* report: --follow */
   Config config;              /* [tool.fanout], when found */
 } Options;
 
@@ -255,6 +257,23 @@ static int cmd_check(Options *o, Diags *diags) {
 
 /* ---- report ---- */
 
+static volatile int stop_requested;
+static void on_stop(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+/* --follow: a line per phase as it ends. */
+static void print_phase(const Timeline *t, const Phase *p, void *ctx) {
+  (void)ctx;
+  fprintf(stderr,
+          "phase %s%s ended at %.2f s: %.2f s, %u lines, %u tasks (gap p95 %.3f s), %u retries, %u "
+          "errors\n",
+          p->name, p->marker ? " (marker)" : "", p->end - t->first, p->end - p->start, p->lines,
+          p->tasks, p->gap_p95, p->retries, p->errors);
+  fflush(stderr);
+}
+
 static int cmd_report(Options *o, Diags *diags) {
   if (!o->log_path) {
     fprintf(stderr, "fanout: report needs --log FILE\n");
@@ -264,7 +283,14 @@ static int cmd_report(Options *o, Diags *diags) {
   Project p;
   bool ok = catalog_load(&cat, diags) && project_load(&p, o->paths, o->npaths, &o->project, diags);
   Timeline t = {0};
-  if (ok) ok = timeline_read(&p.index, o->log_path, &t, diags);
+  if (ok && o->follow) {
+    signal(SIGINT, on_stop);
+    signal(SIGTERM, on_stop);
+    fprintf(stderr, "fanout: following %s (Ctrl-C for the report)\n", o->log_path);
+    ok = timeline_follow(&p.index, o->log_path, &t, &stop_requested, 200, print_phase, NULL, diags);
+  } else if (ok) {
+    ok = timeline_read(&p.index, o->log_path, &t, diags);
+  }
   if (ok && o->rss_path) ok = timeline_rss(&t, o->rss_path, diags);
   if (ok) {
     StrBuf out = {0};
@@ -528,7 +554,8 @@ int main(int argc, char **argv) {
         if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0 &&
             strcmp(o.format, "markdown") != 0 && strcmp(o.format, "github") != 0 &&
             strcmp(o.format, "sarif") != 0 && strcmp(o.format, "html") != 0) {
-          fprintf(stderr, "fanout: unknown format '%s' (text, json, sarif, github, markdown, html)\n",
+          fprintf(stderr,
+                  "fanout: unknown format '%s' (text, json, sarif, github, markdown, html)\n",
                   o.format);
           selection_free(&o.selection);
           free(o.paths);
@@ -548,6 +575,8 @@ int main(int argc, char **argv) {
           return EXIT_USAGE;
         }
         o.rss_interval_ms = (unsigned)ms;
+      } else if (strcmp(a, "--follow") == 0 && cmd->run == cmd_report) {
+        o.follow = true;
       } else if (strcmp(a, "--log") == 0 && i + 1 < argc) {
         o.log_path = argv[++i];
       } else if (strcmp(a, "--rss") == 0 && i + 1 < argc) {

@@ -300,11 +300,16 @@ static void json(const Timeline *t, const Items *items, const StrArray *obs, con
 /* Text escaped for HTML. */
 static void html_text(StrBuf *out, const char *s) {
   for (; *s; s++) {
-    if (*s == '<') sb_puts(out, "&lt;");
-    else if (*s == '>') sb_puts(out, "&gt;");
-    else if (*s == '&') sb_puts(out, "&amp;");
-    else if (*s == '"') sb_puts(out, "&quot;");
-    else sb_putc(out, *s);
+    if (*s == '<')
+      sb_puts(out, "&lt;");
+    else if (*s == '>')
+      sb_puts(out, "&gt;");
+    else if (*s == '&')
+      sb_puts(out, "&amp;");
+    else if (*s == '"')
+      sb_puts(out, "&quot;");
+    else
+      sb_putc(out, *s);
   }
 }
 
@@ -330,43 +335,55 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
   double span = t->first >= 0 && t->last > t->first ? t->last - t->first : 1.0;
   const double W = 1000, left = 260, row = 22, top = 30;
   double H = top + row * (double)t->phases.len + 40;
-  sb_puts(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-               "<title>fanout report</title><style>"
-               "body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}"
-               "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-               "td:first-child,th:first-child{text-align:left}code{background:#f3f3f3;padding:0 3px}"
-               ".finding{border-left:4px solid #c33;padding:0 1em;margin:1em 0}"
-               "svg{max-width:100%;height:auto}svg text{font:11px system-ui,sans-serif}</style></head><body>\n<h1>fanout report</h1>\n<p>Log <code>");
+  sb_puts(out,
+          "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<title>fanout report</title><style>"
+          "body{font:14px/1.45 system-ui,sans-serif;margin:2em;max-width:1200px;color:#222}"
+          "table{border-collapse:collapse;font-size:12px}td,th{border:1px solid #ccc;padding:2px "
+          "6px;text-align:right}"
+          "td:first-child,th:first-child{text-align:left}code{background:#f3f3f3;padding:0 3px}"
+          ".finding{border-left:4px solid #c33;padding:0 1em;margin:1em 0}"
+          "svg{max-width:100%;height:auto}svg text{font:11px "
+          "system-ui,sans-serif}</style></head><body>\n<h1>fanout report</h1>\n<p>Log <code>");
   html_text(out, log_path);
   sb_printf(out, "</code>: %llu lines, %llu mapped to code, %.2f s", (unsigned long long)t->lines,
             (unsigned long long)t->matched, span);
   if (t->rss_samples) sb_printf(out, "; peak RSS %.1f MB", t->peak_rss_kb / 1024.0);
-  sb_printf(out, ".</p>\n<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
-                 "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"phase timeline\">\n",
+  sb_printf(out,
+            ".</p>\n<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+            "height=\"%.0f\" "
+            "viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"phase timeline\">\n",
             W + left + 20, H, W + left + 20, H);
   for (int tick = 0; tick <= 10; tick++) { /* the time axis */
     double x = left + W * tick / 10.0;
-    sb_printf(out, "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/>"
-                   "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%.1f s</text>\n",
+    sb_printf(out,
+              "<line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\" stroke=\"#eee\"/>"
+              "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%.1f s</text>\n",
               x, top - 5, x, H - 30, x, H - 15, span * tick / 10.0);
   }
   for (uint32_t i = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
     double y = top + row * i;
-    double x0 = left + W * (ph->start - t->first) / span, x1 = left + W * (ph->end - t->first) / span;
+    double x0 = left + W * (ph->start - t->first) / span,
+           x1 = left + W * (ph->end - t->first) / span;
     if (x1 - x0 < 2) x1 = x0 + 2;
     sb_printf(out, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">", left - 6, y + 14);
     const char *name = strrchr(ph->name, ':');
     html_text(out, name && !ph->marker ? name + 1 : ph->name);
-    sb_printf(out, "</text><rect class=\"phase\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
-                   "fill=\"%s\"><title>",
-              x0, y + 3, x1 - x0, row - 6, ph->marker ? "#9ab" : ph->retries ? "#d75" : "#58b");
+    sb_printf(out,
+              "</text><rect class=\"phase\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" "
+              "fill=\"%s\"><title>",
+              x0, y + 3, x1 - x0, row - 6,
+              ph->marker    ? "#9ab"
+              : ph->retries ? "#d75"
+                            : "#58b");
     html_text(out, ph->name);
-    sb_printf(out, ": %.2f s, %u tasks, %u retries</title></rect>\n", ph->end - ph->start, ph->tasks,
-              ph->retries);
+    sb_printf(out, ": %.2f s, %u tasks, %u retries</title></rect>\n", ph->end - ph->start,
+              ph->tasks, ph->retries);
   }
   if (t->samples.len > 1 && t->peak_rss_kb > 0) { /* RSS as a line over the same time axis */
-    sb_puts(out, "<polyline id=\"rss\" fill=\"none\" stroke=\"#2a2\" stroke-width=\"1.5\" points=\"");
+    sb_puts(out,
+            "<polyline id=\"rss\" fill=\"none\" stroke=\"#2a2\" stroke-width=\"1.5\" points=\"");
     for (uint32_t i = 0; i < t->samples.len; i++) {
       const RssSample *smp = &t->samples.items[i];
       if (smp->time < t->first || smp->time > t->last) continue;
@@ -376,17 +393,22 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
     sb_printf(out, "\"/><text x=\"%.0f\" y=\"%.0f\" fill=\"#2a2\">RSS (peak %.1f MB)</text>\n",
               left + W - 120, top - 12, t->peak_rss_kb / 1024.0);
   }
-  sb_puts(out, "</svg>\n<h2>Phases</h2>\n<table><tr><th>phase</th><th>start</th><th>duration</th><th>lines</th>"
-               "<th>tasks</th><th>gap p50</th><th>gap p95</th><th>gap max</th><th>last task after p90</th>"
-               "<th>retries</th><th>errors</th><th>peak RSS</th></tr>\n");
+  sb_puts(
+      out,
+      "</svg>\n<h2>Phases</h2>\n<table><tr><th>phase</th><th>start</th><th>duration</th><th>lines</"
+      "th>"
+      "<th>tasks</th><th>gap p50</th><th>gap p95</th><th>gap max</th><th>last task after p90</th>"
+      "<th>retries</th><th>errors</th><th>peak RSS</th></tr>\n");
   for (uint32_t i = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
     sb_puts(out, "<tr><td>");
     html_text(out, ph->name);
-    sb_printf(out, "%s</td><td>%.2f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>%.3f s</td><td>%.3f s</td>"
-                   "<td>%.3f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>",
-              ph->marker ? " (marker)" : "", ph->start - t->first, ph->end - ph->start, ph->lines,
-              ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->errors);
+    sb_printf(
+        out,
+        "%s</td><td>%.2f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>%.3f s</td><td>%.3f s</td>"
+        "<td>%.3f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>",
+        ph->marker ? " (marker)" : "", ph->start - t->first, ph->end - ph->start, ph->lines,
+        ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->errors);
     if (ph->peak_rss_kb > 0) sb_printf(out, "%.1f MB", ph->peak_rss_kb / 1024.0);
     sb_puts(out, "</td></tr>\n");
   }
@@ -426,9 +448,12 @@ void report_write(const Project *p, const Catalog *cat, const Timeline *t, const
   rank(p, cat, t, &fs, &items);
   StrArray obs = {0};
   gaps(p, t, &obs);
-  if (format && strcmp(format, "json") == 0) json(t, &items, &obs, log_path, out);
-  else if (format && strcmp(format, "html") == 0) html(t, &items, &obs, log_path, out);
-  else markdown(p, t, &items, &obs, log_path, rss_path, out);
+  if (format && strcmp(format, "json") == 0)
+    json(t, &items, &obs, log_path, out);
+  else if (format && strcmp(format, "html") == 0)
+    html(t, &items, &obs, log_path, out);
+  else
+    markdown(p, t, &items, &obs, log_path, rss_path, out);
   for (uint32_t i = 0; i < items.len; i++) {
     Item *it = &items.items[i];
     free(it->title), free(it->location), free(it->evidence), free(it->diagnosis);

@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "timeline.h"
 
+#include <sys/stat.h>
+#include <time.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -240,39 +243,45 @@ static void record(Reader *r, const LogLine *l) {
   }
 }
 
-bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
-  FILE *f = fopen(log_path, "r");
-  if (!f) {
-    diags_add(diags, DIAG_ERROR, log_path, 0, "cannot read the log");
-    return false;
-  }
+struct TimelineReader {
+  Reader r;
+};
+
+TimelineReader *timeline_begin(const Index *ix, Timeline *t) {
+  TimelineReader *tr = xcalloc(1, sizeof *tr);
   memset(t, 0, sizeof *t);
   t->first = -1;
-  Reader r = {0};
-  r.ix = ix;
-  r.t = t;
-  r.now = 0;
-  r.last_phase_hit = -1;
-  r.wave_second = UINT32_MAX;
-  setup(&r);
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  while ((len = getline(&line, &cap, f)) >= 0) {
-    t->lines++;
-    LogLine l;
-    logline_parse(line, (size_t)len, &l);
-    if (l.continuation && t->records) { /* a traceback belongs to the record before it */
-      if (strncmp(l.message, "Traceback", 9) == 0 && r.last_phase_hit >= 0)
-        t->phases.items[r.last_phase_hit].errors++;
-      logline_free(&l);
-      continue;
-    }
-    record(&r, &l);
-    logline_free(&l);
+  tr->r.ix = ix;
+  tr->r.t = t;
+  tr->r.last_phase_hit = -1;
+  tr->r.wave_second = UINT32_MAX;
+  setup(&tr->r);
+  return tr;
+}
+
+uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len) {
+  Reader *r = &tr->r;
+  Timeline *t = r->t;
+  uint32_t closed_before = 0;
+  for (uint32_t i = 0; i < t->phases.len; i++) closed_before += !t->phases.items[i].open;
+  t->lines++;
+  LogLine l;
+  logline_parse(line, len, &l);
+  if (l.continuation && t->records) { /* a traceback belongs to the record before it */
+    if (strncmp(l.message, "Traceback", 9) == 0 && r->last_phase_hit >= 0)
+      t->phases.items[r->last_phase_hit].errors++;
+  } else {
+    record(r, &l);
   }
-  free(line);
-  fclose(f);
+  logline_free(&l);
+  uint32_t closed = 0;
+  for (uint32_t i = 0; i < t->phases.len; i++) closed += !t->phases.items[i].open;
+  return closed - closed_before;
+}
+
+void timeline_end(TimelineReader *tr) {
+  Reader *r = &tr->r;
+  Timeline *t = r->t;
   for (uint32_t i = 0; i < t->phases.len; i++)
     if (t->phases.items[i].open) {
       if (t->phases.items[i].marker) t->phases.items[i].end = t->last;
@@ -282,16 +291,33 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
   for (uint32_t i = 0; i < t->waves.len; i++)
     if (t->waves.items[i].count >= 3) t->waves.items[w++] = t->waves.items[i];
   t->waves.len = w;
-  for (uint32_t i = 0; i < r.matchers.len; i++) {
-    template_regex_free(r.matchers.items[i].re);
-    free(r.matchers.items[i].anchor);
+  for (uint32_t i = 0; i < r->matchers.len; i++) {
+    template_regex_free(r->matchers.items[i].re);
+    free(r->matchers.items[i].anchor);
   }
-  array_free(&r.matchers);
-  trace_callsites_free(&r.sites);
-  pcre2_code_free(r.retry_re);
-  pcre2_code_free(r.start_re);
-  pcre2_code_free(r.end_re);
-  pcre2_match_data_free(r.md);
+  array_free(&r->matchers);
+  trace_callsites_free(&r->sites);
+  pcre2_code_free(r->retry_re);
+  pcre2_code_free(r->start_re);
+  pcre2_code_free(r->end_re);
+  pcre2_match_data_free(r->md);
+  free(tr);
+}
+
+bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
+  FILE *f = fopen(log_path, "r");
+  if (!f) {
+    diags_add(diags, DIAG_ERROR, log_path, 0, "cannot read the log");
+    return false;
+  }
+  TimelineReader *tr = timeline_begin(ix, t);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline(&line, &cap, f)) >= 0) timeline_feed(tr, line, (size_t)len);
+  free(line);
+  fclose(f);
+  timeline_end(tr);
   return true;
 }
 
@@ -328,7 +354,8 @@ bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
       uint32_t w = 0;
       for (uint32_t i = 0; i < t->samples.len; i += 2) {
         RssSample a = t->samples.items[i];
-        if (i + 1 < t->samples.len && t->samples.items[i + 1].kb > a.kb) a.kb = t->samples.items[i + 1].kb;
+        if (i + 1 < t->samples.len && t->samples.items[i + 1].kb > a.kb)
+          a.kb = t->samples.items[i + 1].kb;
         t->samples.items[w++] = a;
       }
       t->samples.len = w;
@@ -354,4 +381,81 @@ void timeline_free(Timeline *t) {
   array_free(&t->phases);
   array_free(&t->waves);
   array_free(&t->samples);
+}
+
+typedef struct {
+  void (*on_phase)(const Timeline *, const Phase *, void *);
+  void *ctx;
+  Array(bool) reported; /* per phase: on_phase was called for it */
+} Follow;
+
+static void report_closed(const Timeline *t, Follow *fo) {
+  while (fo->reported.len < t->phases.len) array_push(&fo->reported, false);
+  for (uint32_t i = 0; i < t->phases.len; i++)
+    if (!t->phases.items[i].open && !fo->reported.items[i]) {
+      fo->reported.items[i] = true;
+      if (fo->on_phase) fo->on_phase(t, &t->phases.items[i], fo->ctx);
+    }
+}
+
+/* Feed complete lines from f; an incomplete last line stays in `partial`. */
+static void follow_drain(TimelineReader *tr, FILE *f, StrBuf *partial, const Timeline *t,
+                         Follow *fo) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline(&line, &cap, f)) > 0) {
+    sb_putn(partial, line, (size_t)len);
+    if (line[len - 1] != '\n') break; /* the writer is mid-line: wait for the rest */
+    if (timeline_feed(tr, partial->s, partial->len)) report_closed(t, fo);
+    partial->len = 0;
+  }
+  clearerr(f);
+  free(line);
+}
+
+bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile int *stop,
+                     unsigned poll_ms, void (*on_phase)(const Timeline *, const Phase *, void *),
+                     void *ctx, Diags *diags) {
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    diags_add(diags, DIAG_ERROR, path, 0, "cannot read the log");
+    return false;
+  }
+  struct stat st;
+  fstat(fileno(f), &st);
+  ino_t inode = st.st_ino;
+  TimelineReader *tr = timeline_begin(ix, t);
+  StrBuf partial = {0};
+  Follow fo = {on_phase, ctx, {0}};
+  struct timespec nap = {(time_t)(poll_ms / 1000), (long)(poll_ms % 1000) * 1000000L};
+  while (!*stop) {
+    follow_drain(tr, f, &partial, t, &fo);
+    if (stat(path, &st) == 0) {
+      if (st.st_ino != inode) { /* rotated: the rest of the old file, then the new one */
+        follow_drain(tr, f, &partial, t, &fo);
+        FILE *g = fopen(path, "r");
+        if (g) {
+          fclose(f);
+          f = g;
+          inode = st.st_ino;
+          partial.len = 0;
+          continue;
+        }
+      } else if (st.st_size < ftell(f)) { /* truncated: from the start again */
+        fseek(f, 0, SEEK_SET);
+        partial.len = 0;
+        continue;
+      }
+    }
+    nanosleep(&nap, NULL);
+  }
+  follow_drain(tr, f, &partial, t, &fo);
+  if (partial.len) timeline_feed(tr, partial.s, partial.len);
+  sb_free(&partial);
+  fclose(f);
+  timeline_end(tr);
+  report_closed(t, &fo);
+  array_free(&fo.reported);
+  return true;
 }

@@ -35,7 +35,7 @@ typedef struct {
 } RssSample;
 
 typedef struct {
-  Array(Phase) phases; /* in order of start */
+  Array(Phase) phases;      /* in order of start */
   Array(RssSample) samples; /* for drawing; thinned to at most ~2000 */
   Array(RetryWave) waves;
   uint64_t lines, records, matched, untimed;
@@ -44,6 +44,15 @@ typedef struct {
   double peak_rss_kb;
 } Timeline;
 
+/* Incremental reading, for logs that grow (`report --follow`): begin, feed
+ * lines as they come, end. timeline_feed returns how many phases the line
+ * closed. `t` is valid (phases so far) between calls. */
+typedef struct TimelineReader TimelineReader;
+TimelineReader *timeline_begin(const Index *ix, Timeline *t);
+uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len);
+/* Close what is open and free the reader. */
+void timeline_end(TimelineReader *tr);
+
 /* Read a log (streamed: one line at a time, any length) into `t`. Returns
  * false with a diagnostic when the file cannot be read. */
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags);
@@ -51,6 +60,17 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
  * `VmRSS: N kB` line after a timestamp) to the phases. */
 bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags);
 void timeline_free(Timeline *t);
+
+/* Follow a growing log like `tail -F`: read what is there, then poll every
+ * `poll_ms` for more. A truncated file is read again from its start; a
+ * rotated one (a new file at the path) after the rest of the old. Incomplete
+ * last lines wait for their newline. `on_phase` is called for each phase a
+ * line closes. Returns when *stop becomes non-zero (t then holds the whole
+ * run, closed), or false with a diagnostic when the log cannot be opened. */
+bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile int *stop,
+                     unsigned poll_ms,
+                     void (*on_phase)(const Timeline *t, const Phase *p, void *ctx), void *ctx,
+                     Diags *diags);
 
 /* Percentile (0..100) of a sorted array. */
 double timeline_percentile(const double *sorted, size_t n, double p);

@@ -299,6 +299,22 @@ else
   bad "python3 is needed for the demo (make deps installs it)"
 fi
 
+# report --follow: a growing log, a line cut in two writes, rotation and truncation
+: > "$tmp/grow.log"
+"$FANOUT" report --follow --log "$tmp/grow.log" corpus/demo > "$tmp/follow.out" 2> "$tmp/follow.err" &
+fpid=$!
+sleep 0.5
+printf '2026-11-25 10:00:00,000 INFO p: Starting search phase\n' >> "$tmp/grow.log"; sleep 0.4
+printf "2026-11-25 10:00:00,100 INFO pipeline.search: search done: query='a' docs=3\n2026-11-25 10:00:00,2" >> "$tmp/grow.log"; sleep 0.4
+printf "00 INFO pipeline.search: search done: query='b' docs=3\n2026-11-25 10:00:01,000 INFO p: Finished search phase in 1.0s\n" >> "$tmp/grow.log"; sleep 0.5
+mv "$tmp/grow.log" "$tmp/grow.log.1"; printf '2026-11-25 10:00:02,000 INFO p: Starting write phase\n' > "$tmp/grow.log"; sleep 0.5
+: > "$tmp/grow.log"; sleep 0.4; printf '2026-11-25 10:00:03,000 INFO p: Finished write phase\n' >> "$tmp/grow.log"; sleep 0.5
+kill -TERM $fpid; wait $fpid
+if grep -q "^phase search (marker) ended at 1.00 s" "$tmp/follow.err" &&
+   grep -q "^phase write (marker) ended at 3.00 s" "$tmp/follow.err" &&
+   grep -q '^| `corpus/demo/pipeline/search.py:Researcher.search_all` | 0.10 s | 0.10 s | 2 | 2 |' "$tmp/follow.out"; then ok
+else bad "report --follow"; cat "$tmp/follow.err" "$tmp/follow.out"; fi
+
 # output is identical whatever the thread count
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
 "$FANOUT" map -j 4 corpus > "$tmp/j4" 2>&1
