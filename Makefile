@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar check unit cli precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar bench check unit cli precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -120,6 +120,12 @@ asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
 valgrind: $(BUILD)/test_fanout
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ../$(BUILD)/test_fanout
+
+# ---- benchmark (reports ratios; asserts nothing about time) -------------
+$(BUILD)/bench_parse: tools/bench_parse.c $(GRAMMAR_OBJ) | $(DEPS_OK)
+	$(CC) -std=c11 -O2 $(PC_CFLAGS) -o $@ $< $(GRAMMAR_DIR)/parser.o $(GRAMMAR_DIR)/scanner.o $(PC_LIBS)
+bench: $(BUILD)/fanout $(BUILD)/bench_parse
+	BUILD=$(BUILD) sh tools/bench.sh $(BUILD)/fanout
 
 # ---- demo ---------------------------------------------------------------
 demo: $(BUILD)/fanout

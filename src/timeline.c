@@ -35,6 +35,7 @@ typedef struct {
   double now;
   int32_t last_phase_hit; /* for folding continuation lines into errors */
   uint32_t wave_second;   /* the second the last retry fell in */
+  U32Array open;          /* indices of the open phases: what each line is checked against */
 } Reader;
 
 static int cmp_double(const void *a, const void *b) {
@@ -127,7 +128,20 @@ static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) 
   p.start = p.end = r->now;
   p.open = true;
   array_push(&r->t->phases, p);
+  array_push(&r->open, r->t->phases.len - 1);
   return array_last(&r->t->phases);
+}
+
+static void close_phase(Phase *p);
+
+/* Close phase `index` and drop it from the open list. */
+static void close_open(Reader *r, uint32_t index) {
+  close_phase(&r->t->phases.items[index]);
+  for (uint32_t i = 0; i < r->open.len; i++)
+    if (r->open.items[i] == index) {
+      r->open.items[i] = r->open.items[--r->open.len];
+      break;
+    }
 }
 
 static void close_phase(Phase *p) {
@@ -151,13 +165,12 @@ static void close_phase(Phase *p) {
 /* The open phase of an orchestrator, opening (or re-opening after a quiet
  * gap) as needed. */
 static Phase *orchestrator_phase(Reader *r, DefRef orch) {
-  for (uint32_t i = r->t->phases.len; i-- > 0;) {
-    Phase *p = &r->t->phases.items[i];
-    if (p->marker || !p->open || p->orchestrator.file != orch.file ||
-        p->orchestrator.def != orch.def)
-      continue;
+  for (uint32_t i = 0; i < r->open.len; i++) {
+    uint32_t index = r->open.items[i];
+    Phase *p = &r->t->phases.items[index];
+    if (p->marker || p->orchestrator.file != orch.file || p->orchestrator.def != orch.def) continue;
     if (r->now - p->end <= PHASE_GAP) return p;
-    close_phase(p);
+    close_open(r, index);
     break;
   }
   char *name = index_def_name(r->ix, orch);
@@ -182,13 +195,16 @@ static void markers(Reader *r, const char *msg, size_t n) {
     free(name);
   } else if (re_match(r, r->end_re, msg, n)) {
     char *name = capture(r, msg);
-    for (uint32_t i = r->t->phases.len; i-- > 0;) {
-      Phase *p = &r->t->phases.items[i];
-      if (p->marker && p->open && strcmp(p->name, name) == 0) {
-        p->end = r->now;
-        close_phase(p);
-        break;
-      }
+    uint32_t found = UINT32_MAX; /* the latest open marker of that name */
+    for (uint32_t i = 0; i < r->open.len; i++) {
+      uint32_t index = r->open.items[i];
+      const Phase *p = &r->t->phases.items[index];
+      if (p->marker && strcmp(p->name, name) == 0 && (found == UINT32_MAX || index > found))
+        found = index;
+    }
+    if (found != UINT32_MAX) {
+      r->t->phases.items[found].end = r->now;
+      close_open(r, found);
     }
     free(name);
   }
@@ -225,9 +241,9 @@ static void record(Reader *r, const LogLine *l) {
     }
   }
   /* retries and errors count for every phase open at the time */
-  for (uint32_t i = 0; (retry || error) && i < t->phases.len; i++) {
-    Phase *p = &t->phases.items[i];
-    if (!p->open || r->now < p->start) continue;
+  for (uint32_t i = 0; (retry || error) && i < r->open.len; i++) {
+    Phase *p = &t->phases.items[r->open.items[i]];
+    if (r->now < p->start) continue;
     p->retries += retry;
     p->errors += error;
   }
@@ -262,8 +278,7 @@ TimelineReader *timeline_begin(const Index *ix, Timeline *t) {
 uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len) {
   Reader *r = &tr->r;
   Timeline *t = r->t;
-  uint32_t closed_before = 0;
-  for (uint32_t i = 0; i < t->phases.len; i++) closed_before += !t->phases.items[i].open;
+  uint32_t phases_before = t->phases.len, open_before = r->open.len;
   t->lines++;
   LogLine l;
   logline_parse(line, len, &l);
@@ -274,19 +289,19 @@ uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len) {
     record(r, &l);
   }
   logline_free(&l);
-  uint32_t closed = 0;
-  for (uint32_t i = 0; i < t->phases.len; i++) closed += !t->phases.items[i].open;
-  return closed - closed_before;
+  /* closed = opened - (growth of the open list) */
+  return (t->phases.len - phases_before) + open_before - r->open.len;
 }
 
 void timeline_end(TimelineReader *tr) {
   Reader *r = &tr->r;
   Timeline *t = r->t;
-  for (uint32_t i = 0; i < t->phases.len; i++)
-    if (t->phases.items[i].open) {
-      if (t->phases.items[i].marker) t->phases.items[i].end = t->last;
-      close_phase(&t->phases.items[i]);
-    }
+  while (r->open.len) {
+    uint32_t index = r->open.items[r->open.len - 1];
+    if (t->phases.items[index].marker) t->phases.items[index].end = t->last;
+    close_open(r, index);
+  }
+  array_free(&r->open);
   uint32_t w = 0; /* keep only waves: three or more retries within one second */
   for (uint32_t i = 0; i < t->waves.len; i++)
     if (t->waves.items[i].count >= 3) t->waves.items[w++] = t->waves.items[i];

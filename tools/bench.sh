@@ -1,0 +1,118 @@
+#!/bin/sh
+# make bench: fanout against baselines measured in the same run, on the same
+# files: a program that only parses every file with tree-sitter (one thread)
+# and ast-grep with two rules (gather, create_task). Reports medians and
+# ratios; asserts nothing about time (machines are noisy).
+set -u
+FANOUT=${1:-build/fanout}
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-3}
+LOG_MB=${BENCH_LOG_MB:-1024}
+case $FANOUT in /*) ;; *) FANOUT=$(pwd)/$FANOUT ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# the corpus: Debian's Python standard library and the async packages the tests use
+std=/usr/lib/python3.11
+[ -d "$std" ] || std=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+dirs="$std"
+for pkg in aiohttp httpx anyio tenacity; do
+  [ -d "/usr/lib/python3/dist-packages/$pkg" ] && dirs="$dirs /usr/lib/python3/dist-packages/$pkg"
+done
+
+if [ ! -x "$BUILD/npm/node_modules/.bin/ast-grep" ]; then
+  echo "installing @ast-grep/cli@0.39.5 into $BUILD/npm"
+  npm install --silent --no-audit --no-fund --prefix "$BUILD/npm" @ast-grep/cli@0.39.5 > /dev/null 2>&1
+fi
+ASTGREP=$BUILD/npm/node_modules/.bin/ast-grep
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { apt-get install -y -qq time > /dev/null 2>&1 || true; }
+
+# median wall seconds (and the last run's peak RSS in kB) of a command
+measure() { # NAME CMD...
+  name=$1
+  shift
+  : > "$tmp/times"
+  i=0
+  while [ $i -lt "$RUNS" ]; do
+    if [ -x "$TIME" ]; then
+      "$TIME" -f "%e %M" -o "$tmp/one" "$@" > /dev/null 2>&1
+    else
+      s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N)
+      echo "$(echo "$e - $s" | bc) 0" > "$tmp/one"
+    fi
+    tail -1 "$tmp/one" >> "$tmp/times" # GNU time may first say the command exited non-zero
+    i=$((i + 1))
+  done
+  sort -n "$tmp/times" | awk -v n="$RUNS" 'NR == int((n + 1) / 2) { print $1 }' > "$tmp/$name.t"
+  sort -n -k2 "$tmp/times" | tail -1 | awk '{ print $2 }' > "$tmp/$name.rss"
+}
+t() { cat "$tmp/$1.t"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+# shellcheck disable=SC2086
+files=$(find $dirs -name '*.py' | wc -l)
+# shellcheck disable=SC2086
+lines=$(find $dirs -name '*.py' -exec cat {} + | wc -l)
+cores=$(nproc)
+echo "fanout bench: $files files, $lines lines ($dirs), $cores cores, median of $RUNS runs"
+echo
+
+# shellcheck disable=SC2086
+measure parse "$BUILD/bench_parse" $dirs
+# shellcheck disable=SC2086
+[ -x "$ASTGREP" ] && measure astgrep "$ASTGREP" scan -c tools/astgrep/sgconfig.yml $dirs
+# shellcheck disable=SC2086
+measure check "$FANOUT" check $dirs
+# shellcheck disable=SC2086
+measure check1 "$FANOUT" check -j 1 $dirs
+# shellcheck disable=SC2086
+measure map "$FANOUT" map $dirs
+
+printf '%-44s %8s s\n' "parse only (tree-sitter, 1 thread)" "$(t parse)"
+[ -x "$ASTGREP" ] && printf '%-44s %8s s\n' "ast-grep scan, 2 rules ($cores threads)" "$(t astgrep)"
+printf '%-44s %8s s   %s x ast-grep (target <= 0.14), %s x parse-only (target <= 0.10)\n' \
+  "fanout check ($cores threads)" "$(t check)" "$(ratio "$(t check)" "$(cat "$tmp/astgrep.t" 2>/dev/null || echo 0)")" \
+  "$(ratio "$(t check)" "$(t parse)")"
+over=$(awk -v a="$(t check1)" -v p="$(t parse)" 'BEGIN { if (p > 0) printf "%.0f", (a - p) / p * 100; else print "-" }')
+printf '%-44s %8s s   analysis beyond parsing: %s%% of the parse time (target <= 25%%)\n' \
+  "fanout check (1 thread)" "$(t check1)" "$over"
+printf '%-44s %8s MB  (target <= 40 MB)\n' "fanout check peak RSS" "$(awk -v k="$(cat "$tmp/check.rss")" 'BEGIN { printf "%.1f", k / 1024 }')"
+printf '%-44s %8s\n' "warm re-run with the cache" "no cache yet (issue 7)"
+
+# the pre-commit case: one changed file, the project read around it
+one=$std/asyncio/tasks.py
+measure precommit "$FANOUT" check "$one"
+printf '%-44s %8s s\n' "pre-commit: check one file ($one)" "$(t precommit)"
+
+# LSP: a one-line edit in a 5k-line file, re-linted (20 edits, per edit)
+mkdir -p "$tmp/lsp"
+awk 'BEGIN { print "import asyncio, httpx"; for (i = 0; i < 1250; i++) { printf "async def f%d(client: httpx.AsyncClient, urls):\n    r = await asyncio.gather(*[client.get(u) for u in urls])\n    x = %d\n    return r\n", i, i } }' > "$tmp/lsp/big.py"
+uri="file://$tmp/lsp/big.py"
+frame() { printf 'Content-Length: %d\r\n\r\n%s' "$(printf '%s' "$1" | wc -c)" "$1"; }
+session() { # EDITS
+  frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file://'"$tmp"'/lsp","capabilities":{}}}'
+  text=$(awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s\\n", $0 }' "$tmp/lsp/big.py")
+  frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'"$uri"'","languageId":"python","version":1,"text":"'"$text"'"}}}'
+  k=0
+  while [ $k -lt "$1" ]; do
+    frame '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"'"$uri"'","version":'$((k + 2))'},"contentChanges":[{"range":{"start":{"line":3,"character":8},"end":{"line":3,"character":9}},"text":"'$((k % 10))'"}]}}'
+    k=$((k + 1))
+  done
+  frame '{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
+  frame '{"jsonrpc":"2.0","method":"exit"}'
+}
+session 0 > "$tmp/lsp0.in"
+session 20 > "$tmp/lsp20.in"
+measure lsp0 sh -c "'$FANOUT' lsp < '$tmp/lsp0.in'"
+measure lsp20 sh -c "'$FANOUT' lsp < '$tmp/lsp20.in'"
+printf '%-44s %8s ms per edit\n' "LSP re-lint after a one-line edit (5k lines)" \
+  "$(awk -v a="$(t lsp20)" -v b="$(t lsp0)" 'BEGIN { printf "%.1f", (a - b) / 20 * 1000 }')"
+
+# report throughput on a generated log
+yes "$(head -c 4000 corpus/demo/run/run.log)" 2>/dev/null | head -c $((LOG_MB * 1024 * 1024)) > "$tmp/big.log"
+size=$(wc -c < "$tmp/big.log")
+RUNS=1 measure report "$FANOUT" report --log "$tmp/big.log" corpus/demo
+printf '%-44s %8s MB/s on %s MB (target >= 500 MB/s), peak RSS %s MB\n' "report throughput" \
+  "$(awk -v s="$size" -v t="$(t report)" 'BEGIN { if (t > 0) printf "%.0f", s / 1048576 / t; else print "-" }')" \
+  "$((size / 1048576))" "$(awk -v k="$(cat "$tmp/report.rss")" 'BEGIN { printf "%.1f", k / 1024 }')"
