@@ -120,6 +120,8 @@ static Matcher *match(Reader *r, const char *msg, size_t n) {
   return NULL;
 }
 
+static void close_open(Reader *r, uint32_t index);
+
 static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) {
   Phase p = {0};
   p.name = xstrdup(name);
@@ -129,7 +131,16 @@ static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) 
   p.open = true;
   array_push(&r->t->phases, p);
   array_push(&r->open, r->t->phases.len - 1);
-  return array_last(&r->t->phases);
+  if (marker) { /* markers that never finish must not pile up: close the oldest */
+    uint32_t markers = 0, oldest = UINT32_MAX;
+    for (uint32_t i = 0; i < r->open.len; i++)
+      if (r->t->phases.items[r->open.items[i]].marker) {
+        markers++;
+        if (r->open.items[i] < oldest) oldest = r->open.items[i];
+      }
+    if (markers > 256) close_open(r, oldest);
+  }
+  return &r->t->phases.items[r->t->phases.len - 1];
 }
 
 static void close_phase(Phase *p);
@@ -144,22 +155,43 @@ static void close_open(Reader *r, uint32_t index) {
     }
 }
 
+/* Keep a uniform sample of at most TIMELINE_SAMPLE values (reservoir
+ * sampling with a fixed-seed generator: the same log gives the same report). */
+static void sample(Doubles *d, uint64_t *seen, double v) {
+  ++*seen;
+  if (d->len < TIMELINE_SAMPLE) {
+    array_push(d, v);
+    return;
+  }
+  uint64_t x = *seen * 6364136223846793005ull + 1442695040888963407ull;
+  uint64_t slot = (x >> 33) % *seen;
+  if (slot < TIMELINE_SAMPLE) d->items[slot] = v;
+}
+
+static void task_line(Phase *p, double now) {
+  if (p->seen_tasks && now >= p->last_task) {
+    double gap = now - p->last_task;
+    if (gap > p->gap_max) p->gap_max = gap;
+    sample(&p->task_gaps, &p->seen_gaps, gap);
+  }
+  if (!p->seen_tasks || now > p->last_task) p->last_task = now;
+  sample(&p->task_times, &p->seen_tasks, now);
+}
+
 static void close_phase(Phase *p) {
   p->open = false;
-  Doubles *tt = &p->task_times;
-  p->tasks = tt->len;
-  if (tt->len > 1) {
-    qsort(tt->items, tt->len, sizeof(double), cmp_double);
-    Doubles gaps = {0};
-    for (uint32_t i = 1; i < tt->len; i++) array_push(&gaps, tt->items[i] - tt->items[i - 1]);
-    qsort(gaps.items, gaps.len, sizeof(double), cmp_double);
-    p->gap_p50 = timeline_percentile(gaps.items, gaps.len, 50);
-    p->gap_p95 = timeline_percentile(gaps.items, gaps.len, 95);
-    p->gap_max = gaps.items[gaps.len - 1];
-    p->tail = tt->items[tt->len - 1] - timeline_percentile(tt->items, tt->len, 90);
-    array_free(&gaps);
+  p->tasks = (uint32_t)p->seen_tasks;
+  if (p->task_gaps.len) {
+    qsort(p->task_gaps.items, p->task_gaps.len, sizeof(double), cmp_double);
+    p->gap_p50 = timeline_percentile(p->task_gaps.items, p->task_gaps.len, 50);
+    p->gap_p95 = timeline_percentile(p->task_gaps.items, p->task_gaps.len, 95);
   }
-  array_free(tt);
+  if (p->task_times.len > 1) {
+    qsort(p->task_times.items, p->task_times.len, sizeof(double), cmp_double);
+    p->tail = p->last_task - timeline_percentile(p->task_times.items, p->task_times.len, 90);
+  }
+  array_free(&p->task_times);
+  array_free(&p->task_gaps);
 }
 
 /* The open phase of an orchestrator, opening (or re-opening after a quiet
@@ -236,7 +268,7 @@ static void record(Reader *r, const LogLine *l) {
       Phase *p = orchestrator_phase(r, m->orchestrator);
       p->end = r->now;
       p->lines++;
-      if (m->per_task) array_push(&p->task_times, r->now);
+      if (m->per_task) task_line(p, r->now);
       r->last_phase_hit = (int32_t)(p - t->phases.items);
     }
   }
@@ -392,6 +424,7 @@ void timeline_free(Timeline *t) {
   for (uint32_t i = 0; i < t->phases.len; i++) {
     free(t->phases.items[i].name);
     array_free(&t->phases.items[i].task_times);
+    array_free(&t->phases.items[i].task_gaps);
   }
   array_free(&t->phases);
   array_free(&t->waves);

@@ -10,6 +10,8 @@
 
 typedef Array(double) Doubles;
 
+#define TIMELINE_SAMPLE 16384
+
 typedef struct {
   char *name; /* "search" for a Starting/Finished marker pair, else the orchestrator */
   bool marker;
@@ -21,7 +23,12 @@ typedef struct {
   double tail;                      /* the last per-task line after the 90th percentile one */
   uint32_t retries, errors;
   double peak_rss_kb, rss_step_kb; /* 0 without RSS samples */
-  Doubles task_times;              /* while open */
+  /* while open: a sample of per-task times and of the gaps between them
+   * (all of them up to TIMELINE_SAMPLE, then a uniform reservoir), so memory
+   * stays flat on logs of any size; counts and the maximum gap are exact. */
+  Doubles task_times, task_gaps;
+  double last_task;
+  uint64_t seen_tasks, seen_gaps;
   bool open;
 } Phase;
 
