@@ -34,6 +34,12 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
                model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
       info->has_ext = info->item_is_external = true;
       info->ext.call = UINT32_MAX; /* named, not a call of its own */
+      for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
+        if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
+            ((f->calls.items[c].flags & CALL_KW_SPLAT) ||
+             (model_kwarg(f, &f->calls.items[c], "timeout") &&
+              strcmp(model_kwarg(f, &f->calls.items[c], "timeout"), "None") != 0)))
+          info->timeout_line = sr->site.pos.line;
     }
   }
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
@@ -69,7 +75,9 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
 
 bool analysis_large(const Model *m, const SiteInfo *s) {
   const Width *w = &s->site->site.width;
-  return w->kind == WIDTH_DATA || (w->kind == WIDTH_FIXED && w->count >= m->min_width);
+  /* a wide fixed fan-out of one worker repeated (range(50) queue consumers) is a pool: a bound */
+  return w->kind == WIDTH_DATA ||
+         (w->kind == WIDTH_FIXED && w->count >= m->min_width && !s->site->site.identical_tasks);
 }
 
 void analysis_sites(Model *m, SiteInfos *out) {

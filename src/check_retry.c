@@ -410,7 +410,7 @@ static bool retries_io(Model *m, uint32_t file, int32_t def, uint32_t from, uint
     if (c->def != def || c->pos.line < from || c->pos.line > to) continue;
     if (call_does_io(m, file, i)) return true;
     if (h && (c->flags & CALL_AWAITED) && is_param_of(f, def, c->callee) &&
-        catches_transport(m, h->types))
+        (catches_transport(m, h->types) || catches_everything(h->types)))
       return true;
   }
   return false;
@@ -452,22 +452,33 @@ static void check_loops(Model *m, Findings *out) {
       }
       if (inner) continue;
       char *where = index_def_name(m->ix, (DefRef){fi, loop->def});
-      const char *delay = sleep->arg0; /* delay = base * 2 ** attempt; sleep(delay) */
-      for (uint32_t i = 0; delay && i < f->assigns.len; i++)
-        if (f->assigns.items[i].def == loop->def &&
-            strcmp(f->assigns.items[i].target, delay) == 0 &&
-            f->assigns.items[i].pos.line <= sleep->pos.line)
-          delay = f->assigns.items[i].value;
-      if (!has_randomness(m, delay) && !has_randomness(m, sleep->arg0))
-        add(m, out, "FAN401", fi, loop->def, sleep->pos,
+      /* every sleep of the loop: a deterministic one beside a jittered one is
+       * still a lockstep retry on its path */
+      for (uint32_t si = 0; si < f->calls.len; si++) {
+        const Call *sl = &f->calls.items[si];
+        if (sl->def != loop->def || sl->pos.line <= loop->pos.line || sl->pos.line > loop->end_line ||
+            !is_sleep(m, fi, sl))
+          continue;
+        /* delay = base * 2 ** attempt; sleep(delay): any binding of the name with a
+         * random part makes it random */
+        const char *delay = sl->arg0;
+        bool random_part = has_randomness(m, sl->arg0);
+        for (uint32_t i = 0; sl->arg0 && i < f->assigns.len && !random_part; i++)
+          if (f->assigns.items[i].def == loop->def && strcmp(f->assigns.items[i].target, sl->arg0) == 0) {
+            delay = f->assigns.items[i].value;
+            random_part = has_randomness(m, delay);
+          }
+        if (random_part) continue;
+        add(m, out, "FAN401", fi, loop->def, sl->pos,
             xasprintf("retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
                       "in lockstep",
-                      where, sleep->arg0 ? sleep->arg0 : ""),
+                      where, sl->arg0 ? sl->arg0 : ""),
             xasprintf("loop at line %u %s and sleeps a deterministic delay (`%s`)", loop->pos.line,
                       h ? "catches an error" : "checks a retryable status", delay ? delay : ""),
-            xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sleep->callee,
-                      sleep->arg0 ? sleep->arg0 : "delay"),
+            xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sl->callee,
+                      sl->arg0 ? sl->arg0 : "delay"),
             xstrdup("429 bursts flatten: retries of concurrent tasks spread out"));
+      }
       long n = -1;
       if (!loop->is_while && str_starts_with(loop->iter, "range("))
         n = strtol(strrchr(loop->iter, '(') + 1, NULL, 10);
@@ -482,13 +493,18 @@ static void check_loops(Model *m, Findings *out) {
             xstrdup("bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
             xstrdup(
                 "a failing dependency ends the phase within the budget instead of stalling it"));
-      if (h && catches_everything(h->types))
-        add(m, out, "FAN404", fi, loop->def, h->pos,
+      for (uint32_t i = 0; i < f->handlers.len; i++) { /* any broad handler of the loop */
+        const Handler *x = &f->handlers.items[i];
+        if (x->def != loop->def || x->try_line <= loop->pos.line || x->end_line > loop->end_line ||
+            !catches_everything(x->types))
+          continue;
+        add(m, out, "FAN404", fi, loop->def, x->pos,
             xasprintf("retry loop in %s retries every exception (`except %s`)", where,
-                      *h->types ? h->types : ""),
-            xasprintf("handler at line %u, sleep at line %u", h->pos.line, sleep->pos.line),
+                      *x->types ? x->types : ""),
+            xasprintf("handler at line %u, sleep at line %u", x->pos.line, sleep->pos.line),
             xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
             xstrdup("bugs fail at once instead of after the whole retry budget"));
+      }
       bool logs = false;
       for (uint32_t i = 0; i < f->logs.len && !logs; i++)
         logs = f->logs.items[i].def == loop->def && f->logs.items[i].pos.line > loop->pos.line &&

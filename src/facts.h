@@ -172,6 +172,8 @@ typedef struct {
                                 every task (it does not use the loop variable) */
   NameList invariant_kwargs; /* keyword arguments that are the same for every task */
   bool buffered;             /* all results are held until the last task ends (gather, wait) */
+  bool identical_tasks;      /* no argument of the task call uses the loop variable: N copies of
+                                one worker (a worker pool), not one task per item */
   int32_t def;
   int32_t call;
   Pos pos;

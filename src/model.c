@@ -396,7 +396,14 @@ uint32_t model_def_limiter(Model *m, DefRef d) {
   return (uint32_t)m->limiter[g];
 }
 
-static bool timeout_value_set(const char *v) { return v && strcmp(v, "None") != 0; }
+/* A timeout argument that sets a limit: not None, not ClientTimeout(total=None)
+ * or httpx.Timeout(None). */
+static bool timeout_value_set(const char *v) {
+  if (!v || strcmp(v, "None") == 0) return false;
+  if (strstr(v, "total=None") || strstr(v, "Timeout(None") || strstr(v, "Timeout(timeout=None"))
+    return false;
+  return true;
+}
 
 /* A client's timeout: given at construction, or a short default. */
 static bool origin_has_timeout(const Model *m, const Origin *o) {
@@ -404,6 +411,11 @@ static bool origin_has_timeout(const Model *m, const Origin *o) {
     const Facts *f = &m->ix->files[o->file];
     const Call *c = &f->calls.items[o->call];
     const char *t = model_kwarg(f, c, "timeout");
+    for (uint32_t i = f->assigns.len; t && i-- > 0;) /* timeout=timeout, bound just before */
+      if (f->assigns.items[i].def == c->def && strcmp(f->assigns.items[i].target, t) == 0) {
+        t = f->assigns.items[i].value;
+        break;
+      }
     if (t) return timeout_value_set(t);
     if (model_kwarg(f, c, "request_timeout"))
       return timeout_value_set(model_kwarg(f, c, "request_timeout"));

@@ -502,6 +502,7 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
   }
   TSNode args = facts__field(task_call, "arguments");
   s->invariant_kwargs.first = w->f->names.len;
+  s->identical_tasks = vars.len > 0 && !mentions(w, args, &vars, 0);
   for (uint32_t i = 0, pos = 0, n = ts_node_named_child_count(args); i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
     if (facts__is(a, "comment") || facts__is(a, "list_splat") || facts__is(a, "dictionary_splat"))
