@@ -500,6 +500,14 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
       if (facts__is(ts_node_named_child(loop, i), "for_in_clause"))
         loop_vars(w, facts__field(ts_node_named_child(loop, i), "left"), &vars);
   }
+  /* names bound inside the loop (`url = base + str(n)`) vary with it too */
+  uint32_t lo = ts_node_start_byte(loop), hi = ts_node_end_byte(loop);
+  for (uint32_t i = 0; i < w->f->assigns.len && vars.len < 64; i++) {
+    TSNode v = w->assign_values.items[i];
+    if (w->f->assigns.items[i].def == w->def && ts_node_start_byte(v) >= lo &&
+        ts_node_end_byte(v) <= hi && !strpbrk(w->f->assigns.items[i].target, ".["))
+      array_push(&vars, (char *)w->f->assigns.items[i].target);
+  }
   TSNode args = facts__field(task_call, "arguments");
   s->invariant_kwargs.first = w->f->names.len;
   s->identical_tasks = vars.len > 0 && !mentions(w, args, &vars, 0);
