@@ -117,7 +117,8 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
   long bound = s->limiter_line ? limiter_size(m, s) : -1;
   if (s->limiter_line && bound <= pool) return;
   /* a fixed fan-out no wider than the pool never waits for a connection */
-  if (!s->limiter_line && s->site->site.width.kind == WIDTH_FIXED && s->site->site.width.count <= pool)
+  if (!s->limiter_line && s->site->site.width.kind == WIDTH_FIXED &&
+      s->site->site.width.count <= pool)
     return;
   /* Unbounded over a big pool (the SDKs' 1000) is FAN101's business alone;
    * over a pool of 100 or less the extra tasks queue (httpx: PoolTimeout after 5 s). */

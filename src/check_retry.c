@@ -456,15 +456,16 @@ static void check_loops(Model *m, Findings *out) {
        * still a lockstep retry on its path */
       for (uint32_t si = 0; si < f->calls.len; si++) {
         const Call *sl = &f->calls.items[si];
-        if (sl->def != loop->def || sl->pos.line <= loop->pos.line || sl->pos.line > loop->end_line ||
-            !is_sleep(m, fi, sl))
+        if (sl->def != loop->def || sl->pos.line <= loop->pos.line ||
+            sl->pos.line > loop->end_line || !is_sleep(m, fi, sl))
           continue;
         /* delay = base * 2 ** attempt; sleep(delay): any binding of the name with a
          * random part makes it random */
         const char *delay = sl->arg0;
         bool random_part = has_randomness(m, sl->arg0);
         for (uint32_t i = 0; sl->arg0 && i < f->assigns.len && !random_part; i++)
-          if (f->assigns.items[i].def == loop->def && strcmp(f->assigns.items[i].target, sl->arg0) == 0) {
+          if (f->assigns.items[i].def == loop->def &&
+              strcmp(f->assigns.items[i].target, sl->arg0) == 0) {
             delay = f->assigns.items[i].value;
             random_part = has_randomness(m, delay);
           }

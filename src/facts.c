@@ -1,5 +1,6 @@
 #include "facts.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,9 +19,21 @@ bool facts__is(TSNode n, const char *type) {
   return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
 }
 
-TSNode facts__field(TSNode n, const char *name) {
-  return ts_node_child_by_field_name(n, name, (uint32_t)strlen(name));
+static TSFieldId field_ids[FIELD_COUNT];
+static pthread_once_t field_ids_once = PTHREAD_ONCE_INIT;
+
+static void field_ids_init(void) {
+  static const char *const names[] = {
+#define FACTS_FIELD_NAME(f) #f,
+      FACTS_FIELDS(FACTS_FIELD_NAME)
+#undef FACTS_FIELD_NAME
+  };
+  for (int i = 0; i < FIELD_COUNT; i++)
+    field_ids[i] =
+        ts_language_field_id_for_name(parse_language(), names[i], (uint32_t)strlen(names[i]));
 }
+
+TSNode facts__field(TSNode n, FieldName f) { return ts_node_child_by_field_id(n, field_ids[f]); }
 
 Pos facts__pos_of(TSNode n) {
   TSPoint p = ts_node_start_point(n);
@@ -65,14 +78,14 @@ static void dotted_into(Walker *w, TSNode n, StrBuf *sb) {
       dotted_into(w, ts_node_named_child(n, i), sb);
     }
   } else if (facts__is(n, "attribute")) {
-    dotted_into(w, facts__field(n, "object"), sb);
+    dotted_into(w, facts__field(n, FIELD_object), sb);
     sb_putc(sb, '.');
-    TSNode attr = facts__field(n, "attribute");
+    TSNode attr = facts__field(n, FIELD_attribute);
     uint32_t a = ts_node_start_byte(attr);
     sb_putn(sb, w->src->text + a, ts_node_end_byte(attr) - a);
   } else if (facts__is(n, "call") && sb->len < 200) {
     /* `Path(p).read_text` -> "Path().read_text": the receiver is what a call returns. */
-    dotted_into(w, facts__field(n, "function"), sb);
+    dotted_into(w, facts__field(n, FIELD_function), sb);
     sb_puts(sb, "()");
   } else {
     sb_putc(sb, '?');
@@ -142,12 +155,12 @@ static void string_into(Walker *w, TSNode s, StrBuf *out, bool *fstring) {
       uint32_t ca = ts_node_start_byte(c);
       template_unescape(w->src->text + ca, ts_node_end_byte(c) - ca, raw, f, out);
     } else if (facts__is(c, "interpolation")) {
-      TSNode spec = facts__field(c, "format_specifier");
+      TSNode spec = facts__field(c, FIELD_format_specifier);
       char type = 'a';
       if (!ts_node_is_null(spec))
         type = template_spec_type(w->src->text + ts_node_start_byte(spec),
                                   ts_node_end_byte(spec) - ts_node_start_byte(spec));
-      hole_for_expr(w, facts__field(c, "expression"), type, out);
+      hole_for_expr(w, facts__field(c, FIELD_expression), type, out);
     } else if (facts__is(c, "escape_sequence") && !raw) {
       uint32_t ca = ts_node_start_byte(c);
       template_unescape(w->src->text + ca, ts_node_end_byte(c) - ca, raw, f, out);
@@ -170,11 +183,11 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
   } else if (facts__is(e, "parenthesized_expression") && ts_node_named_child_count(e) == 1) {
     template_into(w, ts_node_named_child(e, 0), out, depth + 1);
   } else if (facts__is(e, "binary_operator")) {
-    TSNode op = facts__field(e, "operator");
-    TSNode left = facts__field(e, "left");
+    TSNode op = facts__field(e, FIELD_operator);
+    TSNode left = facts__field(e, FIELD_left);
     if (facts__node_text_eq(w, op, "+")) {
       template_into(w, left, out, depth + 1);
-      template_into(w, facts__field(e, "right"), out, depth + 1);
+      template_into(w, facts__field(e, FIELD_right), out, depth + 1);
     } else if (facts__node_text_eq(w, op, "%") &&
                (facts__is(left, "string") || facts__is(left, "concatenated_string"))) {
       StrBuf inner = {0};
@@ -185,10 +198,10 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
       hole_for_expr(w, e, 'a', out);
     }
   } else if (facts__is(e, "call")) {
-    TSNode fn = facts__field(e, "function");
-    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, "object") : fn;
+    TSNode fn = facts__field(e, FIELD_function);
+    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, FIELD_object) : fn;
     if (facts__is(fn, "attribute") &&
-        facts__node_text_eq(w, facts__field(fn, "attribute"), "format") &&
+        facts__node_text_eq(w, facts__field(fn, FIELD_attribute), "format") &&
         (facts__is(obj, "string") || facts__is(obj, "concatenated_string"))) {
       StrBuf inner = {0};
       template_into(w, obj, &inner, depth + 1);
@@ -205,10 +218,10 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
 static bool is_stringish(TSNode e) {
   if (facts__is(e, "string") || facts__is(e, "concatenated_string")) return true;
   if (facts__is(e, "binary_operator"))
-    return is_stringish(facts__field(e, "left")) || is_stringish(facts__field(e, "right"));
+    return is_stringish(facts__field(e, FIELD_left)) || is_stringish(facts__field(e, FIELD_right));
   if (facts__is(e, "call")) {
-    TSNode fn = facts__field(e, "function");
-    return facts__is(fn, "attribute") && is_stringish(facts__field(fn, "object"));
+    TSNode fn = facts__field(e, FIELD_function);
+    return facts__is(fn, "attribute") && is_stringish(facts__field(fn, FIELD_object));
   }
   return false;
 }
@@ -243,12 +256,12 @@ static NameList collect_params(Walker *w, TSNode params, bool types) {
   for (uint32_t i = 0; i < n; i++) {
     TSNode p = ts_node_named_child(params, i), name = p;
     if (facts__is(p, "default_parameter") || facts__is(p, "typed_default_parameter"))
-      name = facts__field(p, "name");
+      name = facts__field(p, FIELD_name);
     else if (facts__is(p, "typed_parameter"))
       name = ts_node_named_child(p, 0);
     if (facts__is(name, "list_splat_pattern") || facts__is(name, "dictionary_splat_pattern") ||
         facts__is(name, "identifier")) {
-      TSNode type = facts__field(p, "type");
+      TSNode type = facts__field(p, FIELD_type);
       facts__add_name(w, !types                  ? facts__text_of(w, name, 0)
                          : ts_node_is_null(type) ? ""
                                                  : facts__text_of(w, type, VALUE_TEXT_MAX));
@@ -281,10 +294,11 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
 
 static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   bool is_class = facts__is(node, "class_definition");
-  int32_t id = add_def(w, is_class ? DEF_CLASS : DEF_FUNCTION, node, facts__field(node, "name"));
+  int32_t id =
+      add_def(w, is_class ? DEF_CLASS : DEF_FUNCTION, node, facts__field(node, FIELD_name));
   Def *d = &w->f->defs.items[id];
   if (is_class) {
-    TSNode sup = facts__field(node, "superclasses");
+    TSNode sup = facts__field(node, FIELD_superclasses);
     d->bases.first = w->f->names.len;
     for (uint32_t i = 0, n = ts_node_is_null(sup) ? 0 : ts_node_named_child_count(sup); i < n;
          i++) {
@@ -294,15 +308,15 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
       w->f->defs.items[id].bases.count++;
     }
   } else {
-    NameList params = collect_params(w, facts__field(node, "parameters"), false);
+    NameList params = collect_params(w, facts__field(node, FIELD_parameters), false);
     w->f->defs.items[id].params = params;
-    NameList types = collect_params(w, facts__field(node, "parameters"), true);
+    NameList types = collect_params(w, facts__field(node, FIELD_parameters), true);
     w->f->defs.items[id].param_types = types;
-    TSNode ret = facts__field(node, "return_type");
+    TSNode ret = facts__field(node, FIELD_return_type);
     if (!ts_node_is_null(ret))
       w->f->defs.items[id].returns = facts__text_of(w, ret, VALUE_TEXT_MAX);
     /* Defaults are evaluated in the enclosing scope. */
-    walk(w, facts__field(node, "parameters"));
+    walk(w, facts__field(node, FIELD_parameters));
   }
   /* Switch into the new definition's scope. */
   int32_t saved_def = w->def, saved_outer = w->outer_call;
@@ -334,7 +348,7 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
         w->f->calls.items[c].flags |= CALL_DECORATOR;
     }
   }
-  walk(w, facts__field(node, "body"));
+  walk(w, facts__field(node, FIELD_body));
   w->def = saved_def;
   w->loop_depth = saved_loop;
   w->lambda_depth = saved_lambda;
@@ -375,7 +389,7 @@ static void walk_import(Walker *w, TSNode n) {
   bool from = facts__is(n, "import_from_statement");
   char *module = NULL;
   if (from) {
-    TSNode m = facts__field(n, "module_name");
+    TSNode m = facts__field(n, FIELD_module_name);
     if (facts__is(m, "relative_import")) {
       TSNode prefix = ts_node_named_child(m, 0);
       uint32_t dots = ts_node_end_byte(prefix) - ts_node_start_byte(prefix);
@@ -395,12 +409,12 @@ static void walk_import(Walker *w, TSNode n) {
   uint32_t count = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < count; i++) {
     TSNode c = ts_node_named_child(n, i);
-    if (from && ts_node_start_byte(c) == ts_node_start_byte(facts__field(n, "module_name")))
+    if (from && ts_node_start_byte(c) == ts_node_start_byte(facts__field(n, FIELD_module_name)))
       continue;
     TSNode name = c, alias = {0};
     if (facts__is(c, "aliased_import")) {
-      name = facts__field(c, "name");
-      alias = facts__field(c, "alias");
+      name = facts__field(c, FIELD_name);
+      alias = facts__field(c, FIELD_alias);
     } else if (!facts__is(c, "dotted_name")) {
       continue; /* wildcard import */
     }
@@ -461,7 +475,7 @@ static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
     level = last;
     if (strcmp(last, "log") == 0) msg_arg = 1;
   }
-  TSNode args = facts__field(call, "arguments");
+  TSNode args = facts__field(call, FIELD_arguments);
   if (!facts__is(args, "argument_list")) return;
   StrBuf sb = {0};
   uint32_t positional = 0, seen = 0;
@@ -540,7 +554,7 @@ static void add_reference_call(Walker *w, uint32_t ci, TSNode args) {
 
 static void walk_call(Walker *w, TSNode n) {
   Call c = {0};
-  TSNode fn = facts__field(n, "function");
+  TSNode fn = facts__field(n, FIELD_function);
   c.callee = facts__dotted(w, fn);
   c.pos = facts__pos_of(n);
   TSPoint e = ts_node_end_point(n);
@@ -553,15 +567,15 @@ static void walk_call(Walker *w, TSNode n) {
   if (w->loop_depth) c.flags |= CALL_IN_LOOP;
   if (w->lambda_depth) c.flags |= CALL_IN_LAMBDA;
   if (c.start_byte == w->awaited_start && c.end_byte == w->awaited_end) c.flags |= CALL_AWAITED;
-  TSNode args = facts__field(n, "arguments");
+  TSNode args = facts__field(n, FIELD_arguments);
   c.first_kwarg = w->f->kwargs.len;
   c.args.first = w->f->names.len;
   if (facts__is(args, "argument_list")) {
     for (uint32_t i = 0, count = ts_node_named_child_count(args); i < count; i++) {
       TSNode a = ts_node_named_child(args, i);
       if (facts__is(a, "keyword_argument")) {
-        Kwarg kw = {facts__text_of(w, facts__field(a, "name"), 0),
-                    facts__text_of(w, facts__field(a, "value"), VALUE_TEXT_MAX)};
+        Kwarg kw = {facts__text_of(w, facts__field(a, FIELD_name), 0),
+                    facts__text_of(w, facts__field(a, FIELD_value), VALUE_TEXT_MAX)};
         array_push(&w->f->kwargs, kw);
         c.nkwargs++;
       } else if (facts__is(a, "list_splat")) {
@@ -595,10 +609,10 @@ static void walk_call(Walker *w, TSNode n) {
 static void add_loop(Walker *w, TSNode n) {
   Loop l = {0};
   l.is_while = facts__is(n, "while_statement");
-  TSNode head = facts__field(n, l.is_while ? "condition" : "right");
+  TSNode head = facts__field(n, l.is_while ? FIELD_condition : FIELD_right);
   l.iter = ts_node_is_null(head) ? "" : facts__text_of(w, head, VALUE_TEXT_MAX);
   l.while_true = l.is_while && (strcmp(l.iter, "True") == 0 || strcmp(l.iter, "1") == 0);
-  TSNode left = facts__field(n, "left");
+  TSNode left = facts__field(n, FIELD_left);
   l.target = ts_node_is_null(left) ? NULL : facts__text_of(w, left, VALUE_TEXT_MAX);
   l.def = w->def;
   l.pos = facts__pos_of(n);
@@ -673,18 +687,18 @@ static void walk_loop(Walker *w, TSNode n) {
   int32_t saved_index = w->loop_index;
   w->loop_index = (int32_t)w->f->loops.len - 1;
   if (facts__is(n, "for_statement")) {
-    walk(w, facts__field(n, "right"));
+    walk(w, facts__field(n, FIELD_right));
     w->loop_depth++;
-    walk(w, facts__field(n, "left"));
-    walk(w, facts__field(n, "body"));
+    walk(w, facts__field(n, FIELD_left));
+    walk(w, facts__field(n, FIELD_body));
     w->loop_depth--;
-    walk(w, facts__field(n, "alternative"));
+    walk(w, facts__field(n, FIELD_alternative));
   } else { /* while */
     w->loop_depth++;
-    walk(w, facts__field(n, "condition"));
-    walk(w, facts__field(n, "body"));
+    walk(w, facts__field(n, FIELD_condition));
+    walk(w, facts__field(n, FIELD_body));
     w->loop_depth--;
-    walk(w, facts__field(n, "alternative"));
+    walk(w, facts__field(n, FIELD_alternative));
   }
   w->loop_index = saved_index;
 }
@@ -696,10 +710,10 @@ static void walk_comprehension(Walker *w, TSNode n) {
   for (uint32_t i = 0; i < count; i++) {
     TSNode c = ts_node_named_child(n, i);
     if (first && facts__is(c, "for_in_clause")) {
-      walk(w, facts__field(c, "right"));
+      walk(w, facts__field(c, FIELD_right));
       first = false;
       w->loop_depth++;
-      walk(w, facts__field(c, "left"));
+      walk(w, facts__field(c, FIELD_left));
       w->loop_depth--;
       continue;
     }
@@ -710,7 +724,7 @@ static void walk_comprehension(Walker *w, TSNode n) {
 }
 
 static void walk_assignment(Walker *w, TSNode n) {
-  TSNode left = facts__field(n, "left"), right = facts__field(n, "right");
+  TSNode left = facts__field(n, FIELD_left), right = facts__field(n, FIELD_right);
   if (ts_node_is_null(right)) { /* annotation only */
     walk_children(w, n);
     return;
@@ -718,7 +732,7 @@ static void walk_assignment(Walker *w, TSNode n) {
   uint32_t call_index = w->f->calls.len;
   walk(w, right);
   if (facts__is(left, "subscript")) { /* tasks[key] = fetch(key): recorded as "tasks[]" */
-    char *target = xasprintf("%s[]", facts__dotted(w, facts__field(left, "value")));
+    char *target = xasprintf("%s[]", facts__dotted(w, facts__field(left, FIELD_value)));
     Assign a = {arena_strdup(&w->f->arena, target), facts__text_of(w, right, VALUE_TEXT_MAX), -1,
                 w->def, facts__pos_of(n)};
     free(target);
@@ -762,14 +776,14 @@ static void walk_with(Walker *w, TSNode n) {
        i < count; i++) {
     TSNode item = ts_node_named_child(clause, i);
     if (!facts__is(item, "with_item")) continue;
-    TSNode value = facts__field(item, "value"), alias = {0};
+    TSNode value = facts__field(item, FIELD_value), alias = {0};
     if (facts__is(value, "as_pattern")) {
-      alias = facts__field(value, "alias");
+      alias = facts__field(value, FIELD_alias);
       value = ts_node_named_child(value, 0);
     }
     if (facts__is(value, "await")) value = ts_node_named_child(value, 0);
     WithItem wi = {facts__text_of(w, value, VALUE_TEXT_MAX),
-                   facts__is(value, "call") ? facts__dotted(w, facts__field(value, "function"))
+                   facts__is(value, "call") ? facts__dotted(w, facts__field(value, FIELD_function))
                                             : NULL,
                    ts_node_is_null(alias) ? NULL : facts__text_of(w, alias, 0),
                    async,
@@ -850,7 +864,7 @@ static void walk(Walker *w, TSNode n) {
   } else if (strcmp(type, "function_definition") == 0 || strcmp(type, "class_definition") == 0) {
     walk_definition(w, n, (TSNode){0});
   } else if (strcmp(type, "decorated_definition") == 0) {
-    walk_definition(w, facts__field(n, "definition"), n);
+    walk_definition(w, facts__field(n, FIELD_definition), n);
   } else if (strcmp(type, "for_statement") == 0 || strcmp(type, "while_statement") == 0) {
     walk_loop(w, n);
   } else if (strcmp(type, "list_comprehension") == 0 || strcmp(type, "generator_expression") == 0 ||
@@ -879,6 +893,7 @@ FactsContext *facts_context_new(const Knowledge *k, Diags *diags) {
   }
   Query *q = query_new(parse_language(), f->name, f->data, diags);
   if (!q) return NULL;
+  pthread_once(&field_ids_once, field_ids_init);
   FactsContext *ctx = xcalloc(1, sizeof *ctx);
   ctx->knowledge = k;
   ctx->sites = q;
@@ -890,6 +905,17 @@ FactsContext *facts_context_new(const Knowledge *k, Diags *diags) {
     return NULL;
   }
   return ctx;
+}
+
+bool facts_may_matter(const FactsContext *ctx, const char *text) {
+  /* Every rule starts from one of these: an async def or await (FAN1, FAN2,
+   * FAN5, FAN6, FAN7 live in async code or fan-outs), a sleep in a retry loop
+   * (FAN4 in sync code), a retry library's decorator, a noqa naming a code. */
+  static const char *const words[] = {"async", "await", "anyio",   "trio",    "sleep",
+                                      "retry", "Retry", "backoff", "stamina", "FAN"};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strstr(text, words[i])) return true;
+  return query_may_match(ctx->sites, text);
 }
 
 void facts_context_free(FactsContext *ctx) {

@@ -220,6 +220,12 @@ typedef struct FactsContext FactsContext;
 FactsContext *facts_context_new(const Knowledge *k, Diags *diags);
 void facts_context_free(FactsContext *ctx);
 
+/* Whether a file with this (NUL-terminated) source can hold a finding of its
+ * own: it mentions async code, a fan-out name of rules/sites.scm, a sleep, a
+ * retry library or a fanout code (a `# noqa: FAN...`). A file that cannot
+ * matters only when a file that can imports it. */
+bool facts_may_matter(const FactsContext *ctx, const char *text);
+
 /* Parse `src` and extract its facts into `out` (which must be zeroed). The
  * tree is freed before returning. Returns false only when parsing failed. */
 bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, Diags *diags);

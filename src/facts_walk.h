@@ -36,7 +36,22 @@ typedef struct {
 
 /* Node helpers. Text and names are owned by the facts' arena. */
 bool facts__is(TSNode n, const char *type);
-TSNode facts__field(TSNode n, const char *name);
+/* The grammar fields the walk reads; their ids are looked up once. */
+#define FACTS_FIELDS(X)                                                                            \
+  X(alias)                                                                                         \
+  X(alternative)                                                                                   \
+  X(arguments)                                                                                     \
+  X(attribute)                                                                                     \
+  X(body) X(condition) X(definition) X(expression) X(format_specifier) X(function) X(left)         \
+      X(module_name) X(name) X(object) X(operator) X(parameters) X(return_type) X(right)           \
+          X(subscript) X(superclasses) X(type) X(value)
+typedef enum {
+#define FACTS_FIELD_ENUM(f) FIELD_##f,
+  FACTS_FIELDS(FACTS_FIELD_ENUM)
+#undef FACTS_FIELD_ENUM
+      FIELD_COUNT
+} FieldName;
+TSNode facts__field(TSNode n, FieldName f);
 Pos facts__pos_of(TSNode n);
 const char *facts__text_of(Walker *w, TSNode n, size_t max);
 /* Dotted text of a name or attribute chain; "?" marks a part that is not a name. */

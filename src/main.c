@@ -35,6 +35,7 @@ typedef struct {
   Selection selection;
   const char *format; /* check: text (default) or json */
   bool show_suppressed;
+  bool all_files;             /* check: parse every file, not only those that may hold findings */
   const char *stdin_filename; /* check: lint stdin as this file */
   const char *config_path;    /* --config FILE */
   const char *log_path;       /* report: --log FILE */
@@ -138,6 +139,7 @@ static int cmd_trace(Options *o, Diags *diags) {
 
 static int cmd_check(Options *o, Diags *diags) {
   Catalog cat = {0};
+  o->project.lazy = !o->all_files;
   if (!catalog_load(&cat, diags)) {
     catalog_free(&cat);
     return EXIT_USAGE;
@@ -155,7 +157,7 @@ static int cmd_check(Options *o, Diags *diags) {
   bool ok = project_load(&p, only_files ? context : o->paths, only_files ? 1 : o->npaths,
                          &o->project, diags);
   int rc = ok ? EXIT_OK : EXIT_USAGE;
-  uint32_t files_checked = p.nfiles;
+  uint32_t files_checked = p.files_read;
   if (ok && only_files) {
     /* problems in the files read for context are not this run's business */
     uint32_t w = 0;
@@ -460,6 +462,8 @@ static const char options_help[] =
     "options:\n"
     "  -j, --jobs N     worker threads (default: one per core)\n"
     "  --include-pyi    also read *.pyi stubs\n"
+    "  --all-files      check: parse every file (default: those that can hold a finding,\n"
+    "                   with the modules they import; the findings are the same)\n"
     "  --select CODES   report only these codes or prefixes (FAN1,FAN50); FAN9 must be selected\n"
     "  --ignore CODES   do not report these codes or prefixes\n"
     "  --extend-select CODES  report these in addition to the default ones\n"
@@ -588,6 +592,8 @@ int main(int argc, char **argv) {
         while (o.stdin_filename[0] == '.' && o.stdin_filename[1] == '/') o.stdin_filename += 2;
       } else if (strcmp(a, "--show-suppressed") == 0) {
         o.show_suppressed = true;
+      } else if (strcmp(a, "--all-files") == 0 && cmd->run == cmd_check) {
+        o.all_files = true;
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
       } else {

@@ -11,7 +11,10 @@ typedef struct {
   char **paths;
   Facts *facts;
   bool *ok;
-  Diags *diags; /* one list per file, merged in path order afterwards */
+  Diags *diags;   /* one list per file, merged in path order afterwards */
+  bool *aside;    /* read, and left unparsed until something imports it */
+  bool lazy;      /* this round sets files aside */
+  uint32_t *todo; /* the files of this round */
   uint32_t n;
   uint32_t next;
   pthread_mutex_t lock;
@@ -20,10 +23,16 @@ typedef struct {
 static void process_file(Work *w, uint32_t i) {
   SourceFile src;
   const ProjectOptions *o = w->opts;
+  w->aside[i] = false;
   bool ok = o->buffer_path && strcmp(w->paths[i], o->buffer_path) == 0
                 ? source_from_buffer(w->paths[i], o->buffer, o->buffer_len, &src, &w->diags[i])
                 : source_read(w->paths[i], &src, &w->diags[i]);
   if (!ok) return;
+  if (w->lazy && !facts_may_matter(w->ctx, src.text)) {
+    w->aside[i] = true;
+    source_free(&src);
+    return;
+  }
   w->ok[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i]);
   source_free(&src);
 }
@@ -35,8 +44,75 @@ static void *worker(void *arg) {
     uint32_t i = w->next++;
     pthread_mutex_unlock(&w->lock);
     if (i >= w->n) return NULL;
-    process_file(w, i);
+    process_file(w, w->todo[i]);
   }
+}
+
+static void run_round(Work *w, unsigned jobs) {
+  w->next = 0;
+  if (jobs > w->n) jobs = w->n ? w->n : 1;
+  if (jobs <= 1) {
+    worker(w);
+    return;
+  }
+  pthread_t *threads = xcalloc(jobs, sizeof(pthread_t));
+  unsigned started = 0;
+  for (; started < jobs; started++)
+    if (pthread_create(&threads[started], NULL, worker, w) != 0) break;
+  if (!started) worker(w);
+  for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+  free(threads);
+}
+
+/* The dotted path of a file ("src/pkg/mod.py" -> "src.pkg.mod"); a module
+ * is found by any dotted suffix of it, as the index finds it. */
+static char *dotted_path(const char *path) {
+  char *d = xstrdup(path);
+  size_t len = strlen(d);
+  if (len > 3 && strcmp(d + len - 3, ".py") == 0) d[len - 3] = '\0';
+  if (len > 4 && strcmp(d + len - 4, ".pyi") == 0) d[len - 4] = '\0';
+  if (str_ends_with(d, "/__init__")) d[strlen(d) - 9] = '\0';
+  for (char *c = d; *c; c++)
+    if (*c == '/') *c = '.';
+  return d;
+}
+
+/* Files set aside that a parsed file imports (a module named by an import
+ * or any package above it), written to `todo`. */
+static uint32_t imported_aside(Work *w, uint32_t nfiles, uint32_t *todo) {
+  StrMap wanted = {0};
+  StrArray keys = {0};
+  for (uint32_t i = 0; i < nfiles; i++) {
+    if (!w->ok[i]) continue;
+    const Facts *f = &w->facts[i];
+    for (uint32_t k = 0; k < f->imports.len; k++) {
+      char *t = xstrdup(f->imports.items[k].target);
+      for (char *dot = t + strlen(t);; dot = strrchr(t, '.')) {
+        *dot = '\0';
+        if (!strmap_get(&wanted, t, NULL)) {
+          char *key = xstrdup(t);
+          array_push(&keys, key);
+          strmap_put(&wanted, key, 1);
+        }
+        if (!strchr(t, '.')) break;
+      }
+      free(t);
+    }
+  }
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < nfiles; i++) {
+    if (!w->aside[i]) continue;
+    char *d = dotted_path(w->paths[i]);
+    bool hit = false;
+    for (const char *s = d; s && !hit; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL)
+      hit = *s && strmap_get(&wanted, s, NULL);
+    free(d);
+    if (hit) todo[n++] = i;
+  }
+  for (uint32_t k = 0; k < keys.len; k++) free(keys.items[k]);
+  array_free(&keys);
+  strmap_free(&wanted);
+  return n;
 }
 
 bool project_load(Project *p, const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
@@ -75,21 +151,18 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.facts = xcalloc(files.len ? files.len : 1, sizeof(Facts));
   w.ok = xcalloc(files.len ? files.len : 1, sizeof(bool));
   w.diags = xcalloc(files.len ? files.len : 1, sizeof(Diags));
+  w.aside = xcalloc(files.len ? files.len : 1, sizeof(bool));
+  w.todo = xcalloc(files.len ? files.len : 1, sizeof(uint32_t));
+  for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
+  w.lazy = opts->lazy && !opts->extra_knowledge;
   pthread_mutex_init(&w.lock, NULL);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
-  if (jobs > files.len) jobs = files.len ? files.len : 1;
-  if (jobs <= 1) {
-    worker(&w);
-  } else {
-    pthread_t *threads = xcalloc(jobs, sizeof(pthread_t));
-    unsigned started = 0;
-    for (; started < jobs; started++)
-      if (pthread_create(&threads[started], NULL, worker, &w) != 0) break;
-    if (!started) worker(&w);
-    for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
-    free(threads);
-  }
+  run_round(&w, jobs);
+  /* Files set aside are parsed when a parsed file imports them, until no
+   * parsed file imports one more: calls into them resolve as in a full load. */
+  w.lazy = false;
+  while ((w.n = imported_aside(&w, files.len, w.todo)) > 0) run_round(&w, jobs);
   pthread_mutex_destroy(&w.lock);
 
   /* Keep the files that were read, in path order; merge diagnostics likewise. */
@@ -97,6 +170,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   for (uint32_t i = 0; i < files.len; i++) {
     for (uint32_t d = 0; d < w.diags[i].len; d++) array_push(diags, w.diags[i].items[d]);
     array_free(&w.diags[i]);
+    p->files_read += w.ok[i] || w.aside[i];
     if (w.ok[i]) {
       p->syntax_errors += w.facts[i].has_errors;
       p->files[p->nfiles++] = w.facts[i];
@@ -108,6 +182,8 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   array_free(&files);
   free(w.facts);
   free(w.ok);
+  free(w.aside);
+  free(w.todo);
   free(w.diags);
   index_build(&p->index, p->files, p->nfiles);
   return true;

@@ -13,6 +13,8 @@ typedef struct {
   const char *buffer_path; /* a file whose content is `buffer` instead of the disk's */
   const char *buffer;      /* (an editor's unsaved buffer, --stdin-filename) */
   size_t buffer_len;
+  bool lazy; /* parse only files that may hold findings (facts_may_matter) and,
+              * transitively, the project modules they import: `check` */
 } ProjectOptions;
 
 typedef struct {
@@ -21,6 +23,7 @@ typedef struct {
   Facts *files;
   uint32_t nfiles;
   uint32_t files_seen;    /* paths found by the walk, including skipped ones */
+  uint32_t files_read;    /* files read: those parsed and those a lazy load left aside */
   uint32_t syntax_errors; /* files analyzed despite syntax errors */
   long min_width;
   Index index;

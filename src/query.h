@@ -22,6 +22,12 @@ int query_capture_index(const Query *q, const char *name);
 /* Value of a `#set! key "value"` directive of a pattern, or NULL. */
 const char *query_setting(const Query *q, uint32_t pattern, const char *key);
 
+/* Whether `q` can match in a file whose NUL-terminated source is `text`: false
+ * when every pattern compares a capture with literal strings (#eq?, #any-of?)
+ * none of which occurs in the text. Exact as a filter: the text of a capture
+ * is part of the source, so a `false` skips only files that cannot match. */
+bool query_may_match(const Query *q, const char *text);
+
 typedef struct {
   const Query *query;
   TSQueryCursor *cursor;

@@ -109,7 +109,7 @@ static Width classify_range(Walker *w, TSNode call, TSNode args) {
 
 /* The count of a slice `xs[:10]`, `xs[i:i + BATCH]`, or 0. */
 static Width classify_slice(Walker *w, TSNode sub) {
-  TSNode slice = facts__field(sub, "subscript");
+  TSNode slice = facts__field(sub, FIELD_subscript);
   if (!facts__is(slice, "slice")) return width_make(w, WIDTH_DATA, sub, -1);
   uint32_t n = ts_node_named_child_count(slice);
   TSNode start = {0}, stop = {0};
@@ -123,8 +123,8 @@ static Width classify_slice(Walker *w, TSNode sub) {
   int64_t v;
   if (ts_node_is_null(start) && int_literal(w, stop, &v)) return width_fixed(w, NULL, v);
   if (!ts_node_is_null(start) && facts__is(stop, "binary_operator") &&
-      facts__node_text_eq(w, facts__field(stop, "operator"), "+")) {
-    TSNode l = facts__field(stop, "left"), r = facts__field(stop, "right");
+      facts__node_text_eq(w, facts__field(stop, FIELD_operator), "+")) {
+    TSNode l = facts__field(stop, FIELD_left), r = facts__field(stop, FIELD_right);
     uint32_t a = ts_node_start_byte(start), b = ts_node_end_byte(start);
     uint32_t la = ts_node_start_byte(l), lb = ts_node_end_byte(l);
     if (b - a == lb - la && memcmp(w->src->text + a, w->src->text + la, b - a) == 0) {
@@ -144,13 +144,13 @@ static TSNode loop_source(const Walker *w, TSNode name) {
         facts__is(p, "class_definition"))
       break;
     if (!facts__is(p, "for_statement")) continue;
-    TSNode left = facts__field(p, "left");
+    TSNode left = facts__field(p, FIELD_left);
     if (facts__is(left, "identifier") &&
         ts_node_end_byte(left) - ts_node_start_byte(left) ==
             ts_node_end_byte(name) - ts_node_start_byte(name) &&
         memcmp(w->src->text + ts_node_start_byte(left), w->src->text + ts_node_start_byte(name),
                ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
-      return facts__field(p, "right");
+      return facts__field(p, FIELD_right);
   }
   return (TSNode){0};
 }
@@ -159,12 +159,13 @@ static TSNode loop_source(const Walker *w, TSNode name) {
  * width of a plain iterable's items as data. */
 static Width batch_width(Walker *w, TSNode source, unsigned depth) {
   if (facts__is(source, "call")) {
-    const char *callee = facts__dotted(w, facts__field(source, "function"));
+    const char *callee = facts__dotted(w, facts__field(source, FIELD_function));
     const Fact *f = knowledge_get(w->ctx->knowledge, "batcher", callee);
     if (!f) f = knowledge_get(w->ctx->knowledge, "batcher", str_last_component(callee));
     char arg[8];
     if (f && fact_attr(f, "size", arg, sizeof arg)) {
-      TSNode size = facts__positional_arg(facts__field(source, "arguments"), (uint32_t)atoi(arg));
+      TSNode size =
+          facts__positional_arg(facts__field(source, FIELD_arguments), (uint32_t)atoi(arg));
       int64_t v;
       if (int_literal(w, size, &v)) return width_fixed(w, NULL, v);
       const Const *k = facts__is(size, "identifier") ? module_const(w, size) : NULL;
@@ -190,7 +191,8 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
       facts__is(n, "set_comprehension") || facts__is(n, "dictionary_comprehension")) {
     for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
       if (facts__is(ts_node_named_child(n, i), "for_in_clause"))
-        return classify_iterable(w, facts__field(ts_node_named_child(n, i), "right"), depth + 1);
+        return classify_iterable(w, facts__field(ts_node_named_child(n, i), FIELD_right),
+                                 depth + 1);
   }
   if (facts__is(n, "identifier")) {
     TSNode source = loop_source(w, n);
@@ -215,7 +217,7 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (facts__is(n, "attribute")) return width_make(w, WIDTH_DATA, n, -1);
   if (facts__is(n, "subscript")) return classify_slice(w, n);
   if (facts__is(n, "call")) {
-    TSNode fn = facts__field(n, "function"), args = facts__field(n, "arguments");
+    TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
     const char *callee = facts__dotted(w, fn);
     if (strcmp(callee, "range") == 0 && facts__is(args, "argument_list"))
       return classify_range(w, n, args);
@@ -224,7 +226,7 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     if (f && facts__is(args, "argument_list")) {
       uint32_t arg = fact_attr(f, "arg", buf, sizeof buf) ? (uint32_t)atoi(buf) : 0;
       if (strcmp(buf, "self") == 0 && facts__is(fn, "attribute"))
-        return classify_iterable(w, facts__field(fn, "object"), depth + 1);
+        return classify_iterable(w, facts__field(fn, FIELD_object), depth + 1);
       return classify_iterable(w, facts__positional_arg(args, arg), depth + 1);
     }
     if (facts__callee_fact(w->ctx->knowledge, "loader", callee))
@@ -256,9 +258,10 @@ static TSNode enclosing_loop(TSNode n) {
 }
 
 static Width loop_width(Walker *w, TSNode loop) {
-  if (facts__is(loop, "for_statement")) return classify_iterable(w, facts__field(loop, "right"), 0);
+  if (facts__is(loop, "for_statement"))
+    return classify_iterable(w, facts__field(loop, FIELD_right), 0);
   if (facts__is(loop, "while_statement"))
-    return width_make(w, WIDTH_UNKNOWN, facts__field(loop, "condition"), -1);
+    return width_make(w, WIDTH_UNKNOWN, facts__field(loop, FIELD_condition), -1);
   return classify_iterable(w, loop, 0);
 }
 
@@ -279,7 +282,7 @@ static const Fact *site_fact(const Walker *w, const char *callee) {
 
 static bool is_spawn_call(Walker *w, TSNode call) {
   if (!facts__is(call, "call")) return false;
-  const Fact *f = site_fact(w, facts__dotted(w, facts__field(call, "function")));
+  const Fact *f = site_fact(w, facts__dotted(w, facts__field(call, FIELD_function)));
   char kind[32];
   return f && fact_attr(f, "kind", kind, sizeof kind) &&
          (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
@@ -298,9 +301,9 @@ static const char *item_target(Walker *w, TSNode item) {
 static const char *ref_target(Walker *w, TSNode item) {
   if (facts__is(item, "identifier") || facts__is(item, "attribute")) return facts__dotted(w, item);
   if (!facts__is(item, "call")) return NULL;
-  const char *callee = facts__dotted(w, facts__field(item, "function"));
+  const char *callee = facts__dotted(w, facts__field(item, FIELD_function));
   if (strcmp(str_last_component(callee), "partial") == 0) {
-    TSNode f = facts__positional_arg(facts__field(item, "arguments"), 0);
+    TSNode f = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
     return facts__is(f, "identifier") || facts__is(f, "attribute") ? facts__dotted(w, f) : NULL;
   }
   return strpbrk(callee, "?(") ? NULL : callee;
@@ -309,7 +312,7 @@ static const char *ref_target(Walker *w, TSNode item) {
 /* What a listed item runs: f of f(x), or of create_task(f(x)) (a task
  * started outside a loop is an item of this fan-out, not a site itself). */
 static const char *listed_target(Walker *w, TSNode item) {
-  if (is_spawn_call(w, item)) item = facts__positional_arg(facts__field(item, "arguments"), 0);
+  if (is_spawn_call(w, item)) item = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
   return item_target(w, item);
 }
 
@@ -336,7 +339,7 @@ static void items_add_target(Items *it, const char *t) {
 static void items_add_call(Walker *w, Items *it, TSNode item) {
   items_add_target(it, item_target(w, item));
   if (!facts__is(item, "call")) return;
-  TSNode inner = facts__positional_arg(facts__field(item, "arguments"), 0);
+  TSNode inner = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
   if (facts__is(inner, "await")) inner = ts_node_named_child(inner, 0);
   if (facts__is(inner, "call")) items_add_target(it, item_target(w, inner));
 }
@@ -346,8 +349,8 @@ static bool empty_collection(Walker *w, TSNode n) {
   if ((facts__is(n, "list") || facts__is(n, "dictionary")) && ts_node_named_child_count(n) == 0)
     return true;
   if (!facts__is(n, "call")) return false;
-  const char *callee = facts__dotted(w, facts__field(n, "function"));
-  TSNode args = facts__field(n, "arguments");
+  const char *callee = facts__dotted(w, facts__field(n, FIELD_function));
+  TSNode args = facts__field(n, FIELD_arguments);
   return (strcmp(callee, "list") == 0 || strcmp(callee, "dict") == 0) &&
          facts__is(args, "argument_list") && ts_node_named_child_count(args) == 0;
 }
@@ -364,7 +367,7 @@ static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode f
   }
   it->loop = loop;
   bool spawned = is_spawn_call(w, item);
-  it->task_call = spawned ? facts__positional_arg(facts__field(item, "arguments"), 0) : item;
+  it->task_call = spawned ? facts__positional_arg(facts__field(item, FIELD_arguments), 0) : item;
   if (spawned) {
     it->spawned = true;
     it->spawn = item;
@@ -379,14 +382,15 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
   if (depth > 4 || ts_node_is_null(x)) return it;
   if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
       facts__is(x, "set_comprehension")) {
-    TSNode body = facts__field(x, "body");
+    TSNode body = facts__field(x, FIELD_body);
     it.is_list = true;
     it.spawned = is_spawn_call(w, body);
     if (it.spawned) it.spawn = body;
-    it.task_call = it.spawned ? facts__positional_arg(facts__field(body, "arguments"), 0) : body;
+    it.task_call =
+        it.spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body;
     it.loop = x;
-    items_add_call(w, &it,
-                   it.spawned ? facts__positional_arg(facts__field(body, "arguments"), 0) : body);
+    items_add_call(
+        w, &it, it.spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body);
     it.width = classify_iterable(w, x, 0);
   } else if (facts__is(x, "list") || facts__is(x, "tuple") || facts__is(x, "set")) {
     it.is_list = true;
@@ -395,24 +399,24 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
       items_add_target(&it, listed_target(w, ts_node_named_child(x, i)));
     }
   } else if (facts__is(x, "call")) {
-    TSNode fn = facts__field(x, "function"), args = facts__field(x, "arguments");
+    TSNode fn = facts__field(x, FIELD_function), args = facts__field(x, FIELD_arguments);
     const char *callee = facts__dotted(w, fn);
     if ((strcmp(callee, "list") == 0 || strcmp(callee, "tuple") == 0) &&
         facts__is(args, "argument_list"))
       return list_items(w, facts__positional_arg(args, 0), site_byte, depth + 1);
-    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, "object") : (TSNode){0};
+    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, FIELD_object) : (TSNode){0};
     if (str_ends_with(callee, ".values") && facts__is(obj, "identifier")) {
       /* tasks = {k: f(v) for ...} or tasks[k] = f(v) in a loop; gather(*tasks.values()) */
       TSNode bound = local_binding(w, obj, site_byte);
       if (facts__is(bound, "dictionary_comprehension")) {
-        TSNode pair = facts__field(bound, "body");
-        TSNode value = facts__field(pair, "value");
+        TSNode pair = facts__field(bound, FIELD_body);
+        TSNode value = facts__field(pair, FIELD_value);
         it.is_list = true;
         it.loop = bound;
         it.spawned = is_spawn_call(w, value);
         if (it.spawned) it.spawn = value;
         it.task_call =
-            it.spawned ? facts__positional_arg(facts__field(value, "arguments"), 0) : value;
+            it.spawned ? facts__positional_arg(facts__field(value, FIELD_arguments), 0) : value;
         items_add_call(w, &it, it.task_call);
         it.width = classify_iterable(w, bound, 0);
       } else if (empty_collection(w, bound)) {
@@ -449,7 +453,8 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
             c->start_byte > site_byte)
           continue;
         TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
-        add_loop_item(w, &it, facts__positional_arg(facts__field(call, "arguments"), 0), call, x);
+        add_loop_item(w, &it, facts__positional_arg(facts__field(call, FIELD_arguments), 0), call,
+                      x);
       }
       free(append);
     } else if (!ts_node_is_null(bound)) {
@@ -494,11 +499,11 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
   if (!facts__is(task_call, "call") || ts_node_is_null(loop)) return;
   StrArray vars = {0};
   if (facts__is(loop, "for_statement")) {
-    loop_vars(w, facts__field(loop, "left"), &vars);
+    loop_vars(w, facts__field(loop, FIELD_left), &vars);
   } else if (!facts__is(loop, "while_statement")) {
     for (uint32_t i = 0, n = ts_node_named_child_count(loop); i < n; i++)
       if (facts__is(ts_node_named_child(loop, i), "for_in_clause"))
-        loop_vars(w, facts__field(ts_node_named_child(loop, i), "left"), &vars);
+        loop_vars(w, facts__field(ts_node_named_child(loop, i), FIELD_left), &vars);
   }
   /* names bound inside the loop (`url = base + str(n)`) vary with it too */
   uint32_t lo = ts_node_start_byte(loop), hi = ts_node_end_byte(loop);
@@ -508,7 +513,7 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
         ts_node_end_byte(v) <= hi && !strpbrk(w->f->assigns.items[i].target, ".["))
       array_push(&vars, (char *)w->f->assigns.items[i].target);
   }
-  TSNode args = facts__field(task_call, "arguments");
+  TSNode args = facts__field(task_call, FIELD_arguments);
   s->invariant_kwargs.first = w->f->names.len;
   s->identical_tasks = vars.len > 0 && !mentions(w, args, &vars, 0);
   for (uint32_t i = 0, pos = 0, n = ts_node_named_child_count(args); i < n; i++) {
@@ -516,8 +521,8 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
     if (facts__is(a, "comment") || facts__is(a, "list_splat") || facts__is(a, "dictionary_splat"))
       continue;
     if (facts__is(a, "keyword_argument")) {
-      if (!mentions(w, facts__field(a, "value"), &vars, 0)) {
-        facts__add_name(w, facts__text_of(w, facts__field(a, "name"), 0));
+      if (!mentions(w, facts__field(a, FIELD_value), &vars, 0)) {
+        facts__add_name(w, facts__text_of(w, facts__field(a, FIELD_name), 0));
         s->invariant_kwargs.count++;
       }
       continue;
@@ -552,9 +557,9 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
   if (s.call < 0) return; /* inside a part the walk skipped */
   s.buffered = kind == SITE_GATHER || kind == SITE_WAIT;
   task_invariants(w, &s, task_call, loop, first_task_arg);
-  s.pos = facts__pos_of(facts__field(call, "function"));
-  if (facts__is(facts__field(call, "function"), "attribute"))
-    s.pos = facts__pos_of(facts__field(facts__field(call, "function"), "attribute"));
+  s.pos = facts__pos_of(facts__field(call, FIELD_function));
+  if (facts__is(facts__field(call, FIELD_function), "attribute"))
+    s.pos = facts__pos_of(facts__field(facts__field(call, FIELD_function), FIELD_attribute));
   array_push(&w->f->sites, s);
 }
 
@@ -603,11 +608,12 @@ static bool awaits_name(const Walker *w, TSNode n, TSNode name, unsigned depth) 
 static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
   TSNode parent = ts_node_parent(call);
   if (facts__is(parent, "await")) return true;
-  if (facts__is(parent, "assignment") && facts__is(facts__field(parent, "left"), "identifier")) {
+  if (facts__is(parent, "assignment") &&
+      facts__is(facts__field(parent, FIELD_left), "identifier")) {
     TSNode body = facts__is(loop, "for_statement") || facts__is(loop, "while_statement")
-                      ? facts__field(loop, "body")
+                      ? facts__field(loop, FIELD_body)
                       : loop;
-    return awaits_name(w, body, facts__field(parent, "left"), 0);
+    return awaits_name(w, body, facts__field(parent, FIELD_left), 0);
   }
   return false;
 }
@@ -628,7 +634,7 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
       w->def = w->f->calls.items[i].def;
       break;
     }
-  TSNode args = facts__field(call, "arguments");
+  TSNode args = facts__field(call, FIELD_arguments);
   if (needs_loop) {
     TSNode loop = enclosing_loop(call);
     if (ts_node_is_null(loop)) return;
@@ -695,7 +701,7 @@ static void record_list_args(Walker *w) {
     Call *c = &w->f->calls.items[i];
     if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strpbrk(c->callee, "?(")) continue;
     TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
-    TSNode args = facts__field(call, "arguments");
+    TSNode args = facts__field(call, FIELD_arguments);
     if (!facts__is(args, "argument_list")) continue;
     w->def = c->def;
     for (uint32_t a = 0, n = ts_node_named_child_count(args), pos = 0; a < n && a < 8; a++) {
@@ -704,7 +710,8 @@ static void record_list_args(Walker *w) {
       TSNode x = facts__is(arg, "list_splat") ? ts_node_named_child(arg, 0) : arg;
       if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
           facts__is(x, "identifier") ||
-          (facts__is(x, "call") && facts__node_text_eq(w, facts__field(x, "function"), "map"))) {
+          (facts__is(x, "call") &&
+           facts__node_text_eq(w, facts__field(x, FIELD_function), "map"))) {
         Items it = list_items(w, x, c->start_byte, 0);
         if (it.is_list && it.ntargets && !it.spawned) {
           ListArg la = {pos, it.width, facts__add_name(w, it.targets[0])};
@@ -719,16 +726,18 @@ static void record_list_args(Walker *w) {
 }
 
 void facts__find_sites(Walker *w) {
-  QueryRun run;
-  query_run_begin(&run, w->ctx->sites, w->root, w->src->text);
-  TSQueryMatch m;
-  while (query_run_next(&run, &m)) {
-    TSNode call, fn;
-    if (query_match_capture(&m, w->ctx->cap_site, &call) &&
-        query_match_capture(&m, w->ctx->cap_fn, &fn))
-      site_candidate(w, call, fn);
+  if (query_may_match(w->ctx->sites, w->src->text)) {
+    QueryRun run;
+    query_run_begin(&run, w->ctx->sites, w->root, w->src->text);
+    TSQueryMatch m;
+    while (query_run_next(&run, &m)) {
+      TSNode call, fn;
+      if (query_match_capture(&m, w->ctx->cap_site, &call) &&
+          query_match_capture(&m, w->ctx->cap_fn, &fn))
+        site_candidate(w, call, fn);
+    }
+    query_run_end(&run);
   }
-  query_run_end(&run);
   for (uint32_t i = 0; i < w->f->sites.len; i++) {
     Site *site = &w->f->sites.items[i];
     for (uint32_t k = 0; k < w->absorbed.len; k++)

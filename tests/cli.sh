@@ -327,5 +327,23 @@ for fmt in text json sarif markdown; do
   else bad "check --format $fmt differs across runs or thread counts"; fi
 done
 
+# check parses only files that can hold a finding and what they import: the
+# same findings as parsing every file, here and on the standard library
+mkdir -p "$tmp/lazy/app"
+: > "$tmp/lazy/app/__init__.py"
+printf 'import requests\n\n\ndef load(url):\n    return requests.get(url).text\n' > "$tmp/lazy/app/util.py"
+printf 'def unused():\n    return 1\n' > "$tmp/lazy/app/other.py"
+printf 'from app.util import load\n\n\nasync def handler(url):\n    return load(url)\n' > "$tmp/lazy/app/main.py"
+"$FANOUT" check "$tmp/lazy" > "$tmp/lazy1" 2>&1
+"$FANOUT" check --all-files "$tmp/lazy" > "$tmp/lazy2" 2>&1
+if grep -q "app/main.py:5:.*FAN50" "$tmp/lazy1" && grep -q "(4 files checked)" "$tmp/lazy1" &&
+   cmp -s "$tmp/lazy1" "$tmp/lazy2"; then ok
+else bad "a lazy check differs from --all-files on a helper module"; cat "$tmp/lazy1" "$tmp/lazy2"; fi
+std=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
+"$FANOUT" check --format json "$std/asyncio" "$std/concurrent" "$std/email" "$std/http" corpus > "$tmp/std1" 2>&1
+"$FANOUT" check --format json --all-files "$std/asyncio" "$std/concurrent" "$std/email" "$std/http" corpus > "$tmp/std2" 2>&1
+if cmp -s "$tmp/std1" "$tmp/std2" && grep -q '"code": "FAN' "$tmp/std1"; then ok
+else bad "a lazy check differs from --all-files on the standard library"; diff "$tmp/std1" "$tmp/std2" | head; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
