@@ -405,9 +405,11 @@ static bool is_param_of(const Facts *f, int32_t def, const char *callee) {
 static bool retries_io(Model *m, uint32_t file, int32_t def, uint32_t from, uint32_t to,
                        const Handler *h) {
   const Facts *f = &m->ix->files[file];
-  for (uint32_t i = 0; i < f->calls.len; i++) {
+  Span own = f->defs.items[def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    uint32_t i = f->call_order.items[k];
     const Call *c = &f->calls.items[i];
-    if (c->def != def || c->pos.line < from || c->pos.line > to) continue;
+    if (c->pos.line < from || c->pos.line > to) continue;
     if (call_does_io(m, file, i)) return true;
     if (h && (c->flags & CALL_AWAITED) && is_param_of(f, def, c->callee) &&
         (catches_transport(m, h->types) || catches_everything(h->types)))
@@ -430,10 +432,10 @@ static void check_loops(Model *m, Findings *out) {
           h = x;
       }
       const Call *sleep = NULL;
-      for (uint32_t i = 0; i < f->calls.len && !sleep; i++) {
-        const Call *c = &f->calls.items[i];
-        if (c->def == loop->def && c->pos.line > loop->pos.line && c->pos.line <= loop->end_line &&
-            is_sleep(m, fi, c))
+      Span own = f->defs.items[loop->def].own_calls;
+      for (uint32_t k = own.first; k < own.end && !sleep; k++) {
+        const Call *c = &f->calls.items[f->call_order.items[k]];
+        if (c->pos.line > loop->pos.line && c->pos.line <= loop->end_line && is_sleep(m, fi, c))
           sleep = c;
       }
       if ((!h && !loop->checks_status) || !sleep)

@@ -22,6 +22,11 @@ typedef struct {
   uint32_t first, count;
 } NameList;
 
+/* A slice [first, end) of an array. */
+typedef struct {
+  uint32_t first, end;
+} Span;
+
 typedef struct {
   DefKind kind;
   bool is_async;
@@ -37,6 +42,12 @@ typedef struct {
   NameList param_types;   /* their annotations' text, "" when absent (same count) */
   const char *returns;    /* the return annotation's text, or NULL */
   bool returns_value;     /* has a `return <expr>` (or yields) of its own */
+  /* Where the calls and assignments of this def (and of the defs nested in
+   * it) lie in their arrays: the walk records a def's in one stretch. */
+  Span calls_span, assigns_span;
+  /* Its own (not nested) calls and assignments: call_order.items[own_calls.first
+   * .. own_calls.end) are indices into calls, likewise for assignments. */
+  Span own_calls, own_assigns;
 } Def;
 
 typedef struct {
@@ -211,6 +222,7 @@ typedef struct {
   Array(Noqa) noqas;
   Array(Loop) loops;
   Array(const char *) names;
+  Array(uint32_t) call_order, assign_order; /* indices grouped by def (see Def.own_calls) */
 } Facts;
 
 typedef struct FactsContext FactsContext;

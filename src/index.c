@@ -129,7 +129,8 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
   if (depth > 3) return unresolved(file);
   if (str_starts_with(recv, "self.") && !strchr(recv + 5, '.')) {
     int32_t cls = enclosing_class(f, def);
-    for (uint32_t i = 0; i < f->assigns.len && cls >= 0; i++) {
+    Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
+    for (uint32_t i = sp.first; i < sp.end; i++) {
       const Assign *a = &f->assigns.items[i];
       if (strcmp(a->target, recv) != 0 || enclosing_class(f, a->def) != cls) continue;
       DefRef r = class_of_value(ix, file, a->def, a, depth);
@@ -138,10 +139,10 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
     return unresolved(file);
   }
   if (strchr(recv, '.')) return unresolved(file);
-  for (uint32_t i = f->assigns.len; i-- > 0;) {
-    const Assign *a = &f->assigns.items[i];
-    if (a->def == def && strcmp(a->target, recv) == 0)
-      return class_of_value(ix, file, def, a, depth);
+  Span own = f->defs.items[def].own_assigns;
+  for (uint32_t k = own.end; k-- > own.first;) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (strcmp(a->target, recv) == 0) return class_of_value(ix, file, def, a, depth);
   }
   Assign param = {recv, recv, -1, def, {0, 0}};
   return class_of_value(ix, file, def, &param, depth);

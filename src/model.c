@@ -111,9 +111,10 @@ static char *annotation_type(const char *t) {
 static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t scope,
                           const char *receiver, Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];
-  for (uint32_t i = f->assigns.len; i-- > 0;) {
-    const Assign *a = &f->assigns.items[i];
-    if (a->def != scope || strcmp(a->target, receiver) != 0) continue;
+  Span own = f->defs.items[scope].own_assigns;
+  for (uint32_t k = own.end; k-- > own.first;) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (strcmp(a->target, receiver) != 0) continue;
     const char *slash = strstr(a->value, " / ");
     if (slash && depth < 4) { /* out = Path(d) / "x.md", p = CACHE_DIR / name */
       char *left = xstrndup(a->value, (size_t)(slash - a->value));
@@ -185,12 +186,13 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
     int32_t cls = class_of(f, def);
     if (cls < 0 || strchr(strchr(receiver, '.') + 1, '.')) return false;
     const char *attr = strchr(receiver, '.') + 1;
-    for (uint32_t i = 0; i < f->assigns.len; i++) { /* self.x = Ctor() in any method */
+    Span sp = f->defs.items[cls].assigns_span;
+    for (uint32_t i = sp.first; i < sp.end; i++) { /* self.x = Ctor() in any method */
       const Assign *a = &f->assigns.items[i];
       if (a->call < 0 || class_of(f, a->def) != cls || strcmp(a->target, receiver) != 0) continue;
       return origin_from_call(m, file, a->def, a->call, out, depth);
     }
-    for (uint32_t i = 0; i < f->assigns.len; i++) { /* x = Ctor() in the class body */
+    for (uint32_t i = sp.first; i < sp.end; i++) { /* x = Ctor() in the class body */
       const Assign *a = &f->assigns.items[i];
       if (a->call >= 0 && a->def == cls && strcmp(a->target, attr) == 0)
         return origin_from_call(m, file, cls, a->call, out, depth);

@@ -54,12 +54,12 @@ static const Const *module_const(const Walker *w, TSNode id) {
  * byte `before`, or a null node. */
 static TSNode local_binding(const Walker *w, TSNode name, uint32_t before) {
   TSNode found = {0};
-  for (uint32_t i = 0; i < w->f->assigns.len; i++) {
+  Span own = w->f->defs.items[w->def].own_assigns;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    uint32_t i = w->f->assign_order.items[k];
     const Assign *a = &w->f->assigns.items[i];
     TSNode v = w->assign_values.items[i];
-    if (a->def == w->def && ts_node_start_byte(v) < before &&
-        facts__node_text_eq(w, name, a->target))
-      found = v;
+    if (ts_node_start_byte(v) < before && facts__node_text_eq(w, name, a->target)) found = v;
   }
   return found;
 }

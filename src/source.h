@@ -21,8 +21,10 @@ typedef struct {
 /* Whether a walked path (or its last component `name`) is excluded. */
 bool source_excluded(const WalkOptions *opts, const char *path, const char *name);
 
-/* Largest file fanout reads; larger ones get a diagnostic. */
-#define SOURCE_MAX_BYTES (256u << 20)
+/* Largest file fanout reads; larger ones get a diagnostic. Python this big
+ * is generated (tables, bundles), and a syntax tree with its facts takes
+ * some 60 times the file's size in memory. */
+#define SOURCE_MAX_BYTES (16u << 20)
 
 /* Collect the Python files under `paths` (files are taken as given, directories
  * walked), sorted and without duplicates, into `out` (strings owned by the
