@@ -215,6 +215,44 @@ START_TEST(syntax_errors_recovered) {
   facts_free(&f);
 }
 END_TEST
+/* Each def's own calls and assignments, and the stretch with its nested ones. */
+START_TEST(calls_grouped_by_def) {
+  Facts f;
+  test_facts("a = top()\n"
+             "class C:\n"
+             "    x = make()\n"
+             "    def m(self):\n"
+             "        self.y = one()\n"
+             "        def inner():\n"
+             "            two()\n"
+             "        three()\n"
+             "b = tail()\n",
+             &f);
+  const char *own[][3] = {{"", "top", "tail"},
+                          {"C", "make", NULL},
+                          {"C.m", "one", "three"},
+                          {"C.m.inner", "two", NULL}};
+  for (size_t k = 0; k < sizeof own / sizeof *own; k++) {
+    const Def *d = def_named(&f, own[k][0]);
+    ck_assert_uint_eq(d->own_calls.end - d->own_calls.first, own[k][2] ? 2 : 1);
+    for (uint32_t i = 0; i < d->own_calls.end - d->own_calls.first; i++) {
+      const Call *c = &f.calls.items[f.call_order.items[d->own_calls.first + i]];
+      ck_assert_str_eq(c->callee, own[k][1 + i]);
+      ck_assert_ptr_eq(&f.defs.items[c->def], d);
+    }
+  }
+  /* C's stretch holds make, one, two, three, and not top or tail */
+  const Def *c = def_named(&f, "C");
+  ck_assert_uint_eq(c->calls_span.end - c->calls_span.first, 4);
+  ck_assert_str_eq(f.calls.items[c->calls_span.first].callee, "make");
+  ck_assert_uint_eq(def_named(&f, "C.m")->own_assigns.end - def_named(&f, "C.m")->own_assigns.first,
+                    1);
+  ck_assert_str_eq(
+      f.assigns.items[f.assign_order.items[def_named(&f, "C.m")->own_assigns.first]].target,
+      "self.y");
+  facts_free(&f);
+}
+END_TEST
 
 Suite *facts_suite(void) {
   Suite *s = suite_create("facts");
@@ -227,6 +265,7 @@ Suite *facts_suite(void) {
   tcase_add_test(tc, wrapper_param_hole);
   tcase_add_loop_test(tc, sites, 0, sizeof site_cases / sizeof *site_cases);
   tcase_add_test(tc, syntax_errors_recovered);
+  tcase_add_test(tc, calls_grouped_by_def);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -1,0 +1,150 @@
+#!/bin/sh
+# Bad input: files a real repository may hold, created here at test time.
+# Each case: no crash, no hang (a time limit), a one-line diagnostic naming
+# the file when it cannot be analyzed, the good file next to it still
+# analyzed, and the exit code the README documents (0 clean, 1 findings,
+# 2 something could not be analyzed).
+set -u
+FANOUT=${1:-build/fanout}
+case $FANOUT in /*) ;; *) FANOUT=$(pwd)/$FANOUT ;; esac
+GOOD=$(pwd)/corpus/rules/FAN101/pos_crawler_gather.py
+LIMIT=${BADINPUT_LIMIT:-120}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
+
+# case NAME WANT_EXIT DIAG_PATTERN [CHECK OPTIONS]: `fanout check` on the
+# directory $tmp/NAME (good.py plus whatever the case put there), with and
+# without --all-files. DIAG_PATTERN ("" for none) must be on stderr, alone
+# there; good.py's FAN101 must be reported.
+case_() {
+  name=$1 want=$2 diag=$3
+  shift 3
+  for mode in lazy all; do
+    extra=""
+    [ $mode = all ] && extra=--all-files
+    # shellcheck disable=SC2086
+    (cd "$tmp/$name" && timeout "$LIMIT" "$FANOUT" check $extra "$@" . > "$tmp/out" 2> "$tmp/err")
+    got=$?
+    grep -v ' checked)$' "$tmp/err" > "$tmp/diags" # the summary line is not a diagnostic
+    why=""
+    [ "$got" = "$want" ] || why="exit $got, expected $want"
+    grep -q "good.py:26:31: FAN101" "$tmp/out" || why="$why; good.py not analyzed"
+    if [ -n "$diag" ]; then
+      grep -q -- "$diag" "$tmp/diags" || why="$why; no diagnostic '$diag'"
+      [ "$(grep -c . "$tmp/diags")" = 1 ] || why="$why; more than one diagnostic"
+    else
+      [ -s "$tmp/diags" ] && why="$why; unexpected diagnostics"
+    fi
+    if [ -z "$why" ]; then ok; else
+      bad "$name ($mode): $why"
+      head -5 "$tmp/diags"
+    fi
+  done
+}
+mk() { mkdir -p "$tmp/$1" && cp "$GOOD" "$tmp/$1/good.py"; }
+
+mk empty && : > "$tmp/empty/empty.py"
+case_ empty 1 ""
+
+mk nul && printf 'x = 1\0\0\0y = 2\n' > "$tmp/nul/nul.py"
+case_ nul 2 "nul.py:1: error: binary file"
+
+mk elf && cp /bin/true "$tmp/elf/tool.py"
+case_ elf 2 "tool.py:1: error: binary file"
+
+mk utf8 && printf 'name = "caf\351"\n' > "$tmp/utf8/latin1.py"
+case_ utf8 2 "latin1.py:1: error: not valid UTF-8"
+
+# BOM, CRLF and lone CR: analyzed, lines counted as an editor counts them
+mk newlines
+printf '\357\273\277import asyncio\r\n\r\nasync def f(xs):\r\n    return await asyncio.gather(*[g(x) for x in xs])\r\n' > "$tmp/newlines/crlf.py"
+printf 'import asyncio\r\rasync def f(xs):\r    return await asyncio.gather(*[g(x) for x in xs])\r' > "$tmp/newlines/cr.py"
+(cd "$tmp/newlines" && timeout "$LIMIT" "$FANOUT" map . > "$tmp/out" 2> "$tmp/err")
+if grep -q "crlf.py:f  4  gather  data (from xs)" "$tmp/out" &&
+   grep -q "cr.py:f  4  gather  data (from xs)" "$tmp/out" && ! grep -q error "$tmp/err"; then ok
+else bad "BOM, CRLF, lone CR"; cat "$tmp/out" "$tmp/err"; fi
+
+# over the size limit: named and skipped
+mk huge && python3 -c "
+import sys
+line = 'value_%08d = [1, 2, 3]\n'
+with open(sys.argv[1], 'w') as f:
+    for i in range(17 * 1024 * 1024 // len(line % 0) + 1): f.write(line % i)
+" "$tmp/huge/generated.py"
+case_ huge 2 "generated.py: error: file too large"
+
+# large but under the limit: analyzed in bounded time (a ratio lives in make bench)
+mk large && python3 -c "
+import sys
+block = '''async def fetch_%d(client, urls):
+    results = []
+    for u in urls:
+        r = await client.get(u)
+        results.append(r.json())
+    return results
+
+'''
+with open(sys.argv[1], 'w') as f:
+    for i in range(4 * 1024 * 1024 // len(block)): f.write(block % i)
+" "$tmp/large/big.py"
+case_ large 1 ""
+
+mk deep && python3 -c "
+import sys
+open(sys.argv[1], 'w').write('async def f():\n    return ' + '(' * 100000 + '1' + ')' * 100000 + '\n')
+" "$tmp/deep/deep.py"
+case_ deep 1 "deep.py:2: warning: nesting deeper than"
+
+mk longline && python3 -c "
+import sys
+open(sys.argv[1], 'w').write('async def f(): return [' + ', '.join(str(i) for i in range(150000)) + ']\n')
+" "$tmp/longline/line.py"
+case_ longline 1 ""
+
+mk py2 && printf 'print "hello"\nexec "x = 1"\nasync = 1\nraise E, "v"\n' > "$tmp/py2/legacy.py"
+case_ py2 1 ""
+
+# a symlink loop and a FIFO: skipped without hanging; a dangling link is named
+mk links && ln -s . "$tmp/links/loop" && ln -s .. "$tmp/links/up" && mkfifo "$tmp/links/pipe.py"
+case_ links 1 ""
+mk dangling && ln -s "$tmp/nowhere.py" "$tmp/dangling/gone.py"
+case_ dangling 1 "gone.py: warning: broken or looping symlink"
+
+# a path that does not exist: named, exit 2, the other path still checked
+mk missing
+(cd "$tmp/missing" && timeout "$LIMIT" "$FANOUT" check no-such-dir . > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if [ $rc = 2 ] && grep -q "no-such-dir: error: No such file" "$tmp/err" &&
+   grep -q "good.py:26:31: FAN101" "$tmp/out"; then ok
+else bad "missing path: exit $rc"; cat "$tmp/err"; fi
+
+# 20 000 files
+mk many && python3 -c "
+import os, sys
+for i in range(20000):
+    d = os.path.join(sys.argv[1], 'pkg%02d' % (i % 50))
+    os.makedirs(d, exist_ok=True)
+    open(os.path.join(d, 'm%05d.py' % i), 'w').write('X = %d\n' % i)
+" "$tmp/many"
+case_ many 1 ""
+if grep -q "(20001 files checked)" "$tmp/err"; then ok; else bad "20 000 files: $(cat "$tmp/err")"; fi
+
+# a malformed [tool.fanout] table: named with its line, exit 2
+mk toml && printf '[project]\nname = "x"\n\n[tool.fanout]\nselect = \n' > "$tmp/toml/pyproject.toml"
+(cd "$tmp/toml" && timeout "$LIMIT" "$FANOUT" check . > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if [ $rc = 2 ] && grep -q "pyproject.toml:5: error: TOML syntax error" "$tmp/err"; then ok
+else bad "malformed pyproject.toml: exit $rc"; cat "$tmp/err"; fi
+
+# a log with garbage lines, invalid UTF-8 and a truncated last line
+printf 'garbage \001\002 line\n2026-11-25 10:00:00,000 INFO pipeline.search: Starting search phase\n\377\376 more\n%0300000d\n2026-11-25 10:00:01,000 INFO pipeline.search: Finished sea' 0 > "$tmp/garbage.log"
+timeout "$LIMIT" "$FANOUT" report --log "$tmp/garbage.log" corpus/demo > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 0 ] && grep -q "^# fanout report" "$tmp/out"; then ok
+else bad "report on a garbage log: exit $rc"; cat "$tmp/err"; head -3 "$tmp/out"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
