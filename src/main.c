@@ -523,11 +523,16 @@ int main(int argc, char **argv) {
         usage_command(cmd, stdout);
         free(o.paths);
         return EXIT_OK;
-      } else if ((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) {
+      } else if (((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) ||
+                 (str_starts_with(a, "-j") && a[2]) || str_starts_with(a, "--jobs=")) {
+        /* -j N, --jobs N, -jN, --jobs=N */
+        const char *v = str_starts_with(a, "--jobs=") ? a + 7
+                        : a[1] == 'j' && a[2]         ? a + 2
+                                                      : argv[++i];
         char *end;
-        long n = strtol(argv[++i], &end, 10);
-        if (*end || n < 1 || n > 256) {
-          fprintf(stderr, "fanout: %s wants a number from 1 to 256, not '%s'\n", a, argv[i]);
+        long n = strtol(v, &end, 10);
+        if (!*v || *end || n < 1 || n > 256) {
+          fprintf(stderr, "fanout: -j/--jobs wants a number from 1 to 256, not '%s'\n", v);
           free(o.paths);
           return EXIT_USAGE;
         }

@@ -170,6 +170,9 @@ expect_exit 0 "usage: fanout" --help
 expect_exit 0 "usage: fanout map" map --help
 expect_exit 2 "unknown command" frobnicate
 expect_exit 2 "unknown option" map --bogus
+expect_exit 0 "" map -j1 corpus/demo
+expect_exit 0 "" map --jobs=2 corpus/demo
+expect_exit 2 "wants a number from 1 to 256, not '0'" map -j0 corpus/demo
 expect_exit 2 "needs a log line" trace
 expect_exit 2 "no-such-dir: error: No such file" map no-such-dir
 expect_exit 1 "no logging callsite matches" trace "zzz this line was never logged zzz" corpus/demo
