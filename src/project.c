@@ -77,12 +77,13 @@ static char *dotted_path(const char *path) {
   return d;
 }
 
-/* Files set aside that a parsed file imports (a module named by an import
- * or any package above it), written to `todo`. */
-static uint32_t imported_aside(Work *w, uint32_t nfiles, uint32_t *todo) {
+/* Files set aside that the files of the last round import (a module named
+ * by an import or any package above it): they become the next round. */
+static uint32_t imported_aside(Work *w, uint32_t nfiles) {
   StrMap wanted = {0};
   StrArray keys = {0};
-  for (uint32_t i = 0; i < nfiles; i++) {
+  for (uint32_t r = 0; r < w->n; r++) {
+    uint32_t i = w->todo[r];
     if (!w->ok[i]) continue;
     const Facts *f = &w->facts[i];
     for (uint32_t k = 0; k < f->imports.len; k++) {
@@ -99,7 +100,7 @@ static uint32_t imported_aside(Work *w, uint32_t nfiles, uint32_t *todo) {
       free(t);
     }
   }
-  uint32_t n = 0;
+  uint32_t n = 0, *next = xcalloc(nfiles ? nfiles : 1, sizeof *next);
   for (uint32_t i = 0; i < nfiles; i++) {
     if (!w->aside[i]) continue;
     char *d = dotted_path(w->paths[i]);
@@ -107,11 +108,13 @@ static uint32_t imported_aside(Work *w, uint32_t nfiles, uint32_t *todo) {
     for (const char *s = d; s && !hit; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL)
       hit = *s && strmap_get(&wanted, s, NULL);
     free(d);
-    if (hit) todo[n++] = i;
+    if (hit) next[n++] = i;
   }
   for (uint32_t k = 0; k < keys.len; k++) free(keys.items[k]);
   array_free(&keys);
   strmap_free(&wanted);
+  free(w->todo);
+  w->todo = next;
   return n;
 }
 
@@ -162,7 +165,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   /* Files set aside are parsed when a parsed file imports them, until no
    * parsed file imports one more: calls into them resolve as in a full load. */
   w.lazy = false;
-  while ((w.n = imported_aside(&w, files.len, w.todo)) > 0) run_round(&w, jobs);
+  while ((w.n = imported_aside(&w, files.len)) > 0) run_round(&w, jobs);
   pthread_mutex_destroy(&w.lock);
 
   /* Keep the files that were read, in path order; merge diagnostics likewise. */
