@@ -46,8 +46,9 @@ bool facts__is(TSNode n, const char *type);
   X(condition)                                                                                     \
   X(definition)                                                                                    \
   X(expression)                                                                                    \
-  X(format_specifier) X(function) X(left) X(module_name) X(name) X(object) X(operator)             \
-      X(parameters) X(return_type) X(right) X(subscript) X(superclasses) X(type) X(value)
+  X(format_specifier)                                                                              \
+  X(function) X(left) X(module_name) X(name) X(object) X(operator) X(parameters) X(return_type)    \
+      X(right) X(subscript) X(superclasses) X(type) X(value)
 typedef enum {
 #define FACTS_FIELD_ENUM(f) FIELD_##f,
   FACTS_FIELDS(FACTS_FIELD_ENUM)

@@ -19,7 +19,8 @@
 typedef struct {
   TraceCallsite *site;
   TemplateRegex *re;
-  char *anchor;  /* the longest literal run, for a cheap memmem test first */
+  char *anchor; /* the longest literal run, for a cheap memmem test first */
+  size_t anchor_len;
   bool resolved; /* orchestrator computed */
   DefRef orchestrator;
   bool per_task; /* logged by a function the orchestrator fans out */
@@ -86,6 +87,7 @@ static void setup(Reader *r) {
     m.re = template_regex_new(m.site->tmpl);
     if (!m.re) continue;
     m.anchor = longest_literal(m.site->tmpl);
+    m.anchor_len = strlen(m.anchor);
     array_push(&r->matchers, m);
   }
   if (r->matchers.len) qsort(r->matchers.items, r->matchers.len, sizeof(Matcher), cmp_matchers);
@@ -114,7 +116,7 @@ static void resolve(Reader *r, Matcher *m) {
 static Matcher *match(Reader *r, const char *msg, size_t n) {
   for (uint32_t i = 0; i < r->matchers.len; i++) {
     Matcher *m = &r->matchers.items[i];
-    if (*m->anchor && !memmem(msg, n, m->anchor, strlen(m->anchor))) continue;
+    if (m->anchor_len && (m->anchor_len > n || !memmem(msg, n, m->anchor, m->anchor_len))) continue;
     if (template_regex_match(m->re, msg, n)) return m;
   }
   return NULL;
