@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar bench check unit cli badinput precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar bench fuzz fuzz-run check unit cli badinput precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -58,6 +58,9 @@ $(DEPS_OK):
 	command -v git >/dev/null || missing="$$missing git"; \
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v clang >/dev/null || missing="$$missing clang"; \
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || \
+	  missing="$$missing libclang-rt-14-dev"; \
 	if [ -n "$$missing" ]; then \
 	  echo "deps: installing with apt-get:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null || \
@@ -122,6 +125,18 @@ asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
 valgrind: $(BUILD)/test_fanout
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ../$(BUILD)/test_fanout
+
+# ---- fuzzing (libFuzzer with clang; ASan + UBSan) ------------------------
+FUZZ_TARGETS := facts template logline config
+FUZZ_SECONDS ?= 15
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 \
+	  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-run
+fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+	sh tools/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+$(BUILD)/fuzz_%: tools/fuzz/fuzz_%.c $(BUILD)/libfanout.a
+	$(CC) -std=c11 $(OPT) -g -fsanitize=fuzzer $(SANITIZE) -Isrc -I$(BUILD) $(PC_CFLAGS) $< \
+	  $(BUILD)/libfanout.a $(PC_LIBS) -lpthread -o $@
 
 # ---- benchmark (reports ratios; asserts nothing about time) -------------
 $(BUILD)/bench_parse: tools/bench_parse.c $(GRAMMAR_OBJ) | $(DEPS_OK)

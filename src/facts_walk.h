@@ -37,18 +37,13 @@ typedef struct {
 /* Node helpers. Text and names are owned by the facts' arena. */
 bool facts__is(TSNode n, const char *type);
 /* The grammar fields the walk reads; their ids are looked up once. */
-#define FACTS_FIELDS(X)                                                                            \
-  X(alias)                                                                                         \
-  X(alternative)                                                                                   \
-  X(arguments)                                                                                     \
-  X(attribute)                                                                                     \
-  X(body)                                                                                          \
-  X(condition)                                                                                     \
-  X(definition)                                                                                    \
-  X(expression)                                                                                    \
-  X(format_specifier)                                                                              \
-  X(function) X(left) X(module_name) X(name) X(object) X(operator) X(parameters) X(return_type)    \
-      X(right) X(subscript) X(superclasses) X(type) X(value)
+/* clang-format off */
+#define FACTS_FIELDS(X) \
+  X(alias) X(alternative) X(arguments) X(attribute) X(body) X(condition) \
+  X(definition) X(expression) X(format_specifier) X(function) X(left) \
+  X(module_name) X(name) X(object) X(operator) X(parameters) \
+  X(return_type) X(right) X(subscript) X(superclasses) X(type) X(value)
+/* clang-format on */
 typedef enum {
 #define FACTS_FIELD_ENUM(f) FIELD_##f,
   FACTS_FIELDS(FACTS_FIELD_ENUM)

@@ -140,7 +140,8 @@ void logline_parse(const char *line, size_t len, LogLine *out) {
   out->message = line;
   out->message_len = len;
   if (len && line[0] == '{' && parse_json(line, len, out)) return;
-  if (len && (line[0] == ' ' || line[0] == '\t' || strncmp(line, "Traceback (", 11) == 0)) {
+  if (len &&
+      (line[0] == ' ' || line[0] == '\t' || (len >= 11 && memcmp(line, "Traceback (", 11) == 0))) {
     out->continuation = true;
     return;
   }

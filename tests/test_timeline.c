@@ -64,6 +64,14 @@ START_TEST(continuation_and_huge_line) {
   ck_assert(l.time == 43200.0);
   ck_assert_uint_eq(l.message_len, n - 9);
   free(big);
+  /* found by fuzz_logline: a prefix of "Traceback (" at the end of a buffer
+   * with no NUL after it was read past its end (ASan reports it) */
+  char *cut = xmalloc(8);
+  memcpy(cut, "Tracebac", 8);
+  logline_parse(cut, 8, &l);
+  ck_assert(!l.continuation);
+  ck_assert_uint_eq(l.message_len, 8);
+  free(cut);
 }
 END_TEST
 

@@ -1,0 +1,30 @@
+/* libFuzzer: arbitrary bytes as a Python file, through reading and fact
+ * extraction (parse, walk, site queries, widths). */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "facts.h"
+#include "rules.h"
+#include "source.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static Knowledge k;
+  static FactsContext *ctx;
+  Diags diags = {0};
+  if (!ctx) {
+    if (!knowledge_load(&k, &diags)) abort();
+    ctx = facts_context_new(&k, &diags);
+    if (!ctx) abort();
+  }
+  SourceFile src;
+  if (source_from_buffer("fuzz.py", (const char *)data, size, &src, &diags)) {
+    Facts f = {0};
+    facts_extract(ctx, &src, &f, &diags);
+    facts_free(&f);
+    source_free(&src);
+  }
+  diags_free(&diags);
+  return 0;
+}
