@@ -127,7 +127,7 @@ valgrind: $(BUILD)/test_fanout
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ../$(BUILD)/test_fanout
 
 # ---- fuzzing (libFuzzer with clang; ASan + UBSan) ------------------------
-FUZZ_TARGETS := facts template logline config
+FUZZ_TARGETS := facts template logline config lsp
 FUZZ_SECONDS ?= 15
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 \

@@ -63,8 +63,16 @@ static char *read_frame(Server *s, size_t *len) {
 }
 
 static void send(Server *s, json_t *msg) {
-  json_object_set_new(msg, "jsonrpc", json_string("2.0"));
-  char *text = json_dumps(msg, JSON_COMPACT);
+  /* a message that cannot be built or encoded (an id the client sent that
+   * json_pack refuses, a string that is not UTF-8) is dropped with a line */
+  char *text = NULL;
+  if (msg && json_object_set_new(msg, "jsonrpc", json_string("2.0")) == 0)
+    text = json_dumps(msg, JSON_COMPACT);
+  if (!text) {
+    fprintf(s->log, "fanout lsp: a message could not be encoded, not sent\n");
+    json_decref(msg);
+    return;
+  }
   fprintf(s->out, "Content-Length: %zu\r\n\r\n%s", strlen(text), text);
   fflush(s->out);
   free(text);
@@ -72,6 +80,10 @@ static void send(Server *s, json_t *msg) {
 }
 
 static void reply(Server *s, json_t *id, json_t *result) {
+  if (!id) { /* a request sent as a notification gets no response */
+    json_decref(result);
+    return;
+  }
   send(s, json_pack("{s:O, s:o}", "id", id, "result", result ? result : json_null()));
 }
 

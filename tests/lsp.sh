@@ -60,6 +60,14 @@ printf 'Content-Length: 50\r\n\r\n{"jsonrpc"' | timeout 20 "$FANOUT" lsp > /dev/
 rc2=$?
 if [ $rc1 = 1 ] && [ $rc2 = 1 ]; then ok; else bad "exit without shutdown: $rc1, truncated input: $rc2 (want 1, 1)"; fi
 
+# a request without an id (found by fuzz_lsp) is a notification: no response, no crash
+{ frame '{"jsonrpc":"2.0","method":"initialize","params":{"capabilities":{}}}'
+  frame '{"jsonrpc":"2.0","method":"exit"}'; } > "$tmp/in"
+timeout 20 "$FANOUT" lsp < "$tmp/in" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc -le 1 ] && ! grep -q '"result"' "$tmp/out"; then ok
+else bad "initialize without an id: exit $rc"; cat "$tmp/out" "$tmp/err"; fi
+
 # the real client
 if ! command -v nvim > /dev/null; then
   bad "neovim is not installed (make deps installs it)"

@@ -6,7 +6,7 @@ BUILD=$1 SECONDS_EACH=$2
 shift 2
 seeds=$BUILD/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/facts" "$seeds/template" "$seeds/logline" "$seeds/config"
+mkdir -p "$seeds/facts" "$seeds/template" "$seeds/logline" "$seeds/config" "$seeds/lsp"
 find corpus -name '*.py' -size -16k | head -400 | while read -r f; do
   cp "$f" "$seeds/facts/$(printf '%s' "$f" | tr '/' '_')"
 done
@@ -20,13 +20,29 @@ head -200 corpus/demo/run/run.log | split -l 1 - "$seeds/logline/l"
 printf '{"time": "2026-11-25T10:00:00Z", "level": "INFO", "message": "x"}' > "$seeds/logline/json"
 printf '[tool.fanout]\nselect = ["FAN1", "FAN50"]\nmin-width = 20\n[tool.fanout.per-file-ignores]\n"tests/*" = ["FAN5"]\n' > "$seeds/config/a"
 printf '[project]\nname = "x"\n[tool.fanout]\nblocking-calls = ["mylib.fetch"]\nlimiters = ["pool.Limiter"]\n' > "$seeds/config/b"
+frame() { printf 'Content-Length: %d\r\n\r\n%s' "$(printf '%s' "$1" | wc -c)" "$1"; }
+uri=file:///nowhere/a.py
+doc='import asyncio\n\nasync def f(xs):\n    return await asyncio.gather(*[g(x) for x in xs])\n'
+{
+  frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+  frame '{"jsonrpc":"2.0","method":"initialized","params":{}}'
+  frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'$uri'","languageId":"python","version":1,"text":"'"$doc"'"}}}'
+  frame '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"'$uri'","version":2},"contentChanges":[{"range":{"start":{"line":3,"character":4},"end":{"line":3,"character":10}},"text":"x = "}]}}'
+  frame '{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"'$uri'"},"position":{"line":3,"character":20}}}'
+  frame '{"jsonrpc":"2.0","id":3,"method":"shutdown"}'
+  frame '{"jsonrpc":"2.0","method":"exit"}'
+} > "$seeds/lsp/session"
+printf 'Content-Length: 50\r\n\r\n{"jsonrpc"' > "$seeds/lsp/cut"
+# each harness runs in an empty directory (the project fuzz_lsp's server loads)
+abs=$(cd "$BUILD" && pwd)
+rm -rf "$abs/cwd" && mkdir -p "$abs/cwd"
 rc=0
 for t in "$@"; do
-  mkdir -p "$BUILD/found/$t"
+  mkdir -p "$abs/found/$t"
   echo "fuzz_$t: ${SECONDS_EACH} s"
-  if ! "$BUILD/fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-      -artifact_prefix="$BUILD/crash-$t-" -print_final_stats=0 \
-      "$BUILD/found/$t" "$seeds/$t" > "$BUILD/fuzz_$t.log" 2>&1; then
+  if ! (cd "$abs/cwd" && "$abs/fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=65536 -timeout=10 \
+      -rss_limit_mb=2048 -artifact_prefix="$abs/crash-$t-" -print_final_stats=0 \
+      "$abs/found/$t" "$abs/seeds/$t") > "$BUILD/fuzz_$t.log" 2>&1; then
     echo "fuzz_$t FAILED:"; tail -30 "$BUILD/fuzz_$t.log"; rc=1
   else
     grep -E '^#[0-9]+.*DONE' "$BUILD/fuzz_$t.log" | tail -1
