@@ -132,6 +132,22 @@ static bool parse_json(const char *line, size_t len, LogLine *out) {
   return true;
 }
 
+/* The logger name at *i up to a ':', which *i then passes: any text in
+ * logging's default format, else a non-empty dotted name. *i stays when
+ * there is none. */
+static void take_logger(const char *line, size_t len, size_t *i, bool any_text, LogLine *out) {
+  size_t k = *i;
+  while (k < len &&
+         (any_text ? line[k] != ':'
+                   : isalnum((unsigned char)line[k]) || line[k] == '.' || line[k] == '_'))
+    k++;
+  if (k < len && line[k] == ':' && (any_text || k > *i)) {
+    out->logger = line + *i;
+    out->logger_len = k - *i;
+    *i = k + 1;
+  }
+}
+
 void logline_parse(const char *line, size_t len, LogLine *out) {
   memset(out, 0, sizeof *out);
   out->time = -1;
@@ -169,27 +185,11 @@ void logline_parse(const char *line, size_t len, LogLine *out) {
     i = w;
     if (bracket && i < len && line[i] == ']') i++;
     if (i < len && line[i] == ':') { /* LEVEL:logger:message (logging's default) */
-      size_t lg = ++i;
-      while (i < len && line[i] != ':') i++;
-      if (i < len) {
-        out->logger = line + lg;
-        out->logger_len = i - lg;
-        i++;
-      } else {
-        i = lg;
-      }
+      i++;
+      take_logger(line, len, &i, true, out);
     } else {
       skip_separators(line, len, &i);
-      /* a dotted logger name followed by ':' */
-      size_t lg = i;
-      while (i < len && (isalnum((unsigned char)line[i]) || line[i] == '.' || line[i] == '_')) i++;
-      if (i > lg && i < len && line[i] == ':') {
-        out->logger = line + lg;
-        out->logger_len = i - lg;
-        i++;
-      } else {
-        i = lg;
-      }
+      take_logger(line, len, &i, false, out); /* a dotted logger name followed by ':' */
     }
   } else {
     i = start;
