@@ -16,8 +16,8 @@ endif
 OPT ?= -O2
 # Recursive on purpose: evaluated when a recipe runs, after `deps` has
 # installed pkg-config and the libraries on a fresh machine.
-PC_CFLAGS = $(shell pkg-config --cflags tree-sitter libpcre2-8 jansson)
-PC_LIBS   = $(shell pkg-config --libs tree-sitter libpcre2-8 jansson)
+PC_CFLAGS = $(shell pkg-config --cflags tree-sitter libpcre2-8 jansson libxxhash)
+PC_LIBS   = $(shell pkg-config --libs tree-sitter libpcre2-8 jansson libxxhash)
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
@@ -51,6 +51,7 @@ $(DEPS_OK):
 	pkg-config --exists libpcre2-8 2>/dev/null || missing="$$missing libpcre2-dev"; \
 	pkg-config --exists check 2>/dev/null || missing="$$missing check"; \
 	pkg-config --exists jansson 2>/dev/null || missing="$$missing libjansson-dev"; \
+	pkg-config --exists libxxhash 2>/dev/null || missing="$$missing libxxhash-dev"; \
 	command -v nvim >/dev/null || missing="$$missing neovim"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
@@ -87,6 +88,11 @@ $(BUILD)/rules_embed.c: $(BUILD)/embed $(RULE_FILES)
 $(BUILD)/obj/rules_embed.o: $(BUILD)/rules_embed.c src/rules.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c $< -o $@
+# The cache is keyed by this build: its code, rule data and grammar pins.
+$(BUILD)/build_id.h: $(LIB_SRC) $(wildcard src/*.h) $(RULE_FILES) $(GRAMMAR_PIN) | $(DEPS_OK)
+	@id=$$(cat $^ | sha256sum | cut -c1-32) && \
+	  printf '#define FANOUT_BUILD_ID "%s"\n' "$$id" > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/cache.o: $(BUILD)/build_id.h
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@

@@ -247,6 +247,14 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
                         Diags *diags);
 void facts_free(Facts *f);
 
+/* Append the facts' bytes (all but path, module and is_package, which come
+ * from where the file is) to `out`: a function of the facts alone. */
+void facts_pack(const Facts *f, StrBuf *out);
+/* Rebuild facts from facts_pack's bytes into `out`, which owns copies of all
+ * it needs. Returns false, `out` empty, when the bytes are not such a pack:
+ * every string offset and index is checked, nothing is trusted. */
+bool facts_unpack(const void *data, size_t len, Facts *out);
+
 /* Name of a site kind as printed ("gather", "create_task", ...). */
 const char *site_kind_name(SiteKind k);
 /* Printable form of a template (holes shown as {}). The caller must free it. */

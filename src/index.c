@@ -7,6 +7,21 @@
 
 static DefRef unresolved(uint32_t file) { return (DefRef){file, -1}; }
 
+/* Names are put together on the stack: one longer than this is no name a
+ * project defines, and does not resolve. */
+#define NAME_CAP 512
+
+/* `a` (alen bytes), a dot when `b` is not empty, `b` (blen bytes) into out;
+ * false when it does not fit. */
+static bool join(char out[NAME_CAP], const char *a, size_t alen, const char *b, size_t blen) {
+  if (alen + 1 + blen >= NAME_CAP) return false;
+  memcpy(out, a, alen);
+  if (blen) out[alen++] = '.';
+  memcpy(out + alen, b, blen);
+  out[alen + blen] = '\0';
+  return true;
+}
+
 static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth);
 
 /* The definition named `qualname` in a file, or -1. */
@@ -20,9 +35,9 @@ static DefRef lookup_method(const Index *ix, DefRef cls, const char *name, unsig
   if (depth > RESOLVE_DEPTH) return unresolved(cls.file);
   const Facts *f = &ix->files[cls.file];
   const Def *c = &f->defs.items[cls.def];
-  char *q = xasprintf("%s.%s", c->qualname, name);
+  char q[NAME_CAP];
+  if (!join(q, c->qualname, strlen(c->qualname), name, strlen(name))) return unresolved(cls.file);
   int32_t d = qual_lookup(ix, cls.file, q);
-  free(q);
   if (d >= 0) return (DefRef){cls.file, d};
   for (uint32_t i = 0; i < c->bases.count; i++) {
     DefRef base = index_resolve_name(ix, cls.file, c->parent < 0 ? 0 : c->parent,
@@ -48,8 +63,9 @@ static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest
   const Facts *f = &ix->files[file];
   size_t first = strcspn(rest, ".");
   const char *after = rest[first] ? rest + first + 1 : "";
-  char *name = xstrndup(rest, first);
+  char name[NAME_CAP], full[NAME_CAP];
   DefRef r = unresolved(file);
+  if (!join(name, rest, first, "", 0)) return r;
   int32_t d = qual_lookup(ix, file, name);
   if (d >= 0 && f->defs.items[d].parent == 0) {
     r = resolve_rest(ix, (DefRef){file, d}, after, depth);
@@ -57,20 +73,18 @@ static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest
     for (uint32_t i = f->imports.len; i-- > 0;) { /* a re-export: from .x import f */
       const Import *im = &f->imports.items[i];
       if (im->def != 0 || strcmp(im->bound, name) != 0) continue;
-      char *full = *after ? xasprintf("%s.%s", im->target, after) : xstrdup(im->target);
-      r = resolve_dotted(ix, full, depth + 1);
-      free(full);
+      if (join(full, im->target, strlen(im->target), after, strlen(after)))
+        r = resolve_dotted(ix, full, depth + 1);
       break;
     }
   }
-  free(name);
   return r;
 }
 
 static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth) {
-  if (depth > RESOLVE_DEPTH) return unresolved(0);
-  char *buf = xstrdup(full);
   DefRef r = unresolved(0);
+  char buf[NAME_CAP];
+  if (depth > RESOLVE_DEPTH || !join(buf, full, strlen(full), "", 0)) return r;
   /* Longest module prefix first: pkg.mod.Class.method -> module pkg.mod. */
   for (char *dot = buf + strlen(buf); dot; dot = strrchr(buf, '.')) {
     *dot = '\0';
@@ -82,7 +96,6 @@ static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth) 
     }
     if (dot == buf) break;
   }
-  free(buf);
   return r;
 }
 
@@ -165,22 +178,25 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
     if (!strchr(rest, '.')) return lookup_method(ix, (DefRef){file, cls}, rest, 0);
     /* self.client.search(): the class of self.client */
     const char *last = strrchr(dotted, '.');
-    char *recv = xstrndup(dotted, (size_t)(last - dotted));
+    char recv[NAME_CAP];
+    if (!join(recv, dotted, (size_t)(last - dotted), "", 0)) return unresolved(file);
     DefRef type = type_of(ix, file, def, recv, depth);
-    free(recv);
     return defref_ok(type) ? lookup_method(ix, type, last + 1, 0) : unresolved(file);
   }
-  char *name = xstrndup(dotted, first);
+  char name[NAME_CAP], q[NAME_CAP];
   DefRef r = unresolved(file);
   bool found = false;
+  if (!join(name, dotted, first, "", 0)) return r;
   /* Scopes from the innermost out; class bodies are not enclosing scopes for
    * the functions inside them, only for their own statements. */
   for (int32_t scope = def; scope >= 0 && !found; scope = f->defs.items[scope].parent) {
     if (scope != def && f->defs.items[scope].kind == DEF_CLASS) continue;
     const char *sq = f->defs.items[scope].qualname;
-    char *q = *sq ? xasprintf("%s.%s", sq, name) : xstrdup(name);
-    int32_t d = qual_lookup(ix, file, q);
-    free(q);
+    int32_t d = -1;
+    if (!*sq)
+      d = qual_lookup(ix, file, name);
+    else if (join(q, sq, strlen(sq), name, first))
+      d = qual_lookup(ix, file, q);
     if (d >= 0 && f->defs.items[d].parent == scope) {
       r = resolve_rest(ix, (DefRef){file, d}, rest, 0);
       found = true;
@@ -189,18 +205,13 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
     for (uint32_t i = f->imports.len; i-- > 0;) {
       const Import *im = &f->imports.items[i];
       if (im->def != scope || strcmp(im->bound, name) != 0) continue;
-      char *full = *rest ? xasprintf("%s.%s", im->target, rest) : xstrdup(im->target);
-      r = resolve_dotted(ix, full, 0);
-      free(full);
+      if (join(q, im->target, strlen(im->target), rest, strlen(rest))) r = resolve_dotted(ix, q, 0);
       found = true;
       break;
     }
   }
-  free(name);
   if (!found && *rest && !strchr(rest, '.')) { /* client.search() on a typed local */
-    char *recv = xstrndup(dotted, first);
-    DefRef type = type_of(ix, file, def, recv, depth);
-    free(recv);
+    DefRef type = type_of(ix, file, def, name, depth);
     if (defref_ok(type)) r = lookup_method(ix, type, rest, 0);
   }
   return r;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "catalog.h"
 #include "checks.h"
 #include "config.h"
@@ -31,11 +32,16 @@ typedef struct {
   ProjectOptions project;
   const char **paths;
   uint32_t npaths;
+  int argc; /* the command line, for the run memo */
+  char **argv;
   const char *marker; /* trace */
   Selection selection;
   const char *format; /* check: text (default) or json */
   bool show_suppressed;
   bool all_files;             /* check: parse every file, not only those that may hold findings */
+  bool no_cache;              /* --no-cache */
+  bool verbose;               /* check -v: say what the cache did */
+  const char *cache_dir;      /* --cache-dir DIR */
   const char *stdin_filename; /* check: lint stdin as this file */
   const char *config_path;    /* --config FILE */
   const char *log_path;       /* report: --log FILE */
@@ -137,6 +143,31 @@ static int cmd_trace(Options *o, Diags *diags) {
 
 /* ---- check ---- */
 
+/* ---- check ---- */
+
+static bool colour_output(void) {
+  const char *no_color = getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+/* What a check's output depends on besides the files: the command line, the
+ * working directory, colour, the configuration's text, the doc links. */
+static void memo_material(const Options *o, StrBuf *slot, StrBuf *material) {
+  char cwd[4096];
+  sb_printf(slot, "check\n%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+  for (int i = 2; i < o->argc; i++) sb_printf(slot, "%s\n", o->argv[i]);
+  sb_putn(material, slot->s, slot->len);
+  sb_printf(material, "colour %d\nhome %s\nconfig %s\n", colour_output(), FANOUT_HOME,
+            o->config.path ? o->config.path : "-");
+  FILE *cf = o->config.path ? fopen(o->config.path, "rb") : NULL;
+  if (cf) {
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, cf)) > 0) sb_putn(material, chunk, n);
+    fclose(cf);
+  }
+}
+
 static int cmd_check(Options *o, Diags *diags) {
   Catalog cat = {0};
   o->project.lazy = !o->all_files;
@@ -153,9 +184,34 @@ static int cmd_check(Options *o, Diags *diags) {
   }
   char *root = only_files ? source_project_root(o->paths[0]) : NULL;
   const char *context[] = {root && *root ? root : "."};
+  const char *const *roots = only_files ? context : o->paths;
+  uint32_t nroots = only_files ? 1 : o->npaths;
+  /* The run memo: the same command on the same files replays its output. */
+  Cache *memo = o->project.cache_dir && !o->stdin_filename
+                    ? cache_open(o->project.cache_dir, o->project.extra_knowledge)
+                    : NULL;
+  StrBuf slot = {0}, material = {0}, out = {0}, err = {0};
+  if (memo) {
+    memo_material(o, &slot, &material);
+    int replayed;
+    if (!project_fingerprint(roots, nroots, &o->project, &material)) {
+      cache_close(memo); /* a file changed just now: neither trust nor record */
+      memo = NULL;
+    } else if (cache_memo_get(memo, sb_str(&slot), material.s, material.len, &out, &err,
+                              &replayed)) {
+      fputs(sb_str(&out), stdout);
+      fputs(sb_str(&err), stderr);
+      if (o->verbose)
+        fprintf(stderr, "cache %s: nothing changed, output replayed\n", o->project.cache_dir);
+      sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
+      cache_close(memo);
+      catalog_free(&cat);
+      free(root);
+      return replayed;
+    }
+  }
   Project p;
-  bool ok = project_load(&p, only_files ? context : o->paths, only_files ? 1 : o->npaths,
-                         &o->project, diags);
+  bool ok = project_load(&p, roots, nroots, &o->project, diags);
   int rc = ok ? EXIT_OK : EXIT_USAGE;
   uint32_t files_checked = p.files_read;
   if (ok && only_files) {
@@ -225,7 +281,6 @@ static int cmd_check(Options *o, Diags *diags) {
       }
       fs.len = w;
     }
-    StrBuf out = {0};
     const char *fmt = o->format ? o->format : "text";
     if (strcmp(fmt, "json") == 0)
       emit_json(&fs, &p.index, &cat, files_checked, &out);
@@ -237,20 +292,37 @@ static int cmd_check(Options *o, Diags *diags) {
       char cwd[4096];
       emit_sarif(&fs, &p.index, &cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", &out);
     } else {
-      const char *no_color = getenv("NO_COLOR");
-      emit_text(&fs, &p.index, isatty(STDOUT_FILENO) && !(no_color && *no_color), &out);
+      emit_text(&fs, &p.index, colour_output(), &out);
     }
-    fputs(sb_str(&out), stdout);
-    sb_free(&out);
     if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
-      fprintf(stderr, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s",
-              files_checked, files_checked == 1 ? "" : "s");
-      if (o->show_suppressed) fprintf(stderr, ", %u suppressed by noqa", suppressed);
-      fprintf(stderr, ")\n");
+      sb_printf(&err, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s",
+                files_checked, files_checked == 1 ? "" : "s");
+      if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", suppressed);
+      sb_printf(&err, ")\n");
     }
     if (fs.len) rc = EXIT_FINDINGS;
     findings_free(&fs);
   }
+  fputs(sb_str(&out), stdout);
+  fputs(sb_str(&err), stderr);
+  if (o->verbose && ok) {
+    if (o->project.cache_dir)
+      fprintf(stderr, "cache %s: %u files from the cache, %u parsed\n", o->project.cache_dir,
+              p.files_cached, p.files_parsed);
+    else
+      fprintf(stderr, "cache off: %u files parsed\n", p.files_parsed);
+  }
+  if (memo && ok) { /* main prints the diagnostics next, and they decide the exit code */
+    for (uint32_t i = 0; i < diags->len; i++) {
+      char *d = diag_format(&diags->items[i]);
+      sb_printf(&err, "%s\n", d);
+      free(d);
+    }
+    cache_memo_put(memo, sb_str(&slot), material.s, material.len, sb_str(&out), out.len,
+                   sb_str(&err), err.len, diags_errors(diags) ? EXIT_USAGE : rc);
+  }
+  cache_close(memo);
+  sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
   project_free(&p);
   catalog_free(&cat);
   free(root);
@@ -470,6 +542,10 @@ static const char options_help[] =
     "  --format FMT     check: text (default), json, sarif, github or markdown; rules: markdown\n"
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
     "  --config FILE    read [tool.fanout] from FILE (default: the nearest pyproject.toml)\n"
+    "  --no-cache       neither read nor write the cache\n"
+    "  -v, --verbose    check: say what the cache did\n"
+    "  --cache-dir DIR  keep the facts cache in DIR (default: $FANOUT_CACHE_DIR, else\n"
+    "                   .fanout_cache next to pyproject.toml or here, else ~/.cache/fanout)\n"
     "  --stdin-filename NAME  check: read NAME's content from stdin (an unsaved buffer);\n"
     "                   the project around it is read from disk, findings of NAME are shown\n"
     "  -h, --help       this help\n"
@@ -513,6 +589,8 @@ int main(int argc, char **argv) {
   }
   Options o = {0};
   o.paths = xcalloc((size_t)argc, sizeof(char *));
+  o.argc = argc;
+  o.argv = argv;
   bool only_paths = false;
   for (int i = 2; i < argc; i++) {
     const char *a = argv[i];
@@ -599,6 +677,12 @@ int main(int argc, char **argv) {
         o.show_suppressed = true;
       } else if (strcmp(a, "--all-files") == 0 && cmd->run == cmd_check) {
         o.all_files = true;
+      } else if ((strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) && cmd->run == cmd_check) {
+        o.verbose = true;
+      } else if (strcmp(a, "--no-cache") == 0) {
+        o.no_cache = true;
+      } else if (strcmp(a, "--cache-dir") == 0 && i + 1 < argc) {
+        o.cache_dir = argv[++i];
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
       } else {
@@ -633,6 +717,25 @@ int main(int argc, char **argv) {
     free(o.paths);
     return EXIT_USAGE;
   }
+  /* The cache: --cache-dir, $FANOUT_CACHE_DIR, else .fanout_cache next to
+   * the configuration (or here), else $XDG_CACHE_HOME/fanout. */
+  const char *env_cache = getenv("FANOUT_CACHE_DIR");
+  char *cache_dir = NULL;
+  if (!o.no_cache) {
+    if (o.cache_dir || (env_cache && *env_cache)) {
+      cache_dir = xstrdup(o.cache_dir ? o.cache_dir : env_cache);
+    } else {
+      char *dir = found ? xstrdup(found) : xstrdup("");
+      char *slash = strrchr(dir, '/');
+      if (slash)
+        *slash = '\0';
+      else
+        dir[0] = '\0';
+      cache_dir = cache_default_dir(dir);
+      free(dir);
+    }
+  }
+  o.project.cache_dir = cache_dir;
   free(found);
   if (!o.selection.select.len)
     for (uint32_t i = 0; i < o.config.select.len; i++)
@@ -665,6 +768,7 @@ int main(int argc, char **argv) {
   selection_free(&o.selection);
   config_free(&o.config);
   free(knowledge);
+  free(cache_dir);
   free(o.paths);
   return rc;
 }

@@ -1,5 +1,7 @@
 #include "project.h"
 
+#include "cache.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +10,16 @@
 typedef struct {
   const FactsContext *ctx;
   const ProjectOptions *opts;
+  const Cache *cache; /* NULL: no cache */
+  char **modules;     /* with a cache: each file's module name, */
+  bool *packages;     /* and whether it is a package */
   char **paths;
   Facts *facts;
   bool *ok;
-  Diags *diags;   /* one list per file, merged in path order afterwards */
-  bool *aside;    /* read, and left unparsed until something imports it */
+  Diags *diags; /* one list per file, merged in path order afterwards */
+  bool *aside;  /* read, and left unparsed until something imports it */
+  bool *cached; /* its facts (or its verdict) came from the cache */
+  bool *parsed;
   bool lazy;      /* this round sets files aside */
   uint32_t *todo; /* the files of this round */
   uint32_t n;
@@ -20,20 +27,53 @@ typedef struct {
   pthread_mutex_t lock;
 } Work;
 
+/* Take the cached entry's verdict or facts; false when they do not serve
+ * (no facts where they are needed), and the file must be parsed. */
+static bool use_cached(Work *w, uint32_t i, const CacheSlot *slot) {
+  if (w->lazy && !slot->may_matter)
+    w->aside[i] = true;
+  else
+    w->ok[i] = cache_load_facts(slot, &w->facts[i], &w->diags[i]);
+  return (w->cached[i] = w->aside[i] || w->ok[i]);
+}
+
 static void process_file(Work *w, uint32_t i) {
   SourceFile src;
   const ProjectOptions *o = w->opts;
-  w->aside[i] = false;
-  bool ok = o->buffer_path && strcmp(w->paths[i], o->buffer_path) == 0
-                ? source_from_buffer(w->paths[i], o->buffer, o->buffer_len, &src, &w->diags[i])
-                : source_read(w->paths[i], &src, &w->diags[i]);
-  if (!ok) return;
-  if (w->lazy && !facts_may_matter(w->ctx, src.text)) {
-    w->aside[i] = true;
-    source_free(&src);
+  const char *path = w->paths[i];
+  w->aside[i] = w->cached[i] = false;
+  bool buffer = o->buffer_path && strcmp(path, o->buffer_path) == 0;
+  CacheSlot slot = {0};
+  if (w->cache && !buffer) {
+    cache_lookup(w->cache, path, w->modules[i], w->packages[i], &slot);
+    if (slot.fresh && use_cached(w, i, &slot)) {
+      cache_slot_free(&slot);
+      return;
+    }
+  }
+  bool ok = buffer ? source_from_buffer(path, o->buffer, o->buffer_len, &src, &w->diags[i])
+                   : source_read(path, &src, &w->diags[i]);
+  if (!ok) {
+    cache_slot_free(&slot);
     return;
   }
-  w->ok[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i]);
+  bool may_matter;
+  if (slot.found && cache_same_text(&slot, src.text, src.len) && use_cached(w, i, &slot)) {
+    /* unchanged text with a new status (touched, copied, checked out): record it */
+    may_matter = slot.may_matter;
+    cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
+                w->ok[i] ? &w->facts[i] : NULL, &w->diags[i], 0);
+  } else {
+    may_matter = facts_may_matter(w->ctx, src.text);
+    if (w->lazy && !may_matter)
+      w->aside[i] = true;
+    else
+      w->ok[i] = w->parsed[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i]);
+    if (slot.path) /* looked up: store what was learned */
+      cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
+                  w->ok[i] ? &w->facts[i] : NULL, &w->diags[i], 0);
+  }
+  cache_slot_free(&slot);
   source_free(&src);
 }
 
@@ -155,9 +195,21 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.ok = xcalloc(files.len ? files.len : 1, sizeof(bool));
   w.diags = xcalloc(files.len ? files.len : 1, sizeof(Diags));
   w.aside = xcalloc(files.len ? files.len : 1, sizeof(bool));
+  w.cached = xcalloc(files.len ? files.len : 1, sizeof(bool));
+  w.parsed = xcalloc(files.len ? files.len : 1, sizeof(bool));
   w.todo = xcalloc(files.len ? files.len : 1, sizeof(uint32_t));
   for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
   w.lazy = opts->lazy && !opts->extra_knowledge;
+  Cache *cache = opts->cache_dir ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
+  w.cache = cache;
+  if (cache) { /* named up front, each directory looked at once */
+    ModuleNames names = {0};
+    w.modules = xcalloc(files.len ? files.len : 1, sizeof(char *));
+    w.packages = xcalloc(files.len ? files.len : 1, sizeof(bool));
+    for (uint32_t i = 0; i < files.len; i++)
+      w.modules[i] = source_module_name_in(&names, files.items[i], &w.packages[i]);
+    module_names_free(&names);
+  }
   pthread_mutex_init(&w.lock, NULL);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
@@ -167,6 +219,10 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.lazy = false;
   while ((w.n = imported_aside(&w, files.len)) > 0) run_round(&w, jobs);
   pthread_mutex_destroy(&w.lock);
+  cache_close(cache);
+  for (uint32_t i = 0; cache && i < files.len; i++) free(w.modules[i]);
+  free(w.modules);
+  free(w.packages);
 
   /* Keep the files that were read, in path order; merge diagnostics likewise. */
   p->files = xcalloc(files.len ? files.len : 1, sizeof(Facts));
@@ -174,6 +230,8 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
     for (uint32_t d = 0; d < w.diags[i].len; d++) array_push(diags, w.diags[i].items[d]);
     array_free(&w.diags[i]);
     p->files_read += w.ok[i] || w.aside[i];
+    p->files_cached += w.cached[i];
+    p->files_parsed += w.parsed[i];
     if (w.ok[i]) {
       p->syntax_errors += w.facts[i].has_errors;
       p->files[p->nfiles++] = w.facts[i];
@@ -186,6 +244,8 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   free(w.facts);
   free(w.ok);
   free(w.aside);
+  free(w.cached);
+  free(w.parsed);
   free(w.todo);
   free(w.diags);
   index_build(&p->index, p->files, p->nfiles);
@@ -221,4 +281,39 @@ void project_free(Project *p) {
   facts_context_free(p->ctx);
   knowledge_free(&p->knowledge);
   memset(p, 0, sizeof *p);
+}
+
+bool project_fingerprint(const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
+                         StrBuf *material) {
+  StrArray files = {0};
+  Diags diags = {0};
+  source_walk(paths, npaths, &opts->walk, &files, &diags);
+  for (uint32_t i = 0; i < diags.len; i++) {
+    char *d = diag_format(&diags.items[i]);
+    sb_printf(material, "diag %s\n", d);
+    free(d);
+  }
+  diags_free(&diags);
+  ModuleNames names = {0};
+  int64_t now = cache_now_ns();
+  bool trusted = true;
+  for (uint32_t i = 0; i < files.len; i++) {
+    bool package;
+    char *module = source_module_name_in(&names, files.items[i], &package);
+    uint64_t st[5];
+    sb_printf(material, "file %s %s %d", files.items[i], module, package);
+    if (cache_file_status(files.items[i], st)) {
+      sb_printf(material, " %llx %llx %llx %llx %llx\n", (unsigned long long)st[0],
+                (unsigned long long)st[1], (unsigned long long)st[2], (unsigned long long)st[3],
+                (unsigned long long)st[4]);
+      trusted &= !cache_status_racy(st[3], now) && !cache_status_racy(st[4], now);
+    } else {
+      sb_puts(material, " missing\n");
+    }
+    free(module);
+    free(files.items[i]);
+  }
+  module_names_free(&names);
+  array_free(&files);
+  return trusted;
 }

@@ -13,8 +13,9 @@ typedef struct {
   const char *buffer_path; /* a file whose content is `buffer` instead of the disk's */
   const char *buffer;      /* (an editor's unsaved buffer, --stdin-filename) */
   size_t buffer_len;
-  bool lazy; /* parse only files that may hold findings (facts_may_matter) and,
-              * transitively, the project modules they import: `check` */
+  const char *cache_dir; /* keep facts between runs there (cache.h); NULL: no cache */
+  bool lazy;             /* parse only files that may hold findings (facts_may_matter) and,
+                          * transitively, the project modules they import: `check` */
 } ProjectOptions;
 
 typedef struct {
@@ -25,6 +26,8 @@ typedef struct {
   uint32_t files_seen;    /* paths found by the walk, including skipped ones */
   uint32_t files_read;    /* files read: those parsed and those a lazy load left aside */
   uint32_t syntax_errors; /* files analyzed despite syntax errors */
+  uint32_t files_cached;  /* files whose facts (or verdict) came from the cache */
+  uint32_t files_parsed;  /* files parsed this run */
   long min_width;
   Index index;
 } Project;
@@ -42,5 +45,12 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
                           Diags *diags);
 void project_free(Project *p);
+
+/* What a load of `paths` would read, as bytes for a memo of a command's
+ * output (cache_memo_get): each file's path, module and status (device,
+ * inode, size, mtime, ctime) and the walk's diagnostics. Returns false when
+ * a file changed too recently for its status to stand for its contents. */
+bool project_fingerprint(const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
+                         StrBuf *material);
 
 #endif

@@ -276,45 +276,75 @@ static bool has_init(const char *dir) {
   return yes;
 }
 
-char *source_module_name(const char *path, bool *is_package) {
+/* Remember `value` (owned) under `key` (copied) in map `map` of `m`. */
+static const char *names_put(ModuleNames *m, StrMap *map, const char *key, char *value) {
+  uint32_t i = m->owned.len;
+  array_push(&m->owned, xstrdup(key));
+  array_push(&m->owned, value);
+  strmap_put(map, m->owned.items[i], i);
+  return value;
+}
+
+/* The dotted package an absolute directory is ("" when it is none): its
+ * name under its parent's package, if it has an __init__. Owned by `m`. */
+static const char *package_of(ModuleNames *m, const char *dir) {
+  uint32_t at;
+  if (strmap_get(&m->dirs, dir, &at)) return m->owned.items[at + 1];
+  char *pkg;
+  const char *slash = strrchr(dir, '/');
+  if (!*dir || strcmp(dir, "/") == 0 || !has_init(dir)) {
+    pkg = xstrdup("");
+  } else {
+    char *parent = xstrndup(dir, slash ? (size_t)(slash - dir) : 0);
+    const char *up = package_of(m, parent);
+    const char *name = slash ? slash + 1 : dir;
+    pkg = *up ? xasprintf("%s.%s", up, name) : xstrdup(name);
+    free(parent);
+  }
+  return names_put(m, &m->dirs, dir, pkg);
+}
+
+char *source_module_name_in(ModuleNames *m, const char *path, bool *is_package) {
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t stem = strcspn(base, ".");
   bool package = strncmp(base, "__init__", stem) == 0 && stem == 8;
   if (is_package) *is_package = package;
 
-  char dirbuf[PATH_MAX];
-  char *dir = NULL;
-  size_t dn = (size_t)(base - path);
-  if (dn == 0) {
-    dir = realpath(".", dirbuf);
+  /* the directory as given ("" for here), made absolute once */
+  char *given = xstrndup(path, (size_t)(base - path));
+  uint32_t at;
+  const char *dir;
+  if (strmap_get(&m->real, given, &at)) {
+    dir = m->owned.items[at + 1];
   } else {
-    char *d = xstrndup(path, dn);
-    dir = realpath(d, dirbuf);
-    free(d);
+    char buf[PATH_MAX];
+    const char *r = realpath(*given ? given : ".", buf);
+    dir = names_put(m, &m->real, given, xstrdup(r ? r : ""));
   }
-  /* Components collected from the innermost package outwards. */
-  StrArray parts = {0};
-  if (!package) array_push(&parts, xstrndup(base, stem));
-  if (dir) {
-    char cur[PATH_MAX];
-    snprintf(cur, sizeof cur, "%s", dir);
-    while (cur[0] && strcmp(cur, "/") != 0 && has_init(cur)) {
-      char *slash = strrchr(cur, '/');
-      array_push(&parts, xstrdup(slash ? slash + 1 : cur));
-      if (!slash || slash == cur) break;
-      *slash = '\0';
-    }
+  free(given);
+  const char *pkg = *dir ? package_of(m, dir) : "";
+  char *out = package ? xstrdup(pkg)
+              : *pkg  ? xasprintf("%s.%.*s", pkg, (int)stem, base)
+                      : xstrndup(base, stem);
+  if (!*out) {
+    free(out);
+    out = xstrdup(package ? "__init__" : "__main__");
   }
-  StrBuf sb = {0};
-  for (uint32_t i = parts.len; i-- > 0;) {
-    if (sb.len) sb_putc(&sb, '.');
-    sb_puts(&sb, parts.items[i]);
-    free(parts.items[i]);
-  }
-  array_free(&parts);
-  if (!sb.len) sb_puts(&sb, package ? "__init__" : "__main__");
-  return sb_take(&sb);
+  return out;
+}
+
+char *source_module_name(const char *path, bool *is_package) {
+  ModuleNames m = {0};
+  char *name = source_module_name_in(&m, path, is_package);
+  module_names_free(&m);
+  return name;
+}
+void module_names_free(ModuleNames *m) {
+  for (uint32_t i = 0; i < m->owned.len; i++) free(m->owned.items[i]);
+  array_free(&m->owned);
+  strmap_free(&m->dirs);
+  strmap_free(&m->real);
 }
 
 static bool is_project_root(const char *dir) {

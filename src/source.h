@@ -49,6 +49,16 @@ void source_free(SourceFile *f);
  * (those with an __init__.py) above it. The caller must free it. */
 char *source_module_name(const char *path, bool *is_package);
 
+/* Module names of many files, each directory looked at once (one project
+ * load: directories may change between loads). Zero-initialize; not for
+ * concurrent use. */
+typedef struct {
+  StrMap real, dirs; /* directory as given -> absolute; absolute -> its package */
+  StrArray owned;    /* key, value, key, value, ... */
+} ModuleNames;
+char *source_module_name_in(ModuleNames *m, const char *path, bool *is_package);
+void module_names_free(ModuleNames *m);
+
 /* The directory to read as the project around a file given by path: the
  * nearest directory on the path's own prefix (or the working directory) that
  * holds .git, pyproject.toml, setup.py or setup.cfg, else the file's directory.

@@ -81,6 +81,19 @@ void *arena_alloc(Arena *a, size_t n) {
   return p;
 }
 
+void *arena_alloc_block(Arena *a, size_t n) {
+  ArenaBlock *b = xmalloc(sizeof(ArenaBlock) + n);
+  b->used = b->size = n;
+  if (a->head) { /* behind the head, which may still have room */
+    b->next = a->head->next;
+    a->head->next = b;
+  } else {
+    b->next = NULL;
+    a->head = b;
+  }
+  return b->data;
+}
+
 char *arena_strndup(Arena *a, const char *s, size_t n) {
   if (!s) return NULL;
   char *p = arena_alloc(a, n + 1);

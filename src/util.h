@@ -49,6 +49,8 @@ typedef struct {
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n);
+/* n bytes in a block of their own, no larger (one big table). */
+void *arena_alloc_block(Arena *a, size_t n);
 /* Copies of strings, owned by the arena. A NULL input gives NULL. */
 char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);

@@ -348,5 +348,66 @@ std=$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')
 if cmp -s "$tmp/std1" "$tmp/std2" && grep -q '"code": "FAN' "$tmp/std1"; then ok
 else bad "a lazy check differs from --all-files on the standard library"; diff "$tmp/std1" "$tmp/std2" | head; fi
 
+# ---- the cache: same output cold, warm and without; damage and change seen ----
+cache="$tmp/cache"
+set -- "$std/asyncio" "$std/email" "$std/http" corpus
+for fmt in text json sarif; do
+  "$FANOUT" check --no-cache --format $fmt "$@" > "$tmp/nc.$fmt" 2>&1
+  "$FANOUT" check --cache-dir "$cache" --format $fmt "$@" > "$tmp/cold.$fmt" 2>&1
+  "$FANOUT" check --cache-dir "$cache" --format $fmt "$@" > "$tmp/warm.$fmt" 2>&1
+  if cmp -s "$tmp/nc.$fmt" "$tmp/cold.$fmt" && cmp -s "$tmp/cold.$fmt" "$tmp/warm.$fmt"; then ok
+  else bad "check --format $fmt differs with the cache"; diff "$tmp/nc.$fmt" "$tmp/warm.$fmt" | head; fi
+done
+"$FANOUT" check -v --cache-dir "$cache" "$@" > /dev/null 2> "$tmp/v1"
+if grep -Eq "cache .*: [1-9][0-9]* files from the cache, 0 parsed" "$tmp/v1"; then ok
+else bad "a warm check parsed files again"; cat "$tmp/v1"; fi
+# damaged entries (garbage, cut, emptied) are ignored and rewritten
+n=0
+for e in "$cache"/facts/*; do
+  case $((n % 3)) in
+    0) head -c 300 /dev/urandom > "$e" ;;
+    1) head -c 100 "$e" > "$tmp/cut" && cat "$tmp/cut" > "$e" ;;
+    2) : > "$e" ;;
+  esac
+  n=$((n + 1))
+done
+"$FANOUT" check -v --cache-dir "$cache" --format json "$@" > "$tmp/dmg.json" 2> "$tmp/v2"
+"$FANOUT" check -v --cache-dir "$cache" "$@" > /dev/null 2> "$tmp/v3"
+if cmp -s "$tmp/dmg.json" "$tmp/nc.json" && grep -Eq ", [1-9][0-9]* parsed" "$tmp/v2" &&
+   grep -q ", 0 parsed" "$tmp/v3"; then ok
+else bad "a damaged cache changed the output or was not rewritten"; cat "$tmp/v2" "$tmp/v3"; fi
+# a cache directory that cannot be used costs speed only
+: > "$tmp/notadir"
+"$FANOUT" check --cache-dir "$tmp/notadir" --format json "$@" > "$tmp/nd.json" 2>&1
+if cmp -s "$tmp/nd.json" "$tmp/nc.json"; then ok; else bad "an unusable cache directory changed the output"; fi
+# an edit that keeps the size and the mtime is still seen; an old, unchanged
+# tree replays its output; the edit after that is seen too
+mkdir -p "$tmp/chg"
+printf 'import asyncio\n\nimport httpx\n\n\nasync def run(urls):\n    async with httpx.AsyncClient() as client:\n        return await asyncio.gather(*[client.get(u) for u in urls[:5000]])\n' > "$tmp/chg/a.py"
+printf 'def helper():\n    return 1\n' > "$tmp/chg/b.py"
+touch -d '2020-01-01 00:00' "$tmp/chg/a.py" "$tmp/chg/b.py"
+sleep 2.2 # older than the 2 s in which a status is not trusted
+(cd "$tmp/chg" && "$FANOUT" check --cache-dir "$cache" . > "$tmp/m1" 2>&1)
+(cd "$tmp/chg" && "$FANOUT" check -v --cache-dir "$cache" . > "$tmp/m2" 2>&1)
+(cd "$tmp/chg" && "$FANOUT" check -v --cache-dir "$cache" . > "$tmp/m3" 2>&1)
+sed 's/urls\[:5000\]/urls[:  10]/' "$tmp/chg/a.py" > "$tmp/a2"
+cat "$tmp/a2" > "$tmp/chg/a.py"
+touch -d '2020-01-01 00:00' "$tmp/chg/a.py"
+(cd "$tmp/chg" && "$FANOUT" check --cache-dir "$cache" . > "$tmp/m4" 2>&1)
+(cd "$tmp/chg" && "$FANOUT" check --no-cache . > "$tmp/m5" 2>&1)
+if grep -q "FAN101" "$tmp/m1" && grep -q "output replayed" "$tmp/m3" &&
+   ! grep -q "FAN101" "$tmp/m5" && cmp -s "$tmp/m4" "$tmp/m5" &&
+   [ "$(wc -c < "$tmp/a2")" = "$(wc -c < "$tmp/chg/a.py")" ]; then ok
+else bad "the cache missed an edit or did not replay an unchanged tree"; cat "$tmp/m1" "$tmp/m3" "$tmp/m4" "$tmp/m5"; fi
+# where it lives: $FANOUT_CACHE_DIR, else .fanout_cache next to pyproject.toml
+mkdir -p "$tmp/proj/src"
+printf '[tool.fanout]\nmin-width = 20\n' > "$tmp/proj/pyproject.toml"
+cp "$tmp/chg/b.py" "$tmp/proj/src/"
+(cd "$tmp/proj/src" && "$FANOUT" check . > /dev/null 2>&1)
+(cd "$tmp/proj/src" && FANOUT_CACHE_DIR="$tmp/envcache" "$FANOUT" check . > /dev/null 2>&1)
+if [ -f "$tmp/proj/.fanout_cache/CACHEDIR.TAG" ] && [ -f "$tmp/proj/.fanout_cache/.gitignore" ] &&
+   [ -d "$tmp/envcache/facts" ] && [ ! -e "$tmp/proj/src/.fanout_cache" ]; then ok
+else bad "the cache is not where the README says"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -14,6 +14,7 @@ Suite *trace_suite(void);
 Suite *checks_suite(void);
 Suite *config_suite(void);
 Suite *timeline_suite(void);
+Suite *cache_suite(void);
 
 /* Extract the facts of a Python snippet (module name "m", path "m.py").
  * Aborts the test on failure. Free with facts_free and test_env_free. */

@@ -1,0 +1,392 @@
+#define _POSIX_C_SOURCE 200809L
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "build_id.h"
+
+#define ENTRY_MAGIC "FANCACH1"
+/* A file modified this close to when it was read may have changed again
+ * within the same timestamp: its status is not trusted, its text is hashed. */
+#define RACY_NS 2000000000ll
+
+enum { FLAG_MAY_MATTER = 1, FLAG_HAS_FACTS = 2, FLAG_PACKAGE = 4, FLAG_TRUSTED = 8 };
+
+struct Cache {
+  char *facts_dir;
+  char *cwd;
+  unsigned char key[16];
+};
+
+static void hash128(const void *p, size_t n, unsigned char out[16]) {
+  XXH128_canonical_t c;
+  XXH128_canonicalFromHash(&c, XXH3_128bits(p, n));
+  memcpy(out, c.digest, 16);
+}
+
+static bool make_dir(const char *dir) { return mkdir(dir, 0777) == 0 || errno == EEXIST; }
+
+/* Write `data` to `path` unless it exists; errors are ignored. */
+static void write_once(const char *path, const char *data) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (fd < 0) return;
+  size_t n = strlen(data);
+  if (write(fd, data, n) != (ssize_t)n) { /* a partial marker file is harmless */
+  }
+  close(fd);
+}
+
+Cache *cache_open(const char *dir, const char *extra) {
+  /* mkdir -p: $XDG_CACHE_HOME/fanout may need its parents */
+  char *d = xstrdup(dir);
+  for (char *s = strchr(d + 1, '/'); s; s = strchr(s + 1, '/')) {
+    *s = '\0';
+    make_dir(d);
+    *s = '/';
+  }
+  bool ok = make_dir(d);
+  free(d);
+  if (!ok) return NULL;
+  char *tag = xasprintf("%s/CACHEDIR.TAG", dir);
+  write_once(tag, "Signature: 8a477f597d28d172789f06886806bc55\n"
+                  "# This file is a cache directory tag created by fanout.\n");
+  free(tag);
+  char *ignore = xasprintf("%s/.gitignore", dir);
+  write_once(ignore, "# created by fanout\n*\n");
+  free(ignore);
+  Cache *c = xcalloc(1, sizeof *c);
+  c->facts_dir = xasprintf("%s/facts", dir);
+  struct stat st;
+  if (!make_dir(c->facts_dir) || stat(c->facts_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    cache_close(c);
+    return NULL;
+  }
+  char buf[4096];
+  c->cwd = xstrdup(getcwd(buf, sizeof buf) ? buf : "");
+  StrBuf k = {0};
+  sb_printf(&k, "%s\n%zu\n%s", FANOUT_BUILD_ID, sizeof(void *), extra ? extra : "");
+  hash128(k.s, k.len, c->key);
+  sb_free(&k);
+  return c;
+}
+
+void cache_close(Cache *c) {
+  if (!c) return;
+  free(c->facts_dir);
+  free(c->cwd);
+  free(c);
+}
+
+/* ---- reading an entry ------------------------------------------------ */
+
+typedef struct {
+  const unsigned char *p, *end;
+  bool bad;
+} Cursor;
+
+static const unsigned char *take(Cursor *c, size_t n) {
+  if (c->bad || (size_t)(c->end - c->p) < n) {
+    c->bad = true;
+    return NULL;
+  }
+  const unsigned char *at = c->p;
+  c->p += n;
+  return at;
+}
+
+static uint32_t take_u32(Cursor *c) {
+  const unsigned char *at = take(c, 4);
+  uint32_t v = 0;
+  if (at) memcpy(&v, at, 4);
+  return v;
+}
+
+/* A length-prefixed string equal to `s`. */
+static bool take_equal(Cursor *c, const char *s) {
+  uint32_t n = take_u32(c);
+  const unsigned char *at = take(c, n);
+  return at && n == strlen(s) && memcmp(at, s, n) == 0;
+}
+
+int64_t cache_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+static bool read_all(const char *path, unsigned char **out, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 8) {
+    close(fd);
+    return false;
+  }
+  size_t n = (size_t)st.st_size, got = 0;
+  unsigned char *buf = xmalloc(n);
+  while (got < n) {
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += (size_t)r;
+  }
+  close(fd);
+  if (got != n) {
+    free(buf);
+    return false;
+  }
+  *out = buf;
+  *len = n;
+  return true;
+}
+
+bool cache_file_status(const char *path, uint64_t status[5]) {
+  struct stat st;
+  if (stat(path, &st) != 0) return false;
+  status[0] = (uint64_t)st.st_dev;
+  status[1] = (uint64_t)st.st_ino;
+  status[2] = (uint64_t)st.st_size;
+  status[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+  status[4] = (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec;
+  return true;
+}
+
+void cache_lookup(const Cache *c, const char *path, const char *module, bool is_package,
+                  CacheSlot *s) {
+  memset(s, 0, sizeof *s);
+  s->path = xstrdup(path);
+  s->module = xstrdup(module);
+  s->is_package = is_package;
+  char *abs = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", c->cwd, path);
+  unsigned char name[16];
+  hash128(abs, strlen(abs), name);
+  free(abs);
+  char hex[33];
+  for (int i = 0; i < 16; i++) {
+    hex[2 * i] = "0123456789abcdef"[name[i] >> 4];
+    hex[2 * i + 1] = "0123456789abcdef"[name[i] & 15];
+  }
+  hex[32] = '\0';
+  s->entry = xasprintf("%s/%s", c->facts_dir, hex);
+  s->read_ns = cache_now_ns();
+  if (!(s->statted = cache_file_status(path, s->status))) return;
+  if (!read_all(s->entry, &s->bytes, &s->len)) return;
+  uint64_t sum;
+  memcpy(&sum, s->bytes + s->len - 8, 8);
+  Cursor cur = {s->bytes, s->bytes + s->len - 8, false};
+  uint64_t status[5];
+  const unsigned char *magic = take(&cur, 8), *key = take(&cur, 16), *hash = take(&cur, 16),
+                      *stat_at = take(&cur, sizeof status), *flags = take(&cur, 1);
+  bool ok = !cur.bad && XXH3_64bits(s->bytes, s->len - 8) == sum &&
+            memcmp(magic, ENTRY_MAGIC, 8) == 0 && memcmp(key, c->key, 16) == 0 &&
+            take_equal(&cur, path) && take_equal(&cur, module) &&
+            !(*flags & FLAG_PACKAGE) == !is_package;
+  if (!ok) {
+    free(s->bytes);
+    s->bytes = NULL;
+    return;
+  }
+  memcpy(s->hash, hash, 16);
+  memcpy(status, stat_at, sizeof status);
+  s->found = true;
+  s->fresh = (*flags & FLAG_TRUSTED) && memcmp(status, s->status, sizeof status) == 0;
+  s->may_matter = *flags & FLAG_MAY_MATTER;
+  s->has_facts = *flags & FLAG_HAS_FACTS;
+  s->diags_at = (size_t)(cur.p - s->bytes);
+}
+
+bool cache_same_text(const CacheSlot *s, const char *text, size_t len) {
+  unsigned char h[16];
+  hash128(text, len, h);
+  return s->found && memcmp(h, s->hash, 16) == 0;
+}
+
+bool cache_load_facts(const CacheSlot *s, Facts *out, Diags *diags) {
+  memset(out, 0, sizeof *out);
+  if (!s->found || !s->has_facts) return false;
+  Cursor cur = {s->bytes + s->diags_at, s->bytes + s->len - 8, false};
+  uint32_t n = take_u32(&cur);
+  Diags got = {0};
+  for (uint32_t i = 0; i < n && !cur.bad; i++) {
+    const unsigned char *level = take(&cur, 1);
+    uint32_t line = take_u32(&cur), mlen = take_u32(&cur);
+    const unsigned char *msg = take(&cur, mlen);
+    if (cur.bad || *level > DIAG_NOTE) break;
+    Diag d = {(DiagLevel)*level, xstrdup(s->path), line, xstrndup((const char *)msg, mlen)};
+    array_push(&got, d);
+  }
+  if (cur.bad || !facts_unpack(cur.p, (size_t)(cur.end - cur.p), out)) {
+    diags_free(&got);
+    return false;
+  }
+  out->path = arena_strdup(&out->arena, s->path);
+  out->module = arena_strdup(&out->arena, s->module);
+  out->is_package = s->is_package;
+  for (uint32_t i = 0; i < got.len; i++) array_push(diags, got.items[i]);
+  array_free(&got);
+  return true;
+}
+
+static void write_atomic(const char *path, const StrBuf *b);
+
+bool cache_status_racy(uint64_t mtime_ns, int64_t now) {
+  return (int64_t)mtime_ns + RACY_NS >= now;
+}
+
+/* ---- writing an entry ------------------------------------------------ */
+
+static void put_u32(StrBuf *b, uint32_t v) { sb_putn(b, (const char *)&v, 4); }
+
+static void put_str(StrBuf *b, const char *s) {
+  put_u32(b, (uint32_t)strlen(s));
+  sb_puts(b, s);
+}
+
+void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is_package,
+                 const char *text, size_t len, bool may_matter, const Facts *facts,
+                 const Diags *diags, uint32_t first) {
+  if (!s->statted) return;
+  unsigned char hash[16];
+  hash128(text, len, hash);
+  bool trusted = !cache_status_racy(s->status[3], s->read_ns);
+  StrBuf b = {0};
+  sb_putn(&b, ENTRY_MAGIC, 8);
+  sb_putn(&b, (const char *)c->key, 16);
+  sb_putn(&b, (const char *)hash, 16);
+  sb_putn(&b, (const char *)s->status, sizeof s->status);
+  sb_putc(&b, (char)((may_matter ? FLAG_MAY_MATTER : 0) | (facts ? FLAG_HAS_FACTS : 0) |
+                     (is_package ? FLAG_PACKAGE : 0) | (trusted ? FLAG_TRUSTED : 0)));
+  put_str(&b, s->path);
+  put_str(&b, module);
+  put_u32(&b, diags->len - first);
+  for (uint32_t i = first; i < diags->len; i++) {
+    sb_putc(&b, (char)diags->items[i].level);
+    put_u32(&b, diags->items[i].line);
+    put_str(&b, diags->items[i].message);
+  }
+  if (facts) facts_pack(facts, &b);
+  uint64_t sum = XXH3_64bits(b.s, b.len);
+  sb_putn(&b, (const char *)&sum, 8);
+
+  write_atomic(s->entry, &b);
+  sb_free(&b);
+}
+
+/* ---- run memo ------------------------------------------------------- */
+
+#define MEMO_MAGIC "FANMEMO1"
+
+static char *memo_file(const Cache *c, const char *slot) {
+  unsigned char h[16];
+  hash128(slot, strlen(slot), h);
+  char hex[33];
+  for (int i = 0; i < 16; i++) {
+    hex[2 * i] = "0123456789abcdef"[h[i] >> 4];
+    hex[2 * i + 1] = "0123456789abcdef"[h[i] & 15];
+  }
+  hex[32] = '\0';
+  return xasprintf("%s/run-%s", c->facts_dir, hex);
+}
+
+static void memo_key(const Cache *c, const char *material, size_t len, unsigned char key[16]) {
+  XXH3_state_t *st = XXH3_createState();
+  XXH3_128bits_reset(st);
+  XXH3_128bits_update(st, c->key, 16);
+  XXH3_128bits_update(st, material, len);
+  XXH128_canonical_t k;
+  XXH128_canonicalFromHash(&k, XXH3_128bits_digest(st));
+  XXH3_freeState(st);
+  memcpy(key, k.digest, 16);
+}
+
+bool cache_memo_get(const Cache *c, const char *slot, const char *material, size_t len, StrBuf *out,
+                    StrBuf *err, int *rc) {
+  unsigned char key[16], *bytes;
+  size_t n;
+  memo_key(c, material, len, key);
+  char *file = memo_file(c, slot);
+  bool ok = read_all(file, &bytes, &n);
+  free(file);
+  if (!ok) return false;
+  uint64_t sum;
+  memcpy(&sum, bytes + n - 8, 8);
+  Cursor cur = {bytes, bytes + n - 8, false};
+  const unsigned char *magic = take(&cur, 8), *k = take(&cur, 16);
+  uint32_t code = take_u32(&cur), olen = take_u32(&cur);
+  const unsigned char *o = take(&cur, olen);
+  uint32_t elen = take_u32(&cur);
+  const unsigned char *e = take(&cur, elen);
+  ok = !cur.bad && cur.p == cur.end && XXH3_64bits(bytes, n - 8) == sum &&
+       memcmp(magic, MEMO_MAGIC, 8) == 0 && memcmp(k, key, 16) == 0;
+  if (ok) {
+    sb_putn(out, (const char *)o, olen);
+    sb_putn(err, (const char *)e, elen);
+    *rc = (int)code;
+  }
+  free(bytes);
+  return ok;
+}
+
+static void write_atomic(const char *path, const StrBuf *b) {
+  char *tmp = xasprintf("%s.XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd >= 0) {
+    size_t done = 0;
+    while (done < b->len) {
+      ssize_t w = write(fd, b->s + done, b->len - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      done += (size_t)w;
+    }
+    if (close(fd) != 0 || done != b->len || rename(tmp, path) != 0) unlink(tmp);
+  }
+  free(tmp);
+}
+
+void cache_memo_put(const Cache *c, const char *slot, const char *material, size_t len,
+                    const char *out, size_t out_len, const char *err, size_t err_len, int rc) {
+  unsigned char key[16];
+  memo_key(c, material, len, key);
+  StrBuf b = {0};
+  sb_putn(&b, MEMO_MAGIC, 8);
+  sb_putn(&b, (const char *)key, 16);
+  put_u32(&b, (uint32_t)rc);
+  put_u32(&b, (uint32_t)out_len);
+  sb_putn(&b, out, out_len);
+  put_u32(&b, (uint32_t)err_len);
+  sb_putn(&b, err, err_len);
+  uint64_t sum = XXH3_64bits(b.s, b.len);
+  sb_putn(&b, (const char *)&sum, 8);
+  char *file = memo_file(c, slot);
+  write_atomic(file, &b);
+  free(file);
+  sb_free(&b);
+}
+
+void cache_slot_free(CacheSlot *s) {
+  free(s->path);
+  free(s->module);
+  free(s->entry);
+  free(s->bytes);
+  memset(s, 0, sizeof *s);
+}
+
+char *cache_default_dir(const char *project_dir) {
+  char *here = xasprintf("%s/.fanout_cache", project_dir && *project_dir ? project_dir : ".");
+  struct stat st;
+  if (stat(here, &st) == 0 ? S_ISDIR(st.st_mode) && access(here, W_OK) == 0
+                           : access(project_dir && *project_dir ? project_dir : ".", W_OK) == 0)
+    return here;
+  free(here);
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  if (xdg && xdg[0] == '/') return xasprintf("%s/fanout", xdg);
+  if (home && home[0] == '/') return xasprintf("%s/.cache/fanout", home);
+  return NULL;
+}

@@ -1,0 +1,440 @@
+/* facts_pack: facts to bytes and back, for the cache.
+ *
+ * The layout is a schema, not a memory image: every field of every facts
+ * struct is listed below with its kind and, for an index, the array it points
+ * into. Packing writes fields one after another (no padding, so the bytes are
+ * a function of the facts alone); strings go once each into one table and
+ * fields hold their offset. Unpacking checks every offset and index against
+ * the sizes it read, so bytes that are not a pack are refused, never trusted.
+ * Path, module and is_package are not packed: they belong to where the file
+ * is, not to what it says. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+
+typedef enum {
+  F_STR,  /* const char *, NULL allowed: u32 offset + 1 into the string table, 0 for NULL */
+  F_BOOL, /* bool: u8 */
+  F_U32,  /* uint32_t; with a section, an index into it */
+  F_I32,  /* int32_t; with a section, -1 or an index into it */
+  F_I64,  /* int64_t */
+  F_ENUM, /* an enum stored as u32, below `arg` */
+  F_POS,  /* Pos: two u32 */
+  F_LIST, /* two u32, first and count, of a slice of the section */
+  F_SPAN, /* two u32, first and end, of a slice of the section */
+  F_END,  /* ends a record's list */
+} FieldKind;
+
+enum { S_NONE = 0xff };
+enum {
+  S_DEFS,
+  S_IMPORTS,
+  S_CALLS,
+  S_KWARGS,
+  S_LIST_ARGS,
+  S_ASSIGNS,
+  S_WITHS,
+  S_LOGS,
+  S_SITES,
+  S_CONSTS,
+  S_HANDLERS,
+  S_POSITIONS,
+  S_NOQAS,
+  S_LOOPS,
+  S_NAMES,
+  S_CALL_ORDER,
+  S_ASSIGN_ORDER,
+  S_COUNT
+};
+
+typedef struct {
+  uint16_t off;
+  uint8_t kind;
+  uint8_t arg; /* the section an index points into (S_NONE: not an index); F_ENUM: the bound */
+} Field;
+
+#define END                                                                                        \
+  { 0, F_END, 0 }
+#define STR(T, f)                                                                                  \
+  { offsetof(T, f), F_STR, S_NONE }
+#define BOOL(T, f)                                                                                 \
+  { offsetof(T, f), F_BOOL, S_NONE }
+#define U32(T, f, s)                                                                               \
+  { offsetof(T, f), F_U32, s }
+#define I32(T, f, s)                                                                               \
+  { offsetof(T, f), F_I32, s }
+#define I64(T, f)                                                                                  \
+  { offsetof(T, f), F_I64, S_NONE }
+#define ENUM(T, f, n)                                                                              \
+  { offsetof(T, f), F_ENUM, n }
+#define POS(T, f)                                                                                  \
+  { offsetof(T, f), F_POS, S_NONE }
+#define LIST(T, f, s)                                                                              \
+  { offsetof(T, f), F_LIST, s }
+#define SPAN(T, f, s)                                                                              \
+  { offsetof(T, f), F_SPAN, s }
+#define WIDTH(T, f)                                                                                \
+  ENUM(T, f.kind, WIDTH_UNKNOWN + 1), I64(T, f.count), STR(T, f.expr), I32(T, f.param, S_NONE),    \
+      STR(T, f.source)
+
+/* A field added to a facts struct must be added here (the unpack test and
+ * the size checks below catch a forgotten one). */
+static const Field def_fields[] = {ENUM(Def, kind, DEF_FUNCTION + 1),
+                                   BOOL(Def, is_async),
+                                   STR(Def, name),
+                                   STR(Def, qualname),
+                                   I32(Def, parent, S_DEFS),
+                                   POS(Def, pos),
+                                   U32(Def, end_line, S_NONE),
+                                   LIST(Def, decorators, S_NAMES),
+                                   U32(Def, decorator_pos, S_NONE),
+                                   LIST(Def, bases, S_NAMES),
+                                   LIST(Def, params, S_NAMES),
+                                   LIST(Def, param_types, S_NAMES),
+                                   STR(Def, returns),
+                                   BOOL(Def, returns_value),
+                                   SPAN(Def, calls_span, S_CALLS),
+                                   SPAN(Def, assigns_span, S_ASSIGNS),
+                                   SPAN(Def, own_calls, S_CALL_ORDER),
+                                   SPAN(Def, own_assigns, S_ASSIGN_ORDER),
+                                   END};
+static const Field import_fields[] = {STR(Import, bound),    STR(Import, target),
+                                      BOOL(Import, is_from), I32(Import, def, S_DEFS),
+                                      POS(Import, pos),      END};
+static const Field call_fields[] = {STR(Call, callee),
+                                    POS(Call, pos),
+                                    POS(Call, end),
+                                    U32(Call, start_byte, S_NONE),
+                                    U32(Call, end_byte, S_NONE),
+                                    I32(Call, def, S_DEFS),
+                                    U32(Call, flags, S_NONE),
+                                    U32(Call, nargs, S_NONE),
+                                    LIST(Call, first_kwarg, S_KWARGS),
+                                    I32(Call, outer, S_CALLS),
+                                    I32(Call, list_arg, S_LIST_ARGS),
+                                    STR(Call, message),
+                                    STR(Call, arg0),
+                                    LIST(Call, args, S_NAMES),
+                                    END};
+static const Field kwarg_fields[] = {STR(Kwarg, name), STR(Kwarg, value), END};
+static const Field list_arg_fields[] = {U32(ListArg, arg, S_NONE), WIDTH(ListArg, width),
+                                        U32(ListArg, target, S_NAMES), END};
+static const Field assign_fields[] = {STR(Assign, target),        STR(Assign, value),
+                                      I32(Assign, call, S_CALLS), I32(Assign, def, S_DEFS),
+                                      POS(Assign, pos),           END};
+static const Field with_fields[] = {STR(WithItem, expr),
+                                    STR(WithItem, callee),
+                                    STR(WithItem, alias),
+                                    BOOL(WithItem, is_async),
+                                    I32(WithItem, def, S_DEFS),
+                                    POS(WithItem, pos),
+                                    U32(WithItem, end_line, S_NONE),
+                                    END};
+static const Field log_fields[] = {STR(LogSite, callee),
+                                   STR(LogSite, level),
+                                   STR(LogSite, message),
+                                   I32(LogSite, def, S_DEFS),
+                                   I32(LogSite, call, S_CALLS),
+                                   POS(LogSite, pos),
+                                   END};
+static const Field site_fields[] = {ENUM(Site, kind, SITE_KIND_COUNT),
+                                    WIDTH(Site, width),
+                                    LIST(Site, targets, S_NAMES),
+                                    U32(Site, invariant_args, S_NONE),
+                                    LIST(Site, invariant_kwargs, S_NAMES),
+                                    BOOL(Site, buffered),
+                                    BOOL(Site, identical_tasks),
+                                    I32(Site, def, S_DEFS),
+                                    I32(Site, call, S_CALLS),
+                                    POS(Site, pos),
+                                    END};
+static const Field const_fields[] = {STR(Const, name), I64(Const, value), END};
+static const Field handler_fields[] = {STR(Handler, types),
+                                       BOOL(Handler, trivial),
+                                       BOOL(Handler, reraises),
+                                       I32(Handler, def, S_DEFS),
+                                       POS(Handler, pos),
+                                       U32(Handler, try_line, S_NONE),
+                                       U32(Handler, end_line, S_NONE),
+                                       END};
+static const Field pos_fields[] = {{0, F_POS, S_NONE}, END};
+static const Field noqa_fields[] = {STR(Noqa, codes), POS(Noqa, pos), END};
+static const Field loop_fields[] = {
+    BOOL(Loop, is_while), BOOL(Loop, while_true),      STR(Loop, iter),
+    STR(Loop, target),    BOOL(Loop, checks_status),   I32(Loop, def, S_DEFS),
+    POS(Loop, pos),       U32(Loop, end_line, S_NONE), END};
+static const Field name_fields[] = {{0, F_STR, S_NONE}, END};
+static const Field call_order_fields[] = {{0, F_U32, S_CALLS}, END};
+static const Field assign_order_fields[] = {{0, F_U32, S_ASSIGNS}, END};
+
+_Static_assert(sizeof(DefKind) == sizeof(int) && sizeof(SiteKind) == sizeof(int) &&
+                   sizeof(WidthKind) == sizeof(int),
+               "enums are packed as int");
+#if defined(__x86_64__) || defined(__aarch64__)
+/* Sizes on LP64: a change means a field was added or removed here too. */
+#define SIZE(T, n) _Static_assert(sizeof(T) == (n), #T " changed: update its fields here")
+SIZE(Def, 128);
+SIZE(Import, 32);
+SIZE(Call, 88);
+SIZE(Kwarg, 16);
+SIZE(ListArg, 56);
+SIZE(Assign, 32);
+SIZE(WithItem, 48);
+SIZE(Handler, 32);
+SIZE(Loop, 48);
+SIZE(LogSite, 40);
+SIZE(Site, 88);
+SIZE(Const, 16);
+SIZE(Noqa, 16);
+SIZE(Facts, 304);
+#endif
+
+typedef struct {
+  size_t array; /* offsetof the Array in Facts */
+  size_t elem;
+  const Field *fields;
+} Section;
+
+#define SECTION(member, fields)                                                                    \
+  { offsetof(Facts, member), sizeof(*((Facts *)0)->member.items), fields }
+static const Section sections[S_COUNT] = {
+    SECTION(defs, def_fields),
+    SECTION(imports, import_fields),
+    SECTION(calls, call_fields),
+    SECTION(kwargs, kwarg_fields),
+    SECTION(list_args, list_arg_fields),
+    SECTION(assigns, assign_fields),
+    SECTION(withs, with_fields),
+    SECTION(logs, log_fields),
+    SECTION(sites, site_fields),
+    SECTION(consts, const_fields),
+    SECTION(handlers, handler_fields),
+    SECTION(positions, pos_fields),
+    SECTION(noqas, noqa_fields),
+    SECTION(loops, loop_fields),
+    SECTION(names, name_fields),
+    SECTION(call_order, call_order_fields),
+    SECTION(assign_order, assign_order_fields),
+};
+
+/* The Array(T) of a section: every Array(T) is {T *items; uint32_t len, cap},
+ * reached with memcpy so no struct is read through another type. */
+static void *section_items(const Facts *f, int s, uint32_t *len) {
+  void *items;
+  memcpy(&items, (const char *)f + sections[s].array, sizeof items);
+  memcpy(len, (const char *)f + sections[s].array + sizeof items, sizeof *len);
+  return items;
+}
+
+static void section_set(Facts *f, int s, void *items, uint32_t len) {
+  memcpy((char *)f + sections[s].array, &items, sizeof items);
+  memcpy((char *)f + sections[s].array + sizeof items, &len, sizeof len);
+  memcpy((char *)f + sections[s].array + sizeof items + sizeof len, &len, sizeof len);
+}
+
+static size_t field_size(uint8_t kind) {
+  switch (kind) {
+  case F_BOOL: return 1;
+  case F_STR:
+  case F_U32:
+  case F_I32:
+  case F_ENUM: return 4;
+  default: return 8; /* F_I64, F_POS, F_LIST, F_SPAN */
+  }
+}
+
+static size_t record_size(int s) {
+  size_t n = 0;
+  for (const Field *fd = sections[s].fields; fd->kind != F_END; fd++) n += field_size(fd->kind);
+  return n;
+}
+
+/* ---- packing --------------------------------------------------------- */
+
+#define PACK_MAGIC "FANFACT1"
+
+typedef struct {
+  StrBuf *out;
+  StrMap offsets; /* string -> offset + 1 in the table */
+  StrBuf table;
+} Packer;
+
+static void put_u32(StrBuf *b, uint32_t v) { sb_putn(b, (const char *)&v, sizeof v); }
+
+static uint32_t intern(Packer *p, const char *s) {
+  if (!s) return 0;
+  uint32_t off;
+  if (strmap_get(&p->offsets, s, &off)) return off;
+  off = (uint32_t)p->table.len + 1;
+  sb_putn(&p->table, s, strlen(s) + 1);
+  strmap_put(&p->offsets, s, off);
+  return off;
+}
+
+static void pack_record(Packer *p, const char *rec, const Field *fields, StrBuf *b) {
+  for (const Field *fd = fields; fd->kind != F_END; fd++) {
+    const char *at = rec + fd->off;
+    switch (fd->kind) {
+    case F_STR: {
+      const char *s;
+      memcpy(&s, at, sizeof s);
+      put_u32(b, intern(p, s));
+      break;
+    }
+    case F_BOOL: {
+      bool v;
+      memcpy(&v, at, sizeof v);
+      sb_putc(b, v ? 1 : 0);
+      break;
+    }
+    case F_ENUM: {
+      int v;
+      memcpy(&v, at, sizeof v);
+      put_u32(b, (uint32_t)v);
+      break;
+    }
+    default: sb_putn(b, at, field_size(fd->kind)); /* u32, i32, i64, two u32 */
+    }
+  }
+}
+
+void facts_pack(const Facts *f, StrBuf *out) {
+  Packer p = {out, {0}, {0}};
+  StrBuf records = {0};
+  uint32_t lens[S_COUNT];
+  for (int s = 0; s < S_COUNT; s++) {
+    const char *items = section_items(f, s, &lens[s]);
+    for (uint32_t i = 0; i < lens[s]; i++)
+      pack_record(&p, items + (size_t)i * sections[s].elem, sections[s].fields, &records);
+  }
+  sb_putn(out, PACK_MAGIC, 8);
+  put_u32(out, S_COUNT);
+  for (int s = 0; s < S_COUNT; s++) put_u32(out, lens[s]);
+  sb_putc(out, f->has_errors ? 1 : 0);
+  put_u32(out, (uint32_t)p.table.len);
+  sb_putn(out, p.table.s ? p.table.s : "", p.table.len);
+  sb_putn(out, records.s ? records.s : "", records.len);
+  sb_free(&records);
+  sb_free(&p.table);
+  strmap_free(&p.offsets);
+}
+
+/* ---- unpacking ------------------------------------------------------- */
+
+typedef struct {
+  const unsigned char *p, *end;
+  const char *table;
+  uint32_t table_len;
+  uint32_t lens[S_COUNT];
+  bool bad;
+} Reader;
+
+static uint32_t get_u32(Reader *r) {
+  uint32_t v = 0;
+  if (r->end - r->p < 4) {
+    r->bad = true;
+    return 0;
+  }
+  memcpy(&v, r->p, 4);
+  r->p += 4;
+  return v;
+}
+
+/* Whether `v` may stand in a field that indexes section `s` (`slack` more
+ * for an end or for a slice's first). */
+static bool in_section(const Reader *r, uint8_t s, uint64_t v, uint32_t slack) {
+  return s == S_NONE || v < (uint64_t)r->lens[s] + slack;
+}
+
+static void unpack_record(Reader *r, char *rec, const Field *fields) {
+  for (const Field *fd = fields; fd->kind != F_END; fd++) {
+    char *at = rec + fd->off;
+    size_t n = field_size(fd->kind);
+    uint32_t a = 0, b;
+    if (n >= 4) memcpy(&a, r->p, 4);
+    switch (fd->kind) {
+    case F_STR: {
+      const char *s = a == 0 ? NULL : r->table + a - 1;
+      r->bad |= a > r->table_len;
+      memcpy(at, &s, sizeof s);
+      break;
+    }
+    case F_BOOL: {
+      bool v = r->p[0] != 0;
+      r->bad |= r->p[0] > 1;
+      memcpy(at, &v, sizeof v);
+      break;
+    }
+    case F_ENUM: {
+      int v = (int)a;
+      r->bad |= a >= fd->arg;
+      memcpy(at, &v, sizeof v);
+      break;
+    }
+    case F_I32:
+      r->bad |= a != UINT32_MAX && !in_section(r, fd->arg, a, 0);
+      memcpy(at, r->p, n);
+      break;
+    case F_U32:
+      r->bad |= !in_section(r, fd->arg, a, 0);
+      memcpy(at, r->p, n);
+      break;
+    case F_LIST:
+    case F_SPAN:
+      memcpy(&b, r->p + 4, 4);
+      if (fd->kind == F_LIST)
+        r->bad |= !in_section(r, fd->arg, (uint64_t)a + b, 1);
+      else
+        r->bad |= a > b || !in_section(r, fd->arg, b, 1);
+      memcpy(at, r->p, n);
+      break;
+    default: memcpy(at, r->p, n); /* F_I64, F_POS */
+    }
+    r->p += n;
+  }
+}
+
+bool facts_unpack(const void *data, size_t len, Facts *out) {
+  memset(out, 0, sizeof *out);
+  Reader r = {data, (const unsigned char *)data + len, NULL, 0, {0}, false};
+  if (len < 8 || memcmp(data, PACK_MAGIC, 8) != 0) return false;
+  r.p += 8;
+  if (get_u32(&r) != S_COUNT) return false;
+  uint64_t need = 0;
+  for (int s = 0; s < S_COUNT; s++) {
+    r.lens[s] = get_u32(&r);
+    need += (uint64_t)r.lens[s] * record_size(s);
+  }
+  if (r.bad || r.end - r.p < 5) return false;
+  bool has_errors = *r.p++ != 0;
+  r.table_len = get_u32(&r);
+  if ((uint64_t)(r.end - r.p) != r.table_len + need) return false;
+  if (r.table_len && r.p[r.table_len - 1] != '\0') return false; /* every string ends in it */
+  char *table = arena_alloc_block(&out->arena, r.table_len ? r.table_len : 1);
+  memcpy(table, r.p, r.table_len);
+  r.table = table;
+  r.p += r.table_len;
+  for (int s = 0; s < S_COUNT && !r.bad; s++) {
+    char *items = r.lens[s] ? xcalloc(r.lens[s], sections[s].elem) : NULL;
+    section_set(out, s, items, r.lens[s]);
+    for (uint32_t i = 0; i < r.lens[s] && !r.bad; i++)
+      unpack_record(&r, items + (size_t)i * sections[s].elem, sections[s].fields);
+  }
+  /* A def's decorator positions are a slice of positions that the schema
+   * cannot name (its count is the decorators'). The module is def 0. */
+  for (uint32_t i = 0; i < out->defs.len && !r.bad; i++) {
+    const Def *d = &out->defs.items[i];
+    r.bad = (uint64_t)d->decorator_pos + d->decorators.count > out->positions.len ||
+            d->param_types.count != d->params.count;
+  }
+  r.bad |= out->defs.len == 0;
+  if (r.bad) {
+    facts_free(out);
+    memset(out, 0, sizeof *out);
+    return false;
+  }
+  out->has_errors = has_errors;
+  return true;
+}

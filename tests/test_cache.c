@@ -1,0 +1,249 @@
+/* The facts pack and the on-disk cache: facts survive the round trip,
+ * damaged bytes are refused, entries are used only for the file they say. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "test_main.h"
+
+/* Real files of several kinds: ours and the standard library's. */
+static const char *const pack_files[] = {
+    "../corpus/demo/pipeline/orchestrator.py",
+    "../corpus/projects/research_agent/agent/llm.py",
+    "../corpus/projects/crawler/sitecrawl/crawl.py",
+    "../corpus/projects/rag_ingest/ragingest/pipeline.py",
+    "/usr/lib/python3.11/asyncio/base_events.py",
+    "/usr/lib/python3.11/asyncio/tasks.py",
+    "/usr/lib/python3.11/email/_header_value_parser.py",
+};
+
+static bool extract(const char *path, Facts *f) {
+  SourceFile src;
+  Diags d = {0};
+  memset(f, 0, sizeof *f);
+  if (!source_read(path, &src, &d)) {
+    diags_free(&d);
+    return false;
+  }
+  ck_assert(facts_extract(test_context(), &src, f, &d));
+  source_free(&src);
+  diags_free(&d);
+  return true;
+}
+
+static void assert_same_facts(const Facts *a, const Facts *b) {
+  ck_assert_uint_eq(a->defs.len, b->defs.len);
+  ck_assert_uint_eq(a->calls.len, b->calls.len);
+  ck_assert_uint_eq(a->sites.len, b->sites.len);
+  ck_assert_uint_eq(a->names.len, b->names.len);
+  ck_assert_uint_eq(a->call_order.len, b->call_order.len);
+  ck_assert_int_eq(a->has_errors, b->has_errors);
+  for (uint32_t i = 0; i < a->defs.len; i++) {
+    const Def *x = &a->defs.items[i], *y = &b->defs.items[i];
+    ck_assert_str_eq(x->qualname, y->qualname);
+    ck_assert_int_eq(x->parent, y->parent);
+    ck_assert_uint_eq(x->own_calls.first, y->own_calls.first);
+    ck_assert_uint_eq(x->own_calls.end, y->own_calls.end);
+    ck_assert_int_eq(x->returns == NULL, y->returns == NULL);
+  }
+  for (uint32_t i = 0; i < a->calls.len; i++) {
+    const Call *x = &a->calls.items[i], *y = &b->calls.items[i];
+    ck_assert_str_eq(x->callee, y->callee);
+    ck_assert_uint_eq(x->pos.line, y->pos.line);
+    ck_assert_uint_eq(x->end.col, y->end.col);
+    ck_assert_uint_eq(x->flags, y->flags);
+    ck_assert_int_eq(x->outer, y->outer);
+    ck_assert_int_eq(x->message == NULL, y->message == NULL);
+    if (x->message) ck_assert_str_eq(x->message, y->message);
+  }
+  for (uint32_t i = 0; i < a->sites.len; i++) {
+    const Site *x = &a->sites.items[i], *y = &b->sites.items[i];
+    ck_assert_int_eq(x->kind, y->kind);
+    ck_assert_int_eq(x->width.kind, y->width.kind);
+    ck_assert_int_eq(x->width.count, y->width.count);
+    ck_assert_int_eq(x->width.expr == NULL, y->width.expr == NULL);
+    if (x->width.expr) ck_assert_str_eq(x->width.expr, y->width.expr);
+  }
+  for (uint32_t i = 0; i < a->names.len; i++)
+    ck_assert_str_eq(a->names.items[i], b->names.items[i]);
+}
+
+START_TEST(pack_round_trip) {
+  Facts f, g;
+  if (!extract(pack_files[_i], &f)) {
+    ck_assert_msg(pack_files[_i][0] == '/', "%s is missing", pack_files[_i]);
+    return; /* a standard library file this machine does not have */
+  }
+  StrBuf one = {0}, two = {0};
+  facts_pack(&f, &one);
+  ck_assert(facts_unpack(one.s, one.len, &g));
+  assert_same_facts(&f, &g);
+  facts_pack(&g, &two); /* every field the schema names came back */
+  ck_assert_uint_eq(one.len, two.len);
+  ck_assert(memcmp(one.s, two.s, one.len) == 0);
+  ck_assert_ptr_null(g.path); /* where the file is, is not in the pack */
+  facts_free(&f);
+  facts_free(&g);
+  sb_free(&one);
+  sb_free(&two);
+}
+END_TEST
+
+START_TEST(unpack_refuses_damage) {
+  Facts f, g;
+  ck_assert(extract("../corpus/demo/fakeapi.py", &f));
+  StrBuf b = {0};
+  facts_pack(&f, &b);
+  facts_free(&f);
+  for (size_t len = 0; len < b.len; len += 1 + len / 64) /* every cut is refused */
+    ck_assert_msg(!facts_unpack(b.s, len, &g), "a pack cut at %zu of %zu was taken", len, b.len);
+  unsigned refused = 0;
+  for (size_t at = 0; at < b.len; at += 1 + b.len / 512) { /* a flipped byte: refused or sane */
+    char *copy = xmalloc(b.len);
+    memcpy(copy, b.s, b.len);
+    copy[at] = (char)(copy[at] ^ 0x5a);
+    if (facts_unpack(copy, b.len, &g)) {
+      for (uint32_t i = 0; i < g.calls.len; i++) { /* indices stay in range */
+        ck_assert(g.calls.items[i].def >= 0 && (uint32_t)g.calls.items[i].def < g.defs.len);
+        ck_assert(strlen(g.calls.items[i].callee) < b.len);
+      }
+      facts_free(&g);
+    } else {
+      refused++;
+    }
+    free(copy);
+  }
+  ck_assert_uint_gt(refused, 0);
+  sb_free(&b);
+}
+END_TEST
+
+static char *temp_dir(void) {
+  char tmpl[] = "/tmp/fanout-cache-test-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(tmpl));
+  return xstrdup(tmpl);
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  ck_assert_ptr_nonnull(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static void lookup_and_store(const Cache *c, const char *path, CacheSlot *s) {
+  cache_lookup(c, path, "m", false, s);
+  SourceFile src;
+  Diags d = {0};
+  ck_assert(source_read(path, &src, &d));
+  Facts f = {0};
+  ck_assert(facts_extract(test_context(), &src, &f, &d));
+  cache_store(c, s, "m", false, src.text, src.len, true, &f, &d, 0);
+  facts_free(&f);
+  source_free(&src);
+  diags_free(&d);
+}
+
+START_TEST(entry_is_for_its_file_only) {
+  char *dir = temp_dir();
+  char *py = xasprintf("%s/m.py", dir), *cdir = xasprintf("%s/cache", dir);
+  write_file(py,
+             "import asyncio\nasync def f(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n");
+  Cache *c = cache_open(cdir, NULL);
+  ck_assert_ptr_nonnull(c);
+  CacheSlot s;
+  cache_lookup(c, py, "m", false, &s);
+  ck_assert(!s.found);
+  cache_slot_free(&s);
+  lookup_and_store(c, py, &s);
+  cache_slot_free(&s);
+
+  cache_lookup(c, py, "m", false, &s);
+  ck_assert(s.found && s.may_matter && s.has_facts);
+  ck_assert(!s.fresh); /* written just now: its status is not trusted, its text is hashed */
+  ck_assert(cache_same_text(&s, "import asyncio\n", 15) == false);
+  Facts f;
+  Diags d = {0};
+  ck_assert(cache_load_facts(&s, &f, &d));
+  ck_assert_str_eq(f.path, py);
+  ck_assert_str_eq(f.module, "m");
+  ck_assert_uint_eq(f.sites.len, 1);
+  facts_free(&f);
+  cache_slot_free(&s);
+
+  cache_lookup(c, py, "pkg.m", false, &s); /* another module name: another file */
+  ck_assert(!s.found);
+  cache_slot_free(&s);
+  Cache *other = cache_open(cdir, "limiter my.Gate\n"); /* other rule data */
+  cache_lookup(other, py, "m", false, &s);
+  ck_assert(!s.found);
+  cache_slot_free(&s);
+  cache_close(other);
+
+  /* any damage to the entry makes it a miss */
+  cache_lookup(c, py, "m", false, &s);
+  char *entry = xstrdup(s.entry);
+  cache_slot_free(&s);
+  FILE *e = fopen(entry, "r+b");
+  ck_assert_ptr_nonnull(e);
+  fseek(e, 60, SEEK_SET);
+  fputc(0x7f, e);
+  fclose(e);
+  cache_lookup(c, py, "m", false, &s);
+  ck_assert(!s.found);
+  cache_slot_free(&s);
+  ck_assert_int_eq(truncate(entry, 20), 0);
+  cache_lookup(c, py, "m", false, &s);
+  ck_assert(!s.found);
+  cache_slot_free(&s);
+
+  cache_close(c);
+  char *cmd = xasprintf("rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(cmd);
+  free(entry);
+  free(py);
+  free(cdir);
+  free(dir);
+}
+END_TEST
+
+START_TEST(memo_replays_only_the_same_inputs) {
+  char *dir = temp_dir();
+  Cache *c = cache_open(dir, NULL);
+  ck_assert_ptr_nonnull(c);
+  StrBuf out = {0}, err = {0};
+  int rc = -1;
+  ck_assert(!cache_memo_get(c, "check .", "files a b", 9, &out, &err, &rc));
+  cache_memo_put(c, "check .", "files a b", 9, "m.py:1: FAN101\n", 15, "1 finding\n", 10, 1);
+  ck_assert(cache_memo_get(c, "check .", "files a b", 9, &out, &err, &rc));
+  ck_assert_str_eq(sb_str(&out), "m.py:1: FAN101\n");
+  ck_assert_str_eq(sb_str(&err), "1 finding\n");
+  ck_assert_int_eq(rc, 1);
+  sb_free(&out);
+  sb_free(&err);
+  ck_assert(!cache_memo_get(c, "check .", "files a c", 9, &out, &err, &rc));
+  ck_assert(!cache_memo_get(c, "check src", "files a b", 9, &out, &err, &rc));
+  ck_assert_uint_eq(out.len + err.len, 0);
+  cache_close(c);
+  char *cmd = xasprintf("rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(cmd);
+  free(dir);
+}
+END_TEST
+
+Suite *cache_suite(void) {
+  Suite *s = suite_create("cache");
+  TCase *tc = tcase_create("cache");
+  tcase_set_timeout(tc, 60);
+  tcase_add_loop_test(tc, pack_round_trip, 0, sizeof pack_files / sizeof *pack_files);
+  tcase_add_test(tc, unpack_refuses_damage);
+  tcase_add_test(tc, entry_is_for_its_file_only);
+  tcase_add_test(tc, memo_replays_only_the_same_inputs);
+  suite_add_tcase(s, tc);
+  return s;
+}
