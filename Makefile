@@ -133,12 +133,12 @@ valgrind: $(BUILD)/test_fanout
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ../$(BUILD)/test_fanout
 
 # ---- fuzzing (libFuzzer with clang; ASan + UBSan) ------------------------
-FUZZ_TARGETS := facts template logline config lsp
+FUZZ_TARGETS := facts pack template logline config lsp
 FUZZ_SECONDS ?= 15
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=clang OPT=-O1 \
 	  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-run
-fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%)
+fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%) $(BUILD)/fanout
 	sh tools/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 $(BUILD)/fuzz_%: tools/fuzz/fuzz_%.c $(BUILD)/libfanout.a
 	$(CC) -std=c11 $(OPT) -g -fsanitize=fuzzer $(SANITIZE) -Isrc -I$(BUILD) $(PC_CFLAGS) $< \

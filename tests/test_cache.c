@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 /* The facts pack and the on-disk cache: facts survive the round trip,
  * damaged bytes are refused, entries are used only for the file they say. */
 #include <stdio.h>

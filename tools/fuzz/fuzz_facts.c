@@ -1,7 +1,9 @@
 /* libFuzzer: arbitrary bytes as a Python file, through reading and fact
- * extraction (parse, walk, site queries, widths). */
+ * extraction (parse, walk, site queries, widths), and the facts through the
+ * cache's pack and back (the same facts, the same bytes). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "facts.h"
 #include "rules.h"
@@ -21,7 +23,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   SourceFile src;
   if (source_from_buffer("fuzz.py", (const char *)data, size, &src, &diags)) {
     Facts f = {0};
-    facts_extract(ctx, &src, &f, &diags);
+    if (facts_extract(ctx, &src, &f, &diags)) {
+      StrBuf one = {0}, two = {0};
+      Facts g;
+      facts_pack(&f, &one);
+      if (!facts_unpack(one.s, one.len, &g)) abort();
+      facts_pack(&g, &two);
+      if (one.len != two.len || memcmp(one.s, two.s, one.len) != 0) abort();
+      facts_free(&g);
+      sb_free(&one);
+      sb_free(&two);
+    }
     facts_free(&f);
     source_free(&src);
   }

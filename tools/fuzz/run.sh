@@ -6,9 +6,16 @@ BUILD=$1 SECONDS_EACH=$2
 shift 2
 seeds=$BUILD/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/facts" "$seeds/template" "$seeds/logline" "$seeds/config" "$seeds/lsp"
+mkdir -p "$seeds/facts" "$seeds/template" "$seeds/logline" "$seeds/config" "$seeds/lsp" "$seeds/pack"
 find corpus -name '*.py' -size -16k | head -400 | while read -r f; do
   cp "$f" "$seeds/facts/$(printf '%s' "$f" | tr '/' '_')"
+done
+# packs: the facts part of cache entries fanout writes for the projects
+rm -rf "$BUILD/seedcache"
+"$BUILD/fanout" check --all-files --cache-dir "$BUILD/seedcache" corpus/projects corpus/demo > /dev/null 2>&1
+for e in "$BUILD"/seedcache/facts/*; do
+  at=$(grep -obUa FANFACT1 "$e" | head -1 | cut -d: -f1)
+  [ -n "$at" ] && tail -c +$((at + 1)) "$e" | head -c -8 > "$seeds/pack/$(basename "$e")"
 done
 i=0
 for t in 'Fetched %s in %.2fs' 'batch %(n)d of %(total)d' '{name} done in {secs:.1f}s' \

@@ -1,0 +1,32 @@
+/* libFuzzer: arbitrary bytes as a facts pack (a cache entry's body). Bytes
+ * that are not a pack must be refused; those taken must give facts whose
+ * every index is in range, and pack back to the same bytes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "facts.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  Facts f;
+  if (!facts_unpack(data, size, &f)) return 0;
+  for (uint32_t i = 0; i < f.calls.len; i++) { /* indices in range: ASan sees the reads */
+    const Call *c = &f.calls.items[i];
+    if (strlen(f.defs.items[c->def].qualname) > size) abort();
+    for (uint32_t a = 0; a < c->args.count; a++)
+      if (!f.names.items[c->args.first + a]) abort();
+  }
+  for (uint32_t i = 0; i < f.defs.len; i++) {
+    const Def *d = &f.defs.items[i];
+    for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++)
+      if (f.call_order.items[k] >= f.calls.len) abort();
+  }
+  StrBuf b = {0};
+  facts_pack(&f, &b);
+  if (b.len > size) abort(); /* strings are shared: never more than what came in */
+  sb_free(&b);
+  facts_free(&f);
+  return 0;
+}
