@@ -250,7 +250,7 @@ static void put_str(StrBuf *b, const char *s) {
 }
 
 void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is_package,
-                 const char *text, size_t len, bool may_matter, const Facts *facts,
+                 const char *text, size_t len, bool may_matter, const StrBuf *pack,
                  const Diags *diags, uint32_t first) {
   if (!s->statted) return;
   unsigned char hash[16];
@@ -261,7 +261,7 @@ void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is
   sb_putn(&b, (const char *)c->key, 16);
   sb_putn(&b, (const char *)hash, 16);
   sb_putn(&b, (const char *)s->status, sizeof s->status);
-  sb_putc(&b, (char)((may_matter ? FLAG_MAY_MATTER : 0) | (facts ? FLAG_HAS_FACTS : 0) |
+  sb_putc(&b, (char)((may_matter ? FLAG_MAY_MATTER : 0) | (pack ? FLAG_HAS_FACTS : 0) |
                      (is_package ? FLAG_PACKAGE : 0) | (trusted ? FLAG_TRUSTED : 0)));
   put_str(&b, s->path);
   put_str(&b, module);
@@ -271,7 +271,7 @@ void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is
     put_u32(&b, diags->items[i].line);
     put_str(&b, diags->items[i].message);
   }
-  if (facts) facts_pack(facts, &b);
+  if (pack) sb_putn(&b, pack->s ? pack->s : "", pack->len);
   uint64_t sum = XXH3_64bits(b.s, b.len);
   sb_putn(&b, (const char *)&sum, 8);
 

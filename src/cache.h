@@ -67,11 +67,11 @@ bool cache_same_text(const CacheSlot *s, const char *text, size_t len);
  * (the latter appended to `diags`). False,
  * `out` empty, when it has none or they do not unpack. */
 bool cache_load_facts(const CacheSlot *s, Facts *out, Diags *diags);
-/* Write the entry for the file whose text is `text`: `facts` (NULL when not
- * parsed) and the diagnostics of its extraction, diags[first..). Errors are
- * ignored: the next run misses. */
+/* Write the entry for the file whose text is `text`: its facts as packed by
+ * facts_pack (NULL when not parsed) and the diagnostics of its extraction,
+ * diags[first..). Errors are ignored: the next run misses. */
 void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is_package,
-                 const char *text, size_t len, bool may_matter, const Facts *facts,
+                 const char *text, size_t len, bool may_matter, const StrBuf *pack,
                  const Diags *diags, uint32_t first);
 void cache_slot_free(CacheSlot *s);
 

@@ -254,6 +254,9 @@ void facts_pack(const Facts *f, StrBuf *out);
  * it needs. Returns false, `out` empty, when the bytes are not such a pack:
  * every string offset and index is checked, nothing is trusted. */
 bool facts_unpack(const void *data, size_t len, Facts *out);
+/* Pack `f` into `pack` and replace it with its unpacked copy: the same facts
+ * in exactly sized arrays, each string once (what a project keeps). */
+void facts_compact(Facts *f, StrBuf *pack);
 
 /* Name of a site kind as printed ("gather", "create_task", ...). */
 const char *site_kind_name(SiteKind k);

@@ -8,6 +8,7 @@
  * the sizes it read, so bytes that are not a pack are refused, never trusted.
  * Path, module and is_package are not packed: they belong to where the file
  * is, not to what it says. */
+#include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,10 +16,12 @@
 #include "facts.h"
 
 typedef enum {
-  F_STR,  /* const char *, NULL allowed: u32 offset + 1 into the string table, 0 for NULL */
+  F_STR,  /* const char *, never NULL: u32 offset + 1 into the string table */
+  F_OPT,  /* const char * that may be NULL: the same, 0 for NULL */
   F_BOOL, /* bool: u8 */
   F_U32,  /* uint32_t; with a section, an index into it */
   F_I32,  /* int32_t; with a section, -1 or an index into it */
+  F_IDX,  /* int32_t index into the section, never -1 */
   F_I64,  /* int64_t */
   F_ENUM, /* an enum stored as u32, below `arg` */
   F_POS,  /* Pos: two u32 */
@@ -57,6 +60,8 @@ typedef struct {
 
 #define END                                                                                        \
   { 0, F_END, 0 }
+#define OPT(T, f)                                                                                  \
+  { offsetof(T, f), F_OPT, S_NONE }
 #define STR(T, f)                                                                                  \
   { offsetof(T, f), F_STR, S_NONE }
 #define BOOL(T, f)                                                                                 \
@@ -65,6 +70,8 @@ typedef struct {
   { offsetof(T, f), F_U32, s }
 #define I32(T, f, s)                                                                               \
   { offsetof(T, f), F_I32, s }
+#define IDX(T, f, s)                                                                               \
+  { offsetof(T, f), F_IDX, s }
 #define I64(T, f)                                                                                  \
   { offsetof(T, f), F_I64, S_NONE }
 #define ENUM(T, f, n)                                                                              \
@@ -76,8 +83,8 @@ typedef struct {
 #define SPAN(T, f, s)                                                                              \
   { offsetof(T, f), F_SPAN, s }
 #define WIDTH(T, f)                                                                                \
-  ENUM(T, f.kind, WIDTH_UNKNOWN + 1), I64(T, f.count), STR(T, f.expr), I32(T, f.param, S_NONE),    \
-      STR(T, f.source)
+  ENUM(T, f.kind, WIDTH_UNKNOWN + 1), I64(T, f.count), OPT(T, f.expr), I32(T, f.param, S_NONE),    \
+      OPT(T, f.source)
 
 /* A field added to a facts struct must be added here (the unpack test and
  * the size checks below catch a forgotten one). */
@@ -93,7 +100,7 @@ static const Field def_fields[] = {ENUM(Def, kind, DEF_FUNCTION + 1),
                                    LIST(Def, bases, S_NAMES),
                                    LIST(Def, params, S_NAMES),
                                    LIST(Def, param_types, S_NAMES),
-                                   STR(Def, returns),
+                                   OPT(Def, returns),
                                    BOOL(Def, returns_value),
                                    SPAN(Def, calls_span, S_CALLS),
                                    SPAN(Def, assigns_span, S_ASSIGNS),
@@ -101,42 +108,42 @@ static const Field def_fields[] = {ENUM(Def, kind, DEF_FUNCTION + 1),
                                    SPAN(Def, own_assigns, S_ASSIGN_ORDER),
                                    END};
 static const Field import_fields[] = {STR(Import, bound),    STR(Import, target),
-                                      BOOL(Import, is_from), I32(Import, def, S_DEFS),
+                                      BOOL(Import, is_from), IDX(Import, def, S_DEFS),
                                       POS(Import, pos),      END};
 static const Field call_fields[] = {STR(Call, callee),
                                     POS(Call, pos),
                                     POS(Call, end),
                                     U32(Call, start_byte, S_NONE),
                                     U32(Call, end_byte, S_NONE),
-                                    I32(Call, def, S_DEFS),
+                                    IDX(Call, def, S_DEFS),
                                     U32(Call, flags, S_NONE),
                                     U32(Call, nargs, S_NONE),
                                     LIST(Call, first_kwarg, S_KWARGS),
                                     I32(Call, outer, S_CALLS),
                                     I32(Call, list_arg, S_LIST_ARGS),
-                                    STR(Call, message),
-                                    STR(Call, arg0),
+                                    OPT(Call, message),
+                                    OPT(Call, arg0),
                                     LIST(Call, args, S_NAMES),
                                     END};
 static const Field kwarg_fields[] = {STR(Kwarg, name), STR(Kwarg, value), END};
 static const Field list_arg_fields[] = {U32(ListArg, arg, S_NONE), WIDTH(ListArg, width),
                                         U32(ListArg, target, S_NAMES), END};
 static const Field assign_fields[] = {STR(Assign, target),        STR(Assign, value),
-                                      I32(Assign, call, S_CALLS), I32(Assign, def, S_DEFS),
+                                      I32(Assign, call, S_CALLS), IDX(Assign, def, S_DEFS),
                                       POS(Assign, pos),           END};
 static const Field with_fields[] = {STR(WithItem, expr),
-                                    STR(WithItem, callee),
-                                    STR(WithItem, alias),
+                                    OPT(WithItem, callee),
+                                    OPT(WithItem, alias),
                                     BOOL(WithItem, is_async),
-                                    I32(WithItem, def, S_DEFS),
+                                    IDX(WithItem, def, S_DEFS),
                                     POS(WithItem, pos),
                                     U32(WithItem, end_line, S_NONE),
                                     END};
 static const Field log_fields[] = {STR(LogSite, callee),
                                    STR(LogSite, level),
-                                   STR(LogSite, message),
-                                   I32(LogSite, def, S_DEFS),
-                                   I32(LogSite, call, S_CALLS),
+                                   OPT(LogSite, message),
+                                   IDX(LogSite, def, S_DEFS),
+                                   IDX(LogSite, call, S_CALLS),
                                    POS(LogSite, pos),
                                    END};
 static const Field site_fields[] = {ENUM(Site, kind, SITE_KIND_COUNT),
@@ -146,15 +153,15 @@ static const Field site_fields[] = {ENUM(Site, kind, SITE_KIND_COUNT),
                                     LIST(Site, invariant_kwargs, S_NAMES),
                                     BOOL(Site, buffered),
                                     BOOL(Site, identical_tasks),
-                                    I32(Site, def, S_DEFS),
-                                    I32(Site, call, S_CALLS),
+                                    IDX(Site, def, S_DEFS),
+                                    IDX(Site, call, S_CALLS),
                                     POS(Site, pos),
                                     END};
 static const Field const_fields[] = {STR(Const, name), I64(Const, value), END};
 static const Field handler_fields[] = {STR(Handler, types),
                                        BOOL(Handler, trivial),
                                        BOOL(Handler, reraises),
-                                       I32(Handler, def, S_DEFS),
+                                       IDX(Handler, def, S_DEFS),
                                        POS(Handler, pos),
                                        U32(Handler, try_line, S_NONE),
                                        U32(Handler, end_line, S_NONE),
@@ -163,7 +170,7 @@ static const Field pos_fields[] = {{0, F_POS, S_NONE}, END};
 static const Field noqa_fields[] = {STR(Noqa, codes), POS(Noqa, pos), END};
 static const Field loop_fields[] = {
     BOOL(Loop, is_while), BOOL(Loop, while_true),      STR(Loop, iter),
-    STR(Loop, target),    BOOL(Loop, checks_status),   I32(Loop, def, S_DEFS),
+    OPT(Loop, target),    BOOL(Loop, checks_status),   IDX(Loop, def, S_DEFS),
     POS(Loop, pos),       U32(Loop, end_line, S_NONE), END};
 static const Field name_fields[] = {{0, F_STR, S_NONE}, END};
 static const Field call_order_fields[] = {{0, F_U32, S_CALLS}, END};
@@ -238,8 +245,10 @@ static size_t field_size(uint8_t kind) {
   switch (kind) {
   case F_BOOL: return 1;
   case F_STR:
+  case F_OPT:
   case F_U32:
   case F_I32:
+  case F_IDX:
   case F_ENUM: return 4;
   default: return 8; /* F_I64, F_POS, F_LIST, F_SPAN */
   }
@@ -277,7 +286,8 @@ static void pack_record(Packer *p, const char *rec, const Field *fields, StrBuf 
   for (const Field *fd = fields; fd->kind != F_END; fd++) {
     const char *at = rec + fd->off;
     switch (fd->kind) {
-    case F_STR: {
+    case F_STR:
+    case F_OPT: {
       const char *s;
       memcpy(&s, at, sizeof s);
       put_u32(b, intern(p, s));
@@ -355,9 +365,10 @@ static void unpack_record(Reader *r, char *rec, const Field *fields) {
     uint32_t a = 0, b;
     if (n >= 4) memcpy(&a, r->p, 4);
     switch (fd->kind) {
-    case F_STR: {
+    case F_STR:
+    case F_OPT: {
       const char *s = a == 0 ? NULL : r->table + a - 1;
-      r->bad |= a > r->table_len;
+      r->bad |= a > r->table_len || (a == 0 && fd->kind == F_STR);
       memcpy(at, &s, sizeof s);
       break;
     }
@@ -378,6 +389,7 @@ static void unpack_record(Reader *r, char *rec, const Field *fields) {
       memcpy(at, r->p, n);
       break;
     case F_U32:
+    case F_IDX:
       r->bad |= !in_section(r, fd->arg, a, 0);
       memcpy(at, r->p, n);
       break;
@@ -437,4 +449,18 @@ bool facts_unpack(const void *data, size_t len, Facts *out) {
   }
   out->has_errors = has_errors;
   return true;
+}
+
+void facts_compact(Facts *f, StrBuf *pack) {
+  Facts g;
+  size_t at = pack->len;
+  facts_pack(f, pack);
+  bool ok = facts_unpack(pack->s + at, pack->len - at, &g);
+  assert(ok && "facts that do not unpack: a field's kind in the schema is wrong");
+  if (!ok) return;
+  g.path = arena_strdup(&g.arena, f->path);
+  g.module = arena_strdup(&g.arena, f->module);
+  g.is_package = f->is_package;
+  facts_free(f);
+  *f = g;
 }

@@ -58,21 +58,22 @@ static void process_file(Work *w, uint32_t i) {
     return;
   }
   bool may_matter;
+  StrBuf pack = {0};
   if (slot.found && cache_same_text(&slot, src.text, src.len) && use_cached(w, i, &slot)) {
     /* unchanged text with a new status (touched, copied, checked out): record it */
     may_matter = slot.may_matter;
-    cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
-                w->ok[i] ? &w->facts[i] : NULL, &w->diags[i], 0);
+    if (w->ok[i]) facts_pack(&w->facts[i], &pack);
   } else {
     may_matter = facts_may_matter(w->ctx, src.text);
     if (w->lazy && !may_matter)
       w->aside[i] = true;
-    else
-      w->ok[i] = w->parsed[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i]);
-    if (slot.path) /* looked up: store what was learned */
-      cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
-                  w->ok[i] ? &w->facts[i] : NULL, &w->diags[i], 0);
+    else if ((w->ok[i] = w->parsed[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i])))
+      facts_compact(&w->facts[i], &pack); /* kept for the whole run: the compact form */
   }
+  if (slot.path) /* looked up: store what was learned */
+    cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
+                w->ok[i] ? &pack : NULL, &w->diags[i], 0);
+  sb_free(&pack);
   cache_slot_free(&slot);
   source_free(&src);
 }

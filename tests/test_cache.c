@@ -141,8 +141,11 @@ static void lookup_and_store(const Cache *c, const char *path, CacheSlot *s) {
   Diags d = {0};
   ck_assert(source_read(path, &src, &d));
   Facts f = {0};
+  StrBuf pack = {0};
   ck_assert(facts_extract(test_context(), &src, &f, &d));
-  cache_store(c, s, "m", false, src.text, src.len, true, &f, &d, 0);
+  facts_pack(&f, &pack);
+  cache_store(c, s, "m", false, src.text, src.len, true, &pack, &d, 0);
+  sb_free(&pack);
   facts_free(&f);
   source_free(&src);
   diags_free(&d);
