@@ -370,6 +370,22 @@ void cache_memo_put(const Cache *c, const char *slot, const char *material, size
   sb_free(&b);
 }
 
+void cache_refresh(const Cache *c, const CacheSlot *s) {
+  (void)c;
+  const size_t status_at = 8 + 16 + 16, flags_at = status_at + sizeof s->status;
+  if (!s->found || !s->statted || s->len < flags_at + 1 + 8) return;
+  StrBuf b = {0};
+  sb_putn(&b, (const char *)s->bytes, s->len - 8);
+  memcpy(b.s + status_at, s->status, sizeof s->status);
+  unsigned char flags = (unsigned char)b.s[flags_at] & (unsigned char)~FLAG_TRUSTED;
+  if (!cache_status_racy(s->status[3], s->read_ns)) flags |= FLAG_TRUSTED;
+  b.s[flags_at] = (char)flags;
+  uint64_t sum = XXH3_64bits(b.s, b.len);
+  sb_putn(&b, (const char *)&sum, 8);
+  write_atomic(s->entry, &b);
+  sb_free(&b);
+}
+
 void cache_slot_free(CacheSlot *s) {
   free(s->path);
   free(s->module);

@@ -73,6 +73,9 @@ bool cache_load_facts(const CacheSlot *s, Facts *out, Diags *diags);
 void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is_package,
                  const char *text, size_t len, bool may_matter, const StrBuf *pack,
                  const Diags *diags, uint32_t first);
+/* Record the file's current status in its entry, which cache_same_text
+ * found still right: the next run needs no hash. */
+void cache_refresh(const Cache *c, const CacheSlot *s);
 void cache_slot_free(CacheSlot *s);
 
 /* ---- run memo ----------------------------------------------------------

@@ -57,23 +57,22 @@ static void process_file(Work *w, uint32_t i) {
     cache_slot_free(&slot);
     return;
   }
-  bool may_matter;
-  StrBuf pack = {0};
   if (slot.found && cache_same_text(&slot, src.text, src.len) && use_cached(w, i, &slot)) {
     /* unchanged text with a new status (touched, copied, checked out): record it */
-    may_matter = slot.may_matter;
-    if (w->ok[i]) facts_pack(&w->facts[i], &pack);
+    cache_refresh(w->cache, &slot);
   } else {
-    may_matter = facts_may_matter(w->ctx, src.text);
+    bool may_matter = facts_may_matter(w->ctx, src.text);
+    StrBuf pack = {0};
     if (w->lazy && !may_matter)
       w->aside[i] = true;
-    else if ((w->ok[i] = w->parsed[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i])))
+    else if ((w->ok[i] = w->parsed[i] =
+                  facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i])))
       facts_compact(&w->facts[i], &pack); /* kept for the whole run: the compact form */
+    if (slot.path) /* looked up: store what was learned */
+      cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
+                  w->ok[i] ? &pack : NULL, &w->diags[i], 0);
+    sb_free(&pack);
   }
-  if (slot.path) /* looked up: store what was learned */
-    cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
-                w->ok[i] ? &pack : NULL, &w->diags[i], 0);
-  sb_free(&pack);
   cache_slot_free(&slot);
   source_free(&src);
 }

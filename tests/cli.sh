@@ -361,6 +361,11 @@ done
 "$FANOUT" check -v --cache-dir "$cache" "$@" > /dev/null 2> "$tmp/v1"
 if grep -Eq "cache .*: [1-9][0-9]* files from the cache, 0 parsed" "$tmp/v1"; then ok
 else bad "a warm check parsed files again"; cat "$tmp/v1"; fi
+# files just written (their status not trusted yet), one set aside and then imported
+"$FANOUT" check --cache-dir "$tmp/lazycache" "$tmp/lazy" > /dev/null 2>&1
+"$FANOUT" check -v --cache-dir "$tmp/lazycache" "$tmp/lazy" > /dev/null 2> "$tmp/v0"
+if grep -q ": 4 files from the cache, 0 parsed" "$tmp/v0"; then ok
+else bad "a second check of new files parsed some again"; cat "$tmp/v0"; fi
 # damaged entries (garbage, cut, emptied) are ignored and rewritten
 n=0
 for e in "$cache"/facts/*; do
