@@ -1,7 +1,9 @@
 #include "index.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define RESOLVE_DEPTH 8
 
@@ -285,6 +287,43 @@ static void find_helper_sites(Index *ix) {
   }
 }
 
+/* Resolving every call reads the index and writes one row per file: files
+ * are shared out over threads. */
+typedef struct {
+  Index *ix;
+  uint32_t next;
+  pthread_mutex_t lock;
+} ResolveWork;
+
+static void *resolve_worker(void *arg) {
+  ResolveWork *w = arg;
+  Index *ix = w->ix;
+  for (;;) {
+    pthread_mutex_lock(&w->lock);
+    uint32_t i = w->next++;
+    pthread_mutex_unlock(&w->lock);
+    if (i >= ix->nfiles) return NULL;
+    const Facts *f = &ix->files[i];
+    DefRef *row = xcalloc(f->calls.len ? f->calls.len : 1, sizeof(DefRef));
+    for (uint32_t c = 0; c < f->calls.len; c++)
+      row[c] = index_resolve_name(ix, i, f->calls.items[c].def, f->calls.items[c].callee);
+    ix->resolved[i] = row;
+  }
+}
+
+static void resolve_all(Index *ix) {
+  ResolveWork w = {ix, 0, PTHREAD_MUTEX_INITIALIZER};
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned jobs = ix->nfiles < 16 || cores < 2 ? 1 : cores > 8 ? 8 : (unsigned)cores;
+  pthread_t threads[8];
+  unsigned started = 0;
+  for (; started + 1 < jobs; started++)
+    if (pthread_create(&threads[started], NULL, resolve_worker, &w) != 0) break;
+  resolve_worker(&w);
+  for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+  pthread_mutex_destroy(&w.lock);
+}
+
 void index_build(Index *ix, Facts *files, uint32_t n) {
   memset(ix, 0, sizeof *ix);
   ix->files = files;
@@ -334,15 +373,11 @@ void index_build(Index *ix, Facts *files, uint32_t n) {
   }
   ix->ndefs = ix->def_base[n];
   ix->caller_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
-  for (uint32_t i = 0; i < n; i++) {
-    Facts *f = &files[i];
-    ix->resolved[i] = xcalloc(f->calls.len ? f->calls.len : 1, sizeof(DefRef));
-    for (uint32_t c = 0; c < f->calls.len; c++) {
-      DefRef r = index_resolve_name(ix, i, f->calls.items[c].def, f->calls.items[c].callee);
-      ix->resolved[i][c] = r;
-      if (defref_ok(r)) ix->caller_start[index_global_def(ix, r) + 1]++;
-    }
-  }
+  resolve_all(ix);
+  for (uint32_t i = 0; i < n; i++)
+    for (uint32_t c = 0; c < files[i].calls.len; c++)
+      if (defref_ok(ix->resolved[i][c]))
+        ix->caller_start[index_global_def(ix, ix->resolved[i][c]) + 1]++;
   for (uint32_t g = 0; g < ix->ndefs; g++) ix->caller_start[g + 1] += ix->caller_start[g];
   ix->callers = xcalloc(ix->caller_start[ix->ndefs] + 1, sizeof(CallRef));
   uint32_t *fill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));

@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include <xxhash.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,9 +167,23 @@ void sb_free(StrBuf *b) {
 
 uint64_t hash_bytes(const void *p, size_t n) {
   const unsigned char *s = p;
-  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  uint64_t h = 1469598103934665603ull; /* FNV-1a: stable, SARIF fingerprints use it */
   for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
   return h;
+}
+
+static void strmap__insert(StrMap *m, const char *key, uint32_t hash, uint32_t value) {
+  uint32_t mask = m->cap - 1;
+  uint32_t i = hash & mask;
+  while (m->slots[i].key) {
+    if (m->slots[i].hash == hash && strcmp(m->slots[i].key, key) == 0) {
+      m->slots[i].value = value;
+      return;
+    }
+    i = (i + 1) & mask;
+  }
+  m->slots[i] = (StrMapSlot){key, value, hash};
+  m->len++;
 }
 
 static void strmap__rehash(StrMap *m, uint32_t cap) {
@@ -177,36 +193,23 @@ static void strmap__rehash(StrMap *m, uint32_t cap) {
   m->cap = cap;
   m->len = 0;
   for (uint32_t i = 0; i < old_cap; i++)
-    if (old[i].key) strmap_put(m, old[i].key, old[i].value);
+    if (old[i].key) strmap__insert(m, old[i].key, old[i].hash, old[i].value);
   free(old);
 }
 
 void strmap_put(StrMap *m, const char *key, uint32_t value) {
   if ((m->len + 1) * 4 >= m->cap * 3) strmap__rehash(m, m->cap ? m->cap * 2 : 16);
-  uint32_t mask = m->cap - 1;
-  uint32_t i = (uint32_t)hash_bytes(key, strlen(key)) & mask;
-  while (m->slots[i].key) {
-    if (strcmp(m->slots[i].key, key) == 0) {
-      m->slots[i].value = value;
-      return;
-    }
-    i = (i + 1) & mask;
-  }
-  m->slots[i].key = key;
-  m->slots[i].value = value;
-  m->len++;
+  strmap__insert(m, key, (uint32_t)XXH3_64bits(key, strlen(key)), value);
 }
 
 bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
   if (!m->cap) return false;
-  uint32_t mask = m->cap - 1;
-  uint32_t i = (uint32_t)hash_bytes(key, strlen(key)) & mask;
-  while (m->slots[i].key) {
-    if (strcmp(m->slots[i].key, key) == 0) {
+  uint32_t mask = m->cap - 1, hash = (uint32_t)XXH3_64bits(key, strlen(key));
+  for (uint32_t i = hash & mask; m->slots[i].key; i = (i + 1) & mask) {
+    if (m->slots[i].hash == hash && strcmp(m->slots[i].key, key) == 0) {
       if (value) *value = m->slots[i].value;
       return true;
     }
-    i = (i + 1) & mask;
   }
   return false;
 }

@@ -78,6 +78,7 @@ void sb_free(StrBuf *b);
 typedef struct {
   const char *key;
   uint32_t value;
+  uint32_t hash; /* of the key: most probes end without a strcmp */
 } StrMapSlot;
 
 typedef struct {
@@ -85,6 +86,7 @@ typedef struct {
   uint32_t cap, len;
 } StrMap;
 
+/* FNV-1a of n bytes: stable across versions (SARIF fingerprints). */
 uint64_t hash_bytes(const void *p, size_t n);
 /* Insert or overwrite. The key must outlive the map. */
 void strmap_put(StrMap *m, const char *key, uint32_t value);

@@ -35,7 +35,9 @@ measure() { # NAME CMD...
   : > "$tmp/times"
   i=0
   while [ $i -lt "$RUNS" ]; do
-    # wall time from the clock (ns), peak RSS from GNU time when it is there
+    # wall time from the clock (ns), peak RSS from GNU time when it is there;
+    # $PRE runs first, untimed
+    [ -n "${PRE:-}" ] && sh -c "$PRE"
     s=$(date +%s%N)
     if [ -x "$TIME" ]; then
       "$TIME" -f "%M" -o "$tmp/one" "$@" > /dev/null 2>&1
@@ -85,7 +87,8 @@ touch -d '2020-01-01' "$tmp/copy/python3.11/asyncio/tasks.py" 2> /dev/null
 # shellcheck disable=SC2086
 "$FANOUT" check --cache-dir "$tmp/cache2" $copied > /dev/null 2>&1
 # shellcheck disable=SC2086
-measure changed sh -c "echo '# edit' >> '$tmp/copy/python3.11/asyncio/tasks.py' && '$FANOUT' check --cache-dir '$tmp/cache2' $copied"
+PRE="echo '# edit' >> '$tmp/copy/python3.11/asyncio/tasks.py'" measure changed "$FANOUT" check --cache-dir "$tmp/cache2" $copied
+PRE=
 
 printf '%-44s %8s s\n' "parse only (tree-sitter, 1 thread)" "$(t parse)"
 [ -x "$ASTGREP" ] && printf '%-44s %8s s\n' "ast-grep scan, 2 rules ($cores threads)" "$(t astgrep)"
