@@ -65,10 +65,9 @@ static void process_file(Work *w, uint32_t i) {
     StrBuf pack = {0};
     if (w->lazy && !may_matter)
       w->aside[i] = true;
-    else if ((w->ok[i] = w->parsed[i] =
-                  facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i])))
+    else if ((w->ok[i] = w->parsed[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i])))
       facts_compact(&w->facts[i], &pack); /* kept for the whole run: the compact form */
-    if (slot.path) /* looked up: store what was learned */
+    if (slot.path)                        /* looked up: store what was learned */
       cache_store(w->cache, &slot, src.module, src.is_package, src.text, src.len, may_matter,
                   w->ok[i] ? &pack : NULL, &w->diags[i], 0);
     sb_free(&pack);

@@ -280,6 +280,11 @@ bool template_regex_match(const TemplateRegex *re, const char *line, size_t n) {
   return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, 0, re->md, NULL) >= 0;
 }
 
+bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n,
+                             void *match_data) {
+  return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, 0, match_data, NULL) >= 0;
+}
+
 void template_regex_free(TemplateRegex *re) {
   if (!re) return;
   pcre2_match_data_free(re->md);

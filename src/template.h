@@ -35,6 +35,9 @@ TemplateRegex *template_regex_new(const char *tmpl);
 const char *template_regex_pattern(const TemplateRegex *re);
 /* Whether `line` contains text the template produces. */
 bool template_regex_match(const TemplateRegex *re, const char *line, size_t n);
+/* The same with the caller's pcre2_match_data (any size): for several
+ * threads matching one regex at once. */
+bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n, void *match_data);
 void template_regex_free(TemplateRegex *re);
 
 #endif

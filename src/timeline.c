@@ -1,8 +1,10 @@
 #define _GNU_SOURCE
 #include "timeline.h"
 
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "logline.h"
+#include "multimatch.h"
 #include "template.h"
 #include "trace.h"
 
@@ -31,6 +34,8 @@ typedef struct {
   Timeline *t;
   TraceCallsites sites;
   Array(Matcher) matchers;
+  MultiMatch *anchors; /* the matchers' anchors and the retry words at once; NULL: memmem */
+  uint32_t words;      /* uint64_t words of a bit per matcher and retry word */
   pcre2_code *retry_re, *start_re, *end_re;
   pcre2_match_data *md;
   double now;
@@ -79,6 +84,26 @@ static pcre2_code *compile(const char *pattern) {
   return re;
 }
 
+/* Words one of which any line retry_re matches holds (a prefilter: the
+ * regex decides). */
+static const char *const retry_words[] = {
+    "retr", "rate", "too many requests", "429",    "502", "503",
+    "504",  "time", "backing off",       "backoff"};
+#define RETRY_WORDS (sizeof retry_words / sizeof *retry_words)
+
+/* Whether a message's first word may begin a start or end marker (a
+ * prefilter for start_re and end_re, which are anchored at the start). */
+static bool marker_word(const char *msg, size_t n) {
+  static const char *const words[] = {"starting",  "start",   "beginning", "begin",
+                                      "entering",  "running", "finished",  "done",
+                                      "completed", "ending",  "end",       "leaving"};
+  size_t w = 0;
+  while (w < n && ((msg[w] | 0x20) >= 'a' && (msg[w] | 0x20) <= 'z')) w++;
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strlen(words[i]) == w && strncasecmp(msg, words[i], w) == 0) return true;
+  return false;
+}
+
 static void setup(Reader *r) {
   trace_callsites(r->ix, &r->sites);
   for (uint32_t i = 0; i < r->sites.len; i++) {
@@ -91,6 +116,17 @@ static void setup(Reader *r) {
     array_push(&r->matchers, m);
   }
   if (r->matchers.len) qsort(r->matchers.items, r->matchers.len, sizeof(Matcher), cmp_matchers);
+  uint32_t n = r->matchers.len + RETRY_WORDS;
+  const char **pats = xcalloc(n, sizeof(char *));
+  size_t *lens = xcalloc(n, sizeof(size_t));
+  for (uint32_t i = 0; i < n; i++) {
+    pats[i] = i < r->matchers.len ? r->matchers.items[i].anchor : retry_words[i - r->matchers.len];
+    lens[i] = strlen(pats[i]);
+  }
+  r->anchors = multimatch_new(pats, lens, n, 64u << 20);
+  r->words = (n + 63) / 64;
+  free(pats);
+  free(lens);
   r->retry_re = compile("retr(?:y|ying|ied|ies)|rate[ -]?limit|too many requests|\\b429\\b|"
                         "\\b50[234]\\b|timed? ?out|backing off|backoff");
   r->start_re = compile("^(?:starting|start|begin(?:ning)?|entering|running)\\s+(?:the\\s+)?"
@@ -113,13 +149,18 @@ static void resolve(Reader *r, Matcher *m) {
   array_free(&chain);
 }
 
-static Matcher *match(Reader *r, const char *msg, size_t n) {
+/* The first matcher (longest literal first) a message matches, or -1.
+ * `found` holds what the automaton found in it. */
+static int32_t match(const Reader *r, pcre2_match_data *md, uint64_t *found, const char *msg,
+                     size_t n) {
   for (uint32_t i = 0; i < r->matchers.len; i++) {
-    Matcher *m = &r->matchers.items[i];
-    if (m->anchor_len && (m->anchor_len > n || !memmem(msg, n, m->anchor, m->anchor_len))) continue;
-    if (template_regex_match(m->re, msg, n)) return m;
+    const Matcher *m = &r->matchers.items[i];
+    /* the anchor must occur (ASCII case ignored, as the regex does); with
+     * no automaton (tables too large), every regex is tried */
+    if (m->anchor_len && r->anchors && !(found[i / 64] >> (i % 64) & 1)) continue;
+    if (template_regex_match_in(m->re, msg, n, md)) return (int32_t)i;
   }
-  return NULL;
+  return -1;
 }
 
 static void close_open(Reader *r, uint32_t index);
@@ -213,57 +254,111 @@ static Phase *orchestrator_phase(Reader *r, DefRef orch) {
   return p;
 }
 
-static bool re_match(Reader *r, pcre2_code *re, const char *s, size_t n) {
-  return re && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, r->md, NULL) >= 0;
+static bool re_match(pcre2_match_data *md, pcre2_code *re, const char *s, size_t n) {
+  return re && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
 }
 
-static char *capture(Reader *r, const char *s) {
-  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+static char *capture(pcre2_match_data *md, const char *s) {
+  PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
   return xstrndup(s + ov[2], ov[3] - ov[2]);
 }
 
-static void markers(Reader *r, const char *msg, size_t n) {
-  if (re_match(r, r->start_re, msg, n)) {
-    char *name = capture(r, msg);
-    open_phase(r, name, true, (DefRef){0, -1});
-    free(name);
-  } else if (re_match(r, r->end_re, msg, n)) {
-    char *name = capture(r, msg);
+/* What one line says, apart from the lines before it: classify() works it
+ * out (on any thread), apply() takes it into the timeline (in log order). */
+enum {
+  LC_CONTINUATION = 1, /* a traceback or continuation line of the record before */
+  LC_TRACEBACK = 2,    /* ... that starts a traceback */
+  LC_RETRY = 4,
+  LC_ERROR = 8,
+  LC_START = 16, /* "Starting X": name is X */
+  LC_END = 32,   /* "Finished X" */
+};
+
+typedef struct {
+  double time;     /* < 0 when the line has none */
+  int32_t matcher; /* index into matchers, or -1 */
+  uint32_t flags;
+  char *name;
+} LineClass;
+
+static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, const char *line,
+                     size_t len, LineClass *c) {
+  LogLine l;
+  logline_parse(line, len, &l);
+  const char *msg = l.message;
+  size_t n = l.message_len;
+  c->time = l.time;
+  c->name = NULL;
+  c->flags = 0;
+  if (l.continuation) {
+    c->flags |= LC_CONTINUATION;
+    if (n >= 9 && memcmp(msg, "Traceback", 9) == 0) c->flags |= LC_TRACEBACK;
+  }
+  if (r->anchors) {
+    memset(found, 0, r->words * sizeof *found);
+    multimatch_scan(r->anchors, msg, n, found);
+  }
+  bool marker = marker_word(msg, n);
+  if (marker && re_match(md, r->start_re, msg, n)) {
+    c->flags |= LC_START;
+    c->name = capture(md, msg);
+  } else if (marker && re_match(md, r->end_re, msg, n)) {
+    c->flags |= LC_END;
+    c->name = capture(md, msg);
+  }
+  bool retry_word = !r->anchors;
+  for (uint32_t i = r->matchers.len; i < r->matchers.len + RETRY_WORDS && !retry_word; i++)
+    retry_word = found[i / 64] >> (i % 64) & 1;
+  if (retry_word && re_match(md, r->retry_re, msg, n)) c->flags |= LC_RETRY;
+  if ((l.level_len >= 5 &&
+       (strncmp(l.level, "ERROR", 5) == 0 || strncmp(l.level, "CRITICAL", 8) == 0)) ||
+      (l.level_len == 5 && strncmp(l.level, "FATAL", 5) == 0))
+    c->flags |= LC_ERROR;
+  c->matcher = match(r, md, found, msg, n);
+  logline_free(&l);
+}
+
+static void markers(Reader *r, const LineClass *c) {
+  if (c->flags & LC_START) {
+    open_phase(r, c->name, true, (DefRef){0, -1});
+  } else if (c->flags & LC_END) {
     uint32_t found = UINT32_MAX; /* the latest open marker of that name */
     for (uint32_t i = 0; i < r->open.len; i++) {
       uint32_t index = r->open.items[i];
       const Phase *p = &r->t->phases.items[index];
-      if (p->marker && strcmp(p->name, name) == 0 && (found == UINT32_MAX || index > found))
+      if (p->marker && strcmp(p->name, c->name) == 0 && (found == UINT32_MAX || index > found))
         found = index;
     }
     if (found != UINT32_MAX) {
       r->t->phases.items[found].end = r->now;
       close_open(r, found);
     }
-    free(name);
   }
 }
 
-static void record(Reader *r, const LogLine *l) {
+/* Returns how many phases the line closed. */
+static uint32_t apply(Reader *r, const LineClass *c) {
   Timeline *t = r->t;
+  uint32_t phases_before = t->phases.len, open_before = r->open.len;
+  t->lines++;
+  if ((c->flags & LC_CONTINUATION) && t->records) { /* belongs to the record before it */
+    if ((c->flags & LC_TRACEBACK) && r->last_phase_hit >= 0)
+      t->phases.items[r->last_phase_hit].errors++;
+    return 0;
+  }
   t->records++;
-  if (l->time >= 0) {
-    r->now = l->time;
-    if (t->first < 0) t->first = l->time;
-    t->last = l->time;
+  if (c->time >= 0) {
+    r->now = c->time;
+    if (t->first < 0) t->first = c->time;
+    t->last = c->time;
   } else {
     t->untimed++;
   }
-  const char *msg = l->message;
-  size_t n = l->message_len;
-  markers(r, msg, n);
-  bool retry = re_match(r, r->retry_re, msg, n);
-  bool error = (l->level_len >= 5 &&
-                (strncmp(l->level, "ERROR", 5) == 0 || strncmp(l->level, "CRITICAL", 8) == 0)) ||
-               (l->level_len == 5 && strncmp(l->level, "FATAL", 5) == 0);
-  Matcher *m = match(r, msg, n);
+  markers(r, c);
+  bool retry = c->flags & LC_RETRY, error = c->flags & LC_ERROR;
   r->last_phase_hit = -1;
-  if (m) {
+  if (c->matcher >= 0) {
+    Matcher *m = &r->matchers.items[c->matcher];
     t->matched++;
     resolve(r, m);
     if (m->orchestrator.def >= 0) {
@@ -291,10 +386,13 @@ static void record(Reader *r, const LogLine *l) {
       r->wave_second = second;
     }
   }
+  /* closed = opened - (growth of the open list) */
+  return (t->phases.len - phases_before) + open_before - r->open.len;
 }
 
 struct TimelineReader {
   Reader r;
+  uint64_t *found; /* scratch for match() */
 };
 
 TimelineReader *timeline_begin(const Index *ix, Timeline *t) {
@@ -306,25 +404,16 @@ TimelineReader *timeline_begin(const Index *ix, Timeline *t) {
   tr->r.last_phase_hit = -1;
   tr->r.wave_second = UINT32_MAX;
   setup(&tr->r);
+  tr->found = xcalloc(tr->r.words + 1, sizeof(uint64_t));
   return tr;
 }
 
 uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len) {
-  Reader *r = &tr->r;
-  Timeline *t = r->t;
-  uint32_t phases_before = t->phases.len, open_before = r->open.len;
-  t->lines++;
-  LogLine l;
-  logline_parse(line, len, &l);
-  if (l.continuation && t->records) { /* a traceback belongs to the record before it */
-    if (strncmp(l.message, "Traceback", 9) == 0 && r->last_phase_hit >= 0)
-      t->phases.items[r->last_phase_hit].errors++;
-  } else {
-    record(r, &l);
-  }
-  logline_free(&l);
-  /* closed = opened - (growth of the open list) */
-  return (t->phases.len - phases_before) + open_before - r->open.len;
+  LineClass c;
+  classify(&tr->r, tr->r.md, tr->found, line, len, &c);
+  uint32_t closed = apply(&tr->r, &c);
+  free(c.name);
+  return closed;
 }
 
 void timeline_end(TimelineReader *tr) {
@@ -345,12 +434,58 @@ void timeline_end(TimelineReader *tr) {
     free(r->matchers.items[i].anchor);
   }
   array_free(&r->matchers);
+  multimatch_free(r->anchors);
   trace_callsites_free(&r->sites);
   pcre2_code_free(r->retry_re);
   pcre2_code_free(r->start_re);
   pcre2_code_free(r->end_re);
   pcre2_match_data_free(r->md);
+  free(tr->found);
   free(tr);
+}
+
+/* timeline_read takes the log in blocks: the lines of a block are
+ * classified on several threads, then applied in order. Memory stays at a
+ * block and its line table, whatever the size of the log. */
+#define BLOCK_BYTES (8u << 20)
+
+typedef struct {
+  const Reader *r;
+  const char *buf;
+  const size_t *starts; /* line i is buf[starts[i] .. starts[i + 1]) */
+  LineClass *classes;
+  uint32_t n, next;
+  pthread_mutex_t lock;
+} Batch;
+
+static void *classify_worker(void *arg) {
+  Batch *b = arg;
+  pcre2_match_data *md = pcre2_match_data_create(8, NULL);
+  uint64_t *found = xcalloc(b->r->words + 1, sizeof(uint64_t));
+  for (;;) {
+    pthread_mutex_lock(&b->lock);
+    uint32_t first = b->next;
+    b->next = first + 1024 < b->n ? first + 1024 : b->n;
+    uint32_t end = b->next;
+    pthread_mutex_unlock(&b->lock);
+    if (first >= end) break;
+    for (uint32_t i = first; i < end; i++)
+      classify(b->r, md, found, b->buf + b->starts[i], b->starts[i + 1] - b->starts[i],
+               &b->classes[i]);
+  }
+  free(found);
+  pcre2_match_data_free(md);
+  return NULL;
+}
+
+static void classify_block(Batch *b, unsigned jobs) {
+  pthread_t threads[8];
+  unsigned started = 0;
+  b->next = 0;
+  for (; started + 1 < jobs && b->n > 4096; started++)
+    if (pthread_create(&threads[started], NULL, classify_worker, b) != 0) break;
+  classify_worker(b);
+  for (unsigned k = 0; k < started; k++) pthread_join(threads[k], NULL);
 }
 
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
@@ -360,11 +495,53 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
     return false;
   }
   TimelineReader *tr = timeline_begin(ix, t);
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  while ((len = getline(&line, &cap, f)) >= 0) timeline_feed(tr, line, (size_t)len);
-  free(line);
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned jobs = cores < 1 ? 1 : cores > 8 ? 8 : (unsigned)cores;
+  size_t cap = BLOCK_BYTES, have = 0;
+  char *buf = xmalloc(cap);
+  Array(size_t) starts = {0};
+  Array(LineClass) classes = {0};
+  Batch b = {&tr->r, buf, NULL, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+  for (bool eof = false; !eof;) {
+    size_t got = fread(buf + have, 1, cap - have, f);
+    have += got;
+    eof = got == 0;
+    /* whole lines only, but all that is left at the end; a line longer than
+     * the buffer grows it */
+    size_t used = have;
+    if (!eof) {
+      const char *nl = memrchr(buf, '\n', have);
+      if (!nl) {
+        if (have == cap) buf = xrealloc(buf, cap *= 2);
+        continue;
+      }
+      used = (size_t)(nl - buf) + 1;
+    }
+    starts.len = 0;
+    for (size_t at = 0; at < used;) {
+      array_push(&starts, at);
+      const char *nl = memchr(buf + at, '\n', used - at);
+      at = nl ? (size_t)(nl - buf) + 1 : used;
+    }
+    uint32_t n = starts.len;
+    array_push(&starts, used);
+    array_reserve(&classes, n);
+    b.buf = buf;
+    b.starts = starts.items;
+    b.classes = classes.items;
+    b.n = n;
+    classify_block(&b, jobs);
+    for (uint32_t i = 0; i < n; i++) {
+      apply(&tr->r, &classes.items[i]);
+      free(classes.items[i].name);
+    }
+    memmove(buf, buf + used, have - used);
+    have -= used;
+  }
+  pthread_mutex_destroy(&b.lock);
+  array_free(&starts);
+  array_free(&classes);
+  free(buf);
   fclose(f);
   timeline_end(tr);
   return true;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "logline.h"
+#include "multimatch.h"
 #include "test_main.h"
 #include "timeline.h"
 
@@ -145,12 +146,118 @@ START_TEST(phases_from_a_log) {
 }
 END_TEST
 
+/* A log larger than timeline_read's blocks, with a line longer than a block:
+ * read in blocks on threads, it gives what feeding it line by line gives. */
+START_TEST(blocks_equal_lines) {
+  Facts f;
+  test_facts_in("crawl.py", "crawl", false, project_code, &f);
+  Index ix;
+  index_build(&ix, &f, 1);
+  char path[] = "/tmp/fanout-blocks-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  FILE *log = fdopen(fd, "w");
+  for (int run = 0; run < 40; run++) {
+    int h = 10 + run / 6, m = (run % 6) * 10;
+    fprintf(log, "2026-11-25 %02d:%02d:00,000 INFO crawl: Starting fetch phase\n", h, m);
+    fprintf(log, "2026-11-25 %02d:%02d:00,000 INFO crawl: crawling 3000 urls\n", h, m);
+    for (int i = 0; i < 3000; i++) {
+      fprintf(log, "2026-11-25 %02d:%02d:%02d,%03d INFO crawl: fetched https://x/%d\n", h, m,
+              i / 100, i % 1000, i);
+      if (i % 700 == 0)
+        fprintf(log, "2026-11-25 %02d:%02d:%02d,%03d WARNING crawl: rate limited, retrying\n", h, m,
+                i / 100, i % 1000);
+      if (i % 1500 == 1) fprintf(log, "Traceback (most recent call last):\n  File \"x\"\n");
+    }
+    if (run == 20) { /* one line of 9 MB */
+      fprintf(log, "2026-11-25 %02d:%02d:40,000 INFO crawl: fetched https://x/", h, m);
+      for (int i = 0; i < 9 << 20; i++) fputc('y', log);
+      fputc('\n', log);
+    }
+    fprintf(log, "2026-11-25 %02d:%02d:45,000 INFO crawl: Finished fetch phase\n", h, m);
+  }
+  fprintf(log, "2026-11-25 18:00:00,000 INFO crawl: fetched https://x/last"); /* no newline */
+  fclose(log);
+  Timeline a, b;
+  Diags d = {0};
+  ck_assert(timeline_read(&ix, path, &a, &d));
+  TimelineReader *tr = timeline_begin(&ix, &b);
+  FILE *in = fopen(path, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline(&line, &cap, in)) >= 0) timeline_feed(tr, line, (size_t)len);
+  free(line);
+  fclose(in);
+  timeline_end(tr);
+  ck_assert_uint_eq(a.lines, b.lines);
+  ck_assert_uint_eq(a.records, b.records);
+  ck_assert_uint_eq(a.matched, b.matched);
+  ck_assert_uint_eq(a.phases.len, b.phases.len);
+  ck_assert_uint_ge(a.phases.len, 80);
+  for (uint32_t i = 0; i < a.phases.len; i++) {
+    const Phase *x = &a.phases.items[i], *y = &b.phases.items[i];
+    ck_assert_str_eq(x->name, y->name);
+    ck_assert_uint_eq(x->lines, y->lines);
+    ck_assert_uint_eq(x->tasks, y->tasks);
+    ck_assert_uint_eq(x->retries, y->retries);
+    ck_assert_uint_eq(x->errors, y->errors);
+    ck_assert(x->start == y->start && x->end == y->end && x->gap_p95 == y->gap_p95);
+  }
+  ck_assert_uint_eq(a.waves.len, b.waves.len);
+  timeline_free(&a);
+  timeline_free(&b);
+  diags_free(&d);
+  remove(path);
+  index_free(&ix);
+  facts_free(&f);
+}
+END_TEST
+
+/* Whether `pat` occurs in text, ASCII case ignored: the slow way. */
+static bool occurs(const char *text, size_t n, const char *pat, size_t m) {
+  for (size_t i = 0; m && i + m <= n; i++)
+    if (strncasecmp(text + i, pat, m) == 0) return true;
+  return false;
+}
+
+START_TEST(multimatch_finds_what_a_search_finds) {
+  /* overlapping, nested, repeated, suffix-of-another and empty patterns */
+  const char *pats[] = {"he", "she", "his", "hers", "retr", "Retry", "he", "", "s", "429", "a b"};
+  size_t lens[sizeof pats / sizeof *pats];
+  uint32_t n = sizeof pats / sizeof *pats;
+  for (uint32_t i = 0; i < n; i++) lens[i] = strlen(pats[i]);
+  MultiMatch *m = multimatch_new(pats, lens, n, 1u << 20);
+  ck_assert_ptr_nonnull(m);
+  const char alphabet[] = "hersiHERtyab 429";
+  uint64_t x = 42;
+  for (int round = 0; round < 2000; round++) {
+    char text[40];
+    size_t len = (size_t)(round % 40);
+    for (size_t i = 0; i < len; i++) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      text[i] = alphabet[(x >> 33) % (sizeof alphabet - 1)];
+    }
+    uint64_t found = 0;
+    multimatch_scan(m, text, len, &found);
+    for (uint32_t i = 0; i < n; i++)
+      ck_assert_msg(!!(found >> i & 1) == occurs(text, len, pats[i], lens[i]),
+                    "pattern '%s' in '%.*s'", pats[i], (int)len, text);
+  }
+  multimatch_free(m);
+  ck_assert_ptr_null(multimatch_new(pats, lens, n, 16)); /* over its table budget */
+}
+END_TEST
+
 Suite *timeline_suite(void) {
   Suite *s = suite_create("timeline");
   TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 120); /* a 20 MB log under sanitizers and valgrind */
   tcase_add_loop_test(tc, log_lines, 0, sizeof line_cases / sizeof *line_cases);
   tcase_add_test(tc, continuation_and_huge_line);
   tcase_add_test(tc, phases_from_a_log);
+  tcase_add_test(tc, multimatch_finds_what_a_search_finds);
+  tcase_add_test(tc, blocks_equal_lines);
   suite_add_tcase(s, tc);
   return s;
 }
