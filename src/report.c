@@ -208,6 +208,37 @@ static void gaps(const Project *p, const Timeline *t, StrArray *out) {
                             "in this run's log"));
 }
 
+/* Markdown and HTML show at most this many phases (a long log of repeated
+ * runs has thousands): the longest, in log order. JSON lists them all. */
+#define PHASES_SHOWN 40
+
+typedef struct {
+  double duration;
+  uint32_t index;
+} Ranked;
+
+static int cmp_ranked(const void *a, const void *b) {
+  const Ranked *x = a, *y = b;
+  if (x->duration != y->duration) return x->duration > y->duration ? -1 : 1;
+  return x->index < y->index ? -1 : 1;
+}
+
+/* keep[i]: phase i is shown. *shown says how many are; *cut is the duration
+ * the hidden ones are at most. The caller frees keep. */
+static bool *phases_shown(const Timeline *t, uint32_t *shown, double *cut) {
+  bool *keep = xcalloc(t->phases.len + 1, sizeof(bool));
+  *shown = t->phases.len < PHASES_SHOWN ? t->phases.len : PHASES_SHOWN;
+  *cut = 0;
+  Ranked *order = xcalloc(t->phases.len + 1, sizeof(Ranked));
+  for (uint32_t i = 0; i < t->phases.len; i++)
+    order[i] = (Ranked){t->phases.items[i].end - t->phases.items[i].start, i};
+  qsort(order, t->phases.len, sizeof *order, cmp_ranked);
+  for (uint32_t i = 0; i < *shown; i++) keep[order[i].index] = true;
+  if (*shown < t->phases.len) *cut = order[*shown].duration;
+  free(order);
+  return keep;
+}
+
 static void markdown(const Project *p, const Timeline *t, const Items *items, const StrArray *obs,
                      const char *log_path, const char *rss_path, StrBuf *out) {
   sb_printf(out, "# fanout report\n\nLog `%s`: %llu lines, %llu records, %llu mapped to code",
@@ -220,8 +251,12 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
   sb_puts(out, ".\n\n## Phases\n\n| phase | start | duration | lines | tasks | gap p50 | gap p95 | "
                "gap max | last task after p90 | retries | errors | peak RSS |\n"
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  uint32_t shown_phases;
+  double cut;
+  bool *keep = phases_shown(t, &shown_phases, &cut);
   for (uint32_t i = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
+    if (!keep[i]) continue;
     sb_printf(
         out,
         "| %s%s%s | %.2f s | %.2f s | %u | %u | %.3f s | %.3f s | %.3f s | %.2f s | %u | %u | ",
@@ -233,6 +268,12 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
     else
       sb_puts(out, "- |\n");
   }
+  if (shown_phases < t->phases.len)
+    sb_printf(out,
+              "\n%u more phases, none longer than %.2f s, are not shown (`--format json` lists "
+              "them all).\n",
+              t->phases.len - shown_phases, cut);
+  free(keep);
   sb_puts(out, "\n## Top findings\n");
   uint32_t shown = 0;
   for (uint32_t i = 0; i < items->len && shown < TOP_MAX; i++) {
@@ -334,7 +375,10 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
                  StrBuf *out) {
   double span = t->first >= 0 && t->last > t->first ? t->last - t->first : 1.0;
   const double W = 1000, left = 260, row = 22, top = 30;
-  double H = top + row * (double)t->phases.len + 40;
+  uint32_t shown_phases;
+  double cut;
+  bool *keep = phases_shown(t, &shown_phases, &cut);
+  double H = top + row * (double)shown_phases + 40;
   sb_puts(out,
           "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
           "<title>fanout report</title><style>"
@@ -361,9 +405,10 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
               "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%.1f s</text>\n",
               x, top - 5, x, H - 30, x, H - 15, span * tick / 10.0);
   }
-  for (uint32_t i = 0; i < t->phases.len; i++) {
+  for (uint32_t i = 0, r = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
-    double y = top + row * i;
+    if (!keep[i]) continue;
+    double y = top + row * r++;
     double x0 = left + W * (ph->start - t->first) / span,
            x1 = left + W * (ph->end - t->first) / span;
     if (x1 - x0 < 2) x1 = x0 + 2;
@@ -401,6 +446,7 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
       "<th>retries</th><th>errors</th><th>peak RSS</th></tr>\n");
   for (uint32_t i = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
+    if (!keep[i]) continue;
     sb_puts(out, "<tr><td>");
     html_text(out, ph->name);
     sb_printf(
@@ -412,7 +458,14 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
     if (ph->peak_rss_kb > 0) sb_printf(out, "%.1f MB", ph->peak_rss_kb / 1024.0);
     sb_puts(out, "</td></tr>\n");
   }
-  sb_puts(out, "</table>\n<h2>Top findings</h2>\n");
+  sb_puts(out, "</table>\n");
+  if (shown_phases < t->phases.len)
+    sb_printf(out,
+              "<p>%u more phases, none longer than %.2f s, are not shown (<code>--format "
+              "json</code> lists them all).</p>\n",
+              t->phases.len - shown_phases, cut);
+  free(keep);
+  sb_puts(out, "<h2>Top findings</h2>\n");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
     const Item *it = &items->items[i];
     if (it->score <= 0 && shown >= TOP_MIN) break;

@@ -414,5 +414,15 @@ if [ -f "$tmp/proj/.fanout_cache/CACHEDIR.TAG" ] && [ -f "$tmp/proj/.fanout_cach
    [ -d "$tmp/envcache/facts" ] && [ ! -e "$tmp/proj/src/.fanout_cache" ]; then ok
 else bad "the cache is not where the README says"; fi
 
+# a long log of repeated runs: markdown shows the 40 longest phases, JSON all
+awk -v bytes=2000000 -f tools/genlog.awk corpus/demo/run/run.log > "$tmp/long.log"
+"$FANOUT" report --log "$tmp/long.log" corpus/demo > "$tmp/long.md" 2> /dev/null
+"$FANOUT" report --format json --log "$tmp/long.log" corpus/demo > "$tmp/long.json" 2> /dev/null
+rows=$(sed -n '/^## Phases/,/^## Top/p' "$tmp/long.md" | grep -c '^| [^p-]')
+all=$(grep -o '"marker": ' "$tmp/long.json" | wc -l)
+if [ "$rows" = 40 ] && [ "$all" -gt 100 ] &&
+   grep -q "^$((all - 40)) more phases, none longer than" "$tmp/long.md"; then ok
+else bad "a long log's report does not show the 40 longest phases ($rows rows of $all)"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
