@@ -137,10 +137,12 @@ static bool parse_json(const char *line, size_t len, LogLine *out) {
  * there is none. */
 static void take_logger(const char *line, size_t len, size_t *i, bool any_text, LogLine *out) {
   size_t k = *i;
-  while (k < len &&
-         (any_text ? line[k] != ':'
-                   : isalnum((unsigned char)line[k]) || line[k] == '.' || line[k] == '_'))
-    k++;
+  if (any_text) {
+    const char *colon = memchr(line + k, ':', len - k);
+    k = colon ? (size_t)(colon - line) : len;
+  } else {
+    while (k < len && (isalnum((unsigned char)line[k]) || line[k] == '.' || line[k] == '_')) k++;
+  }
   if (k < len && line[k] == ':' && (any_text || k > *i)) {
     out->logger = line + *i;
     out->logger_len = k - *i;

@@ -8,6 +8,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,11 +44,6 @@ typedef struct {
   uint32_t wave_second;   /* the second the last retry fell in */
   U32Array open;          /* indices of the open phases: what each line is checked against */
 } Reader;
-
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 static int cmp_matchers(const void *a, const void *b) {
   size_t x = template_literal_len(((const Matcher *)a)->site->tmpl);
@@ -221,18 +217,55 @@ static void task_line(Phase *p, double now) {
   sample(&p->task_times, &p->seen_tasks, now);
 }
 
+/* Put the k-th smallest of a[0..n) at a[k], smaller ones before it and
+ * larger ones after (Hoare's quickselect: linear on average). */
+static void select_kth(double *a, ptrdiff_t n, ptrdiff_t k) {
+  ptrdiff_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    double pivot = a[lo + (hi - lo) / 2];
+    ptrdiff_t i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        double x = a[i];
+        a[i++] = a[j];
+        a[j--] = x;
+      }
+    }
+    if (k <= j)
+      hi = j;
+    else if (k >= i)
+      lo = i;
+    else
+      return;
+  }
+}
+
+/* timeline_percentile of an unsorted array (reordered): the two order
+ * statistics it interpolates between, selected rather than sorted. */
+static double percentile_of(double *a, size_t n, double p) {
+  double rank = p / 100.0 * (double)(n - 1);
+  size_t lo = (size_t)rank;
+  select_kth(a, (ptrdiff_t)n, (ptrdiff_t)lo);
+  double frac = rank - (double)lo, next = a[lo];
+  if (lo + 1 < n) {
+    next = a[lo + 1];
+    for (size_t i = lo + 2; i < n; i++)
+      if (a[i] < next) next = a[i];
+  }
+  return a[lo] * (1 - frac) + next * frac;
+}
+
 static void close_phase(Phase *p) {
   p->open = false;
   p->tasks = (uint32_t)p->seen_tasks;
   if (p->task_gaps.len) {
-    qsort(p->task_gaps.items, p->task_gaps.len, sizeof(double), cmp_double);
-    p->gap_p50 = timeline_percentile(p->task_gaps.items, p->task_gaps.len, 50);
-    p->gap_p95 = timeline_percentile(p->task_gaps.items, p->task_gaps.len, 95);
+    p->gap_p50 = percentile_of(p->task_gaps.items, p->task_gaps.len, 50);
+    p->gap_p95 = percentile_of(p->task_gaps.items, p->task_gaps.len, 95);
   }
-  if (p->task_times.len > 1) {
-    qsort(p->task_times.items, p->task_times.len, sizeof(double), cmp_double);
-    p->tail = p->last_task - timeline_percentile(p->task_times.items, p->task_times.len, 90);
-  }
+  if (p->task_times.len > 1)
+    p->tail = p->last_task - percentile_of(p->task_times.items, p->task_times.len, 90);
   array_free(&p->task_times);
   array_free(&p->task_gaps);
 }
@@ -478,14 +511,11 @@ static void *classify_worker(void *arg) {
   return NULL;
 }
 
-static void classify_block(Batch *b, unsigned jobs) {
-  pthread_t threads[8];
-  unsigned started = 0;
-  b->next = 0;
-  for (; started + 1 < jobs && b->n > 4096; started++)
-    if (pthread_create(&threads[started], NULL, classify_worker, b) != 0) break;
-  classify_worker(b);
-  for (unsigned k = 0; k < started; k++) pthread_join(threads[k], NULL);
+static void apply_all(Reader *r, LineClass *classes, uint32_t n) {
+  for (uint32_t i = 0; i < n; i++) {
+    apply(r, &classes[i]);
+    free(classes[i].name);
+  }
 }
 
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
@@ -500,7 +530,10 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
   size_t cap = BLOCK_BYTES, have = 0;
   char *buf = xmalloc(cap);
   Array(size_t) starts = {0};
-  Array(LineClass) classes = {0};
+  Array(LineClass) classes[2] = {{0}, {0}}; /* the block being classified, the one applied */
+  LineClass *pending = NULL;
+  uint32_t npending = 0;
+  int cur = 0;
   Batch b = {&tr->r, buf, NULL, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
   for (bool eof = false; !eof;) {
     size_t got = fread(buf + have, 1, cap - have, f);
@@ -525,22 +558,32 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
     }
     uint32_t n = starts.len;
     array_push(&starts, used);
-    array_reserve(&classes, n);
+    array_reserve(&classes[cur], n);
     b.buf = buf;
     b.starts = starts.items;
-    b.classes = classes.items;
+    b.classes = classes[cur].items;
     b.n = n;
-    classify_block(&b, jobs);
-    for (uint32_t i = 0; i < n; i++) {
-      apply(&tr->r, &classes.items[i]);
-      free(classes.items[i].name);
-    }
+    b.next = 0;
+    /* the other threads classify this block while this one applies the
+     * last, then helps */
+    pthread_t threads[8];
+    unsigned started = 0;
+    for (; started + 1 < jobs && n > 4096; started++)
+      if (pthread_create(&threads[started], NULL, classify_worker, &b) != 0) break;
+    apply_all(&tr->r, pending, npending);
+    classify_worker(&b);
+    for (unsigned k = 0; k < started; k++) pthread_join(threads[k], NULL);
+    pending = classes[cur].items;
+    npending = n;
+    cur ^= 1;
     memmove(buf, buf + used, have - used);
     have -= used;
   }
+  apply_all(&tr->r, pending, npending);
   pthread_mutex_destroy(&b.lock);
   array_free(&starts);
-  array_free(&classes);
+  array_free(&classes[0]);
+  array_free(&classes[1]);
   free(buf);
   fclose(f);
   timeline_end(tr);
