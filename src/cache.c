@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,10 +20,30 @@
 
 enum { FLAG_MAY_MATTER = 1, FLAG_HAS_FACTS = 2, FLAG_PACKAGE = 4, FLAG_TRUSTED = 8 };
 
+#define PACK_MAGIC "FANPACK1"
+
+/* One file's entry in the pack: bytes as read or as stored this run. */
+typedef struct {
+  char *path;
+  const unsigned char *bytes; /* owned by the pack buffer or by `own` */
+  size_t len;
+  unsigned char *own;
+  bool used;    /* looked up or stored this run: kept when the pack is written */
+  bool in_base; /* its bytes are the base pack's (not the delta's, not new) */
+} Entry;
+
 struct Cache {
   char *facts_dir;
   char *cwd;
   unsigned char key[16];
+  /* the pack of this run's slot (cache_use_pack) */
+  char *pack_file, *delta_file; /* a base pack, and the entries changed since */
+  unsigned char *pack, *delta;  /* as read */
+  Array(Entry) entries;
+  StrMap by_path; /* path -> index into entries */
+  bool dirty;     /* something was stored: write the pack on close */
+  Array(unsigned char *) retired;
+  pthread_mutex_t lock;
 };
 
 static void hash128(const void *p, size_t n, unsigned char out[16]) {
@@ -62,6 +83,7 @@ Cache *cache_open(const char *dir, const char *extra) {
   write_once(ignore, "# created by fanout\n*\n");
   free(ignore);
   Cache *c = xcalloc(1, sizeof *c);
+  pthread_mutex_init(&c->lock, NULL);
   c->facts_dir = xasprintf("%s/facts", dir);
   struct stat st;
   if (!make_dir(c->facts_dir) || stat(c->facts_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -77,8 +99,24 @@ Cache *cache_open(const char *dir, const char *extra) {
   return c;
 }
 
+static void write_pack(const Cache *c);
+
 void cache_close(Cache *c) {
   if (!c) return;
+  if (c->dirty) write_pack(c);
+  for (uint32_t i = 0; i < c->entries.len; i++) {
+    free(c->entries.items[i].path);
+    free(c->entries.items[i].own);
+  }
+  for (uint32_t i = 0; i < c->retired.len; i++) free(c->retired.items[i]);
+  array_free(&c->retired);
+  array_free(&c->entries);
+  strmap_free(&c->by_path);
+  pthread_mutex_destroy(&c->lock);
+  free(c->pack);
+  free(c->delta);
+  free(c->pack_file);
+  free(c->delta_file);
   free(c->facts_dir);
   free(c->cwd);
   free(c);
@@ -147,6 +185,67 @@ static bool read_all(const char *path, unsigned char **out, size_t *len) {
   return true;
 }
 
+static char *hex_name(const Cache *c, const char *prefix, const char *text) {
+  unsigned char h[16];
+  hash128(text, strlen(text), h);
+  char hex[33];
+  for (int i = 0; i < 16; i++) {
+    hex[2 * i] = "0123456789abcdef"[h[i] >> 4];
+    hex[2 * i + 1] = "0123456789abcdef"[h[i] & 15];
+  }
+  hex[32] = '\0';
+  return xasprintf("%s/%s%s", c->facts_dir, prefix, hex);
+}
+
+/* Take the entries of a pack file read into `bytes` (a later one overrides). */
+static void read_entries(Cache *c, const unsigned char *bytes, size_t n, bool base) {
+  /* "FANPACK1", then (u32 path length, path, u32 entry length, entry)...;
+   * each entry is checked when looked up, the framing here */
+  Cursor cur = {bytes, bytes + n, false};
+  const unsigned char *magic = take(&cur, 8);
+  if (!magic || memcmp(magic, PACK_MAGIC, 8) != 0) return;
+  StrMap seen = {0};
+  while (cur.p < cur.end && !cur.bad) {
+    uint32_t plen = take_u32(&cur);
+    const unsigned char *path = take(&cur, plen);
+    uint32_t elen = take_u32(&cur);
+    const unsigned char *entry = take(&cur, elen);
+    if (cur.bad) break;
+    char *key = xstrndup((const char *)path, plen);
+    uint32_t at;
+    if (strmap_get(&seen, key, NULL)) { /* written once per pack; a second is damage */
+      free(key);
+      break;
+    }
+    if (strmap_get(&c->by_path, key, &at)) {
+      free(key);
+    } else {
+      Entry e = {key, NULL, 0, NULL, false, false};
+      array_push(&c->entries, e);
+      at = c->entries.len - 1;
+      strmap_put(&c->by_path, key, at);
+    }
+    strmap_put(&seen, c->entries.items[at].path, 0);
+    c->entries.items[at].bytes = entry;
+    c->entries.items[at].len = elen;
+    c->entries.items[at].in_base = base;
+  }
+  strmap_free(&seen);
+}
+
+void cache_use_pack(Cache *c, const char *slot) {
+  char *where = xasprintf("%s\n%s", c->cwd, slot);
+  c->pack_file = hex_name(c, "pack-", where);
+  c->delta_file = xasprintf("%s.delta", c->pack_file);
+  free(where);
+  size_t n;
+  if (!read_all(c->pack_file, &c->pack, &n)) return; /* a delta alone is stale */
+  read_entries(c, c->pack, n, true);
+  if (read_all(c->delta_file, &c->delta, &n)) read_entries(c, c->delta, n, false);
+}
+
+const char *cache_pack_file(const Cache *c) { return c->pack_file; }
+
 bool cache_file_status(const char *path, uint64_t status[5]) {
   struct stat st;
   if (stat(path, &st) != 0) return false;
@@ -164,20 +263,21 @@ void cache_lookup(const Cache *c, const char *path, const char *module, bool is_
   s->path = xstrdup(path);
   s->module = xstrdup(module);
   s->is_package = is_package;
-  char *abs = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", c->cwd, path);
-  unsigned char name[16];
-  hash128(abs, strlen(abs), name);
-  free(abs);
-  char hex[33];
-  for (int i = 0; i < 16; i++) {
-    hex[2 * i] = "0123456789abcdef"[name[i] >> 4];
-    hex[2 * i + 1] = "0123456789abcdef"[name[i] & 15];
-  }
-  hex[32] = '\0';
-  s->entry = xasprintf("%s/%s", c->facts_dir, hex);
   s->read_ns = cache_now_ns();
   if (!(s->statted = cache_file_status(path, s->status))) return;
-  if (!read_all(s->entry, &s->bytes, &s->len)) return;
+  Cache *cm = (Cache *)c; /* the entries are guarded by the lock */
+  pthread_mutex_lock(&cm->lock);
+  uint32_t at;
+  if (strmap_get(&c->by_path, path, &at)) {
+    cm->entries.items[at].used = true;
+    s->bytes = c->entries.items[at].bytes;
+    s->len = c->entries.items[at].len;
+  }
+  pthread_mutex_unlock(&cm->lock);
+  if (!s->bytes || s->len < 8) {
+    s->bytes = NULL;
+    return;
+  }
   uint64_t sum;
   memcpy(&sum, s->bytes + s->len - 8, 8);
   Cursor cur = {s->bytes, s->bytes + s->len - 8, false};
@@ -189,7 +289,6 @@ void cache_lookup(const Cache *c, const char *path, const char *module, bool is_
             take_equal(&cur, path) && take_equal(&cur, module) &&
             !(*flags & FLAG_PACKAGE) == !is_package;
   if (!ok) {
-    free(s->bytes);
     s->bytes = NULL;
     return;
   }
@@ -236,6 +335,35 @@ bool cache_load_facts(const CacheSlot *s, Facts *out, Diags *diags) {
 
 static void write_atomic(const char *path, const StrBuf *b);
 
+/* Make `b` (taken) the entry of `path` in the pack. Bytes it replaces stay
+ * until cache_close: a slot may still point at them. */
+static void put_entry(const Cache *c, const char *path, StrBuf *b) {
+  Cache *cm = (Cache *)c;
+  if (!cm->pack_file) {
+    sb_free(b);
+    return;
+  }
+  size_t len = b->len;
+  unsigned char *bytes = (unsigned char *)sb_take(b);
+  pthread_mutex_lock(&cm->lock);
+  uint32_t at;
+  if (!strmap_get(&cm->by_path, path, &at)) {
+    Entry e = {xstrdup(path), NULL, 0, NULL, false, false};
+    array_push(&cm->entries, e);
+    at = cm->entries.len - 1;
+    strmap_put(&cm->by_path, cm->entries.items[at].path, at);
+  }
+  Entry *e = &cm->entries.items[at];
+  if (e->own) array_push(&cm->retired, e->own);
+  e->own = bytes;
+  e->bytes = bytes;
+  e->len = len;
+  e->used = true;
+  e->in_base = false;
+  cm->dirty = true;
+  pthread_mutex_unlock(&cm->lock);
+}
+
 bool cache_status_racy(uint64_t mtime_ns, int64_t now) {
   return (int64_t)mtime_ns + RACY_NS >= now;
 }
@@ -275,25 +403,14 @@ void cache_store(const Cache *c, const CacheSlot *s, const char *module, bool is
   uint64_t sum = XXH3_64bits(b.s, b.len);
   sb_putn(&b, (const char *)&sum, 8);
 
-  write_atomic(s->entry, &b);
-  sb_free(&b);
+  put_entry(c, s->path, &b);
 }
 
 /* ---- run memo ------------------------------------------------------- */
 
 #define MEMO_MAGIC "FANMEMO1"
 
-static char *memo_file(const Cache *c, const char *slot) {
-  unsigned char h[16];
-  hash128(slot, strlen(slot), h);
-  char hex[33];
-  for (int i = 0; i < 16; i++) {
-    hex[2 * i] = "0123456789abcdef"[h[i] >> 4];
-    hex[2 * i + 1] = "0123456789abcdef"[h[i] & 15];
-  }
-  hex[32] = '\0';
-  return xasprintf("%s/run-%s", c->facts_dir, hex);
-}
+static char *memo_file(const Cache *c, const char *slot) { return hex_name(c, "run-", slot); }
 
 static void memo_key(const Cache *c, const char *material, size_t len, unsigned char key[16]) {
   XXH3_state_t *st = XXH3_createState();
@@ -371,7 +488,6 @@ void cache_memo_put(const Cache *c, const char *slot, const char *material, size
 }
 
 void cache_refresh(const Cache *c, const CacheSlot *s) {
-  (void)c;
   const size_t status_at = 8 + 16 + 16, flags_at = status_at + sizeof s->status;
   if (!s->found || !s->statted || s->len < flags_at + 1 + 8) return;
   StrBuf b = {0};
@@ -382,15 +498,45 @@ void cache_refresh(const Cache *c, const CacheSlot *s) {
   b.s[flags_at] = (char)flags;
   uint64_t sum = XXH3_64bits(b.s, b.len);
   sb_putn(&b, (const char *)&sum, 8);
-  write_atomic(s->entry, &b);
+  put_entry(c, s->path, &b);
+}
+
+static void pack_entries(const Cache *c, bool changed_only, StrBuf *b) {
+  sb_putn(b, PACK_MAGIC, 8);
+  for (uint32_t i = 0; i < c->entries.len; i++) {
+    const Entry *e = &c->entries.items[i];
+    if (!e->used || (changed_only && e->in_base)) continue;
+    put_str(b, e->path);
+    put_u32(b, (uint32_t)e->len);
+    sb_putn(b, (const char *)e->bytes, e->len);
+  }
+}
+
+/* The entries this run used, in one file (one create, however many source
+ * files: creating files is what costs on many file systems). When few
+ * changed since the base pack, only they are written, to the delta. */
+static void write_pack(const Cache *c) {
+  uint32_t used = 0, changed = 0;
+  for (uint32_t i = 0; i < c->entries.len; i++) {
+    used += c->entries.items[i].used;
+    changed += c->entries.items[i].used && !c->entries.items[i].in_base;
+  }
+  StrBuf b = {0};
+  if (c->pack && changed <= 64 + used / 8) {
+    pack_entries(c, true, &b);
+    write_atomic(c->delta_file, &b);
+  } else {
+    pack_entries(c, false, &b);
+    write_atomic(c->pack_file, &b);
+    unlink(c->delta_file);
+  }
   sb_free(&b);
 }
 
 void cache_slot_free(CacheSlot *s) {
   free(s->path);
   free(s->module);
-  free(s->entry);
-  free(s->bytes);
+
   memset(s, 0, sizeof *s);
 }
 

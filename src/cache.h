@@ -1,6 +1,7 @@
 /* cache: what fanout learned from each file, kept on disk between runs.
  *
- * One entry per source file, DIR/facts/<hash of its absolute path>, holding:
+ * One entry per source file, kept in the pack of the run that read it
+ * (DIR/facts/pack-<hash of the working directory and the run's roots>), holding:
  * the file's content hash (XXH3-128 of its text), the status it had when it
  * was read (device, inode, size, mtime, ctime), its module name, whether it
  * may matter (facts_may_matter), the diagnostics its extraction gave and,
@@ -12,9 +13,10 @@
  * status is the one recorded (and was not too recent to trust when it was
  * read, as git's index does) or its text hashes the same. Anything else, be
  * it missing, truncated, corrupt or from another build, is a miss: the file is
- * read and parsed again and the entry rewritten (temporary file + rename, so
- * readers never see half an entry and concurrent runs do not clash). A cache
- * that cannot be written only costs speed. */
+ * read and parsed again and the entry rewritten. A pack is written whole, to
+ * a temporary file renamed over the old one, so readers never see half of it
+ * and concurrent runs do not clash (the last one wins). A cache that cannot
+ * be written only costs speed. */
 #ifndef FANOUT_CACHE_H
 #define FANOUT_CACHE_H
 
@@ -27,6 +29,14 @@ typedef struct Cache Cache;
  * none). NULL when the directory cannot be used. Free with cache_close.
  * Shareable across threads. */
 Cache *cache_open(const char *dir, const char *extra);
+/* Read the entries of the pack for `slot` (what a run reads: its roots),
+ * where lookups find them and stores put them. Without a pack, lookups miss
+ * and stores are dropped. */
+void cache_use_pack(Cache *c, const char *slot);
+/* The pack's file (tests damage it), or NULL. */
+const char *cache_pack_file(const Cache *c);
+/* Write the pack when anything was stored (the entries this run used), and
+ * free the cache. */
 void cache_close(Cache *c);
 
 /* One file's entry, from lookup to store. */
@@ -42,8 +52,8 @@ typedef struct {
   bool fresh;         /* ... whose recorded status is the file's (contents need no hash) */
   bool may_matter;    /* what the entry says */
   bool has_facts;
-  unsigned char hash[16]; /* the entry's content hash */
-  unsigned char *bytes;   /* the entry as read */
+  unsigned char hash[16];     /* the entry's content hash */
+  const unsigned char *bytes; /* the entry as read (the cache's, until cache_close) */
   size_t len;
   size_t diags_at, facts_at; /* where its diagnostics and packed facts start */
 } CacheSlot;

@@ -200,6 +200,12 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
   w.lazy = opts->lazy && !opts->extra_knowledge;
   Cache *cache = opts->cache_dir ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
+  if (cache) { /* one pack per set of roots */
+    StrBuf slot = {0};
+    for (uint32_t i = 0; i < npaths; i++) sb_printf(&slot, "%s\n", paths[i]);
+    cache_use_pack(cache, sb_str(&slot));
+    sb_free(&slot);
+  }
   w.cache = cache;
   if (cache) { /* named up front, each directory looked at once */
     ModuleNames names = {0};

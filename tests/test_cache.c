@@ -151,20 +151,29 @@ static void lookup_and_store(const Cache *c, const char *path, CacheSlot *s) {
   diags_free(&d);
 }
 
+/* A cache with the pack of slot "test" read. */
+static Cache *open_pack(const char *dir, const char *extra) {
+  Cache *c = cache_open(dir, extra);
+  ck_assert_ptr_nonnull(c);
+  cache_use_pack(c, "test");
+  return c;
+}
+
 START_TEST(entry_is_for_its_file_only) {
   char *dir = temp_dir();
   char *py = xasprintf("%s/m.py", dir), *cdir = xasprintf("%s/cache", dir);
   write_file(py,
              "import asyncio\nasync def f(xs):\n    await asyncio.gather(*[g(x) for x in xs])\n");
-  Cache *c = cache_open(cdir, NULL);
-  ck_assert_ptr_nonnull(c);
+  Cache *c = open_pack(cdir, NULL);
   CacheSlot s;
   cache_lookup(c, py, "m", false, &s);
   ck_assert(!s.found);
   cache_slot_free(&s);
   lookup_and_store(c, py, &s);
   cache_slot_free(&s);
+  cache_close(c); /* the pack is written */
 
+  c = open_pack(cdir, NULL);
   cache_lookup(c, py, "m", false, &s);
   ck_assert(s.found && s.may_matter && s.has_facts);
   ck_assert(!s.fresh); /* written just now: its status is not trusted, its text is hashed */
@@ -181,35 +190,93 @@ START_TEST(entry_is_for_its_file_only) {
   cache_lookup(c, py, "pkg.m", false, &s); /* another module name: another file */
   ck_assert(!s.found);
   cache_slot_free(&s);
-  Cache *other = cache_open(cdir, "limiter my.Gate\n"); /* other rule data */
+  char *pack = xstrdup(cache_pack_file(c));
+  cache_close(c); /* nothing stored: the pack is left as it was */
+  Cache *other = open_pack(cdir, "limiter my.Gate\n"); /* other rule data */
   cache_lookup(other, py, "m", false, &s);
   ck_assert(!s.found);
   cache_slot_free(&s);
   cache_close(other);
 
-  /* any damage to the entry makes it a miss */
-  cache_lookup(c, py, "m", false, &s);
-  char *entry = xstrdup(s.entry);
-  cache_slot_free(&s);
-  FILE *e = fopen(entry, "r+b");
-  ck_assert_ptr_nonnull(e);
-  fseek(e, 60, SEEK_SET);
-  fputc(0x7f, e);
-  fclose(e);
+  /* any damage to the pack makes its entry a miss */
+  struct stat st;
+  ck_assert_int_eq(stat(pack, &st), 0);
+  for (long at = 30; at < st.st_size; at += st.st_size / 7) {
+    FILE *e = fopen(pack, "r+b");
+    ck_assert_ptr_nonnull(e);
+    fseek(e, at, SEEK_SET);
+    int was = fgetc(e);
+    fseek(e, at, SEEK_SET);
+    fputc(was ^ 0x40, e);
+    fclose(e);
+    c = open_pack(cdir, NULL);
+    cache_lookup(c, py, "m", false, &s);
+    ck_assert_msg(!s.found, "a pack damaged at %ld was taken", at);
+    cache_slot_free(&s);
+    cache_close(c);
+    e = fopen(pack, "r+b");
+    fseek(e, at, SEEK_SET);
+    fputc(was, e);
+    fclose(e);
+  }
+  ck_assert_int_eq(truncate(pack, st.st_size - 9), 0);
+  c = open_pack(cdir, NULL);
   cache_lookup(c, py, "m", false, &s);
   ck_assert(!s.found);
   cache_slot_free(&s);
-  ck_assert_int_eq(truncate(entry, 20), 0);
-  cache_lookup(c, py, "m", false, &s);
-  ck_assert(!s.found);
-  cache_slot_free(&s);
+  cache_close(c);
 
+  char *cmd = xasprintf("rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(cmd);
+  free(pack);
+  free(py);
+  free(cdir);
+  free(dir);
+}
+END_TEST
+
+/* A run that changes few entries writes them to the delta, which a later
+ * run reads over the base pack. */
+START_TEST(delta_over_base) {
+  char *dir = temp_dir();
+  char *a = xasprintf("%s/a.py", dir), *b = xasprintf("%s/b.py", dir),
+       *cdir = xasprintf("%s/cache", dir);
+  write_file(a, "import asyncio\nasync def f():\n    await asyncio.sleep(1)\n");
+  write_file(b, "def g():\n    return 1\n");
+  Cache *c = open_pack(cdir, NULL);
+  CacheSlot s;
+  lookup_and_store(c, a, &s);
+  cache_slot_free(&s);
+  lookup_and_store(c, b, &s);
+  cache_slot_free(&s);
+  char *delta = xasprintf("%s.delta", cache_pack_file(c));
+  cache_close(c);
+  ck_assert_int_ne(access(delta, F_OK), 0); /* the first pack is a base */
+  write_file(b, "def g():\n    return 2\n");
+  c = open_pack(cdir, NULL);
+  cache_lookup(c, a, "m", false, &s); /* used, unchanged */
+  ck_assert(s.found);
+  cache_slot_free(&s);
+  lookup_and_store(c, b, &s);
+  cache_slot_free(&s);
+  cache_close(c);
+  ck_assert_int_eq(access(delta, F_OK), 0);
+  c = open_pack(cdir, NULL);
+  cache_lookup(c, b, "m", false, &s);
+  ck_assert(s.found);
+  ck_assert(cache_same_text(&s, "def g():\n    return 2\n", 22));
+  cache_slot_free(&s);
+  cache_lookup(c, a, "m", false, &s);
+  ck_assert(s.found);
+  cache_slot_free(&s);
   cache_close(c);
   char *cmd = xasprintf("rm -rf '%s'", dir);
   ck_assert_int_eq(system(cmd), 0);
   free(cmd);
-  free(entry);
-  free(py);
+  free(delta);
+  free(a);
+  free(b);
   free(cdir);
   free(dir);
 }
@@ -247,6 +314,7 @@ Suite *cache_suite(void) {
   tcase_add_loop_test(tc, pack_round_trip, 0, sizeof pack_files / sizeof *pack_files);
   tcase_add_test(tc, unpack_refuses_damage);
   tcase_add_test(tc, entry_is_for_its_file_only);
+  tcase_add_test(tc, delta_over_base);
   tcase_add_test(tc, memo_replays_only_the_same_inputs);
   suite_add_tcase(s, tc);
   return s;
