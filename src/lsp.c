@@ -153,14 +153,19 @@ static TSPoint point_of(const char *text, size_t offset) {
   return p;
 }
 
+/* Where each line of a text starts: line i (1-based) at starts.items[i - 1]. */
+typedef Array(uint32_t) LineStarts;
+
+static void line_starts(const char *text, LineStarts *out) {
+  out->len = 0;
+  array_push(out, 0);
+  for (const char *p = text; (p = strchr(p, '\n')); p++) array_push(out, (uint32_t)(p + 1 - text));
+}
+
 /* UTF-16 column of a 1-based byte column on 1-based `line` of `text`. */
-static uint32_t utf16_column(const char *text, uint32_t line, uint32_t col) {
+static uint32_t utf16_column(const char *text, const LineStarts *ls, uint32_t line, uint32_t col) {
   if (!text) return col ? col - 1 : 0;
-  const char *p = text;
-  for (uint32_t l = 1; l < line && p; l++) {
-    p = strchr(p, '\n');
-    if (p) p++;
-  }
+  const char *p = line >= 1 && line <= ls->len ? text + ls->items[line - 1] : NULL;
   uint32_t units = 0;
   for (uint32_t b = 1; p && b < col && *p && *p != '\n';) {
     unsigned char c = (unsigned char)*p;
@@ -170,10 +175,6 @@ static uint32_t utf16_column(const char *text, uint32_t line, uint32_t col) {
     b += n;
   }
   return units;
-}
-
-static uint32_t line_length16(const char *text, uint32_t line) {
-  return utf16_column(text, line, UINT32_MAX / 2);
 }
 
 /* ---- analysis ---- */
@@ -197,10 +198,11 @@ static json_t *range_json(uint32_t line, uint32_t start, uint32_t end) {
                    "line", line, "character", end);
 }
 
-static const char *doc_text_for(Server *s, const char *path) {
+/* The open document of a path, or -1. */
+static int32_t doc_index(Server *s, const char *path) {
   for (uint32_t i = 0; i < s->docs.len; i++)
-    if (strcmp(s->docs.items[i].path, path) == 0) return sb_str(&s->docs.items[i].text);
-  return NULL;
+    if (strcmp(s->docs.items[i].path, path) == 0) return (int32_t)i;
+  return -1;
 }
 
 /* Publish the diagnostics of every open document. */
@@ -209,6 +211,9 @@ static void publish(Server *s) {
   Findings fs = {0};
   uint32_t suppressed;
   checks_run(&s->project, &s->catalog, s->sel, &fs, &suppressed);
+  LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
+  for (uint32_t d = 0; d < s->docs.len; d++)
+    line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
   for (uint32_t d = 0; d < s->docs.len; d++) {
     Document *doc = &s->docs.items[d];
     const char *text = sb_str(&doc->text);
@@ -217,19 +222,22 @@ static void publish(Server *s) {
       const Finding *f = &fs.items[i];
       if (strcmp(s->project.index.files[f->file].path, doc->path) != 0) continue;
       const RuleDoc *rule = catalog_get(&s->catalog, f->code);
-      uint32_t line = f->pos.line - 1, col = utf16_column(text, f->pos.line, f->pos.col);
+      uint32_t line = f->pos.line - 1,
+               col = utf16_column(text, &starts[d], f->pos.line, f->pos.col);
       char *href = xasprintf("%srules/docs/%s.md", FANOUT_HOME, f->code);
-      json_t *diag =
-          json_pack("{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
-                    range_json(line, col, line_length16(text, f->pos.line)), "severity",
-                    rule && strcmp(rule->severity, "info") == 0 ? 3 : 2, "code", f->code,
-                    "codeDescription", "href", href, "source", "fanout", "message", f->message);
+      json_t *diag = json_pack(
+          "{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
+          range_json(line, col, utf16_column(text, &starts[d], f->pos.line, UINT32_MAX / 2)),
+          "severity", rule && strcmp(rule->severity, "info") == 0 ? 3 : 2, "code", f->code,
+          "codeDescription", "href", href, "source", "fanout", "message", f->message);
       json_t *related = json_array();
       for (uint32_t r = 0; r < f->related.len; r++) {
         const Related *rel = &f->related.items[r];
         const char *path = s->project.index.files[rel->file].path;
         char *uri = path_to_uri(path);
-        uint32_t rc = utf16_column(doc_text_for(s, path), rel->pos.line, rel->pos.col);
+        int32_t at = doc_index(s, path);
+        uint32_t rc = utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
+                                   at >= 0 ? &starts[at] : NULL, rel->pos.line, rel->pos.col);
         json_array_append_new(related, json_pack("{s:{s:s, s:o}, s:s}", "location", "uri", uri,
                                                  "range", range_json(rel->pos.line - 1, rc, rc),
                                                  "message", rel->note));
@@ -242,6 +250,8 @@ static void publish(Server *s) {
     send(s, json_pack("{s:s, s:{s:s, s:o}}", "method", "textDocument/publishDiagnostics", "params",
                       "uri", doc->uri, "diagnostics", list));
   }
+  for (uint32_t d = 0; d < s->docs.len; d++) array_free(&starts[d]);
+  free(starts);
   findings_free(&fs);
 }
 

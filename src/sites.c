@@ -138,8 +138,49 @@ static Width classify_slice(Walker *w, TSNode sub) {
 
 /* The iterable of the enclosing `for` that binds this name (`batch` in
  * `for batch in batched(xs, 10):`), or a null node. */
+/* Ancestors of a node, innermost first. ts_node_parent walks down from the
+ * root on every call (linear in the siblings on the way: quadratic over a
+ * file of many functions); this takes them all in one descent. */
+#define ANCESTORS_MAX 256
+
+typedef struct {
+  TSNode items[ANCESTORS_MAX]; /* a ring: the innermost ANCESTORS_MAX */
+  uint32_t len;                /* how many there are (may exceed ANCESTORS_MAX) */
+} Ancestors;
+
+static void ancestors_of(const Walker *w, TSNode n, Ancestors *a) {
+  a->len = 0;
+  uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
+  TSTreeCursor c = ts_tree_cursor_new(w->root);
+  for (;;) {
+    TSNode cur = ts_tree_cursor_current_node(&c);
+    if (ts_node_eq(cur, n)) break;
+    a->items[a->len++ % ANCESTORS_MAX] = cur;
+    /* down to the child holding n: the first that extends past its start,
+     * or a sibling after it that starts there too */
+    bool down = ts_tree_cursor_goto_first_child_for_byte(&c, start) >= 0;
+    while (down) {
+      TSNode ch = ts_tree_cursor_current_node(&c);
+      if (ts_node_eq(ch, n) || (ts_node_start_byte(ch) <= start && ts_node_end_byte(ch) >= end))
+        break;
+      down = ts_node_start_byte(ch) <= start && ts_tree_cursor_goto_next_sibling(&c);
+    }
+    if (!down) break; /* n is not under this node: the ancestors so far */
+  }
+  ts_tree_cursor_delete(&c);
+}
+
+/* Ancestor i of the node (0: its parent), or a null node. */
+static TSNode ancestor(const Ancestors *a, uint32_t i) {
+  if (i >= a->len || i >= ANCESTORS_MAX) return (TSNode){0};
+  return a->items[(a->len - 1 - i) % ANCESTORS_MAX];
+}
+
 static TSNode loop_source(const Walker *w, TSNode name) {
-  for (TSNode p = ts_node_parent(name); !ts_node_is_null(p); p = ts_node_parent(p)) {
+  Ancestors a;
+  ancestors_of(w, name, &a);
+  TSNode p;
+  for (uint32_t i = 0; !ts_node_is_null(p = ancestor(&a, i)); i++) {
     if (facts__is(p, "function_definition") || facts__is(p, "lambda") ||
         facts__is(p, "class_definition"))
       break;
@@ -243,8 +284,11 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
   return width_make(w, WIDTH_DATA, n, -1);
 }
 
-static TSNode enclosing_loop(TSNode n) {
-  for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
+static TSNode enclosing_loop(const Walker *w, TSNode n) {
+  Ancestors a;
+  ancestors_of(w, n, &a);
+  TSNode p;
+  for (uint32_t i = 0; !ts_node_is_null(p = ancestor(&a, i)); i++) {
     const char *t = ts_node_type(p);
     if (strcmp(t, "for_statement") == 0 || strcmp(t, "while_statement") == 0 ||
         strcmp(t, "list_comprehension") == 0 || strcmp(t, "generator_expression") == 0 ||
@@ -357,7 +401,7 @@ static bool empty_collection(Walker *w, TSNode n) {
 
 /* One task item found in a loop (an appended or stored coroutine or task). */
 static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode fallback) {
-  TSNode loop = enclosing_loop(at);
+  TSNode loop = enclosing_loop(w, at);
   it->is_list = true;
   it->width =
       ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, fallback, -1) : loop_width(w, loop);
@@ -606,7 +650,9 @@ static bool awaits_name(const Walker *w, TSNode n, TSNode name, unsigned depth) 
 /* A task started and awaited in the same iteration runs one at a time:
  * `await loop.run_in_executor(...)`, or `t = create_task(...); await t`. */
 static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
-  TSNode parent = ts_node_parent(call);
+  Ancestors a;
+  ancestors_of(w, call, &a);
+  TSNode parent = ancestor(&a, 0);
   if (facts__is(parent, "await")) return true;
   if (facts__is(parent, "assignment") &&
       facts__is(facts__field(parent, FIELD_left), "identifier")) {
@@ -636,7 +682,7 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     }
   TSNode args = facts__field(call, FIELD_arguments);
   if (needs_loop) {
-    TSNode loop = enclosing_loop(call);
+    TSNode loop = enclosing_loop(w, call);
     if (ts_node_is_null(loop)) return;
     char arg[8];
     uint32_t target_arg = fact_attr(f, "target", arg, sizeof arg) ? (uint32_t)atoi(arg) : 0;
