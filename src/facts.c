@@ -23,7 +23,24 @@ bool facts__is(TSNode n, const char *type) {
 static TSFieldId field_ids[FIELD_COUNT];
 static pthread_once_t field_ids_once = PTHREAD_ONCE_INIT;
 
+static uint8_t *node_kinds; /* symbol -> NodeKind */
+static uint32_t node_kinds_len;
+
 static void field_ids_init(void) {
+  static const char *const kinds[] = {
+#define FACTS_KIND_NAME(k) #k,
+      FACTS_KINDS(FACTS_KIND_NAME)
+#undef FACTS_KIND_NAME
+  };
+  const TSLanguage *lang = parse_language();
+  node_kinds_len = ts_language_symbol_count(lang);
+  node_kinds = calloc(node_kinds_len ? node_kinds_len : 1, 1); /* lives as long as the process */
+  for (uint32_t sym = 0; node_kinds && sym < node_kinds_len; sym++) {
+    if (ts_language_symbol_type(lang, (TSSymbol)sym) != TSSymbolTypeRegular) continue;
+    const char *name = ts_language_symbol_name(lang, (TSSymbol)sym);
+    for (int k = 0; name && k < KIND_COUNT - 1; k++)
+      if (strcmp(name, kinds[k]) == 0) node_kinds[sym] = (uint8_t)(k + 1);
+  }
   static const char *const names[] = {
 #define FACTS_FIELD_NAME(f) #f,
       FACTS_FIELDS(FACTS_FIELD_NAME)
@@ -35,6 +52,11 @@ static void field_ids_init(void) {
 }
 
 TSNode facts__field(TSNode n, FieldName f) { return ts_node_child_by_field_id(n, field_ids[f]); }
+
+NodeKind facts__kind(TSNode n) {
+  TSSymbol sym = ts_node_symbol(n);
+  return ts_node_is_named(n) && sym < node_kinds_len ? (NodeKind)node_kinds[sym] : KIND_OTHER;
+}
 
 Pos facts__pos_of(TSNode n) {
   TSPoint p = ts_node_start_point(n);
@@ -834,14 +856,11 @@ static void walk(Walker *w, TSNode n) {
     w->depth--;
     return;
   }
-  const char *type = ts_node_type(n);
-  if (strcmp(type, "comment") == 0) {
-    note_noqa(w, n);
-  } else if (!ts_node_is_named(n) || strcmp(type, "string") == 0) {
-    if (strcmp(type, "string") == 0) walk_children(w, n); /* f-string interpolations */
-  } else if (strcmp(type, "call") == 0) {
-    walk_call(w, n);
-  } else if (strcmp(type, "await") == 0) {
+  switch (facts__kind(n)) {
+  case KIND_comment: note_noqa(w, n); break;
+  case KIND_string: walk_children(w, n); break; /* f-string interpolations */
+  case KIND_call: walk_call(w, n); break;
+  case KIND_await: {
     uint32_t sa = w->awaited_start, se = w->awaited_end;
     TSNode inner = ts_node_named_child(n, 0);
     w->awaited_start = ts_node_start_byte(inner);
@@ -849,37 +868,39 @@ static void walk(Walker *w, TSNode n) {
     walk_children(w, n);
     w->awaited_start = sa;
     w->awaited_end = se;
-  } else if ((strcmp(type, "return_statement") == 0 && ts_node_named_child_count(n) > 0) ||
-             strcmp(type, "yield") == 0) {
-    w->f->defs.items[w->def].returns_value = true;
+    break;
+  }
+  case KIND_return_statement:
+  case KIND_yield:
+    if (facts__kind(n) == KIND_yield || ts_node_named_child_count(n) > 0)
+      w->f->defs.items[w->def].returns_value = true;
     walk_children(w, n);
-  } else if (strcmp(type, "comparison_operator") == 0) {
+    break;
+  case KIND_comparison_operator:
     note_status_check(w, n);
     walk_children(w, n);
-  } else if (strcmp(type, "lambda") == 0) {
+    break;
+  case KIND_lambda:
     w->lambda_depth++;
     walk_children(w, n);
     w->lambda_depth--;
-  } else if (strcmp(type, "try_statement") == 0) {
-    walk_try(w, n);
-  } else if (strcmp(type, "function_definition") == 0 || strcmp(type, "class_definition") == 0) {
-    walk_definition(w, n, (TSNode){0});
-  } else if (strcmp(type, "decorated_definition") == 0) {
-    walk_definition(w, facts__field(n, FIELD_definition), n);
-  } else if (strcmp(type, "for_statement") == 0 || strcmp(type, "while_statement") == 0) {
-    walk_loop(w, n);
-  } else if (strcmp(type, "list_comprehension") == 0 || strcmp(type, "generator_expression") == 0 ||
-             strcmp(type, "set_comprehension") == 0 ||
-             strcmp(type, "dictionary_comprehension") == 0) {
-    walk_comprehension(w, n);
-  } else if (strcmp(type, "import_statement") == 0 || strcmp(type, "import_from_statement") == 0) {
-    walk_import(w, n);
-  } else if (strcmp(type, "assignment") == 0) {
-    walk_assignment(w, n);
-  } else if (strcmp(type, "with_statement") == 0) {
-    walk_with(w, n);
-  } else {
-    walk_children(w, n);
+    break;
+  case KIND_try_statement: walk_try(w, n); break;
+  case KIND_function_definition:
+  case KIND_class_definition: walk_definition(w, n, (TSNode){0}); break;
+  case KIND_decorated_definition: walk_definition(w, facts__field(n, FIELD_definition), n); break;
+  case KIND_for_statement:
+  case KIND_while_statement: walk_loop(w, n); break;
+  case KIND_list_comprehension:
+  case KIND_generator_expression:
+  case KIND_set_comprehension:
+  case KIND_dictionary_comprehension: walk_comprehension(w, n); break;
+  case KIND_import_statement:
+  case KIND_import_from_statement: walk_import(w, n); break;
+  case KIND_assignment: walk_assignment(w, n); break;
+  case KIND_with_statement: walk_with(w, n); break;
+  default:
+    if (ts_node_is_named(n)) walk_children(w, n); /* anonymous tokens hold nothing */
   }
   w->depth--;
 }

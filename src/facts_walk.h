@@ -51,6 +51,25 @@ typedef enum {
       FIELD_COUNT
 } FieldName;
 TSNode facts__field(TSNode n, FieldName f);
+/* The named node kinds the walk dispatches on, looked up once by symbol
+ * (one table load per node instead of a chain of strcmp). */
+/* clang-format off */
+#define FACTS_KINDS(X) \
+  X(comment) X(string) X(call) X(await) X(return_statement) X(yield) \
+  X(comparison_operator) X(lambda) X(try_statement) X(function_definition) \
+  X(class_definition) X(decorated_definition) X(for_statement) X(while_statement) \
+  X(list_comprehension) X(generator_expression) X(set_comprehension) \
+  X(dictionary_comprehension) X(import_statement) X(import_from_statement) \
+  X(assignment) X(with_statement)
+/* clang-format on */
+typedef enum {
+  KIND_OTHER, /* anonymous nodes and every other named one */
+#define FACTS_KIND_ENUM(k) KIND_##k,
+  FACTS_KINDS(FACTS_KIND_ENUM)
+#undef FACTS_KIND_ENUM
+      KIND_COUNT
+} NodeKind;
+NodeKind facts__kind(TSNode n);
 Pos facts__pos_of(TSNode n);
 const char *facts__text_of(Walker *w, TSNode n, size_t max);
 /* Dotted text of a name or attribute chain; "?" marks a part that is not a name. */

@@ -40,7 +40,7 @@ typedef struct {
   bool show_suppressed;
   bool all_files;             /* check: parse every file, not only those that may hold findings */
   bool no_cache;              /* --no-cache */
-  bool verbose;               /* check -v: say what the cache did */
+  int verbose;                /* check -v: say what the cache did; -vv: and which files it parsed */
   const char *cache_dir;      /* --cache-dir DIR */
   const char *stdin_filename; /* check: lint stdin as this file */
   const char *config_path;    /* --config FILE */
@@ -171,6 +171,7 @@ static void memo_material(const Options *o, StrBuf *slot, StrBuf *material) {
 static int cmd_check(Options *o, Diags *diags) {
   Catalog cat = {0};
   o->project.lazy = !o->all_files;
+  o->project.list_parsed = o->verbose > 1;
   if (!catalog_load(&cat, diags)) {
     catalog_free(&cat);
     return EXIT_USAGE;
@@ -305,6 +306,8 @@ static int cmd_check(Options *o, Diags *diags) {
   }
   fputs(sb_str(&out), stdout);
   fputs(sb_str(&err), stderr);
+  for (uint32_t i = 0; o->verbose > 1 && ok && i < p.parsed.len; i++)
+    fprintf(stderr, "parsed %s\n", p.parsed.items[i]);
   if (o->verbose && ok) {
     if (o->project.cache_dir)
       fprintf(stderr, "cache %s: %u files from the cache, %u parsed\n", o->project.cache_dir,
@@ -543,7 +546,7 @@ static const char options_help[] =
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
     "  --config FILE    read [tool.fanout] from FILE (default: the nearest pyproject.toml)\n"
     "  --no-cache       neither read nor write the cache\n"
-    "  -v, --verbose    check: say what the cache did\n"
+    "  -v, --verbose    check: say what the cache did (-vv: and list the files parsed)\n"
     "  --cache-dir DIR  keep the facts cache in DIR (default: $FANOUT_CACHE_DIR, else\n"
     "                   .fanout_cache next to pyproject.toml or here, else ~/.cache/fanout)\n"
     "  --stdin-filename NAME  check: read NAME's content from stdin (an unsaved buffer);\n"
@@ -678,7 +681,9 @@ int main(int argc, char **argv) {
       } else if (strcmp(a, "--all-files") == 0 && cmd->run == cmd_check) {
         o.all_files = true;
       } else if ((strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) && cmd->run == cmd_check) {
-        o.verbose = true;
+        o.verbose++;
+      } else if (strcmp(a, "-vv") == 0 && cmd->run == cmd_check) {
+        o.verbose += 2;
       } else if (strcmp(a, "--no-cache") == 0) {
         o.no_cache = true;
       } else if (strcmp(a, "--cache-dir") == 0 && i + 1 < argc) {

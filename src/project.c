@@ -237,6 +237,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
     p->files_read += w.ok[i] || w.aside[i];
     p->files_cached += w.cached[i];
     p->files_parsed += w.parsed[i];
+    if (w.parsed[i] && opts->list_parsed) array_push(&p->parsed, xstrdup(files.items[i]));
     if (w.ok[i]) {
       p->syntax_errors += w.facts[i].has_errors;
       p->files[p->nfiles++] = w.facts[i];
@@ -280,6 +281,8 @@ bool project_set_document(Project *p, const char *path, const char *text, size_t
 }
 
 void project_free(Project *p) {
+  for (uint32_t i = 0; i < p->parsed.len; i++) free(p->parsed.items[i]);
+  array_free(&p->parsed);
   index_free(&p->index);
   for (uint32_t i = 0; i < p->nfiles; i++) facts_free(&p->files[i]);
   free(p->files);

@@ -14,6 +14,7 @@ typedef struct {
   const char *buffer;      /* (an editor's unsaved buffer, --stdin-filename) */
   size_t buffer_len;
   const char *cache_dir; /* keep facts between runs there (cache.h); NULL: no cache */
+  bool list_parsed;      /* fill Project.parsed */
   bool lazy;             /* parse only files that may hold findings (facts_may_matter) and,
                           * transitively, the project modules they import: `check` */
 } ProjectOptions;
@@ -28,6 +29,7 @@ typedef struct {
   uint32_t syntax_errors; /* files analyzed despite syntax errors */
   uint32_t files_cached;  /* files whose facts (or verdict) came from the cache */
   uint32_t files_parsed;  /* files parsed this run */
+  StrArray parsed;        /* their paths, in order, with opts->list_parsed */
   long min_width;
   Index index;
 } Project;

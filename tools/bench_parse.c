@@ -52,7 +52,13 @@ static void walk(const char *dir) {
 int main(int argc, char **argv) {
   parser = ts_parser_new();
   ts_parser_set_language(parser, tree_sitter_python());
-  for (int i = 1; i < argc; i++) walk(argv[i]);
+  for (int i = 1; i < argc; i++) { /* directories are walked, files parsed */
+    struct stat st;
+    if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
+      parse_file(argv[i]);
+    else
+      walk(argv[i]);
+  }
   printf("%lu files, %lu bytes\n", files, bytes);
   ts_parser_delete(parser);
   return 0;
