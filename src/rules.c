@@ -73,7 +73,11 @@ bool knowledge_load(Knowledge *k, Diags *diags) {
 
 const Fact *knowledge_get(const Knowledge *k, const char *kind, const char *name) {
   char key[512];
-  if ((size_t)snprintf(key, sizeof key, "%s\t%s", kind, name) >= sizeof key) return NULL;
+  size_t a = strlen(kind), b = strlen(name);
+  if (a + 1 + b >= sizeof key) return NULL;
+  memcpy(key, kind, a);
+  key[a] = '\t';
+  memcpy(key + a + 1, name, b + 1);
   uint32_t i;
   return strmap_get(&k->by_key, key, &i) ? &k->facts.items[i] : NULL;
 }
