@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar bench fuzz fuzz-run check unit cli badinput precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -128,7 +128,25 @@ golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout
 
 asan:
-	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check
+	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check real-code
+# check, map and report over the standard library and Debian's async packages:
+# a crash (exit over 2) or a sanitizer's report is a failure; 2 (a file that
+# cannot be analyzed, named on stderr) is not
+REAL_CODE = $(firstword $(wildcard /usr/lib/python3.11) \
+              $(shell python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)) \
+            $(wildcard /usr/lib/python3/dist-packages/aiohttp /usr/lib/python3/dist-packages/httpx \
+                       /usr/lib/python3/dist-packages/anyio /usr/lib/python3/dist-packages/tenacity)
+real-code: $(BUILD)/fanout
+	@for cmd in "check --all-files --no-cache" "map --no-cache"; do \
+	  $(BUILD)/fanout $$cmd $(REAL_CODE) > /dev/null 2> $(BUILD)/real-code.err; rc=$$?; \
+	  if [ $$rc -gt 2 ] || grep -q "Sanitizer\|runtime error" $(BUILD)/real-code.err; then \
+	    echo "real-code: fanout $$cmd exited $$rc"; tail -20 $(BUILD)/real-code.err; exit 1; fi; \
+	done; \
+	awk -v bytes=20000000 -f tools/genlog.awk corpus/demo/run/run.log > $(BUILD)/real-code.log; \
+	$(BUILD)/fanout report --no-cache --log $(BUILD)/real-code.log corpus/demo > /dev/null 2> $(BUILD)/real-code.err && \
+	  ! grep -q "Sanitizer\|runtime error" $(BUILD)/real-code.err || \
+	  { echo "real-code: fanout report failed"; tail -20 $(BUILD)/real-code.err; exit 1; }; \
+	echo "real-code: check, map and report over $(words $(REAL_CODE)) trees: no sanitizer error"
 valgrind: $(BUILD)/test_fanout
 	cd tests && CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect -q ../$(BUILD)/test_fanout
 
