@@ -1,11 +1,18 @@
 #include "logline.h"
 
-#include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
+
+/* ASCII classes without the locale's tables (a log line's digits and level
+ * names are ASCII; this is the hot path of `report`). */
+static inline bool is_digit(unsigned char c) { return (unsigned)(c - '0') < 10; }
+static inline bool is_upper(unsigned char c) { return (unsigned)(c - 'A') < 26; }
+static inline bool is_alnum(unsigned char c) {
+  return is_digit(c) || is_upper(c) || (unsigned)(c - 'a') < 26;
+}
 
 static const char *const levels[] = {"DEBUG",    "INFO",  "WARNING", "WARN",   "ERROR",
                                      "CRITICAL", "FATAL", "TRACE",   "NOTICE", NULL};
@@ -25,7 +32,7 @@ static int digits(const char *s, size_t n, size_t at, size_t count) {
   if (at + count > n) return -1;
   int v = 0;
   for (size_t i = 0; i < count; i++) {
-    if (!isdigit((unsigned char)s[at + i])) return -1;
+    if (!is_digit((unsigned char)s[at + i])) return -1;
     v = v * 10 + (s[at + i] - '0');
   }
   return v;
@@ -39,8 +46,9 @@ static size_t parse_clock(const char *s, size_t n, size_t at, double *secs) {
     return 0;
   size_t i = at + 8;
   double frac = 0, scale = 0.1;
-  if (i < n && (s[i] == '.' || s[i] == ',') && i + 1 < n && isdigit((unsigned char)s[i + 1])) {
-    for (i++; i < n && isdigit((unsigned char)s[i]); i++, scale /= 10) frac += (s[i] - '0') * scale;
+  if (i < n && (s[i] == '.' || s[i] == ',') && i + 1 < n && is_digit((unsigned char)s[i + 1])) {
+    for (i++; i < n && is_digit((unsigned char)s[i]); i++, scale /= 10)
+      frac += (s[i] - '0') * scale;
   }
   *secs = h * 3600.0 + m * 60.0 + sec + frac;
   return i - at;
@@ -141,7 +149,7 @@ static void take_logger(const char *line, size_t len, size_t *i, bool any_text, 
     const char *colon = memchr(line + k, ':', len - k);
     k = colon ? (size_t)(colon - line) : len;
   } else {
-    while (k < len && (isalnum((unsigned char)line[k]) || line[k] == '.' || line[k] == '_')) k++;
+    while (k < len && (is_alnum((unsigned char)line[k]) || line[k] == '.' || line[k] == '_')) k++;
   }
   if (k < len && line[k] == ':' && (any_text || k > *i)) {
     out->logger = line + *i;
@@ -180,7 +188,7 @@ void logline_parse(const char *line, size_t len, LogLine *out) {
   bool bracket = i < len && line[i] == '[';
   if (bracket) i++;
   size_t w = i;
-  while (w < len && isupper((unsigned char)line[w])) w++;
+  while (w < len && is_upper((unsigned char)line[w])) w++;
   if (w > i && is_level(line + i, w - i)) {
     out->level = line + i;
     out->level_len = w - i;

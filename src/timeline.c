@@ -477,45 +477,67 @@ void timeline_end(TimelineReader *tr) {
   free(tr);
 }
 
-/* timeline_read takes the log in blocks: the lines of a block are
- * classified on several threads, then applied in order. Memory stays at a
- * block and its line table, whatever the size of the log. */
+/* timeline_read takes the log in blocks of whole lines. Each block is cut
+ * into parts that the cores split into lines and classify, while this thread
+ * applies the block before (in log order) and reads the next one, then
+ * helps. Memory stays at two blocks and their classes, whatever the log's
+ * size. */
 #define BLOCK_BYTES (8u << 20)
+#define PARTS 64
+#define THREADS_MAX 8
 
 typedef struct {
   const Reader *r;
   const char *buf;
-  const size_t *starts; /* line i is buf[starts[i] .. starts[i + 1]) */
-  LineClass *classes;
+  size_t from, to; /* whole lines of buf */
+  Array(LineClass) classes;
+} Part;
+
+typedef struct {
+  Part *parts;
   uint32_t n, next;
   pthread_mutex_t lock;
-} Batch;
+} Block;
 
-static void *classify_worker(void *arg) {
-  Batch *b = arg;
+/* Take parts of the block until none is left. */
+static void *classify_block(void *arg) {
+  Block *b = arg;
   pcre2_match_data *md = pcre2_match_data_create(8, NULL);
-  uint64_t *found = xcalloc(b->r->words + 1, sizeof(uint64_t));
+  uint64_t *found = NULL;
   for (;;) {
     pthread_mutex_lock(&b->lock);
-    uint32_t first = b->next;
-    b->next = first + 1024 < b->n ? first + 1024 : b->n;
-    uint32_t end = b->next;
+    uint32_t k = b->next < b->n ? b->next++ : b->n;
     pthread_mutex_unlock(&b->lock);
-    if (first >= end) break;
-    for (uint32_t i = first; i < end; i++)
-      classify(b->r, md, found, b->buf + b->starts[i], b->starts[i + 1] - b->starts[i],
-               &b->classes[i]);
+    if (k >= b->n) break;
+    Part *p = &b->parts[k];
+    if (!found) found = xcalloc(p->r->words + 1, sizeof(uint64_t));
+    p->classes.len = 0;
+    for (size_t at = p->from; at < p->to;) {
+      const char *nl = memchr(p->buf + at, '\n', p->to - at);
+      size_t end = nl ? (size_t)(nl - p->buf) + 1 : p->to;
+      array_reserve(&p->classes, p->classes.len + 1);
+      classify(p->r, md, found, p->buf + at, end - at, &p->classes.items[p->classes.len++]);
+      at = end;
+    }
   }
   free(found);
   pcre2_match_data_free(md);
   return NULL;
 }
 
-static void apply_all(Reader *r, LineClass *classes, uint32_t n) {
-  for (uint32_t i = 0; i < n; i++) {
-    apply(r, &classes[i]);
-    free(classes[i].name);
-  }
+static void apply_parts(Reader *r, Part *parts, uint32_t n) {
+  for (uint32_t k = 0; k < n; k++)
+    for (uint32_t i = 0; i < parts[k].classes.len; i++) {
+      apply(r, &parts[k].classes.items[i]);
+      free(parts[k].classes.items[i].name);
+    }
+}
+
+/* Read into buf[at..cap); sets *eof when the file has no more. */
+static size_t read_more(FILE *f, char *buf, size_t at, size_t cap, bool *eof) {
+  size_t got = cap > at ? fread(buf + at, 1, cap - at, f) : 0;
+  if (got < cap - at) *eof = true;
+  return got;
 }
 
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
@@ -526,65 +548,70 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
   }
   TimelineReader *tr = timeline_begin(ix, t);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned jobs = cores < 1 ? 1 : cores > 8 ? 8 : (unsigned)cores;
-  size_t cap = BLOCK_BYTES, have = 0;
-  char *buf = xmalloc(cap);
-  Array(size_t) starts = {0};
-  Array(LineClass) classes[2] = {{0}, {0}}; /* the block being classified, the one applied */
-  LineClass *pending = NULL;
-  uint32_t npending = 0;
+  uint32_t jobs = cores < 1 ? 1 : cores > THREADS_MAX ? THREADS_MAX : (uint32_t)cores;
+  char *bufs[2] = {xmalloc(BLOCK_BYTES), xmalloc(BLOCK_BYTES)};
+  size_t caps[2] = {BLOCK_BYTES, BLOCK_BYTES};
+  Part parts[2][PARTS];
+  memset(parts, 0, sizeof parts);
+  uint32_t nparts[2] = {0, 0};
+  Block block = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+  bool eof = false;
   int cur = 0;
-  Batch b = {&tr->r, buf, NULL, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
-  for (bool eof = false; !eof;) {
-    size_t got = fread(buf + have, 1, cap - have, f);
-    have += got;
-    eof = got == 0;
-    /* whole lines only, but all that is left at the end; a line longer than
-     * the buffer grows it */
+  size_t have = read_more(f, bufs[0], 0, caps[0], &eof);
+  while (have > 0) {
+    char *buf = bufs[cur];
     size_t used = have;
     if (!eof) {
       const char *nl = memrchr(buf, '\n', have);
-      if (!nl) {
-        if (have == cap) buf = xrealloc(buf, cap *= 2);
+      if (!nl) { /* a line longer than the buffer: grow it */
+        if (have == caps[cur]) bufs[cur] = xrealloc(buf, caps[cur] *= 2);
+        have += read_more(f, bufs[cur], have, caps[cur], &eof);
         continue;
       }
       used = (size_t)(nl - buf) + 1;
     }
-    starts.len = 0;
-    for (size_t at = 0; at < used;) {
-      array_push(&starts, at);
-      const char *nl = memchr(buf + at, '\n', used - at);
-      at = nl ? (size_t)(nl - buf) + 1 : used;
+    Part *p = parts[cur];
+    uint32_t n = 0;
+    for (size_t from = 0; from < used && n < PARTS; n++) {
+      size_t to = n + 1 == PARTS ? used : from + (used - from) / (PARTS - n);
+      if (to < used) {
+        const char *nl = memchr(buf + to, '\n', used - to);
+        to = nl ? (size_t)(nl - buf) + 1 : used;
+      }
+      p[n].r = &tr->r;
+      p[n].buf = buf;
+      p[n].from = from;
+      p[n].to = to;
+      from = to;
     }
-    uint32_t n = starts.len;
-    array_push(&starts, used);
-    array_reserve(&classes[cur], n);
-    b.buf = buf;
-    b.starts = starts.items;
-    b.classes = classes[cur].items;
-    b.n = n;
-    b.next = 0;
-    /* the other threads classify this block while this one applies the
-     * last, then helps */
-    pthread_t threads[8];
-    unsigned started = 0;
-    for (; started + 1 < jobs && n > 4096; started++)
-      if (pthread_create(&threads[started], NULL, classify_worker, &b) != 0) break;
-    apply_all(&tr->r, pending, npending);
-    classify_worker(&b);
-    for (unsigned k = 0; k < started; k++) pthread_join(threads[k], NULL);
-    pending = classes[cur].items;
-    npending = n;
-    cur ^= 1;
-    memmove(buf, buf + used, have - used);
-    have -= used;
+    block.parts = p;
+    block.n = n;
+    block.next = 0;
+    pthread_t threads[THREADS_MAX];
+    uint32_t started = 0;
+    for (; started + 1 < jobs; started++)
+      if (pthread_create(&threads[started], NULL, classify_block, &block) != 0) break;
+    /* meanwhile: the block before, and the next one; then help */
+    int other = cur ^ 1;
+    apply_parts(&tr->r, parts[other], nparts[other]);
+    nparts[other] = 0;
+    size_t tail = have - used;
+    if (caps[other] < tail + BLOCK_BYTES / 2)
+      bufs[other] = xrealloc(bufs[other], caps[other] = tail + BLOCK_BYTES);
+    memcpy(bufs[other], buf + used, tail);
+    size_t next = tail + (eof ? 0 : read_more(f, bufs[other], tail, caps[other], &eof));
+    classify_block(&block);
+    for (uint32_t k = 0; k < started; k++) pthread_join(threads[k], NULL);
+    nparts[cur] = n;
+    cur = other;
+    have = next;
   }
-  apply_all(&tr->r, pending, npending);
-  pthread_mutex_destroy(&b.lock);
-  array_free(&starts);
-  array_free(&classes[0]);
-  array_free(&classes[1]);
-  free(buf);
+  apply_parts(&tr->r, parts[cur ^ 1], nparts[cur ^ 1]);
+  pthread_mutex_destroy(&block.lock);
+  for (int b = 0; b < 2; b++) {
+    for (uint32_t k = 0; k < PARTS; k++) array_free(&parts[b][k].classes);
+    free(bufs[b]);
+  }
   fclose(f);
   timeline_end(tr);
   return true;
