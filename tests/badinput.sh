@@ -12,6 +12,7 @@ LIMIT=${BADINPUT_LIMIT:-120}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
+RUNAS="" # a command prefix: who runs fanout
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$*"; }
 
@@ -26,7 +27,7 @@ case_() {
     extra=""
     [ $mode = all ] && extra=--all-files
     # shellcheck disable=SC2086
-    (cd "$tmp/$name" && timeout "$LIMIT" "$FANOUT" check $extra "$@" . > "$tmp/out" 2> "$tmp/err")
+    (cd "$tmp/$name" && timeout "$LIMIT" $RUNAS "$FANOUT" check $extra "$@" . > "$tmp/out" 2> "$tmp/err")
     got=$?
     grep -v ' checked)$' "$tmp/err" > "$tmp/diags" # the summary line is not a diagnostic
     why=""
@@ -106,6 +107,18 @@ case_ longline 1 ""
 
 mk py2 && printf 'print "hello"\nexec "x = 1"\nasync = 1\nraise E, "v"\n' > "$tmp/py2/legacy.py"
 case_ py2 1 ""
+
+# an unreadable file (root reads everything: as root, fanout runs as nobody)
+mk unreadable && printf 'x = 1\n' > "$tmp/unreadable/secret.py" && chmod 000 "$tmp/unreadable/secret.py"
+saved=$FANOUT
+if [ "$(id -u)" = 0 ]; then
+  chmod 755 "$tmp" "$tmp/unreadable"
+  cp "$FANOUT" "$tmp/fanout-as-nobody" && chmod 755 "$tmp/fanout-as-nobody"
+  FANOUT=$tmp/fanout-as-nobody
+  RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+fi
+case_ unreadable 2 "secret.py: error: cannot read: Permission denied" --no-cache
+FANOUT=$saved RUNAS=""
 
 # a symlink loop and a FIFO: skipped without hanging; a dangling link is named
 mk links && ln -s . "$tmp/links/loop" && ln -s .. "$tmp/links/up" && mkfifo "$tmp/links/pipe.py"
