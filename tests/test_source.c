@@ -129,6 +129,42 @@ START_TEST(walk_skips_and_module_names) {
 }
 END_TEST
 
+/* A file deleted between the walk and the read: one diagnostic naming it,
+ * and the file next to it still read. */
+START_TEST(file_deleted_after_walk) {
+  char dir[] = "/tmp/fanout-gone-XXXXXX";
+  ck_assert_ptr_nonnull(mkdtemp(dir));
+  char *a = xasprintf("%s/a.py", dir), *b = xasprintf("%s/b.py", dir);
+  FILE *f = fopen(a, "w");
+  fputs("x = 1\n", f);
+  fclose(f);
+  f = fopen(b, "w");
+  fputs("y = 2\n", f);
+  fclose(f);
+  const char *roots[] = {dir};
+  StrArray files = {0};
+  Diags d = {0};
+  WalkOptions opts = {0};
+  source_walk(roots, 1, &opts, &files, &d);
+  ck_assert_uint_eq(files.len, 2);
+  ck_assert_int_eq(unlink(b), 0);
+  SourceFile src;
+  ck_assert(source_read(files.items[0], &src, &d));
+  source_free(&src);
+  ck_assert(!source_read(files.items[1], &src, &d));
+  ck_assert_uint_eq(d.len, 1);
+  ck_assert_str_eq(d.items[0].path, b);
+  ck_assert(strstr(d.items[0].message, "cannot read") != NULL);
+  for (uint32_t i = 0; i < files.len; i++) free(files.items[i]);
+  array_free(&files);
+  diags_free(&d);
+  unlink(a);
+  rmdir(dir);
+  free(a);
+  free(b);
+}
+END_TEST
+
 Suite *source_suite(void) {
   Suite *s = suite_create("source");
   TCase *tc = tcase_create("core");
@@ -136,6 +172,7 @@ Suite *source_suite(void) {
   tcase_add_test(tc, buffer_bom_and_lone_cr);
   tcase_add_test(tc, buffer_rejects_binary_and_bad_utf8);
   tcase_add_test(tc, walk_skips_and_module_names);
+  tcase_add_test(tc, file_deleted_after_walk);
   suite_add_tcase(s, tc);
   return s;
 }
