@@ -260,6 +260,7 @@ static const char *message_template(Walker *w, TSNode e) {
 /* ---- definitions ------------------------------------------------------------ */
 
 static void walk(Walker *w, TSNode n);
+static bool dead_condition(Walker *w, TSNode cond);
 
 static void walk_children(Walker *w, TSNode n) {
   /* A cursor: ts_node_child(n, i) rescans the siblings before i each time,
@@ -772,6 +773,8 @@ static void walk_assignment(Walker *w, TSNode n) {
       a.call = (int32_t)call_index;
     array_push(&w->f->assigns, a);
     array_push(&w->assign_values, right);
+    if (w->def == 0 && facts__is(left, "identifier") && dead_condition(w, right))
+      array_push(&w->dead_flags, xstrdup(a.target));
     if (w->def == 0 && facts__is(left, "identifier")) { /* module constants */
       /* A literal bound at module level; whether it stays constant (bound
        * once, never grown) is judged where it is used. */
@@ -846,6 +849,54 @@ static void note_noqa(Walker *w, TSNode comment) {
   }
 }
 
+/* Whether a condition is false on the CPython 3 that runs an asyncio
+ * pipeline: `False`, `0`, a Jython/IronPython platform test, a Python 2
+ * version test, or a module name bound to one (`is_jython`). The branch
+ * under it never runs, and what it calls is no finding. */
+static bool dead_condition(Walker *w, TSNode cond) {
+  while (facts__is(cond, "parenthesized_expression")) cond = ts_node_named_child(cond, 0);
+  if (ts_node_is_null(cond)) return false;
+  char text[VALUE_TEXT_MAX + 8];
+  uint32_t a = ts_node_start_byte(cond), b = ts_node_end_byte(cond), n = 0;
+  for (uint32_t i = a; i < b && n + 1 < sizeof text; i++) /* without spaces or quotes */
+    if (w->src->text[i] != ' ' && w->src->text[i] != '\n' && w->src->text[i] != '"' &&
+        w->src->text[i] != '\'')
+      text[n++] = w->src->text[i];
+  text[n] = '\0';
+  static const char *const dead[] = {"False",
+                                     "0",
+                                     "sys.platform.startswith(java)",
+                                     "sys.platform==java",
+                                     "sys.platform.startswith(cli)",
+                                     "sys.platform==cli",
+                                     "os.name==java",
+                                     "platform.python_implementation()==Jython",
+                                     "platform.python_implementation()==IronPython",
+                                     "sys.version_info<(3,)",
+                                     "sys.version_info<(3,0)",
+                                     "sys.version_info[0]==2",
+                                     "sys.version_info[0]<3",
+                                     "sys.version_info.major==2",
+                                     "sys.version_info.major<3"};
+  for (size_t i = 0; i < sizeof dead / sizeof *dead; i++)
+    if (strcmp(text, dead[i]) == 0) return true;
+  for (uint32_t i = 0; i < w->dead_flags.len; i++)
+    if (strcmp(text, w->dead_flags.items[i]) == 0) return true;
+  return false;
+}
+
+/* if/elif: the condition, then the branch only when it can run, then the
+ * clauses after it. */
+static void walk_if(Walker *w, TSNode n) {
+  TSNode cond = facts__field(n, FIELD_condition), body = facts__field(n, FIELD_consequence);
+  bool dead = dead_condition(w, cond);
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
+    TSNode ch = ts_node_named_child(n, i);
+    if (dead && ts_node_eq(ch, body)) continue;
+    walk(w, ch);
+  }
+}
+
 static void walk(Walker *w, TSNode n) {
   if (ts_node_is_null(n)) return;
   if (++w->depth > MAX_DEPTH) {
@@ -899,6 +950,8 @@ static void walk(Walker *w, TSNode n) {
   case KIND_import_from_statement: walk_import(w, n); break;
   case KIND_assignment: walk_assignment(w, n); break;
   case KIND_with_statement: walk_with(w, n); break;
+  case KIND_if_statement:
+  case KIND_elif_clause: walk_if(w, n); break;
   default:
     if (ts_node_is_named(n)) walk_children(w, n); /* anonymous tokens hold nothing */
   }
@@ -1035,6 +1088,8 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   def_spans(out);
   facts__find_sites(&w);
   array_free(&w.assign_values);
+  for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);
+  array_free(&w.dead_flags);
 }
 
 void facts_free(Facts *f) {

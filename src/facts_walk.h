@@ -32,6 +32,7 @@ typedef struct {
   bool depth_reported;
   uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
+  StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */
@@ -39,7 +40,7 @@ bool facts__is(TSNode n, const char *type);
 /* The grammar fields the walk reads; their ids are looked up once. */
 /* clang-format off */
 #define FACTS_FIELDS(X) \
-  X(alias) X(alternative) X(arguments) X(attribute) X(body) X(condition) \
+  X(alias) X(alternative) X(arguments) X(attribute) X(body) X(condition) X(consequence) \
   X(definition) X(expression) X(format_specifier) X(function) X(left) \
   X(module_name) X(name) X(object) X(operator) X(parameters) \
   X(return_type) X(right) X(subscript) X(superclasses) X(type) X(value)
@@ -60,7 +61,7 @@ TSNode facts__field(TSNode n, FieldName f);
   X(class_definition) X(decorated_definition) X(for_statement) X(while_statement) \
   X(list_comprehension) X(generator_expression) X(set_comprehension) \
   X(dictionary_comprehension) X(import_statement) X(import_from_statement) \
-  X(assignment) X(with_statement)
+  X(assignment) X(with_statement) X(if_statement) X(elif_clause)
 /* clang-format on */
 typedef enum {
   KIND_OTHER, /* anonymous nodes and every other named one */
