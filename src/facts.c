@@ -574,6 +574,7 @@ static void add_reference_call(Walker *w, uint32_t ci, TSNode args) {
   r.list_arg = -1;
   r.pos = facts__pos_of(a);
   array_push(&w->f->calls, r);
+  array_push(&w->call_nodes, w->call_nodes.items[ci]); /* its bytes are the outer call's */
 }
 
 static void walk_call(Walker *w, TSNode n) {
@@ -619,6 +620,7 @@ static void walk_call(Walker *w, TSNode n) {
     c.arg0 = facts__text_of(w, args, VALUE_TEXT_MAX);
   }
   array_push(&w->f->calls, c);
+  array_push(&w->call_nodes, n);
   uint32_t ci = w->f->calls.len - 1;
   maybe_log_site(w, ci, n);
   add_reference_call(w, ci, args);
@@ -1088,6 +1090,7 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   def_spans(out);
   facts__find_sites(&w);
   array_free(&w.assign_values);
+  array_free(&w.call_nodes);
   for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);
   array_free(&w.dead_flags);
 }

@@ -32,6 +32,7 @@ typedef struct {
   bool depth_reported;
   uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
+  Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
   StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
 } Walker;
 

@@ -496,7 +496,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
         if (c->def != w->def || (c->flags & CALL_REFERENCE) || strcmp(c->callee, append) != 0 ||
             c->start_byte > site_byte)
           continue;
-        TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
+        TSNode call = w->call_nodes.items[i];
         add_loop_item(w, &it, facts__positional_arg(facts__field(call, FIELD_arguments), 0), call,
                       x);
       }
@@ -746,7 +746,7 @@ static void record_list_args(Walker *w) {
   for (uint32_t i = 0; i < w->f->calls.len; i++) {
     Call *c = &w->f->calls.items[i];
     if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strpbrk(c->callee, "?(")) continue;
-    TSNode call = ts_node_descendant_for_byte_range(w->root, c->start_byte, c->end_byte);
+    TSNode call = w->call_nodes.items[i];
     TSNode args = facts__field(call, FIELD_arguments);
     if (!facts__is(args, "argument_list")) continue;
     w->def = c->def;
