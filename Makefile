@@ -158,7 +158,7 @@ fuzz:
 	  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" fuzz-run
 fuzz-run: $(FUZZ_TARGETS:%=$(BUILD)/fuzz_%) $(BUILD)/fanout
 	sh tools/fuzz/run.sh $(BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
-$(BUILD)/fuzz_%: tools/fuzz/fuzz_%.c $(BUILD)/libfanout.a
+$(BUILD)/fuzz_%: tools/fuzz/fuzz_%.c tools/fuzz/roundtrip.h $(BUILD)/libfanout.a
 	$(CC) -std=c11 $(OPT) -g -fsanitize=fuzzer $(SANITIZE) -Isrc -I$(BUILD) $(PC_CFLAGS) $< \
 	  $(BUILD)/libfanout.a $(PC_LIBS) -lpthread -o $@
 

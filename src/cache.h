@@ -55,7 +55,7 @@ typedef struct {
   unsigned char hash[16];     /* the entry's content hash */
   const unsigned char *bytes; /* the entry as read (the cache's, until cache_close) */
   size_t len;
-  size_t diags_at, facts_at; /* where its diagnostics and packed facts start */
+  size_t diags_at; /* where its diagnostics (then its packed facts) start */
 } CacheSlot;
 
 /* Whether a file with this status (its mtime, in ns) may have changed again

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "roundtrip.h"
 #include "rules.h"
 #include "source.h"
 
@@ -23,17 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   SourceFile src;
   if (source_from_buffer("fuzz.py", (const char *)data, size, &src, &diags)) {
     Facts f = {0};
-    if (facts_extract(ctx, &src, &f, &diags)) {
-      StrBuf one = {0}, two = {0};
-      Facts g;
-      facts_pack(&f, &one);
-      if (!facts_unpack(one.s, one.len, &g)) abort();
-      facts_pack(&g, &two);
-      if (one.len != two.len || memcmp(one.s, two.s, one.len) != 0) abort();
-      facts_free(&g);
-      sb_free(&one);
-      sb_free(&two);
-    }
+    if (facts_extract(ctx, &src, &f, &diags)) check_roundtrip(&f);
     facts_free(&f);
     source_free(&src);
   }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "roundtrip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,15 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++)
       if (f.call_order.items[k] >= f.calls.len) abort();
   }
-  StrBuf one = {0}, two = {0};
-  Facts g;
-  facts_pack(&f, &one);
-  if (!facts_unpack(one.s, one.len, &g)) abort();
-  facts_pack(&g, &two);
-  if (one.len != two.len || memcmp(one.s, two.s, one.len) != 0) abort();
-  facts_free(&g);
-  sb_free(&one);
-  sb_free(&two);
+  check_roundtrip(&f);
   facts_free(&f);
   return 0;
 }
