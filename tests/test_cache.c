@@ -74,10 +74,8 @@ static void assert_same_facts(const Facts *a, const Facts *b) {
 
 START_TEST(pack_round_trip) {
   Facts f, g;
-  if (!extract(pack_files[_i], &f)) {
-    ck_assert_msg(pack_files[_i][0] == '/', "%s is missing", pack_files[_i]);
-    return; /* a standard library file this machine does not have */
-  }
+  /* the standard library's files are Debian bookworm's python3.11, which the build needs */
+  ck_assert_msg(extract(pack_files[_i], &f), "%s is missing", pack_files[_i]);
   StrBuf one = {0}, two = {0};
   facts_pack(&f, &one);
   ck_assert(facts_unpack(one.s, one.len, &g));
@@ -126,6 +124,14 @@ static char *temp_dir(void) {
   char tmpl[] = "/tmp/fanout-cache-test-XXXXXX";
   ck_assert_ptr_nonnull(mkdtemp(tmpl));
   return xstrdup(tmpl);
+}
+
+/* Remove a temporary directory and free its name. */
+static void remove_dir(char *dir) {
+  char *cmd = xasprintf("rm -rf '%s'", dir);
+  ck_assert_int_eq(system(cmd), 0);
+  free(cmd);
+  free(dir);
 }
 
 static void write_file(const char *path, const char *text) {
@@ -226,13 +232,10 @@ START_TEST(entry_is_for_its_file_only) {
   cache_slot_free(&s);
   cache_close(c);
 
-  char *cmd = xasprintf("rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
-  free(cmd);
+  remove_dir(dir);
   free(pack);
   free(py);
   free(cdir);
-  free(dir);
 }
 END_TEST
 
@@ -271,14 +274,11 @@ START_TEST(delta_over_base) {
   ck_assert(s.found);
   cache_slot_free(&s);
   cache_close(c);
-  char *cmd = xasprintf("rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
-  free(cmd);
+  remove_dir(dir);
   free(delta);
   free(a);
   free(b);
   free(cdir);
-  free(dir);
 }
 END_TEST
 
@@ -300,10 +300,7 @@ START_TEST(memo_replays_only_the_same_inputs) {
   ck_assert(!cache_memo_get(c, "check src", "files a b", 9, &out, &err, &rc));
   ck_assert_uint_eq(out.len + err.len, 0);
   cache_close(c);
-  char *cmd = xasprintf("rm -rf '%s'", dir);
-  ck_assert_int_eq(system(cmd), 0);
-  free(cmd);
-  free(dir);
+  remove_dir(dir);
 }
 END_TEST
 

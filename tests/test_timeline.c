@@ -88,15 +88,23 @@ static const char *const project_code =
     "    log.info('crawling %d urls', len(urls))\n"
     "    return await asyncio.gather(*[one(client, u) for u in urls])\n";
 
-START_TEST(phases_from_a_log) {
-  Facts f;
-  test_facts_in("crawl.py", "crawl", false, project_code, &f);
-  Index ix;
-  index_build(&ix, &f, 1);
-  char path[] = "/tmp/fanout-timeline-XXXXXX";
+/* The crawl project's index, and a new log file at `path` (a mkstemp
+ * template) open for writing. */
+static FILE *crawl_log(Facts *f, Index *ix, char *path) {
+  test_facts_in("crawl.py", "crawl", false, project_code, f);
+  index_build(ix, f, 1);
   int fd = mkstemp(path);
   ck_assert_int_ge(fd, 0);
   FILE *log = fdopen(fd, "w");
+  ck_assert_ptr_nonnull(log);
+  return log;
+}
+
+START_TEST(phases_from_a_log) {
+  Facts f;
+  Index ix;
+  char path[] = "/tmp/fanout-timeline-XXXXXX";
+  FILE *log = crawl_log(&f, &ix, path);
   fprintf(log, "2026-11-25 10:00:00,000 INFO crawl: Starting fetch phase\n");
   fprintf(log, "2026-11-25 10:00:00,000 INFO crawl: crawling 6 urls\n");
   const double at[] = {0.10, 0.20, 0.30, 0.40, 0.50, 3.50}; /* one slow straggler */
@@ -150,13 +158,9 @@ END_TEST
  * read in blocks on threads, it gives what feeding it line by line gives. */
 START_TEST(blocks_equal_lines) {
   Facts f;
-  test_facts_in("crawl.py", "crawl", false, project_code, &f);
   Index ix;
-  index_build(&ix, &f, 1);
   char path[] = "/tmp/fanout-blocks-XXXXXX";
-  int fd = mkstemp(path);
-  ck_assert_int_ge(fd, 0);
-  FILE *log = fdopen(fd, "w");
+  FILE *log = crawl_log(&f, &ix, path);
   for (int run = 0; run < 40; run++) {
     int h = 10 + run / 6, m = (run % 6) * 10;
     fprintf(log, "2026-11-25 %02d:%02d:00,000 INFO crawl: Starting fetch phase\n", h, m);
