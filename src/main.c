@@ -359,7 +359,8 @@ static int cmd_report(Options *o, Diags *diags) {
   Catalog cat = {0};
   Project p;
   bool ok = catalog_load(&cat, diags) && project_load(&p, o->paths, o->npaths, &o->project, diags);
-  Timeline t = {0};
+  Timeline t = {0}; /* RSS samples first: each phase takes its own as it closes */
+  if (ok && o->rss_path) ok = timeline_rss(&t, o->rss_path, diags);
   if (ok && o->follow) {
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
@@ -368,7 +369,6 @@ static int cmd_report(Options *o, Diags *diags) {
   } else if (ok) {
     ok = timeline_read(&p.index, o->log_path, &t, diags);
   }
-  if (ok && o->rss_path) ok = timeline_rss(&t, o->rss_path, diags);
   if (ok) {
     StrBuf out = {0};
     report_write(&p, &cat, &t, o->log_path, o->rss_path, o->format, &out);
@@ -405,7 +405,7 @@ static int cmd_run(Options *o, Diags *diags) {
   bool ok = catalog_load(&cat, diags) && project_load(&p, here, 1, &o->project, diags);
   Timeline t = {0};
   if (ok)
-    ok = timeline_read(&p.index, rr.log_path, &t, diags) && timeline_rss(&t, rr.rss_path, diags);
+    ok = timeline_rss(&t, rr.rss_path, diags) && timeline_read(&p.index, rr.log_path, &t, diags);
   if (ok) {
     StrBuf out = {0};
     report_write(&p, &cat, &t, rr.log_path, rr.rss_path, o->format, &out);

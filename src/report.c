@@ -13,8 +13,8 @@
 
 /* One ranked item: a static finding, or evidence only the run shows. */
 typedef struct {
-  const Finding *finding; /* NULL for run-only evidence */
-  const Phase *phase;     /* the phase whose time it costs, or NULL */
+  const Finding *finding;  /* NULL for run-only evidence */
+  const PhaseGroup *phase; /* the phase whose time it costs, or NULL */
   double score;
   char *title, *location, *evidence, *diagnosis, *next_step, *validation; /* owned */
 } Item;
@@ -64,25 +64,40 @@ static int32_t finding_def(const Model *m, const Finding *f) {
   return def;
 }
 
-static char *phase_evidence(const Timeline *t, const Phase *p) {
-  StrBuf b = {0};
-  sb_printf(&b, "phase `%s` ran %.2f s (%.2f-%.2f s into the log)", p->name, p->end - p->start,
+/* What one occurrence of a phase shows. */
+static void occurrence_evidence(StrBuf *b, const Timeline *t, const Phase *p) {
+  sb_printf(b, "phase `%s` ran %.2f s (%.2f-%.2f s into the log)", p->name, p->end - p->start,
             p->start - t->first, p->end - t->first);
   if (p->tasks > 1)
-    sb_printf(&b,
+    sb_printf(b,
               "; %u per-task lines, gaps p50 %.3f s / p95 %.3f s / max %.3f s; the last task "
               "finished %.2f s after the 90th percentile",
               p->tasks, p->gap_p50, p->gap_p95, p->gap_max, p->tail);
-  if (p->retries) sb_printf(&b, "; %u retry lines", p->retries);
-  if (p->errors) sb_printf(&b, "; %u errors", p->errors);
-  if (p->peak_rss_kb > 0) sb_printf(&b, "; peak RSS %.1f MB", p->peak_rss_kb / 1024.0);
+  if (p->retries) sb_printf(b, "; %u retry lines", p->retries);
+  if (p->errors) sb_printf(b, "; %u errors", p->errors);
+  if (p->peak_rss_kb > 0) sb_printf(b, "; peak RSS %.1f MB", p->peak_rss_kb / 1024.0);
+}
+
+/* What all occurrences of a phase show: the one, or their sums and the longest. */
+static char *phase_evidence(const Timeline *t, const PhaseGroup *g) {
+  StrBuf b = {0};
+  if (g->count == 1) {
+    occurrence_evidence(&b, t, &g->longest);
+    return sb_take(&b);
+  }
+  sb_printf(&b, "phase `%s` ran %u times, %.2f s in all (p50 %.2f s, p95 %.2f s)", g->name,
+            g->count, g->total, g->p50, g->p95);
+  if (g->retries) sb_printf(&b, "; %llu retry lines", (unsigned long long)g->retries);
+  if (g->errors) sb_printf(&b, "; %llu errors", (unsigned long long)g->errors);
+  sb_puts(&b, ". The longest: ");
+  occurrence_evidence(&b, t, &g->longest);
   return sb_take(&b);
 }
 
-static void add_item(Items *items, const Finding *f, const Phase *p, double score, char *title,
+static void add_item(Items *items, const Finding *f, const PhaseGroup *g, double score, char *title,
                      char *location, char *evidence, char *diagnosis, char *next,
                      char *validation) {
-  Item it = {f, p, score, title, location, evidence, diagnosis, next, validation};
+  Item it = {f, g, score, title, location, evidence, diagnosis, next, validation};
   array_push(items, it);
 }
 
@@ -92,40 +107,40 @@ static int cmp_items(const void *a, const void *b) {
   return strcmp(x->location, y->location);
 }
 
+/* Each finding costs the time of the phase it belongs to: all occurrences of
+ * it in the log, summed (a log of many runs repeats each phase). */
 static void rank(const Project *p, const Catalog *cat, const Timeline *t, const Findings *fs,
                  Items *items) {
   Model m;
   model_init(&m, &p->index, &p->knowledge);
   /* what each orchestrator phase's tasks run */
-  DefRefs *reach = xcalloc(t->phases.len + 1, sizeof(DefRefs));
-  for (uint32_t k = 0; k < t->phases.len; k++)
-    if (!t->phases.items[k].marker)
-      orchestrator_reach(&m, t->phases.items[k].orchestrator, &reach[k]);
+  DefRefs *reach = xcalloc(t->groups.len + 1, sizeof(DefRefs));
+  for (uint32_t k = 0; k < t->groups.len; k++)
+    if (!t->groups.items[k].marker)
+      orchestrator_reach(&m, t->groups.items[k].orchestrator, &reach[k]);
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
     int32_t def = finding_def(&m, f);
     /* the phase it belongs to: its own orchestrator first, else the one with
-     * the smallest closure holding it (the innermost fan-out), the longest run */
-    const Phase *best = NULL;
+     * the smallest closure holding it (the innermost fan-out), the costliest */
+    const PhaseGroup *best = NULL;
     uint32_t best_rank = UINT32_MAX;
-    for (uint32_t k = 0; k < t->phases.len; k++) {
-      const Phase *ph = &t->phases.items[k];
-      if (ph->marker) continue;
+    for (uint32_t k = 0; k < t->groups.len; k++) {
+      const PhaseGroup *g = &t->groups.items[k];
+      if (g->marker) continue;
       uint32_t rank_k = UINT32_MAX;
-      if (same_def(ph->orchestrator, f->file, def)) rank_k = 0;
+      if (same_def(g->orchestrator, f->file, def)) rank_k = 0;
       for (uint32_t r = 0; r < reach[k].len && rank_k == UINT32_MAX; r++)
         if (same_def(reach[k].items[r], f->file, def)) rank_k = 1 + reach[k].len;
       if (rank_k == UINT32_MAX) continue;
-      if (!best || rank_k < best_rank ||
-          (rank_k == best_rank && ph->end - ph->start > best->end - best->start))
-        best = ph, best_rank = rank_k;
+      if (!best || rank_k < best_rank || (rank_k == best_rank && g->total > best->total))
+        best = g, best_rank = rank_k;
     }
     double cost = 0;
-    if (best) {
-      double d = best->end - best->start;
-      cost = d * weight(f->code) * (f->code[3] == '4' ? 1.0 + best->retries : 1.0) +
+    if (best) /* retries per occurrence weigh retry findings */
+      cost = best->total * weight(f->code) *
+                 (f->code[3] == '4' ? 1.0 + (double)best->retries / best->count : 1.0) +
              (f->code[3] == '2' || f->code[3] == '6' ? best->rss_step_kb / 1024.0 / 100.0 : 0);
-    }
     const RuleDoc *doc = catalog_get(cat, f->code);
     char *ev = best ? phase_evidence(t, best) : xstrdup("no phase of this run reached it");
     char *evidence = xasprintf("%s. Code: %s", ev, f->evidence);
@@ -137,42 +152,45 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
              xstrdup(f->next_step), xstrdup(f->validate));
   }
   /* Evidence only the run has: a long tail with no timeout finding there. */
-  for (uint32_t k = 0; k < t->phases.len; k++) {
-    const Phase *ph = &t->phases.items[k];
-    double d = ph->end - ph->start;
-    if (ph->marker || ph->tasks < 5 || ph->tail < 3 * ph->gap_p95 || ph->tail < 0.25 * d) continue;
+  for (uint32_t k = 0; k < t->groups.len; k++) {
+    const PhaseGroup *g = &t->groups.items[k];
+    if (g->marker || !g->long_tails) continue;
     bool has301 = false;
     for (uint32_t i = 0; i < items->len && !has301; i++)
-      has301 = items->items[i].phase == ph && items->items[i].finding &&
+      has301 = items->items[i].phase == g && items->items[i].finding &&
                items->items[i].finding->code[3] == '3';
     if (has301) continue;
-    add_item(items, NULL, ph, d * 0.8, xstrdup("long tail (from the run)"),
-             xasprintf("`%s`", ph->name), phase_evidence(t, ph),
+    StrBuf ev = {0};
+    if (g->count > 1)
+      sb_printf(&ev, "%u of its %u occurrences had a long tail, %.2f s in all. The worst: ",
+                g->long_tails, g->count, g->long_tail_time);
+    occurrence_evidence(&ev, t, &g->worst_tail);
+    add_item(items, NULL, g, g->long_tail_time * 0.8, xstrdup("long tail (from the run)"),
+             xasprintf("`%s`", g->name), sb_take(&ev),
              xstrdup("the slowest task holds the phase: most tasks are done long before the last"),
              xstrdup("give each task a timeout (`asyncio.wait_for`) and the phase a deadline"),
              xstrdup("the gap between the 90th percentile and the last task shrinks"));
   }
-  if (t->waves.len) { /* one item for all the waves: they are one pattern */
+  if (t->nwaves) { /* one item for all the waves: they are one pattern */
     StrBuf ev = {0};
-    uint32_t total = 0;
-    for (uint32_t w = 0; w < t->waves.len; w++) {
+    for (uint32_t w = 0; w < t->waves.len && w < 8; w++) {
       const RetryWave *rw = &t->waves.items[w];
-      total += rw->count;
-      if (w < 8)
-        sb_printf(&ev, "%s%u retry lines within one second at %.1f s", w ? "; " : "", rw->count,
-                  rw->time > t->first ? rw->time - t->first : 0.0);
+      sb_printf(&ev, "%s%u retry lines within one second at %.1f s", w ? "; " : "", rw->count,
+                rw->time > t->first ? rw->time - t->first : 0.0);
     }
-    if (t->waves.len > 8) sb_printf(&ev, "; %u waves in all", t->waves.len);
-    add_item(items, NULL, NULL, total * 0.5, xstrdup("synchronized retry waves (from the run)"),
-             xasprintf("%u wave%s in the log", t->waves.len, t->waves.len == 1 ? "" : "s"),
-             sb_take(&ev),
+    if (t->nwaves > 8)
+      sb_printf(&ev, "; %u waves in all, %llu retry lines", t->nwaves,
+                (unsigned long long)t->wave_lines);
+    add_item(items, NULL, NULL, (double)t->wave_lines * 0.5,
+             xstrdup("synchronized retry waves (from the run)"),
+             xasprintf("%u wave%s in the log", t->nwaves, t->nwaves == 1 ? "" : "s"), sb_take(&ev),
              xstrdup("concurrent tasks failed together and retried together: no jitter, or a "
                      "shared rate limit hit by an unbounded fan-out"),
              xstrdup("add jitter to the retry wait and bound the fan-out below the rate limit"),
              xstrdup("retries spread over seconds instead of bursts; the 429 count drops"));
   }
   if (items->len) qsort(items->items, items->len, sizeof(Item), cmp_items);
-  for (uint32_t k = 0; k < t->phases.len; k++) array_free(&reach[k]);
+  for (uint32_t k = 0; k < t->groups.len; k++) array_free(&reach[k]);
   free(reach);
   model_free(&m);
 }
@@ -183,10 +201,10 @@ static void gaps(const Project *p, const Timeline *t, StrArray *out) {
     if (s->site.width.kind != WIDTH_DATA) continue;
     DefRef orch = {s->file, s->site.def};
     bool seen = false, tasks = false;
-    for (uint32_t k = 0; k < t->phases.len; k++) {
-      const Phase *ph = &t->phases.items[k];
-      if (!ph->marker && same_def(ph->orchestrator, orch.file, orch.def))
-        seen = true, tasks |= ph->tasks > 0;
+    for (uint32_t k = 0; k < t->groups.len; k++) {
+      const PhaseGroup *g = &t->groups.items[k];
+      if (!g->marker && same_def(g->orchestrator, orch.file, orch.def))
+        seen = true, tasks |= g->tasks > 0;
     }
     char *name = index_def_name(&p->index, orch);
     bool logs = false;
@@ -201,8 +219,8 @@ static void gaps(const Project *p, const Timeline *t, StrArray *out) {
                                 name));
     free(name);
   }
-  uint32_t retry_lines = 0;
-  for (uint32_t k = 0; k < t->phases.len; k++) retry_lines += t->phases.items[k].retries;
+  uint64_t retry_lines = 0;
+  for (uint32_t k = 0; k < t->groups.len; k++) retry_lines += t->groups.items[k].retries;
   if (!retry_lines && out->len < 4)
     array_push(out, xstrdup("no retry is ever logged: retries (SDK or decorators) are invisible "
                             "in this run's log"));
@@ -239,6 +257,39 @@ static bool *phases_shown(const Timeline *t, uint32_t *shown, double *cut) {
   return keep;
 }
 
+/* Whether some phase ran more than once (a log of several runs). */
+static bool repeated(const Timeline *t) {
+  for (uint32_t i = 0; i < t->groups.len; i++)
+    if (t->groups.items[i].count > 1) return true;
+  return false;
+}
+
+/* "N more phases ... are not shown", when some are not. */
+static void more_phases(StrBuf *out, const Timeline *t, uint32_t shown, double cut, bool html) {
+  if (shown >= t->phases_total) return;
+  sb_printf(out, "%s%llu more phases, none longer than %.2f s, are not shown (%sformat json%s ",
+            html ? "<p>" : "\n", (unsigned long long)(t->phases_total - shown), cut,
+            html ? "<code>--" : "`--", html ? "</code>" : "`");
+  if (t->phases.len < t->phases_total)
+    sb_printf(out, "lists the %u longest)", t->phases.len);
+  else
+    sb_puts(out, "lists them all)");
+  sb_puts(out, html ? ".</p>\n" : ".\n");
+}
+
+/* The PHASES_SHOWN costliest groups (all occurrences' time), as indices; *n
+ * is set. The caller frees. */
+static uint32_t *groups_by_cost(const Timeline *t, uint32_t *n) {
+  Ranked *order = xcalloc(t->groups.len + 1, sizeof(Ranked));
+  for (uint32_t i = 0; i < t->groups.len; i++) order[i] = (Ranked){t->groups.items[i].total, i};
+  qsort(order, t->groups.len, sizeof *order, cmp_ranked);
+  *n = t->groups.len < PHASES_SHOWN ? t->groups.len : PHASES_SHOWN;
+  uint32_t *out = xcalloc(*n + 1, sizeof(uint32_t));
+  for (uint32_t i = 0; i < *n; i++) out[i] = order[i].index;
+  free(order);
+  return out;
+}
+
 static void markdown(const Project *p, const Timeline *t, const Items *items, const StrArray *obs,
                      const char *log_path, const char *rss_path, StrBuf *out) {
   sb_printf(out, "# fanout report\n\nLog `%s`: %llu lines, %llu records, %llu mapped to code",
@@ -268,12 +319,31 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
     else
       sb_puts(out, "- |\n");
   }
-  if (shown_phases < t->phases.len)
-    sb_printf(out,
-              "\n%u more phases, none longer than %.2f s, are not shown (`--format json` lists "
-              "them all).\n",
-              t->phases.len - shown_phases, cut);
+  more_phases(out, t, shown_phases, cut, false);
   free(keep);
+  if (repeated(t)) {
+    sb_puts(out,
+            "\n## Phases by name\n\nAll occurrences of each phase summed, the costliest first.\n\n"
+            "| phase | times | total | p50 | p95 | longest | tasks | retries | errors | long "
+            "tails | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    uint32_t n;
+    uint32_t *order = groups_by_cost(t, &n);
+    for (uint32_t i = 0; i < n; i++) {
+      const PhaseGroup *g = &t->groups.items[order[i]];
+      sb_printf(out,
+                "| %s%s%s | %u | %.2f s | %.2f s | %.2f s | %.2f s | %llu | %llu | %llu | %u | ",
+                g->marker ? "" : "`", g->name, g->marker ? " (marker)" : "`", g->count, g->total,
+                g->p50, g->p95, g->longest.end - g->longest.start, (unsigned long long)g->tasks,
+                (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
+      if (g->peak_rss_kb > 0)
+        sb_printf(out, "%.1f MB |\n", g->peak_rss_kb / 1024.0);
+      else
+        sb_puts(out, "- |\n");
+    }
+    if (n < t->groups.len)
+      sb_printf(out, "\n%u more phase names are not shown.\n", t->groups.len - n);
+    free(order);
+  }
   sb_puts(out, "\n## Top findings\n");
   uint32_t shown = 0;
   for (uint32_t i = 0; i < items->len && shown < TOP_MAX; i++) {
@@ -313,6 +383,21 @@ static void json(const Timeline *t, const Items *items, const StrArray *obs, con
         ph->marker ? "true" : "false", ph->start - t->first, ph->end - ph->start, ph->lines,
         ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->errors,
         ph->peak_rss_kb);
+  }
+  sb_printf(out, "],\n \"phases_total\": %llu, \"phase_groups\": [",
+            (unsigned long long)t->phases_total);
+  for (uint32_t i = 0; i < t->groups.len; i++) {
+    const PhaseGroup *g = &t->groups.items[i];
+    sb_puts(out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
+    emit_json_string(out, g->name);
+    sb_printf(out,
+              ", \"marker\": %s, \"count\": %u, \"total\": %.3f, \"p50\": %.3f, \"p95\": %.3f, "
+              "\"longest\": %.3f, \"lines\": %llu, \"tasks\": %llu, \"retries\": %llu, "
+              "\"errors\": %llu, \"long_tails\": %u, \"peak_rss_kb\": %.0f}",
+              g->marker ? "true" : "false", g->count, g->total, g->p50, g->p95,
+              g->longest.end - g->longest.start, (unsigned long long)g->lines,
+              (unsigned long long)g->tasks, (unsigned long long)g->retries,
+              (unsigned long long)g->errors, g->long_tails, g->peak_rss_kb);
   }
   sb_puts(out, "],\n \"top\": [");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
@@ -459,12 +544,32 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
     sb_puts(out, "</td></tr>\n");
   }
   sb_puts(out, "</table>\n");
-  if (shown_phases < t->phases.len)
-    sb_printf(out,
-              "<p>%u more phases, none longer than %.2f s, are not shown (<code>--format "
-              "json</code> lists them all).</p>\n",
-              t->phases.len - shown_phases, cut);
+  more_phases(out, t, shown_phases, cut, true);
   free(keep);
+  if (repeated(t)) {
+    sb_puts(out, "<h2>Phases by name</h2>\n<table><tr><th>phase</th><th>times</th><th>total</th>"
+                 "<th>p50</th><th>p95</th><th>longest</th><th>tasks</th><th>retries</th>"
+                 "<th>errors</th><th>long tails</th><th>peak RSS</th></tr>\n");
+    uint32_t n;
+    uint32_t *order = groups_by_cost(t, &n);
+    for (uint32_t i = 0; i < n; i++) {
+      const PhaseGroup *g = &t->groups.items[order[i]];
+      sb_puts(out, "<tr><td>");
+      html_text(out, g->name);
+      sb_printf(out,
+                "%s</td><td>%u</td><td>%.2f s</td><td>%.2f s</td><td>%.2f s</td><td>%.2f s</td>"
+                "<td>%llu</td><td>%llu</td><td>%llu</td><td>%u</td><td>",
+                g->marker ? " (marker)" : "", g->count, g->total, g->p50, g->p95,
+                g->longest.end - g->longest.start, (unsigned long long)g->tasks,
+                (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
+      if (g->peak_rss_kb > 0) sb_printf(out, "%.1f MB", g->peak_rss_kb / 1024.0);
+      sb_puts(out, "</td></tr>\n");
+    }
+    sb_puts(out, "</table>\n");
+    if (n < t->groups.len)
+      sb_printf(out, "<p>%u more phase names are not shown.</p>\n", t->groups.len - n);
+    free(order);
+  }
   sb_puts(out, "<h2>Top findings</h2>\n");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
     const Item *it = &items->items[i];

@@ -280,9 +280,10 @@ bool template_regex_match(const TemplateRegex *re, const char *line, size_t n) {
   return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, 0, re->md, NULL) >= 0;
 }
 
-bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n,
-                             void *match_data) {
-  return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, 0, match_data, NULL) >= 0;
+bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n, void *match_data,
+                             bool checked) {
+  return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, checked ? PCRE2_NO_UTF_CHECK : 0, match_data,
+                     NULL) >= 0;
 }
 
 void template_regex_free(TemplateRegex *re) {

@@ -36,8 +36,10 @@ const char *template_regex_pattern(const TemplateRegex *re);
 /* Whether `line` contains text the template produces. */
 bool template_regex_match(const TemplateRegex *re, const char *line, size_t n);
 /* The same with the caller's pcre2_match_data (any size): for several
- * threads matching one regex at once. */
-bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n, void *match_data);
+ * threads matching one regex at once. `checked`: the caller knows the line
+ * is valid UTF-8 (PCRE2 would check it again on every call). */
+bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n, void *match_data,
+                             bool checked);
 void template_regex_free(TemplateRegex *re);
 
 #endif

@@ -40,9 +40,15 @@ typedef struct {
   pcre2_code *retry_re, *start_re, *end_re;
   pcre2_match_data *md;
   double now;
-  int32_t last_phase_hit; /* for folding continuation lines into errors */
-  uint32_t wave_second;   /* the second the last retry fell in */
-  U32Array open;          /* indices of the open phases: what each line is checked against */
+  Array(Phase) open;   /* the open phases: what each line is checked against */
+  uint64_t seq;        /* phases opened so far */
+  uint64_t last_hit;   /* seq + 1 of the phase the last matched record went to, or 0 */
+  RetryWave wave;      /* the second the last retries fell in (count 0: none yet) */
+  StrMap group_of;     /* group key -> index into t->groups */
+  StrArray group_keys; /* owned keys of group_of */
+  uint32_t closed;     /* phases the current line closed */
+  void (*on_phase)(const Timeline *t, const Phase *p, void *ctx);
+  void *ctx;
 } Reader;
 
 static int cmp_matchers(const void *a, const void *b) {
@@ -148,50 +154,15 @@ static void resolve(Reader *r, Matcher *m) {
 /* The first matcher (longest literal first) a message matches, or -1.
  * `found` holds what the automaton found in it. */
 static int32_t match(const Reader *r, pcre2_match_data *md, uint64_t *found, const char *msg,
-                     size_t n) {
+                     size_t n, bool ascii) {
   for (uint32_t i = 0; i < r->matchers.len; i++) {
     const Matcher *m = &r->matchers.items[i];
     /* the anchor must occur (ASCII case ignored, as the regex does); with
      * no automaton (tables too large), every regex is tried */
     if (m->anchor_len && r->anchors && !(found[i / 64] >> (i % 64) & 1)) continue;
-    if (template_regex_match_in(m->re, msg, n, md)) return (int32_t)i;
+    if (template_regex_match_in(m->re, msg, n, md, ascii)) return (int32_t)i;
   }
   return -1;
-}
-
-static void close_open(Reader *r, uint32_t index);
-
-static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) {
-  Phase p = {0};
-  p.name = xstrdup(name);
-  p.marker = marker;
-  p.orchestrator = orch;
-  p.start = p.end = r->now;
-  p.open = true;
-  array_push(&r->t->phases, p);
-  array_push(&r->open, r->t->phases.len - 1);
-  if (marker) { /* markers that never finish must not pile up: close the oldest */
-    uint32_t markers = 0, oldest = UINT32_MAX;
-    for (uint32_t i = 0; i < r->open.len; i++)
-      if (r->t->phases.items[r->open.items[i]].marker) {
-        markers++;
-        if (r->open.items[i] < oldest) oldest = r->open.items[i];
-      }
-    if (markers > 256) close_open(r, oldest);
-  }
-  return &r->t->phases.items[r->t->phases.len - 1];
-}
-
-static void close_phase(Phase *p);
-
-/* Close phase `index` and drop it from the open list. */
-static void close_open(Reader *r, uint32_t index) {
-  close_phase(&r->t->phases.items[index]);
-  for (uint32_t i = 0; i < r->open.len; i++)
-    if (r->open.items[i] == index) {
-      r->open.items[i] = r->open.items[--r->open.len];
-      break;
-    }
 }
 
 /* Keep a uniform sample of at most TIMELINE_SAMPLE values (reservoir
@@ -257,7 +228,90 @@ static double percentile_of(double *a, size_t n, double p) {
   return a[lo] * (1 - frac) + next * frac;
 }
 
-static void close_phase(Phase *p) {
+bool phase_long_tail(const Phase *p) {
+  double d = p->end - p->start;
+  return p->tasks >= 5 && p->tail >= 3 * p->gap_p95 && p->tail >= 0.25 * d;
+}
+
+/* The group a phase belongs to, made at its first occurrence. */
+static uint32_t group_for(Reader *r, const char *name, bool marker, DefRef orch) {
+  char *key = xasprintf("%c%s", marker ? 'm' : 'o', name);
+  uint32_t g;
+  if (strmap_get(&r->group_of, key, &g)) {
+    free(key);
+    return g;
+  }
+  PhaseGroup group = {0};
+  group.name = xstrdup(name);
+  group.marker = marker;
+  group.orchestrator = orch;
+  array_push(&r->t->groups, group);
+  g = r->t->groups.len - 1;
+  array_push(&r->group_keys, key);
+  strmap_put(&r->group_of, key, g);
+  return g;
+}
+
+/* Whether kept phase a should go before b when one must go: the shorter,
+ * and of equal ones the later. */
+static bool kept_before(const Phase *a, const Phase *b) {
+  double x = a->end - a->start, y = b->end - b->start;
+  return x != y ? x < y : a->seq > b->seq;
+}
+
+static void sift_down(Phase *h, uint32_t n, uint32_t i) {
+  for (;;) {
+    uint32_t l = 2 * i + 1, m = i;
+    if (l < n && kept_before(&h[l], &h[m])) m = l;
+    if (l + 1 < n && kept_before(&h[l + 1], &h[m])) m = l + 1;
+    if (m == i) return;
+    Phase x = h[i];
+    h[i] = h[m];
+    h[m] = x;
+    i = m;
+  }
+}
+
+/* Keep a closed phase among the TIMELINE_KEPT longest (a heap, shortest on
+ * top, until timeline_end sorts it). */
+static void keep(Timeline *t, const Phase *p) {
+  Phase *h = t->phases.items;
+  if (t->phases.len == TIMELINE_KEPT) {
+    if (!kept_before(&h[0], p)) return;
+    h[0] = *p;
+    sift_down(h, t->phases.len, 0);
+    return;
+  }
+  array_push(&t->phases, *p);
+  h = t->phases.items;
+  for (uint32_t i = t->phases.len - 1; i > 0 && kept_before(&h[i], &h[(i - 1) / 2]);
+       i = (i - 1) / 2) {
+    Phase x = h[i];
+    h[i] = h[(i - 1) / 2];
+    h[(i - 1) / 2] = x;
+  }
+}
+
+/* Its peak RSS and largest step between samples, from the samples in it. */
+static void phase_rss(const Timeline *t, Phase *p) {
+  uint32_t lo = 0, hi = t->rss.len;
+  while (lo < hi) { /* the first sample at or after the start */
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (t->rss.items[mid].time < p->start)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (uint32_t i = lo; i < t->rss.len && t->rss.items[i].time <= p->end; i++) {
+    double kb = t->rss.items[i].kb;
+    if (kb > p->peak_rss_kb) p->peak_rss_kb = kb;
+    if (i && kb - t->rss.items[i - 1].kb > p->rss_step_kb)
+      p->rss_step_kb = kb - t->rss.items[i - 1].kb;
+  }
+}
+
+static void close_phase(Reader *r, Phase *p) {
+  Timeline *t = r->t;
   p->open = false;
   p->tasks = (uint32_t)p->seen_tasks;
   if (p->task_gaps.len) {
@@ -268,17 +322,67 @@ static void close_phase(Phase *p) {
     p->tail = p->last_task - percentile_of(p->task_times.items, p->task_times.len, 90);
   array_free(&p->task_times);
   array_free(&p->task_gaps);
+  phase_rss(t, p);
+  PhaseGroup *g = &t->groups.items[p->group];
+  double d = p->end - p->start;
+  if (!g->count || d > g->longest.end - g->longest.start) g->longest = *p;
+  g->count++;
+  g->total += d;
+  sample(&g->durations, &g->seen, d);
+  g->lines += p->lines;
+  g->tasks += p->tasks;
+  g->retries += p->retries;
+  g->errors += p->errors;
+  if (phase_long_tail(p)) {
+    if (!g->long_tails || d > g->worst_tail.end - g->worst_tail.start) g->worst_tail = *p;
+    g->long_tails++;
+    g->long_tail_time += d;
+  }
+  if (p->peak_rss_kb > g->peak_rss_kb) g->peak_rss_kb = p->peak_rss_kb;
+  if (p->rss_step_kb > g->rss_step_kb) g->rss_step_kb = p->rss_step_kb;
+  t->phases_total++;
+  keep(t, p);
+  r->closed++;
+  if (r->on_phase) r->on_phase(t, p, r->ctx);
+}
+
+/* Close open phase i (its index in r->open) and drop it from the list. */
+static void close_open(Reader *r, uint32_t i) {
+  Phase p = r->open.items[i];
+  r->open.items[i] = r->open.items[--r->open.len];
+  close_phase(r, &p);
+}
+
+static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) {
+  Phase p = {0};
+  p.group = group_for(r, name, marker, orch);
+  p.name = r->t->groups.items[p.group].name;
+  p.marker = marker;
+  p.orchestrator = orch;
+  p.seq = r->seq++;
+  p.start = p.end = r->now;
+  p.open = true;
+  if (marker) { /* markers that never finish must not pile up: close the oldest */
+    uint32_t markers = 0, oldest = UINT32_MAX;
+    for (uint32_t i = 0; i < r->open.len; i++)
+      if (r->open.items[i].marker) {
+        markers++;
+        if (oldest == UINT32_MAX || r->open.items[i].seq < r->open.items[oldest].seq) oldest = i;
+      }
+    if (markers >= 256) close_open(r, oldest);
+  }
+  array_push(&r->open, p);
+  return array_last(&r->open);
 }
 
 /* The open phase of an orchestrator, opening (or re-opening after a quiet
  * gap) as needed. */
 static Phase *orchestrator_phase(Reader *r, DefRef orch) {
   for (uint32_t i = 0; i < r->open.len; i++) {
-    uint32_t index = r->open.items[i];
-    Phase *p = &r->t->phases.items[index];
+    Phase *p = &r->open.items[i];
     if (p->marker || p->orchestrator.file != orch.file || p->orchestrator.def != orch.def) continue;
     if (r->now - p->end <= PHASE_GAP) return p;
-    close_open(r, index);
+    close_open(r, i);
     break;
   }
   char *name = index_def_name(r->ix, orch);
@@ -287,8 +391,22 @@ static Phase *orchestrator_phase(Reader *r, DefRef orch) {
   return p;
 }
 
-static bool re_match(pcre2_match_data *md, pcre2_code *re, const char *s, size_t n) {
-  return re && pcre2_match(re, (PCRE2_SPTR)s, n, 0, 0, md, NULL) >= 0;
+/* `ascii`: s is known to be ASCII, so UTF-8 (PCRE2 need not check it again). */
+static bool re_match(pcre2_match_data *md, pcre2_code *re, const char *s, size_t n, bool ascii) {
+  return re && pcre2_match(re, (PCRE2_SPTR)s, n, 0, ascii ? PCRE2_NO_UTF_CHECK : 0, md, NULL) >= 0;
+}
+
+/* Whether s[0..n) is all ASCII, eight bytes at a time. */
+static bool ascii_only(const char *s, size_t n) {
+  uint64_t any = 0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    any |= w;
+  }
+  for (; i < n; i++) any |= (uint8_t)s[i];
+  return !(any & 0x8080808080808080ull);
 }
 
 static char *capture(pcre2_match_data *md, const char *s) {
@@ -331,23 +449,23 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
     memset(found, 0, r->words * sizeof *found);
     multimatch_scan(r->anchors, msg, n, found);
   }
-  bool marker = marker_word(msg, n);
-  if (marker && re_match(md, r->start_re, msg, n)) {
+  bool marker = marker_word(msg, n), ascii = ascii_only(msg, n);
+  if (marker && re_match(md, r->start_re, msg, n, ascii)) {
     c->flags |= LC_START;
     c->name = capture(md, msg);
-  } else if (marker && re_match(md, r->end_re, msg, n)) {
+  } else if (marker && re_match(md, r->end_re, msg, n, ascii)) {
     c->flags |= LC_END;
     c->name = capture(md, msg);
   }
   bool retry_word = !r->anchors;
   for (uint32_t i = r->matchers.len; i < r->matchers.len + RETRY_WORDS && !retry_word; i++)
     retry_word = found[i / 64] >> (i % 64) & 1;
-  if (retry_word && re_match(md, r->retry_re, msg, n)) c->flags |= LC_RETRY;
+  if (retry_word && re_match(md, r->retry_re, msg, n, ascii)) c->flags |= LC_RETRY;
   if ((l.level_len >= 5 &&
        (strncmp(l.level, "ERROR", 5) == 0 || strncmp(l.level, "CRITICAL", 8) == 0)) ||
       (l.level_len == 5 && strncmp(l.level, "FATAL", 5) == 0))
     c->flags |= LC_ERROR;
-  c->matcher = match(r, md, found, msg, n);
+  c->matcher = match(r, md, found, msg, n, ascii);
   logline_free(&l);
 }
 
@@ -357,26 +475,37 @@ static void markers(Reader *r, const LineClass *c) {
   } else if (c->flags & LC_END) {
     uint32_t found = UINT32_MAX; /* the latest open marker of that name */
     for (uint32_t i = 0; i < r->open.len; i++) {
-      uint32_t index = r->open.items[i];
-      const Phase *p = &r->t->phases.items[index];
-      if (p->marker && strcmp(p->name, c->name) == 0 && (found == UINT32_MAX || index > found))
-        found = index;
+      const Phase *p = &r->open.items[i];
+      if (p->marker && strcmp(p->name, c->name) == 0 &&
+          (found == UINT32_MAX || p->seq > r->open.items[found].seq))
+        found = i;
     }
     if (found != UINT32_MAX) {
-      r->t->phases.items[found].end = r->now;
+      r->open.items[found].end = r->now;
       close_open(r, found);
     }
   }
 }
 
+/* The retries of the second that ended: a wave when three or more. */
+static void end_wave(Reader *r) {
+  Timeline *t = r->t;
+  if (r->wave.count >= 3) {
+    t->nwaves++;
+    t->wave_lines += r->wave.count;
+    if (t->waves.len < TIMELINE_WAVES_KEPT) array_push(&t->waves, r->wave);
+  }
+  r->wave.count = 0;
+}
+
 /* Returns how many phases the line closed. */
 static uint32_t apply(Reader *r, const LineClass *c) {
   Timeline *t = r->t;
-  uint32_t phases_before = t->phases.len, open_before = r->open.len;
+  r->closed = 0;
   t->lines++;
   if ((c->flags & LC_CONTINUATION) && t->records) { /* belongs to the record before it */
-    if ((c->flags & LC_TRACEBACK) && r->last_phase_hit >= 0)
-      t->phases.items[r->last_phase_hit].errors++;
+    for (uint32_t i = 0; (c->flags & LC_TRACEBACK) && r->last_hit && i < r->open.len; i++)
+      if (r->open.items[i].seq + 1 == r->last_hit) r->open.items[i].errors++;
     return 0;
   }
   t->records++;
@@ -389,7 +518,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
   }
   markers(r, c);
   bool retry = c->flags & LC_RETRY, error = c->flags & LC_ERROR;
-  r->last_phase_hit = -1;
+  r->last_hit = 0;
   if (c->matcher >= 0) {
     Matcher *m = &r->matchers.items[c->matcher];
     t->matched++;
@@ -399,28 +528,25 @@ static uint32_t apply(Reader *r, const LineClass *c) {
       p->end = r->now;
       p->lines++;
       if (m->per_task) task_line(p, r->now);
-      r->last_phase_hit = (int32_t)(p - t->phases.items);
+      r->last_hit = p->seq + 1;
     }
   }
   /* retries and errors count for every phase open at the time */
   for (uint32_t i = 0; (retry || error) && i < r->open.len; i++) {
-    Phase *p = &t->phases.items[r->open.items[i]];
+    Phase *p = &r->open.items[i];
     if (r->now < p->start) continue;
     p->retries += retry;
     p->errors += error;
   }
   if (retry && r->now >= 0) {
-    uint32_t second = (uint32_t)r->now;
-    if (t->waves.len && r->wave_second == second) {
-      array_last(&t->waves)->count++;
-    } else {
-      RetryWave w = {(double)second, 1};
-      array_push(&t->waves, w);
-      r->wave_second = second;
+    double second = (double)(uint32_t)r->now;
+    if (!r->wave.count || r->wave.time != second) {
+      end_wave(r);
+      r->wave.time = second;
     }
+    r->wave.count++;
   }
-  /* closed = opened - (growth of the open list) */
-  return (t->phases.len - phases_before) + open_before - r->open.len;
+  return r->closed;
 }
 
 struct TimelineReader {
@@ -430,12 +556,15 @@ struct TimelineReader {
 
 TimelineReader *timeline_begin(const Index *ix, Timeline *t) {
   TimelineReader *tr = xcalloc(1, sizeof *tr);
-  memset(t, 0, sizeof *t);
+  Timeline rss = {0}; /* what timeline_rss read stays */
+  rss.rss = t->rss;
+  rss.samples = t->samples;
+  rss.rss_samples = t->rss_samples;
+  rss.peak_rss_kb = t->peak_rss_kb;
+  *t = rss;
   t->first = -1;
   tr->r.ix = ix;
   tr->r.t = t;
-  tr->r.last_phase_hit = -1;
-  tr->r.wave_second = UINT32_MAX;
   setup(&tr->r);
   tr->found = xcalloc(tr->r.words + 1, sizeof(uint64_t));
   return tr;
@@ -449,19 +578,36 @@ uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len) {
   return closed;
 }
 
+static int cmp_start(const void *a, const void *b) {
+  const Phase *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 void timeline_end(TimelineReader *tr) {
   Reader *r = &tr->r;
   Timeline *t = r->t;
-  while (r->open.len) {
-    uint32_t index = r->open.items[r->open.len - 1];
-    if (t->phases.items[index].marker) t->phases.items[index].end = t->last;
-    close_open(r, index);
+  while (r->open.len) { /* the latest opened first */
+    uint32_t last = 0;
+    for (uint32_t i = 1; i < r->open.len; i++)
+      if (r->open.items[i].seq > r->open.items[last].seq) last = i;
+    if (r->open.items[last].marker) r->open.items[last].end = t->last;
+    close_open(r, last);
   }
   array_free(&r->open);
-  uint32_t w = 0; /* keep only waves: three or more retries within one second */
-  for (uint32_t i = 0; i < t->waves.len; i++)
-    if (t->waves.items[i].count >= 3) t->waves.items[w++] = t->waves.items[i];
-  t->waves.len = w;
+  end_wave(r);
+  if (t->phases.len) qsort(t->phases.items, t->phases.len, sizeof(Phase), cmp_start);
+  for (uint32_t i = 0; i < t->groups.len; i++) {
+    PhaseGroup *g = &t->groups.items[i];
+    if (g->durations.len) {
+      g->p50 = percentile_of(g->durations.items, g->durations.len, 50);
+      g->p95 = percentile_of(g->durations.items, g->durations.len, 95);
+    }
+    array_free(&g->durations);
+  }
+  for (uint32_t i = 0; i < r->group_keys.len; i++) free(r->group_keys.items[i]);
+  array_free(&r->group_keys);
+  strmap_free(&r->group_of);
   for (uint32_t i = 0; i < r->matchers.len; i++) {
     template_regex_free(r->matchers.items[i].re);
     free(r->matchers.items[i].anchor);
@@ -617,6 +763,11 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
   return true;
 }
 
+static int cmp_sample(const void *a, const void *b) {
+  const RssSample *x = a, *y = b;
+  return x->time < y->time ? -1 : x->time > y->time;
+}
+
 bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
   FILE *f = fopen(rss_path, "r");
   if (!f) {
@@ -626,7 +777,8 @@ bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  double time = -1, prev_kb = -1;
+  double time = -1;
+  bool sorted = true;
   while ((len = getline(&line, &cap, f)) >= 0) {
     LogLine l;
     logline_parse(line, (size_t)len, &l);
@@ -645,66 +797,45 @@ bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
     t->rss_samples++;
     if (kb > t->peak_rss_kb) t->peak_rss_kb = kb;
     RssSample sample = {time, kb};
-    array_push(&t->samples, sample);
-    if (t->samples.len >= 4000) { /* keep every other sample, and the peaks */
-      uint32_t w = 0;
-      for (uint32_t i = 0; i < t->samples.len; i += 2) {
-        RssSample a = t->samples.items[i];
-        if (i + 1 < t->samples.len && t->samples.items[i + 1].kb > a.kb)
-          a.kb = t->samples.items[i + 1].kb;
-        t->samples.items[w++] = a;
-      }
-      t->samples.len = w;
-    }
-    for (uint32_t i = 0; i < t->phases.len; i++) {
-      Phase *p = &t->phases.items[i];
-      if (time < p->start || time > p->end) continue;
-      if (kb > p->peak_rss_kb) p->peak_rss_kb = kb;
-      if (prev_kb >= 0 && kb - prev_kb > p->rss_step_kb) p->rss_step_kb = kb - prev_kb;
-    }
-    prev_kb = kb;
+    sorted &= !t->rss.len || array_last(&t->rss)->time <= time;
+    array_push(&t->rss, sample);
   }
   free(line);
   fclose(f);
+  if (!sorted) qsort(t->rss.items, t->rss.len, sizeof(RssSample), cmp_sample);
+  /* for drawing: the larger of each 2^k samples, fewer than 4000 */
+  uint32_t step = 1;
+  while (t->rss.len / step >= 4000) step *= 2;
+  for (uint32_t i = 0; i < t->rss.len; i += step) {
+    RssSample a = t->rss.items[i];
+    for (uint32_t k = i + 1; k < i + step && k < t->rss.len; k++)
+      if (t->rss.items[k].kb > a.kb) a.kb = t->rss.items[k].kb;
+    array_push(&t->samples, a);
+  }
   return true;
 }
 
 void timeline_free(Timeline *t) {
-  for (uint32_t i = 0; i < t->phases.len; i++) {
-    free(t->phases.items[i].name);
-    array_free(&t->phases.items[i].task_times);
-    array_free(&t->phases.items[i].task_gaps);
+  for (uint32_t i = 0; i < t->groups.len; i++) {
+    free(t->groups.items[i].name);
+    array_free(&t->groups.items[i].durations);
   }
+  array_free(&t->groups);
   array_free(&t->phases);
   array_free(&t->waves);
+  array_free(&t->rss);
   array_free(&t->samples);
 }
 
-typedef struct {
-  void (*on_phase)(const Timeline *, const Phase *, void *);
-  void *ctx;
-  Array(bool) reported; /* per phase: on_phase was called for it */
-} Follow;
-
-static void report_closed(const Timeline *t, Follow *fo) {
-  while (fo->reported.len < t->phases.len) array_push(&fo->reported, false);
-  for (uint32_t i = 0; i < t->phases.len; i++)
-    if (!t->phases.items[i].open && !fo->reported.items[i]) {
-      fo->reported.items[i] = true;
-      if (fo->on_phase) fo->on_phase(t, &t->phases.items[i], fo->ctx);
-    }
-}
-
 /* Feed complete lines from f; an incomplete last line stays in `partial`. */
-static void follow_drain(TimelineReader *tr, FILE *f, StrBuf *partial, const Timeline *t,
-                         Follow *fo) {
+static void follow_drain(TimelineReader *tr, FILE *f, StrBuf *partial) {
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
   while ((len = getline(&line, &cap, f)) > 0) {
     sb_putn(partial, line, (size_t)len);
     if (line[len - 1] != '\n') break; /* the writer is mid-line: wait for the rest */
-    if (timeline_feed(tr, partial->s, partial->len)) report_closed(t, fo);
+    timeline_feed(tr, partial->s, partial->len);
     partial->len = 0;
   }
   clearerr(f);
@@ -724,13 +855,14 @@ bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile in
   ino_t inode = st.st_ino;
   TimelineReader *tr = timeline_begin(ix, t);
   StrBuf partial = {0};
-  Follow fo = {on_phase, ctx, {0}};
+  tr->r.on_phase = on_phase;
+  tr->r.ctx = ctx;
   struct timespec nap = {(time_t)(poll_ms / 1000), (long)(poll_ms % 1000) * 1000000L};
   while (!*stop) {
-    follow_drain(tr, f, &partial, t, &fo);
+    follow_drain(tr, f, &partial);
     if (stat(path, &st) == 0) {
       if (st.st_ino != inode) { /* rotated: the rest of the old file, then the new one */
-        follow_drain(tr, f, &partial, t, &fo);
+        follow_drain(tr, f, &partial);
         FILE *g = fopen(path, "r");
         if (g) {
           fclose(f);
@@ -747,12 +879,10 @@ bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile in
     }
     nanosleep(&nap, NULL);
   }
-  follow_drain(tr, f, &partial, t, &fo);
+  follow_drain(tr, f, &partial);
   if (partial.len) timeline_feed(tr, partial.s, partial.len);
   sb_free(&partial);
   fclose(f);
   timeline_end(tr);
-  report_closed(t, &fo);
-  array_free(&fo.reported);
   return true;
 }

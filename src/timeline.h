@@ -12,10 +12,14 @@ typedef Array(double) Doubles;
 
 #define TIMELINE_SAMPLE 16384
 
+/* One occurrence of a phase: an orchestrator's stretch of activity, or the
+ * lines between a "Starting X" and a "Finished X" marker. */
 typedef struct {
-  char *name; /* "search" for a Starting/Finished marker pair, else the orchestrator */
+  const char *name; /* "search" for a marker pair, else the orchestrator (its group's) */
   bool marker;
   DefRef orchestrator;              /* def < 0 for marker phases */
+  uint32_t group;                   /* Timeline.groups.items[group] */
+  uint64_t seq;                     /* the order phases opened in */
   double start, end;                /* seconds, in the log's clock */
   uint32_t lines;                   /* records attributed to it */
   uint32_t tasks;                   /* per-task lines (logged by the fanned-out functions) */
@@ -32,6 +36,30 @@ typedef struct {
   bool open;
 } Phase;
 
+/* Whether a closed phase's last task came long after most: five or more
+ * tasks, and the last one 3x the p95 gap and a quarter of the phase after the
+ * 90th percentile one (a straggler holding the phase). */
+bool phase_long_tail(const Phase *p);
+
+/* All occurrences of one phase (a log of many runs repeats each phase once
+ * a run): what the run cost, summed. Exact but for p50/p95, which come from
+ * a uniform sample of the durations beyond TIMELINE_SAMPLE occurrences. */
+typedef struct {
+  char *name;
+  bool marker;
+  DefRef orchestrator;
+  uint32_t count;
+  double total, p50, p95; /* durations, seconds */
+  Phase longest;          /* the longest occurrence (closed) */
+  uint64_t lines, tasks, retries, errors;
+  uint32_t long_tails;   /* occurrences with phase_long_tail */
+  double long_tail_time; /* their durations, summed */
+  Phase worst_tail;      /* the longest of them (when long_tails > 0) */
+  double peak_rss_kb, rss_step_kb;
+  Doubles durations; /* while reading: the sample p50 and p95 come from */
+  uint64_t seen;
+} PhaseGroup;
+
 typedef struct {
   double time; /* the second the retries fell in */
   uint32_t count;
@@ -41,10 +69,21 @@ typedef struct {
   double time, kb;
 } RssSample;
 
+/* Occurrences kept: the longest this many (a log's memory does not grow with
+ * its length); groups keep every occurrence's sums. */
+#define TIMELINE_KEPT 1000
+/* Retry waves kept for evidence; all are counted. */
+#define TIMELINE_WAVES_KEPT 64
+
 typedef struct {
-  Array(Phase) phases;      /* in order of start */
-  Array(RssSample) samples; /* for drawing; thinned to at most ~2000 */
-  Array(RetryWave) waves;
+  Array(Phase) phases;      /* the TIMELINE_KEPT longest occurrences, in order of start */
+  uint64_t phases_total;    /* occurrences in all */
+  Array(PhaseGroup) groups; /* in order of first occurrence */
+  Array(RssSample) rss;     /* every RSS sample, in time order (from timeline_rss) */
+  Array(RssSample) samples; /* the same for drawing; thinned to at most ~2000 */
+  Array(RetryWave) waves;   /* the first TIMELINE_WAVES_KEPT waves: 3+ retries in one second */
+  uint32_t nwaves;          /* waves in all */
+  uint64_t wave_lines;      /* retry lines in them */
   uint64_t lines, records, matched, untimed;
   double first, last; /* time span of the log; first < 0 when no timestamps */
   uint32_t rss_samples;
@@ -53,7 +92,8 @@ typedef struct {
 
 /* Incremental reading, for logs that grow (`report --follow`): begin, feed
  * lines as they come, end. timeline_feed returns how many phases the line
- * closed. `t` is valid (phases so far) between calls. */
+ * closed. `t` is valid (phases so far) between calls. `t` must be zeroed, or
+ * hold only what timeline_rss read (phases take their RSS as they close). */
 typedef struct TimelineReader TimelineReader;
 TimelineReader *timeline_begin(const Index *ix, Timeline *t);
 uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len);
@@ -63,8 +103,9 @@ void timeline_end(TimelineReader *tr);
 /* Read a log (streamed: one line at a time, any length) into `t`. Returns
  * false with a diagnostic when the file cannot be read. */
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags);
-/* Align RSS samples (`TIME KB` per line: epoch seconds or ISO 8601, or a
- * `VmRSS: N kB` line after a timestamp) to the phases. */
+/* Read RSS samples (`TIME KB` per line: epoch seconds or ISO 8601, or a
+ * `VmRSS: N kB` line after a timestamp) into a zeroed `t`, before the log:
+ * each phase takes its peak and largest step as it closes. */
 bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags);
 void timeline_free(Timeline *t);
 

@@ -121,10 +121,10 @@ START_TEST(phases_from_a_log) {
   fprintf(rss, "%.1f 1000\n%.1f 5000\n%.1f 2000\n%.1f 9000\n", base + 0.5, base + 1.0, base + 2.0,
           base + 10.0);
   fclose(rss);
-  Timeline t;
+  Timeline t = {0};
   Diags d = {0};
-  ck_assert(timeline_read(&ix, path, &t, &d));
   ck_assert(timeline_rss(&t, "/tmp/fanout-timeline-rss", &d));
+  ck_assert(timeline_read(&ix, path, &t, &d));
   ck_assert_uint_eq(t.lines, 15);
   ck_assert_uint_eq(t.records, 13); /* the traceback folded into its record */
   ck_assert_uint_eq(t.phases.len, 2);
@@ -182,7 +182,7 @@ START_TEST(blocks_equal_lines) {
   }
   fprintf(log, "2026-11-25 18:00:00,000 INFO crawl: fetched https://x/last"); /* no newline */
   fclose(log);
-  Timeline a, b;
+  Timeline a = {0}, b = {0};
   Diags d = {0};
   ck_assert(timeline_read(&ix, path, &a, &d));
   TimelineReader *tr = timeline_begin(&ix, &b);
@@ -213,6 +213,76 @@ START_TEST(blocks_equal_lines) {
   timeline_free(&b);
   diags_free(&d);
   remove(path);
+  index_free(&ix);
+  facts_free(&f);
+}
+END_TEST
+
+static int cmp_double_desc(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x > y ? -1 : x < y;
+}
+
+/* A log of many runs keeps the TIMELINE_KEPT longest occurrences, in order
+ * of start, and every occurrence's sums in its group; RSS read before the
+ * log reaches each phase as it closes; a non-ASCII line still matches. */
+START_TEST(many_runs_keep_the_longest) {
+  Facts f;
+  Index ix;
+  char path[] = "/tmp/fanout-runs-XXXXXX";
+  FILE *log = crawl_log(&f, &ix, path);
+  enum { RUNS = 2500 };
+  static double durations[RUNS];
+  double sum = 0;
+  FILE *rss = fopen("/tmp/fanout-runs-rss", "w");
+  ck_assert_ptr_nonnull(rss);
+  double base = logline_epoch(2026, 11, 25, 0, 0, 0);
+  for (int i = 0; i < RUNS; i++) {
+    int at = i * 20;                               /* seconds into the day */
+    int ms = (int)((unsigned)(i * 7919) % 15000u); /* 0 .. 14.999 s, most of them distinct */
+    durations[i] = ms / 1000.0;
+    sum += durations[i];
+    int end = at * 1000 + ms;
+    fprintf(log, "2026-11-25 %02d:%02d:%02d,000 INFO crawl: Starting load phase\n", at / 3600,
+            at / 60 % 60, at % 60);
+    fprintf(log, "2026-11-25 %02d:%02d:%02d,%03d INFO crawl: Finished load phase\n", end / 3600000,
+            end / 60000 % 60, end / 1000 % 60, end % 1000);
+    fprintf(rss, "%.3f %d\n", base + at + 1, 1000 + i);
+  }
+  fprintf(log, "2026-11-25 23:00:00,000 INFO crawl: fetched https://x/\xc3\xa9t\xc3\xa9\n");
+  fclose(log);
+  fclose(rss);
+  Timeline t = {0};
+  Diags d = {0};
+  ck_assert(timeline_rss(&t, "/tmp/fanout-runs-rss", &d));
+  ck_assert(timeline_read(&ix, path, &t, &d));
+  ck_assert_uint_eq(t.matched, 1); /* the line with é */
+  ck_assert_uint_eq(t.phases_total, RUNS + 1);
+  ck_assert_uint_eq(t.phases.len, TIMELINE_KEPT);
+  ck_assert_uint_eq(t.groups.len, 2);
+  const PhaseGroup *g = &t.groups.items[0];
+  ck_assert_str_eq(g->name, "load");
+  ck_assert_uint_eq(g->count, RUNS);
+  ck_assert(fabs(g->total - sum) < 1e-6 * RUNS);
+  qsort(durations, RUNS, sizeof(double), cmp_double_desc);
+  ck_assert(fabs(g->longest.end - g->longest.start - durations[0]) < 1e-6);
+  ck_assert(fabs(g->p50 - (durations[RUNS / 2 - 1] + durations[RUNS / 2]) / 2) < 1e-6);
+  double shortest_kept = 1e9;
+  for (uint32_t i = 0; i < t.phases.len; i++) {
+    const Phase *p = &t.phases.items[i];
+    if (!p->marker) continue;
+    if (p->end - p->start < shortest_kept) shortest_kept = p->end - p->start;
+    if (i) ck_assert(t.phases.items[i - 1].start <= p->start);
+    /* the sample a second after the start is the phase's, when it lasts that long */
+    if (p->end - p->start >= 1.0) ck_assert(p->peak_rss_kb >= 1000);
+  }
+  /* the kept ones are the longest: no dropped one is longer */
+  ck_assert(shortest_kept >= durations[TIMELINE_KEPT - 1] - 1e-6);
+  ck_assert(g->peak_rss_kb >= 1000 + RUNS - 10);
+  timeline_free(&t);
+  diags_free(&d);
+  remove(path);
+  remove("/tmp/fanout-runs-rss");
   index_free(&ix);
   facts_free(&f);
 }
@@ -262,6 +332,7 @@ Suite *timeline_suite(void) {
   tcase_add_test(tc, phases_from_a_log);
   tcase_add_test(tc, multimatch_finds_what_a_search_finds);
   tcase_add_test(tc, blocks_equal_lines);
+  tcase_add_test(tc, many_runs_keep_the_longest);
   suite_add_tcase(s, tc);
   return s;
 }
