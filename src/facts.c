@@ -1035,6 +1035,28 @@ FactsContext *facts_context_new(const Knowledge *k, Diags *diags) {
   return ctx;
 }
 
+const Const *facts_module_const(const Facts *f, const char *name) {
+  const Const *k = NULL;
+  for (uint32_t i = 0; i < f->consts.len && !k; i++)
+    if (strcmp(f->consts.items[i].name, name) == 0) k = &f->consts.items[i];
+  if (!k) return NULL;
+  size_t n = strlen(k->name);
+  uint32_t binds = 0;
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const char *t = f->assigns.items[i].target;
+    if (strncmp(t, k->name, n) == 0 && (t[n] == '\0' || strcmp(t + n, "[]") == 0)) binds++;
+  }
+  if (binds != 1) return NULL;
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const char *c = f->calls.items[i].callee;
+    if (strncmp(c, k->name, n) == 0 && c[n] == '.' &&
+        (strcmp(c + n, ".append") == 0 || strcmp(c + n, ".extend") == 0 ||
+         strcmp(c + n, ".insert") == 0 || strcmp(c + n, ".update") == 0))
+      return NULL;
+  }
+  return k;
+}
+
 bool facts_may_matter(const FactsContext *ctx, const char *text) {
   /* Every rule starts from one of these: an async def or await (FAN1, FAN2,
    * FAN5, FAN6, FAN7 live in async code or fan-outs), a sleep in a retry loop

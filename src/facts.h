@@ -258,6 +258,11 @@ bool facts_unpack(const void *data, size_t len, Facts *out);
  * in exactly sized arrays, each string once (what a project keeps). */
 void facts_compact(Facts *f, StrBuf *pack);
 
+/* The module constant `name` of a file: bound once at module level to an int
+ * or a literal list or tuple, and never grown (append, extend, insert,
+ * update, a subscript store) anywhere in the file; NULL when it is not one. */
+const Const *facts_module_const(const Facts *f, const char *name);
+
 /* Name of a site kind as printed ("gather", "create_task", ...). */
 const char *site_kind_name(SiteKind k);
 /* Printable form of a template (holes shown as {}). The caller must free it. */

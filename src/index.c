@@ -1,5 +1,6 @@
 #include "index.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,50 @@ static int cmp_sites(const void *pa, const void *pb) {
   return 0;
 }
 
+/* A fan-out over a name imported from a module of the project that binds it
+ * once to a literal and never grows it (`from .config import MODELS`, also
+ * `range(N)`): as fixed as it is there. Re-exports are followed. */
+static void imported_width(Index *ix, uint32_t file, int32_t def, Width *w) {
+  if (w->kind != WIDTH_DATA || w->param >= 0 || w->source || !w->expr) return;
+  const char *name = w->expr;
+  size_t n = strlen(name);
+  bool range = strncmp(name, "range(", 6) == 0 && name[n - 1] == ')';
+  if (range) name += 6, n -= 7;
+  if (!n || n >= NAME_CAP) return;
+  for (size_t i = 0; i < n; i++)
+    if (!(name[i] == '_' || isalnum((unsigned char)name[i]))) return;
+  char want[NAME_CAP];
+  memcpy(want, name, n);
+  want[n] = '\0';
+  uint32_t at = file;
+  int32_t scope = def;
+  for (unsigned hop = 0; hop < RESOLVE_DEPTH; hop++) {
+    const Facts *f = &ix->files[at];
+    const Const *k = hop ? facts_module_const(f, want) : NULL;
+    if (k && (range || k->value >= 0)) {
+      char *text = xasprintf("%lld (%s)", (long long)k->value, w->expr);
+      w->kind = WIDTH_FIXED;
+      w->count = k->value;
+      w->expr = arena_strdup(&ix->strings, text);
+      free(text);
+      return;
+    }
+    const Import *im = NULL; /* the import binding it, in the def or the module */
+    for (uint32_t i = f->imports.len; i-- > 0 && !im;)
+      if (f->imports.items[i].is_from && strcmp(f->imports.items[i].bound, want) == 0 &&
+          (f->imports.items[i].def == 0 || f->imports.items[i].def == scope))
+        im = &f->imports.items[i];
+    const char *dot = im ? strrchr(im->target, '.') : NULL;
+    if (!dot || (size_t)(dot - im->target) >= NAME_CAP || strlen(dot + 1) >= NAME_CAP) return;
+    char module[NAME_CAP];
+    memcpy(module, im->target, (size_t)(dot - im->target));
+    module[dot - im->target] = '\0';
+    memmove(want, dot + 1, strlen(dot + 1) + 1);
+    if (!strmap_get(&ix->modules, module, &at)) return;
+    scope = 0;
+  }
+}
+
 static void find_helper_sites(Index *ix) {
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
     const Facts *f = &ix->files[fi];
@@ -278,6 +323,7 @@ static void find_helper_sites(Index *ix) {
       sr.helper = target;
       sr.site.kind = SITE_HELPER;
       sr.site.width = la->width;
+      imported_width(ix, fi, c->def, &sr.site.width);
       sr.site.targets = (NameList){la->target, 1};
       sr.site.def = c->def;
       sr.site.call = (int32_t)ci;
@@ -392,6 +438,7 @@ void index_build(Index *ix, Facts *files, uint32_t n) {
   for (uint32_t i = 0; i < n; i++)
     for (uint32_t s = 0; s < files[i].sites.len; s++) {
       SiteRef sr = {i, files[i].sites.items[s], {0, -1}};
+      imported_width(ix, i, sr.site.def, &sr.site.width);
       array_push(&ix->sites, sr);
     }
   find_helper_sites(ix);
@@ -410,6 +457,7 @@ void index_free(Index *ix) {
   free(ix->callers);
   array_free(&ix->sites);
   strmap_free(&ix->modules);
+  arena_free(&ix->strings);
   for (uint32_t i = 0; i < ix->module_aliases.len; i++) free(ix->module_aliases.items[i]);
   array_free(&ix->module_aliases);
   memset(ix, 0, sizeof *ix);

@@ -38,6 +38,7 @@ typedef struct {
   uint32_t *caller_start;
   CallRef *callers;
   Array(SiteRef) sites; /* every fan-out site, sorted by file, line, column */
+  Arena strings;        /* texts the index makes (widths seen through imports) */
 } Index;
 
 /* Build the index over `n` files' facts. Free with index_free. */

@@ -1,5 +1,6 @@
 /* sites: fan-out sites of one file, found by the queries in rules/sites.scm
  * and measured here: kind, width (fixed, data, unknown) and what is fanned out. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,25 +30,12 @@ static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
 /* A module-level name bound once to a literal and never grown or stored into
  * anywhere in the file: its size is fixed. */
 static const Const *module_const(const Walker *w, TSNode id) {
-  const Const *k = NULL;
-  for (uint32_t i = 0; i < w->f->consts.len && !k; i++)
-    if (facts__node_text_eq(w, id, w->f->consts.items[i].name)) k = &w->f->consts.items[i];
-  if (!k) return NULL;
-  size_t n = strlen(k->name);
-  uint32_t binds = 0;
-  for (uint32_t i = 0; i < w->f->assigns.len; i++) {
-    const char *t = w->f->assigns.items[i].target;
-    if (strncmp(t, k->name, n) == 0 && (t[n] == '\0' || strcmp(t + n, "[]") == 0)) binds++;
-  }
-  if (binds != 1) return NULL;
-  for (uint32_t i = 0; i < w->f->calls.len; i++) {
-    const char *c = w->f->calls.items[i].callee;
-    if (strncmp(c, k->name, n) == 0 && c[n] == '.' &&
-        (strcmp(c + n, ".append") == 0 || strcmp(c + n, ".extend") == 0 ||
-         strcmp(c + n, ".insert") == 0 || strcmp(c + n, ".update") == 0))
-      return NULL;
-  }
-  return k;
+  char name[128];
+  uint32_t a = ts_node_start_byte(id), n = ts_node_end_byte(id) - a;
+  if (n >= sizeof name) return NULL;
+  memcpy(name, w->src->text + a, n);
+  name[n] = '\0';
+  return facts_module_const(w->f, name);
 }
 
 /* The value node of the last assignment to `name` in the current def before
@@ -90,6 +78,7 @@ static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
 }
 
 static Width classify_iterable(Walker *w, TSNode n, unsigned depth);
+static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out);
 
 static Width classify_range(Walker *w, TSNode call, TSNode args) {
   uint32_t n = ts_node_named_child_count(args);
@@ -255,7 +244,10 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     }
     return width_make(w, WIDTH_DATA, n, -1);
   }
-  if (facts__is(n, "attribute")) return width_make(w, WIDTH_DATA, n, -1);
+  if (facts__is(n, "attribute")) {
+    Width fixed;
+    return attribute_fixed(w, n, depth, &fixed) ? fixed : width_make(w, WIDTH_DATA, n, -1);
+  }
   if (facts__is(n, "subscript")) return classify_slice(w, n);
   if (facts__is(n, "call")) {
     TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
@@ -282,6 +274,73 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     return width_make(w, WIDTH_UNKNOWN, n, -1);
   }
   return width_make(w, WIDTH_DATA, n, -1);
+}
+
+/* Whether def d is class cls or lies inside it. */
+static bool inside_class(const Facts *f, int32_t d, int32_t cls) {
+  for (; d > 0; d = f->defs.items[d].parent)
+    if (d == cls) return true;
+  return false;
+}
+
+/* Whether `text` is followed, anywhere in the source, by an in-place
+ * operator that grows it (`+=`, `|=`). */
+static bool grown_in_place(const Walker *w, const char *text, size_t n) {
+  for (const char *p = w->src->text;
+       (p = memmem(p, w->src->len - (size_t)(p - w->src->text), text, n)) != NULL; p += n) {
+    const char *q = p + n;
+    while (*q == ' ' || *q == '\t') q++;
+    if ((q[0] == '+' || q[0] == '|') && q[1] == '=') return true;
+  }
+  return false;
+}
+
+/* `self.models` in a method, when every binding of the attribute in the
+ * class (`self.models = ...` in any of its methods, `models = ...` in its
+ * body) is of a fixed size and nothing grows it: a small ensemble of a
+ * known width, not data. Bindings are measured in their own def. */
+static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out) {
+  const Facts *f = w->f;
+  const Def *d = facts__cur_def(w);
+  TSNode obj = facts__field(n, FIELD_object), attr = facts__field(n, FIELD_attribute);
+  if (d->kind != DEF_FUNCTION || !d->params.count || d->parent <= 0 ||
+      f->defs.items[d->parent].kind != DEF_CLASS || !facts__is(obj, "identifier") ||
+      !facts__node_text_eq(w, obj, f->names.items[d->params.first]))
+    return false;
+  int32_t cls = d->parent, here = w->def;
+  const char *dotted = facts__text_of(w, n, 0);
+  uint32_t a = ts_node_start_byte(attr);
+  char name[128];
+  size_t len = strlen(dotted), nlen = ts_node_end_byte(attr) - a;
+  if (nlen >= sizeof name || grown_in_place(w, dotted, len)) return false;
+  memcpy(name, w->src->text + a, nlen);
+  name[nlen] = '\0';
+  static const char *const grow[] = {".append", ".extend", ".insert", ".update", ".add"};
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const char *c = f->calls.items[i].callee;
+    if (strncmp(c, dotted, len) != 0 || !inside_class(f, f->calls.items[i].def, cls)) continue;
+    for (size_t g = 0; g < sizeof grow / sizeof *grow; g++)
+      if (strcmp(c + len, grow[g]) == 0) return false;
+  }
+  int64_t most = -1;
+  bool fixed = true;
+  for (uint32_t i = 0; i < f->assigns.len && fixed; i++) {
+    const Assign *as = &f->assigns.items[i];
+    bool bound = as->def == cls ? strcmp(as->target, name) == 0
+                                : inside_class(f, as->def, cls) && strcmp(as->target, dotted) == 0;
+    if (inside_class(f, as->def, cls) && strncmp(as->target, dotted, len) == 0 &&
+        strcmp(as->target + len, "[]") == 0)
+      return false; /* self.models[k] = v */
+    if (!bound) continue;
+    w->def = as->def; /* its value's names are its def's */
+    Width v = classify_iterable(w, w->assign_values.items[i], depth + 1);
+    w->def = here;
+    fixed = v.kind == WIDTH_FIXED;
+    if (fixed && v.count > most) most = v.count;
+  }
+  if (!fixed || most < 0) return false;
+  *out = width_fixed(w, dotted, most);
+  return true;
 }
 
 static TSNode enclosing_loop(const Walker *w, TSNode n) {
