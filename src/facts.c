@@ -264,13 +264,15 @@ static bool dead_condition(Walker *w, TSNode cond);
 
 static void walk_children(Walker *w, TSNode n) {
   /* A cursor: ts_node_child(n, i) rescans the siblings before i each time,
-   * which makes a module of thousands of statements quadratic. */
-  TSTreeCursor c = ts_tree_cursor_new(n);
-  if (ts_tree_cursor_goto_first_child(&c)) {
-    do walk(w, ts_tree_cursor_current_node(&c));
-    while (ts_tree_cursor_goto_next_sibling(&c));
+   * which makes a module of thousands of statements quadratic. The one of
+   * this depth is free: the walks below it use deeper ones. */
+  uint32_t d = w->depth; /* an index: deeper walks may move the array */
+  while (w->cursors.len <= d) array_push(&w->cursors, ts_tree_cursor_new(n));
+  ts_tree_cursor_reset(&w->cursors.items[d], n);
+  if (ts_tree_cursor_goto_first_child(&w->cursors.items[d])) {
+    do walk(w, ts_tree_cursor_current_node(&w->cursors.items[d]));
+    while (ts_tree_cursor_goto_next_sibling(&w->cursors.items[d]));
   }
-  ts_tree_cursor_delete(&c);
 }
 
 /* Parameter names (types = false) or their annotations (types = true), in order. */
@@ -1113,6 +1115,8 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   facts__find_sites(&w);
   array_free(&w.assign_values);
   array_free(&w.call_nodes);
+  for (uint32_t i = 0; i < w.cursors.len; i++) ts_tree_cursor_delete(&w.cursors.items[i]);
+  array_free(&w.cursors);
   for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);
   array_free(&w.dead_flags);
 }

@@ -34,6 +34,9 @@ typedef struct {
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
   Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
   StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
+  /* walk_children's cursors, one per depth, reset rather than made anew:
+   * a new cursor costs a malloc and a free for every node with children */
+  Array(TSTreeCursor) cursors;
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */

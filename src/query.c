@@ -231,6 +231,10 @@ void query_run_begin(QueryRun *run, const Query *q, TSNode root, const char *tex
   ts_query_cursor_exec(run->cursor, q->ts, root);
 }
 
+void query_run_node(QueryRun *run, TSNode node) {
+  ts_query_cursor_exec(run->cursor, run->query->ts, node);
+}
+
 static bool text_eq(const char *text, TSNode n, const char *s) {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
   return strlen(s) == b - a && memcmp(text + a, s, b - a) == 0;

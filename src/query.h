@@ -36,6 +36,8 @@ typedef struct {
 
 /* Start matching `q` under `root`. Free with query_run_end. */
 void query_run_begin(QueryRun *run, const Query *q, TSNode root, const char *text);
+/* Match again, under `node` (the same cursor, the same query). */
+void query_run_node(QueryRun *run, TSNode node);
 /* Next match whose predicates all hold; false at the end. */
 bool query_run_next(QueryRun *run, TSQueryMatch *match);
 void query_run_end(QueryRun *run);
