@@ -282,42 +282,57 @@ static uint32_t intern(Packer *p, const char *s) {
   return off;
 }
 
-static void pack_record(Packer *p, const char *rec, const Field *fields, StrBuf *b) {
+/* Write one record at *w (room was made for all of them: record_size). */
+static void pack_record(Packer *p, const char *rec, const Field *fields, char **w) {
   for (const Field *fd = fields; fd->kind != F_END; fd++) {
     const char *at = rec + fd->off;
+    uint32_t v32;
     switch (fd->kind) {
     case F_STR:
     case F_OPT: {
       const char *s;
       memcpy(&s, at, sizeof s);
-      put_u32(b, intern(p, s));
+      v32 = intern(p, s);
+      memcpy(*w, &v32, 4);
+      *w += 4;
       break;
     }
     case F_BOOL: {
       bool v;
       memcpy(&v, at, sizeof v);
-      sb_putc(b, v ? 1 : 0);
+      *(*w)++ = v ? 1 : 0;
       break;
     }
     case F_ENUM: {
       int v;
       memcpy(&v, at, sizeof v);
-      put_u32(b, (uint32_t)v);
+      v32 = (uint32_t)v;
+      memcpy(*w, &v32, 4);
+      *w += 4;
       break;
     }
-    default: sb_putn(b, at, field_size(fd->kind)); /* u32, i32, i64, two u32 */
+    default: { /* u32, i32, i64, two u32 */
+      size_t n = field_size(fd->kind);
+      memcpy(*w, at, n);
+      *w += n;
+    }
     }
   }
 }
 
 void facts_pack(const Facts *f, StrBuf *out) {
   Packer p = {out, {0}, {0}};
-  StrBuf records = {0};
   uint32_t lens[S_COUNT];
+  size_t total = 0;
+  for (int s = 0; s < S_COUNT; s++) {
+    section_items(f, s, &lens[s]);
+    total += (size_t)lens[s] * record_size(s);
+  }
+  char *records = xmalloc(total + 1), *w = records;
   for (int s = 0; s < S_COUNT; s++) {
     const char *items = section_items(f, s, &lens[s]);
     for (uint32_t i = 0; i < lens[s]; i++)
-      pack_record(&p, items + (size_t)i * sections[s].elem, sections[s].fields, &records);
+      pack_record(&p, items + (size_t)i * sections[s].elem, sections[s].fields, &w);
   }
   sb_putn(out, PACK_MAGIC, 8);
   put_u32(out, S_COUNT);
@@ -325,8 +340,8 @@ void facts_pack(const Facts *f, StrBuf *out) {
   sb_putc(out, f->has_errors ? 1 : 0);
   put_u32(out, (uint32_t)p.table.len);
   sb_putn(out, p.table.s ? p.table.s : "", p.table.len);
-  sb_putn(out, records.s ? records.s : "", records.len);
-  sb_free(&records);
+  sb_putn(out, records, (size_t)(w - records));
+  free(records);
   sb_free(&p.table);
   strmap_free(&p.offsets);
 }

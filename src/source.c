@@ -149,8 +149,10 @@ size_t source_utf8_invalid_at(const char *s, size_t n) {
   size_t i = 0;
   while (i < n) {
     unsigned char c = u[i];
-    if (c < 0x80) {
-      i++;
+    if (c < 0x80) { /* ASCII: eight bytes at a time while they all are */
+      uint64_t w;
+      while (i + 8 <= n && (memcpy(&w, u + i, 8), !(w & 0x8080808080808080ull))) i += 8;
+      if (i < n && u[i] < 0x80) i++;
       continue;
     }
     size_t len;
@@ -209,8 +211,9 @@ bool source_from_buffer(const char *path, const char *data, size_t len, SourceFi
   out->text[len] = '\0';
   /* Python reads a lone CR as a line end; tree-sitter's grammar does not.
    * Replacing it in place keeps every byte offset valid. */
-  for (size_t i = 0; i < len; i++)
-    if (out->text[i] == '\r' && (i + 1 == len || out->text[i + 1] != '\n')) out->text[i] = '\n';
+  for (char *cr = memchr(out->text, '\r', len); cr;
+       cr = memchr(cr + 1, '\r', len - (size_t)(cr + 1 - out->text)))
+    if (cr + 1 == out->text + len || cr[1] != '\n') *cr = '\n';
   out->len = (uint32_t)len;
   out->path = xstrdup(path);
   out->module = source_module_name(path, &out->is_package);

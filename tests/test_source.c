@@ -42,6 +42,51 @@ START_TEST(buffer_bom_and_lone_cr) {
 }
 END_TEST
 
+/* The first invalid offset, one code point at a time (RFC 3629): the oracle
+ * for the validator's eight-bytes-at-a-time ASCII path. */
+static size_t utf8_invalid_slow(const unsigned char *u, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t len = u[i] < 0x80                    ? 1
+                 : u[i] >= 0xC2 && u[i] <= 0xDF ? 2
+                 : u[i] >= 0xE0 && u[i] <= 0xEF ? 3
+                 : u[i] >= 0xF0 && u[i] <= 0xF4 ? 4
+                                                : 0;
+    if (!len || i + len > n) return i;
+    uint32_t cp = len == 1 ? u[i] : u[i] & (0x7Fu >> len);
+    for (size_t k = 1; k < len; k++) {
+      if ((u[i + k] & 0xC0) != 0x80) return i;
+      cp = cp << 6 | (u[i + k] & 0x3Fu);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return i;
+    i += len;
+  }
+  return n;
+}
+
+START_TEST(utf8_validation_agrees_with_the_slow_way) {
+  /* ASCII runs of every length around 8 with sequences, valid and broken, between */
+  static const char *const pieces[] = {
+      "a",    "bcdefgh", "ijklmnopq",    "\xc3\xa9",         "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+      "\xc3", "\x80",    "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"};
+  uint64_t x = 7;
+  unsigned char buf[64];
+  for (int round = 0; round < 20000; round++) {
+    size_t n = 0;
+    while (n < 40) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      const char *p = pieces[(x >> 33) % (sizeof pieces / sizeof *pieces)];
+      if ((x >> 20) % 4 && p[0] & 0x80 && !((x >> 40) % 3 == 0)) continue; /* mostly ASCII */
+      size_t k = strlen(p);
+      memcpy(buf + n, p, k);
+      n += k;
+    }
+    ck_assert_uint_eq(source_utf8_invalid_at((const char *)buf, n), utf8_invalid_slow(buf, n));
+  }
+}
+END_TEST
+
 START_TEST(buffer_rejects_binary_and_bad_utf8) {
   SourceFile f;
   Diags d = {0};
@@ -169,6 +214,7 @@ Suite *source_suite(void) {
   Suite *s = suite_create("source");
   TCase *tc = tcase_create("core");
   tcase_add_loop_test(tc, utf8_validation, 0, sizeof utf8_cases / sizeof *utf8_cases);
+  tcase_add_test(tc, utf8_validation_agrees_with_the_slow_way);
   tcase_add_test(tc, buffer_bom_and_lone_cr);
   tcase_add_test(tc, buffer_rejects_binary_and_bad_utf8);
   tcase_add_test(tc, walk_skips_and_module_names);
