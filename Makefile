@@ -42,6 +42,9 @@ DEPS_OK  := $(BUILD)/.deps-ok
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
+# Debian's async packages: real code none of us wrote, checked by `make real-code`
+REAL_PACKAGES = python3-aiohttp python3-httpx python3-anyio python3-tenacity python3-asyncssh \
+                python3-discord python3-aioxmpp python3-aio-pika python3-asyncpg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps: $(DEPS_OK)
 $(DEPS_OK):
@@ -60,6 +63,10 @@ $(DEPS_OK):
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v clang >/dev/null || missing="$$missing clang"; \
+	for pkg in $(REAL_PACKAGES); do \
+	  [ -d /usr/lib/python3/dist-packages/$$(echo $$pkg | sed 's/^python3-//; s/-/_/g') ] || \
+	    missing="$$missing $$pkg"; \
+	done; \
 	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 || \
 	  missing="$$missing libclang-rt-14-dev"; \
 	if [ -n "$$missing" ]; then \
@@ -134,8 +141,7 @@ asan:
 # cannot be analyzed, named on stderr) is not
 REAL_CODE = $(firstword $(wildcard /usr/lib/python3.11) \
               $(shell python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])' 2>/dev/null)) \
-            $(wildcard /usr/lib/python3/dist-packages/aiohttp /usr/lib/python3/dist-packages/httpx \
-                       /usr/lib/python3/dist-packages/anyio /usr/lib/python3/dist-packages/tenacity)
+            $(wildcard $(addprefix /usr/lib/python3/dist-packages/,$(subst -,_,$(REAL_PACKAGES:python3-%=%))))
 real-code: $(BUILD)/fanout
 	@for cmd in "check --all-files --no-cache" "map --no-cache"; do \
 	  $(BUILD)/fanout $$cmd $(REAL_CODE) > /dev/null 2> $(BUILD)/real-code.err; rc=$$?; \

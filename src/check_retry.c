@@ -1,6 +1,7 @@
 /* FAN4xx retry storms: no jitter, too many or unbounded attempts, retries
  * stacked over an SDK's own, retrying every exception. Decorators (tenacity,
  * backoff, stamina) and hand-written retry loops. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,29 @@ static bool has_randomness(const Model *m, const char *text) {
       return true;
   }
   return strstr(text, "random") || strstr(text, "jitter");
+}
+
+/* Whether a delay is the server's: a Retry-After value (honouring it is what
+ * the API asks; the server spreads its clients). */
+static bool server_delay(const char *text) {
+  return text && (strcasestr(text, "retry_after") || strcasestr(text, "retry-after") ||
+                  strcasestr(text, "retryafter"));
+}
+
+/* Whether call `call` of `file` runs a project function whose class (or, for
+ * a plain function, itself) draws random numbers: a jittered backoff helper
+ * (`backoff.delay()`). */
+static bool random_helper(const Model *m, uint32_t file, int32_t call) {
+  if (call < 0) return false;
+  DefRef t = index_call_target(m->ix, file, (uint32_t)call);
+  if (!defref_ok(t)) return false;
+  const Facts *tf = &m->ix->files[t.file];
+  int32_t scope = t.def, parent = tf->defs.items[t.def].parent;
+  if (parent > 0 && tf->defs.items[parent].kind == DEF_CLASS) scope = parent;
+  const Def *s = &tf->defs.items[scope];
+  for (uint32_t c = s->calls_span.first; c < s->calls_span.end; c++)
+    if (has_randomness(m, tf->calls.items[c].callee)) return true;
+  return false;
 }
 
 static const char *kwarg(const Decorator *d, const char *name) {
@@ -464,12 +488,15 @@ static void check_loops(Model *m, Findings *out) {
         /* delay = base * 2 ** attempt; sleep(delay): any binding of the name with a
          * random part makes it random */
         const char *delay = sl->arg0;
-        bool random_part = has_randomness(m, sl->arg0);
+        bool random_part = has_randomness(m, sl->arg0) || server_delay(sl->arg0);
+        for (uint32_t c = 0; c < f->calls.len && !random_part; c++) /* sleep(backoff.delay()) */
+          random_part = f->calls.items[c].outer == (int32_t)si && random_helper(m, fi, (int32_t)c);
         for (uint32_t i = 0; sl->arg0 && i < f->assigns.len && !random_part; i++)
           if (f->assigns.items[i].def == loop->def &&
               strcmp(f->assigns.items[i].target, sl->arg0) == 0) {
             delay = f->assigns.items[i].value;
-            random_part = has_randomness(m, delay);
+            random_part = has_randomness(m, delay) || server_delay(delay) ||
+                          random_helper(m, fi, f->assigns.items[i].call);
           }
         if (random_part) continue;
         add(m, out, "FAN401", fi, loop->def, sl->pos,
@@ -485,7 +512,7 @@ static void check_loops(Model *m, Findings *out) {
       long n = -1;
       if (!loop->is_while && str_starts_with(loop->iter, "range("))
         n = strtol(strrchr(loop->iter, '(') + 1, NULL, 10);
-      if ((loop->while_true && !(h && h->reraises)) || n > cap)
+      if ((loop->while_true && !(h && h->exits)) || n > cap)
         add(m, out, "FAN402", fi, loop->def, loop->pos,
             loop->while_true ? xasprintf("retry loop in %s never gives up (`while True` with no "
                                          "attempt limit)",

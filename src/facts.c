@@ -648,11 +648,18 @@ static void add_loop(Walker *w, TSNode n) {
   array_push(&w->f->loops, l);
 }
 
-static bool contains_type(TSNode n, const char *type, unsigned depth) {
-  if (facts__is(n, type)) return true;
-  if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda")) return false;
+/* Whether running `n` can leave the loop around it: a raise or a return
+ * (not in a nested def, lambda or class), or a break not in a nested loop. */
+static bool exits_loop(TSNode n, bool nested_loop, unsigned depth) {
+  if (facts__is(n, "raise_statement") || facts__is(n, "return_statement") ||
+      (!nested_loop && facts__is(n, "break_statement")))
+    return true;
+  if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda") ||
+      facts__is(n, "class_definition"))
+    return false;
+  nested_loop |= facts__is(n, "for_statement") || facts__is(n, "while_statement");
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-    if (contains_type(ts_node_named_child(n, i), type, depth + 1)) return true;
+    if (exits_loop(ts_node_named_child(n, i), nested_loop, depth + 1)) return true;
   return false;
 }
 
@@ -681,7 +688,7 @@ static void walk_try(Walker *w, TSNode n) {
                      facts__is(ts_node_named_child(st, 0), "ellipsis"));
       h.trivial &= passes;
     }
-    h.reraises = !ts_node_is_null(block) && contains_type(block, "raise_statement", 0);
+    h.exits = !ts_node_is_null(block) && exits_loop(block, false, 0);
     h.def = w->def;
     h.pos = facts__pos_of(clause);
     h.try_line = ts_node_start_point(n).row + 1;

@@ -160,7 +160,7 @@ static const Field site_fields[] = {ENUM(Site, kind, SITE_KIND_COUNT),
 static const Field const_fields[] = {STR(Const, name), I64(Const, value), END};
 static const Field handler_fields[] = {STR(Handler, types),
                                        BOOL(Handler, trivial),
-                                       BOOL(Handler, reraises),
+                                       BOOL(Handler, exits),
                                        IDX(Handler, def, S_DEFS),
                                        POS(Handler, pos),
                                        U32(Handler, try_line, S_NONE),
