@@ -345,9 +345,11 @@ static void print_phase(const Timeline *t, const Phase *p, void *ctx) {
   (void)ctx;
   fprintf(stderr,
           "phase %s%s ended at %.2f s: %.2f s, %u lines, %u tasks (gap p95 %.3f s), %u retries, %u "
-          "errors\n",
+          "errors",
           p->name, p->marker ? " (marker)" : "", p->end - t->first, p->end - p->start, p->lines,
           p->tasks, p->gap_p95, p->retries, p->errors);
+  if (p->peak_rss_kb > 0) fprintf(stderr, ", peak RSS %.1f MB", p->peak_rss_kb / 1024.0);
+  fputc('\n', stderr);
   fflush(stderr);
 }
 
@@ -360,12 +362,13 @@ static int cmd_report(Options *o, Diags *diags) {
   Project p;
   bool ok = catalog_load(&cat, diags) && project_load(&p, o->paths, o->npaths, &o->project, diags);
   Timeline t = {0}; /* RSS samples first: each phase takes its own as it closes */
-  if (ok && o->rss_path) ok = timeline_rss(&t, o->rss_path, diags);
+  if (ok && o->rss_path && !o->follow) ok = timeline_rss(&t, o->rss_path, diags);
   if (ok && o->follow) {
     signal(SIGINT, on_stop);
     signal(SIGTERM, on_stop);
     fprintf(stderr, "fanout: following %s (Ctrl-C for the report)\n", o->log_path);
-    ok = timeline_follow(&p.index, o->log_path, &t, &stop_requested, 200, print_phase, NULL, diags);
+    ok = timeline_follow(&p.index, o->log_path, o->rss_path, &t, &stop_requested, 200, print_phase,
+                         NULL, diags);
   } else if (ok) {
     ok = timeline_read(&p.index, o->log_path, &t, diags);
   }

@@ -768,6 +768,47 @@ static int cmp_sample(const void *a, const void *b) {
   return x->time < y->time ? -1 : x->time > y->time;
 }
 
+/* Take one line of an RSS file (`EPOCH KB`, or `VmRSS: N kB` after a
+ * timestamp); *time carries the last timestamp seen to the next line. */
+static void rss_line(Timeline *t, const char *line, size_t len, double *time) {
+  LogLine l;
+  logline_parse(line, len, &l);
+  const char *rest = l.message;
+  char *end;
+  if (l.time >= 0)
+    *time = l.time;
+  else { /* "EPOCH KB" */
+    double v = strtod(line, &end);
+    if (end != line && v > 1e8) *time = v, rest = end;
+  }
+  const char *vm = strstr(rest, "VmRSS:");
+  double kb = strtod(vm ? vm + 6 : rest, &end);
+  logline_free(&l);
+  if (end == (vm ? vm + 6 : rest) || *time < 0 || kb <= 0) return;
+  t->rss_samples++;
+  if (kb > t->peak_rss_kb) t->peak_rss_kb = kb;
+  RssSample sample = {*time, kb};
+  array_push(&t->rss, sample);
+}
+
+/* All samples are in: time order, and the thinned copy for drawing. */
+static void rss_done(Timeline *t) {
+  bool sorted = true;
+  for (uint32_t i = 1; i < t->rss.len && sorted; i++)
+    sorted = t->rss.items[i - 1].time <= t->rss.items[i].time;
+  if (!sorted) qsort(t->rss.items, t->rss.len, sizeof(RssSample), cmp_sample);
+  /* for drawing: the larger of each 2^k samples, fewer than 4000 */
+  uint32_t step = 1;
+  while (t->rss.len / step >= 4000) step *= 2;
+  t->samples.len = 0;
+  for (uint32_t i = 0; i < t->rss.len; i += step) {
+    RssSample a = t->rss.items[i];
+    for (uint32_t k = i + 1; k < i + step && k < t->rss.len; k++)
+      if (t->rss.items[k].kb > a.kb) a.kb = t->rss.items[k].kb;
+    array_push(&t->samples, a);
+  }
+}
+
 bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
   FILE *f = fopen(rss_path, "r");
   if (!f) {
@@ -778,40 +819,10 @@ bool timeline_rss(Timeline *t, const char *rss_path, Diags *diags) {
   size_t cap = 0;
   ssize_t len;
   double time = -1;
-  bool sorted = true;
-  while ((len = getline(&line, &cap, f)) >= 0) {
-    LogLine l;
-    logline_parse(line, (size_t)len, &l);
-    const char *rest = l.message;
-    char *end;
-    if (l.time >= 0)
-      time = l.time;
-    else { /* "EPOCH KB" */
-      double v = strtod(line, &end);
-      if (end != line && v > 1e8) time = v, rest = end;
-    }
-    const char *vm = strstr(rest, "VmRSS:");
-    double kb = strtod(vm ? vm + 6 : rest, &end);
-    logline_free(&l);
-    if (end == (vm ? vm + 6 : rest) || time < 0 || kb <= 0) continue;
-    t->rss_samples++;
-    if (kb > t->peak_rss_kb) t->peak_rss_kb = kb;
-    RssSample sample = {time, kb};
-    sorted &= !t->rss.len || array_last(&t->rss)->time <= time;
-    array_push(&t->rss, sample);
-  }
+  while ((len = getline(&line, &cap, f)) >= 0) rss_line(t, line, (size_t)len, &time);
   free(line);
   fclose(f);
-  if (!sorted) qsort(t->rss.items, t->rss.len, sizeof(RssSample), cmp_sample);
-  /* for drawing: the larger of each 2^k samples, fewer than 4000 */
-  uint32_t step = 1;
-  while (t->rss.len / step >= 4000) step *= 2;
-  for (uint32_t i = 0; i < t->rss.len; i += step) {
-    RssSample a = t->rss.items[i];
-    for (uint32_t k = i + 1; k < i + step && k < t->rss.len; k++)
-      if (t->rss.items[k].kb > a.kb) a.kb = t->rss.items[k].kb;
-    array_push(&t->samples, a);
-  }
+  rss_done(t);
   return true;
 }
 
@@ -842,14 +853,38 @@ static void follow_drain(TimelineReader *tr, FILE *f, StrBuf *partial) {
   free(line);
 }
 
-bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile int *stop,
-                     unsigned poll_ms, void (*on_phase)(const Timeline *, const Phase *, void *),
-                     void *ctx, Diags *diags) {
+/* The complete lines an RSS file gained since the last call. */
+static void rss_drain(Timeline *t, FILE *f, StrBuf *partial, double *time) {
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline(&line, &cap, f)) > 0) {
+    sb_putn(partial, line, (size_t)len);
+    if (line[len - 1] != '\n') break; /* the sampler is mid-line */
+    rss_line(t, partial->s, partial->len, time);
+    partial->len = 0;
+  }
+  clearerr(f);
+  free(line);
+}
+
+bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Timeline *t,
+                     volatile int *stop, unsigned poll_ms,
+                     void (*on_phase)(const Timeline *, const Phase *, void *), void *ctx,
+                     Diags *diags) {
   FILE *f = fopen(path, "r");
   if (!f) {
     diags_add(diags, DIAG_ERROR, path, 0, "cannot read the log");
     return false;
   }
+  FILE *rss = rss_path ? fopen(rss_path, "r") : NULL;
+  if (rss_path && !rss) {
+    diags_add(diags, DIAG_ERROR, rss_path, 0, "cannot read the RSS samples");
+    fclose(f);
+    return false;
+  }
+  StrBuf rss_partial = {0};
+  double rss_time = -1;
   struct stat st;
   fstat(fileno(f), &st);
   ino_t inode = st.st_ino;
@@ -859,6 +894,7 @@ bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile in
   tr->r.ctx = ctx;
   struct timespec nap = {(time_t)(poll_ms / 1000), (long)(poll_ms % 1000) * 1000000L};
   while (!*stop) {
+    if (rss) rss_drain(t, rss, &rss_partial, &rss_time); /* samples first: phases take theirs */
     follow_drain(tr, f, &partial);
     if (stat(path, &st) == 0) {
       if (st.st_ino != inode) { /* rotated: the rest of the old file, then the new one */
@@ -879,10 +915,17 @@ bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile in
     }
     nanosleep(&nap, NULL);
   }
+  if (rss) {
+    rss_drain(t, rss, &rss_partial, &rss_time);
+    if (rss_partial.len) rss_line(t, rss_partial.s, rss_partial.len, &rss_time);
+    fclose(rss);
+  }
+  sb_free(&rss_partial);
   follow_drain(tr, f, &partial);
   if (partial.len) timeline_feed(tr, partial.s, partial.len);
   sb_free(&partial);
   fclose(f);
   timeline_end(tr);
+  if (rss_path) rss_done(t);
   return true;
 }

@@ -112,11 +112,13 @@ void timeline_free(Timeline *t);
 /* Follow a growing log like `tail -F`: read what is there, then poll every
  * `poll_ms` for more. A truncated file is read again from its start; a
  * rotated one (a new file at the path) after the rest of the old. Incomplete
- * last lines wait for their newline. `on_phase` is called for each phase a
- * line closes. Returns when *stop becomes non-zero (t then holds the whole
- * run, closed), or false with a diagnostic when the log cannot be opened. */
-bool timeline_follow(const Index *ix, const char *path, Timeline *t, volatile int *stop,
-                     unsigned poll_ms,
+ * last lines wait for their newline. `rss_path` (or NULL) is an RSS file
+ * growing beside it, read as it grows (`t` must then hold no samples yet).
+ * `on_phase` is called for each phase a line closes. Returns when *stop
+ * becomes non-zero (t then holds the whole run, closed), or false with a
+ * diagnostic when the log or the RSS file cannot be opened. */
+bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Timeline *t,
+                     volatile int *stop, unsigned poll_ms,
                      void (*on_phase)(const Timeline *t, const Phase *p, void *ctx), void *ctx,
                      Diags *diags);
 
