@@ -11,6 +11,26 @@ typedef struct {
   const char *what; /* owned: the blocking API, for the message */
 } Blocking;
 
+/* Whether a sync client was made in its library's asynchronous mode, or may
+ * have been: `async-kwarg=async_,async` names the keywords that turn it on
+ * (psycopg2.connect(dsn, async_=True)), and a **kwargs splat may hold one. */
+static bool async_mode(const Model *m, const Origin *o) {
+  char names[64];
+  if (!o->fact || o->call < 0 || !fact_attr(o->fact, "async-kwarg", names, sizeof names))
+    return false;
+  const Facts *f = &m->ix->files[o->file];
+  const Call *c = &f->calls.items[o->call];
+  if (c->flags & CALL_KW_SPLAT) return true;
+  for (char *name = names; *name;) {
+    char *comma = strchr(name, ',');
+    if (comma) *comma = '\0';
+    const char *v = model_kwarg(f, c, name);
+    if (v && strcmp(v, "False") != 0 && strcmp(v, "0") != 0 && strcmp(v, "None") != 0) return true;
+    name = comma ? comma + 1 : name + strlen(name);
+  }
+  return false;
+}
+
 static const char *path_methods[] = {"read_text",   "read_bytes", "write_text",
                                      "write_bytes", "open",       NULL};
 
@@ -51,7 +71,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       fact_attr(o.fact, "kind", kind, sizeof kind);
       char key[64];
       snprintf(key, sizeof key, ".%s", method);
-      if (strcmp(async_attr, "no") == 0)
+      if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o))
         b.code = strcmp(kind, "http") == 0 ? "FAN501" : "FAN505";
       else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, "blocking.langchain", key))
         b.code = "FAN505";

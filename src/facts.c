@@ -648,11 +648,12 @@ static void add_loop(Walker *w, TSNode n) {
   array_push(&w->f->loops, l);
 }
 
-/* Whether running `n` can leave the loop around it: a raise or a return
- * (not in a nested def, lambda or class), or a break not in a nested loop. */
+/* Whether running `n` can leave the loop around it: a raise, an assert (a
+ * deadline: `assert time() < start + 20`) or a return (not in a nested def,
+ * lambda or class), or a break not in a nested loop. */
 static bool exits_loop(TSNode n, bool nested_loop, unsigned depth) {
   if (facts__is(n, "raise_statement") || facts__is(n, "return_statement") ||
-      (!nested_loop && facts__is(n, "break_statement")))
+      facts__is(n, "assert_statement") || (!nested_loop && facts__is(n, "break_statement")))
     return true;
   if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda") ||
       facts__is(n, "class_definition"))

@@ -131,7 +131,7 @@ typedef struct {
 typedef struct {
   const char *types; /* the caught expression's text ("Exception", "(A, B)"), "" for bare except */
   bool trivial;      /* the body only passes (pass, ..., continue) */
-  bool exits;        /* the body raises, returns or breaks out of the loop around the try */
+  bool exits; /* the body raises, asserts, returns or breaks out of the loop around the try */
   int32_t def;
   Pos pos;
   uint32_t try_line, end_line; /* the whole try statement */

@@ -38,3 +38,15 @@ class Sender:
                 if attempt > 4:
                     return False
                 await asyncio.sleep(random.uniform(1, 3))
+
+
+async def wait_until_up(client: httpx.AsyncClient, url: str, deadline: float) -> None:
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            resp = await client.get(url)
+            resp.raise_for_status()
+            return
+        except httpx.HTTPError:
+            assert loop.time() < deadline, f"{url} not up in time"
+            await asyncio.sleep(0.1 + random.random() / 10)
