@@ -96,8 +96,25 @@ typedef struct {
   uint32_t file, call;
 } HelperMemo;
 
+/* Whether a def is under a memoizing decorator (`@functools.lru_cache`): its
+ * body runs once per argument, so its blocking is a one-time cost. */
+static bool memoized(const Model *m, DefRef d) {
+  const Facts *f = &m->ix->files[d.file];
+  const Def *def = &f->defs.items[d.def];
+  for (uint32_t k = 0; k < def->decorators.count; k++) {
+    const char *text = f->names.items[def->decorators.first + k];
+    char *name = xstrndup(text, strcspn(text, "("));
+    char *canon = model_canonical(m, d.file, d.def, name);
+    bool hit = knowledge_has(m->k, "memoize", canon);
+    free(canon);
+    free(name);
+    if (hit) return true;
+  }
+  return false;
+}
+
 /* The first blocking call a sync function makes, itself or through the sync
- * project functions it calls. */
+ * project functions it calls (not through memoized ones). */
 static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *found,
                         unsigned depth) {
   uint32_t g = index_global_def(m->ix, d);
@@ -124,7 +141,7 @@ static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *
     DefRef t = index_call_target(m->ix, d.file, i);
     if (!defref_ok(t)) continue;
     const Def *td = index_def(m->ix, t);
-    if (td->kind != DEF_FUNCTION || td->is_async) continue;
+    if (td->kind != DEF_FUNCTION || td->is_async || memoized(m, t)) continue;
     HelperMemo inner;
     if (sync_blocks(m, t, memo, &inner, depth + 1)) result = inner, result.state = 2;
   }
@@ -204,7 +221,7 @@ void check_blocking(Model *m, Findings *out) {
       DefRef t = index_call_target(ix, fi, i);
       if (!defref_ok(t)) continue;
       const Def *td = index_def(ix, t);
-      if (td->kind != DEF_FUNCTION || td->is_async) continue;
+      if (td->kind != DEF_FUNCTION || td->is_async || memoized(m, t)) continue;
       HelperMemo via;
       if (sync_blocks(m, t, memo, &via, 0)) report(m, fi, c, via.code, NULL, &via, out);
     }
