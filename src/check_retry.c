@@ -526,7 +526,7 @@ static void check_loops(Model *m, Findings *out) {
       for (uint32_t i = 0; i < f->handlers.len; i++) { /* any broad handler of the loop */
         const Handler *x = &f->handlers.items[i];
         if (x->def != loop->def || x->try_line <= loop->pos.line || x->end_line > loop->end_line ||
-            !catches_everything(x->types))
+            !catches_everything(x->types) || x->filters)
           continue;
         add(m, out, "FAN404", fi, loop->def, x->pos,
             xasprintf("retry loop in %s retries every exception (`except %s`)", where,

@@ -1,5 +1,6 @@
 #include "facts.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -648,6 +649,17 @@ static void add_loop(Walker *w, TSNode n) {
   array_push(&w->f->loops, l);
 }
 
+/* Whether `n` has a raise statement (not in a nested def, lambda or class). */
+static bool raises(TSNode n, unsigned depth) {
+  if (facts__is(n, "raise_statement")) return true;
+  if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda") ||
+      facts__is(n, "class_definition"))
+    return false;
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+    if (raises(ts_node_named_child(n, i), depth + 1)) return true;
+  return false;
+}
+
 /* Whether running `n` can leave the loop around it: a raise, an assert (a
  * deadline: `assert time() < start + 20`) or a return (not in a nested def,
  * lambda or class), or a break not in a nested loop. */
@@ -664,6 +676,26 @@ static bool exits_loop(TSNode n, bool nested_loop, unsigned depth) {
   return false;
 }
 
+/* Whether a handler's block re-raises after testing the type of the caught
+ * exception `alias`: isinstance(e, ...), type(e), e.__class__. */
+static bool tests_type(const Walker *w, TSNode block, TSNode alias) {
+  if (!raises(block, 0)) return false;
+  uint32_t a = ts_node_start_byte(alias), n = ts_node_end_byte(alias) - a;
+  const char *name = w->src->text + a;
+  const char *from = w->src->text + ts_node_start_byte(block);
+  const char *to = w->src->text + ts_node_end_byte(block);
+  for (const char *p = from; p + n <= to; p++) {
+    if (memcmp(p, name, n) != 0 || (p > from && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
+      continue;
+    const char *after = p + n;
+    if ((after + 10 <= to && memcmp(after, ".__class__", 10) == 0) ||
+        (p - from >= 11 && memcmp(p - 11, "isinstance(", 11) == 0) ||
+        (p - from >= 5 && memcmp(p - 5, "type(", 5) == 0 && after < to && *after == ')'))
+      return true;
+  }
+  return false;
+}
+
 static void walk_try(Walker *w, TSNode n) {
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
     TSNode clause = ts_node_named_child(n, i);
@@ -671,8 +703,10 @@ static void walk_try(Walker *w, TSNode n) {
     Handler h = {0};
     h.types = "";
     TSNode block = {0};
+    TSNode alias = {0}; /* `as e` */
     for (uint32_t k = 0, kc = ts_node_named_child_count(clause); k < kc; k++) {
       TSNode part = ts_node_named_child(clause, k);
+      if (facts__is(part, "as_pattern")) alias = facts__field(part, FIELD_alias);
       if (facts__is(part, "block"))
         block = part;
       else if (!*h.types && !facts__is(part, "comment"))
@@ -690,6 +724,7 @@ static void walk_try(Walker *w, TSNode n) {
       h.trivial &= passes;
     }
     h.exits = !ts_node_is_null(block) && exits_loop(block, false, 0);
+    h.filters = !ts_node_is_null(block) && !ts_node_is_null(alias) && tests_type(w, block, alias);
     h.def = w->def;
     h.pos = facts__pos_of(clause);
     h.try_line = ts_node_start_point(n).row + 1;

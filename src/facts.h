@@ -131,7 +131,9 @@ typedef struct {
 typedef struct {
   const char *types; /* the caught expression's text ("Exception", "(A, B)"), "" for bare except */
   bool trivial;      /* the body only passes (pass, ..., continue) */
-  bool exits; /* the body raises, asserts, returns or breaks out of the loop around the try */
+  bool exits;   /* the body raises, asserts, returns or breaks out of the loop around the try */
+  bool filters; /* the body tests the caught exception's type and raises (`except
+                   BaseException as e: if type(e) not in RETRYABLE: raise`) */
   int32_t def;
   Pos pos;
   uint32_t try_line, end_line; /* the whole try statement */

@@ -161,6 +161,7 @@ static const Field const_fields[] = {STR(Const, name), I64(Const, value), END};
 static const Field handler_fields[] = {STR(Handler, types),
                                        BOOL(Handler, trivial),
                                        BOOL(Handler, exits),
+                                       BOOL(Handler, filters),
                                        IDX(Handler, def, S_DEFS),
                                        POS(Handler, pos),
                                        U32(Handler, try_line, S_NONE),
