@@ -262,7 +262,7 @@ static void imported_width(Index *ix, uint32_t file, int32_t def, Width *w) {
   if (w->kind != WIDTH_DATA || w->param >= 0 || w->source || !w->expr) return;
   const char *name = w->expr;
   size_t n = strlen(name);
-  bool range = strncmp(name, "range(", 6) == 0 && name[n - 1] == ')';
+  bool range = n > 7 && strncmp(name, "range(", 6) == 0 && name[n - 1] == ')';
   if (range) name += 6, n -= 7;
   if (!n || n >= NAME_CAP) return;
   for (size_t i = 0; i < n; i++)
