@@ -316,6 +316,7 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
   for (uint32_t i = 0, n = ts_node_child_count(node); i < n; i++)
     if (facts__is(ts_node_child(node, i), "async")) d.is_async = true;
   array_push(&w->f->defs, d);
+  array_push(&w->def_nodes, node);
   return (int32_t)w->f->defs.len - 1;
 }
 
@@ -677,21 +678,27 @@ static bool exits_loop(TSNode n, bool nested_loop, unsigned depth) {
 }
 
 /* Whether a handler's block re-raises after testing the type of the caught
- * exception `alias`: isinstance(e, ...), type(e), e.__class__. */
+ * exception `alias`: `isinstance(e, ...)`, or `type(e)` compared (`in`, `is`,
+ * `==`, `!=`). Printing `e.__class__.__name__` is no test. */
 static bool tests_type(const Walker *w, TSNode block, TSNode alias) {
   if (!raises(block, 0)) return false;
   uint32_t a = ts_node_start_byte(alias), n = ts_node_end_byte(alias) - a;
   const char *name = w->src->text + a;
   const char *from = w->src->text + ts_node_start_byte(block);
   const char *to = w->src->text + ts_node_end_byte(block);
+  static const char *const compare[] = {" in ", " not in ", " is ", " == ", " != "};
   for (const char *p = from; p + n <= to; p++) {
     if (memcmp(p, name, n) != 0 || (p > from && (isalnum((unsigned char)p[-1]) || p[-1] == '_')))
       continue;
     const char *after = p + n;
-    if ((after + 10 <= to && memcmp(after, ".__class__", 10) == 0) ||
-        (p - from >= 11 && memcmp(p - 11, "isinstance(", 11) == 0) ||
-        (p - from >= 5 && memcmp(p - 5, "type(", 5) == 0 && after < to && *after == ')'))
+    if (p - from >= 11 && memcmp(p - 11, "isinstance(", 11) == 0 && after < to &&
+        (*after == ',' || *after == ' '))
       return true;
+    if (p - from >= 5 && memcmp(p - 5, "type(", 5) == 0 && after < to && *after == ')')
+      for (size_t k = 0; k < sizeof compare / sizeof *compare; k++)
+        if ((size_t)(to - after - 1) >= strlen(compare[k]) &&
+            memcmp(after + 1, compare[k], strlen(compare[k])) == 0)
+          return true;
   }
   return false;
 }
@@ -1153,11 +1160,13 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   module.pos = (Pos){1, 1};
   module.end_line = ts_node_end_point(w.root).row + 1;
   array_push(&out->defs, module);
+  array_push(&w.def_nodes, w.root);
   walk_children(&w, w.root);
   def_spans(out);
   facts__find_sites(&w);
   array_free(&w.assign_values);
   array_free(&w.call_nodes);
+  array_free(&w.def_nodes);
   for (uint32_t i = 0; i < w.cursors.len; i++) ts_tree_cursor_delete(&w.cursors.items[i]);
   array_free(&w.cursors);
   for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);

@@ -33,6 +33,7 @@ typedef struct {
   uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
   Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
+  Array(TSNode) def_nodes;             /* parallel to f->defs: their nodes (the root for 0) */
   StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
   /* walk_children's cursors, one per depth, reset rather than made anew:
    * a new cursor costs a malloc and a free for every node with children */

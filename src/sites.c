@@ -127,9 +127,10 @@ static Width classify_slice(Walker *w, TSNode sub) {
 
 /* The iterable of the enclosing `for` that binds this name (`batch` in
  * `for batch in batched(xs, 10):`), or a null node. */
-/* Ancestors of a node, innermost first. ts_node_parent walks down from the
- * root on every call (linear in the siblings on the way: quadratic over a
- * file of many functions); this takes them all in one descent. */
+/* Ancestors of a node, innermost first, up to the current def's node (every
+ * caller stops at a def). ts_node_parent walks down from the root on every
+ * call (linear in the siblings on the way: quadratic over a file of many
+ * functions); this takes them all in one descent from the def. */
 #define ANCESTORS_MAX 256
 
 typedef struct {
@@ -140,7 +141,10 @@ typedef struct {
 static void ancestors_of(const Walker *w, TSNode n, Ancestors *a) {
   a->len = 0;
   uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
-  TSTreeCursor c = ts_tree_cursor_new(w->root);
+  TSNode top =
+      w->def >= 0 && (uint32_t)w->def < w->def_nodes.len ? w->def_nodes.items[w->def] : w->root;
+  if (ts_node_start_byte(top) > start || ts_node_end_byte(top) < end) top = w->root;
+  TSTreeCursor c = ts_tree_cursor_new(top);
   for (;;) {
     TSNode cur = ts_tree_cursor_current_node(&c);
     if (ts_node_eq(cur, n)) break;
@@ -638,7 +642,7 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
 }
 
 static void add_site(Walker *w, SiteKind kind, Width width, const char *const *targets,
-                     uint32_t ntargets, TSNode call, TSNode task_call, TSNode loop,
+                     uint32_t ntargets, uint32_t ci, TSNode call, TSNode task_call, TSNode loop,
                      uint32_t first_task_arg) {
   if (width.kind == WIDTH_FIXED && width.count <= 1) return; /* one task is no fan-out */
   Site s = {0};
@@ -647,17 +651,8 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
   s.targets.first = w->f->names.len;
   for (uint32_t i = 0; i < ntargets; i++)
     if (targets[i]) facts__add_name(w, targets[i]), s.targets.count++;
-  s.call = -1;
-  for (uint32_t i = 0; i < w->f->calls.len; i++) {
-    const Call *c = &w->f->calls.items[i];
-    if (c->start_byte == ts_node_start_byte(call) && c->end_byte == ts_node_end_byte(call) &&
-        !(c->flags & CALL_REFERENCE)) {
-      s.call = (int32_t)i;
-      s.def = c->def;
-      break;
-    }
-  }
-  if (s.call < 0) return; /* inside a part the walk skipped */
+  s.call = (int32_t)ci;
+  s.def = w->f->calls.items[ci].def;
   s.buffered = kind == SITE_GATHER || kind == SITE_WAIT;
   task_invariants(w, &s, task_call, loop, first_task_arg);
   s.pos = facts__pos_of(facts__field(call, FIELD_function));
@@ -723,7 +718,9 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
   return false;
 }
 
-static void site_candidate(Walker *w, TSNode call, TSNode fn) {
+/* Call `ci` of the walk (its node `call`, its function `fn`), a candidate:
+ * a site when its callee is a fan-out of rules/api.txt. */
+static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
   const Fact *f = site_fact(w, facts__dotted(w, fn));
   char kind_name[32], loop_attr[8];
   SiteKind kind;
@@ -732,13 +729,7 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     return;
   bool needs_loop =
       fact_attr(f, "loop", loop_attr, sizeof loop_attr) && strcmp(loop_attr, "yes") == 0;
-  w->def = 0;
-  /* Find the def the call belongs to (the walk is over; set the scope back). */
-  for (uint32_t i = 0; i < w->f->calls.len; i++)
-    if (w->f->calls.items[i].start_byte == ts_node_start_byte(call)) {
-      w->def = w->f->calls.items[i].def;
-      break;
-    }
+  w->def = w->f->calls.items[ci].def; /* the walk is over: its scope again */
   TSNode args = facts__field(call, FIELD_arguments);
   if (needs_loop) {
     TSNode loop = enclosing_loop(w, call);
@@ -755,7 +746,7 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
       items_add_target(&task, ref_target(w, t));
     else
       items_add_call(w, &task, t);
-    add_site(w, kind, loop_width(w, loop), task.targets, task.ntargets, call,
+    add_site(w, kind, loop_width(w, loop), task.targets, task.ntargets, ci, call,
              by_reference ? call : t, loop, by_reference ? target_arg + 1 : 0);
     return;
   }
@@ -782,8 +773,8 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
     }
     if (!items.is_list) {
       if (fixed == 0) return;
-      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, call, (TSNode){0}, (TSNode){0},
-               0);
+      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, ci, call, (TSNode){0},
+               (TSNode){0}, 0);
       return;
     }
   } else {
@@ -795,8 +786,8 @@ static void site_candidate(Walker *w, TSNode call, TSNode fn) {
       array_push(&w->absorbed, ts_node_start_byte(items.spawn));
     return;
   }
-  add_site(w, kind, items.width, items.targets, items.ntargets, call, items.task_call, items.loop,
-           0);
+  add_site(w, kind, items.width, items.targets, items.ntargets, ci, call, items.task_call,
+           items.loop, 0);
 }
 
 /* Calls whose argument is a list of task items: a project helper called like
@@ -839,7 +830,9 @@ void facts__find_sites(Walker *w) {
   if (query_may_match(q, w->src->text)) {
     QueryRun run = {0};
     for (uint32_t i = 0; i < w->f->calls.len; i++) {
-      if (!query_may_match(q, w->f->calls.items[i].callee)) continue;
+      const Call *c = &w->f->calls.items[i];
+      if ((c->flags & CALL_REFERENCE) || !query_may_match(q, c->callee))
+        continue; /* a reference shares its outer call's node: that call is the candidate */
       TSNode node = w->call_nodes.items[i];
       if (!run.cursor)
         query_run_begin(&run, q, node, w->src->text);
@@ -850,7 +843,7 @@ void facts__find_sites(Walker *w) {
         TSNode call, fn;
         if (query_match_capture(&m, w->ctx->cap_site, &call) && ts_node_eq(call, node) &&
             query_match_capture(&m, w->ctx->cap_fn, &fn))
-          site_candidate(w, call, fn);
+          site_candidate(w, i, call, fn);
       }
     }
     if (run.cursor) query_run_end(&run);
