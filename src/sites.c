@@ -55,17 +55,17 @@ static TSNode local_binding(const Walker *w, TSNode name, uint32_t before) {
 /* Whether a local name is bound once and never grown (append, extend,
  * insert, +=): only then does its one binding tell the width. */
 static bool single_binding(const Walker *w, TSNode name) {
+  const Def *d = &w->f->defs.items[w->def]; /* its own assignments and calls only */
   uint32_t binds = 0;
-  for (uint32_t i = 0; i < w->f->assigns.len; i++)
-    binds += w->f->assigns.items[i].def == w->def &&
-             facts__node_text_eq(w, name, w->f->assigns.items[i].target);
+  for (uint32_t k = d->own_assigns.first; k < d->own_assigns.end; k++)
+    binds += facts__node_text_eq(w, name, w->f->assigns.items[w->f->assign_order.items[k]].target);
   if (binds > 1) return false;
   uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
-  for (uint32_t i = 0; i < w->f->calls.len; i++) {
-    const Call *c = &w->f->calls.items[i];
+  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
+    const Call *c = &w->f->calls.items[w->f->call_order.items[k]];
+    if (strncmp(c->callee, w->src->text + a, n) != 0 || c->callee[n] != '.') continue;
     const char *m = c->callee + n;
-    if (c->def == w->def && strncmp(c->callee, w->src->text + a, n) == 0 && *m == '.' &&
-        (strcmp(m, ".append") == 0 || strcmp(m, ".extend") == 0 || strcmp(m, ".insert") == 0))
+    if (strcmp(m, ".append") == 0 || strcmp(m, ".extend") == 0 || strcmp(m, ".insert") == 0)
       return false;
   }
   return true;
@@ -529,10 +529,12 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
       } else if (empty_collection(w, bound)) {
         uint32_t s0 = ts_node_start_byte(obj);
         char *slot = xasprintf("%.*s[]", (int)(ts_node_end_byte(obj) - s0), w->src->text + s0);
-        for (uint32_t i = 0; i < w->f->assigns.len; i++)
-          if (w->f->assigns.items[i].def == w->def &&
-              strcmp(w->f->assigns.items[i].target, slot) == 0)
+        Span own = w->f->defs.items[w->def].own_assigns;
+        for (uint32_t k = own.first; k < own.end; k++) {
+          uint32_t i = w->f->assign_order.items[k];
+          if (strcmp(w->f->assigns.items[i].target, slot) == 0)
             add_loop_item(w, &it, w->assign_values.items[i], w->assign_values.items[i], obj);
+        }
         free(slot);
       }
       return it;
@@ -554,9 +556,11 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     if (empty_collection(w, bound)) {
       /* tasks = []; for ...: tasks.append(f(x)) */
       char *append = xasprintf("%.*s.append", (int)(ts_node_end_byte(x) - s), w->src->text + s);
-      for (uint32_t i = 0; i < w->f->calls.len; i++) {
+      Span own = w->f->defs.items[w->def].own_calls;
+      for (uint32_t k = own.first; k < own.end; k++) {
+        uint32_t i = w->f->call_order.items[k];
         const Call *c = &w->f->calls.items[i];
-        if (c->def != w->def || (c->flags & CALL_REFERENCE) || strcmp(c->callee, append) != 0 ||
+        if ((c->flags & CALL_REFERENCE) || strcmp(c->callee, append) != 0 ||
             c->start_byte > site_byte)
           continue;
         TSNode call = w->call_nodes.items[i];
@@ -614,10 +618,12 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
   }
   /* names bound inside the loop (`url = base + str(n)`) vary with it too */
   uint32_t lo = ts_node_start_byte(loop), hi = ts_node_end_byte(loop);
-  for (uint32_t i = 0; i < w->f->assigns.len && vars.len < 64; i++) {
+  Span own = w->f->defs.items[w->def].own_assigns;
+  for (uint32_t k = own.first; k < own.end && vars.len < 64; k++) {
+    uint32_t i = w->f->assign_order.items[k];
     TSNode v = w->assign_values.items[i];
-    if (w->f->assigns.items[i].def == w->def && ts_node_start_byte(v) >= lo &&
-        ts_node_end_byte(v) <= hi && !strpbrk(w->f->assigns.items[i].target, ".["))
+    if (ts_node_start_byte(v) >= lo && ts_node_end_byte(v) <= hi &&
+        !strpbrk(w->f->assigns.items[i].target, ".["))
       array_push(&vars, (char *)w->f->assigns.items[i].target);
   }
   TSNode args = facts__field(task_call, FIELD_arguments);
