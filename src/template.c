@@ -260,8 +260,10 @@ TemplateRegex *template_regex_new(const char *tmpl) {
   free(line);
   int err;
   PCRE2_SIZE off;
-  pcre2_code *code = pcre2_compile((PCRE2_SPTR)sb_str(&re), re.len, PCRE2_UTF | PCRE2_NO_UTF_CHECK,
-                                   &err, &off, NULL);
+  /* PCRE2 checks the pattern is UTF-8: a template is bytes from a file or
+   * an editor, and an invalid one must be refused, not compiled (found by
+   * fuzz_template: PCRE2_NO_UTF_CHECK here crashed on 0xff bytes) */
+  pcre2_code *code = pcre2_compile((PCRE2_SPTR)sb_str(&re), re.len, PCRE2_UTF, &err, &off, NULL);
   if (!code) {
     sb_free(&re);
     return NULL;

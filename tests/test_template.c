@@ -109,6 +109,27 @@ START_TEST(too_little_literal_text) {
 }
 END_TEST
 
+/* Found by fuzz_template: a template that is not UTF-8 (bytes a file or an
+ * editor may hold) crashed PCRE2, which was told not to check the pattern.
+ * It is refused now; a valid non-ASCII one still compiles and matches. */
+START_TEST(invalid_utf8_template_refused) {
+  static const unsigned char crash[] = {
+      0xff, 0xff, 0x01, 0xff, 0x01, 'd',  0xff, 0x01, 'd',  0xa7, 0xa7, 0xa7, 0xa7,
+      0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7, 0xa7,
+      0xa7, 0xa7, 0xa7, 0xa7, 0x01, '!',  0xcb, '[',  0xff, 0x01, 'd',  0xff, 0x01,
+      0xff, 0x85, 'd',  '%',  0x01, '!',  0xcb, 0xff, 0x01, 'd',  0xff, 0x01, 0xff,
+      0x01, 'd',  0xff, 0x01, 'd',  0x01, 'd',  0x01, 'd',  0xff, 0x01, '%',  0};
+  ck_assert_ptr_null(template_regex_new((const char *)crash));
+  char *t = holes("r\xc3\xa9sum\xc3\xa9 of {a} ready");
+  TemplateRegex *re = template_regex_new(t);
+  ck_assert_ptr_nonnull(re);
+  const char *line = "r\xc3\xa9sum\xc3\xa9 of doc-7 ready";
+  ck_assert(template_regex_match(re, line, strlen(line)));
+  template_regex_free(re);
+  free(t);
+}
+END_TEST
+
 START_TEST(substitute_wrapper_param) {
   char *t = holes("[phase] {1} ({d} items)");
   char *arg = holes("loading {a}");
@@ -131,6 +152,7 @@ Suite *template_suite(void) {
   tcase_add_loop_test(tc, regex_matching, 0, sizeof regex_cases / sizeof *regex_cases);
   tcase_add_test(tc, too_little_literal_text);
   tcase_add_test(tc, substitute_wrapper_param);
+  tcase_add_test(tc, invalid_utf8_template_refused);
   suite_add_tcase(s, tc);
   return s;
 }
