@@ -114,7 +114,7 @@ static bool memoized(const Model *m, DefRef d) {
 }
 
 /* The first blocking call a sync function makes, itself or through the sync
- * project functions it calls (not through memoized ones). */
+ * project functions it calls; none for a memoized one. */
 static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *found,
                         unsigned depth) {
   uint32_t g = index_global_def(m->ix, d);
@@ -123,6 +123,10 @@ static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *
     return memo[g].code != NULL;
   }
   if (memo[g].state == 1 || depth > 6) return false; /* recursion */
+  if (memoized(m, d)) { /* runs once per argument: no blocker on every call */
+    memo[g] = (HelperMemo){2, NULL, 0, 0};
+    return false;
+  }
   memo[g].state = 1;
   const Facts *f = &m->ix->files[d.file];
   HelperMemo result = {2, NULL, 0, 0};
@@ -141,7 +145,7 @@ static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *
     DefRef t = index_call_target(m->ix, d.file, i);
     if (!defref_ok(t)) continue;
     const Def *td = index_def(m->ix, t);
-    if (td->kind != DEF_FUNCTION || td->is_async || memoized(m, t)) continue;
+    if (td->kind != DEF_FUNCTION || td->is_async) continue;
     HelperMemo inner;
     if (sync_blocks(m, t, memo, &inner, depth + 1)) result = inner, result.state = 2;
   }
@@ -221,7 +225,7 @@ void check_blocking(Model *m, Findings *out) {
       DefRef t = index_call_target(ix, fi, i);
       if (!defref_ok(t)) continue;
       const Def *td = index_def(ix, t);
-      if (td->kind != DEF_FUNCTION || td->is_async || memoized(m, t)) continue;
+      if (td->kind != DEF_FUNCTION || td->is_async) continue;
       HelperMemo via;
       if (sync_blocks(m, t, memo, &via, 0)) report(m, fi, c, via.code, NULL, &via, out);
     }

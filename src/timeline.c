@@ -838,34 +838,49 @@ void timeline_free(Timeline *t) {
   array_free(&t->samples);
 }
 
-/* Feed complete lines from f; an incomplete last line stays in `partial`. */
-static void follow_drain(TimelineReader *tr, FILE *f, StrBuf *partial) {
+/* A file followed as it grows: the complete lines it gained go to `take`; a
+ * line its writer is still writing waits in `partial` for the rest. */
+typedef struct {
+  FILE *f;
+  StrBuf partial;
+  void (*take)(void *ctx, const char *line, size_t len);
+  void *ctx;
+} Tail;
+
+static void drain(Tail *tl) {
   char *line = NULL;
   size_t cap = 0;
   ssize_t len;
-  while ((len = getline(&line, &cap, f)) > 0) {
-    sb_putn(partial, line, (size_t)len);
+  while ((len = getline(&line, &cap, tl->f)) > 0) {
+    sb_putn(&tl->partial, line, (size_t)len);
     if (line[len - 1] != '\n') break; /* the writer is mid-line: wait for the rest */
-    timeline_feed(tr, partial->s, partial->len);
-    partial->len = 0;
+    tl->take(tl->ctx, tl->partial.s, tl->partial.len);
+    tl->partial.len = 0;
   }
-  clearerr(f);
+  clearerr(tl->f);
   free(line);
 }
 
-/* The complete lines an RSS file gained since the last call. */
-static void rss_drain(Timeline *t, FILE *f, StrBuf *partial, double *time) {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t len;
-  while ((len = getline(&line, &cap, f)) > 0) {
-    sb_putn(partial, line, (size_t)len);
-    if (line[len - 1] != '\n') break; /* the sampler is mid-line */
-    rss_line(t, partial->s, partial->len, time);
-    partial->len = 0;
-  }
-  clearerr(f);
-  free(line);
+/* What drain leaves at the end: the last line, if it has no newline. */
+static void drain_last(Tail *tl) {
+  drain(tl);
+  if (tl->partial.len) tl->take(tl->ctx, tl->partial.s, tl->partial.len);
+  sb_free(&tl->partial);
+  fclose(tl->f);
+}
+
+static void take_log_line(void *ctx, const char *line, size_t len) {
+  timeline_feed(ctx, line, len);
+}
+
+typedef struct {
+  Timeline *t;
+  double time; /* the last timestamp, for `VmRSS:` lines after one */
+} RssTail;
+
+static void take_rss_line(void *ctx, const char *line, size_t len) {
+  RssTail *r = ctx;
+  rss_line(r->t, line, len, &r->time);
 }
 
 bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Timeline *t,
@@ -883,48 +898,40 @@ bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Ti
     fclose(f);
     return false;
   }
-  StrBuf rss_partial = {0};
-  double rss_time = -1;
+  RssTail rss_tail = {t, -1};
+  Tail samples = {rss, {0}, take_rss_line, &rss_tail};
   struct stat st;
   fstat(fileno(f), &st);
   ino_t inode = st.st_ino;
   TimelineReader *tr = timeline_begin(ix, t);
-  StrBuf partial = {0};
   tr->r.on_phase = on_phase;
   tr->r.ctx = ctx;
+  Tail log = {f, {0}, take_log_line, tr};
   struct timespec nap = {(time_t)(poll_ms / 1000), (long)(poll_ms % 1000) * 1000000L};
   while (!*stop) {
-    if (rss) rss_drain(t, rss, &rss_partial, &rss_time); /* samples first: phases take theirs */
-    follow_drain(tr, f, &partial);
+    if (rss) drain(&samples); /* samples first: phases take theirs as they close */
+    drain(&log);
     if (stat(path, &st) == 0) {
       if (st.st_ino != inode) { /* rotated: the rest of the old file, then the new one */
-        follow_drain(tr, f, &partial);
+        drain(&log);
         FILE *g = fopen(path, "r");
         if (g) {
-          fclose(f);
-          f = g;
+          fclose(log.f);
+          log.f = g;
           inode = st.st_ino;
-          partial.len = 0;
+          log.partial.len = 0;
           continue;
         }
-      } else if (st.st_size < ftell(f)) { /* truncated: from the start again */
-        fseek(f, 0, SEEK_SET);
-        partial.len = 0;
+      } else if (st.st_size < ftell(log.f)) { /* truncated: from the start again */
+        fseek(log.f, 0, SEEK_SET);
+        log.partial.len = 0;
         continue;
       }
     }
     nanosleep(&nap, NULL);
   }
-  if (rss) {
-    rss_drain(t, rss, &rss_partial, &rss_time);
-    if (rss_partial.len) rss_line(t, rss_partial.s, rss_partial.len, &rss_time);
-    fclose(rss);
-  }
-  sb_free(&rss_partial);
-  follow_drain(tr, f, &partial);
-  if (partial.len) timeline_feed(tr, partial.s, partial.len);
-  sb_free(&partial);
-  fclose(f);
+  if (rss) drain_last(&samples);
+  drain_last(&log);
   timeline_end(tr);
   if (rss_path) rss_done(t);
   return true;
