@@ -20,16 +20,30 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   info->site = sr;
   info->orchestrator = (DefRef){sr->file, sr->site.def};
   info->target = (DefRef){sr->file, -1};
+  CallRefs via = {0};
+  DefRefs targets = {0};
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
     const char *text = f->names.items[sr->site.targets.first + t];
-    DefRef r = index_resolve_name(ix, sr->file, sr->site.def, text);
+    targets.len = 0;
+    ResolvedHow how = index_name_targets(ix, sr->file, sr->site.def, text, &targets);
+    DefRef r = targets.len ? targets.items[0] : (DefRef){sr->file, -1};
     char *canon = model_canonical(m, sr->file, sr->site.def, text);
     if (knowledge_has(m->k, "timeout.call", canon)) /* each item in asyncio.wait_for */
       info->timeout_line = sr->site.pos.line;
     free(canon);
     if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION) {
-      if (!defref_ok(info->target)) info->target = r;
-      model_reach(m, r, REACH_DEPTH, &info->reach); /* wrapper and wrapped: one closure */
+      if (!defref_ok(info->target)) {
+        info->target = r;
+        info->target_how = how;
+        info->ntargets = targets.len;
+      }
+      for (uint32_t k = 0; k < targets.len; k++) { /* wrapper and wrapped: one closure */
+        uint32_t from = via.len;
+        model_reach_via(m, targets.items[k], REACH_DEPTH, &info->reach, &via);
+        if (resolved_inferred(how)) /* the task itself is an inference */
+          for (uint32_t v = from; v < via.len; v++)
+            if (via.items[v].call == UINT32_MAX) via.items[v] = (CallRef){sr->file, UINT32_MAX - 1};
+      }
     } else if (!defref_ok(r) && !info->has_ext &&
                model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
       info->has_ext = info->item_is_external = true;
@@ -42,13 +56,17 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
           info->timeout_line = sr->site.pos.line;
     }
   }
+  array_free(&targets);
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
-    model_reach(m, sr->helper, REACH_DEPTH, &info->reach);
+    model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);
   for (uint32_t i = 0; i < info->reach.len; i++) {
     DefRef d = info->reach.items[i];
     int32_t call = info->has_ext ? 0 : model_def_external(m, d);
-    if (call > 0 && model_external_call(m, d.file, (uint32_t)call - 1, &info->ext))
+    if (call > 0 && model_external_call(m, d.file, (uint32_t)call - 1, &info->ext)) {
       info->has_ext = true;
+      info->inferred = via.items[i].call != UINT32_MAX;
+      info->inferred_at = via.items[i];
+    }
     uint32_t line = model_def_limiter(m, d);
     if (line && !info->limiter_line) info->limiter_line = line, info->limiter_def = d;
     line = model_def_timeout(m, d);
@@ -66,6 +84,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
       }
     }
   }
+  array_free(&via);
   if (!info->timeout_line && sr->site.call >= 0 &&
       model_call_under_timeout(m, sr->file, (uint32_t)sr->site.call))
     info->timeout_line = sr->site.pos.line;
@@ -112,6 +131,66 @@ char *analysis_ext_where(const Model *m, const SiteInfo *s) {
   if (s->ext.has_origin)
     return xasprintf("`%s` (%s) at %s:%u", callee, s->ext.origin.ctor, path, pos.line);
   return xasprintf("`%s` at %s:%u", callee, path, pos.line);
+}
+
+char *analysis_inference(const Model *m, const SiteInfo *s) {
+  if (!s->inferred) return xstrdup("");
+  const Index *ix = m->ix;
+  CallRef at = s->inferred_at;
+  const char *text;
+  ResolvedHow how;
+  uint32_t n;
+  if (at.call == UINT32_MAX - 1) { /* the task itself */
+    text = ix->files[s->site->file].names.items[s->site->site.targets.first];
+    how = s->target_how;
+    n = s->ntargets;
+  } else {
+    text = ix->files[at.file].calls.items[at.call].callee;
+    Targets t = index_call_targets(ix, at.file, at.call);
+    how = t.how;
+    n = t.len;
+  }
+  const char *where = "the task";
+  if (s->ext.call != UINT32_MAX) {
+    const Facts *ef = &ix->files[s->ext.file];
+    where = ef->defs.items[ef->calls.items[s->ext.call].def].qualname;
+  }
+  switch (how) {
+  case RESOLVED_OVERRIDES:
+    return xasprintf(" (inferred: `%s` may run %u implementations in project subclasses; the I/O "
+                     "is in %s)", text, n, where);
+  case RESOLVED_NAME:
+    return xasprintf(" (inferred: the receiver of `%s` has no known type; %s project method%s of "
+                     "that name, in one class family, %s followed; the I/O is in %s)",
+                     text, n == 1 ? "the one" : "the", n == 1 ? "" : "s", n == 1 ? "is" : "are",
+                     where);
+  case RESOLVED_CALLABLE:
+    return xasprintf(" (inferred: `%s` is a parameter; its callers pass %u function%s, followed "
+                     "to the I/O in %s)", text, n, n == 1 ? "" : "s", where);
+  case RESOLVED_NONE:
+  case RESOLVED_EXACT: break;
+  }
+  return xstrdup("");
+}
+
+void analysis_mark_inferred(const Model *m, const SiteInfos *sites, Findings *fs) {
+  for (uint32_t i = 0; i < fs->len; i++) {
+    Finding *f = &fs->items[i];
+    if (strncmp(f->code, "FAN", 3) != 0 || f->code[3] < '1' || f->code[3] > '3') continue;
+    for (uint32_t k = 0; k < sites->len; k++) {
+      const SiteInfo *s = &sites->items[k];
+      if (!s->inferred || s->site->file != f->file || s->site->site.pos.line != f->pos.line ||
+          s->site->site.pos.col != f->pos.col)
+        continue;
+      char *note = analysis_inference(m, s);
+      char *evidence = xasprintf("%s%s", f->evidence, note);
+      free(note);
+      free(f->evidence);
+      f->evidence = evidence;
+      f->inferred = true;
+      break;
+    }
+  }
 }
 
 const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size) {

@@ -19,6 +19,10 @@ typedef struct {
   uint32_t limiter_line; /* a limiter on the path (0: none) */
   DefRef limiter_def;
   uint32_t timeout_line; /* a per-call timeout on the path or a phase deadline (0: none) */
+  ResolvedHow target_how; /* how the task's targets were found */
+  uint32_t ntargets;
+  bool inferred;         /* the path to the I/O call rests on an inferred call target */
+  CallRef inferred_at;   /* the first such call (call UINT32_MAX - 1: the task itself) */
 } SiteInfo;
 
 typedef Array(SiteInfo) SiteInfos;
@@ -35,8 +39,15 @@ void analysis_free(SiteInfos *s);
 char *analysis_ext_where(const Model *m, const SiteInfo *s);
 /* The call text of the I/O call. */
 const char *analysis_ext_callee(const Model *m, const SiteInfo *s);
+/* " (inferred: ...)" when the path to the I/O call rests on an inferred
+ * call target, else "". Caller frees. */
+char *analysis_inference(const Model *m, const SiteInfo *s);
 /* `kind=` of the I/O fact (http, llm, db, net, subprocess, aws) into buf. */
 const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size);
+
+/* Findings of families 1-3 at a site whose path to I/O rests on inference
+ * are marked so, and their evidence says what was inferred. */
+void analysis_mark_inferred(const Model *m, const SiteInfos *sites, Findings *fs);
 
 /* The checks. Each appends its findings. */
 void check_concurrency(Model *m, const SiteInfos *sites, Findings *out); /* FAN1xx FAN2xx FAN3xx */

@@ -81,6 +81,7 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
   check_blocking(&m, &all);
   check_retry(&m, &all);
   check_observability(&m, &sites, &all);
+  analysis_mark_inferred(&m, &sites, &all);
   *suppressed = 0;
   Marks marks = {0};
   for (uint32_t i = 0; i < all.len; i++) {

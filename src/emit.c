@@ -61,6 +61,7 @@ void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t
     field(out, "evidence", f->evidence, true);
     field(out, "next_step", f->next_step, true);
     field(out, "validate", f->validate, true);
+    field(out, "confidence", finding_confidence(f), true);
     sb_puts(out, "\"related\": [");
     for (uint32_t r = 0; r < f->related.len; r++) {
       const Related *rel = &f->related.items[r];
@@ -283,8 +284,9 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
       free(gt);
     }
     sb_printf(out,
-              ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"}}",
-              (unsigned long long)h, occurrence);
+              ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"},"
+              "\n        \"properties\": {\"confidence\": \"%s\"}}",
+              (unsigned long long)h, occurrence, finding_confidence(f));
     free(key);
     free(text);
   }

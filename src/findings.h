@@ -19,6 +19,7 @@ typedef struct {
   char *evidence;  /* what the analysis saw */
   char *next_step; /* one minimal change */
   char *validate;  /* the metric that should move */
+  bool inferred;   /* rests on an inferred call target: confidence medium, not high */
   Array(Related) related;
 } Finding;
 
@@ -29,6 +30,10 @@ typedef Array(Finding) Findings;
 Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
                       Pos pos, char *message, char *evidence, char *next_step, char *validate);
 void finding_relate(Finding *f, uint32_t file, Pos pos, char *note);
+/* "high", or "medium" for a finding that rests on inference. */
+static inline const char *finding_confidence(const Finding *f) {
+  return f->inferred ? "medium" : "high";
+}
 /* Sort by path, line, column, code and drop exact duplicates. */
 void findings_sort(Findings *fs, const Index *ix);
 void findings_free(Findings *fs);

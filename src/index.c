@@ -113,7 +113,7 @@ static int32_t enclosing_class(const Facts *f, int32_t def) {
 }
 
 static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted,
-                           unsigned depth);
+                           unsigned depth, DefRef *recv);
 
 /* The project class a value expression makes: `Client(...)` (a call of a
  * class), or a parameter annotated with a class (`client: Client`). */
@@ -122,7 +122,7 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
   const Facts *f = &ix->files[file];
   DefRef r = unresolved(file);
   if (a->call >= 0) {
-    r = resolve_name(ix, file, def, f->calls.items[a->call].callee, depth + 1);
+    r = resolve_name(ix, file, def, f->calls.items[a->call].callee, depth + 1, NULL);
   } else {
     const Def *d = &f->defs.items[def];
     for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++)
@@ -130,7 +130,7 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
         const char *t = f->names.items[d->param_types.first + i];
         if (str_starts_with(t, "Optional[")) t += 9;
         char *name = xstrndup(t, strcspn(t, " |[]\"'"));
-        if (*name) r = resolve_name(ix, file, def, name, depth + 1);
+        if (*name) r = resolve_name(ix, file, def, name, depth + 1, NULL);
         free(name);
       }
   }
@@ -165,11 +165,14 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
 }
 
 DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted) {
-  return resolve_name(ix, file, def, dotted, 0);
+  return resolve_name(ix, file, def, dotted, 0, NULL);
 }
 
+/* What `dotted` means inside `def`. When it is a method looked up on the
+ * class of a receiver (self.m, self.client.m, a typed local's m), *recv is
+ * set to that class, even when the class has no such method of its own. */
 static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted,
-                           unsigned depth) {
+                           unsigned depth, DefRef *recv) {
   const Facts *f = &ix->files[file];
   if (strpbrk(dotted, "?(")) return unresolved(file); /* not a plain name chain */
   size_t first = strcspn(dotted, ".");
@@ -178,13 +181,18 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
       (first == 3 && strncmp(dotted, "cls", 3) == 0)) {
     int32_t cls = enclosing_class(f, def);
     if (cls < 0 || !*rest) return unresolved(file);
-    if (!strchr(rest, '.')) return lookup_method(ix, (DefRef){file, cls}, rest, 0);
+    if (!strchr(rest, '.')) {
+      if (recv) *recv = (DefRef){file, cls};
+      return lookup_method(ix, (DefRef){file, cls}, rest, 0);
+    }
     /* self.client.search(): the class of self.client */
     const char *last = strrchr(dotted, '.');
-    char recv[NAME_CAP];
-    if (!join(recv, dotted, (size_t)(last - dotted), "", 0)) return unresolved(file);
-    DefRef type = type_of(ix, file, def, recv, depth);
-    return defref_ok(type) ? lookup_method(ix, type, last + 1, 0) : unresolved(file);
+    char name[NAME_CAP];
+    if (!join(name, dotted, (size_t)(last - dotted), "", 0)) return unresolved(file);
+    DefRef type = type_of(ix, file, def, name, depth);
+    if (!defref_ok(type)) return unresolved(file);
+    if (recv) *recv = type;
+    return lookup_method(ix, type, last + 1, 0);
   }
   char name[NAME_CAP], q[NAME_CAP];
   DefRef r = unresolved(file);
@@ -215,13 +223,315 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
   }
   if (!found && *rest && !strchr(rest, '.')) { /* client.search() on a typed local */
     DefRef type = type_of(ix, file, def, name, depth);
-    if (defref_ok(type)) r = lookup_method(ix, type, rest, 0);
+    if (defref_ok(type)) {
+      if (recv) *recv = type;
+      r = lookup_method(ix, type, rest, 0);
+    }
   }
   return r;
 }
 
 DefRef index_call_target(const Index *ix, uint32_t file, uint32_t call) {
   return ix->resolved[file][call];
+}
+
+Targets index_call_targets(const Index *ix, uint32_t file, uint32_t call) {
+  const Dispatch *d = &ix->dispatch[file];
+  if (d->span && d->span[call].end > d->span[call].first)
+    return (Targets){d->defs.items + d->span[call].first, d->span[call].end - d->span[call].first,
+                     (ResolvedHow)d->how[call]};
+  const DefRef *r = &ix->resolved[file][call];
+  return defref_ok(*r) ? (Targets){r, 1, RESOLVED_EXACT} : (Targets){NULL, 0, RESOLVED_NONE};
+}
+
+const char *resolved_how_name(ResolvedHow how) {
+  switch (how) {
+  case RESOLVED_OVERRIDES: return "overrides";
+  case RESOLVED_NAME: return "name";
+  case RESOLVED_CALLABLE: return "callable";
+  case RESOLVED_NONE:
+  case RESOLVED_EXACT: break;
+  }
+  return "exact";
+}
+
+/* ---- dispatch: class hierarchy, methods by name, called parameters ---- */
+
+/* At most this many definitions are one call's targets: a name that means
+ * more is no interface a reader would follow either. */
+#define TARGETS_CAP 16
+
+static bool push_target(DefRefs *out, uint32_t first, DefRef d) {
+  for (uint32_t i = first; i < out->len; i++)
+    if (out->items[i].file == d.file && out->items[i].def == d.def) return false;
+  array_push(out, d);
+  return true;
+}
+
+static uint32_t gdef(const Index *ix, DefRef d) { return index_global_def(ix, d); }
+
+static void dispatch_set(Dispatch *d, uint32_t ncalls, uint32_t c, const DefRefs *t,
+                         ResolvedHow how);
+static int32_t param_index(const Facts *f, int32_t def, const char *name);
+static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
+                                   DefRefs *out);
+static const char *argument_for(const Index *ix, CallRef cr, DefRef callee, int32_t param);
+
+/* The overrides of method `name` in the project subclasses of `cls`, at any
+ * depth, appended to `out` (breadth first, each class once). */
+static void collect_overrides(const Index *ix, DefRef cls, const char *name, DefRefs *out,
+                              uint32_t first) {
+  DefRefs queue = {0};
+  array_push(&queue, cls);
+  for (uint32_t head = 0; head < queue.len && queue.len < 256; head++) {
+    uint32_t g = gdef(ix, queue.items[head]);
+    for (uint32_t i = ix->sub_start[g]; i < ix->sub_start[g + 1]; i++) {
+      DefRef sub = ix->subs[i];
+      bool seen = false;
+      for (uint32_t k = 0; k < queue.len && !seen; k++)
+        seen = queue.items[k].file == sub.file && queue.items[k].def == sub.def;
+      if (seen) continue;
+      array_push(&queue, sub);
+      const Def *c = index_def(ix, sub);
+      char q[NAME_CAP];
+      if (!join(q, c->qualname, strlen(c->qualname), name, strlen(name))) continue;
+      int32_t d = qual_lookup(ix, sub.file, q);
+      if (d >= 0 && out->len - first < TARGETS_CAP) push_target(out, first, (DefRef){sub.file, d});
+    }
+  }
+  array_free(&queue);
+}
+
+/* The root classes (no project base) above `cls`, into roots. */
+static void class_roots(const Index *ix, DefRef cls, DefRefs *roots, unsigned depth) {
+  uint32_t g = gdef(ix, cls);
+  if (depth > RESOLVE_DEPTH) return;
+  if (ix->base_start[g] == ix->base_start[g + 1]) {
+    push_target(roots, 0, cls);
+    return;
+  }
+  for (uint32_t i = ix->base_start[g]; i < ix->base_start[g + 1]; i++)
+    class_roots(ix, ix->bases[i], roots, depth + 1);
+}
+
+/* Whether an annotation names something other than a project class. */
+static bool foreign_annotation(const Index *ix, uint32_t file, int32_t def, const char *type) {
+  if (!*type) return false;
+  if (str_starts_with(type, "Optional[")) type += 9;
+  char name[NAME_CAP];
+  size_t n = strcspn(type, " |[]\"'");
+  if (!n || !join(name, type, n, "", 0)) return false;
+  if (strcmp(name, "Any") == 0 || strcmp(name, "t.Any") == 0 || strcmp(name, "typing.Any") == 0 ||
+      strcmp(name, "object") == 0)
+    return false;
+  DefRef r = resolve_name(ix, file, def, name, 2, NULL);
+  return !defref_ok(r) || index_def(ix, r)->kind != DEF_CLASS;
+}
+
+/* Whether a value bound to a name is something other than a project object:
+ * a literal, or a call of something outside the project. */
+static bool foreign_value(const Index *ix, uint32_t file, const Assign *a) {
+  const Facts *f = &ix->files[file];
+  if (a->call < 0) return strchr("[{(\"'0123456789", a->value[0]) || str_starts_with(a->value, "f\"") ||
+                          str_starts_with(a->value, "f'");
+  const char *callee = f->calls.items[a->call].callee;
+  if (strpbrk(callee, "?(")) return true;
+  return !defref_ok(resolve_name(ix, file, a->def, callee, 2, NULL));
+}
+
+static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char *name,
+                         unsigned depth);
+
+/* Whether the callers of `def` pass parameter `param` a foreign value. */
+static bool foreign_argument(const Index *ix, uint32_t file, int32_t def, int32_t param,
+                             unsigned depth) {
+  uint32_t n;
+  const CallRef *callers = index_callers(ix, (DefRef){file, def}, &n);
+  for (uint32_t i = 0; i < n && i < 8; i++) {
+    const char *arg = argument_for(ix, callers[i], (DefRef){file, def}, param);
+    if (!arg) continue;
+    const Facts *cf = &ix->files[callers[i].file];
+    int32_t cdef = cf->calls.items[callers[i].call].def;
+    if (strchr("[{(\"'0123456789", arg[0])) return true;
+    if (!strpbrk(arg, ".([ ") && foreign_name(ix, callers[i].file, cdef, arg, depth + 1))
+      return true;
+  }
+  return false;
+}
+
+/* Whether a plain local name or parameter is bound to something other than
+ * a project object. */
+static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char *name,
+                         unsigned depth) {
+  const Facts *f = &ix->files[file];
+  if (depth > 2) return false;
+  for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent)
+    for (uint32_t i = f->imports.len; i-- > 0;)
+      if (f->imports.items[i].def == scope && strcmp(f->imports.items[i].bound, name) == 0)
+        return true;
+  Span own = f->defs.items[def].own_assigns;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (strcmp(a->target, name) == 0 && foreign_value(ix, file, a)) return true;
+  }
+  for (uint32_t i = 0; i < f->withs.len; i++)
+    if (f->withs.items[i].def == def && f->withs.items[i].alias &&
+        strcmp(f->withs.items[i].alias, name) == 0)
+      return true;
+  int32_t p = param_index(f, def, name);
+  if (p < 0) { /* a local: only a loop's variable may be a project object of unknown type */
+    for (uint32_t i = 0; i < f->loops.len; i++) {
+      const Loop *l = &f->loops.items[i];
+      if (l->def != def || !l->target) continue;
+      const char *at = strstr(l->target, name);
+      size_t n = strlen(name);
+      if (at && (at == l->target || !(isalnum((unsigned char)at[-1]) || at[-1] == '_')) &&
+          !(isalnum((unsigned char)at[n]) || at[n] == '_'))
+        return false;
+    }
+    return true;
+  }
+  const char *type = f->names.items[f->defs.items[def].param_types.first + (uint32_t)p];
+  if (*type) return foreign_annotation(ix, file, def, type);
+  return ix->callers && foreign_argument(ix, file, def, p, depth);
+}
+
+/* Whether the receiver of `dotted` is known to be something other than a
+ * project object, or is named like a library client called with one of its
+ * request methods (`session.get`: rules/libraries.txt external.receiver). */
+static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const char *dotted) {
+  const Facts *f = &ix->files[file];
+  const char *last = strrchr(dotted, '.');
+  char recv[NAME_CAP];
+  if (!last || !join(recv, dotted, (size_t)(last - dotted), "", 0)) return true;
+  if (ix->k) {
+    const char *word = str_last_component(recv);
+    if (*word == '_') word++;
+    if (knowledge_has(ix->k, "external.receiver", word) &&
+        knowledge_has(ix->k, "external.receiver-method", last + 1))
+      return true;
+  }
+  if (!strchr(recv, '.')) return foreign_name(ix, file, def, recv, 0);
+  size_t first = strcspn(recv, ".");
+  char head[NAME_CAP];
+  if (!join(head, recv, first, "", 0)) return true;
+  if (strcmp(head, "self") != 0 && strcmp(head, "cls") != 0)
+    return foreign_name(ix, file, def, head, 0) && !strchr(recv + first + 1, '.');
+  if (strchr(recv + first + 1, '.')) return false; /* self.a.b: unknown */
+  int32_t cls = enclosing_class(f, def);
+  Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
+  for (uint32_t i = sp.first; i < sp.end; i++) { /* self.x = ... in a method of the class */
+    const Assign *a = &f->assigns.items[i];
+    if (strcmp(a->target, recv) != 0 || enclosing_class(f, a->def) != cls) continue;
+    if (foreign_value(ix, file, a)) return true;
+    int32_t p = a->call < 0 ? param_index(f, a->def, a->value) : -1;
+    if (p >= 0) {
+      const char *type = f->names.items[f->defs.items[a->def].param_types.first + (uint32_t)p];
+      if (foreign_annotation(ix, file, a->def, type)) return true;
+    }
+  }
+  return false;
+}
+
+/* Receiver of unknown type: the project methods called `name`, when they
+ * all belong to one class family (one root class above all of them: see
+ * build_classes). */
+static ResolvedHow by_method_name(const Index *ix, const char *name, DefRefs *out, uint32_t first) {
+  uint32_t at;
+  if (!strmap_get(&ix->method_names, name, &at) || !ix->method_family[at]) return RESOLVED_NONE;
+  for (uint32_t i = at; i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
+    push_target(out, first, ix->methods.items[i]);
+  return RESOLVED_NAME;
+}
+
+/* Whether the `n` methods from `at` share a root class, and are few enough
+ * to follow. */
+static bool one_family(const Index *ix, uint32_t at, uint32_t n) {
+  if (n > TARGETS_CAP) return false;
+  DefRefs common = {0}, roots = {0};
+  for (uint32_t i = 0; i < n; i++) {
+    DefRef m = ix->methods.items[at + i];
+    roots.len = 0;
+    class_roots(ix, (DefRef){m.file, index_def(ix, m)->parent}, &roots, 0);
+    if (i == 0) {
+      for (uint32_t k = 0; k < roots.len; k++) array_push(&common, roots.items[k]);
+      continue;
+    }
+    uint32_t kept = 0; /* common = common ∩ roots */
+    for (uint32_t k = 0; k < common.len; k++) {
+      bool in = false;
+      for (uint32_t j = 0; j < roots.len && !in; j++)
+        in = roots.items[j].file == common.items[k].file && roots.items[j].def == common.items[k].def;
+      if (in) common.items[kept++] = common.items[k];
+    }
+    common.len = kept;
+  }
+  bool family = common.len > 0;
+  array_free(&common);
+  array_free(&roots);
+  return family;
+}
+
+/* Whether `name` is bound in `def` otherwise than by a loop: a parameter,
+ * an assignment, a with target or an import. */
+static bool bound_in_def(const Index *ix, uint32_t file, int32_t def, const char *name) {
+  const Facts *f = &ix->files[file];
+  if (param_index(f, def, name) >= 0) return true;
+  Span own = f->defs.items[def].own_assigns;
+  for (uint32_t k = own.first; k < own.end; k++)
+    if (strcmp(f->assigns.items[f->assign_order.items[k]].target, name) == 0) return true;
+  for (uint32_t i = 0; i < f->withs.len; i++)
+    if (f->withs.items[i].def == def && f->withs.items[i].alias &&
+        strcmp(f->withs.items[i].alias, name) == 0)
+      return true;
+  for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent)
+    for (uint32_t i = 0; i < f->imports.len; i++)
+      if (f->imports.items[i].def == scope && strcmp(f->imports.items[i].bound, name) == 0)
+        return true;
+  return false;
+}
+
+static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                              DefRefs *out, bool by_name) {
+  uint32_t first = out->len;
+  DefRef recv = unresolved(file);
+  DefRef r = resolve_name(ix, file, def, dotted, 0, &recv);
+  if (defref_ok(r)) push_target(out, first, r);
+  const char *name = strrchr(dotted, '.');
+  if (!name || strpbrk(dotted, "?(")) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
+  name++;
+  if (str_starts_with(name, "__")) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
+  if (defref_ok(recv)) {
+    if (defref_ok(r) && index_def(ix, r)->kind != DEF_FUNCTION) return RESOLVED_EXACT;
+    collect_overrides(ix, recv, name, out, first);
+    uint32_t n = out->len - first;
+    return n == 0 ? RESOLVED_NONE : n == 1 && defref_ok(r) ? RESOLVED_EXACT : RESOLVED_OVERRIDES;
+  }
+  if (defref_ok(r) || !by_name) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
+  uint32_t at;
+  if (!strmap_get(&ix->method_names, name, &at) || !ix->method_family[at] ||
+      foreign_receiver(ix, file, def, dotted))
+    return RESOLVED_NONE;
+  return by_method_name(ix, name, out, first);
+}
+
+ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                               DefRefs *out) {
+  ResolvedHow how = targets_of(ix, file, def, dotted, out, true);
+  if (how == RESOLVED_NONE) { /* a called parameter */
+    uint32_t first = out->len;
+    callable_param_targets(ix, file, def, dotted, out);
+    if (out->len > first) return RESOLVED_CALLABLE;
+  }
+  /* a task over a comprehension's variable (`agent.run(q) for agent in
+   * agents`): a name bound nowhere else in the def may be a project object */
+  const char *dot = strchr(dotted, '.');
+  char name[NAME_CAP];
+  if (how != RESOLVED_NONE || !dot || strchr(dot + 1, '.') ||
+      !join(name, dotted, (size_t)(dot - dotted), "", 0) || strcmp(name, "self") == 0 ||
+      strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name))
+    return how;
+  return by_method_name(ix, dot + 1, out, out->len);
 }
 
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {
@@ -299,6 +609,165 @@ static void imported_width(Index *ix, uint32_t file, int32_t def, Width *w) {
   }
 }
 
+/* The callers of every definition, from every call's targets. */
+static void build_callers(Index *ix) {
+  free(ix->caller_start);
+  free(ix->callers);
+  ix->caller_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  for (uint32_t i = 0; i < ix->nfiles; i++)
+    for (uint32_t c = 0; c < ix->files[i].calls.len; c++) {
+      Targets t = index_call_targets(ix, i, c);
+      for (uint32_t k = 0; k < t.len; k++) ix->caller_start[gdef(ix, t.items[k]) + 1]++;
+    }
+  for (uint32_t g = 0; g < ix->ndefs; g++) ix->caller_start[g + 1] += ix->caller_start[g];
+  ix->callers = xcalloc(ix->caller_start[ix->ndefs] + 1, sizeof(CallRef));
+  uint32_t *fill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  for (uint32_t i = 0; i < ix->nfiles; i++)
+    for (uint32_t c = 0; c < ix->files[i].calls.len; c++) {
+      Targets t = index_call_targets(ix, i, c);
+      for (uint32_t k = 0; k < t.len; k++) {
+        uint32_t g = gdef(ix, t.items[k]);
+        ix->callers[ix->caller_start[g] + fill[g]++] = (CallRef){i, c};
+      }
+    }
+  free(fill);
+}
+
+/* The parameter of `def` named `name` (its position), or -1; self and cls
+ * count, as a call's arguments are matched with param_for_arg. */
+static int32_t param_index(const Facts *f, int32_t def, const char *name) {
+  const Def *d = &f->defs.items[def];
+  for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++) {
+    const char *p = f->names.items[d->params.first + i];
+    if (*p == '*') p++;
+    if (strcmp(p, name) == 0) return (int32_t)i;
+  }
+  return -1;
+}
+
+static uint32_t param_for_arg(const Facts *f, int32_t def, uint32_t arg, bool via_attribute);
+
+/* What a caller passes for parameter `param` of `callee`: the text of the
+ * argument at call `cr`, or NULL. */
+static const char *argument_for(const Index *ix, CallRef cr, DefRef callee, int32_t param) {
+  const Facts *cf = &ix->files[cr.file];
+  const Call *c = &cf->calls.items[cr.call];
+  const Facts *tf = &ix->files[callee.file];
+  const char *pname = tf->names.items[index_def(ix, callee)->params.first + (uint32_t)param];
+  if (c->flags & CALL_REFERENCE) return NULL;
+  for (uint32_t k = 0; k < c->nkwargs; k++)
+    if (strcmp(cf->kwargs.items[c->first_kwarg + k].name, pname) == 0)
+      return cf->kwargs.items[c->first_kwarg + k].value;
+  for (uint32_t a = 0; a < c->args.count; a++)
+    if (param_for_arg(tf, callee.def, a, strchr(c->callee, '.') != NULL) == (uint32_t)param)
+      return cf->names.items[c->args.first + a];
+  return NULL;
+}
+
+/* The functions an argument text names: `f`, `self.method`, `obj.method`,
+ * `partial(f, ...)` / `functools.partial(f, ...)`. */
+static void callable_targets(const Index *ix, uint32_t file, int32_t def, const char *arg,
+                             DefRefs *out, uint32_t first) {
+  char name[NAME_CAP];
+  size_t n = strlen(arg);
+  if (n >= NAME_CAP) return;
+  if ((str_starts_with(arg, "partial(") || str_starts_with(arg, "functools.partial("))) {
+    const char *open = strchr(arg, '(') + 1;
+    n = strcspn(open, ",)");
+    memcpy(name, open, n);
+  } else {
+    memcpy(name, arg, n);
+  }
+  name[n] = '\0';
+  for (size_t i = 0; i < n; i++)
+    if (!(name[i] == '_' || name[i] == '.' || isalnum((unsigned char)name[i]))) return;
+  DefRefs t = {0};
+  targets_of(ix, file, def, name, &t, true);
+  for (uint32_t k = 0; k < t.len && out->len - first < TARGETS_CAP; k++)
+    if (index_def(ix, t.items[k])->kind == DEF_FUNCTION) push_target(out, first, t.items[k]);
+  array_free(&t);
+}
+
+/* Calls on receivers of unknown type: the project methods of that name,
+ * when one class family defines them all. Returns whether any call gained
+ * targets. */
+static bool resolve_by_name(Index *ix) {
+  bool any = false;
+  DefRefs t = {0};
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
+      const Call *c = &f->calls.items[ci];
+      if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE) || !strchr(c->callee, '.'))
+        continue;
+      t.len = 0;
+      if (targets_of(ix, fi, c->def, c->callee, &t, true) != RESOLVED_NAME || !t.len) continue;
+      ix->resolved[fi][ci] = t.items[0];
+      dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, RESOLVED_NAME);
+      any = true;
+    }
+  }
+  array_free(&t);
+  return any;
+}
+
+/* A called parameter, directly (`fn(row)`) or held on self from one in
+ * __init__ (`self.func(item)`): the functions the callers pass for it,
+ * appended to `out`. */
+static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
+                                   DefRefs *out) {
+  const Facts *f = &ix->files[fi];
+  int32_t owner = def; /* the def whose parameter it is */
+  if (str_starts_with(callee, "self.") && !strchr(callee + 5, '.')) {
+    int32_t cls = enclosing_class(f, def); /* self.func = func in a method of the class */
+    owner = -1;
+    Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
+    for (uint32_t i = sp.first; i < sp.end && owner < 0; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (a->call < 0 && strcmp(a->target, callee) == 0 && param_index(f, a->def, a->value) >= 0) {
+        owner = a->def;
+        callee = a->value;
+      }
+    }
+    if (owner < 0) return;
+  } else if (strpbrk(callee, ".?(")) {
+    return;
+  }
+  int32_t param = param_index(f, owner, callee);
+  if (param < 0) return;
+  uint32_t ncallers;
+  const CallRef *callers = index_callers(ix, (DefRef){fi, owner}, &ncallers);
+  uint32_t first = out->len;
+  for (uint32_t k = 0; k < ncallers && k < 32; k++) {
+    const char *arg = argument_for(ix, callers[k], (DefRef){fi, owner}, param);
+    if (!arg) continue;
+    const Facts *cf = &ix->files[callers[k].file];
+    callable_targets(ix, callers[k].file, cf->calls.items[callers[k].call].def, arg, out, first);
+  }
+}
+
+/* Every unresolved call of a parameter gets what callers pass for it.
+ * Returns whether any call gained targets. */
+static bool resolve_callables(Index *ix) {
+  bool any = false;
+  DefRefs t = {0};
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
+      const Call *c = &f->calls.items[ci];
+      if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE)) continue;
+      t.len = 0;
+      callable_param_targets(ix, fi, c->def, c->callee, &t);
+      if (!t.len) continue;
+      ix->resolved[fi][ci] = t.items[0];
+      dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, RESOLVED_CALLABLE);
+      any = true;
+    }
+  }
+  array_free(&t);
+  return any;
+}
+
 static void find_helper_sites(Index *ix) {
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
     const Facts *f = &ix->files[fi];
@@ -333,6 +802,94 @@ static void find_helper_sites(Index *ix) {
   }
 }
 
+/* Record the targets of call `c` of a file with `ncalls` calls. */
+static void dispatch_set(Dispatch *d, uint32_t ncalls, uint32_t c, const DefRefs *t,
+                         ResolvedHow how) {
+  if (!d->span) {
+    d->span = xcalloc(ncalls, sizeof(Span));
+    d->how = xcalloc(ncalls, 1);
+  }
+  d->span[c].first = d->defs.len;
+  for (uint32_t k = 0; k < t->len; k++) array_push(&d->defs, t->items[k]);
+  d->span[c].end = d->defs.len;
+  d->how[c] = (uint8_t)how;
+}
+
+typedef struct {
+  const char *name;
+  DefRef def;
+} NamedDef;
+
+static int cmp_named(const void *pa, const void *pb) {
+  const NamedDef *a = pa, *b = pb;
+  int c = strcmp(a->name, b->name);
+  if (c) return c;
+  if (a->def.file != b->def.file) return a->def.file < b->def.file ? -1 : 1;
+  return a->def.def < b->def.def ? -1 : a->def.def > b->def.def;
+}
+
+/* The class tables: each class's project bases and direct subclasses, and
+ * the methods of every class by name. */
+static void build_classes(Index *ix) {
+  DefRefs edges = {0}; /* pairs: class, base */
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t d = 1; d < f->defs.len; d++) {
+      const Def *c = &f->defs.items[d];
+      if (c->kind == DEF_FUNCTION && c->parent > 0 && f->defs.items[c->parent].kind == DEF_CLASS)
+        array_push(&ix->methods, ((DefRef){fi, (int32_t)d}));
+      if (c->kind != DEF_CLASS) continue;
+      for (uint32_t b = 0; b < c->bases.count; b++) {
+        DefRef base = index_resolve_name(ix, fi, c->parent < 0 ? 0 : c->parent,
+                                         f->names.items[c->bases.first + b]);
+        if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
+            (base.file == fi && base.def == (int32_t)d))
+          continue;
+        array_push(&edges, ((DefRef){fi, (int32_t)d}));
+        array_push(&edges, base);
+      }
+    }
+  }
+  ix->base_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  ix->sub_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  uint32_t n = edges.len / 2;
+  ix->bases = xcalloc(n + 1, sizeof(DefRef));
+  ix->subs = xcalloc(n + 1, sizeof(DefRef));
+  for (uint32_t e = 0; e < n; e++) {
+    ix->base_start[gdef(ix, edges.items[2 * e]) + 1]++;
+    ix->sub_start[gdef(ix, edges.items[2 * e + 1]) + 1]++;
+  }
+  for (uint32_t g = 0; g < ix->ndefs; g++) {
+    ix->base_start[g + 1] += ix->base_start[g];
+    ix->sub_start[g + 1] += ix->sub_start[g];
+  }
+  uint32_t *bfill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  uint32_t *sfill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  for (uint32_t e = 0; e < n; e++) {
+    uint32_t c = gdef(ix, edges.items[2 * e]), b = gdef(ix, edges.items[2 * e + 1]);
+    ix->bases[ix->base_start[c] + bfill[c]++] = edges.items[2 * e + 1];
+    ix->subs[ix->sub_start[b] + sfill[b]++] = edges.items[2 * e];
+  }
+  free(bfill);
+  free(sfill);
+  array_free(&edges);
+  Array(NamedDef) named = {0};
+  array_reserve(&named, ix->methods.len);
+  for (uint32_t i = 0; i < ix->methods.len; i++)
+    named.items[named.len++] = (NamedDef){index_def(ix, ix->methods.items[i])->name, ix->methods.items[i]};
+  if (named.len) qsort(named.items, named.len, sizeof(NamedDef), cmp_named);
+  for (uint32_t i = 0; i < named.len; i++) ix->methods.items[i] = named.items[i].def;
+  for (uint32_t i = named.len; i-- > 0;) /* the first of each name wins */
+    strmap_put(&ix->method_names, named.items[i].name, i);
+  ix->method_family = xcalloc(named.len + 1, 1);
+  for (uint32_t i = 0, len; i < named.len; i += len) {
+    for (len = 1; i + len < named.len && strcmp(named.items[i + len].name, named.items[i].name) == 0;)
+      len++;
+    ix->method_family[i] = one_family(ix, i, len);
+  }
+  array_free(&named);
+}
+
 /* Resolving every call reads the index and writes one row per file: files
  * are shared out over threads. */
 typedef struct {
@@ -351,8 +908,16 @@ static void *resolve_worker(void *arg) {
     if (i >= ix->nfiles) return NULL;
     const Facts *f = &ix->files[i];
     DefRef *row = xcalloc(f->calls.len ? f->calls.len : 1, sizeof(DefRef));
-    for (uint32_t c = 0; c < f->calls.len; c++)
-      row[c] = index_resolve_name(ix, i, f->calls.items[c].def, f->calls.items[c].callee);
+    Dispatch *d = &ix->dispatch[i];
+    DefRefs t = {0};
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      t.len = 0;
+      ResolvedHow how =
+          targets_of(ix, i, f->calls.items[c].def, f->calls.items[c].callee, &t, false);
+      row[c] = t.len ? t.items[0] : unresolved(i);
+      if (t.len > 1 || resolved_inferred(how)) dispatch_set(d, f->calls.len, c, &t, how);
+    }
+    array_free(&t);
     ix->resolved[i] = row;
   }
 }
@@ -370,8 +935,9 @@ static void resolve_all(Index *ix) {
   pthread_mutex_destroy(&w.lock);
 }
 
-void index_build(Index *ix, Facts *files, uint32_t n) {
+void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   memset(ix, 0, sizeof *ix);
+  ix->k = k;
   ix->files = files;
   ix->nfiles = n;
   ix->qualnames = xcalloc(n ? n : 1, sizeof(StrMap));
@@ -418,23 +984,13 @@ void index_build(Index *ix, Facts *files, uint32_t n) {
     free(path);
   }
   ix->ndefs = ix->def_base[n];
-  ix->caller_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
+  ix->dispatch = xcalloc(n ? n : 1, sizeof(Dispatch));
+  build_classes(ix);
   resolve_all(ix);
-  for (uint32_t i = 0; i < n; i++)
-    for (uint32_t c = 0; c < files[i].calls.len; c++)
-      if (defref_ok(ix->resolved[i][c]))
-        ix->caller_start[index_global_def(ix, ix->resolved[i][c]) + 1]++;
-  for (uint32_t g = 0; g < ix->ndefs; g++) ix->caller_start[g + 1] += ix->caller_start[g];
-  ix->callers = xcalloc(ix->caller_start[ix->ndefs] + 1, sizeof(CallRef));
-  uint32_t *fill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
-  for (uint32_t i = 0; i < n; i++)
-    for (uint32_t c = 0; c < files[i].calls.len; c++) {
-      DefRef r = ix->resolved[i][c];
-      if (!defref_ok(r)) continue;
-      uint32_t g = index_global_def(ix, r);
-      ix->callers[ix->caller_start[g] + fill[g]++] = (CallRef){i, c};
-    }
-  free(fill);
+  build_callers(ix);
+  bool more = resolve_by_name(ix);
+  more = resolve_callables(ix) || more;
+  if (more) build_callers(ix);
   for (uint32_t i = 0; i < n; i++)
     for (uint32_t s = 0; s < files[i].sites.len; s++) {
       SiteRef sr = {i, files[i].sites.items[s], {0, -1}};
@@ -455,6 +1011,19 @@ void index_free(Index *ix) {
   free(ix->def_base);
   free(ix->caller_start);
   free(ix->callers);
+  for (uint32_t i = 0; i < ix->nfiles; i++) {
+    free(ix->dispatch[i].span);
+    free(ix->dispatch[i].how);
+    array_free(&ix->dispatch[i].defs);
+  }
+  free(ix->dispatch);
+  free(ix->base_start);
+  free(ix->sub_start);
+  free(ix->bases);
+  free(ix->subs);
+  strmap_free(&ix->method_names);
+  free(ix->method_family);
+  array_free(&ix->methods);
   array_free(&ix->sites);
   strmap_free(&ix->modules);
   arena_free(&ix->strings);

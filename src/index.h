@@ -13,10 +13,36 @@ typedef struct {
 
 static inline bool defref_ok(DefRef r) { return r.def >= 0; }
 
+typedef Array(DefRef) DefRefs;
+
 /* A call somewhere in the project. */
 typedef struct {
   uint32_t file, call;
 } CallRef;
+
+/* How a call's targets were found. Only EXACT is certain: the others are
+ * inferences the findings built on them say they rest on. */
+typedef enum {
+  RESOLVED_NONE,
+  RESOLVED_EXACT,     /* the one definition the name means */
+  RESOLVED_OVERRIDES, /* a method of the receiver's class and its overrides in project subclasses */
+  RESOLVED_NAME,      /* receiver of unknown type: the methods of that name in one class family */
+  RESOLVED_CALLABLE,  /* a called parameter: the functions and methods its callers pass */
+} ResolvedHow;
+
+/* The definitions a call may run. */
+typedef struct {
+  const DefRef *items;
+  uint32_t len;
+  ResolvedHow how;
+} Targets;
+
+/* Per file: the calls with more than one target, or an inferred one. */
+typedef struct {
+  Span *span;     /* per call: its targets in defs ({0,0}: see resolved); NULL if none has */
+  uint8_t *how;   /* per call: ResolvedHow, when span is set */
+  Array(DefRef) defs;
+} Dispatch;
 
 /* A fan-out site with the file it is in (facts sites plus helper calls). */
 typedef struct {
@@ -27,13 +53,24 @@ typedef struct {
 
 typedef struct {
   Facts *files; /* borrowed; must outlive the index */
+  const Knowledge *k; /* borrowed, or NULL */
   uint32_t nfiles;
   StrMap modules;          /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
   StrMap *qualnames;       /* per file: qualname -> def */
   uint32_t *def_base;      /* global def id = def_base[file] + def */
   uint32_t ndefs;
-  DefRef **resolved; /* per file, per call: the callee's definition */
+  DefRef **resolved; /* per file, per call: the callee's definition (the first target) */
+  Dispatch *dispatch; /* per file: calls that may run several definitions */
+  /* per global def of a class: its project base classes and direct
+   * subclasses, in CSR form */
+  uint32_t *base_start, *sub_start;
+  DefRef *bases, *subs;
+  /* methods by name: method_names maps a name to its first entry in
+   * methods, which holds each name's methods together */
+  StrMap method_names;
+  Array(DefRef) methods;
+  uint8_t *method_family; /* at each name's first entry: its methods share a root class */
   /* callers of each global def, as call refs, in CSR form */
   uint32_t *caller_start;
   CallRef *callers;
@@ -41,15 +78,29 @@ typedef struct {
   Arena strings;        /* texts the index makes (widths seen through imports) */
 } Index;
 
-/* Build the index over `n` files' facts. Free with index_free. */
-void index_build(Index *ix, Facts *files, uint32_t n);
+/* Build the index over `n` files' facts. The knowledge (NULL: none) tells
+ * receivers of library objects from project ones. Free with index_free. */
+void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k);
 void index_free(Index *ix);
 
 /* The definition a dotted name means inside definition `def` of `file`
  * (self.m, cls.m, local and module names, imports, re-exports, bases). */
 DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted);
-/* The definition call `call` of `file` reaches, as resolved at build time. */
+/* The definition call `call` of `file` reaches, as resolved at build time
+ * (the first of its targets). */
 DefRef index_call_target(const Index *ix, uint32_t file, uint32_t call);
+/* Every definition call `call` may run, and how that was found. */
+Targets index_call_targets(const Index *ix, uint32_t file, uint32_t call);
+/* The same for a dotted name used inside `def` (a task handed to a fan-out):
+ * its targets are appended to `out`; returns how they were found. */
+ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                               DefRefs *out);
+/* Whether a finding built on targets found this way rests on inference. */
+static inline bool resolved_inferred(ResolvedHow how) {
+  return how == RESOLVED_OVERRIDES || how == RESOLVED_NAME || how == RESOLVED_CALLABLE;
+}
+/* "overrides", "name", "callable": what an inference was, for evidence. */
+const char *resolved_how_name(ResolvedHow how);
 /* The calls that reach a definition; *count is set. Valid until index_free. */
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
 

@@ -459,25 +459,42 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
 }
 
 void model_reach(const Model *m, DefRef start, unsigned max_depth, DefRefs *out) {
+  model_reach_via(m, start, max_depth, out, NULL);
+}
+
+void model_reach_via(const Model *m, DefRef start, unsigned max_depth, DefRefs *out,
+                     CallRefs *via) {
   const Index *ix = m->ix;
   uint32_t first = out->len;
+  uint32_t vfirst = via ? via->len : 0;
   U32Array depth = {0};
   array_push(out, start);
   array_push(&depth, 0);
+  if (via) array_push(via, ((CallRef){0, UINT32_MAX}));
   for (uint32_t head = first; head < out->len; head++) {
     DefRef d = out->items[head];
     if (depth.items[head - first] >= max_depth) continue;
+    const Def *def = index_def(ix, d);
     const Facts *f = &ix->files[d.file];
-    for (uint32_t c = 0; c < f->calls.len; c++) {
-      if (f->calls.items[c].def != d.def || (f->calls.items[c].flags & CALL_REFERENCE)) continue;
-      DefRef t = index_call_target(ix, d.file, c);
-      if (!defref_ok(t) || index_def(ix, t)->kind != DEF_FUNCTION) continue;
-      bool seen = false;
-      for (uint32_t k = first; k < out->len && !seen; k++)
-        seen = out->items[k].file == t.file && out->items[k].def == t.def;
-      if (seen) continue;
-      array_push(out, t);
-      array_push(&depth, depth.items[head - first] + 1);
+    for (uint32_t k = def->own_calls.first; k < def->own_calls.end; k++) {
+      uint32_t c = f->call_order.items[k];
+      if (f->calls.items[c].flags & CALL_REFERENCE) continue;
+      Targets t = index_call_targets(ix, d.file, c);
+      for (uint32_t j = 0; j < t.len; j++) {
+        DefRef r = t.items[j];
+        if (index_def(ix, r)->kind != DEF_FUNCTION) continue;
+        bool seen = false;
+        for (uint32_t k2 = first; k2 < out->len && !seen; k2++)
+          seen = out->items[k2].file == r.file && out->items[k2].def == r.def;
+        if (seen) continue;
+        array_push(out, r);
+        array_push(&depth, depth.items[head - first] + 1);
+        if (via) {
+          CallRef why = via->items[vfirst + head - first];
+          if (why.call == UINT32_MAX && resolved_inferred(t.how)) why = (CallRef){d.file, c};
+          array_push(via, why);
+        }
+      }
     }
   }
   array_free(&depth);

@@ -254,7 +254,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   free(w.parsed);
   free(w.todo);
   free(w.diags);
-  index_build(&p->index, p->files, p->nfiles);
+  index_build(&p->index, p->files, p->nfiles, &p->knowledge);
   return true;
 }
 
@@ -276,7 +276,7 @@ bool project_set_document(Project *p, const char *path, const char *text, size_t
     p->nfiles++;
   }
   p->files[i] = facts;
-  index_build(&p->index, p->files, p->nfiles);
+  index_build(&p->index, p->files, p->nfiles, &p->knowledge);
   return true;
 }
 

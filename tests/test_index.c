@@ -43,7 +43,7 @@ static void setup(void) {
   for (size_t i = 0; i < NFILES; i++)
     test_facts_in(project_files[i].path, project_files[i].module, project_files[i].package,
                   project_files[i].code, &files[i]);
-  index_build(&ix, files, NFILES);
+  index_build(&ix, files, NFILES, NULL);
 }
 
 static void teardown(void) {

@@ -92,7 +92,7 @@ static const char *const project_code =
  * template) open for writing. */
 static FILE *crawl_log(Facts *f, Index *ix, char *path) {
   test_facts_in("crawl.py", "crawl", false, project_code, f);
-  index_build(ix, f, 1);
+  index_build(ix, f, 1, NULL);
   int fd = mkstemp(path);
   ck_assert_int_ge(fd, 0);
   FILE *log = fdopen(fd, "w");

@@ -43,7 +43,7 @@ static void setup(void) {
   for (size_t i = 0; i < NFILES; i++)
     test_facts_in(trace_files[i].path, trace_files[i].module, false, trace_files[i].code,
                   &files[i]);
-  index_build(&ix, files, NFILES);
+  index_build(&ix, files, NFILES, NULL);
 }
 
 static void teardown(void) {
