@@ -31,24 +31,88 @@ static bool async_mode(const Model *m, const Origin *o) {
   return false;
 }
 
-static const char *path_methods[] = {"read_text",   "read_bytes", "write_text",
-                                     "write_bytes", "open",       NULL};
+static const char *const codes[] = {"FAN501", "FAN502", "FAN503", "FAN504", "FAN505", "FAN506"};
+
+/* The static code string a fact's `code=` names, or NULL. */
+static const char *fact_code(const Fact *f) {
+  char code[8];
+  if (!f || !fact_attr(f, "code", code, sizeof code)) return NULL;
+  for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
+    if (strcmp(code, codes[i]) == 0) return codes[i];
+  return NULL;
+}
+
+/* Whether the comma-separated list attribute `key` of a fact holds `word`. */
+static bool attr_lists(const Fact *f, const char *key, const char *word) {
+  char list[256];
+  if (!f || !fact_attr(f, key, list, sizeof list)) return false;
+  size_t n = strlen(word);
+  for (const char *p = list; *p;) {
+    size_t len = strcspn(p, ",");
+    if (len == n && strncmp(p, word, n) == 0) return true;
+    p += len + (p[len] == ',');
+  }
+  return false;
+}
+
+/* The `blocking.method` fact for method `method` of an object made by `ctor`:
+ * named exactly, or by a module prefix ending in "." (any loader class of
+ * langchain_community.document_loaders). A fact with `path-kwarg=` blocks
+ * only when a destination is given (`df.to_csv(path)`, not `df.to_csv()`). */
+static const Fact *method_fact(const Model *m, const Facts *f, const Call *c, const char *ctor,
+                               const char *method) {
+  const Knowledge *k = m->k;
+  for (uint32_t i = 0; i < k->facts.len; i++) {
+    const Fact *x = &k->facts.items[i];
+    if (strcmp(x->kind, "blocking.method") != 0 || !attr_lists(x, "methods", method)) continue;
+    size_t n = strlen(x->name);
+    bool prefix = n && x->name[n - 1] == '.';
+    if (prefix ? strncmp(ctor, x->name, n) != 0 || strchr(ctor + n, '(')
+               : strcmp(ctor, x->name) != 0)
+      continue;
+    char kwargs[128];
+    if (c->nargs == 0 && fact_attr(x, "path-kwarg", kwargs, sizeof kwargs)) {
+      bool given = false;
+      for (uint32_t a = 0; a < c->nkwargs && !given; a++)
+        given = attr_lists(x, "path-kwarg", f->kwargs.items[c->first_kwarg + a].name);
+      if (!given) continue;
+    }
+    return x;
+  }
+  return NULL;
+}
+
+/* `page` bound by `for page in reader.pages:`: an element of an attribute of
+ * a known object, named `<ctor>().pages` (NULL when unknown). Caller frees. */
+static char *loop_element(const Model *m, uint32_t file, int32_t def, const char *name) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = 0; i < f->loops.len; i++) {
+    const Loop *l = &f->loops.items[i];
+    if (l->is_while || l->def != def || !l->target || strcmp(l->target, name) != 0) continue;
+    const char *dot = strrchr(l->iter, '.');
+    if (!dot || strpbrk(l->iter, "([ ")) continue;
+    char *obj = xstrndup(l->iter, (size_t)(dot - l->iter));
+    Origin o;
+    char *element = NULL;
+    if (model_origin(m, file, def, obj, &o)) {
+      element = xasprintf("%s().%s", o.ctor, dot + 1);
+      origin_free(&o);
+    }
+    free(obj);
+    if (element) return element;
+  }
+  return NULL;
+}
 
 /* Whether call c blocks the thread it runs on. */
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
   char *canon = model_canonical(m, file, c->def, c->callee);
-  const Fact *f = knowledge_get(m->k, "blocking", canon);
-  static const char *const codes[] = {"FAN501", "FAN502", "FAN503", "FAN504", "FAN505", "FAN506"};
-  char code[8];
-  if (f && fact_attr(f, "code", code, sizeof code)) {
-    for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-      if (strcmp(code, codes[i]) == 0) b.code = codes[i];
-    if (b.code) {
-      b.what = canon;
-      return b;
-    }
+  b.code = fact_code(knowledge_get(m->k, "blocking", canon));
+  if (b.code) {
+    b.what = canon;
+    return b;
   }
   free(canon);
   if (str_ends_with(c->callee, ".submit().result")) { /* executor.submit(f).result() */
@@ -57,6 +121,18 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     return b;
   }
   const char *dot = strrchr(c->callee, '.');
+  const Facts *facts = &m->ix->files[file];
+  const char *made = dot ? strstr(c->callee, "().") : NULL;
+  if (made && made + 2 == dot && !memchr(c->callee, '(', (size_t)(made - c->callee))) {
+    /* `PyPDFLoader(path).load()`: a method of an object made in place */
+    char *ctor = xstrndup(c->callee, (size_t)(made - c->callee));
+    char *canon_ctor = model_canonical(m, file, c->def, ctor);
+    b.code = fact_code(method_fact(m, facts, c, canon_ctor, dot + 1));
+    if (b.code) b.what = xasprintf("%s().%s", canon_ctor, dot + 1);
+    free(canon_ctor);
+    free(ctor);
+    return b;
+  }
   if (!dot || strchr(c->callee, '(')) return b;
   const char *method = dot + 1;
   char *recv = xstrndup(c->callee, (size_t)(dot - c->callee));
@@ -64,20 +140,31 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   for (char *cut = recv + strlen(recv); cut; cut = strrchr(recv, '.')) {
     *cut = '\0';
     Origin o;
-    if (!model_origin(m, file, c->def, recv, &o)) continue;
+    if (!model_origin(m, file, c->def, recv, &o)) {
+      char *element = strchr(recv, '.') ? NULL : loop_element(m, file, c->def, recv);
+      if (!element) continue;
+      b.code = fact_code(method_fact(m, facts, c, element, method));
+      if (b.code) b.what = xasprintf("%s.%s (%s)", recv, method, element);
+      free(element);
+      break;
+    }
     char async_attr[8] = "", kind[16] = "";
-    if (o.fact && strcmp(o.fact->kind, "client") == 0) {
+    const Fact *mf = method_fact(m, facts, c, o.ctor, method);
+    if (mf) {
+      b.code = fact_code(mf);
+    } else if (o.fact && strcmp(o.fact->kind, "client") == 0) {
       fact_attr(o.fact, "async", async_attr, sizeof async_attr);
       fact_attr(o.fact, "kind", kind, sizeof kind);
       char key[64];
       snprintf(key, sizeof key, ".%s", method);
-      if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o))
-        b.code = strcmp(kind, "http") == 0 ? "FAN501" : "FAN505";
+      /* `local=`: methods that build a local object without I/O (conn.cursor()) */
+      if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) &&
+          !attr_lists(o.fact, "local", method))
+        b.code = fact_code(o.fact) ? fact_code(o.fact)   /* an SDK over HTTP: code=FAN505 */
+                 : strcmp(kind, "http") == 0 ? "FAN501"
+                                             : "FAN505";
       else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, "blocking.langchain", key))
         b.code = "FAN505";
-    } else if (strcmp(o.ctor, "pathlib.Path") == 0) {
-      for (const char *const *pm = path_methods; *pm; pm++)
-        if (strcmp(method, *pm) == 0) b.code = "FAN503";
     } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
                str_ends_with(m->ix->files[o.file].calls.items[o.call].callee, ".submit")) {
       b.code = "FAN505";
