@@ -14,6 +14,26 @@ typedef struct {
 /* Whether a sync client was made in its library's asynchronous mode, or may
  * have been: `async-kwarg=async_,async` names the keywords that turn it on
  * (psycopg2.connect(dsn, async_=True)), and a **kwargs splat may hold one. */
+/* The targets a blocking call is followed into: exact ones, a method's
+ * overrides and what callers pass for a called parameter; not methods
+ * matched by name alone (a receiver of unknown type: `record.get(...)` is
+ * more often a dict than the one project class with a `get`). */
+static Targets followed_targets(const Index *ix, uint32_t file, uint32_t call) {
+  Targets t = index_call_targets(ix, file, call);
+  if (t.how == RESOLVED_NAME) t.len = 0;
+  return t;
+}
+
+/* A finding reached through an inferred call target says so. */
+static void mark_inferred(Finding *f, Targets ts) {
+  char *evidence = xasprintf("%s (inferred: the call may run %u implementation%s (%s); the "
+                             "blocking one is followed)",
+                             f->evidence, ts.len, ts.len == 1 ? "" : "s", resolved_how_name(ts.how));
+  free(f->evidence);
+  f->evidence = evidence;
+  f->inferred = true;
+}
+
 static bool async_mode(const Model *m, const Origin *o) {
   char names[64];
   if (!o->fact || o->call < 0 || !fact_attr(o->fact, "async-kwarg", names, sizeof names))
@@ -229,12 +249,14 @@ static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *
       break;
     }
     if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA)) continue;
-    DefRef t = index_call_target(m->ix, d.file, i);
-    if (!defref_ok(t)) continue;
-    const Def *td = index_def(m->ix, t);
-    if (td->kind != DEF_FUNCTION || td->is_async) continue;
-    HelperMemo inner;
-    if (sync_blocks(m, t, memo, &inner, depth + 1)) result = inner, result.state = 2;
+    Targets ts = followed_targets(m->ix, d.file, i);
+    for (uint32_t k = 0; k < ts.len && !result.code; k++) {
+      DefRef t = ts.items[k];
+      const Def *td = index_def(m->ix, t);
+      if (td->kind != DEF_FUNCTION || td->is_async) continue;
+      HelperMemo inner;
+      if (sync_blocks(m, t, memo, &inner, depth + 1)) result = inner, result.state = 2;
+    }
   }
   memo[g] = result;
   *found = result;
@@ -309,12 +331,18 @@ void check_blocking(Model *m, Findings *out) {
         continue;
       }
       if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) continue;
-      DefRef t = index_call_target(ix, fi, i);
-      if (!defref_ok(t)) continue;
-      const Def *td = index_def(ix, t);
-      if (td->kind != DEF_FUNCTION || td->is_async) continue;
-      HelperMemo via;
-      if (sync_blocks(m, t, memo, &via, 0)) report(m, fi, c, via.code, NULL, &via, out);
+      Targets ts = followed_targets(ix, fi, i);
+      for (uint32_t k = 0; k < ts.len; k++) {
+        DefRef t = ts.items[k];
+        const Def *td = index_def(ix, t);
+        if (td->kind != DEF_FUNCTION || td->is_async) continue;
+        HelperMemo via;
+        if (!sync_blocks(m, t, memo, &via, 0)) continue;
+        uint32_t before = out->len;
+        report(m, fi, c, via.code, NULL, &via, out);
+        if (out->len > before && resolved_inferred(ts.how)) mark_inferred(array_last(out), ts);
+        break;
+      }
     }
   }
   free(memo);

@@ -508,6 +508,7 @@ static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const
     return n == 0 ? RESOLVED_NONE : n == 1 && defref_ok(r) ? RESOLVED_EXACT : RESOLVED_OVERRIDES;
   }
   if (defref_ok(r) || !by_name) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
+  if (ix->k && knowledge_has(ix->k, "builtin.method", name)) return RESOLVED_NONE;
   uint32_t at;
   if (!strmap_get(&ix->method_names, name, &at) || !ix->method_family[at] ||
       foreign_receiver(ix, file, def, dotted))
@@ -529,7 +530,8 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
   char name[NAME_CAP];
   if (how != RESOLVED_NONE || !dot || strchr(dot + 1, '.') ||
       !join(name, dotted, (size_t)(dot - dotted), "", 0) || strcmp(name, "self") == 0 ||
-      strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name))
+      strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name) ||
+      (ix->k && knowledge_has(ix->k, "builtin.method", dot + 1)))
     return how;
   return by_method_name(ix, dot + 1, out, out->len);
 }
