@@ -81,6 +81,8 @@ typedef struct {
   int64_t count;      /* fixed: the number of items; else -1 */
   const char *expr;   /* fixed: the count ("3", "MAX_WORKERS=8"); data: the source expression */
   int32_t param;      /* the width comes from this parameter of the enclosing def, or -1 */
+  uint32_t batch_by;  /* 1 + the parameter of the enclosing def that sizes the groups the list
+                         is cut into (`for b in batched(tasks, size)`), or 0 */
   const char *source; /* data: where the list is derived from (`chunks` for
                          `cleaned = [c for c in chunks]`), or NULL when expr is it */
 } Width;
@@ -90,7 +92,9 @@ typedef struct {
 typedef struct {
   uint32_t arg; /* positional index */
   Width width;
-  uint32_t target; /* names index: callee text of the item calls */
+  uint32_t target; /* names index: callee text of the item calls ("" when unknown: a list
+                      passed on, a parameter or a loop's batch) */
+  bool more;       /* the next list argument is one of the same call */
 } ListArg;
 
 typedef struct {

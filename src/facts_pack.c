@@ -84,7 +84,7 @@ typedef struct {
   { offsetof(T, f), F_SPAN, s }
 #define WIDTH(T, f)                                                                                \
   ENUM(T, f.kind, WIDTH_UNKNOWN + 1), I64(T, f.count), OPT(T, f.expr), I32(T, f.param, S_NONE),    \
-      OPT(T, f.source)
+      U32(T, f.batch_by, S_NONE), OPT(T, f.source)
 
 /* A field added to a facts struct must be added here (the unpack test and
  * the size checks below catch a forgotten one). */
@@ -127,7 +127,8 @@ static const Field call_fields[] = {STR(Call, callee),
                                     END};
 static const Field kwarg_fields[] = {STR(Kwarg, name), STR(Kwarg, value), END};
 static const Field list_arg_fields[] = {U32(ListArg, arg, S_NONE), WIDTH(ListArg, width),
-                                        U32(ListArg, target, S_NAMES), END};
+                                        U32(ListArg, target, S_NAMES), BOOL(ListArg, more),
+                                        END};
 static const Field assign_fields[] = {STR(Assign, target),        STR(Assign, value),
                                       I32(Assign, call, S_CALLS), IDX(Assign, def, S_DEFS),
                                       POS(Assign, pos),           END};

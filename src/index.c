@@ -770,38 +770,183 @@ static bool resolve_callables(Index *ix) {
   return any;
 }
 
-static void find_helper_sites(Index *ix) {
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
-    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
-      const Call *c = &f->calls.items[ci];
-      if (c->list_arg < 0) continue;
-      DefRef target = ix->resolved[fi][ci];
-      if (!defref_ok(target)) continue;
-      const Facts *tf = &ix->files[target.file];
-      const ListArg *la = &f->list_args.items[c->list_arg];
-      uint32_t param = param_for_arg(tf, target.def, la->arg, strchr(c->callee, '.') != NULL);
-      bool fans_out = false;
-      for (uint32_t s = 0; s < tf->sites.len && !fans_out; s++) {
-        const Site *site = &tf->sites.items[s];
-        fans_out = site->def == target.def && site->width.param == (int32_t)param &&
-                   (site->kind == SITE_GATHER || site->kind == SITE_WAIT ||
-                    site->kind == SITE_AS_COMPLETED);
-      }
-      if (!fans_out) continue;
-      SiteRef sr = {0};
-      sr.file = fi;
-      sr.helper = target;
-      sr.site.kind = SITE_HELPER;
-      sr.site.width = la->width;
-      imported_width(ix, fi, c->def, &sr.site.width);
-      sr.site.targets = (NameList){la->target, 1};
-      sr.site.def = c->def;
-      sr.site.call = (int32_t)ci;
-      sr.site.pos = c->pos;
-      array_push(&ix->sites, sr);
+/* The parameter of `def` that positional argument `arg` lands in: from a
+ * `*args` parameter on, every later argument lands in it; -1 past the last. */
+static int32_t helper__param(const Facts *tf, int32_t def, uint32_t arg, bool via_attribute) {
+  const Def *d = &tf->defs.items[def];
+  uint32_t p = param_for_arg(tf, def, arg, via_attribute);
+  for (uint32_t i = 0; i < d->params.count && i <= p; i++) {
+    const char *name = tf->names.items[d->params.first + i];
+    if (name[0] == '*') return name[1] == '*' ? -1 : (int32_t)i;
+  }
+  return p < d->params.count ? (int32_t)p : -1;
+}
+
+/* Whether a site of this kind runs the items of a list it is given (not
+ * functions to call, as run_in_executor does). */
+static bool helper__runs_items(SiteKind k) {
+  return k == SITE_GATHER || k == SITE_WAIT || k == SITE_AS_COMPLETED || k == SITE_CREATE_TASK ||
+         k == SITE_ENSURE_FUTURE || k == SITE_START_SOON || k == SITE_HELPER;
+}
+
+/* Whether a wrapper awaits what it is given (`async with sem: return await
+ * coro`, also through wait_for or shield) rather than passing it as data to
+ * a call of its own (`return await self.run(question)`). */
+static bool helper__awaits_param(const Facts *f, int32_t def) {
+  const Def *d = &f->defs.items[def];
+  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
+    const Call *c = &f->calls.items[f->call_order.items[k]];
+    const char *last = strrchr(c->callee, '.') ? strrchr(c->callee, '.') + 1 : c->callee;
+    if (strcmp(last, "wait_for") == 0 || strcmp(last, "shield") == 0) continue;
+    for (uint32_t a = 0; a < c->args.count; a++)
+      for (uint32_t p = 0; p < d->params.count; p++)
+        if (strcmp(f->names.items[c->args.first + a], f->names.items[d->params.first + p]) == 0)
+          return false;
+  }
+  return true;
+}
+
+/* Whether a site of helper `h` runs the items of the list it is given, not
+ * tasks it makes from them: its items are opaque (`gather(*coros)`), or each
+ * is wrapped in a function defined inside the helper (`bounded(c)` taking a
+ * semaphore). A list of data passed on to an orchestrator is no fan-out of
+ * the caller's: that one is reported where the orchestrator makes its tasks. */
+static bool helper__runs_given_items(const Index *ix, DefRef h, const SiteRef *sr) {
+  const Facts *f = &ix->files[sr->file];
+  for (uint32_t t = 0; t < sr->site.targets.count; t++) {
+    DefRef r = index_resolve_name(ix, sr->file, sr->site.def,
+                                  f->names.items[sr->site.targets.first + t]);
+    if (!defref_ok(r) || r.file != h.file) return false;
+    int32_t d = r.def;
+    while (d > 0 && d != h.def) d = f->defs.items[d].parent;
+    if (d != h.def || !helper__awaits_param(f, r.def)) return false;
+  }
+  return true;
+}
+
+/* The source text a call passes for parameter `param` of `target`, by
+ * position or by keyword, or NULL. */
+static const char *helper__arg_text(const Index *ix, uint32_t file, const Call *c, DefRef target,
+                                    uint32_t param) {
+  const Facts *f = &ix->files[file], *tf = &ix->files[target.file];
+  const Def *d = &tf->defs.items[target.def];
+  if (param >= d->params.count) return NULL;
+  uint32_t shift = param_for_arg(tf, target.def, 0, strchr(c->callee, '.') != NULL);
+  if (param >= shift && param - shift < c->args.count && !(c->flags & CALL_STAR_ARGS))
+    return f->names.items[c->args.first + param - shift];
+  const char *name = tf->names.items[d->params.first + param];
+  for (uint32_t k = 0; k < c->nkwargs; k++)
+    if (strcmp(f->kwargs.items[c->first_kwarg + k].name, name) == 0)
+      return f->kwargs.items[c->first_kwarg + k].value;
+  return NULL;
+}
+
+/* The width of a call of a helper whose own fan-out over the list has width
+ * `inner`: the helper's batches when it cuts the list into groups of a
+ * constant size, or of the size the call passes; else the list's width. */
+static Width helper__width(Index *ix, uint32_t file, const Call *c, DefRef target,
+                           const ListArg *la, const Width *inner) {
+  Width w = la->width;
+  const char *size = NULL;
+  if (inner->kind == WIDTH_FIXED) {
+    w = *inner;
+  } else if (inner->batch_by &&
+             (size = helper__arg_text(ix, file, c, target, inner->batch_by - 1)) != NULL) {
+    char *end;
+    long long n = strtoll(size, &end, 10);
+    const Const *k = facts_module_const(&ix->files[file], size);
+    bool literal = *size && !*end && n >= 0;
+    if (literal || (k && (n = k->value, true))) {
+      char *text = literal ? xasprintf("%lld", n) : xasprintf("%lld (%s)", n, size);
+      w.kind = WIDTH_FIXED;
+      w.count = n;
+      w.expr = arena_strdup(&ix->strings, text);
+      w.source = NULL;
+      free(text);
     }
   }
+  w.param = la->width.param; /* a helper handing its own parameter on is a helper too */
+  w.batch_by = la->width.batch_by;
+  return w;
+}
+
+/* Calls of project functions that fan out a list argument: the function has
+ * a site (or such a call, found in an earlier round) whose width comes from
+ * the parameter the list lands in. Rounds repeat until none adds a site, so
+ * helpers built on helpers are seen (bounded by RESOLVE_DEPTH rounds). */
+static void find_helper_sites(Index *ix) {
+  uint32_t cap = ix->sites.len + 64;
+  int32_t *first = xmalloc((size_t)ix->ndefs * sizeof(int32_t) + 1);
+  int32_t *next = xmalloc(cap * sizeof(int32_t));
+  for (uint32_t g = 0; g < ix->ndefs; g++) first[g] = -1;
+  for (uint32_t i = ix->sites.len; i-- > 0;) { /* chains in site order */
+    const SiteRef *sr = &ix->sites.items[i];
+    uint32_t g = index_global_def(ix, (DefRef){sr->file, sr->site.def});
+    next[i] = first[g];
+    first[g] = (int32_t)i;
+  }
+  uint8_t **done = xcalloc(ix->nfiles ? ix->nfiles : 1, sizeof(uint8_t *));
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++)
+    done[fi] = xcalloc(ix->files[fi].calls.len + 1, 1);
+  bool added = true;
+  for (unsigned round = 0; added && round < RESOLVE_DEPTH; round++) {
+    added = false;
+    for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+      const Facts *f = &ix->files[fi];
+      for (uint32_t ci = 0; ci < f->calls.len; ci++) {
+        const Call *c = &f->calls.items[ci];
+        DefRef target = ix->resolved[fi][ci];
+        if (c->list_arg < 0 || done[fi][ci] || !defref_ok(target)) continue;
+        const Facts *tf = &ix->files[target.file];
+        if (tf->defs.items[target.def].kind != DEF_FUNCTION) continue;
+        const ListArg *la = NULL;
+        const Width *inner = NULL;
+        for (int32_t a = c->list_arg; a >= 0 && !inner; a++) {
+          la = &f->list_args.items[a];
+          int32_t param = helper__param(tf, target.def, la->arg, strchr(c->callee, '.') != NULL);
+          bool passed_on = !*f->names.items[la->target]; /* no calls seen: data or a param */
+          for (int32_t s = first[index_global_def(ix, target)]; s >= 0 && param >= 0 && !inner;
+               s = next[s]) {
+            const Site *site = &ix->sites.items[s].site;
+            if (site->width.param == param && helper__runs_items(site->kind) &&
+                (!passed_on || helper__runs_given_items(ix, target, &ix->sites.items[s])))
+              inner = &site->width;
+          }
+          if (!la->more) break;
+        }
+        if (!inner) continue;
+        done[fi][ci] = 1;
+        SiteRef sr = {0};
+        sr.file = fi;
+        sr.helper = target;
+        sr.site.kind = SITE_HELPER;
+        sr.site.width = helper__width(ix, fi, c, target, la, inner);
+        if (sr.site.width.kind == WIDTH_FIXED && sr.site.width.count >= 0 &&
+            sr.site.width.count <= 1)
+          continue;
+        imported_width(ix, fi, c->def, &sr.site.width);
+        const char *item = f->names.items[la->target];
+        sr.site.targets = (NameList){la->target, *item ? 1 : 0};
+        sr.site.def = c->def;
+        sr.site.call = (int32_t)ci;
+        sr.site.pos = c->pos;
+        array_push(&ix->sites, sr);
+        if (ix->sites.len > cap) {
+          cap *= 2;
+          next = xrealloc(next, cap * sizeof(int32_t));
+        }
+        int32_t *link = &first[index_global_def(ix, (DefRef){fi, c->def})];
+        while (*link >= 0) link = &next[*link]; /* found later, tried last */
+        *link = (int32_t)ix->sites.len - 1;
+        next[ix->sites.len - 1] = -1;
+        added = true;
+      }
+    }
+  }
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) free(done[fi]);
+  free(done);
+  free(first);
+  free(next);
 }
 
 /* Record the targets of call `c` of a file with `ncalls` calls. */

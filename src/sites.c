@@ -11,9 +11,13 @@
 
 #define WIDTH_TEXT_MAX 60
 
+/* Subtree searches stop this deep: generated code nests expressions
+ * thousands of levels, and the answer is "yes" (the safe side) there. */
+#define SEARCH_DEPTH 200
+
 static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
   Width wd = {kind, -1, ts_node_is_null(expr) ? NULL : facts__text_of(w, expr, WIDTH_TEXT_MAX),
-              param, NULL};
+              param, 0, NULL};
   return wd;
 }
 
@@ -23,7 +27,7 @@ static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
     snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
   else
     snprintf(buf, sizeof buf, "%lld", (long long)n);
-  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1, NULL};
+  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1, 0, NULL};
   return wd;
 }
 
@@ -80,6 +84,27 @@ static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
 static Width classify_iterable(Walker *w, TSNode n, unsigned depth);
 static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out);
 
+/* The parameter of the current def a name is, or -1. */
+static int32_t param_of(const Walker *w, TSNode n) {
+  if (!facts__is(n, "identifier")) return -1;
+  uint32_t s = ts_node_start_byte(n);
+  return facts__param_index(w, w->src->text + s, ts_node_end_byte(n) - s);
+}
+
+/* The width of one group cut from a list by `size`: fixed for a literal or a
+ * module constant; data otherwise, recording the parameter that sizes it (a
+ * helper batching its list parameter: each caller's argument tells the size). */
+static Width batch_size_width(Walker *w, TSNode groups, TSNode size) {
+  int64_t v;
+  if (int_literal(w, size, &v)) return width_fixed(w, NULL, v);
+  const Const *k = facts__is(size, "identifier") ? module_const(w, size) : NULL;
+  if (k) return width_fixed(w, k->name, k->value);
+  Width wd = width_make(w, WIDTH_DATA, groups, -1);
+  int32_t p = param_of(w, size);
+  if (p >= 0) wd.batch_by = (uint32_t)p + 1;
+  return wd;
+}
+
 static Width classify_range(Walker *w, TSNode call, TSNode args) {
   uint32_t n = ts_node_named_child_count(args);
   TSNode a = facts__positional_arg(args, 0), b = facts__positional_arg(args, 1);
@@ -94,6 +119,17 @@ static Width classify_range(Walker *w, TSNode call, TSNode args) {
                       facts__param_index(w, w->src->text + s, ts_node_end_byte(a) - s));
   }
   return width_make(w, WIDTH_DATA, call, -1);
+}
+
+/* Whether a slice bound is a setting rather than a size taken from the data:
+ * an attribute (`self.config.top_k`), a parameter, a name the def does not
+ * compute (a global), or one bound to a literal or an attribute. */
+static bool setting(const Walker *w, TSNode n) {
+  if (facts__is(n, "attribute")) return true;
+  if (!facts__is(n, "identifier")) return false;
+  if (param_of(w, n) >= 0) return true;
+  TSNode bound = local_binding(w, n, ts_node_start_byte(n));
+  return ts_node_is_null(bound) || facts__is(bound, "integer") || facts__is(bound, "attribute");
 }
 
 /* The count of a slice `xs[:10]`, `xs[i:i + BATCH]`, or 0. */
@@ -111,15 +147,23 @@ static Width classify_slice(Walker *w, TSNode sub) {
     start = ts_node_named_child(slice, 0), stop = ts_node_named_child(slice, 1);
   int64_t v;
   if (ts_node_is_null(start) && int_literal(w, stop, &v)) return width_fixed(w, NULL, v);
+  if (ts_node_is_null(start) && leading_colon && setting(w, stop)) {
+    /* top = ranked[:self.config.top_k]: a cap, however long the list is */
+    Width wd = width_make(w, WIDTH_FIXED, stop, param_of(w, facts__field(sub, FIELD_value)));
+    char *text = xasprintf("at most %s", facts__text_of(w, stop, WIDTH_TEXT_MAX));
+    wd.expr = arena_strdup(&w->f->arena, text);
+    free(text);
+    return wd;
+  }
   if (!ts_node_is_null(start) && facts__is(stop, "binary_operator") &&
       facts__node_text_eq(w, facts__field(stop, FIELD_operator), "+")) {
     TSNode l = facts__field(stop, FIELD_left), r = facts__field(stop, FIELD_right);
     uint32_t a = ts_node_start_byte(start), b = ts_node_end_byte(start);
     uint32_t la = ts_node_start_byte(l), lb = ts_node_end_byte(l);
     if (b - a == lb - la && memcmp(w->src->text + a, w->src->text + la, b - a) == 0) {
-      if (int_literal(w, r, &v)) return width_fixed(w, NULL, v);
-      const Const *k = facts__is(r, "identifier") ? module_const(w, r) : NULL;
-      if (k) return width_fixed(w, k->name, k->value);
+      Width wd = batch_size_width(w, sub, r);
+      wd.param = param_of(w, facts__field(sub, FIELD_value));
+      return wd;
     }
   }
   return width_make(w, WIDTH_DATA, sub, -1);
@@ -178,13 +222,20 @@ static TSNode loop_source(const Walker *w, TSNode name) {
         facts__is(p, "class_definition"))
       break;
     if (!facts__is(p, "for_statement")) continue;
-    TSNode left = facts__field(p, FIELD_left);
+    TSNode left = facts__field(p, FIELD_left), right = facts__field(p, FIELD_right);
+    /* `for i, batch in enumerate(batches)`: the batch is an item of `batches` */
+    if ((facts__is(left, "pattern_list") || facts__is(left, "tuple_pattern")) &&
+        ts_node_named_child_count(left) == 2 && facts__is(right, "call") &&
+        facts__node_text_eq(w, facts__field(right, FIELD_function), "enumerate")) {
+      left = ts_node_named_child(left, 1);
+      right = facts__positional_arg(facts__field(right, FIELD_arguments), 0);
+    }
     if (facts__is(left, "identifier") &&
         ts_node_end_byte(left) - ts_node_start_byte(left) ==
             ts_node_end_byte(name) - ts_node_start_byte(name) &&
         memcmp(w->src->text + ts_node_start_byte(left), w->src->text + ts_node_start_byte(name),
                ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
-      return facts__field(p, FIELD_right);
+      return right;
   }
   return (TSNode){0};
 }
@@ -192,21 +243,24 @@ static TSNode loop_source(const Walker *w, TSNode name) {
 /* The size of one group from a batching call (`batched(xs, 10)`), or the
  * width of a plain iterable's items as data. */
 static Width batch_width(Walker *w, TSNode source, unsigned depth) {
+  if (facts__is(source, "identifier") && depth < 6) { /* batches = batched(xs, 10) */
+    TSNode bound = local_binding(w, source, ts_node_start_byte(source));
+    if (facts__is(bound, "call") && single_binding(w, source))
+      return batch_width(w, bound, depth + 1);
+  }
   if (facts__is(source, "call")) {
     const char *callee = facts__dotted(w, facts__field(source, FIELD_function));
     const Fact *f = knowledge_get(w->ctx->knowledge, "batcher", callee);
     if (!f) f = knowledge_get(w->ctx->knowledge, "batcher", str_last_component(callee));
     char arg[8];
     if (f && fact_attr(f, "size", arg, sizeof arg)) {
-      TSNode size =
-          facts__positional_arg(facts__field(source, FIELD_arguments), (uint32_t)atoi(arg));
-      int64_t v;
-      if (int_literal(w, size, &v)) return width_fixed(w, NULL, v);
-      const Const *k = facts__is(size, "identifier") ? module_const(w, size) : NULL;
-      if (k) return width_fixed(w, k->name, k->value);
+      TSNode args = facts__field(source, FIELD_arguments);
+      TSNode size = facts__positional_arg(args, (uint32_t)atoi(arg));
+      Width wd = batch_size_width(w, source, size);
+      wd.param = param_of(w, facts__positional_arg(args, 0));
+      return wd;
     }
   }
-  (void)depth;
   return width_make(w, WIDTH_DATA, source, -1); /* an item of a data list: data */
 }
 
@@ -482,6 +536,82 @@ static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode f
   items_add_call(w, it, it->task_call);
 }
 
+static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth);
+
+/* Widths in order of what they say about a list grown from several places:
+ * one data-sized part makes it data-sized. */
+static int width_rank(WidthKind k) { return k == WIDTH_DATA ? 2 : k == WIDTH_FIXED ? 1 : 0; }
+
+/* Add the items of `more` (a list it was extended with) to `it`. */
+static void items_merge(Items *it, const Items *more) {
+  if (!more->is_list) return;
+  if (!it->is_list || width_rank(more->width.kind) > width_rank(it->width.kind))
+    it->width = more->width;
+  else if (it->width.kind == WIDTH_FIXED && more->width.kind == WIDTH_FIXED)
+    it->width.count += more->width.count;
+  if (!it->is_list || ts_node_is_null(it->task_call)) {
+    it->task_call = more->task_call;
+    it->loop = more->loop;
+  }
+  it->is_list = true;
+  if (more->spawned && !it->spawned) it->spawned = true, it->spawn = more->spawn;
+  for (uint32_t i = 0; i < more->ntargets; i++) items_add_target(it, more->targets[i]);
+}
+
+/* `name += [f(x) for x in xs]` in the def (not in functions nested in it)
+ * before byte `before`: the list grown by each added list's items. */
+static void grown_by_plus(Walker *w, TSNode n, TSNode name, uint32_t before, Items *it,
+                          unsigned depth, unsigned level) {
+  if (level > SEARCH_DEPTH || ts_node_start_byte(n) > before) return;
+  if (facts__is(n, "augmented_assignment") &&
+      facts__node_text_eq(w, facts__field(n, FIELD_operator), "+=") &&
+      ts_node_end_byte(facts__field(n, FIELD_left)) - ts_node_start_byte(facts__field(n, FIELD_left)) ==
+          ts_node_end_byte(name) - ts_node_start_byte(name) &&
+      memcmp(w->src->text + ts_node_start_byte(facts__field(n, FIELD_left)),
+             w->src->text + ts_node_start_byte(name),
+             ts_node_end_byte(name) - ts_node_start_byte(name)) == 0) {
+    Items more = list_items(w, facts__field(n, FIELD_right), ts_node_start_byte(n), depth + 1);
+    items_merge(it, &more);
+    return;
+  }
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
+    TSNode ch = ts_node_named_child(n, i);
+    if (facts__is(ch, "function_definition") || facts__is(ch, "class_definition") ||
+        facts__is(ch, "lambda") || facts__is(ch, "decorated_definition"))
+      continue;
+    grown_by_plus(w, ch, name, before, it, depth, level + 1);
+  }
+}
+
+/* Whether `name +=` appears in the text of node n (a cheap test before the walk). */
+static bool plus_assigned(const Walker *w, TSNode n, TSNode name) {
+  const char *lo = w->src->text + ts_node_start_byte(n), *hi = w->src->text + ts_node_end_byte(n);
+  const char *text = w->src->text + ts_node_start_byte(name);
+  size_t len = ts_node_end_byte(name) - ts_node_start_byte(name);
+  for (const char *p = lo; (p = memmem(p, (size_t)(hi - p), text, len)) != NULL; p += len) {
+    const char *q = p + len;
+    while (q < hi && (*q == ' ' || *q == '\t')) q++;
+    if (q + 1 < hi && q[0] == '+' && q[1] == '=') return true;
+  }
+  return false;
+}
+
+/* Whether a name is a parameter of a function the current def is nested in
+ * and not bound in the current def itself. */
+static bool enclosing_param(const Walker *w, TSNode name) {
+  const Facts *f = w->f;
+  for (int32_t d = f->defs.items[w->def].parent; d > 0; d = f->defs.items[d].parent) {
+    const Def *def = &f->defs.items[d];
+    if (def->kind != DEF_FUNCTION) continue;
+    for (uint32_t i = 0; i < def->params.count; i++) {
+      const char *p = f->names.items[def->params.first + i];
+      while (*p == '*') p++;
+      if (facts__node_text_eq(w, name, p)) return true;
+    }
+  }
+  return false;
+}
+
 /* What a list of awaitables X is made of (gather(*X), wait(X), as_completed(X)). */
 static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth) {
   Items it = {0};
@@ -554,26 +684,42 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     }
     TSNode bound = local_binding(w, x, site_byte);
     if (empty_collection(w, bound)) {
-      /* tasks = []; for ...: tasks.append(f(x)) */
-      char *append = xasprintf("%.*s.append", (int)(ts_node_end_byte(x) - s), w->src->text + s);
+      /* tasks = []; for ...: tasks.append(f(x)); tasks.extend(g(y) for y in ys) */
+      uint32_t n = ts_node_end_byte(x) - s;
       Span own = w->f->defs.items[w->def].own_calls;
       for (uint32_t k = own.first; k < own.end; k++) {
         uint32_t i = w->f->call_order.items[k];
         const Call *c = &w->f->calls.items[i];
-        if ((c->flags & CALL_REFERENCE) || strcmp(c->callee, append) != 0 ||
-            c->start_byte > site_byte)
+        if ((c->flags & CALL_REFERENCE) || c->start_byte > site_byte ||
+            strncmp(c->callee, w->src->text + s, n) != 0 || c->callee[n] != '.')
           continue;
         TSNode call = w->call_nodes.items[i];
-        add_loop_item(w, &it, facts__positional_arg(facts__field(call, FIELD_arguments), 0), call,
-                      x);
+        TSNode arg = facts__field(call, FIELD_arguments); /* f(x for x in xs): no list */
+        if (!facts__is(arg, "generator_expression")) arg = facts__positional_arg(arg, 0);
+        if (strcmp(c->callee + n, ".append") == 0) {
+          add_loop_item(w, &it, arg, call, x);
+        } else if (strcmp(c->callee + n, ".extend") == 0) {
+          Items more = list_items(w, arg, c->start_byte, depth + 1);
+          items_merge(&it, &more);
+        }
       }
-      free(append);
+      TSNode body = w->def_nodes.items[w->def];
+      if (plus_assigned(w, body, x)) grown_by_plus(w, body, x, site_byte, &it, depth, 0);
     } else if (!ts_node_is_null(bound)) {
       Items inner = list_items(w, bound, ts_node_start_byte(bound), depth + 1);
       if (inner.is_list) return inner;
       it.is_list = true; /* a name bound to something opaque: a fan-out of unknown width */
       it.width = width_make(w, WIDTH_UNKNOWN, x, -1);
+    } else if (!ts_node_is_null(loop_source(w, x))) {
+      it.is_list = true; /* for batch in batched(tasks, n): a group of the items */
+      it.width = classify_iterable(w, x, 0);
+    } else if (enclosing_param(w, x)) {
+      it.is_list = true; /* a parameter of the enclosing function (a closure's list) */
+      it.width = width_make(w, WIDTH_DATA, x, -1);
     }
+  } else if (facts__is(x, "subscript") && facts__is(facts__field(x, FIELD_subscript), "slice")) {
+    it.is_list = true; /* tasks[i:i + size] */
+    it.width = classify_slice(w, x);
   }
   return it;
 }
@@ -588,9 +734,6 @@ static void loop_vars(Walker *w, TSNode pattern, StrArray *vars) {
     loop_vars(w, ts_node_named_child(pattern, i), vars);
 }
 
-/* Subtree searches stop this deep: generated code nests expressions
- * thousands of levels, and the answer is "yes" (the safe side) there. */
-#define SEARCH_DEPTH 200
 
 static bool mentions(const Walker *w, TSNode n, const StrArray *vars, unsigned depth) {
   if (depth > SEARCH_DEPTH) return true;
@@ -650,7 +793,8 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
 static void add_site(Walker *w, SiteKind kind, Width width, const char *const *targets,
                      uint32_t ntargets, uint32_t ci, TSNode call, TSNode task_call, TSNode loop,
                      uint32_t first_task_arg) {
-  if (width.kind == WIDTH_FIXED && width.count <= 1) return; /* one task is no fan-out */
+  if (width.kind == WIDTH_FIXED && width.count >= 0 && width.count <= 1)
+    return; /* one task is no fan-out */
   Site s = {0};
   s.kind = kind;
   s.width = width;
@@ -811,15 +955,18 @@ static void record_list_args(Walker *w) {
       if (facts__is(arg, "keyword_argument") || facts__is(arg, "comment")) continue;
       TSNode x = facts__is(arg, "list_splat") ? ts_node_named_child(arg, 0) : arg;
       if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
-          facts__is(x, "identifier") ||
+          facts__is(x, "identifier") || facts__is(x, "subscript") ||
           (facts__is(x, "call") &&
            facts__node_text_eq(w, facts__field(x, FIELD_function), "map"))) {
         Items it = list_items(w, x, c->start_byte, 0);
-        if (it.is_list && it.ntargets && !it.spawned) {
-          ListArg la = {pos, it.width, facts__add_name(w, it.targets[0])};
+        /* items of known calls, or a list of data handed on (a parameter, a
+         * batch): a helper given it may be a fan-out of it */
+        if (it.is_list && !it.spawned && (it.ntargets || it.width.kind != WIDTH_UNKNOWN)) {
+          ListArg la = {pos, it.width, facts__add_name(w, it.ntargets ? it.targets[0] : ""),
+                        false};
+          if (c->list_arg >= 0) w->f->list_args.items[w->f->list_args.len - 1].more = true;
           array_push(&w->f->list_args, la);
-          c->list_arg = (int32_t)w->f->list_args.len - 1;
-          break;
+          if (c->list_arg < 0) c->list_arg = (int32_t)w->f->list_args.len - 1;
         }
       }
       pos++;
