@@ -179,28 +179,102 @@ static bool bounded_text(const char *text) {
                   model_turn_text(text));
 }
 
-/* The list comes back from a project function that itself asks a chat model
- * (a planner's queries): one reply's worth of items. */
-static bool model_output(const Model *m, const SiteRef *sr, const char *source) {
-  if (!source) return false;
-  const char *p = source;
-  if (strncmp(p, "await ", 6) == 0) p += 6;
-  size_t n = strcspn(p, "(");
-  if (!p[n]) return false;
-  char *callee = xstrndup(p, n);
-  DefRef d = index_resolve_name(m->ix, sr->file, sr->site.def, callee);
-  free(callee);
+/* Whether a project function reaches a chat-model call (not an embedding; a
+ * call passing `max_tokens=` is one, whatever its client) and fans out over no data of its own: what it returns is one model reply's
+ * worth of items (a planner's queries, an outline), not input data. */
+static bool asks_model(const Model *m, DefRef d) {
   if (!defref_ok(d) || index_def(m->ix, d)->kind != DEF_FUNCTION) return false;
-  const Facts *f = &m->ix->files[d.file];
-  for (uint32_t c = 0; c < f->calls.len; c++) {
-    if (f->calls.items[c].def != d.def) continue;
-    External e;
-    if (!model_external_call(m, d.file, c, &e)) continue;
-    char kind[16] = "";
-    if (e.fact) fact_attr(e.fact, "kind", kind, sizeof kind);
-    bool chat = strcmp(kind, "llm") == 0 && !strstr(f->calls.items[c].callee, "embed");
-    external_free(&e);
-    if (chat) return true;
+  DefRefs reach = {0};
+  model_reach(m, d, 3, &reach);
+  bool chat = false, fans_data = false;
+  for (uint32_t r = 0; r < reach.len && !fans_data; r++) {
+    DefRef x = reach.items[r];
+    for (uint32_t i = 0; i < m->ix->sites.len; i++) {
+      const SiteRef *o = &m->ix->sites.items[i];
+      if (o->file == x.file && o->site.def == x.def && o->site.width.kind == WIDTH_DATA)
+        fans_data = true;
+    }
+    const Facts *f = &m->ix->files[x.file];
+    for (uint32_t c = 0; c < f->calls.len && !chat; c++) {
+      const Call *call = &f->calls.items[c];
+      if (call->def != x.def) continue;
+      /* a generation request by its shape, whatever client sends it */
+      if (model_kwarg(f, call, "max_tokens") || model_kwarg(f, call, "max_completion_tokens") ||
+          model_kwarg(f, call, "max_output_tokens")) {
+        chat = true;
+        break;
+      }
+      External e;
+      if (!model_external_call(m, x.file, c, &e)) continue;
+      char kind[16] = "";
+      if (e.fact) fact_attr(e.fact, "kind", kind, sizeof kind);
+      chat = strcmp(kind, "llm") == 0 && !strstr(f->calls.items[c].callee, "embed");
+      external_free(&e);
+    }
+  }
+  array_free(&reach);
+  return chat && !fans_data;
+}
+
+/* Whether the value named `root` in def `def` of `file` is a model's reply:
+ * bound from an awaited call of a function that asks a model, or a parameter
+ * every caller passes such a value (or a field of one) for. */
+static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root,
+                       unsigned depth) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def == def && a->call >= 0 && strcmp(a->target, root) == 0 &&
+        asks_model(m, index_call_target(m->ix, file, (uint32_t)a->call)))
+      return true;
+  }
+  const Def *d = &f->defs.items[def];
+  int32_t param = -1;
+  for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
+    if (strcmp(f->names.items[d->params.first + i], root) == 0) param = (int32_t)i;
+  if (param < 0 || depth > 1) return false;
+  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
+                                    strcmp(f->names.items[d->params.first], "cls") == 0);
+  uint32_t n, seen = 0;
+  const CallRef *callers = index_callers(m->ix, (DefRef){file, def}, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const Facts *cf = &m->ix->files[callers[i].file];
+    const Call *c = &cf->calls.items[callers[i].call];
+    if (c->flags & CALL_REFERENCE) continue;
+    const char *arg = model_kwarg(cf, c, root);
+    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
+    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
+      arg = cf->names.items[c->args.first + (uint32_t)pos];
+    if (!arg) return false;
+    char *base = xstrndup(arg, strcspn(arg, "."));
+    bool made = model_made(m, callers[i].file, c->def, base, depth + 1);
+    free(base);
+    if (!made) return false;
+    seen++;
+  }
+  return seen > 0;
+}
+
+/* The width is a model's reply: `await planner(...)` bound to it, or a field
+ * of such a reply (`plan.outline`), here or as the caller passed it. */
+static bool model_output(const Model *m, const SiteRef *sr) {
+  const char *texts[2] = {sr->site.width.source, sr->site.width.expr};
+  for (int t = 0; t < 2; t++) {
+    const char *p = texts[t];
+    if (!p) continue;
+    if (strncmp(p, "await ", 6) == 0) p += 6;
+    size_t n = strcspn(p, "(.[ ");
+    if (p[n] == '(') {
+      char *callee = xstrndup(p, strcspn(p, "("));
+      DefRef d = index_resolve_name(m->ix, sr->file, sr->site.def, callee);
+      free(callee);
+      if (asks_model(m, d)) return true;
+      continue;
+    }
+    char *root = xstrndup(p, n);
+    bool made = strcmp(root, "self") != 0 && model_made(m, sr->file, sr->site.def, root, 0);
+    free(root);
+    if (made) return true;
   }
   return false;
 }
@@ -367,7 +441,7 @@ static bool data_width(const Model *m, const SiteRef *sr) {
   const Width *w = &sr->site.width;
   if (w->kind != WIDTH_DATA) return false;
   if (bounded_text(w->expr) || bounded_text(w->source)) return false;
-  if (model_output(m, sr, w->source)) return false;
+  if (model_output(m, sr)) return false;
   if (w->param < 0 && w->expr) {
     bool plain = true;
     for (const char *q = w->expr; *q && plain; q++) plain = ident_char(*q);
