@@ -492,14 +492,31 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
   return false;
 }
 
+/* A model call recognised by its shape on a client of unknown origin: judged
+ * by the SDK's default timeout (`timeout=` of the `external.method` fact),
+ * which is no phase deadline when it is `none` or longer than a short one.
+ * A `**kwargs` passed on may carry a timeout: not judged. */
+static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *kind) {
+  if (!s->ext.fact || strcmp(s->ext.fact->kind, "external.method") != 0 || strcmp(kind, "llm"))
+    return false;
+  char deflt[16];
+  if (!fact_attr(s->ext.fact, "timeout", deflt, sizeof deflt)) return false;
+  if (strcmp(deflt, "none") != 0 && (uint32_t)atoi(deflt) <= m->short_timeout) return false;
+  if (s->item_is_external) return true; /* analysis looked at the item call's keywords */
+  const Call *c = &m->ix->files[s->ext.file].calls.items[s->ext.call];
+  return !(c->flags & CALL_KW_SPLAT);
+}
+
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(m, s) || s->timeout_line || !waits_for_all(m, sr)) return;
-  /* A client of unknown origin may carry its own timeout: only judge I/O
-   * whose client (or module function) fanout has seen. */
-  if (!s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0)) return;
   char kind[16];
   analysis_ext_kind(s, kind, sizeof kind);
+  /* A client of unknown origin may carry its own timeout: judge I/O whose
+   * client (or module function) fanout has seen, and a model call known by
+   * its shape (`.chat.completions.create`), with the SDK's default assumed. */
+  bool assumed = !s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0);
+  if (assumed && !llm_default_applies(m, s, kind)) return;
   if (strcmp(kind, "http") && strcmp(kind, "llm") && strcmp(kind, "aws") && strcmp(kind, "net"))
     return;
   char *orch = index_def_name(m->ix, s->orchestrator);
@@ -507,6 +524,8 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   char deflt[16] = "";
   const Fact *fact = s->ext.has_origin && s->ext.origin.fact ? s->ext.origin.fact : s->ext.fact;
   if (fact) fact_attr(fact, "timeout", deflt, sizeof deflt);
+  const char *assumption =
+      assumed ? "; the client's origin is unknown, so the SDK's default was assumed" : "";
   findings_add(
       out, m->ix, "FAN301", sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s waits for the slowest of its tasks: %s has no per-call timeout and the "
@@ -514,9 +533,9 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
                 kind_phrase(sr->site.kind), orch, ext),
       xasprintf(
           "no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call or its "
-          "client%s%s%s",
+          "client%s%s%s%s",
           *deflt ? " (library default: " : "", deflt,
-          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : ""),
+          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : "", assumption),
       xstrdup("wrap each call in `asyncio.wait_for(..., timeout=30)` (or set the client's timeout) "
               "and give the phase a deadline with `async with asyncio.timeout(...)`"),
       xstrdup("max and p99 of per-task time and the phase's wall time drop; timeouts show up as "
