@@ -178,7 +178,6 @@ static bool find_build(const Model *m, DefRef d, const char *param, unsigned dep
 
 static void report(Model *m, const SiteInfo *s, const Call *at, const char *param,
                    const Build *deeper, Findings *out) {
-  const Facts *tf = &m->ix->files[s->target.file];
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = index_def_name(m->ix, s->target);
   /* "?.join" is a join on a literal separator: show it as ".join" */
@@ -200,7 +199,6 @@ static void report(Model *m, const SiteInfo *s, const Call *at, const char *para
               "prompts"));
   finding_relate(f, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
   if (deeper) finding_relate(f, deeper->file, built->pos, xstrdup("where the text is built"));
-  (void)tf;
   free(where);
   free(orch);
   free(target);
