@@ -107,40 +107,347 @@ static void fan102(Model *m, const SiteInfo *s, Findings *out) {
   }
 }
 
-/* FAN201: all results of a data-sized list buffered at once. */
-static bool bulk_width(const Model *m, const char *expr) {
-  if (!expr) return false;
-  if (strchr(expr, '(')) { /* json.load(fh), f.readlines(): loaded data */
-    char *callee = xstrndup(expr, strcspn(expr, "("));
-    const char *last = str_last_component(callee);
-    char key[64];
-    snprintf(key, sizeof key, ".%s", last);
-    bool loaded = knowledge_has(m->k, "loader", callee) || knowledge_has(m->k, "loader", key);
-    free(callee);
-    if (loaded) return true;
+/* FAN201: all results of a data-sized list buffered at once. The width must be
+ * input data (rows, texts, URLs, hosts): not a count (`range(n)`), not a slice
+ * or `min()` that caps it, not a configured list, not what one model turn
+ * proposes (tool calls, planned queries), and not filled and drained in
+ * windows. */
+
+static bool ident_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Whether `text` uses `word` as a whole name (`.word` counts as an attribute). */
+static bool has_word(const char *text, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = strstr(text, word); n && p; p = strstr(p + 1, word))
+    if ((p == text || !ident_char(p[-1])) && !ident_char(p[n])) return true;
+  return false;
+}
+
+/* Objects whose attributes are settings, not data: a width read from them is
+ * chosen by whoever configures the run. */
+static const char *const config_objects[] = {"config",  "cfg",      "settings",     "conf",
+                                             "options", "opts",     "configurable", "configuration",
+                                             "_config", "_settings"};
+
+static bool reads_config(const char *text) {
+  for (size_t i = 0; i < sizeof config_objects / sizeof *config_objects; i++) {
+    size_t n = strlen(config_objects[i]);
+    for (const char *p = strstr(text, config_objects[i]); p; p = strstr(p + 1, config_objects[i]))
+      if ((p == text || !ident_char(p[-1])) && p[n] == '.' && ident_char(p[n + 1])) return true;
   }
-  char *canon = xstrdup(expr);
-  bool bulk = false;
-  for (char *p = canon; *p && !bulk;) {
-    size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
-    if (n) {
-      char save = p[n];
-      p[n] = '\0';
-      char *lower = xstrdup(p);
-      for (char *q = lower; *q; q++) *q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
-      /* all_docs, doc_chunks, self.documents: the last word of a snake name counts */
-      const char *word = strrchr(lower, '_') ? strrchr(lower, '_') + 1 : lower;
-      bulk = knowledge_has(m->k, "bulk", lower) || knowledge_has(m->k, "bulk", word) ||
-             knowledge_has(m->k, "loader", p);
-      free(lower);
-      p[n] = save;
-      p += n;
-    } else {
-      p++;
+  return false;
+}
+
+/* `xs[:k]`, `xs[a:b]` (a stop bound), `min(n, cap)`. */
+static bool capped_text(const char *text) {
+  for (const char *p = strchr(text, '['); p; p = strchr(p + 1, '[')) {
+    const char *colon = strchr(p, ':');
+    const char *close = strchr(p, ']');
+    if (!colon || (close && close < colon)) continue;
+    const char *q = colon + 1;
+    while (*q == ' ') q++;
+    if (*q && *q != ']') return true; /* a stop (or a text cut after the colon) */
+  }
+  return has_word(text, "min") && strstr(text, "min(");
+}
+
+/* `range(n)`, `range(0, len(xs), step)`: a count or a number of batches; only
+ * `range(len(xs))` counts the items of a list. */
+static bool count_text(const char *text) {
+  const char *r = strstr(text, "range(");
+  if (!r || (r > text && ident_char(r[-1]))) return false;
+  const char *arg = r + strlen("range(");
+  if (strncmp(arg, "len(", 4) != 0) return true;
+  int depth = 0;
+  for (const char *p = arg; *p; p++) {
+    if (*p == '(') depth++;
+    if (*p == ')' && --depth < 0) return false; /* range(len(xs)) */
+    if (*p == ',' && depth == 0) return true;    /* range(len(xs), ...) */
+  }
+  return false;
+}
+
+/* The tool calls of one model reply (`msg.tool_calls`, `pending_tool_calls`):
+ * as many as the model asks for in a turn. */
+static bool model_turn_text(const char *text) { return strstr(text, "tool_call") != NULL; }
+
+/* Whether a width text is set by a count, a cap or configuration. */
+static bool bounded_text(const char *text) {
+  return text && (capped_text(text) || count_text(text) || reads_config(text) ||
+                  model_turn_text(text));
+}
+
+/* Whether a project function reaches a chat-model call (not an embedding; a
+ * call passing `max_tokens=` is one, whatever its client) and fans out over no data of its own: what it returns is one model reply's
+ * worth of items (a planner's queries, an outline), not input data. */
+static bool asks_model(const Model *m, DefRef d) {
+  if (!defref_ok(d) || index_def(m->ix, d)->kind != DEF_FUNCTION) return false;
+  DefRefs reach = {0};
+  model_reach(m, d, 3, &reach);
+  bool chat = false, fans_data = false;
+  for (uint32_t r = 0; r < reach.len && !fans_data; r++) {
+    DefRef x = reach.items[r];
+    for (uint32_t i = 0; i < m->ix->sites.len; i++) {
+      const SiteRef *o = &m->ix->sites.items[i];
+      if (o->file == x.file && o->site.def == x.def && o->site.width.kind == WIDTH_DATA)
+        fans_data = true;
+    }
+    const Facts *f = &m->ix->files[x.file];
+    for (uint32_t c = 0; c < f->calls.len && !chat; c++) {
+      const Call *call = &f->calls.items[c];
+      if (call->def != x.def) continue;
+      /* a generation request by its shape, whatever client sends it */
+      if (model_kwarg(f, call, "max_tokens") || model_kwarg(f, call, "max_completion_tokens") ||
+          model_kwarg(f, call, "max_output_tokens")) {
+        chat = true;
+        break;
+      }
+      External e;
+      if (!model_external_call(m, x.file, c, &e)) continue;
+      char kind[16] = "";
+      if (e.fact) fact_attr(e.fact, "kind", kind, sizeof kind);
+      chat = strcmp(kind, "llm") == 0 && !strstr(f->calls.items[c].callee, "embed");
+      external_free(&e);
     }
   }
-  free(canon);
-  return bulk;
+  array_free(&reach);
+  return chat && !fans_data;
+}
+
+/* Whether the value named `root` in def `def` of `file` is a model's reply:
+ * bound from an awaited call of a function that asks a model, or a parameter
+ * every caller passes such a value (or a field of one) for. */
+static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root,
+                       unsigned depth) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def == def && a->call >= 0 && strcmp(a->target, root) == 0 &&
+        asks_model(m, index_call_target(m->ix, file, (uint32_t)a->call)))
+      return true;
+  }
+  const Def *d = &f->defs.items[def];
+  int32_t param = -1;
+  for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
+    if (strcmp(f->names.items[d->params.first + i], root) == 0) param = (int32_t)i;
+  if (param < 0 || depth > 1) return false;
+  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
+                                    strcmp(f->names.items[d->params.first], "cls") == 0);
+  uint32_t n, seen = 0;
+  const CallRef *callers = index_callers(m->ix, (DefRef){file, def}, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const Facts *cf = &m->ix->files[callers[i].file];
+    const Call *c = &cf->calls.items[callers[i].call];
+    if (c->flags & CALL_REFERENCE) continue;
+    const char *arg = model_kwarg(cf, c, root);
+    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
+    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
+      arg = cf->names.items[c->args.first + (uint32_t)pos];
+    if (!arg) return false;
+    char *base = xstrndup(arg, strcspn(arg, "."));
+    bool made = model_made(m, callers[i].file, c->def, base, depth + 1);
+    free(base);
+    if (!made) return false;
+    seen++;
+  }
+  return seen > 0;
+}
+
+/* The width is a model's reply: `await planner(...)` bound to it, or a field
+ * of such a reply (`plan.outline`), here or as the caller passed it. */
+static bool model_output(const Model *m, const SiteRef *sr) {
+  const char *texts[2] = {sr->site.width.source, sr->site.width.expr};
+  for (int t = 0; t < 2; t++) {
+    const char *p = texts[t];
+    if (!p) continue;
+    if (strncmp(p, "await ", 6) == 0) p += 6;
+    size_t n = strcspn(p, "(.[ ");
+    if (p[n] == '(') {
+      char *callee = xstrndup(p, strcspn(p, "("));
+      DefRef d = index_resolve_name(m->ix, sr->file, sr->site.def, callee);
+      free(callee);
+      if (asks_model(m, d)) return true;
+      continue;
+    }
+    char *root = xstrndup(p, n);
+    bool made = strcmp(root, "self") != 0 && model_made(m, sr->file, sr->site.def, root, 0);
+    free(root);
+    if (made) return true;
+  }
+  return false;
+}
+
+/* What a caller passes for a parameter: bounded when it is a literal list, a
+ * capped or configured value, or a local bound once to one. */
+static bool bounded_argument(const Facts *cf, int32_t def, const char *arg) {
+  if (!arg) return true; /* omitted: the parameter's default */
+  if ((arg[0] == '[' || arg[0] == '(') && !has_word(arg, "for") && !strstr(arg, "*"))
+    return true; /* a literal list or tuple */
+  if (bounded_text(arg)) return true;
+  for (const char *q = arg; *q; q++)
+    if (!ident_char(*q)) return false;
+  const Assign *bound = NULL;
+  for (uint32_t i = 0; i < cf->assigns.len; i++) {
+    const Assign *a = &cf->assigns.items[i];
+    if (a->def != def || strcmp(a->target, arg) != 0) continue;
+    if (bound) return false; /* rebound: not one value */
+    bound = a;
+  }
+  return bound && bounded_text(bound->value);
+}
+
+/* A width taken from a parameter for which every caller passes a bounded value
+ * (`self._crawl(links[: self.config.top_k])`). No caller: the parameter is
+ * the public entry point, and its data is the user's. */
+static bool callers_bound_width(const Model *m, const SiteRef *sr) {
+  int32_t param = sr->site.width.param;
+  if (param < 0) return false;
+  DefRef orch = {sr->file, sr->site.def};
+  const Facts *f = &m->ix->files[sr->file];
+  const Def *d = index_def(m->ix, orch);
+  if (d->kind != DEF_FUNCTION || (uint32_t)param >= d->params.count) return false;
+  const char *name = f->names.items[d->params.first + (uint32_t)param];
+  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
+                                    strcmp(f->names.items[d->params.first], "cls") == 0);
+  uint32_t n, seen = 0;
+  const CallRef *callers = index_callers(m->ix, orch, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const Facts *cf = &m->ix->files[callers[i].file];
+    const Call *c = &cf->calls.items[callers[i].call];
+    if (c->flags & CALL_REFERENCE) continue;
+    if (c->flags & (CALL_STAR_ARGS | CALL_KW_SPLAT)) return false;
+    const char *arg = model_kwarg(cf, c, name);
+    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
+    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
+      arg = cf->names.items[c->args.first + (uint32_t)pos];
+    if (!bounded_argument(cf, c->def, arg)) return false;
+    seen++;
+  }
+  return seen > 0;
+}
+
+/* The fan-out runs once per window: inside a loop over batches
+ * (`range(0, n, step)`, `batched(xs, k)`), or its gather sits in the loop that
+ * fills its list (`if len(tasks) == 128: await gather(*tasks)`). */
+static bool windowed(const Model *m, const SiteRef *sr) {
+  const Facts *f = &m->ix->files[sr->file];
+  const char *expr = sr->site.width.expr;
+  bool spawns_in_loop = sr->site.kind == SITE_CREATE_TASK ||
+                        sr->site.kind == SITE_ENSURE_FUTURE ||
+                        sr->site.kind == SITE_START_SOON || sr->site.kind == SITE_RUN_IN_EXECUTOR;
+  for (uint32_t i = 0; i < f->loops.len; i++) {
+    const Loop *l = &f->loops.items[i];
+    if (l->def != sr->site.def || l->is_while || l->pos.line >= sr->site.pos.line ||
+        sr->site.pos.line > l->end_line || !l->iter)
+      continue;
+    if (count_text(l->iter) && strchr(l->iter, ',')) return true; /* range(a, b, step) */
+    size_t n = strcspn(l->iter, "(");
+    if (l->iter[n]) {
+      char *callee = xstrndup(l->iter, n);
+      bool batcher = knowledge_has(m->k, "batcher", callee) ||
+                     knowledge_has(m->k, "batcher", str_last_component(callee));
+      free(callee);
+      if (batcher) return true;
+    }
+    if (!spawns_in_loop && expr && has_word(l->iter, expr)) return true;
+  }
+  /* the remainder after such a loop: the list its tasks are appended to is
+   * reset inside a loop (`pending = []` after each flush) */
+  if (spawns_in_loop || !sr->site.targets.count) return false;
+  const char *target = f->names.items[sr->site.targets.first];
+  size_t tn = strlen(target);
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const Call *c = &f->calls.items[i];
+    if (c->def != sr->site.def || !str_ends_with(c->callee, ".append") || !c->arg0 ||
+        strncmp(c->arg0, target, tn) != 0 || c->arg0[tn] != '(')
+      continue;
+    char *list = xstrndup(c->callee, strlen(c->callee) - strlen(".append"));
+    bool reset = false;
+    for (uint32_t k = 0; k < f->assigns.len && !reset; k++) {
+      const Assign *a = &f->assigns.items[k];
+      if (a->def != sr->site.def || strcmp(a->target, list) != 0) continue;
+      for (uint32_t l = 0; l < f->loops.len && !reset; l++) {
+        const Loop *lp = &f->loops.items[l];
+        reset = lp->def == sr->site.def && lp->pos.line < a->pos.line && a->pos.line <= lp->end_line;
+      }
+    }
+    free(list);
+    if (reset) return true;
+  }
+  return false;
+}
+
+/* Whether the tasks' results are kept: the function returns a value, or is
+ * declared to (an abstract method whose overrides do). */
+static bool keeps_results(const Model *m, const SiteInfo *s) {
+  if (!defref_ok(s->target)) return true;
+  const Def *t = index_def(m->ix, s->target);
+  return t->returns_value || (t->returns && strcmp(t->returns, "None") != 0);
+}
+
+/* A keyword argument that asks for a number of items (`num_queries=3`,
+ * `limit=settings.page_size`, `top_k=k`); `limit=-1` or `None` asks for all. */
+static bool count_keyword(const char *name, const char *value) {
+  static const char *const exact[] = {"n", "k", "top_k", "limit", "count", "size", "page_size"};
+  bool count = str_starts_with(name, "num_") || str_starts_with(name, "n_") ||
+               str_starts_with(name, "max_") || str_ends_with(name, "_count");
+  for (size_t i = 0; i < sizeof exact / sizeof *exact && !count; i++)
+    count = strcmp(name, exact[i]) == 0;
+  return count && value && strcmp(value, "None") != 0 && value[0] != '-';
+}
+
+/* How the list named `name` is made in the def: from a call told how many
+ * items to return, or filled by appends none of which is in a loop (a few
+ * fixed sources), or by appends in a loop over a bounded iterable. */
+static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name) {
+  const Facts *f = &m->ix->files[sr->file];
+  int32_t def = sr->site.def;
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def != def || a->call < 0 || strcmp(a->target, name) != 0) continue;
+    const Call *c = &f->calls.items[a->call];
+    for (uint32_t k = 0; k < c->nkwargs; k++) {
+      const Kwarg *kw = &f->kwargs.items[c->first_kwarg + k];
+      if (count_keyword(kw->name, kw->value)) return true;
+    }
+  }
+  size_t n = strlen(name);
+  uint32_t appends = 0, in_loop = 0, bounded_loops = 0;
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const Call *c = &f->calls.items[i];
+    if (c->def != def || strncmp(c->callee, name, n) != 0 || c->callee[n] != '.') continue;
+    if (strcmp(c->callee + n, ".append") != 0) {
+      if (strcmp(c->callee + n, ".extend") == 0) return false; /* a list's worth at once */
+      continue;
+    }
+    appends++;
+    if (!(c->flags & CALL_IN_LOOP)) continue;
+    in_loop++;
+    const Loop *inner = NULL; /* the innermost loop around the append */
+    for (uint32_t l = 0; l < f->loops.len; l++) {
+      const Loop *lp = &f->loops.items[l];
+      if (lp->def == def && lp->pos.line <= c->pos.line && c->pos.line <= lp->end_line &&
+          (!inner || lp->pos.line >= inner->pos.line))
+        inner = lp;
+    }
+    if (inner && !inner->is_while && bounded_text(inner->iter)) bounded_loops++;
+  }
+  return appends && in_loop == bounded_loops;
+}
+
+static bool data_width(const Model *m, const SiteRef *sr) {
+  const Width *w = &sr->site.width;
+  if (w->kind != WIDTH_DATA) return false;
+  if (bounded_text(w->expr) || bounded_text(w->source)) return false;
+  if (model_output(m, sr)) return false;
+  if (w->param < 0 && w->expr) {
+    bool plain = true;
+    for (const char *q = w->expr; *q && plain; q++) plain = ident_char(*q);
+    if (plain && bounded_by_making(m, sr, w->expr)) return false;
+  }
+  return !callers_bound_width(m, sr);
 }
 
 static void fan201(Model *m, const SiteInfo *s, Findings *out) {
@@ -148,8 +455,7 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   if (!io_fan_out(m, s)) return;
   if (!sr->site.buffered && sr->site.kind != SITE_HELPER) return;
   /* tasks that store their own output and return nothing buffer nothing */
-  if (defref_ok(s->target) && !index_def(m->ix, s->target)->returns_value) return;
-  if (!bulk_width(m, sr->site.width.expr) && !bulk_width(m, sr->site.width.source)) return;
+  if (!keeps_results(m, s) || !data_width(m, sr) || windowed(m, sr)) return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
   findings_add(out, m->ix, "FAN201", sr->file, sr->site.def, sr->site.pos,
@@ -186,14 +492,31 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
   return false;
 }
 
+/* A model call recognised by its shape on a client of unknown origin: judged
+ * by the SDK's default timeout (`timeout=` of the `external.method` fact),
+ * which is no phase deadline when it is `none` or longer than a short one.
+ * A `**kwargs` passed on may carry a timeout: not judged. */
+static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *kind) {
+  if (!s->ext.fact || strcmp(s->ext.fact->kind, "external.method") != 0 || strcmp(kind, "llm"))
+    return false;
+  char deflt[16];
+  if (!fact_attr(s->ext.fact, "timeout", deflt, sizeof deflt)) return false;
+  if (strcmp(deflt, "none") != 0 && (uint32_t)atoi(deflt) <= m->short_timeout) return false;
+  if (s->item_is_external) return true; /* analysis looked at the item call's keywords */
+  const Call *c = &m->ix->files[s->ext.file].calls.items[s->ext.call];
+  return !(c->flags & CALL_KW_SPLAT);
+}
+
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(m, s) || s->timeout_line || !waits_for_all(m, sr)) return;
-  /* A client of unknown origin may carry its own timeout: only judge I/O
-   * whose client (or module function) fanout has seen. */
-  if (!s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0)) return;
   char kind[16];
   analysis_ext_kind(s, kind, sizeof kind);
+  /* A client of unknown origin may carry its own timeout: judge I/O whose
+   * client (or module function) fanout has seen, and a model call known by
+   * its shape (`.chat.completions.create`), with the SDK's default assumed. */
+  bool assumed = !s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0);
+  if (assumed && !llm_default_applies(m, s, kind)) return;
   if (strcmp(kind, "http") && strcmp(kind, "llm") && strcmp(kind, "aws") && strcmp(kind, "net"))
     return;
   char *orch = index_def_name(m->ix, s->orchestrator);
@@ -201,6 +524,8 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   char deflt[16] = "";
   const Fact *fact = s->ext.has_origin && s->ext.origin.fact ? s->ext.origin.fact : s->ext.fact;
   if (fact) fact_attr(fact, "timeout", deflt, sizeof deflt);
+  const char *assumption =
+      assumed ? "; the client's origin is unknown, so the SDK's default was assumed" : "";
   findings_add(
       out, m->ix, "FAN301", sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s waits for the slowest of its tasks: %s has no per-call timeout and the "
@@ -208,9 +533,9 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
                 kind_phrase(sr->site.kind), orch, ext),
       xasprintf(
           "no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call or its "
-          "client%s%s%s",
+          "client%s%s%s%s",
           *deflt ? " (library default: " : "", deflt,
-          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : ""),
+          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : "", assumption),
       xstrdup("wrap each call in `asyncio.wait_for(..., timeout=30)` (or set the client's timeout) "
               "and give the phase a deadline with `async with asyncio.timeout(...)`"),
       xstrdup("max and p99 of per-task time and the phase's wall time drop; timeouts show up as "

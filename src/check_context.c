@@ -29,6 +29,45 @@ static bool builds_text(const Model *m, uint32_t file, const Call *c) {
   return yes;
 }
 
+/* Whether `name` is a parameter of definition `def` of `f`. */
+static bool is_param(const Facts *f, int32_t def, const char *name) {
+  const Def *d = &f->defs.items[def];
+  for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
+    if (strcmp(f->names.items[d->params.first + i], name) == 0) return true;
+  return false;
+}
+
+/* A project helper's site (`semaphore_gather(*[f(x, ctx) for x in xs])`)
+ * carries no invariants of its own: an argument of the item call that is a
+ * parameter of the orchestrator, passed unchanged and not the list fanned
+ * out, is the same for every task. */
+static void helper_invariant_params(const Model *m, const SiteInfo *s, uint32_t shift,
+                                    StrArray *out) {
+  const Facts *sf = &m->ix->files[s->site->file];
+  const Facts *tf = &m->ix->files[s->target.file];
+  const Def *t = index_def(m->ix, s->target);
+  const char *text = sf->names.items[s->site->site.targets.first];
+  const char *width = s->site->site.width.expr ? s->site->site.width.expr : "";
+  for (uint32_t c = 0; c < sf->calls.len; c++) {
+    const Call *call = &sf->calls.items[c];
+    if (call->def != s->site->site.def || !(call->flags & CALL_IN_LOOP) ||
+        strcmp(call->callee, text) != 0)
+      continue;
+    for (uint32_t i = 0; i < call->args.count && i + shift < t->params.count; i++) {
+      const char *arg = sf->names.items[call->args.first + i];
+      const char *p = tf->names.items[t->params.first + i + shift];
+      if (*p != '*' && strcmp(arg, width) != 0 && is_param(sf, call->def, arg))
+        array_push(out, (char *)p);
+    }
+    for (uint32_t k = 0; k < call->nkwargs; k++) {
+      const Kwarg *kw = &sf->kwargs.items[call->first_kwarg + k];
+      if (strcmp(kw->value, width) != 0 && is_param(sf, call->def, kw->value))
+        array_push(out, (char *)kw->name);
+    }
+    return;
+  }
+}
+
 /* The parameters of the target that every task receives unchanged. */
 static void invariant_params(const Model *m, const SiteInfo *s, StrArray *out) {
   const Facts *sf = &m->ix->files[s->site->file];
@@ -48,6 +87,121 @@ static void invariant_params(const Model *m, const SiteInfo *s, StrArray *out) {
     }
   for (uint32_t i = 0; i < s->site->site.invariant_kwargs.count; i++)
     array_push(out, (char *)sf->names.items[s->site->site.invariant_kwargs.first + i]);
+  if (s->site->site.kind == SITE_HELPER) helper_invariant_params(m, s, shift, out);
+}
+
+/* Where a task-invariant text is built: the call that builds it, and the
+ * parameter (of the function it is in) it is built over. */
+typedef struct {
+  uint32_t file;
+  uint32_t call;
+  const char *param;
+} Build;
+
+#define FOLLOW_DEPTH 2
+
+/* The parameter of `callee` (a project function called by `c`) that receives
+ * the name `name` unchanged, or NULL. */
+static const char *passed_as(const Model *m, const Facts *cf, const Call *c, DefRef callee,
+                             const char *name) {
+  const Facts *tf = &m->ix->files[callee.file];
+  const Def *d = index_def(m->ix, callee);
+  uint32_t shift = strchr(c->callee, '.') && d->params.count &&
+                           (strcmp(tf->names.items[d->params.first], "self") == 0 ||
+                            strcmp(tf->names.items[d->params.first], "cls") == 0)
+                       ? 1
+                       : 0;
+  for (uint32_t i = 0; i < c->args.count && i + shift < d->params.count; i++)
+    if (strcmp(cf->names.items[c->args.first + i], name) == 0) {
+      const char *p = tf->names.items[d->params.first + i + shift];
+      return *p == '*' ? NULL : p;
+    }
+  for (uint32_t k = 0; k < c->nkwargs; k++) {
+    const Kwarg *kw = &cf->kwargs.items[c->first_kwarg + k];
+    if (strcmp(kw->value, name) != 0) continue;
+    for (uint32_t i = 0; i < d->params.count; i++)
+      if (strcmp(tf->names.items[d->params.first + i], kw->name) == 0) return kw->name;
+  }
+  return NULL;
+}
+
+/* Whether the text a call builds walks the items of `param`: a comprehension
+ * over it (`"\n".join(e.content for e in episodes)`), or a local filled in a
+ * loop over it and then joined. A helper that formats a few fields of an
+ * object (a filter into a query string) builds no large context. */
+static bool walks_items(const Facts *f, int32_t def, const char *arg0, const char *param) {
+  for (const char *in = strstr(arg0, " in "); in; in = strstr(in + 1, " in "))
+    if (uses_name(in + 4, param)) return true;
+  for (const char *q = arg0; *q; q++)
+    if (!(*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+          (*q >= '0' && *q <= '9')))
+      return false;
+  size_t n = strlen(arg0);
+  for (uint32_t c = 0; c < f->calls.len; c++) {
+    const Call *call = &f->calls.items[c];
+    if (call->def != def || !(call->flags & CALL_IN_LOOP) || strncmp(call->callee, arg0, n) != 0 ||
+        strcmp(call->callee + n, ".append") != 0)
+      continue;
+    for (uint32_t l = 0; l < f->loops.len; l++) {
+      const Loop *lp = &f->loops.items[l];
+      if (lp->def == def && lp->pos.line <= call->pos.line && call->pos.line <= lp->end_line &&
+          lp->iter && uses_name(lp->iter, param))
+        return true;
+    }
+  }
+  return false;
+}
+
+/* A text built over the items of `param` in `d`, or in a project function
+ * `d` hands it to unchanged (at most FOLLOW_DEPTH calls further down). */
+static bool find_build(const Model *m, DefRef d, const char *param, unsigned depth, Build *out) {
+  const Facts *f = &m->ix->files[d.file];
+  for (uint32_t c = 0; c < f->calls.len; c++) {
+    const Call *call = &f->calls.items[c];
+    if (call->def != d.def || (call->flags & CALL_REFERENCE)) continue;
+    if (call->arg0 && builds_text(m, d.file, call) && walks_items(f, d.def, call->arg0, param)) {
+      *out = (Build){d.file, c, param};
+      return true;
+    }
+  }
+  if (depth >= FOLLOW_DEPTH) return false;
+  for (uint32_t c = 0; c < f->calls.len; c++) {
+    const Call *call = &f->calls.items[c];
+    if (call->def != d.def || (call->flags & CALL_REFERENCE)) continue;
+    DefRef callee = index_call_target(m->ix, d.file, c);
+    if (!defref_ok(callee) || index_def(m->ix, callee)->kind != DEF_FUNCTION) continue;
+    const char *inner = passed_as(m, f, call, callee, param);
+    if (inner && find_build(m, callee, inner, depth + 1, out)) return true;
+  }
+  return false;
+}
+
+static void report(Model *m, const SiteInfo *s, const Call *at, const char *param,
+                   const Build *deeper, Findings *out) {
+  char *orch = index_def_name(m->ix, s->orchestrator);
+  char *target = index_def_name(m->ix, s->target);
+  /* "?.join" is a join on a literal separator: show it as ".join" */
+  const Call *built = deeper ? &m->ix->files[deeper->file].calls.items[deeper->call] : at;
+  const char *callee = built->callee[0] == '?' ? built->callee + 1 : built->callee;
+  char *where = deeper ? xasprintf(" (in `%s`, called here with it)", at->callee) : xstrdup("");
+  Finding *f = findings_add(
+      out, m->ix, "FAN601", s->target.file, s->target.def, at->pos,
+      xasprintf("`%s(...)` over `%s` is rebuilt in every task%s: `%s` is the same for all "
+                "tasks of the fan-out in %s",
+                callee, param, where, param, orch),
+      xasprintf("%s runs once per item of `%s`; its parameter `%s` gets the same value each "
+                "time",
+                target, s->site->site.width.expr, param),
+      xasprintf("build it once in %s before the fan-out and pass the result (or pass only "
+                "the part each task needs)",
+                orch),
+      xstrdup("peak RSS and prompt tokens per task drop; phase time drops with shorter "
+              "prompts"));
+  finding_relate(f, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
+  if (deeper) finding_relate(f, deeper->file, built->pos, xstrdup("where the text is built"));
+  free(where);
+  free(orch);
+  free(target);
 }
 
 void check_context(Model *m, const SiteInfos *sites, Findings *out) {
@@ -57,33 +211,25 @@ void check_context(Model *m, const SiteInfos *sites, Findings *out) {
     StrArray params = {0};
     invariant_params(m, s, &params);
     const Facts *tf = &m->ix->files[s->target.file];
-    for (uint32_t c = 0; c < tf->calls.len && params.len; c++) {
-      const Call *call = &tf->calls.items[c];
-      if (call->def != s->target.def || !call->arg0 || !builds_text(m, s->target.file, call))
-        continue;
-      for (uint32_t p = 0; p < params.len; p++) {
-        if (!uses_name(call->arg0, params.items[p])) continue;
-        char *orch = index_def_name(m->ix, s->orchestrator);
-        char *target = index_def_name(m->ix, s->target);
-        /* "?.join" is a join on a literal separator: show it as ".join" */
-        const char *callee = call->callee[0] == '?' ? call->callee + 1 : call->callee;
-        Finding *f = findings_add(
-            out, m->ix, "FAN601", s->target.file, s->target.def, call->pos,
-            xasprintf("`%s(...)` over `%s` is rebuilt in every task: `%s` is the same for all "
-                      "tasks of the fan-out in %s",
-                      callee, params.items[p], params.items[p], orch),
-            xasprintf("%s runs once per item of `%s`; its parameter `%s` gets the same value each "
-                      "time",
-                      target, s->site->site.width.expr, params.items[p]),
-            xasprintf("build it once in %s before the fan-out and pass the result (or pass only "
-                      "the part each task needs)",
-                      orch),
-            xstrdup("peak RSS and prompt tokens per task drop; phase time drops with shorter "
-                    "prompts"));
-        finding_relate(f, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
-        free(orch);
-        free(target);
-        break;
+    for (uint32_t p = 0; p < params.len; p++) {
+      /* built in the fanned-out function itself, else in a function it
+       * hands the value to: the first such call of the function */
+      for (uint32_t c = 0; c < tf->calls.len; c++) {
+        const Call *call = &tf->calls.items[c];
+        if (call->def != s->target.def || (call->flags & CALL_REFERENCE)) continue;
+        if (call->arg0 && builds_text(m, s->target.file, call) &&
+            uses_name(call->arg0, params.items[p])) {
+          report(m, s, call, params.items[p], NULL, out);
+          break;
+        }
+        DefRef callee = index_call_target(m->ix, s->target.file, c);
+        if (!defref_ok(callee) || index_def(m->ix, callee)->kind != DEF_FUNCTION) continue;
+        const char *inner = passed_as(m, tf, call, callee, params.items[p]);
+        Build b;
+        if (inner && find_build(m, callee, inner, 1, &b)) {
+          report(m, s, call, params.items[p], &b, out);
+          break;
+        }
       }
     }
     array_free(&params);

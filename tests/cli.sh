@@ -226,7 +226,7 @@ fi
 # [tool.fanout] in the nearest pyproject.toml: select/ignore, exclude,
 # per-file-ignores, min-width, blocking-calls; a bad key is exit 2 naming file and line
 mkdir -p "$tmp/cfg/app" "$tmp/cfg/tests" "$tmp/cfg/vendored"
-cp corpus/rules/FAN101/pos_tqdm_gather.py "$tmp/cfg/app/grade.py"           # FAN101, FAN301
+cp corpus/rules/FAN101/pos_tqdm_gather.py "$tmp/cfg/app/grade.py"           # FAN101, FAN201, FAN301
 cp corpus/rules/FAN502/pos_time_sleep_direct.py "$tmp/cfg/tests/test_sleep.py"  # FAN502 x2
 cp corpus/rules/FAN502/pos_time_sleep_direct.py "$tmp/cfg/vendored/lib.py"
 cat > "$tmp/cfg/app/sync_api.py" <<'PY'
@@ -264,7 +264,7 @@ min-width = 100
 TOML
 (cd "$tmp/cfg" && "$FANOUT" check . > "$tmp/cfg.out" 2>&1)
 got=$(grep -o '[a-z_/]*\.py:[0-9]*:[0-9]*: FAN[0-9]*' "$tmp/cfg.out" | sed 's/:[0-9]*: / /' | sort | tr '\n' ';')
-want="app/grade.py:12 FAN101;app/sync_api.py:5 FAN505;app/wide.py:11 FAN101;"
+want="app/grade.py:12 FAN101;app/grade.py:12 FAN201;app/sync_api.py:5 FAN505;app/wide.py:11 FAN101;"
 if [ "$got" = "$want" ]; then ok; else bad "configuration: got '$got', want '$want'"; cat "$tmp/cfg.out"; fi
 printf '[tool.fanout]\nselect = ["FAN1"]\nmax-width = 3\n' > "$tmp/cfg/pyproject.toml"
 (cd "$tmp/cfg" && "$FANOUT" check . > "$tmp/cfg.out" 2>&1)

@@ -22,3 +22,7 @@ async def candidate_replies(styles: list[str], history: list[dict]) -> list[str]
     replies = await asyncio.gather(*[draft_reply(s, history) for s in styles])
     log.info("drafted %d candidate replies", len(replies))
     return replies
+
+
+async def reply_options(history: list[dict]) -> list[str]:
+    return await candidate_replies(["formal", "friendly", "brief"], history)

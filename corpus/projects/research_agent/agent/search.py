@@ -107,7 +107,7 @@ async def read_page(hit: Hit) -> Page:
 
 
 async def read_pages(hits: list[Hit]) -> list[Page]:
-    results = await asyncio.gather(*[read_page(h) for h in hits], return_exceptions=True)  # expect: FAN101
+    results = await asyncio.gather(*[read_page(h) for h in hits], return_exceptions=True)  # expect: FAN101, FAN201
     pages: list[Page] = []
     for hit, result in zip(hits, results):
         if isinstance(result, BaseException):
