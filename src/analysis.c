@@ -13,6 +13,22 @@ static bool caller_deadline(Model *m, DefRef orch) {
   return false;
 }
 
+/* How much an I/O call says about a phase's time: 3 a model call, 2 another
+ * remote API, 1 a database, 0 anything else. */
+static int rank_of(const External *e) {
+  char kind[16];
+  const Fact *f = e->has_origin && e->origin.fact ? e->origin.fact : e->fact;
+  if (!f || !fact_attr(f, "kind", kind, sizeof kind)) {
+    if (e->fact && fact_attr(e->fact, "kind", kind, sizeof kind)) return 0;
+    return 0;
+  }
+  if (strcmp(kind, "llm") == 0) return 3;
+  if (strcmp(kind, "http") == 0 || strcmp(kind, "aws") == 0 || strcmp(kind, "net") == 0 ||
+      strcmp(kind, "rpc") == 0)
+    return 2;
+  return strcmp(kind, "db") == 0 ? 1 : 0;
+}
+
 static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   const Index *ix = m->ix;
   const Facts *f = &ix->files[sr->file];
@@ -21,7 +37,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   info->orchestrator = (DefRef){sr->file, sr->site.def};
   info->target = (DefRef){sr->file, -1};
   CallRefs via = {0};
-  DefRefs targets = {0};
+  DefRefs targets = {0}, tasks = {0};
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
     const char *text = f->names.items[sr->site.targets.first + t];
     targets.len = 0;
@@ -37,6 +53,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
         info->target_how = how;
         info->ntargets = targets.len;
       }
+      for (uint32_t k = 0; k < targets.len; k++) array_push(&tasks, targets.items[k]);
       for (uint32_t k = 0; k < targets.len; k++) { /* wrapper and wrapped: one closure */
         uint32_t from = via.len;
         model_reach_via(m, targets.items[k], REACH_DEPTH, &info->reach, &via);
@@ -50,27 +67,56 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
       info->ext.call = UINT32_MAX;                /* named, not a call of its own */
       for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
         if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
-            ((f->calls.items[c].flags & CALL_KW_SPLAT) ||
+            (model_splat_timeout(m, sr->file, c) ||
              (model_kwarg(f, &f->calls.items[c], "timeout") &&
               strcmp(model_kwarg(f, &f->calls.items[c], "timeout"), "None") != 0)))
           info->timeout_line = sr->site.pos.line;
     }
   }
   array_free(&targets);
+  uint32_t helper_from = info->reach.len;
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
     model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);
+  /* A timeout bounds the tasks only when it is on every path of every task
+   * to its I/O; one in the helper that runs them applies to all of them. */
+  uint32_t covered = 0;
+  bool bare = false;
+  for (uint32_t k = 0; k < tasks.len; k++) {
+    uint32_t r = model_def_deadline(m, tasks.items[k]);
+    if (r == 0) bare = true;
+    else if (r != DEADLINE_NO_IO && !covered) covered = r;
+  }
+  array_free(&tasks);
+  if (!bare && covered && !info->timeout_line) info->timeout_line = covered;
+  for (uint32_t i = helper_from; i < info->reach.len && !info->timeout_line; i++)
+    info->timeout_line = model_def_timeout(m, info->reach.items[i]);
+  /* The I/O shown is the first of the highest rank: a model call over an
+   * HTTP one over a database one (the first one found may be a pool's
+   * acquire on the way to the model call the phase waits for). */
+  int ext_rank = info->has_ext ? rank_of(&info->ext) : -1;
   for (uint32_t i = 0; i < info->reach.len; i++) {
     DefRef d = info->reach.items[i];
-    int32_t call = info->has_ext ? 0 : model_def_external(m, d);
-    if (call > 0 && model_external_call(m, d.file, (uint32_t)call - 1, &info->ext)) {
-      info->has_ext = true;
-      info->inferred = via.items[i].call != UINT32_MAX;
-      info->inferred_at = via.items[i];
+    if (ext_rank < 3 && model_def_external(m, d)) {
+      const Facts *df = &ix->files[d.file];
+      const Def *dd = index_def(ix, d);
+      for (uint32_t k = dd->own_calls.first; k < dd->own_calls.end && ext_rank < 3; k++) {
+        External e;
+        if (!model_external_call(m, d.file, df->call_order.items[k], &e)) continue;
+        int r = rank_of(&e);
+        if (r <= ext_rank) {
+          external_free(&e);
+          continue;
+        }
+        if (info->has_ext) external_free(&info->ext);
+        info->ext = e;
+        ext_rank = r;
+        info->has_ext = true;
+        info->inferred = via.items[i].call != UINT32_MAX;
+        info->inferred_at = via.items[i];
+      }
     }
     uint32_t line = model_def_limiter(m, d);
     if (line && !info->limiter_line) info->limiter_line = line, info->limiter_def = d;
-    line = model_def_timeout(m, d);
-    if (line && !info->timeout_line) info->timeout_line = line;
   }
   /* `await sem.acquire()` in the spawning loop, released when a task ends */
   if (!info->limiter_line && sr->site.kind != SITE_GATHER && sr->site.kind != SITE_HELPER) {

@@ -489,6 +489,18 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
         strncmp(wi->alias, callee, (size_t)(dot - callee)) == 0)
       return true;
   }
+  /* the tasks are then awaited in the same function: gathered, waited or
+   * consumed with as_completed (to the last one) after the spawning loop */
+  const Def *d = &f->defs.items[sr->site.def];
+  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
+    const Call *c = &f->calls.items[f->call_order.items[k]];
+    if (c->pos.line <= sr->site.pos.line) continue;
+    char *canon = model_canonical(m, sr->file, sr->site.def, c->callee);
+    bool all = strcmp(canon, "asyncio.gather") == 0 || strcmp(canon, "asyncio.as_completed") == 0 ||
+               (strcmp(canon, "asyncio.wait") == 0 && !model_kwarg(f, c, "return_when"));
+    free(canon);
+    if (all) return true;
+  }
   return false;
 }
 
@@ -503,8 +515,7 @@ static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *k
   if (!fact_attr(s->ext.fact, "timeout", deflt, sizeof deflt)) return false;
   if (strcmp(deflt, "none") != 0 && (uint32_t)atoi(deflt) <= m->short_timeout) return false;
   if (s->item_is_external) return true; /* analysis looked at the item call's keywords */
-  const Call *c = &m->ix->files[s->ext.file].calls.items[s->ext.call];
-  return !(c->flags & CALL_KW_SPLAT);
+  return !model_splat_timeout(m, s->ext.file, s->ext.call);
 }
 
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {

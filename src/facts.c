@@ -443,8 +443,11 @@ static void walk_import(Walker *w, TSNode n) {
     if (facts__is(c, "aliased_import")) {
       name = facts__field(c, FIELD_name);
       alias = facts__field(c, FIELD_alias);
+    } else if (facts__is(c, "wildcard_import")) { /* from m import *: bound "*", target m */
+      if (from && module[0]) add_import(w, c, "*", arena_strdup(&w->f->arena, module), true);
+      continue;
     } else if (!facts__is(c, "dotted_name")) {
-      continue; /* wildcard import */
+      continue;
     }
     const char *dn = facts__dotted(w, name);
     if (from) {

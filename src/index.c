@@ -73,12 +73,21 @@ static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest
   if (d >= 0 && f->defs.items[d].parent == 0) {
     r = resolve_rest(ix, (DefRef){file, d}, after, depth);
   } else {
+    bool bound = false;
     for (uint32_t i = f->imports.len; i-- > 0;) { /* a re-export: from .x import f */
       const Import *im = &f->imports.items[i];
       if (im->def != 0 || strcmp(im->bound, name) != 0) continue;
       if (join(full, im->target, strlen(im->target), after, strlen(after)))
         r = resolve_dotted(ix, full, depth + 1);
+      bound = true;
       break;
+    }
+    /* from .providers import *: the name may come from any such module */
+    for (uint32_t i = f->imports.len; i-- > 0 && !bound && !defref_ok(r);) {
+      const Import *im = &f->imports.items[i];
+      if (im->def == 0 && strcmp(im->bound, "*") == 0 &&
+          join(full, im->target, strlen(im->target), rest, strlen(rest)))
+        r = resolve_dotted(ix, full, depth + 1);
     }
   }
   return r;
@@ -221,6 +230,13 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
       break;
     }
   }
+  for (uint32_t i = f->imports.len; i-- > 0 && !found;) { /* from .x import * at module level */
+    const Import *im = &f->imports.items[i];
+    if (im->def != 0 || strcmp(im->bound, "*") != 0) continue;
+    if (join(q, im->target, strlen(im->target), dotted, strlen(dotted)))
+      r = resolve_dotted(ix, q, depth + 1);
+    found = defref_ok(r);
+  }
   if (!found && *rest && !strchr(rest, '.')) { /* client.search() on a typed local */
     DefRef type = type_of(ix, file, def, name, depth);
     if (defref_ok(type)) {
@@ -256,6 +272,8 @@ const char *resolved_how_name(ResolvedHow how) {
 }
 
 /* ---- dispatch: class hierarchy, methods by name, called parameters ---- */
+
+enum { FAMILY_ALL = 1, FAMILY_NON_TEST = 2 };
 
 /* At most this many definitions are one call's targets: a name that means
  * more is no interface a reader would follow either. */
@@ -436,24 +454,45 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
 /* Receiver of unknown type: the project methods called `name`, when they
  * all belong to one class family (one root class above all of them: see
  * build_classes). */
-static ResolvedHow by_method_name(const Index *ix, const char *name, DefRefs *out, uint32_t first) {
+static ResolvedHow by_method_name(const Index *ix, uint32_t file, const char *name, DefRefs *out,
+                                  uint32_t first) {
   uint32_t at;
-  if (!strmap_get(&ix->method_names, name, &at) || !ix->method_family[at]) return RESOLVED_NONE;
+  bool from_test = index_is_test_path(ix->files[file].path);
+  if (!strmap_get(&ix->method_names, name, &at) ||
+      !(ix->method_family[at] & (from_test ? FAMILY_ALL : FAMILY_NON_TEST)))
+    return RESOLVED_NONE;
   for (uint32_t i = at; i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
-    push_target(out, first, ix->methods.items[i]);
-  return RESOLVED_NAME;
+    if (from_test || !index_is_test_path(ix->files[ix->methods.items[i].file].path))
+      push_target(out, first, ix->methods.items[i]);
+  return out->len > first ? RESOLVED_NAME : RESOLVED_NONE;
 }
 
-/* Whether the `n` methods from `at` share a root class, and are few enough
- * to follow. */
-static bool one_family(const Index *ix, uint32_t at, uint32_t n) {
-  if (n > TARGETS_CAP) return false;
+bool index_is_test_path(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  if (str_starts_with(base, "test_") || str_ends_with(base, "_test.py") ||
+      strcmp(base, "conftest.py") == 0)
+    return true;
+  for (const char *p = path; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
+    if (str_starts_with(p, "tests/") || str_starts_with(p, "test/")) return true;
+  return false;
+}
+
+/* Whether the `n` methods from `at` (those outside tests, or all) share a
+ * root class, and are few enough to follow. */
+static bool one_family(const Index *ix, uint32_t at, uint32_t n, bool all) {
   DefRefs common = {0}, roots = {0};
+  uint32_t seen = 0;
   for (uint32_t i = 0; i < n; i++) {
     DefRef m = ix->methods.items[at + i];
+    if (!all && index_is_test_path(ix->files[m.file].path)) continue;
+    if (++seen > TARGETS_CAP) {
+      common.len = 0;
+      break;
+    }
     roots.len = 0;
     class_roots(ix, (DefRef){m.file, index_def(ix, m)->parent}, &roots, 0);
-    if (i == 0) {
+    if (seen == 1) {
       for (uint32_t k = 0; k < roots.len; k++) array_push(&common, roots.items[k]);
       continue;
     }
@@ -513,7 +552,7 @@ static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const
   if (!strmap_get(&ix->method_names, name, &at) || !ix->method_family[at] ||
       foreign_receiver(ix, file, def, dotted))
     return RESOLVED_NONE;
-  return by_method_name(ix, name, out, first);
+  return by_method_name(ix, file, name, out, first);
 }
 
 ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
@@ -533,7 +572,7 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
       strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name) ||
       (ix->k && knowledge_has(ix->k, "builtin.method", dot + 1)))
     return how;
-  return by_method_name(ix, dot + 1, out, out->len);
+  return by_method_name(ix, file, dot + 1, out, out->len);
 }
 
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {
@@ -1032,7 +1071,8 @@ static void build_classes(Index *ix) {
   for (uint32_t i = 0, len; i < named.len; i += len) {
     for (len = 1; i + len < named.len && strcmp(named.items[i + len].name, named.items[i].name) == 0;)
       len++;
-    ix->method_family[i] = one_family(ix, i, len);
+    ix->method_family[i] = (uint8_t)((one_family(ix, i, len, true) ? FAMILY_ALL : 0) |
+                                     (one_family(ix, i, len, false) ? FAMILY_NON_TEST : 0));
   }
   array_free(&named);
 }

@@ -12,7 +12,9 @@ void model_init(Model *m, const Index *ix, const Knowledge *k) {
   m->external = xmalloc(n * sizeof(int32_t));
   m->limiter = xmalloc(n * sizeof(int32_t));
   m->timeout = xmalloc(n * sizeof(int32_t));
-  for (size_t i = 0; i < n; i++) m->external[i] = m->limiter[i] = m->timeout[i] = -1;
+  m->deadline = xmalloc(n * sizeof(int32_t));
+  for (size_t i = 0; i < n; i++)
+    m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = -1;
   m->short_timeout = 30;
   m->min_width = 50;
   for (uint32_t i = 0; i < k->facts.len; i++)
@@ -24,10 +26,29 @@ void model_free(Model *m) {
   free(m->external);
   free(m->limiter);
   free(m->timeout);
+  free(m->deadline);
 }
+
+static int32_t class_of(const Facts *f, int32_t def);
 
 char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *dotted) {
   const Facts *f = &m->ix->files[file];
+  if (str_starts_with(dotted, "self.")) { /* self.embed = aembedding (an import) in the class */
+    int32_t cls = class_of(f, def);
+    size_t n = 5 + strcspn(dotted + 5, ".(");
+    Span sp = cls > 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
+    for (uint32_t i = sp.first; i < sp.end; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (a->call >= 0 || strlen(a->target) != n || strncmp(a->target, dotted, n) != 0 ||
+          strpbrk(a->value, "([{ \"'") || str_starts_with(a->value, "self."))
+        continue;
+      char *inner = xasprintf("%s%s", a->value, dotted + n);
+      char *out = model_canonical(m, file, a->def, inner);
+      free(inner);
+      if (strcmp(out, a->value) != 0 || strchr(out, '.')) return out; /* an import's target */
+      free(out);
+    }
+  }
   size_t first = strcspn(dotted, ".(");
   for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent)
     for (uint32_t i = f->imports.len; i-- > 0;) {
@@ -197,6 +218,12 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
       if (a->call >= 0 && a->def == cls && strcmp(a->target, attr) == 0)
         return origin_from_call(m, file, cls, a->call, out, depth);
     }
+    for (uint32_t i = sp.first; i < sp.end && depth < 3; i++) { /* self.x = x, a parameter */
+      const Assign *a = &f->assigns.items[i];
+      if (a->call < 0 && class_of(f, a->def) == cls && strcmp(a->target, receiver) == 0 &&
+          !strpbrk(a->value, ".([ ") && origin_in_def(m, file, a->def, a->def, a->value, out, depth + 1))
+        return true;
+    }
     return false;
   }
   for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent) {
@@ -221,17 +248,20 @@ static bool origin_from_callers(const Model *m, uint32_t file, int32_t def, cons
   bool method = d->parent >= 0 && f->defs.items[d->parent].kind == DEF_CLASS && d->params.count &&
                 (strcmp(f->names.items[d->params.first], "self") == 0 ||
                  strcmp(f->names.items[d->params.first], "cls") == 0);
+  /* __init__ is called through its class: `Client(session)` */
+  bool init = method && strcmp(d->name, "__init__") == 0;
   uint32_t ncallers;
-  const CallRef *callers = index_callers(m->ix, (DefRef){file, def}, &ncallers);
+  const CallRef *callers =
+      index_callers(m->ix, (DefRef){file, init ? d->parent : def}, &ncallers);
   for (uint32_t i = 0; i < ncallers && i < 8; i++) {
     const Facts *cf = &m->ix->files[callers[i].file];
     const Call *c = &cf->calls.items[callers[i].call];
     if (c->flags & CALL_REFERENCE) continue;
     const char *arg = model_kwarg(cf, c, receiver);
-    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
+    int32_t pos = param - (method && (init || strchr(c->callee, '.')) ? 1 : 0);
     if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
       arg = cf->names.items[c->args.first + (uint32_t)pos];
-    if (!arg || strpbrk(arg, "([{ ")) continue; /* only a name passed on */
+    if (!arg || strpbrk(arg, "([{ ")) continue; /* only a name passed on (or self.x) */
     if (origin_at(m, callers[i].file, c->def, arg, out, depth + 1)) return true;
   }
   return false;
@@ -449,13 +479,144 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
     External e;
     if (!yes && model_external_call(m, d.file, i, &e)) {
       /* **params may carry timeout=: not knowing, assume it does */
-      yes = timeout_value_set(model_kwarg(f, c, "timeout")) || (c->flags & CALL_KW_SPLAT);
+      yes = timeout_value_set(model_kwarg(f, c, "timeout")) || model_splat_timeout(m, d.file, i);
       if (!yes && e.has_origin) yes = origin_has_timeout(m, &e.origin);
       external_free(&e);
     }
     if (yes) m->timeout[g] = (int32_t)c->pos.line;
   }
   return (uint32_t)m->timeout[g];
+}
+
+/* Whether `name` is the `**name` parameter of `def`. */
+static bool kwargs_param(const Facts *f, int32_t def, const char *name) {
+  const Def *d = &f->defs.items[def];
+  for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++) {
+    const char *p = f->names.items[d->params.first + i];
+    if (str_starts_with(p, "**") && strcmp(p + 2, name) == 0) return true;
+  }
+  return false;
+}
+
+/* Whether keyword arguments flowing into definition `def` may carry a
+ * timeout: it (or a function it is nested in) names one, is an entry point
+ * no project code calls, or has a caller that passes a timeout keyword or
+ * **kwargs that may carry one. */
+static bool def_may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth) {
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[def];
+  if (depth > 4 || d->kind != DEF_FUNCTION) return true;
+  for (uint32_t i = 0; i < d->params.count; i++)
+    if (strstr(f->names.items[d->params.first + i], "timeout")) return true;
+  for (uint32_t k = d->own_assigns.first; k < d->own_assigns.end; k++) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (strstr(a->target, "timeout") || strstr(a->value, "timeout")) return true;
+  }
+  if (d->parent > 0 && f->defs.items[d->parent].kind == DEF_FUNCTION &&
+      def_may_get_timeout(m, file, d->parent, depth + 1))
+    return true;
+  uint32_t n;
+  DefRef self = {file, def};
+  if (strcmp(d->name, "__init__") == 0 && d->parent > 0) self.def = d->parent;
+  const CallRef *callers = index_callers(m->ix, self, &n);
+  if (n == 0) return true; /* called from outside the project: anything may come in */
+  for (uint32_t i = 0; i < n && i < 16; i++) {
+    const Facts *cf = &m->ix->files[callers[i].file];
+    const Call *cc = &cf->calls.items[callers[i].call];
+    for (uint32_t k = 0; k < cc->nkwargs; k++)
+      if (strstr(cf->kwargs.items[cc->first_kwarg + k].name, "timeout")) return true;
+    if ((cc->flags & CALL_KW_SPLAT) && def_may_get_timeout(m, callers[i].file, cc->def, depth + 1))
+      return true;
+  }
+  return false;
+}
+
+bool model_splat_timeout(const Model *m, uint32_t file, uint32_t call) {
+  const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
+  if (!(c->flags & CALL_KW_SPLAT)) return false;
+  int32_t def = c->def;
+  /* **self.options: the **options the class was built with */
+  int32_t cls = class_of(f, def);
+  if (cls > 0) {
+    Span sp = f->defs.items[cls].assigns_span;
+    for (uint32_t i = sp.first; i < sp.end; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (str_starts_with(a->target, "self.") && strcmp(f->defs.items[a->def].name, "__init__") == 0 &&
+          a->def != def && kwargs_param(f, a->def, a->value) &&
+          def_may_get_timeout(m, file, a->def, 1))
+        return true;
+    }
+  }
+  return def_may_get_timeout(m, file, def, 0);
+}
+
+/* The timeout that bounds one I/O call: a timeout around it or on it, **kwargs
+ * that may carry one, or its client's. Returns the line, or 0. */
+static uint32_t io_call_deadline(const Model *m, uint32_t file, uint32_t call, const External *e) {
+  const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
+  if (model_call_under_timeout(m, file, call) || model_splat_timeout(m, file, call) ||
+      (e->has_origin && origin_has_timeout(m, &e->origin)))
+    return c->pos.line;
+  /* a receiver taken for a client by its name alone may carry its own
+   * timeout: not judged */
+  if (!e->has_origin && e->fact && strcmp(e->fact->kind, "external.receiver") == 0)
+    return c->pos.line;
+  return 0;
+}
+
+/* Memo states of model_def_deadline beyond a line: */
+#define DL_UNKNOWN (-1)
+#define DL_VISITING (-2)
+#define DL_NO_IO (-3)
+
+static int32_t def_deadline(Model *m, DefRef d, unsigned depth) {
+  uint32_t g = global(m, d);
+  if (m->deadline[g] != DL_UNKNOWN) return m->deadline[g] == DL_VISITING ? DL_NO_IO : m->deadline[g];
+  if (depth > 8) return DL_NO_IO; /* too deep to judge: not counted either way */
+  m->deadline[g] = DL_VISITING;
+  const Facts *f = &m->ix->files[d.file];
+  const Def *def = index_def(m->ix, d);
+  bool io = false, bare = false;
+  int32_t line = 0;
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end && !bare; k++) {
+    uint32_t c = f->call_order.items[k];
+    if (f->calls.items[c].flags & CALL_REFERENCE) continue;
+    External e;
+    if (model_external_call(m, d.file, c, &e)) {
+      uint32_t at = io_call_deadline(m, d.file, c, &e);
+      external_free(&e);
+      io = true;
+      if (!at) bare = true;
+      else if (!line) line = (int32_t)at;
+      continue;
+    }
+    Targets t = index_call_targets(m->ix, d.file, c);
+    bool reaches = false, uncovered = false;
+    int32_t inner = 0;
+    for (uint32_t j = 0; j < t.len; j++) {
+      if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION) continue;
+      int32_t r = def_deadline(m, t.items[j], depth + 1);
+      if (r == DL_NO_IO) continue;
+      reaches = true;
+      if (r == 0) uncovered = true;
+      else if (!inner) inner = r;
+    }
+    if (!reaches) continue;
+    io = true;
+    if (model_call_under_timeout(m, d.file, c)) inner = (int32_t)f->calls.items[c].pos.line;
+    else if (uncovered) bare = true;
+    if (!line) line = inner;
+  }
+  int32_t result = !io ? DL_NO_IO : bare ? 0 : line;
+  m->deadline[g] = result;
+  return result;
+}
+
+uint32_t model_def_deadline(Model *m, DefRef d) {
+  int32_t r = def_deadline(m, d, 0);
+  return r == DL_NO_IO ? DEADLINE_NO_IO : (uint32_t)r;
 }
 
 void model_reach(const Model *m, DefRef start, unsigned max_depth, DefRefs *out) {
@@ -519,5 +680,14 @@ bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call) {
     free(canon);
     if (yes) return true;
   }
-  return timeout_value_set(model_kwarg(f, c, "timeout"));
+  if (timeout_value_set(model_kwarg(f, c, "timeout"))) return true;
+  /* a project function told to apply its timeout (`apply_timeout=True`,
+   * `request_timeout=30`) */
+  for (uint32_t i = 0; i < c->nkwargs; i++) {
+    const Kwarg *kw = &f->kwargs.items[c->first_kwarg + i];
+    if (strstr(kw->name, "timeout") && timeout_value_set(kw->value) &&
+        strcmp(kw->value, "False") != 0 && strcmp(kw->value, "0") != 0)
+      return true;
+  }
+  return false;
 }

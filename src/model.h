@@ -14,6 +14,7 @@ typedef struct {
   int32_t
       *limiter; /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
   int32_t *timeout;       /* per global def: a timeout construct in it (+1), 0 none */
+  int32_t *deadline;      /* per global def: model_def_deadline's answer, memoized */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
   long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
 } Model;
@@ -67,6 +68,13 @@ uint32_t model_def_limiter(Model *m, DefRef d);
  * call or its client, a client with a short default). Returns the line, or 0. */
 uint32_t model_def_timeout(Model *m, DefRef d);
 
+/* Whether every path from definition `d` to an I/O call passes a timeout
+ * (a must property: a wait_for on one branch while another calls the same
+ * I/O bare does not count). Returns the line of a covering timeout, 0 when
+ * some path to I/O has none, and DEADLINE_NO_IO when `d` reaches no I/O. */
+#define DEADLINE_NO_IO UINT32_MAX
+uint32_t model_def_deadline(Model *m, DefRef d);
+
 /* The definitions reachable from `start` by resolved calls (not function
  * references), breadth first, `start` first, at most `max_depth` calls deep. */
 void model_reach(const Model *m, DefRef start, unsigned max_depth, DefRefs *out);
@@ -79,6 +87,12 @@ void model_reach_via(const Model *m, DefRef start, unsigned max_depth, DefRefs *
 /* Whether call `call` sits inside `with`/`async with` of a timeout context,
  * or is an argument of a timeout call, in its definition. */
 bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call);
+
+/* Whether a call's **kwargs may carry a timeout: its function has a
+ * parameter or binds a name or key that says timeout, or a caller passes it
+ * a timeout keyword or **kwargs of its own. A bare `**args` built from
+ * settings that never mention one does not. */
+bool model_splat_timeout(const Model *m, uint32_t file, uint32_t call);
 
 /* Value of a keyword argument of a call, or NULL. */
 const char *model_kwarg(const Facts *f, const Call *c, const char *name);
