@@ -14,44 +14,189 @@ static bool stored(const Facts *f, uint32_t call) {
   return false;
 }
 
-static void fan701(Model *m, const SiteInfo *s, Findings *out) {
-  for (uint32_t r = 0; r < s->reach.len; r++) {
-    DefRef d = s->reach.items[r];
-    const Facts *f = &m->ix->files[d.file];
-    for (uint32_t c = 0; c < f->calls.len; c++) {
-      const Call *call = &f->calls.items[c];
-      if (call->def != d.def || (call->flags & CALL_REFERENCE)) continue;
-      char *canon = model_canonical(m, d.file, d.def, call->callee);
-      const Fact *fact = knowledge_get(m->k, "client", canon);
-      char kind[16] = "", oneshot[8] = "";
-      if (!fact) {
-        const Fact *ext = knowledge_get(m->k, "external", canon);
-        if (ext && fact_attr(ext, "oneshot", oneshot, sizeof oneshot)) fact = ext;
-      }
-      if (fact) fact_attr(fact, "kind", kind, sizeof kind);
-      bool pooled = fact && (strcmp(kind, "http") == 0 || strcmp(kind, "llm") == 0 ||
-                             strcmp(kind, "aws") == 0);
-      if (pooled && !stored(f, c)) {
-        char *orch = index_def_name(m->ix, s->orchestrator);
-        char *where = index_def_name(m->ix, d);
-        Finding *fd = findings_add(
-            out, m->ix, "FAN701", d.file, d.def, call->pos,
-            xasprintf("`%s(...)` builds a new client (its own connection pool) in every task of "
-                      "the fan-out in %s",
-                      canon, orch),
-            xasprintf("%s runs once per item of `%s`; no connection is reused across tasks", where,
-                      s->site->site.width.expr),
-            xasprintf("create one `%s` for the run (in the orchestrator or `__init__`), pass it "
-                      "to the tasks, and close it once",
-                      canon),
-            xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
-        finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
-        free(orch);
-        free(where);
-      }
-      free(canon);
+/* The functions a task of `s` may run, found as analysis_sites finds them,
+ * and for each the first call on the path to it whose targets were
+ * inferred (call UINT32_MAX: none; UINT32_MAX - 1: the task itself). */
+static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *via) {
+  const SiteRef *sr = s->site;
+  const Facts *f = &m->ix->files[sr->file];
+  DefRefs targets = {0};
+  for (uint32_t t = 0; t < sr->site.targets.count; t++) {
+    targets.len = 0;
+    ResolvedHow how = index_name_targets(m->ix, sr->file, sr->site.def,
+                                         f->names.items[sr->site.targets.first + t], &targets);
+    if (!targets.len || index_def(m->ix, targets.items[0])->kind != DEF_FUNCTION) continue;
+    for (uint32_t k = 0; k < targets.len; k++) {
+      uint32_t from = via->len;
+      model_reach_via(m, targets.items[k], REACH_DEPTH, reach, via);
+      for (uint32_t v = from; resolved_inferred(how) && v < via->len; v++)
+        if (via->items[v].call == UINT32_MAX) via->items[v] = (CallRef){sr->file, UINT32_MAX - 1};
     }
   }
+  array_free(&targets);
+  if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
+    model_reach_via(m, sr->helper, REACH_DEPTH, reach, via);
+}
+
+/* " (inferred: ...)" for a path that rests on the inferred call `at`. */
+static char *inference_note(const Model *m, const SiteInfo *s, CallRef at) {
+  if (at.call == UINT32_MAX) return xstrdup("");
+  const char *text;
+  ResolvedHow how;
+  uint32_t n;
+  if (at.call == UINT32_MAX - 1) {
+    text = m->ix->files[s->site->file].names.items[s->site->site.targets.first];
+    how = s->target_how;
+    n = s->ntargets;
+  } else {
+    Targets t = index_call_targets(m->ix, at.file, at.call);
+    text = m->ix->files[at.file].calls.items[at.call].callee;
+    how = t.how;
+    n = t.len;
+  }
+  return xasprintf(" (inferred: `%s` may run %u definition%s, found by %s; one of them leads here)",
+                   text, n, n == 1 ? "" : "s", resolved_how_name(how));
+}
+
+/* The finding of `code` already made at this place: one construction is one
+ * finding, each fan-out that reaches it a related location. */
+static Finding *finding_at(Findings *out, const char *code, uint32_t file, Pos pos) {
+  for (uint32_t i = 0; i < out->len; i++)
+    if (out->items[i].file == file && out->items[i].pos.line == pos.line &&
+        out->items[i].pos.col == pos.col && strcmp(out->items[i].code, code) == 0)
+      return &out->items[i];
+  return NULL;
+}
+
+/* Relate the fan-out to an existing finding; a path without inference makes
+ * it certain. Returns whether there was one. */
+static bool relate_again(Findings *out, const char *code, uint32_t file, Pos pos, const SiteInfo *s,
+                         bool inferred) {
+  Finding *fd = finding_at(out, code, file, pos);
+  if (!fd) return false;
+  for (uint32_t i = 0; i < fd->related.len; i++)
+    if (fd->related.items[i].file == s->site->file &&
+        fd->related.items[i].pos.line == s->site->site.pos.line)
+      return true;
+  finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("another fan-out that reaches it"));
+  if (!inferred) fd->inferred = false;
+  return true;
+}
+
+static bool pooled_kind(const Fact *fact) {
+  char kind[16] = "";
+  if (!fact || !fact_attr(fact, "kind", kind, sizeof kind)) return false;
+  return strcmp(kind, "http") == 0 || strcmp(kind, "llm") == 0 || strcmp(kind, "aws") == 0;
+}
+
+/* A client whose every request opens a connection pool of its own
+ * (`oneshot=yes` in rules/libraries.txt). */
+static bool oneshot(const Fact *fact) {
+  char v[8];
+  return fact && fact_attr(fact, "oneshot", v, sizeof v) && strcmp(v, "yes") == 0;
+}
+
+/* A client built inside a task: every task gets its own pool. */
+static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Findings *out) {
+  const Facts *f = &m->ix->files[d.file];
+  const Def *def = index_def(m->ix, d);
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end; k++) {
+    uint32_t c = f->call_order.items[k];
+    const Call *call = &f->calls.items[c];
+    if (call->flags & CALL_REFERENCE) continue;
+    char *canon = model_canonical(m, d.file, d.def, call->callee);
+    const Fact *fact = knowledge_get(m->k, "client", canon);
+    if (!fact) { /* aiohttp.request(...): a session per call */
+      const Fact *ext = knowledge_get(m->k, "external", canon);
+      if (oneshot(ext)) fact = ext;
+    }
+    bool inferred = via.call != UINT32_MAX;
+    if (!pooled_kind(fact) || stored(f, c) ||
+        relate_again(out, "FAN701", d.file, call->pos, s, inferred)) {
+      free(canon);
+      continue;
+    }
+    char *orch = index_def_name(m->ix, s->orchestrator);
+    char *where = index_def_name(m->ix, d);
+    char *note = inference_note(m, s, via);
+    Finding *fd = findings_add(
+        out, m->ix, "FAN701", d.file, d.def, call->pos,
+        xasprintf("`%s(...)` builds a new client (its own connection pool) in every task of "
+                  "the fan-out in %s",
+                  canon, orch),
+        xasprintf("%s runs once per item of `%s`; no connection is reused across tasks%s", where,
+                  s->site->site.width.expr, note),
+        xasprintf("create one `%s` for the run (in the orchestrator or `__init__`), pass it "
+                  "to the tasks, and close it once",
+                  canon),
+        xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
+    fd->inferred = inferred;
+    finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
+    free(orch);
+    free(where);
+    free(note);
+    free(canon);
+  }
+}
+
+/* A client of a `oneshot` SDK used by the tasks: it opens a pool per request
+ * wherever it was built, so the finding is at its construction. */
+static void oneshot_client(Model *m, const SiteInfo *s, const Origin *o, uint32_t file, Pos use,
+                           CallRef via, Findings *out) {
+  if (o->call < 0 || !oneshot(o->fact)) return;
+  bool inferred = via.call != UINT32_MAX;
+  if (relate_again(out, "FAN701", o->file, o->pos, s, inferred)) return;
+  const Facts *of = &m->ix->files[o->file];
+  char *orch = index_def_name(m->ix, s->orchestrator);
+  char *note = inference_note(m, s, via);
+  Finding *fd = findings_add(
+      out, m->ix, "FAN701", o->file, of->calls.items[o->call].def, o->pos,
+      xasprintf("`%s` opens a new connection pool for every request, and the fan-out in %s "
+                "makes one request per task",
+                o->ctor, orch),
+      xasprintf("its requests are made at %s:%u, once per item of `%s`; no connection is "
+                "reused across tasks%s",
+                m->ix->files[file].path, use.line, s->site->site.width.expr, note),
+      xstrdup("bound the fan-out to a few concurrent requests, or call the service through "
+              "one shared HTTP client"),
+      xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
+  fd->inferred = inferred;
+  finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
+  free(orch);
+  free(note);
+}
+
+/* The requests the tasks make on clients of a `oneshot` SDK. */
+static void oneshot_uses(Model *m, const SiteInfo *s, DefRef d, CallRef via, Findings *out) {
+  const Facts *f = &m->ix->files[d.file];
+  const Def *def = index_def(m->ix, d);
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end; k++) {
+    const Call *call = &f->calls.items[f->call_order.items[k]];
+    const char *dot = strrchr(call->callee, '.');
+    if ((call->flags & CALL_REFERENCE) || !dot || strpbrk(call->callee, "([")) continue;
+    char *recv = xstrndup(call->callee, (size_t)(dot - call->callee));
+    Origin o = {0};
+    if (model_origin(m, d.file, d.def, recv, &o)) {
+      oneshot_client(m, s, &o, d.file, call->pos, via, out);
+      origin_free(&o);
+    }
+    free(recv);
+  }
+}
+
+static void fan701(Model *m, const SiteInfo *s, Findings *out) {
+  DefRefs reach = {0};
+  CallRefs via = {0};
+  task_reach(m, s, &reach, &via);
+  for (uint32_t r = 0; r < reach.len; r++) {
+    client_built(m, s, reach.items[r], via.items[r], out);
+    oneshot_uses(m, s, reach.items[r], via.items[r], out);
+  }
+  if (s->item_is_external && s->ext.has_origin) /* gather(*[client.search(q) for q in qs]) */
+    oneshot_client(m, s, &s->ext.origin, s->site->file, s->site->site.pos, (CallRef){0, UINT32_MAX},
+                   out);
+  array_free(&reach);
+  array_free(&via);
 }
 
 /* An explicit or default pool size of the client made by `o`, or -1. */
@@ -106,24 +251,79 @@ static long limiter_size(const Model *m, const SiteInfo *s) {
   return -1;
 }
 
+static int32_t class_of(const Facts *f, int32_t def) {
+  while (def > 0 && f->defs.items[def].kind != DEF_CLASS) def = f->defs.items[def].parent;
+  return def > 0 ? def : -1;
+}
+
+static bool encloses(const Facts *f, int32_t outer, int32_t def) {
+  for (; def >= 0; def = f->defs.items[def].parent)
+    if (def == outer) return true;
+  return false;
+}
+
+/* `self.client = client or httpx.AsyncClient(...)`: the client the receiver
+ * of the I/O call is built as when no other is passed in. */
+static bool default_origin(const Model *m, const SiteInfo *s, Origin *o) {
+  if (s->item_is_external || s->ext.call == UINT32_MAX) return false;
+  const Facts *f = &m->ix->files[s->ext.file];
+  const Call *io = &f->calls.items[s->ext.call];
+  const char *dot = strrchr(io->callee, '.');
+  if (!dot || strpbrk(io->callee, "([")) return false;
+  size_t n = (size_t)(dot - io->callee);
+  bool on_self = str_starts_with(io->callee, "self.");
+  int32_t cls = on_self ? class_of(f, io->def) : -1;
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const Assign *a = &f->assigns.items[i];
+    const char *alt = strstr(a->value, " or ");
+    if (strlen(a->target) != n || strncmp(a->target, io->callee, n) != 0 || !alt) continue;
+    if (on_self ? class_of(f, a->def) != cls || cls < 0 : !encloses(f, a->def, io->def)) continue;
+    alt += 4;
+    size_t len = strcspn(alt, "(");
+    if (!alt[len]) continue;
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      const Call *call = &f->calls.items[c];
+      if (call->def != a->def || call->pos.line < a->pos.line || strlen(call->callee) != len ||
+          strncmp(call->callee, alt, len) != 0)
+        continue;
+      char *canon = model_canonical(m, s->ext.file, a->def, call->callee);
+      const Fact *fact = knowledge_get(m->k, "client", canon);
+      if (!fact) {
+        free(canon);
+        break;
+      }
+      *o = (Origin){canon, fact, s->ext.file, (int32_t)c, call->pos};
+      return true;
+    }
+  }
+  return false;
+}
+
 static void fan702(Model *m, const SiteInfo *s, Findings *out) {
-  if (!s->has_ext || !s->ext.has_origin || s->ext.origin.call < 0) return;
+  if (!s->has_ext) return;
+  Origin fallback = {0};
+  const Origin *o = s->ext.has_origin                 ? &s->ext.origin
+                    : default_origin(m, s, &fallback) ? &fallback
+                                                      : NULL;
+  if (!o || o->call < 0) goto done;
   /* a client built inside the task has a pool of its own (FAN701's case) */
-  const Call *ctor = &m->ix->files[s->ext.origin.file].calls.items[s->ext.origin.call];
+  const Call *ctor = &m->ix->files[o->file].calls.items[o->call];
   for (uint32_t r = 0; r < s->reach.len; r++)
-    if (s->reach.items[r].file == s->ext.origin.file && s->reach.items[r].def == ctor->def) return;
-  long pool = pool_size(m, &s->ext.origin);
-  if (pool <= 0) return; /* unknown, or 0 = no limit (aiohttp) */
+    if (s->reach.items[r].file == o->file && s->reach.items[r].def == ctor->def) goto done;
+  long pool = pool_size(m, o);
+  if (pool <= 0) goto done; /* unknown, or 0 = no limit (aiohttp) */
   long bound = s->limiter_line ? limiter_size(m, s) : -1;
-  if (s->limiter_line && bound <= pool) return;
+  if (s->limiter_line && bound <= pool) goto done;
   /* a fixed fan-out no wider than the pool never waits for a connection */
   if (!s->limiter_line && s->site->site.width.kind == WIDTH_FIXED &&
       s->site->site.width.count <= pool)
-    return;
+    goto done;
   /* Unbounded over a big pool (the SDKs' 1000) is FAN101's business alone;
    * over a pool of 100 or less the extra tasks queue (httpx: PoolTimeout after 5 s). */
-  if (!s->limiter_line && pool > 100) return;
-  const Origin *o = &s->ext.origin;
+  if (!s->limiter_line && pool > 100) goto done;
+  /* `range(n)` copies of one queue worker: n, unknown here, is the bound */
+  if (!s->limiter_line && s->site->site.identical_tasks) goto done;
+  if (relate_again(out, "FAN702", o->file, o->pos, s, s->inferred)) goto done;
   const Facts *of = &m->ix->files[o->file];
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *msg = s->limiter_line
@@ -135,18 +335,22 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
                               o->ctor, pool, orch, s->site->site.width.expr);
   Finding *f = findings_add(
       out, m->ix, "FAN702", o->file, of->calls.items[o->call].def, o->pos, msg,
-      xasprintf("pool: %ld (%s); fan-out at %s:%u%s", pool,
+      xasprintf("pool: %ld (%s%s); fan-out at %s:%u%s", pool,
                 model_kwarg(of, &of->calls.items[o->call], "limits") ||
                         model_kwarg(of, &of->calls.items[o->call], "connector")
                     ? "set on the client"
                     : "library default",
+                o == &fallback ? ", the client made when none is passed in" : "",
                 m->ix->files[s->site->file].path, s->site->site.pos.line,
                 s->limiter_line ? "" : ", unbounded"),
       xstrdup("make the fan-out's limiter no larger than the pool, or raise the pool limit to "
               "match the limiter"),
       xstrdup("pool wait time and PoolTimeout errors drop to zero; p95 call latency drops"));
+  f->inferred = s->inferred;
   finding_relate(f, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
   free(orch);
+done:
+  if (fallback.ctor) origin_free(&fallback);
 }
 
 void check_pool(Model *m, const SiteInfos *sites, Findings *out) {
