@@ -204,7 +204,114 @@ static void report(Model *m, const SiteInfo *s, const Call *at, const char *para
   free(target);
 }
 
+/* The `self.<attr>` whose items a text built in `d` walks (a join over a
+ * comprehension of it, or a local appended in a loop over it), or NULL.
+ * Returns a malloc'd "self.attr". */
+static char *walked_attribute(const Model *m, DefRef d, uint32_t *at) {
+  const Facts *f = &m->ix->files[d.file];
+  const Def *def = index_def(m->ix, d);
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end; k++) {
+    uint32_t c = f->call_order.items[k];
+    const Call *call = &f->calls.items[c];
+    if (!call->arg0 || !builds_text(m, d.file, call)) continue;
+    /* candidates: every self.<attr> the def's loops and the argument mention */
+    for (uint32_t l = 0; l <= f->loops.len; l++) {
+      const char *text = l < f->loops.len ? f->loops.items[l].iter : call->arg0;
+      if (l < f->loops.len && f->loops.items[l].def != d.def) continue;
+      for (const char *p = text ? strstr(text, "self.") : NULL; p; p = strstr(p + 5, "self.")) {
+        size_t n = 5;
+        while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+               (p[n] >= '0' && p[n] <= '9') || p[n] == '_')
+          n++;
+        if (n == 5 || p[n] == '(') continue; /* a method call, not an attribute */
+        char *attr = xstrndup(p, n);
+        if (walks_items(f, d.def, call->arg0, attr)) {
+          *at = c;
+          return attr;
+        }
+        free(attr);
+      }
+    }
+  }
+  return NULL;
+}
+
+/* Whether `self.<attr>` is object state: bound only in __init__ or the class
+ * body (or declared there), never in the method that walks it. */
+static bool object_state(const Facts *f, int32_t method, const char *attr) {
+  const Def *md = &f->defs.items[method];
+  int32_t cls = md->parent;
+  if (cls <= 0 || f->defs.items[cls].kind != DEF_CLASS) return false;
+  Span sp = f->defs.items[cls].assigns_span;
+  for (uint32_t i = sp.first; i < sp.end; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (strcmp(a->target, attr) != 0) continue;
+    if (a->def != cls && strcmp(f->defs.items[a->def].name, "__init__") != 0) return false;
+  }
+  return true;
+}
+
+/* FAN601, object state: a function every task runs calls an argument-less
+ * method of its object that rebuilds text over one of the object's
+ * collections (`self._format_examples()` joining `self.examples`): the same
+ * text for every task. Whether the object is shared by the tasks is
+ * inferred, so the finding says so. */
+static void object_context(Model *m, const SiteInfo *s, U32Array *seen, Findings *out) {
+  for (uint32_t r = 0; r < s->reach.len; r++) {
+    DefRef d = s->reach.items[r];
+    const Facts *f = &m->ix->files[d.file];
+    const Def *def = index_def(m->ix, d);
+    for (uint32_t k = def->own_calls.first; k < def->own_calls.end; k++) {
+      uint32_t c = f->call_order.items[k];
+      const Call *call = &f->calls.items[c];
+      if (call->nargs || call->nkwargs || !str_starts_with(call->callee, "self.") ||
+          strchr(call->callee + 5, '.') || (call->flags & (CALL_REFERENCE | CALL_IN_LOOP)))
+        continue;
+      Targets t = index_call_targets(m->ix, d.file, c);
+      if (t.len != 1 || t.how != RESOLVED_EXACT) continue;
+      const Def *td = index_def(m->ix, t.items[0]);
+      if (td->kind != DEF_FUNCTION || td->params.count != 1) continue;
+      uint32_t built;
+      char *attr = walked_attribute(m, t.items[0], &built);
+      if (!attr) continue;
+      const Facts *tf = &m->ix->files[t.items[0].file];
+      bool dup = false;
+      for (uint32_t i = 0; i + 1 < seen->len && !dup; i += 2)
+        dup = seen->items[i] == d.file && seen->items[i + 1] == c;
+      if (!object_state(tf, t.items[0].def, attr) || dup) {
+        free(attr);
+        continue;
+      }
+      array_push(seen, d.file);
+      array_push(seen, c);
+      char *orch = index_def_name(m->ix, s->orchestrator);
+      Finding *fd = findings_add(
+          out, m->ix, "FAN601", d.file, d.def, call->pos,
+          xasprintf("`%s()` rebuilds text over `%s` in every task of the fan-out in %s: the "
+                    "object's `%s` is the same for all of them",
+                    call->callee, attr, orch, attr + 5),
+          xasprintf("%s runs once per item of `%s` and calls `%s()`, which walks `%s` to build "
+                    "its text (inferred: the tasks share the object)",
+                    def->qualname, s->site->site.width.expr, call->callee, attr),
+          xasprintf("build the text once (in `__init__`, or cache it with "
+                    "`functools.cached_property`) and reuse it in every task"),
+          xstrdup("CPU time per task and prompt-building time in the phase drop"));
+      fd->inferred = true;
+      finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
+      finding_relate(fd, t.items[0].file, tf->calls.items[built].pos,
+                     xstrdup("where the text is built"));
+      free(orch);
+      free(attr);
+    }
+  }
+}
+
 void check_context(Model *m, const SiteInfos *sites, Findings *out) {
+  U32Array seen = {0};
+  for (uint32_t i = 0; i < sites->len; i++)
+    if (analysis_large(m, &sites->items[i]) && sites->items[i].has_ext)
+      object_context(m, &sites->items[i], &seen, out);
+  array_free(&seen);
   for (uint32_t i = 0; i < sites->len; i++) {
     const SiteInfo *s = &sites->items[i];
     if (!analysis_large(m, s) || !defref_ok(s->target)) continue;

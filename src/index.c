@@ -146,6 +146,36 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
   return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : unresolved(file);
 }
 
+/* The class a field declared in a class body holds (here or in a project
+ * base): `prompt = SummaryPrompt()`, a dataclass or pydantic field
+ * `prompt: P = field(default_factory=SummaryPrompt)`. */
+static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned depth) {
+  if (depth > RESOLVE_DEPTH) return unresolved(cls.file);
+  const Facts *f = &ix->files[cls.file];
+  const Def *c = &f->defs.items[cls.def];
+  for (uint32_t i = c->assigns_span.first; i < c->assigns_span.end; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def != cls.def || a->call < 0 || strcmp(a->target, attr) != 0) continue;
+    const Call *call = &f->calls.items[a->call];
+    const char *factory = NULL;
+    for (uint32_t k = 0; k < call->nkwargs; k++)
+      if (strcmp(f->kwargs.items[call->first_kwarg + k].name, "default_factory") == 0)
+        factory = f->kwargs.items[call->first_kwarg + k].value;
+    DefRef r = resolve_name(ix, cls.file, cls.def, factory ? factory : call->callee, depth + 1, NULL);
+    if (defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS) return r;
+  }
+  for (uint32_t b = 0; b < c->bases.count; b++) {
+    DefRef base = index_resolve_name(ix, cls.file, c->parent < 0 ? 0 : c->parent,
+                                     f->names.items[c->bases.first + b]);
+    if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
+        (base.file == cls.file && base.def == cls.def))
+      continue;
+    DefRef r = field_type(ix, base, attr, depth + 1);
+    if (defref_ok(r)) return r;
+  }
+  return unresolved(cls.file);
+}
+
 /* The project class of a receiver: `self.client` assigned in a method of the
  * class, a local assigned from a class call, a parameter annotated with one. */
 static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *recv,
@@ -161,7 +191,7 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
       DefRef r = class_of_value(ix, file, a->def, a, depth);
       if (defref_ok(r)) return r;
     }
-    return unresolved(file);
+    return cls >= 0 ? field_type(ix, (DefRef){file, cls}, recv + 5, depth) : unresolved(file);
   }
   if (strchr(recv, '.')) return unresolved(file);
   Span own = f->defs.items[def].own_assigns;
