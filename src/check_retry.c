@@ -66,8 +66,8 @@ static const char *kwarg(const Decorator *d, const char *name) {
 
 /* A count the policy states: `stop_after_attempt(n)`'s n, resolved. -1 when unknown. */
 static long resolved_count(const Model *m, const Decorator *d, const char *text) {
-  const char *v = retry_policy_value(m, (uint32_t)(d->f - m->ix->files), d->call ? d->call->def : d->def,
-                                text, 0);
+  const char *v = retry_policy_value(m, (uint32_t)(d->f - m->ix->files),
+                                     d->call ? d->call->def : d->def, text, 0);
   if (!v || *v < '0' || *v > '9') return -1;
   return strtol(v, NULL, 10);
 }
@@ -131,8 +131,8 @@ static bool reprompt_only(const Model *m, const char *types) {
   return any && all;
 }
 
-static Finding *add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def,
-                    Pos pos, char *msg, char *evidence, char *next, char *validate) {
+static Finding *add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,
+                    char *msg, char *evidence, char *next, char *validate) {
   return findings_add(out, m->ix, code, file, def, pos, msg, evidence, next, validate);
 }
 
@@ -141,10 +141,10 @@ static void mark_inferred(const Model *m, Finding *fd, CallRef via) {
   if (via.call == UINT32_MAX) return;
   const Facts *f = &m->ix->files[via.file];
   Targets t = index_call_targets(m->ix, via.file, via.call);
-  char *evidence = xasprintf("%s (inferred: `%s` at %s:%u may run %u definition%s, found by %s)",
-                             fd->evidence, f->calls.items[via.call].callee, f->path,
-                             f->calls.items[via.call].pos.line, t.len, t.len == 1 ? "" : "s",
-                             resolved_how_name(t.how));
+  char *evidence =
+      xasprintf("%s (inferred: `%s` at %s:%u may run %u definition%s, found by %s)", fd->evidence,
+                f->calls.items[via.call].callee, f->path, f->calls.items[via.call].pos.line, t.len,
+                t.len == 1 ? "" : "s", resolved_how_name(t.how));
   free(fd->evidence);
   fd->evidence = evidence;
   fd->inferred = true;
@@ -199,8 +199,7 @@ static bool stacked_sdk(Model *m, const Decorator *d, Stacked *out) {
         Stacked s = {NULL, n, given != NULL, via.items[r]};
         if (n > 0 && (!found || stacked_worse(&s, out))) {
           s.what = xasprintf("`%s` (%s, %s retries of its own%s)", f->calls.items[c].callee,
-                             e.origin.ctor, given ? given : retries,
-                             given ? "" : " by default");
+                             e.origin.ctor, given ? given : retries, given ? "" : " by default");
           if (found) free(out->what);
           *out = s;
           found = true;
@@ -233,11 +232,12 @@ static void check_stacked(Model *m, const Decorator *d, long attempts, const cha
                   : product > 0 ? xasprintf("up to %ld requests per call (%ld x %ld)", product,
                                             attempts, s.retries + 1)
                                 : xstrdup("each");
-    Finding *fd = add(m, out, "FAN403", d->file, d->def, d->pos,
-                      xasprintf("retry on %s wraps %s: attempts multiply, %s", where, s.what, count),
-                      xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
-                      xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
-                      xstrdup("requests per logical call and 429 count drop"));
+    Finding *fd =
+        add(m, out, "FAN403", d->file, d->def, d->pos,
+            xasprintf("retry on %s wraps %s: attempts multiply, %s", where, s.what, count),
+            xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
+            xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
+            xstrdup("requests per logical call and 429 count drop"));
     mark_inferred(m, fd, s.via);
     free(count);
   }
@@ -294,7 +294,8 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
       add(m, out, "FAN404", d->file, d->def, d->pos,
           xasprintf("retry on %s retries every exception, programming errors included", where),
           xasprintf("decorator: %s%s%s%s%s", d->text, retry ? "" : " (no `retry=`: any Exception)",
-                    resolved && resolved != types ? "; `" : "", resolved && resolved != types ? types : "",
+                    resolved && resolved != types ? "; `" : "",
+                    resolved && resolved != types ? types : "",
                     resolved && resolved != types ? "` holds Exception by default" : ""),
           xstrdup("retry only transient errors: "
                   "`retry=retry_if_exception_type((httpx.TimeoutException, "
@@ -698,41 +699,54 @@ static void check_loops(Model *m, Findings *out) {
                           random_helper(m, fi, f->assigns.items[i].call);
           }
         if (random_part) continue;
-        mark_inferred(m, add(m, out, "FAN401", fi, loop->def, sl->pos,
-            xasprintf("retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
-                      "in lockstep",
-                      where, sl->arg0 ? sl->arg0 : ""),
-            xasprintf("loop at line %u %s and sleeps a deterministic delay (`%s`)", loop->pos.line,
-                      h ? "catches an error" : "checks a retryable status", delay ? delay : ""),
-            xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sl->callee,
-                      sl->arg0 ? sl->arg0 : "delay"),
-            xstrdup("429 bursts flatten: retries of concurrent tasks spread out")), via);
+        mark_inferred(
+            m,
+            add(m, out, "FAN401", fi, loop->def, sl->pos,
+                xasprintf(
+                    "retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
+                    "in lockstep",
+                    where, sl->arg0 ? sl->arg0 : ""),
+                xasprintf("loop at line %u %s and sleeps a deterministic delay (`%s`)",
+                          loop->pos.line, h ? "catches an error" : "checks a retryable status",
+                          delay ? delay : ""),
+                xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sl->callee,
+                          sl->arg0 ? sl->arg0 : "delay"),
+                xstrdup("429 bursts flatten: retries of concurrent tasks spread out")),
+            via);
       }
       long n = -1;
       if (!loop->is_while && str_starts_with(loop->iter, "range("))
         n = strtol(strrchr(loop->iter, '(') + 1, NULL, 10);
       if ((loop->while_true && !(h && h->exits)) || n > cap)
-        mark_inferred(m, add(m, out, "FAN402", fi, loop->def, loop->pos,
-            loop->while_true ? xasprintf("retry loop in %s never gives up (`while True` with no "
-                                         "attempt limit)",
-                                         where)
-                             : xasprintf("retry loop in %s allows %ld attempts", where, n),
-            xasprintf("loop at line %u retries after %s", loop->pos.line,
-                      h ? (*h->types ? h->types : "any error") : "a retryable status"),
-            xstrdup("bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
-            xstrdup(
-                "a failing dependency ends the phase within the budget instead of stalling it")), via);
+        mark_inferred(
+            m,
+            add(m, out, "FAN402", fi, loop->def, loop->pos,
+                loop->while_true
+                    ? xasprintf("retry loop in %s never gives up (`while True` with no "
+                                "attempt limit)",
+                                where)
+                    : xasprintf("retry loop in %s allows %ld attempts", where, n),
+                xasprintf("loop at line %u retries after %s", loop->pos.line,
+                          h ? (*h->types ? h->types : "any error") : "a retryable status"),
+                xstrdup(
+                    "bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
+                xstrdup("a failing dependency ends the phase within the budget instead of stalling "
+                        "it")),
+            via);
       for (uint32_t i = 0; i < f->handlers.len; i++) { /* any broad handler of the loop */
         const Handler *x = &f->handlers.items[i];
         if (x->def != loop->def || x->try_line <= loop->pos.line || x->end_line > loop->end_line ||
             !catches_everything(x->types) || x->filters || !handler_retries(m, fi, loop, x))
           continue;
-        mark_inferred(m, add(m, out, "FAN404", fi, loop->def, x->pos,
-            xasprintf("retry loop in %s retries every exception (`except %s`)", where,
-                      *x->types ? x->types : ""),
-            xasprintf("handler at line %u, sleep at line %u", x->pos.line, sleep->pos.line),
-            xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
-            xstrdup("bugs fail at once instead of after the whole retry budget")), via);
+        mark_inferred(
+            m,
+            add(m, out, "FAN404", fi, loop->def, x->pos,
+                xasprintf("retry loop in %s retries every exception (`except %s`)", where,
+                          *x->types ? x->types : ""),
+                xasprintf("handler at line %u, sleep at line %u", x->pos.line, sleep->pos.line),
+                xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
+                xstrdup("bugs fail at once instead of after the whole retry budget")),
+            via);
       }
       bool logs = false;
       for (uint32_t i = 0; i < f->logs.len && !logs; i++)

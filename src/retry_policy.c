@@ -27,7 +27,6 @@ static bool is_dotted_name(const char *s) {
   return true;
 }
 
-
 /* The value a name is bound to in `def` or, failing that, at module level
  * here or in the module it is imported from. */
 static const char *name_value(const Model *m, uint32_t file, int32_t def, const char *name,
@@ -118,7 +117,7 @@ static const char *class_attr(const Model *m, DefRef cls, const char *attr, unsi
  * name, a config object's field (`run_config.max_retries`, a dataclass or
  * settings default) or a module constant holds. NULL when unknown. */
 const char *retry_policy_value(const Model *m, uint32_t file, int32_t def, const char *text,
-                                 unsigned depth) {
+                               unsigned depth) {
   if (!text || depth > 6) return NULL;
   while (*text == ' ') text++;
   if (str_starts_with(text, "field(") || str_starts_with(text, "Field(")) {
@@ -188,7 +187,8 @@ static bool class_runs(const Index *ix, DefRef meth, DefRef cls, unsigned depth)
     if (class_of(ix, caller) < 0) return true;
     if (caller.file == meth.file && caller.def == meth.def) continue; /* recursion */
     DefRef runs = class_method(ix, cls, index_def(ix, caller)->name, 0);
-    if (runs.file == caller.file && runs.def == caller.def && class_runs(ix, caller, cls, depth + 1))
+    if (runs.file == caller.file && runs.def == caller.def &&
+        class_runs(ix, caller, cls, depth + 1))
       return true;
   }
   return false;
@@ -215,4 +215,3 @@ bool retry_policy_runs_under(const Index *ix, DefRef meth, DefRef reached) {
   if ((b.file == s.file && b.def == s.def) || !is_subclass(ix, s, b, 0)) return true;
   return family_runs(ix, meth, s, 0);
 }
-
