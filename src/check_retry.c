@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "retry_policy.h"
 
 typedef struct {
   const char *lib;  /* tenacity, backoff, stamina */
@@ -61,6 +62,14 @@ static bool random_helper(const Model *m, uint32_t file, int32_t call) {
 
 static const char *kwarg(const Decorator *d, const char *name) {
   return d->call ? model_kwarg(d->f, d->call, name) : NULL;
+}
+
+/* A count the policy states: `stop_after_attempt(n)`'s n, resolved. -1 when unknown. */
+static long resolved_count(const Model *m, const Decorator *d, const char *text) {
+  const char *v = retry_policy_value(m, (uint32_t)(d->f - m->ix->files),
+                                     d->call ? d->call->def : d->def, text, 0);
+  if (!v || *v < '0' || *v > '9') return -1;
+  return strtol(v, NULL, 10);
 }
 
 /* The n-th top-level positional argument in a call's source text. */
@@ -122,21 +131,57 @@ static bool reprompt_only(const Model *m, const char *types) {
   return any && all;
 }
 
-static void add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,
-                char *msg, char *evidence, char *next, char *validate) {
-  findings_add(out, m->ix, code, file, def, pos, msg, evidence, next, validate);
+static Finding *add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,
+                    char *msg, char *evidence, char *next, char *validate) {
+  return findings_add(out, m->ix, code, file, def, pos, msg, evidence, next, validate);
 }
 
-/* FAN403: the decorated function reaches an SDK client that retries itself. */
-static bool stacked_sdk(Model *m, const Decorator *d, char **what) {
+/* A finding that rests on an inferred call target says which: confidence medium. */
+static void mark_inferred(const Model *m, Finding *fd, CallRef via) {
+  if (via.call == UINT32_MAX) return;
+  const Facts *f = &m->ix->files[via.file];
+  Targets t = index_call_targets(m->ix, via.file, via.call);
+  char *evidence =
+      xasprintf("%s (inferred: `%s` at %s:%u may run %u definition%s, found by %s)", fd->evidence,
+                f->calls.items[via.call].callee, f->path, f->calls.items[via.call].pos.line, t.len,
+                t.len == 1 ? "" : "s", resolved_how_name(t.how));
+  free(fd->evidence);
+  fd->evidence = evidence;
+  fd->inferred = true;
+}
+
+/* An SDK call under a retry layer, with the SDK client's own retries. */
+typedef struct {
+  char *what;    /* "`self.client.create` (openai.AsyncOpenAI, 2 retries of its own)" */
+  long retries;  /* the client's own retries */
+  bool explicit; /* max_retries= was given where the client was built */
+  CallRef via;   /* the first inferred call on the way ({0, UINT32_MAX}: none) */
+} Stacked;
+
+/* Whether `a` is a stronger case of stacking than `b`: found without inference,
+ * the SDK default left in place, more retries. */
+static bool stacked_worse(const Stacked *a, const Stacked *b) {
+  bool ai = a->via.call != UINT32_MAX, bi = b->via.call != UINT32_MAX;
+  if (ai != bi) return !ai;
+  if (a->explicit != b->explicit) return !a->explicit;
+  return a->retries > b->retries;
+}
+
+/* FAN403: the retried function reaches (depth 4) an SDK client that retries
+ * each attempt again. Fills the strongest such call into `out`. */
+static bool stacked_sdk(Model *m, const Decorator *d, Stacked *out) {
   DefRefs reach = {0};
-  model_reach(m, (DefRef){d->file, d->def}, 4, &reach);
+  CallRefs via = {0};
+  model_reach_via(m, (DefRef){d->file, d->def}, 4, &reach, &via);
   bool found = false;
-  for (uint32_t r = 0; r < reach.len && !found; r++) {
+  for (uint32_t r = 0; r < reach.len; r++) {
     const Facts *f = &m->ix->files[reach.items[r].file];
-    for (uint32_t c = 0; c < f->calls.len && !found; c++) {
+    for (uint32_t c = 0; c < f->calls.len; c++) {
       if (f->calls.items[c].def != reach.items[r].def) continue;
       External e;
+      if (via.items[r].call != UINT32_MAX &&
+          !retry_policy_runs_under(m->ix, (DefRef){d->file, d->def}, reach.items[r]))
+        break;
       if (!model_external_call(m, reach.items[r].file, c, &e)) continue;
       char retries[8] = "";
       if (e.has_origin && e.origin.fact &&
@@ -144,28 +189,76 @@ static bool stacked_sdk(Model *m, const Decorator *d, char **what) {
         const char *given = NULL;
         if (e.origin.call >= 0) {
           const Facts *of = &m->ix->files[e.origin.file];
-          given = model_kwarg(of, &of->calls.items[e.origin.call], "max_retries");
+          const Call *oc = &of->calls.items[e.origin.call];
+          given = model_kwarg(of, oc, "max_retries");
+          const char *v = given ? retry_policy_value(m, e.origin.file, oc->def, given, 0) : NULL;
+          if (v && *v >= '0' && *v <= '9') given = v;
         }
-        if (!given || strtol(given, NULL, 10) > 0) {
+        /* an explicit value the analysis cannot read counts as 0: unknown */
+        long n = given ? strtol(given, NULL, 10) : atol(retries);
+        Stacked s = {NULL, n, given != NULL, via.items[r]};
+        if (n > 0 && (!found || stacked_worse(&s, out))) {
+          s.what = xasprintf("`%s` (%s, %s retries of its own%s)", f->calls.items[c].callee,
+                             e.origin.ctor, given ? given : retries, given ? "" : " by default");
+          if (found) free(out->what);
+          *out = s;
           found = true;
-          *what = xasprintf("`%s` (%s, %s retries of its own)", f->calls.items[c].callee,
-                            e.origin.ctor, given ? given : retries);
         }
       }
       external_free(&e);
     }
   }
   array_free(&reach);
+  array_free(&via);
   return found;
+}
+
+#define ATTEMPTS_FOREVER (-2) /* no stop: retries without end */
+#define ATTEMPTS_UNKNOWN (-1)
+
+/* FAN403 on a retry layer making `attempts` attempts: attempts multiply with
+ * the SDK's. A storm when the SDK's retries were left at their default (two
+ * layers nobody weighed against each other) or the product exceeds the
+ * `retry.max-attempts` budget; inner retries lowered on purpose with an outer
+ * layer small enough keep the stack within budget. */
+static void check_stacked(Model *m, const Decorator *d, long attempts, const char *where,
+                          Findings *out) {
+  Stacked s = {0};
+  if (!stacked_sdk(m, d, &s)) return;
+  long cap = max_attempts(m);
+  long product = attempts > 0 ? attempts * (s.retries + 1) : -1;
+  if (!s.explicit || attempts == ATTEMPTS_FOREVER || product > cap) {
+    char *count = attempts == ATTEMPTS_FOREVER ? xstrdup("without end")
+                  : product > 0 ? xasprintf("up to %ld requests per call (%ld x %ld)", product,
+                                            attempts, s.retries + 1)
+                                : xstrdup("each");
+    Finding *fd =
+        add(m, out, "FAN403", d->file, d->def, d->pos,
+            xasprintf("retry on %s wraps %s: attempts multiply, %s", where, s.what, count),
+            xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
+            xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
+            xstrdup("requests per logical call and 429 count drop"));
+    mark_inferred(m, fd, s.via);
+    free(count);
+  }
+  free(s.what);
 }
 
 static void check_decorator(Model *m, const Decorator *d, Findings *out) {
   long cap = max_attempts(m);
+  long attempts = ATTEMPTS_UNKNOWN;
+  uint32_t pfile = (uint32_t)(d->f - m->ix->files); /* where the policy is written */
+  int32_t pdef = d->call ? d->call->def : d->def;
   char *where = index_def_name(m->ix, (DefRef){d->file, d->def});
   const char *validate_storm =
       "429 bursts flatten: retries of concurrent tasks spread out instead of arriving together";
   if (strcmp(d->lib, "tenacity") == 0) {
     const char *wait = kwarg(d, "wait"), *stop = kwarg(d, "stop"), *retry = kwarg(d, "retry");
+    /* `stop=STOP_POLICY`: the policy a name holds */
+    const char *v;
+    if (wait && (v = retry_policy_value(m, pfile, pdef, wait, 0))) wait = v;
+    if (stop && (v = retry_policy_value(m, pfile, pdef, stop, 0))) stop = v;
+    if (retry && (v = retry_policy_value(m, pfile, pdef, retry, 0))) retry = v;
     if (!wait || !has_randomness(m, wait))
       add(m, out, "FAN401", d->file, d->def, d->pos,
           wait ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
@@ -177,26 +270,38 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xstrdup("use `wait=wait_random_exponential(multiplier=1, max=30)` (or add "
                   "`+ wait_random(0, 1)`)"),
           xstrdup(validate_storm));
-    long n = -1;
-    const char *p = stop ? strstr(stop, "stop_after_attempt(") : NULL;
-    if (p) n = strtol(p + 19, NULL, 10);
+    char *n_text = retry_policy_args(stop, "stop_after_attempt(");
+    long n = n_text ? resolved_count(m, d, n_text) : -1;
+    attempts = !stop ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
     if (!stop || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
           !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
-                : xasprintf("retry on %s allows %ld attempts (more than %ld)", where, n, cap),
+                : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", where, n, cap,
+                            n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
+                            n_text && (*n_text < '0' || *n_text > '9') ? n_text : "",
+                            n_text && (*n_text < '0' || *n_text > '9') ? "` by default" : ""),
           xasprintf("decorator: %s", d->text),
           xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"),
           xstrdup("a failing dependency ends the phase with an error within the stop budget "
                   "instead of stalling it"));
-    if (!retry || strstr(retry, "retry_if_exception_type()") ||
-        (strstr(retry, "retry_if_exception_type") && catches_everything(strchr(retry, '('))))
+    free(n_text);
+    /* retry_if_exception_type(types): the types, through a config field */
+    char *types = retry_policy_args(retry, "retry_if_exception_type(");
+    const char *resolved = types ? retry_policy_value(m, pfile, pdef, types, 0) : NULL;
+    bool every = !retry || strstr(retry, "retry_if_exception_type()") ||
+                 (types && catches_everything(resolved ? resolved : types));
+    if (every)
       add(m, out, "FAN404", d->file, d->def, d->pos,
           xasprintf("retry on %s retries every exception, programming errors included", where),
-          xasprintf("decorator: %s%s", d->text, retry ? "" : " (no `retry=`: any Exception)"),
+          xasprintf("decorator: %s%s%s%s%s", d->text, retry ? "" : " (no `retry=`: any Exception)",
+                    resolved && resolved != types ? "; `" : "",
+                    resolved && resolved != types ? types : "",
+                    resolved && resolved != types ? "` holds Exception by default" : ""),
           xstrdup("retry only transient errors: "
                   "`retry=retry_if_exception_type((httpx.TimeoutException, "
                   "httpx.ConnectError))` or the SDK's RateLimitError/APIConnectionError"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
+    free(types);
     if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before"))
       add(m, out, "FAN902", d->file, d->def, d->pos,
           xasprintf("retry on %s never logs its attempts", where),
@@ -211,7 +316,8 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xasprintf("decorator: %s", d->text),
           xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
     const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
-    long n = tries ? strtol(tries, NULL, 10) : -1;
+    long n = tries ? resolved_count(m, d, tries) : -1;
+    attempts = !tries && !time ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
     if ((!tries && !time) || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
           !tries && !time
@@ -222,7 +328,8 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xasprintf("decorator: %s", d->text), xstrdup("add `max_tries=5, max_time=60`"),
           xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
     char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
-    if (exc && catches_everything(exc))
+    const char *types = exc ? retry_policy_value(m, pfile, pdef, exc, 0) : NULL;
+    if (exc && catches_everything(types ? types : exc))
       add(m, out, "FAN404", d->file, d->def, d->pos,
           xasprintf("backoff on %s retries every exception (`%s`)", where, exc),
           xasprintf("decorator: %s", d->text),
@@ -235,36 +342,30 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xasprintf("decorator: %s", d->text), xstrdup("add `on_backoff=` with a logging handler"),
           xstrdup("retries become visible in the log, with their count per phase"));
   } else if (strcmp(d->lib, "stamina") == 0) {
-    const char *jitter = kwarg(d, "wait_jitter"), *attempts = kwarg(d, "attempts"),
+    const char *jitter = kwarg(d, "wait_jitter"), *given = kwarg(d, "attempts"),
                *timeout = kwarg(d, "timeout"), *on = kwarg(d, "on");
     if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
       add(m, out, "FAN401", d->file, d->def, d->pos,
           xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
           xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"),
           xstrdup(validate_storm));
-    long n = attempts ? strtol(attempts, NULL, 10) : 10;
-    if ((attempts && strcmp(attempts, "None") == 0 && timeout && strcmp(timeout, "None") == 0) ||
-        n > cap)
+    long n = given ? resolved_count(m, d, given) : 10;
+    bool forever = given && strcmp(given, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
+    attempts = forever ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
+    if (forever || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
-          xasprintf("stamina retry on %s allows %s attempts", where, attempts ? attempts : "?"),
+          xasprintf("stamina retry on %s allows %s attempts", where, given ? given : "?"),
           xasprintf("decorator: %s", d->text),
           xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
           xstrdup("a failing dependency ends the phase within the budget"));
-    if (on && catches_everything(on))
+    const char *types = on ? retry_policy_value(m, pfile, pdef, on, 0) : NULL;
+    if (on && catches_everything(types ? types : on))
       add(m, out, "FAN404", d->file, d->def, d->pos,
           xasprintf("stamina retry on %s retries every exception (`on=%s`)", where, on),
           xasprintf("decorator: %s", d->text), xstrdup("retry only transient errors"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
   }
-  char *what = NULL;
-  if (stacked_sdk(m, d, &what)) {
-    add(m, out, "FAN403", d->file, d->def, d->pos,
-        xasprintf("retry on %s wraps %s: attempts multiply", where, what),
-        xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
-        xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
-        xstrdup("requests per logical call and 429 count drop"));
-    free(what);
-  }
+  check_stacked(m, d, attempts, where, out);
   free(where);
 }
 
@@ -373,8 +474,11 @@ static bool is_sleep(const Model *m, uint32_t file, const Call *c) {
 }
 
 /* Whether a call does network I/O: awaited I/O, a blocking network call
- * (requests, urlopen, sync SDKs), or a project function that reaches I/O. */
-static bool call_does_io(Model *m, uint32_t file, uint32_t call) {
+ * (requests, urlopen, sync SDKs), or a project function that reaches I/O,
+ * any of the definitions the call may run. *via is set to the first inferred
+ * call on the way (call UINT32_MAX: none) when the I/O rests on inference. */
+static bool call_does_io(Model *m, uint32_t file, uint32_t call, CallRef *via) {
+  *via = (CallRef){0, UINT32_MAX};
   External e;
   if (model_external_call(m, file, call, &e)) {
     external_free(&e);
@@ -389,13 +493,23 @@ static bool call_does_io(Model *m, uint32_t file, uint32_t call) {
   if (b && fact_attr(b, "code", code, sizeof code) &&
       (strcmp(code, "FAN501") == 0 || strcmp(code, "FAN505") == 0))
     return true;
-  DefRef t = index_call_target(m->ix, file, call);
-  if (!defref_ok(t) || index_def(m->ix, t)->kind != DEF_FUNCTION) return false;
-  DefRefs reach = {0};
-  model_reach(m, t, 3, &reach);
-  bool io = false;
-  for (uint32_t i = 0; i < reach.len && !io; i++) io = model_def_external(m, reach.items[i]) > 0;
-  array_free(&reach);
+  Targets ts = index_call_targets(m->ix, file, call);
+  bool io = false, exact = false;
+  for (uint32_t t = 0; t < ts.len && !exact; t++) {
+    if (index_def(m->ix, ts.items[t])->kind != DEF_FUNCTION) continue;
+    DefRefs reach = {0};
+    CallRefs why = {0};
+    model_reach_via(m, ts.items[t], 3, &reach, &why);
+    for (uint32_t i = 0; i < reach.len && !exact; i++) {
+      if (model_def_external(m, reach.items[i]) <= 0) continue;
+      CallRef at = resolved_inferred(ts.how) ? (CallRef){file, call} : why.items[i];
+      if (!io || at.call == UINT32_MAX) *via = at;
+      io = true;
+      exact = at.call == UINT32_MAX;
+    }
+    array_free(&reach);
+    array_free(&why);
+  }
   return io;
 }
 
@@ -423,20 +537,105 @@ static bool is_param_of(const Facts *f, int32_t def, const char *callee) {
   return false;
 }
 
+/* Whether word `w` (an identifier) occurs in `text`. */
+static bool has_word(const char *text, const char *w, size_t n) {
+  for (const char *p = text ? strstr(text, w) : NULL; p; p = strstr(p + 1, w)) {
+    char before = p == text ? ' ' : p[-1], after = p[n];
+    bool ident_before = before == '_' || (before >= 'a' && before <= 'z') ||
+                        (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9') ||
+                        before == '.';
+    bool ident_after = after == '_' || (after >= 'a' && after <= 'z') ||
+                       (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9');
+    if (!ident_before && !ident_after) return true;
+  }
+  return false;
+}
+
+/* Whether a call's arguments use a variable of the loop (`for url in urls:
+ * await client.get(url)`): each pass makes another request, the loop walks
+ * items and does not retry one. */
+static bool uses_loop_variable(const Facts *f, const Call *c, const Loop *loop) {
+  if (!loop->target) return false;
+  char *names = xstrdup(loop->target);
+  bool used = false;
+  for (char *tok = strtok(names, "(), []*"); tok && !used; tok = strtok(NULL, "(), []*")) {
+    if (strcmp(tok, "_") == 0) continue;
+    size_t n = strlen(tok);
+    for (uint32_t a = 0; a < c->args.count && !used; a++)
+      used = has_word(f->names.items[c->args.first + a], tok, n);
+    for (uint32_t k = 0; k < c->nkwargs && !used; k++)
+      used = has_word(f->kwargs.items[c->first_kwarg + k].value, tok, n);
+  }
+  free(names);
+  return used;
+}
+
 /* A retry loop retries I/O: some call between `from` and `to` does I/O, or
  * a generic retry helper awaits a callable it was given while catching a
  * transport error (`await fetch_fn(client)` under `except httpx.HTTPError`). */
-static bool retries_io(Model *m, uint32_t file, int32_t def, uint32_t from, uint32_t to,
-                       const Handler *h) {
+static bool retries_io(Model *m, uint32_t file, const Loop *loop, uint32_t from, uint32_t to,
+                       const Handler *h, CallRef *via) {
+  int32_t def = loop->def;
   const Facts *f = &m->ix->files[file];
   Span own = f->defs.items[def].own_calls;
+  bool io = false;
+  *via = (CallRef){0, UINT32_MAX};
   for (uint32_t k = own.first; k < own.end; k++) {
     uint32_t i = f->call_order.items[k];
     const Call *c = &f->calls.items[i];
-    if (c->pos.line < from || c->pos.line > to) continue;
-    if (call_does_io(m, file, i)) return true;
-    if (h && (c->flags & CALL_AWAITED) && is_param_of(f, def, c->callee) &&
+    if (c->pos.line < from || c->pos.line > to || uses_loop_variable(f, c, loop)) continue;
+    CallRef at;
+    bool yes = call_does_io(m, file, i, &at);
+    if (!yes && h && (c->flags & CALL_AWAITED) && is_param_of(f, def, c->callee) &&
         (catches_transport(m, h->types) || catches_everything(h->types)))
+      yes = true, at = (CallRef){0, UINT32_MAX};
+    if (!yes) continue;
+    if (at.call == UINT32_MAX) {
+      *via = at;
+      return true;
+    }
+    if (!io) *via = at;
+    io = true;
+  }
+  return io;
+}
+
+/* The column of the statement a call is (an awaited call's `await`). */
+static uint32_t statement_col(const Call *c) {
+  return (c->flags & CALL_AWAITED) && c->pos.col > 6 ? c->pos.col - 6 : c->pos.col;
+}
+
+/* Whether a loop around try/except paces a poll rather than retrying: it
+ * sleeps on the success path too, as a statement of the loop body before the
+ * try (every attempt waits, the first included: waiting for a service to come
+ * up) or as a statement of the try body (the loop sleeps between checks
+ * whether or not they fail). A retry sleeps after a failure. */
+static bool paced_poll(const Model *m, uint32_t file, const Loop *loop, const Handler *h) {
+  const Facts *f = &m->ix->files[file];
+  if (h->pos.col <= loop->pos.col) return false;
+  uint32_t indent = h->pos.col - loop->pos.col < 4 ? h->pos.col - loop->pos.col : 4;
+  Span own = f->defs.items[loop->def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Call *c = &f->calls.items[f->call_order.items[k]];
+    if (c->pos.line <= loop->pos.line || c->pos.line >= h->pos.line || !is_sleep(m, file, c))
+      continue;
+    uint32_t col = statement_col(c);
+    if (c->pos.line < h->try_line && col > loop->pos.col && col <= h->pos.col) return true;
+    if (c->pos.line > h->try_line && col <= h->pos.col + indent) return true;
+  }
+  return false;
+}
+
+/* Whether a handler that always leaves the loop can still lead to a retry:
+ * a conditional raise (`if attempt == last: raise`) is followed by a sleep in
+ * the handler or after the try; an unconditional one has no sleep after it. */
+static bool handler_retries(const Model *m, uint32_t file, const Loop *loop, const Handler *x) {
+  if (!x->exits) return true;
+  const Facts *f = &m->ix->files[file];
+  Span own = f->defs.items[loop->def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Call *c = &f->calls.items[f->call_order.items[k]];
+    if (c->pos.line > x->pos.line && c->pos.line <= loop->end_line && is_sleep(m, file, c))
       return true;
   }
   return false;
@@ -462,11 +661,12 @@ static void check_loops(Model *m, Findings *out) {
         if (c->pos.line > loop->pos.line && c->pos.line <= loop->end_line && is_sleep(m, fi, c))
           sleep = c;
       }
-      if ((!h && !loop->checks_status) || !sleep)
+      if ((!h && !loop->checks_status) || !sleep || (h && paced_poll(m, fi, loop, h)))
         continue; /* not a retry loop (a poll, a re-prompt, a plain loop) */
       /* what is retried must be I/O: a network call in the try (or the loop) */
-      if (!retries_io(m, fi, loop->def, h ? h->try_line : loop->pos.line,
-                      h ? h->pos.line : loop->end_line, h))
+      CallRef via;
+      if (!retries_io(m, fi, loop, h ? h->try_line : loop->pos.line,
+                      h ? h->pos.line : loop->end_line, h, &via))
         continue;
       /* the innermost loop holding both is the retry loop */
       bool inner = false;
@@ -499,41 +699,54 @@ static void check_loops(Model *m, Findings *out) {
                           random_helper(m, fi, f->assigns.items[i].call);
           }
         if (random_part) continue;
-        add(m, out, "FAN401", fi, loop->def, sl->pos,
-            xasprintf("retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
-                      "in lockstep",
-                      where, sl->arg0 ? sl->arg0 : ""),
-            xasprintf("loop at line %u %s and sleeps a deterministic delay (`%s`)", loop->pos.line,
-                      h ? "catches an error" : "checks a retryable status", delay ? delay : ""),
-            xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sl->callee,
-                      sl->arg0 ? sl->arg0 : "delay"),
-            xstrdup("429 bursts flatten: retries of concurrent tasks spread out"));
+        mark_inferred(
+            m,
+            add(m, out, "FAN401", fi, loop->def, sl->pos,
+                xasprintf(
+                    "retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
+                    "in lockstep",
+                    where, sl->arg0 ? sl->arg0 : ""),
+                xasprintf("loop at line %u %s and sleeps a deterministic delay (`%s`)",
+                          loop->pos.line, h ? "catches an error" : "checks a retryable status",
+                          delay ? delay : ""),
+                xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sl->callee,
+                          sl->arg0 ? sl->arg0 : "delay"),
+                xstrdup("429 bursts flatten: retries of concurrent tasks spread out")),
+            via);
       }
       long n = -1;
       if (!loop->is_while && str_starts_with(loop->iter, "range("))
         n = strtol(strrchr(loop->iter, '(') + 1, NULL, 10);
       if ((loop->while_true && !(h && h->exits)) || n > cap)
-        add(m, out, "FAN402", fi, loop->def, loop->pos,
-            loop->while_true ? xasprintf("retry loop in %s never gives up (`while True` with no "
-                                         "attempt limit)",
-                                         where)
-                             : xasprintf("retry loop in %s allows %ld attempts", where, n),
-            xasprintf("loop at line %u retries after %s", loop->pos.line,
-                      h ? (*h->types ? h->types : "any error") : "a retryable status"),
-            xstrdup("bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
-            xstrdup(
-                "a failing dependency ends the phase within the budget instead of stalling it"));
+        mark_inferred(
+            m,
+            add(m, out, "FAN402", fi, loop->def, loop->pos,
+                loop->while_true
+                    ? xasprintf("retry loop in %s never gives up (`while True` with no "
+                                "attempt limit)",
+                                where)
+                    : xasprintf("retry loop in %s allows %ld attempts", where, n),
+                xasprintf("loop at line %u retries after %s", loop->pos.line,
+                          h ? (*h->types ? h->types : "any error") : "a retryable status"),
+                xstrdup(
+                    "bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
+                xstrdup("a failing dependency ends the phase within the budget instead of stalling "
+                        "it")),
+            via);
       for (uint32_t i = 0; i < f->handlers.len; i++) { /* any broad handler of the loop */
         const Handler *x = &f->handlers.items[i];
         if (x->def != loop->def || x->try_line <= loop->pos.line || x->end_line > loop->end_line ||
-            !catches_everything(x->types) || x->filters)
+            !catches_everything(x->types) || x->filters || !handler_retries(m, fi, loop, x))
           continue;
-        add(m, out, "FAN404", fi, loop->def, x->pos,
-            xasprintf("retry loop in %s retries every exception (`except %s`)", where,
-                      *x->types ? x->types : ""),
-            xasprintf("handler at line %u, sleep at line %u", x->pos.line, sleep->pos.line),
-            xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
-            xstrdup("bugs fail at once instead of after the whole retry budget"));
+        mark_inferred(
+            m,
+            add(m, out, "FAN404", fi, loop->def, x->pos,
+                xasprintf("retry loop in %s retries every exception (`except %s`)", where,
+                          *x->types ? x->types : ""),
+                xasprintf("handler at line %u, sleep at line %u", x->pos.line, sleep->pos.line),
+                xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
+                xstrdup("bugs fail at once instead of after the whole retry budget")),
+            via);
       }
       bool logs = false;
       for (uint32_t i = 0; i < f->logs.len && !logs; i++)
