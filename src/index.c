@@ -308,6 +308,9 @@ enum { FAMILY_ALL = 1, FAMILY_NON_TEST = 2 };
 /* At most this many definitions are one call's targets: a name that means
  * more is no interface a reader would follow either. */
 #define TARGETS_CAP 16
+/* A class hierarchy is no guess: its overrides are followed much further
+ * (a metrics or tools framework has dozens of implementations). */
+#define OVERRIDES_CAP 96
 
 static bool push_target(DefRefs *out, uint32_t first, DefRef d) {
   for (uint32_t i = first; i < out->len; i++)
@@ -344,7 +347,7 @@ static void collect_overrides(const Index *ix, DefRef cls, const char *name, Def
       char q[NAME_CAP];
       if (!join(q, c->qualname, strlen(c->qualname), name, strlen(name))) continue;
       int32_t d = qual_lookup(ix, sub.file, q);
-      if (d >= 0 && out->len - first < TARGETS_CAP) push_target(out, first, (DefRef){sub.file, d});
+      if (d >= 0 && out->len - first < OVERRIDES_CAP) push_target(out, first, (DefRef){sub.file, d});
     }
   }
   array_free(&queue);
