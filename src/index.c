@@ -219,7 +219,11 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
   if ((first == 4 && strncmp(dotted, "self", 4) == 0) ||
       (first == 3 && strncmp(dotted, "cls", 3) == 0)) {
     int32_t cls = enclosing_class(f, def);
-    if (cls < 0 || !*rest) return unresolved(file);
+    if (cls < 0) return unresolved(file);
+    if (!*rest) { /* self(...): the class's __call__ */
+      if (recv) *recv = (DefRef){file, cls};
+      return lookup_method(ix, (DefRef){file, cls}, "__call__", 0);
+    }
     if (!strchr(rest, '.')) {
       if (recv) *recv = (DefRef){file, cls};
       return lookup_method(ix, (DefRef){file, cls}, rest, 0);
@@ -732,8 +736,9 @@ static const char *argument_for(const Index *ix, CallRef cr, DefRef callee, int3
   for (uint32_t k = 0; k < c->nkwargs; k++)
     if (strcmp(cf->kwargs.items[c->first_kwarg + k].name, pname) == 0)
       return cf->kwargs.items[c->first_kwarg + k].value;
+  bool init = strcmp(index_def(ix, callee)->name, "__init__") == 0; /* Class(args): self is made */
   for (uint32_t a = 0; a < c->args.count; a++)
-    if (param_for_arg(tf, callee.def, a, strchr(c->callee, '.') != NULL) == (uint32_t)param)
+    if (param_for_arg(tf, callee.def, a, init || strchr(c->callee, '.') != NULL) == (uint32_t)param)
       return cf->names.items[c->args.first + a];
   return NULL;
 }
@@ -810,7 +815,9 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
   int32_t param = param_index(f, owner, callee);
   if (param < 0) return;
   uint32_t ncallers;
-  const CallRef *callers = index_callers(ix, (DefRef){fi, owner}, &ncallers);
+  const Def *od = &f->defs.items[owner];
+  bool init = strcmp(od->name, "__init__") == 0 && od->parent > 0; /* called as the class */
+  const CallRef *callers = index_callers(ix, (DefRef){fi, init ? od->parent : owner}, &ncallers);
   uint32_t first = out->len;
   for (uint32_t k = 0; k < ncallers && k < 32; k++) {
     const char *arg = argument_for(ix, callers[k], (DefRef){fi, owner}, param);

@@ -282,12 +282,26 @@ static bool async_with_call(const Facts *f, const Call *c) {
   return false;
 }
 
+/* A call awaited through a wrapper that awaits its argument:
+ * `await asyncio.wait_for(model.ainvoke(...), 60)`, `await asyncio.shield(c())`. */
+static bool awaited_through(const Model *m, uint32_t file, const Call *c) {
+  const Facts *f = &m->ix->files[file];
+  if (c->outer < 0) return false;
+  const Call *o = &f->calls.items[c->outer];
+  if (!(o->flags & CALL_AWAITED)) return false;
+  char *canon = model_canonical(m, file, o->def, o->callee);
+  bool yes = knowledge_has(m->k, "timeout.call", canon) || strcmp(canon, "asyncio.shield") == 0;
+  free(canon);
+  return yes;
+}
+
 bool model_external_call(const Model *m, uint32_t file, uint32_t call, External *out) {
   memset(out, 0, sizeof *out);
   const Facts *f = &m->ix->files[file];
   const Call *c = &f->calls.items[call];
   if (c->flags & CALL_REFERENCE) return false;
-  if (!(c->flags & CALL_AWAITED) && !async_with_call(f, c)) return false;
+  if (!(c->flags & CALL_AWAITED) && !async_with_call(f, c) && !awaited_through(m, file, c))
+    return false;
   bool yes = model_external_name(m, file, c->def, c->callee, out);
   out->file = file;
   out->call = call;

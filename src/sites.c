@@ -498,6 +498,11 @@ static void items_add_target(Items *it, const char *t) {
 /* The functions a task item runs: `f` of `f(x)`, and for a wrapper call
  * `bounded(fetch(u))` or `asyncio.wait_for(fetch(u), 30)` also `fetch`. */
 static void items_add_call(Walker *w, Items *it, TSNode item) {
+  if (facts__is(item, "conditional_expression")) { /* `skip() if done else fetch(u)`: both */
+    items_add_call(w, it, ts_node_named_child(item, 0));
+    items_add_call(w, it, ts_node_named_child(item, 2));
+    return;
+  }
   items_add_target(it, item_target(w, item));
   if (!facts__is(item, "call")) return;
   TSNode inner = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
