@@ -79,17 +79,43 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);
   /* A timeout bounds the tasks only when it is on every path of every task
    * to its I/O; one in the helper that runs them applies to all of them. */
-  uint32_t covered = 0;
-  bool bare = false;
+  uint32_t covered = 0, bound = 0;
+  bool bare = false, unbounded = false;
+  /* a wrapper that awaits the coroutine it is given (`bounded(fetch(u))`)
+   * inside a limiter or a timeout bounds the wrapped call */
+  for (uint32_t k = 0; k < tasks.len; k++)
+    if (model_def_bounded(m, tasks.items[k]) == DEADLINE_NO_IO) {
+      uint32_t line = model_def_limiter(m, tasks.items[k]);
+      if (line && !info->limiter_line) info->limiter_line = line, info->limiter_def = tasks.items[k];
+      line = model_def_timeout(m, tasks.items[k]);
+      if (line && !info->timeout_line) info->timeout_line = line;
+    }
   for (uint32_t k = 0; k < tasks.len; k++) {
     uint32_t r = model_def_deadline(m, tasks.items[k]);
     if (r == 0) bare = true;
     else if (r != DEADLINE_NO_IO && !covered) covered = r;
+    /* so is a limiter: every implementation, every path */
+    r = model_def_bounded(m, tasks.items[k]);
+    if (r == 0) unbounded = true;
+    else if (r != DEADLINE_NO_IO && !bound) bound = r;
   }
-  array_free(&tasks);
   if (!bare && covered && !info->timeout_line) info->timeout_line = covered;
   for (uint32_t i = helper_from; i < info->reach.len && !info->timeout_line; i++)
     info->timeout_line = model_def_timeout(m, info->reach.items[i]);
+  if (!unbounded && bound && !info->limiter_line) {
+    info->limiter_line = bound;
+    info->limiter_def = tasks.items[0];
+    for (uint32_t i = 0; i < helper_from; i++)
+      if (model_def_limiter(m, info->reach.items[i]) == bound) {
+        info->limiter_def = info->reach.items[i];
+        break;
+      }
+  }
+  for (uint32_t i = helper_from; i < info->reach.len && !info->limiter_line; i++) {
+    uint32_t line = model_def_limiter(m, info->reach.items[i]); /* the helper runs every item */
+    if (line) info->limiter_line = line, info->limiter_def = info->reach.items[i];
+  }
+  array_free(&tasks);
   /* The I/O shown is the first of the highest rank: a model call over an
    * HTTP one over a database one (the first one found may be a pool's
    * acquire on the way to the model call the phase waits for). */
@@ -115,8 +141,6 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
         info->inferred_at = via.items[i];
       }
     }
-    uint32_t line = model_def_limiter(m, d);
-    if (line && !info->limiter_line) info->limiter_line = line, info->limiter_def = d;
   }
   /* `await sem.acquire()` in the spawning loop, released when a task ends */
   if (!info->limiter_line && sr->site.kind != SITE_GATHER && sr->site.kind != SITE_HELPER) {
@@ -130,6 +154,10 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
       }
     }
   }
+  if (getenv("FANOUT_REACH") && (uint32_t)atoi(getenv("FANOUT_REACH")) == sr->site.pos.line)
+    for (uint32_t i = 0; i < info->reach.len; i++)
+      fprintf(stderr, "reach %s:%s via %d bounded %d\n", ix->files[info->reach.items[i].file].path,
+              index_def(ix, info->reach.items[i])->qualname, via.items[i].call != UINT32_MAX, (int)model_def_bounded(m, info->reach.items[i]));
   array_free(&via);
   if (!info->timeout_line && sr->site.call >= 0 &&
       model_call_under_timeout(m, sr->file, (uint32_t)sr->site.call))

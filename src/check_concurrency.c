@@ -33,8 +33,13 @@ static bool io_fan_out(const Model *m, const SiteInfo *s) {
   return analysis_large(m, s) && s->has_ext && s->site->site.kind != SITE_RUN_IN_EXECUTOR;
 }
 
+static bool set_width(const Model *m, const SiteRef *sr);
+
 static void fan101(Model *m, const SiteInfo *s, Findings *out) {
   if (!io_fan_out(m, s) || s->limiter_line) return;
+  /* a width set by a count, a cap or configuration is no data-sized
+   * concurrency (FAN201 reads widths the same way) */
+  if (s->site->site.width.kind == WIDTH_DATA && set_width(m, s->site)) return;
   const SiteRef *sr = s->site;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
@@ -435,6 +440,24 @@ static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *nam
     if (inner && !inner->is_while && bounded_text(inner->iter)) bounded_loops++;
   }
   return appends && in_loop == bounded_loops;
+}
+
+/* A data width whose size is set: by a count, a cap or configuration (in
+ * its text, in the call that makes the list, or by every caller). One model
+ * reply's items are not: the model chooses how many. */
+static bool set_text(const char *text) {
+  return text && (capped_text(text) || count_text(text) || reads_config(text));
+}
+
+static bool set_width(const Model *m, const SiteRef *sr) {
+  const Width *w = &sr->site.width;
+  if (set_text(w->expr) || set_text(w->source)) return true;
+  if (w->param < 0 && w->expr) {
+    bool plain = true;
+    for (const char *q = w->expr; *q && plain; q++) plain = ident_char(*q);
+    if (plain && bounded_by_making(m, sr, w->expr)) return true;
+  }
+  return callers_bound_width(m, sr);
 }
 
 static bool data_width(const Model *m, const SiteRef *sr) {

@@ -13,8 +13,9 @@ void model_init(Model *m, const Index *ix, const Knowledge *k) {
   m->limiter = xmalloc(n * sizeof(int32_t));
   m->timeout = xmalloc(n * sizeof(int32_t));
   m->deadline = xmalloc(n * sizeof(int32_t));
+  m->bounded = xmalloc(n * sizeof(int32_t));
   for (size_t i = 0; i < n; i++)
-    m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = -1;
+    m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = m->bounded[i] = -1;
   m->short_timeout = 30;
   m->min_width = 50;
   for (uint32_t i = 0; i < k->facts.len; i++)
@@ -27,6 +28,7 @@ void model_free(Model *m) {
   free(m->limiter);
   free(m->timeout);
   free(m->deadline);
+  free(m->bounded);
 }
 
 static int32_t class_of(const Facts *f, int32_t def);
@@ -626,6 +628,76 @@ static int32_t def_deadline(Model *m, DefRef d, unsigned depth) {
   int32_t result = !io ? DL_NO_IO : bare ? 0 : line;
   m->deadline[g] = result;
   return result;
+}
+
+/* The line of a limiter that covers call `c` of definition `d`: an `async
+ * with L:` block around it, or an `await L.acquire()` in `d`; 0 for none. */
+static uint32_t call_limiter(Model *m, DefRef d, const Call *c) {
+  const Facts *f = &m->ix->files[d.file];
+  for (uint32_t i = 0; i < f->withs.len; i++) {
+    const WithItem *wi = &f->withs.items[i];
+    if (wi->def == d.def && wi->is_async && !wi->callee && wi->pos.line <= c->pos.line &&
+        c->pos.line <= wi->end_line && is_limiter(m, d.file, d.def, wi->expr))
+      return wi->pos.line;
+  }
+  uint32_t line = model_def_limiter(m, d);
+  for (uint32_t i = 0; i < f->withs.len && line; i++) /* a with block's line: not an acquire */
+    if (f->withs.items[i].def == d.def && f->withs.items[i].pos.line == line) line = 0;
+  return line;
+}
+
+static int32_t def_bounded(Model *m, DefRef d, unsigned depth) {
+  uint32_t g = global(m, d);
+  if (m->bounded[g] != DL_UNKNOWN) return m->bounded[g] == DL_VISITING ? DL_NO_IO : m->bounded[g];
+  if (depth > 8) return DL_NO_IO;
+  m->bounded[g] = DL_VISITING;
+  const Facts *f = &m->ix->files[d.file];
+  const Def *def = index_def(m->ix, d);
+  bool io = false, bare = false;
+  int32_t line = 0;
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end && !bare; k++) {
+    uint32_t c = f->call_order.items[k];
+    const Call *call = &f->calls.items[c];
+    if (call->flags & CALL_REFERENCE) continue;
+    External e;
+    int32_t inner = 0;
+    if (model_external_call(m, d.file, c, &e)) {
+      external_free(&e);
+    } else {
+      Targets t = index_call_targets(m->ix, d.file, c);
+      bool reaches = false, uncovered = false;
+      for (uint32_t j = 0; j < t.len; j++) {
+        if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION) continue;
+        int32_t r = def_bounded(m, t.items[j], depth + 1);
+        if (r == DL_NO_IO) continue;
+        reaches = true;
+        if (r == 0) uncovered = true;
+        else if (!inner) inner = r;
+      }
+      if (!reaches) continue;
+      if (uncovered) inner = 0;
+    }
+    io = true;
+    uint32_t here = call_limiter(m, d, call);
+    /* `if self.sem: async with self.sem: f() else: f()`: an optional
+     * limiter the object is built with is taken as there */
+    for (uint32_t k2 = def->own_calls.first; k2 < def->own_calls.end && !here && !inner; k2++) {
+      const Call *twin = &f->calls.items[f->call_order.items[k2]];
+      if (twin != call && strcmp(twin->callee, call->callee) == 0)
+        here = call_limiter(m, d, twin);
+    }
+    if (here) inner = (int32_t)here;
+    if (!inner) bare = true;
+    else if (!line) line = inner;
+  }
+  int32_t result = !io ? DL_NO_IO : bare ? 0 : line;
+  m->bounded[g] = result;
+  return result;
+}
+
+uint32_t model_def_bounded(Model *m, DefRef d) {
+  int32_t r = def_bounded(m, d, 0);
+  return r == DL_NO_IO ? DEADLINE_NO_IO : (uint32_t)r;
 }
 
 uint32_t model_def_deadline(Model *m, DefRef d) {

@@ -15,6 +15,7 @@ typedef struct {
       *limiter; /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
   int32_t *timeout;       /* per global def: a timeout construct in it (+1), 0 none */
   int32_t *deadline;      /* per global def: model_def_deadline's answer, memoized */
+  int32_t *bounded;       /* per global def: model_def_bounded's answer, memoized */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
   long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
 } Model;
@@ -74,6 +75,10 @@ uint32_t model_def_timeout(Model *m, DefRef d);
  * some path to I/O has none, and DEADLINE_NO_IO when `d` reaches no I/O. */
 #define DEADLINE_NO_IO UINT32_MAX
 uint32_t model_def_deadline(Model *m, DefRef d);
+/* The same for limiters: every path from `d` to I/O runs inside an `async
+ * with L:` of a limiter or after an `await L.acquire()`. Returns the
+ * limiter's line, 0, or DEADLINE_NO_IO. */
+uint32_t model_def_bounded(Model *m, DefRef d);
 
 /* The definitions reachable from `start` by resolved calls (not function
  * references), breadth first, `start` first, at most `max_depth` calls deep. */
