@@ -32,6 +32,7 @@ void model_free(Model *m) {
 }
 
 static int32_t class_of(const Facts *f, int32_t def);
+static bool is_param(const Facts *f, int32_t def, const char *name);
 
 char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *dotted) {
   const Facts *f = &m->ix->files[file];
@@ -42,7 +43,8 @@ char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *do
     for (uint32_t i = sp.first; i < sp.end; i++) {
       const Assign *a = &f->assigns.items[i];
       if (a->call >= 0 || strlen(a->target) != n || strncmp(a->target, dotted, n) != 0 ||
-          strpbrk(a->value, "([{ \"'") || str_starts_with(a->value, "self."))
+          strpbrk(a->value, "([{ \"'") || str_starts_with(a->value, "self.") ||
+          is_param(f, a->def, a->value)) /* a parameter shadows the import */
         continue;
       char *inner = xasprintf("%s%s", a->value, dotted + n);
       char *out = model_canonical(m, file, a->def, inner);
