@@ -212,9 +212,10 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       fact_attr(o.fact, "kind", kind, sizeof kind);
       char key[64];
       snprintf(key, sizeof key, ".%s", method);
-      /* `local=`: methods that build a local object without I/O (conn.cursor()) */
+      /* `local=`: methods that build a local object without I/O (conn.cursor());
+       * `client.release`: methods of any client that free it without a request */
       if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) &&
-          !attr_lists(o.fact, "local", method))
+          !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, "client.release", method))
         b.code = fact_code(o.fact) ? fact_code(o.fact)   /* an SDK over HTTP: code=FAN505 */
                  : strcmp(kind, "http") == 0 ? "FAN501"
                                              : "FAN505";
