@@ -75,13 +75,48 @@ static bool attr_lists(const Fact *f, const char *key, const char *word) {
   return false;
 }
 
+/* Whether an expression is an in-memory file (`io.StringIO(text)`, or a name
+ * bound to one): reading or writing it is no file I/O. */
+static bool memory_file(const Model *m, uint32_t file, int32_t def, const char *expr) {
+  size_t len = strcspn(expr, "(");
+  if (expr[len] == '(') {
+    char *name = xstrndup(expr, len);
+    char *canon = model_canonical(m, file, def, name);
+    bool hit = knowledge_has(m->k, "memory-file", canon);
+    free(canon);
+    free(name);
+    return hit;
+  }
+  Origin o;
+  if (strpbrk(expr, " [") || !model_origin(m, file, def, expr, &o)) return false;
+  bool hit = knowledge_has(m->k, "memory-file", o.ctor);
+  origin_free(&o);
+  return hit;
+}
+
+/* Whether the file a sync file-I/O call reads or writes is in memory: its
+ * first positional argument, else a keyword the fact's `path-kwarg=` names
+ * (`pd.read_csv(io.StringIO(answer))`, `df.to_csv(path_or_buf=buffer)`). */
+static bool file_in_memory(const Model *m, uint32_t file, const Call *c, const Fact *x) {
+  const char *code = fact_code(x);
+  if (!code || strcmp(code, "FAN503") != 0) return false;
+  const Facts *f = &m->ix->files[file];
+  if (c->nargs) return c->arg0 && memory_file(m, file, c->def, c->arg0);
+  for (uint32_t a = 0; a < c->nkwargs; a++) {
+    const Kwarg *kw = &f->kwargs.items[c->first_kwarg + a];
+    if (attr_lists(x, "path-kwarg", kw->name)) return memory_file(m, file, c->def, kw->value);
+  }
+  return false;
+}
+
 /* The `blocking.method` fact for method `method` of an object made by `ctor`:
  * named exactly, or by a module prefix ending in "." (any loader class of
  * langchain_community.document_loaders). A fact with `path-kwarg=` blocks
  * only when a destination is given (`df.to_csv(path)`, not `df.to_csv()`). */
-static const Fact *method_fact(const Model *m, const Facts *f, const Call *c, const char *ctor,
+static const Fact *method_fact(const Model *m, uint32_t file, const Call *c, const char *ctor,
                                const char *method) {
   const Knowledge *k = m->k;
+  const Facts *f = &m->ix->files[file];
   for (uint32_t i = 0; i < k->facts.len; i++) {
     const Fact *x = &k->facts.items[i];
     if (strcmp(x->kind, "blocking.method") != 0 || !attr_lists(x, "methods", method)) continue;
@@ -97,7 +132,7 @@ static const Fact *method_fact(const Model *m, const Facts *f, const Call *c, co
         given = attr_lists(x, "path-kwarg", f->kwargs.items[c->first_kwarg + a].name);
       if (!given) continue;
     }
-    return x;
+    return file_in_memory(m, file, c, x) ? NULL : x;
   }
   return NULL;
 }
@@ -129,7 +164,8 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
   char *canon = model_canonical(m, file, c->def, c->callee);
-  b.code = fact_code(knowledge_get(m->k, "blocking", canon));
+  const Fact *fact = knowledge_get(m->k, "blocking", canon);
+  b.code = file_in_memory(m, file, c, fact) ? NULL : fact_code(fact);
   if (b.code) {
     b.what = canon;
     return b;
@@ -141,13 +177,12 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     return b;
   }
   const char *dot = strrchr(c->callee, '.');
-  const Facts *facts = &m->ix->files[file];
   const char *made = dot ? strstr(c->callee, "().") : NULL;
   if (made && made + 2 == dot && !memchr(c->callee, '(', (size_t)(made - c->callee))) {
     /* `PyPDFLoader(path).load()`: a method of an object made in place */
     char *ctor = xstrndup(c->callee, (size_t)(made - c->callee));
     char *canon_ctor = model_canonical(m, file, c->def, ctor);
-    b.code = fact_code(method_fact(m, facts, c, canon_ctor, dot + 1));
+    b.code = fact_code(method_fact(m, file, c, canon_ctor, dot + 1));
     if (b.code) b.what = xasprintf("%s().%s", canon_ctor, dot + 1);
     free(canon_ctor);
     free(ctor);
@@ -163,13 +198,13 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     if (!model_origin(m, file, c->def, recv, &o)) {
       char *element = strchr(recv, '.') ? NULL : loop_element(m, file, c->def, recv);
       if (!element) continue;
-      b.code = fact_code(method_fact(m, facts, c, element, method));
+      b.code = fact_code(method_fact(m, file, c, element, method));
       if (b.code) b.what = xasprintf("%s.%s (%s)", recv, method, element);
       free(element);
       break;
     }
     char async_attr[8] = "", kind[16] = "";
-    const Fact *mf = method_fact(m, facts, c, o.ctor, method);
+    const Fact *mf = method_fact(m, file, c, o.ctor, method);
     if (mf) {
       b.code = fact_code(mf);
     } else if (o.fact && strcmp(o.fact->kind, "client") == 0) {
@@ -177,9 +212,10 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       fact_attr(o.fact, "kind", kind, sizeof kind);
       char key[64];
       snprintf(key, sizeof key, ".%s", method);
-      /* `local=`: methods that build a local object without I/O (conn.cursor()) */
+      /* `local=`: methods that build a local object without I/O (conn.cursor());
+       * `client.release`: methods of any client that free it without a request */
       if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) &&
-          !attr_lists(o.fact, "local", method))
+          !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, "client.release", method))
         b.code = fact_code(o.fact) ? fact_code(o.fact)   /* an SDK over HTTP: code=FAN505 */
                  : strcmp(kind, "http") == 0 ? "FAN501"
                                              : "FAN505";

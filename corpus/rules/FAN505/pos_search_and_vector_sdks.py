@@ -33,3 +33,10 @@ async def fetch_page(url: str) -> str:
     loader = WebBaseLoader(url)
     more = loader.load()  # expect: FAN505
     return "\n".join(d.page_content for d in docs + more)
+
+
+async def nearest_then_close(vector: list[float]) -> int:
+    store = QdrantClient(url="http://qdrant:6333")
+    hits = store.search(collection_name="chunks", query_vector=vector, limit=3)  # expect: FAN505
+    store.close()
+    return len(hits)
