@@ -154,10 +154,6 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
       }
     }
   }
-  if (getenv("FANOUT_REACH") && (uint32_t)atoi(getenv("FANOUT_REACH")) == sr->site.pos.line)
-    for (uint32_t i = 0; i < info->reach.len; i++)
-      fprintf(stderr, "reach %s:%s via %d bounded %d\n", ix->files[info->reach.items[i].file].path,
-              index_def(ix, info->reach.items[i])->qualname, via.items[i].call != UINT32_MAX, (int)model_def_bounded(m, info->reach.items[i]));
   array_free(&via);
   if (!info->timeout_line && sr->site.call >= 0 &&
       model_call_under_timeout(m, sr->file, (uint32_t)sr->site.call))

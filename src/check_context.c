@@ -267,8 +267,8 @@ static void object_context(Model *m, const SiteInfo *s, U32Array *seen, Findings
       if (call->nargs || call->nkwargs || !str_starts_with(call->callee, "self.") ||
           strchr(call->callee + 5, '.') || (call->flags & (CALL_REFERENCE | CALL_IN_LOOP)))
         continue;
-      Targets t = index_call_targets(m->ix, d.file, c);
-      if (t.len != 1 || t.how != RESOLVED_EXACT) continue;
+      Targets t = index_call_targets(m->ix, d.file, c); /* the object's own method first */
+      if (!t.len || (t.how != RESOLVED_EXACT && t.how != RESOLVED_OVERRIDES)) continue;
       const Def *td = index_def(m->ix, t.items[0]);
       if (td->kind != DEF_FUNCTION || td->params.count != 1) continue;
       uint32_t built;

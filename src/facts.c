@@ -332,6 +332,7 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
          i++) {
       TSNode b = ts_node_named_child(sup, i);
       if (facts__is(b, "keyword_argument")) continue;
+      if (facts__is(b, "subscript")) b = facts__field(b, FIELD_value); /* Base[In, Out] */
       facts__add_name(w, facts__dotted(w, b));
       w->f->defs.items[id].bases.count++;
     }

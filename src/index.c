@@ -33,6 +33,15 @@ static int32_t qual_lookup(const Index *ix, uint32_t file, const char *qualname)
   return strmap_get(&ix->qualnames[file], qualname, &d) ? (int32_t)d : -1;
 }
 
+/* The class a base expression names: `Base`, `pkg.Base`, and the generic
+ * `Base[In, Out]` or `Generic[T]` without its subscript. */
+static DefRef resolve_base(const Index *ix, uint32_t file, const Def *c, const char *text) {
+  char name[NAME_CAP];
+  size_t n = strcspn(text, "[");
+  if (!join(name, text, n, "", 0)) return unresolved(file);
+  return index_resolve_name(ix, file, c->parent < 0 ? 0 : c->parent, name);
+}
+
 /* Method `name` of class `cls`, searching in-project bases depth first. */
 static DefRef lookup_method(const Index *ix, DefRef cls, const char *name, unsigned depth) {
   if (depth > RESOLVE_DEPTH) return unresolved(cls.file);
@@ -43,8 +52,7 @@ static DefRef lookup_method(const Index *ix, DefRef cls, const char *name, unsig
   int32_t d = qual_lookup(ix, cls.file, q);
   if (d >= 0) return (DefRef){cls.file, d};
   for (uint32_t i = 0; i < c->bases.count; i++) {
-    DefRef base = index_resolve_name(ix, cls.file, c->parent < 0 ? 0 : c->parent,
-                                     f->names.items[c->bases.first + i]);
+    DefRef base = resolve_base(ix, cls.file, c, f->names.items[c->bases.first + i]);
     if (defref_ok(base) && index_def(ix, base)->kind == DEF_CLASS) {
       DefRef m = lookup_method(ix, base, name, depth + 1);
       if (defref_ok(m)) return m;
@@ -165,8 +173,7 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
     if (defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS) return r;
   }
   for (uint32_t b = 0; b < c->bases.count; b++) {
-    DefRef base = index_resolve_name(ix, cls.file, c->parent < 0 ? 0 : c->parent,
-                                     f->names.items[c->bases.first + b]);
+    DefRef base = resolve_base(ix, cls.file, c, f->names.items[c->bases.first + b]);
     if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
         (base.file == cls.file && base.def == cls.def))
       continue;
@@ -1066,8 +1073,7 @@ static void build_classes(Index *ix) {
         array_push(&ix->methods, ((DefRef){fi, (int32_t)d}));
       if (c->kind != DEF_CLASS) continue;
       for (uint32_t b = 0; b < c->bases.count; b++) {
-        DefRef base = index_resolve_name(ix, fi, c->parent < 0 ? 0 : c->parent,
-                                         f->names.items[c->bases.first + b]);
+        DefRef base = resolve_base(ix, fi, c, f->names.items[c->bases.first + b]);
         if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
             (base.file == fi && base.def == (int32_t)d))
           continue;
@@ -1115,6 +1121,109 @@ static void build_classes(Index *ix) {
                                      (one_family(ix, i, len, false) ? FAMILY_NON_TEST : 0));
   }
   array_free(&named);
+}
+
+/* ---- deferred fan-outs: an executor's submit in a loop ---------------- */
+
+/* Whether `text` uses `name` as a whole identifier. */
+static bool mentions(const char *text, const char *name) {
+  size_t n = strlen(name);
+  for (const char *p = strstr(text, name); n && p; p = strstr(p + 1, name)) {
+    bool left = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.');
+    bool right = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+    if (left && right) return true;
+  }
+  return false;
+}
+
+/* The parameter of method `m` that it queues on its object: a call
+ * `self.jobs.append(...)` (or appendleft, put_nowait) whose argument holds the
+ * parameter, or a local made from it (`wrapped = self.wrap(fn)`). -1: none. */
+static int32_t queued_param(const Index *ix, DefRef m) {
+  const Facts *f = &ix->files[m.file];
+  const Def *d = index_def(ix, m);
+  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
+    const Call *c = &f->calls.items[f->call_order.items[k]];
+    const char *last = str_last_component(c->callee);
+    if (!str_starts_with(c->callee, "self.") || !c->arg0 || (c->flags & CALL_AWAITED) ||
+        !(strcmp(last, "append") == 0 || strcmp(last, "appendleft") == 0 ||
+          strcmp(last, "put_nowait") == 0))
+      continue;
+    for (uint32_t p = 1; p < d->params.count; p++) {
+      const char *name = f->names.items[d->params.first + p];
+      if (*name == '*') continue;
+      bool held = mentions(c->arg0, name);
+      for (uint32_t a = d->own_assigns.first; a < d->own_assigns.end && !held; a++) {
+        const Assign *as = &f->assigns.items[f->assign_order.items[a]];
+        held = as->call >= 0 && mentions(as->value, name) && mentions(c->arg0, as->target);
+      }
+      if (held) return (int32_t)p;
+    }
+  }
+  return -1;
+}
+
+/* Where class `cls` runs what it queues concurrently: the first of its
+ * methods (or a function nested in one) that holds a fan-out site; def -1
+ * when none does. */
+static DefRef class_fan_out(const Index *ix, DefRef cls) {
+  const Facts *f = &ix->files[cls.file];
+  for (uint32_t i = 0; i < ix->sites.len; i++) {
+    const SiteRef *sr = &ix->sites.items[i];
+    if (sr->file != cls.file) continue;
+    for (int32_t d = sr->site.def; d > 0; d = f->defs.items[d].parent)
+      if (f->defs.items[d].parent == cls.def) return (DefRef){cls.file, sr->site.def};
+  }
+  return unresolved(cls.file);
+}
+
+/* A call of an executor's submit-style method (one that queues a callable
+ * on a class that fans out what it queues) made in a loop is a fan-out
+ * site: one task per iteration, running the callable passed. */
+static void find_submit_sites(Index *ix) {
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t d = 1; d < f->defs.len; d++) {
+      const Def *m = &f->defs.items[d];
+      if (m->kind != DEF_FUNCTION || m->parent <= 0 || f->defs.items[m->parent].kind != DEF_CLASS)
+        continue;
+      DefRef method = {fi, (int32_t)d};
+      int32_t param = queued_param(ix, method);
+      DefRef runner = param < 0 ? unresolved(fi) : class_fan_out(ix, (DefRef){fi, m->parent});
+      if (!defref_ok(runner)) continue;
+      uint32_t n;
+      const CallRef *callers = index_callers(ix, method, &n);
+      for (uint32_t i = 0; i < n; i++) {
+        const Facts *cf = &ix->files[callers[i].file];
+        const Call *c = &cf->calls.items[callers[i].call];
+        if (!(c->flags & CALL_IN_LOOP) || (c->flags & CALL_REFERENCE)) continue;
+        uint32_t arg = (uint32_t)param - 1; /* called on an object: self is not passed */
+        if (arg >= c->args.count) continue;
+        const Loop *loop = NULL; /* the innermost loop around the call */
+        for (uint32_t l = 0; l < cf->loops.len; l++) {
+          const Loop *lp = &cf->loops.items[l];
+          if (lp->def == c->def && lp->pos.line <= c->pos.line && c->pos.line <= lp->end_line &&
+              (!loop || lp->pos.line >= loop->pos.line))
+            loop = lp;
+        }
+        if (!loop || !loop->iter || loop->is_while) continue;
+        SiteRef sr = {0};
+        sr.file = callers[i].file;
+        sr.helper = runner; /* its limiter and timeout apply to every queued task */
+        sr.site.kind = SITE_HELPER;
+        sr.site.width = (Width){.kind = WIDTH_DATA, .count = -1, .expr = loop->iter,
+                                .param = param_index(cf, c->def, loop->iter)};
+        sr.site.targets = (NameList){c->args.first + arg, 1};
+        sr.site.def = c->def;
+        sr.site.call = (int32_t)callers[i].call;
+        sr.site.pos = c->pos;
+        bool dup = false;
+        for (uint32_t k = 0; k < ix->sites.len && !dup; k++)
+          dup = ix->sites.items[k].file == sr.file && ix->sites.items[k].site.call == sr.site.call;
+        if (!dup) array_push(&ix->sites, sr);
+      }
+    }
+  }
 }
 
 /* Resolving every call reads the index and writes one row per file: files
@@ -1225,6 +1334,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
       array_push(&ix->sites, sr);
     }
   find_helper_sites(ix);
+  find_submit_sites(ix);
   if (ix->sites.len) qsort(ix->sites.items, ix->sites.len, sizeof(SiteRef), cmp_sites);
 }
 
