@@ -473,10 +473,34 @@ static bool data_width(const Model *m, const SiteRef *sr) {
   return !callers_bound_width(m, sr);
 }
 
+/* Whether a call of helper `h` holds all results: the helper's own fan-out
+ * over a parameter gathers or waits for its tasks outside any window (not
+ * `as_completed`, not tasks spawned and drained a few at a time), followed
+ * through helpers built on helpers. A helper with no such fan-out seen is
+ * taken to gather. */
+static bool helper_buffers(const Model *m, DefRef h, unsigned depth) {
+  bool any = false;
+  for (uint32_t i = 0; i < m->ix->sites.len; i++) {
+    const SiteRef *in = &m->ix->sites.items[i];
+    if (in->file != h.file || in->site.def != h.def || in->site.width.param < 0) continue;
+    any = true;
+    if (in->site.kind == SITE_HELPER) {
+      if (!defref_ok(in->helper) || depth >= REACH_DEPTH ||
+          helper_buffers(m, in->helper, depth + 1))
+        return true;
+    } else if (in->site.buffered && !windowed(m, in)) {
+      return true;
+    }
+  }
+  return !any;
+}
+
 static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(m, s)) return;
-  if (!sr->site.buffered && sr->site.kind != SITE_HELPER) return;
+  if (sr->site.kind == SITE_HELPER ? defref_ok(sr->helper) && !helper_buffers(m, sr->helper, 0)
+                                   : !sr->site.buffered)
+    return;
   /* tasks that store their own output and return nothing buffer nothing */
   if (!keeps_results(m, s) || !data_width(m, sr) || windowed(m, sr)) return;
   char *orch = index_def_name(m->ix, s->orchestrator);

@@ -14,11 +14,8 @@ static bool stored(const Facts *f, uint32_t call) {
   return false;
 }
 
-/* The functions a task of `s` may run, found as analysis_sites finds them,
- * and for each the first call on the path to it whose targets were
- * inferred (call UINT32_MAX: none; UINT32_MAX - 1: the task itself). */
-static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *via) {
-  const SiteRef *sr = s->site;
+/* Add what the tasks of site `sr` run: the closures of its task functions. */
+static void targets_reach(Model *m, const SiteRef *sr, DefRefs *reach, CallRefs *via) {
   const Facts *f = &m->ix->files[sr->file];
   DefRefs targets = {0};
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
@@ -34,8 +31,30 @@ static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *vi
     }
   }
   array_free(&targets);
+}
+
+/* Add what runs once per item inside helper `h`: the tasks of its own
+ * fan-outs over a parameter (through helpers built on helpers). The rest of
+ * the helper runs once per call, shared by all items: a client it builds
+ * there is one client for the whole list. */
+static void helper_task_reach(Model *m, DefRef h, unsigned depth, DefRefs *reach, CallRefs *via) {
+  for (uint32_t i = 0; i < m->ix->sites.len; i++) {
+    const SiteRef *in = &m->ix->sites.items[i];
+    if (in->file != h.file || in->site.def != h.def || in->site.width.param < 0) continue;
+    targets_reach(m, in, reach, via);
+    if (in->site.kind == SITE_HELPER && defref_ok(in->helper) && depth < REACH_DEPTH)
+      helper_task_reach(m, in->helper, depth + 1, reach, via);
+  }
+}
+
+/* The functions a task of `s` may run, found as analysis_sites finds them,
+ * and for each the first call on the path to it whose targets were
+ * inferred (call UINT32_MAX: none; UINT32_MAX - 1: the task itself). */
+static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *via) {
+  const SiteRef *sr = s->site;
+  targets_reach(m, sr, reach, via);
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
-    model_reach_via(m, sr->helper, REACH_DEPTH, reach, via);
+    helper_task_reach(m, sr->helper, 0, reach, via);
 }
 
 /* " (inferred: ...)" for a path that rests on the inferred call `at`. */

@@ -1,0 +1,15 @@
+"""Research step: the search SDK gives up on each request after its default
+60 s, so no single search can hold the gather longer than that."""
+import asyncio
+
+from tavily import AsyncTavilyClient
+
+search_client = AsyncTavilyClient(api_key="tvly-demo")
+
+
+async def search_topic(topic: str) -> dict:
+    return await search_client.search(topic, max_results=3)
+
+
+async def search_topics(topics: list[str]) -> list[dict]:
+    return await asyncio.gather(*[search_topic(t) for t in topics])
