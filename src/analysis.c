@@ -64,7 +64,9 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     } else if (!defref_ok(r) && !info->has_ext &&
                model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
       info->has_ext = info->item_is_external = true;
-      info->ext.call = UINT32_MAX;                /* named, not a call of its own */
+      info->ext.call = UINT32_MAX; /* named, not a call of its own */
+      if (info->ext.has_origin && model_origin_has_timeout(m, &info->ext.origin))
+        info->timeout_line = sr->site.pos.line; /* the client's own timeout */
       for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
         if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
             (model_splat_timeout(m, sr->file, c) ||

@@ -878,16 +878,23 @@ static bool helper__runs_items(SiteKind k) {
 /* Whether a wrapper awaits what it is given (`async with sem: return await
  * coro`, also through wait_for or shield) rather than passing it as data to
  * a call of its own (`return await self.run(question)`). */
+static bool mentions(const char *text, const char *name);
+
 static bool helper__awaits_param(const Facts *f, int32_t def) {
   const Def *d = &f->defs.items[def];
   for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
     const Call *c = &f->calls.items[f->call_order.items[k]];
     const char *last = strrchr(c->callee, '.') ? strrchr(c->callee, '.') + 1 : c->callee;
     if (strcmp(last, "wait_for") == 0 || strcmp(last, "shield") == 0) continue;
-    for (uint32_t a = 0; a < c->args.count; a++)
-      for (uint32_t p = 0; p < d->params.count; p++)
-        if (strcmp(f->names.items[c->args.first + a], f->names.items[d->params.first + p]) == 0)
-          return false;
+    for (uint32_t p = 0; p < d->params.count; p++) {
+      const char *name = f->names.items[d->params.first + p];
+      /* the parameter used in an argument (`get(URL, params={"q": query})`):
+       * data the wrapper builds a request from, not a coroutine it awaits */
+      for (uint32_t a = 0; a < c->args.count; a++)
+        if (mentions(f->names.items[c->args.first + a], name)) return false;
+      for (uint32_t k2 = 0; k2 < c->nkwargs; k2++)
+        if (mentions(f->kwargs.items[c->first_kwarg + k2].value, name)) return false;
+    }
   }
   return true;
 }
@@ -956,6 +963,21 @@ static Width helper__width(Index *ix, uint32_t file, const Call *c, DefRef targe
   return w;
 }
 
+/* Whether the items of a list are what project functions return, not
+ * coroutines: every definition the item call may run is a sync function
+ * (`[row.as_payload() for row in rows]`). */
+static bool sync_items(const Index *ix, uint32_t file, int32_t def, const char *callee) {
+  DefRefs t = {0};
+  index_name_targets(ix, file, def, callee, &t);
+  bool sync = t.len > 0;
+  for (uint32_t i = 0; i < t.len && sync; i++) {
+    const Def *d = index_def(ix, t.items[i]);
+    sync = d->kind == DEF_FUNCTION && !d->is_async;
+  }
+  array_free(&t);
+  return sync;
+}
+
 /* Calls of project functions that fan out a list argument: the function has
  * a site (or such a call, found in an earlier round) whose width comes from
  * the parameter the list lands in. Rounds repeat until none adds a site, so
@@ -990,7 +1012,9 @@ static void find_helper_sites(Index *ix) {
         for (int32_t a = c->list_arg; a >= 0 && !inner; a++) {
           la = &f->list_args.items[a];
           int32_t param = helper__param(tf, target.def, la->arg, strchr(c->callee, '.') != NULL);
-          bool passed_on = !*f->names.items[la->target]; /* no calls seen: data or a param */
+          /* no calls seen, or calls of sync functions: data or a param */
+          bool passed_on = !*f->names.items[la->target] ||
+                           sync_items(ix, fi, c->def, f->names.items[la->target]);
           for (int32_t s = first[index_global_def(ix, target)]; s >= 0 && param >= 0 && !inner;
                s = next[s]) {
             const Site *site = &ix->sites.items[s].site;

@@ -456,7 +456,7 @@ static bool timeout_value_set(const char *v) {
 }
 
 /* A client's timeout: given at construction, or a short default. */
-static bool origin_has_timeout(const Model *m, const Origin *o) {
+bool model_origin_has_timeout(const Model *m, const Origin *o) {
   if (o->call >= 0) {
     const Facts *f = &m->ix->files[o->file];
     const Call *c = &f->calls.items[o->call];
@@ -498,7 +498,7 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
     if (!yes && model_external_call(m, d.file, i, &e)) {
       /* **params may carry timeout=: not knowing, assume it does */
       yes = timeout_value_set(model_kwarg(f, c, "timeout")) || model_splat_timeout(m, d.file, i);
-      if (!yes && e.has_origin) yes = origin_has_timeout(m, &e.origin);
+      if (!yes && e.has_origin) yes = model_origin_has_timeout(m, &e.origin);
       external_free(&e);
     }
     if (yes) m->timeout[g] = (int32_t)c->pos.line;
@@ -575,7 +575,7 @@ static uint32_t io_call_deadline(const Model *m, uint32_t file, uint32_t call, c
   const Facts *f = &m->ix->files[file];
   const Call *c = &f->calls.items[call];
   if (model_call_under_timeout(m, file, call) || model_splat_timeout(m, file, call) ||
-      (e->has_origin && origin_has_timeout(m, &e->origin)))
+      (e->has_origin && model_origin_has_timeout(m, &e->origin)))
     return c->pos.line;
   /* a receiver taken for a client by its name alone may carry its own
    * timeout: not judged */

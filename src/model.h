@@ -93,6 +93,10 @@ void model_reach_via(const Model *m, DefRef start, unsigned max_depth, DefRefs *
  * or is an argument of a timeout call, in its definition. */
 bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call);
 
+/* Whether a client made as `o` says has a timeout: given at construction,
+ * or a default at or below the short-timeout fact. */
+bool model_origin_has_timeout(const Model *m, const Origin *o);
+
 /* Whether a call's **kwargs may carry a timeout: its function has a
  * parameter or binds a name or key that says timeout, or a caller passes it
  * a timeout keyword or **kwargs of its own. A bare `**args` built from
