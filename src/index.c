@@ -774,29 +774,6 @@ static void callable_targets(const Index *ix, uint32_t file, int32_t def, const 
   array_free(&t);
 }
 
-/* Calls on receivers of unknown type: the project methods of that name,
- * when one class family defines them all. Returns whether any call gained
- * targets. */
-static bool resolve_by_name(Index *ix) {
-  bool any = false;
-  DefRefs t = {0};
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
-    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
-      const Call *c = &f->calls.items[ci];
-      if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE) || !strchr(c->callee, '.'))
-        continue;
-      t.len = 0;
-      if (targets_of(ix, fi, c->def, c->callee, &t, true) != RESOLVED_NAME || !t.len) continue;
-      ix->resolved[fi][ci] = t.items[0];
-      dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, RESOLVED_NAME);
-      any = true;
-    }
-  }
-  array_free(&t);
-  return any;
-}
-
 /* A called parameter, directly (`fn(row)`) or held on self from one in
  * __init__ (`self.func(item)`): the functions the callers pass for it,
  * appended to `out`. */
@@ -834,9 +811,25 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
   }
 }
 
-/* Every unresolved call of a parameter gets what callers pass for it.
- * Returns whether any call gained targets. */
-static bool resolve_callables(Index *ix) {
+/* Calls on receivers of unknown type: the project methods of that name,
+ * when one class family defines them all. */
+static ResolvedHow by_name_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out) {
+  if (!strchr(c->callee, '.')) return RESOLVED_NONE;
+  return targets_of(ix, file, c->def, c->callee, out, true) == RESOLVED_NAME ? RESOLVED_NAME
+                                                                             : RESOLVED_NONE;
+}
+
+/* Calls of a parameter: what its callers pass. */
+static ResolvedHow callable_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out) {
+  callable_param_targets(ix, file, c->def, c->callee, out);
+  return RESOLVED_CALLABLE;
+}
+
+/* A pass over the calls still unresolved after resolution by name (they
+ * need the callers, which need the calls resolved first): each gets the
+ * targets `pass` finds. Returns whether any call gained targets. */
+static bool resolve_more(Index *ix,
+                         ResolvedHow (*pass)(const Index *, uint32_t, const Call *, DefRefs *)) {
   bool any = false;
   DefRefs t = {0};
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
@@ -845,10 +838,10 @@ static bool resolve_callables(Index *ix) {
       const Call *c = &f->calls.items[ci];
       if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE)) continue;
       t.len = 0;
-      callable_param_targets(ix, fi, c->def, c->callee, &t);
-      if (!t.len) continue;
+      ResolvedHow how = pass(ix, fi, c, &t);
+      if (how == RESOLVED_NONE || !t.len) continue;
       ix->resolved[fi][ci] = t.items[0];
-      dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, RESOLVED_CALLABLE);
+      dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, how);
       any = true;
     }
   }
@@ -1348,8 +1341,8 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   build_classes(ix);
   resolve_all(ix);
   build_callers(ix);
-  bool more = resolve_by_name(ix);
-  more = resolve_callables(ix) || more;
+  bool more = resolve_more(ix, by_name_pass);
+  more = resolve_more(ix, callable_pass) || more;
   if (more) build_callers(ix);
   for (uint32_t i = 0; i < n; i++)
     for (uint32_t s = 0; s < files[i].sites.len; s++) {

@@ -584,16 +584,25 @@ static uint32_t io_call_deadline(const Model *m, uint32_t file, uint32_t call, c
   return 0;
 }
 
-/* Memo states of model_def_deadline beyond a line: */
+/* Memo states of the must analyses beyond a line: */
 #define DL_UNKNOWN (-1)
 #define DL_VISITING (-2)
 #define DL_NO_IO (-3)
 
-static int32_t def_deadline(Model *m, DefRef d, unsigned depth) {
+/* What covers call `c` of definition `d` (an I/O call when `e` is set, else
+ * a call of project code that reaches I/O): the covering construct's line,
+ * or 0. */
+typedef uint32_t (*CoverFn)(Model *m, DefRef d, uint32_t c, const External *e);
+
+/* A must property of every path from `d` to I/O: each I/O call, and each
+ * call whose targets do not all have it, is covered where it is made.
+ * Returns a covering line, 0 when some path is bare, DL_NO_IO when `d`
+ * reaches no I/O. Memoized in `memo`; a cycle counts as no I/O. */
+static int32_t def_must(Model *m, DefRef d, unsigned depth, int32_t *memo, CoverFn cover) {
   uint32_t g = global(m, d);
-  if (m->deadline[g] != DL_UNKNOWN) return m->deadline[g] == DL_VISITING ? DL_NO_IO : m->deadline[g];
+  if (memo[g] != DL_UNKNOWN) return memo[g] == DL_VISITING ? DL_NO_IO : memo[g];
   if (depth > 8) return DL_NO_IO; /* too deep to judge: not counted either way */
-  m->deadline[g] = DL_VISITING;
+  memo[g] = DL_VISITING;
   const Facts *f = &m->ix->files[d.file];
   const Def *def = index_def(m->ix, d);
   bool io = false, bare = false;
@@ -602,34 +611,42 @@ static int32_t def_deadline(Model *m, DefRef d, unsigned depth) {
     uint32_t c = f->call_order.items[k];
     if (f->calls.items[c].flags & CALL_REFERENCE) continue;
     External e;
-    if (model_external_call(m, d.file, c, &e)) {
-      uint32_t at = io_call_deadline(m, d.file, c, &e);
-      external_free(&e);
-      io = true;
-      if (!at) bare = true;
-      else if (!line) line = (int32_t)at;
-      continue;
-    }
-    Targets t = index_call_targets(m->ix, d.file, c);
-    bool reaches = false, uncovered = false;
     int32_t inner = 0;
-    for (uint32_t j = 0; j < t.len; j++) {
-      if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION) continue;
-      int32_t r = def_deadline(m, t.items[j], depth + 1);
-      if (r == DL_NO_IO) continue;
-      reaches = true;
-      if (r == 0) uncovered = true;
-      else if (!inner) inner = r;
+    uint32_t here;
+    if (model_external_call(m, d.file, c, &e)) {
+      here = cover(m, d, c, &e);
+      external_free(&e);
+    } else {
+      Targets t = index_call_targets(m->ix, d.file, c);
+      bool reaches = false, uncovered = false;
+      for (uint32_t j = 0; j < t.len; j++) {
+        if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION) continue;
+        int32_t r = def_must(m, t.items[j], depth + 1, memo, cover);
+        if (r == DL_NO_IO) continue;
+        reaches = true;
+        if (r == 0) uncovered = true;
+        else if (!inner) inner = r;
+      }
+      if (!reaches) continue;
+      if (uncovered) inner = 0;
+      here = cover(m, d, c, NULL);
     }
-    if (!reaches) continue;
     io = true;
-    if (model_call_under_timeout(m, d.file, c)) inner = (int32_t)f->calls.items[c].pos.line;
-    else if (uncovered) bare = true;
-    if (!line) line = inner;
+    if (here) inner = (int32_t)here;
+    if (!inner) bare = true;
+    else if (!line) line = inner;
   }
   int32_t result = !io ? DL_NO_IO : bare ? 0 : line;
-  m->deadline[g] = result;
+  memo[g] = result;
   return result;
+}
+
+/* Timeouts: one around or on the call, **kwargs that may carry one, or the
+ * client's own. */
+static uint32_t timeout_cover(Model *m, DefRef d, uint32_t c, const External *e) {
+  return e ? io_call_deadline(m, d.file, c, e)
+           : model_call_under_timeout(m, d.file, c) ? m->ix->files[d.file].calls.items[c].pos.line
+                                                    : 0;
 }
 
 /* The line of a limiter that covers call `c` of definition `d`: an `async
@@ -648,62 +665,29 @@ static uint32_t call_limiter(Model *m, DefRef d, const Call *c) {
   return line;
 }
 
-static int32_t def_bounded(Model *m, DefRef d, unsigned depth) {
-  uint32_t g = global(m, d);
-  if (m->bounded[g] != DL_UNKNOWN) return m->bounded[g] == DL_VISITING ? DL_NO_IO : m->bounded[g];
-  if (depth > 8) return DL_NO_IO;
-  m->bounded[g] = DL_VISITING;
+/* Limiters: one around the call, or around a call of the same callee in the
+ * def (`if self.sem: async with self.sem: f() else: f()`: an optional
+ * limiter the object is built with is taken as there). */
+static uint32_t limiter_cover(Model *m, DefRef d, uint32_t c, const External *e) {
+  (void)e;
   const Facts *f = &m->ix->files[d.file];
+  const Call *call = &f->calls.items[c];
+  uint32_t here = call_limiter(m, d, call);
   const Def *def = index_def(m->ix, d);
-  bool io = false, bare = false;
-  int32_t line = 0;
-  for (uint32_t k = def->own_calls.first; k < def->own_calls.end && !bare; k++) {
-    uint32_t c = f->call_order.items[k];
-    const Call *call = &f->calls.items[c];
-    if (call->flags & CALL_REFERENCE) continue;
-    External e;
-    int32_t inner = 0;
-    if (model_external_call(m, d.file, c, &e)) {
-      external_free(&e);
-    } else {
-      Targets t = index_call_targets(m->ix, d.file, c);
-      bool reaches = false, uncovered = false;
-      for (uint32_t j = 0; j < t.len; j++) {
-        if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION) continue;
-        int32_t r = def_bounded(m, t.items[j], depth + 1);
-        if (r == DL_NO_IO) continue;
-        reaches = true;
-        if (r == 0) uncovered = true;
-        else if (!inner) inner = r;
-      }
-      if (!reaches) continue;
-      if (uncovered) inner = 0;
-    }
-    io = true;
-    uint32_t here = call_limiter(m, d, call);
-    /* `if self.sem: async with self.sem: f() else: f()`: an optional
-     * limiter the object is built with is taken as there */
-    for (uint32_t k2 = def->own_calls.first; k2 < def->own_calls.end && !here && !inner; k2++) {
-      const Call *twin = &f->calls.items[f->call_order.items[k2]];
-      if (twin != call && strcmp(twin->callee, call->callee) == 0)
-        here = call_limiter(m, d, twin);
-    }
-    if (here) inner = (int32_t)here;
-    if (!inner) bare = true;
-    else if (!line) line = inner;
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end && !here; k++) {
+    const Call *twin = &f->calls.items[f->call_order.items[k]];
+    if (twin != call && strcmp(twin->callee, call->callee) == 0) here = call_limiter(m, d, twin);
   }
-  int32_t result = !io ? DL_NO_IO : bare ? 0 : line;
-  m->bounded[g] = result;
-  return result;
+  return here;
 }
 
 uint32_t model_def_bounded(Model *m, DefRef d) {
-  int32_t r = def_bounded(m, d, 0);
+  int32_t r = def_must(m, d, 0, m->bounded, limiter_cover);
   return r == DL_NO_IO ? DEADLINE_NO_IO : (uint32_t)r;
 }
 
 uint32_t model_def_deadline(Model *m, DefRef d) {
-  int32_t r = def_deadline(m, d, 0);
+  int32_t r = def_must(m, d, 0, m->deadline, timeout_cover);
   return r == DL_NO_IO ? DEADLINE_NO_IO : (uint32_t)r;
 }
 
