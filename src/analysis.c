@@ -66,7 +66,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
       info->has_ext = info->item_is_external = true;
       info->ext.call = UINT32_MAX; /* named, not a call of its own */
       if (info->ext.has_origin && model_origin_has_timeout(m, &info->ext.origin))
-        info->timeout_line = sr->site.pos.line; /* the client's own timeout */
+        info->timeout_line = sr->site.pos.line;   /* the client's own timeout */
       for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
         if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
             (model_splat_timeout(m, sr->file, c) ||
@@ -88,18 +88,23 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   for (uint32_t k = 0; k < tasks.len; k++)
     if (model_def_bounded(m, tasks.items[k]) == DEADLINE_NO_IO) {
       uint32_t line = model_def_limiter(m, tasks.items[k]);
-      if (line && !info->limiter_line) info->limiter_line = line, info->limiter_def = tasks.items[k];
+      if (line && !info->limiter_line)
+        info->limiter_line = line, info->limiter_def = tasks.items[k];
       line = model_def_timeout(m, tasks.items[k]);
       if (line && !info->timeout_line) info->timeout_line = line;
     }
   for (uint32_t k = 0; k < tasks.len; k++) {
     uint32_t r = model_def_deadline(m, tasks.items[k]);
-    if (r == 0) bare = true;
-    else if (r != DEADLINE_NO_IO && !covered) covered = r;
+    if (r == 0)
+      bare = true;
+    else if (r != DEADLINE_NO_IO && !covered)
+      covered = r;
     /* so is a limiter: every implementation, every path */
     r = model_def_bounded(m, tasks.items[k]);
-    if (r == 0) unbounded = true;
-    else if (r != DEADLINE_NO_IO && !bound) bound = r;
+    if (r == 0)
+      unbounded = true;
+    else if (r != DEADLINE_NO_IO && !bound)
+      bound = r;
   }
   if (!bare && covered && !info->timeout_line) info->timeout_line = covered;
   for (uint32_t i = helper_from; i < info->reach.len && !info->timeout_line; i++)
@@ -230,7 +235,8 @@ char *analysis_inference(const Model *m, const SiteInfo *s) {
   switch (how) {
   case RESOLVED_OVERRIDES:
     return xasprintf(" (inferred: `%s` may run %u implementations in project subclasses; the I/O "
-                     "is in %s)", text, n, where);
+                     "is in %s)",
+                     text, n, where);
   case RESOLVED_NAME:
     return xasprintf(" (inferred: the receiver of `%s` has no known type; %s project method%s of "
                      "that name, in one class family, %s followed; the I/O is in %s)",
@@ -238,7 +244,8 @@ char *analysis_inference(const Model *m, const SiteInfo *s) {
                      where);
   case RESOLVED_CALLABLE:
     return xasprintf(" (inferred: `%s` is a parameter; its callers pass %u function%s, followed "
-                     "to the I/O in %s)", text, n, n == 1 ? "" : "s", where);
+                     "to the I/O in %s)",
+                     text, n, n == 1 ? "" : "s", where);
   case RESOLVED_NONE:
   case RESOLVED_EXACT: break;
   }

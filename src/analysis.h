@@ -21,8 +21,8 @@ typedef struct {
   uint32_t timeout_line; /* a per-call timeout on the path or a phase deadline (0: none) */
   ResolvedHow target_how; /* how the task's targets were found */
   uint32_t ntargets;
-  bool inferred;         /* the path to the I/O call rests on an inferred call target */
-  CallRef inferred_at;   /* the first such call (call UINT32_MAX - 1: the task itself) */
+  bool inferred;       /* the path to the I/O call rests on an inferred call target */
+  CallRef inferred_at; /* the first such call (call UINT32_MAX - 1: the task itself) */
 } SiteInfo;
 
 typedef Array(SiteInfo) SiteInfos;

@@ -26,9 +26,10 @@ static Targets followed_targets(const Index *ix, uint32_t file, uint32_t call) {
 
 /* A finding reached through an inferred call target says so. */
 static void mark_inferred(Finding *f, Targets ts) {
-  char *evidence = xasprintf("%s (inferred: the call may run %u implementation%s (%s); the "
-                             "blocking one is followed)",
-                             f->evidence, ts.len, ts.len == 1 ? "" : "s", resolved_how_name(ts.how));
+  char *evidence =
+      xasprintf("%s (inferred: the call may run %u implementation%s (%s); the "
+                "blocking one is followed)",
+                f->evidence, ts.len, ts.len == 1 ? "" : "s", resolved_how_name(ts.how));
   free(f->evidence);
   f->evidence = evidence;
   f->inferred = true;
@@ -216,7 +217,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
        * `client.release`: methods of any client that free it without a request */
       if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) &&
           !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, "client.release", method))
-        b.code = fact_code(o.fact) ? fact_code(o.fact)   /* an SDK over HTTP: code=FAN505 */
+        b.code = fact_code(o.fact)           ? fact_code(o.fact) /* an SDK over HTTP: code=FAN505 */
                  : strcmp(kind, "http") == 0 ? "FAN501"
                                              : "FAN505";
       else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, "blocking.langchain", key))

@@ -169,7 +169,7 @@ static bool count_text(const char *text) {
   for (const char *p = arg; *p; p++) {
     if (*p == '(') depth++;
     if (*p == ')' && --depth < 0) return false; /* range(len(xs)) */
-    if (*p == ',' && depth == 0) return true;    /* range(len(xs), ...) */
+    if (*p == ',' && depth == 0) return true;   /* range(len(xs), ...) */
   }
   return false;
 }
@@ -180,13 +180,14 @@ static bool model_turn_text(const char *text) { return strstr(text, "tool_call")
 
 /* Whether a width text is set by a count, a cap or configuration. */
 static bool bounded_text(const char *text) {
-  return text && (capped_text(text) || count_text(text) || reads_config(text) ||
-                  model_turn_text(text));
+  return text &&
+         (capped_text(text) || count_text(text) || reads_config(text) || model_turn_text(text));
 }
 
 /* Whether a project function reaches a chat-model call (not an embedding; a
- * call passing `max_tokens=` is one, whatever its client) and fans out over no data of its own: what it returns is one model reply's
- * worth of items (a planner's queries, an outline), not input data. */
+ * call passing `max_tokens=` is one, whatever its client) and fans out over no data of its own:
+ * what it returns is one model reply's worth of items (a planner's queries, an outline), not input
+ * data. */
 static bool asks_model(const Model *m, DefRef d) {
   if (!defref_ok(d) || index_def(m->ix, d)->kind != DEF_FUNCTION) return false;
   DefRefs reach = {0};
@@ -339,8 +340,7 @@ static bool callers_bound_width(const Model *m, const SiteRef *sr) {
 static bool windowed(const Model *m, const SiteRef *sr) {
   const Facts *f = &m->ix->files[sr->file];
   const char *expr = sr->site.width.expr;
-  bool spawns_in_loop = sr->site.kind == SITE_CREATE_TASK ||
-                        sr->site.kind == SITE_ENSURE_FUTURE ||
+  bool spawns_in_loop = sr->site.kind == SITE_CREATE_TASK || sr->site.kind == SITE_ENSURE_FUTURE ||
                         sr->site.kind == SITE_START_SOON || sr->site.kind == SITE_RUN_IN_EXECUTOR;
   for (uint32_t i = 0; i < f->loops.len; i++) {
     const Loop *l = &f->loops.items[i];
@@ -375,7 +375,8 @@ static bool windowed(const Model *m, const SiteRef *sr) {
       if (a->def != sr->site.def || strcmp(a->target, list) != 0) continue;
       for (uint32_t l = 0; l < f->loops.len && !reset; l++) {
         const Loop *lp = &f->loops.items[l];
-        reset = lp->def == sr->site.def && lp->pos.line < a->pos.line && a->pos.line <= lp->end_line;
+        reset =
+            lp->def == sr->site.def && lp->pos.line < a->pos.line && a->pos.line <= lp->end_line;
       }
     }
     free(list);

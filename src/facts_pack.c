@@ -127,8 +127,7 @@ static const Field call_fields[] = {STR(Call, callee),
                                     END};
 static const Field kwarg_fields[] = {STR(Kwarg, name), STR(Kwarg, value), END};
 static const Field list_arg_fields[] = {U32(ListArg, arg, S_NONE), WIDTH(ListArg, width),
-                                        U32(ListArg, target, S_NAMES), BOOL(ListArg, more),
-                                        END};
+                                        U32(ListArg, target, S_NAMES), BOOL(ListArg, more), END};
 static const Field assign_fields[] = {STR(Assign, target),        STR(Assign, value),
                                       I32(Assign, call, S_CALLS), IDX(Assign, def, S_DEFS),
                                       POS(Assign, pos),           END};

@@ -169,7 +169,8 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
     for (uint32_t k = 0; k < call->nkwargs; k++)
       if (strcmp(f->kwargs.items[call->first_kwarg + k].name, "default_factory") == 0)
         factory = f->kwargs.items[call->first_kwarg + k].value;
-    DefRef r = resolve_name(ix, cls.file, cls.def, factory ? factory : call->callee, depth + 1, NULL);
+    DefRef r =
+        resolve_name(ix, cls.file, cls.def, factory ? factory : call->callee, depth + 1, NULL);
     if (defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS) return r;
   }
   for (uint32_t b = 0; b < c->bases.count; b++) {
@@ -358,7 +359,8 @@ static void collect_overrides(const Index *ix, DefRef cls, const char *name, Def
       char q[NAME_CAP];
       if (!join(q, c->qualname, strlen(c->qualname), name, strlen(name))) continue;
       int32_t d = qual_lookup(ix, sub.file, q);
-      if (d >= 0 && out->len - first < OVERRIDES_CAP) push_target(out, first, (DefRef){sub.file, d});
+      if (d >= 0 && out->len - first < OVERRIDES_CAP)
+        push_target(out, first, (DefRef){sub.file, d});
     }
   }
   array_free(&queue);
@@ -394,8 +396,9 @@ static bool foreign_annotation(const Index *ix, uint32_t file, int32_t def, cons
  * a literal, or a call of something outside the project. */
 static bool foreign_value(const Index *ix, uint32_t file, const Assign *a) {
   const Facts *f = &ix->files[file];
-  if (a->call < 0) return strchr("[{(\"'0123456789", a->value[0]) || str_starts_with(a->value, "f\"") ||
-                          str_starts_with(a->value, "f'");
+  if (a->call < 0)
+    return strchr("[{(\"'0123456789", a->value[0]) || str_starts_with(a->value, "f\"") ||
+           str_starts_with(a->value, "f'");
   const char *callee = f->calls.items[a->call].callee;
   if (strpbrk(callee, "?(")) return true;
   return !defref_ok(resolve_name(ix, file, a->def, callee, 2, NULL));
@@ -505,7 +508,8 @@ static ResolvedHow by_method_name(const Index *ix, uint32_t file, const char *na
   if (!strmap_get(&ix->method_names, name, &at) ||
       !(ix->method_family[at] & (from_test ? FAMILY_ALL : FAMILY_NON_TEST)))
     return RESOLVED_NONE;
-  for (uint32_t i = at; i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
+  for (uint32_t i = at;
+       i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
     if (from_test || !index_is_test_path(ix->files[ix->methods.items[i].file].path))
       push_target(out, first, ix->methods.items[i]);
   return out->len > first ? RESOLVED_NAME : RESOLVED_NONE;
@@ -544,7 +548,8 @@ static bool one_family(const Index *ix, uint32_t at, uint32_t n, bool all) {
     for (uint32_t k = 0; k < common.len; k++) {
       bool in = false;
       for (uint32_t j = 0; j < roots.len && !in; j++)
-        in = roots.items[j].file == common.items[k].file && roots.items[j].def == common.items[k].def;
+        in = roots.items[j].file == common.items[k].file &&
+             roots.items[j].def == common.items[k].def;
       if (in) common.items[kept++] = common.items[k];
     }
     common.len = kept;
@@ -900,8 +905,8 @@ static bool helper__awaits_param(const Facts *f, int32_t def) {
 static bool helper__runs_given_items(const Index *ix, DefRef h, const SiteRef *sr) {
   const Facts *f = &ix->files[sr->file];
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
-    DefRef r = index_resolve_name(ix, sr->file, sr->site.def,
-                                  f->names.items[sr->site.targets.first + t]);
+    DefRef r =
+        index_resolve_name(ix, sr->file, sr->site.def, f->names.items[sr->site.targets.first + t]);
     if (!defref_ok(r) || r.file != h.file) return false;
     int32_t d = r.def;
     while (d > 0 && d != h.def) d = f->defs.items[d].parent;
@@ -987,8 +992,7 @@ static void find_helper_sites(Index *ix) {
     first[g] = (int32_t)i;
   }
   uint8_t **done = xcalloc(ix->nfiles ? ix->nfiles : 1, sizeof(uint8_t *));
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++)
-    done[fi] = xcalloc(ix->files[fi].calls.len + 1, 1);
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) done[fi] = xcalloc(ix->files[fi].calls.len + 1, 1);
   bool added = true;
   for (unsigned round = 0; added && round < RESOLVE_DEPTH; round++) {
     added = false;
@@ -1125,14 +1129,16 @@ static void build_classes(Index *ix) {
   Array(NamedDef) named = {0};
   array_reserve(&named, ix->methods.len);
   for (uint32_t i = 0; i < ix->methods.len; i++)
-    named.items[named.len++] = (NamedDef){index_def(ix, ix->methods.items[i])->name, ix->methods.items[i]};
+    named.items[named.len++] =
+        (NamedDef){index_def(ix, ix->methods.items[i])->name, ix->methods.items[i]};
   if (named.len) qsort(named.items, named.len, sizeof(NamedDef), cmp_named);
   for (uint32_t i = 0; i < named.len; i++) ix->methods.items[i] = named.items[i].def;
   for (uint32_t i = named.len; i-- > 0;) /* the first of each name wins */
     strmap_put(&ix->method_names, named.items[i].name, i);
   ix->method_family = xcalloc(named.len + 1, 1);
   for (uint32_t i = 0, len; i < named.len; i += len) {
-    for (len = 1; i + len < named.len && strcmp(named.items[i + len].name, named.items[i].name) == 0;)
+    for (len = 1;
+         i + len < named.len && strcmp(named.items[i + len].name, named.items[i].name) == 0;)
       len++;
     ix->method_family[i] = (uint8_t)((one_family(ix, i, len, true) ? FAMILY_ALL : 0) |
                                      (one_family(ix, i, len, false) ? FAMILY_NON_TEST : 0));
@@ -1228,7 +1234,9 @@ static void find_submit_sites(Index *ix) {
         sr.file = callers[i].file;
         sr.helper = runner; /* its limiter and timeout apply to every queued task */
         sr.site.kind = SITE_HELPER;
-        sr.site.width = (Width){.kind = WIDTH_DATA, .count = -1, .expr = loop->iter,
+        sr.site.width = (Width){.kind = WIDTH_DATA,
+                                .count = -1,
+                                .expr = loop->iter,
                                 .param = param_index(cf, c->def, loop->iter)};
         sr.site.targets = (NameList){c->args.first + arg, 1};
         sr.site.def = c->def;

@@ -39,8 +39,8 @@ typedef struct {
 
 /* Per file: the calls with more than one target, or an inferred one. */
 typedef struct {
-  Span *span;     /* per call: its targets in defs ({0,0}: see resolved); NULL if none has */
-  uint8_t *how;   /* per call: ResolvedHow, when span is set */
+  Span *span;   /* per call: its targets in defs ({0,0}: see resolved); NULL if none has */
+  uint8_t *how; /* per call: ResolvedHow, when span is set */
   Array(DefRef) defs;
 } Dispatch;
 
@@ -60,7 +60,7 @@ typedef struct {
   StrMap *qualnames;       /* per file: qualname -> def */
   uint32_t *def_base;      /* global def id = def_base[file] + def */
   uint32_t ndefs;
-  DefRef **resolved; /* per file, per call: the callee's definition (the first target) */
+  DefRef **resolved;  /* per file, per call: the callee's definition (the first target) */
   Dispatch *dispatch; /* per file: calls that may run several definitions */
   /* per global def of a class: its project base classes and direct
    * subclasses, in CSR form */

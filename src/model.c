@@ -225,7 +225,8 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
     for (uint32_t i = sp.first; i < sp.end && depth < 3; i++) { /* self.x = x, a parameter */
       const Assign *a = &f->assigns.items[i];
       if (a->call < 0 && class_of(f, a->def) == cls && strcmp(a->target, receiver) == 0 &&
-          !strpbrk(a->value, ".([ ") && origin_in_def(m, file, a->def, a->def, a->value, out, depth + 1))
+          !strpbrk(a->value, ".([ ") &&
+          origin_in_def(m, file, a->def, a->def, a->value, out, depth + 1))
         return true;
     }
     return false;
@@ -255,8 +256,7 @@ static bool origin_from_callers(const Model *m, uint32_t file, int32_t def, cons
   /* __init__ is called through its class: `Client(session)` */
   bool init = method && strcmp(d->name, "__init__") == 0;
   uint32_t ncallers;
-  const CallRef *callers =
-      index_callers(m->ix, (DefRef){file, init ? d->parent : def}, &ncallers);
+  const CallRef *callers = index_callers(m->ix, (DefRef){file, init ? d->parent : def}, &ncallers);
   for (uint32_t i = 0; i < ncallers && i < 8; i++) {
     const Facts *cf = &m->ix->files[callers[i].file];
     const Call *c = &cf->calls.items[callers[i].call];
@@ -560,9 +560,9 @@ bool model_splat_timeout(const Model *m, uint32_t file, uint32_t call) {
     Span sp = f->defs.items[cls].assigns_span;
     for (uint32_t i = sp.first; i < sp.end; i++) {
       const Assign *a = &f->assigns.items[i];
-      if (str_starts_with(a->target, "self.") && strcmp(f->defs.items[a->def].name, "__init__") == 0 &&
-          a->def != def && kwargs_param(f, a->def, a->value) &&
-          def_may_get_timeout(m, file, a->def, 1))
+      if (str_starts_with(a->target, "self.") &&
+          strcmp(f->defs.items[a->def].name, "__init__") == 0 && a->def != def &&
+          kwargs_param(f, a->def, a->value) && def_may_get_timeout(m, file, a->def, 1))
         return true;
     }
   }
@@ -624,8 +624,10 @@ static int32_t def_must(Model *m, DefRef d, unsigned depth, int32_t *memo, Cover
         int32_t r = def_must(m, t.items[j], depth + 1, memo, cover);
         if (r == DL_NO_IO) continue;
         reaches = true;
-        if (r == 0) uncovered = true;
-        else if (!inner) inner = r;
+        if (r == 0)
+          uncovered = true;
+        else if (!inner)
+          inner = r;
       }
       if (!reaches) continue;
       if (uncovered) inner = 0;
@@ -633,8 +635,10 @@ static int32_t def_must(Model *m, DefRef d, unsigned depth, int32_t *memo, Cover
     }
     io = true;
     if (here) inner = (int32_t)here;
-    if (!inner) bare = true;
-    else if (!line) line = inner;
+    if (!inner)
+      bare = true;
+    else if (!line)
+      line = inner;
   }
   int32_t result = !io ? DL_NO_IO : bare ? 0 : line;
   memo[g] = result;
@@ -644,9 +648,9 @@ static int32_t def_must(Model *m, DefRef d, unsigned depth, int32_t *memo, Cover
 /* Timeouts: one around or on the call, **kwargs that may carry one, or the
  * client's own. */
 static uint32_t timeout_cover(Model *m, DefRef d, uint32_t c, const External *e) {
-  return e ? io_call_deadline(m, d.file, c, e)
-           : model_call_under_timeout(m, d.file, c) ? m->ix->files[d.file].calls.items[c].pos.line
-                                                    : 0;
+  return e                                        ? io_call_deadline(m, d.file, c, e)
+         : model_call_under_timeout(m, d.file, c) ? m->ix->files[d.file].calls.items[c].pos.line
+                                                  : 0;
 }
 
 /* The line of a limiter that covers call `c` of definition `d`: an `async

@@ -16,8 +16,8 @@
 #define SEARCH_DEPTH 200
 
 static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
-  Width wd = {kind, -1, ts_node_is_null(expr) ? NULL : facts__text_of(w, expr, WIDTH_TEXT_MAX),
-              param, 0, NULL};
+  Width wd = {kind,  -1, ts_node_is_null(expr) ? NULL : facts__text_of(w, expr, WIDTH_TEXT_MAX),
+              param, 0,  NULL};
   return wd;
 }
 
@@ -570,7 +570,8 @@ static void grown_by_plus(Walker *w, TSNode n, TSNode name, uint32_t before, Ite
   if (level > SEARCH_DEPTH || ts_node_start_byte(n) > before) return;
   if (facts__is(n, "augmented_assignment") &&
       facts__node_text_eq(w, facts__field(n, FIELD_operator), "+=") &&
-      ts_node_end_byte(facts__field(n, FIELD_left)) - ts_node_start_byte(facts__field(n, FIELD_left)) ==
+      ts_node_end_byte(facts__field(n, FIELD_left)) -
+              ts_node_start_byte(facts__field(n, FIELD_left)) ==
           ts_node_end_byte(name) - ts_node_start_byte(name) &&
       memcmp(w->src->text + ts_node_start_byte(facts__field(n, FIELD_left)),
              w->src->text + ts_node_start_byte(name),
@@ -738,7 +739,6 @@ static void loop_vars(Walker *w, TSNode pattern, StrArray *vars) {
   for (uint32_t i = 0, n = ts_node_named_child_count(pattern); i < n && vars->len < 16; i++)
     loop_vars(w, ts_node_named_child(pattern, i), vars);
 }
-
 
 static bool mentions(const Walker *w, TSNode n, const StrArray *vars, unsigned depth) {
   if (depth > SEARCH_DEPTH) return true;
@@ -967,8 +967,7 @@ static void record_list_args(Walker *w) {
         /* items of known calls, or a list of data handed on (a parameter, a
          * batch): a helper given it may be a fan-out of it */
         if (it.is_list && !it.spawned && (it.ntargets || it.width.kind != WIDTH_UNKNOWN)) {
-          ListArg la = {pos, it.width, facts__add_name(w, it.ntargets ? it.targets[0] : ""),
-                        false};
+          ListArg la = {pos, it.width, facts__add_name(w, it.ntargets ? it.targets[0] : ""), false};
           if (c->list_arg >= 0) w->f->list_args.items[w->f->list_args.len - 1].more = true;
           array_push(&w->f->list_args, la);
           if (c->list_arg < 0) c->list_arg = (int32_t)w->f->list_args.len - 1;
