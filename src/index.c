@@ -154,6 +154,9 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
   return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : unresolved(file);
 }
 
+static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
+                             unsigned depth);
+
 /* The class a field declared in a class body holds (here or in a project
  * base): `prompt = SummaryPrompt()`, a dataclass or pydantic field
  * `prompt: P = field(default_factory=SummaryPrompt)`. */
@@ -178,6 +181,17 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
     if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
         (base.file == cls.file && base.def == cls.def))
       continue;
+    /* `self.x = x` in a method of the base (its __init__, run by super()) */
+    const Facts *bf = &ix->files[base.file];
+    const Def *bc = index_def(ix, base);
+    char self_attr[NAME_CAP];
+    if (!join(self_attr, "self", 4, attr, strlen(attr))) continue;
+    for (uint32_t i = bc->assigns_span.first; i < bc->assigns_span.end; i++) {
+      const Assign *a = &bf->assigns.items[i];
+      if (strcmp(a->target, self_attr) != 0 || enclosing_class(bf, a->def) != base.def) continue;
+      DefRef r = class_of_value(ix, base.file, a->def, a, depth + 1);
+      if (defref_ok(r)) return r;
+    }
     DefRef r = field_type(ix, base, attr, depth + 1);
     if (defref_ok(r)) return r;
   }
