@@ -805,6 +805,22 @@ static void walk_comprehension(Walker *w, TSNode n) {
   }
 }
 
+/* `if tool := next(...)`: the name is bound like an assignment's. */
+static void walk_walrus(Walker *w, TSNode n) {
+  TSNode name = facts__field(n, FIELD_name), value = facts__field(n, FIELD_value);
+  if (ts_node_is_null(name) || ts_node_is_null(value)) {
+    walk_children(w, n);
+    return;
+  }
+  uint32_t call_index = w->f->calls.len;
+  walk(w, value);
+  Assign a = {facts__dotted(w, name), facts__text_of(w, value, VALUE_TEXT_MAX), -1, w->def,
+              facts__pos_of(n)};
+  if (facts__is(value, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
+  array_push(&w->f->assigns, a);
+  array_push(&w->assign_values, value);
+}
+
 static void walk_assignment(Walker *w, TSNode n) {
   TSNode left = facts__field(n, FIELD_left), right = facts__field(n, FIELD_right);
   if (ts_node_is_null(right)) { /* annotation only */
@@ -1007,6 +1023,7 @@ static void walk(Walker *w, TSNode n) {
   case KIND_import_statement:
   case KIND_import_from_statement: walk_import(w, n); break;
   case KIND_assignment: walk_assignment(w, n); break;
+  case KIND_named_expression: walk_walrus(w, n); break;
   case KIND_with_statement: walk_with(w, n); break;
   case KIND_if_statement:
   case KIND_elif_clause: walk_if(w, n); break;

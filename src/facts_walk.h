@@ -66,7 +66,7 @@ TSNode facts__field(TSNode n, FieldName f);
   X(class_definition) X(decorated_definition) X(for_statement) X(while_statement) \
   X(list_comprehension) X(generator_expression) X(set_comprehension) \
   X(dictionary_comprehension) X(import_statement) X(import_from_statement) \
-  X(assignment) X(with_statement) X(if_statement) X(elif_clause)
+  X(assignment) X(with_statement) X(if_statement) X(elif_clause) X(named_expression)
 /* clang-format on */
 typedef enum {
   KIND_OTHER, /* anonymous nodes and every other named one */

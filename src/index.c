@@ -415,6 +415,11 @@ static bool foreign_value(const Index *ix, uint32_t file, const Assign *a) {
            str_starts_with(a->value, "f'");
   const char *callee = f->calls.items[a->call].callee;
   if (strpbrk(callee, "?(")) return true;
+  /* an element of a collection (`next(t for t in self.tools if ...)`): of
+   * whatever type the collection holds */
+  if (strcmp(callee, "next") == 0 || strcmp(callee, "getattr") == 0 ||
+      strcmp(callee, "max") == 0 || strcmp(callee, "min") == 0)
+    return false;
   return !defref_ok(resolve_name(ix, file, a->def, callee, 2, NULL));
 }
 
@@ -449,15 +454,19 @@ static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char
       if (f->imports.items[i].def == scope && strcmp(f->imports.items[i].bound, name) == 0)
         return true;
   Span own = f->defs.items[def].own_assigns;
+  bool assigned = false;
   for (uint32_t k = own.first; k < own.end; k++) {
     const Assign *a = &f->assigns.items[f->assign_order.items[k]];
-    if (strcmp(a->target, name) == 0 && foreign_value(ix, file, a)) return true;
+    if (strcmp(a->target, name) != 0) continue;
+    if (foreign_value(ix, file, a)) return true;
+    assigned = true; /* from project code, or an element of a collection */
   }
   for (uint32_t i = 0; i < f->withs.len; i++)
     if (f->withs.items[i].def == def && f->withs.items[i].alias &&
         strcmp(f->withs.items[i].alias, name) == 0)
       return true;
   int32_t p = param_index(f, def, name);
+  if (assigned) return false;
   if (p < 0) { /* a local: only a loop's variable may be a project object of unknown type */
     for (uint32_t i = 0; i < f->loops.len; i++) {
       const Loop *l = &f->loops.items[i];

@@ -286,8 +286,12 @@ static bool async_with_call(const Facts *f, const Call *c) {
   return false;
 }
 
+static bool external_name(const Model *m, uint32_t file, int32_t def, const char *callee,
+                          bool in_thread, External *out);
+
 /* A call awaited through a wrapper that awaits its argument:
- * `await asyncio.wait_for(model.ainvoke(...), 60)`, `await asyncio.shield(c())`. */
+ * `await asyncio.wait_for(model.ainvoke(...), 60)`, `await asyncio.shield(c())`,
+ * or runs it in a thread the task awaits (`await asyncio.to_thread(...)`). */
 static bool awaited_through(const Model *m, uint32_t file, const Call *c) {
   const Facts *f = &m->ix->files[file];
   if (c->outer < 0) return false;
@@ -295,6 +299,12 @@ static bool awaited_through(const Model *m, uint32_t file, const Call *c) {
   if (!(o->flags & CALL_AWAITED)) return false;
   char *canon = model_canonical(m, file, o->def, o->callee);
   bool yes = knowledge_has(m->k, "timeout.call", canon) || strcmp(canon, "asyncio.shield") == 0;
+  /* `await loop.run_in_executor(None, lambda: client.search(q))`: the task
+   * waits for the I/O, run in a thread */
+  const char *dot = strrchr(canon, '.');
+  if (!yes && (knowledge_has(m->k, "offload", canon) ||
+               (dot && knowledge_has(m->k, "offload", dot)) || knowledge_has(m->k, "offload", canon)))
+    yes = !str_ends_with(canon, ".submit") && strcmp(canon, "threading.Thread") != 0;
   free(canon);
   return yes;
 }
@@ -304,9 +314,9 @@ bool model_external_call(const Model *m, uint32_t file, uint32_t call, External 
   const Facts *f = &m->ix->files[file];
   const Call *c = &f->calls.items[call];
   if (c->flags & CALL_REFERENCE) return false;
-  if (!(c->flags & CALL_AWAITED) && !async_with_call(f, c) && !awaited_through(m, file, c))
-    return false;
-  bool yes = model_external_name(m, file, c->def, c->callee, out);
+  bool direct = (c->flags & CALL_AWAITED) || async_with_call(f, c);
+  if (!direct && !awaited_through(m, file, c)) return false;
+  bool yes = external_name(m, file, c->def, c->callee, !direct, out);
   out->file = file;
   out->call = call;
   return yes;
@@ -314,6 +324,13 @@ bool model_external_call(const Model *m, uint32_t file, uint32_t call, External 
 
 bool model_external_name(const Model *m, uint32_t file, int32_t def, const char *callee,
                          External *out) {
+  return external_name(m, file, def, callee, false, out);
+}
+
+/* `in_thread`: the call runs in a worker thread the task awaits, so a sync
+ * client's method is I/O the task waits for too. */
+static bool external_name(const Model *m, uint32_t file, int32_t def, const char *callee,
+                          bool in_thread, External *out) {
   memset(out, 0, sizeof *out);
   out->file = file;
   char *canon = model_canonical(m, file, def, callee);
@@ -337,7 +354,7 @@ bool model_external_name(const Model *m, uint32_t file, int32_t def, const char 
       char async_attr[8] = "";
       if (o.fact && strcmp(o.fact->kind, "client") == 0 &&
           fact_attr(o.fact, "async", async_attr, sizeof async_attr) &&
-          strcmp(async_attr, "no") != 0) {
+          (in_thread || strcmp(async_attr, "no") != 0)) {
         out->origin = o;
         out->has_origin = true;
         if (!out->fact) out->fact = o.fact;
