@@ -107,6 +107,10 @@ static void dotted_into(Walker *w, TSNode n, StrBuf *sb) {
     TSNode attr = facts__field(n, FIELD_attribute);
     uint32_t a = ts_node_start_byte(attr);
     sb_putn(sb, w->src->text + a, ts_node_end_byte(attr) - a);
+  } else if (facts__is(n, "subscript") && sb->len < 200) {
+    /* `self.agents[name].run` -> "self.agents[].run": an element of the collection */
+    dotted_into(w, facts__field(n, FIELD_value), sb);
+    sb_puts(sb, "[]");
   } else if (facts__is(n, "call") && sb->len < 200) {
     /* `Path(p).read_text` -> "Path().read_text": the receiver is what a call returns. */
     dotted_into(w, facts__field(n, FIELD_function), sb);

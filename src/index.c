@@ -156,6 +156,7 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
 
 static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
                              unsigned depth);
+static int32_t param_index(const Facts *f, int32_t def, const char *name);
 
 /* The class a field declared in a class body holds (here or in a project
  * base): `prompt = SummaryPrompt()`, a dataclass or pydantic field
@@ -200,10 +201,55 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
 
 /* The project class of a receiver: `self.client` assigned in a method of the
  * class, a local assigned from a class call, a parameter annotated with one. */
+/* The element type an annotation of a collection names: `list[Agent]`,
+ * `dict[str, Agent]`, `Sequence[Agent]` -> "Agent" (into out). */
+static bool element_type(const char *ann, char out[NAME_CAP]) {
+  const char *open = strchr(ann, '['), *close = strrchr(ann, ']');
+  if (!open || !close || close < open) return false;
+  const char *start = open + 1;
+  for (const char *p = open + 1; p < close; p++) /* the last top-level argument */
+    if (*p == '[') {
+      break;
+    } else if (*p == ',') {
+      start = p + 1;
+    }
+  while (*start == ' ') start++;
+  size_t n = strcspn(start, " ,[]|\"'");
+  return n && join(out, start, n, "", 0);
+}
+
+/* The annotation text of what `name` is bound to in `def`: a parameter's,
+ * or for `self.x` the parameter a method of the class stores in it. */
+static const char *annotation_of(const Facts *f, int32_t def, const char *name) {
+  if (str_starts_with(name, "self.")) {
+    int32_t cls = enclosing_class(f, def);
+    Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
+    for (uint32_t i = sp.first; i < sp.end; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (a->call >= 0 || strcmp(a->target, name) != 0 || enclosing_class(f, a->def) != cls)
+        continue;
+      int32_t p = param_index(f, a->def, a->value);
+      if (p >= 0) return f->names.items[f->defs.items[a->def].param_types.first + (uint32_t)p];
+    }
+    return NULL;
+  }
+  int32_t p = param_index(f, def, name);
+  return p >= 0 ? f->names.items[f->defs.items[def].param_types.first + (uint32_t)p] : NULL;
+}
+
 static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *recv,
                       unsigned depth) {
   const Facts *f = &ix->files[file];
   if (depth > 3) return unresolved(file);
+  size_t rn = strlen(recv);
+  if (rn > 2 && strcmp(recv + rn - 2, "[]") == 0) { /* self.agents[name]: an element */
+    char base[NAME_CAP], elem[NAME_CAP];
+    if (!join(base, recv, rn - 2, "", 0)) return unresolved(file);
+    const char *ann = annotation_of(f, def, base);
+    if (!ann || !element_type(ann, elem)) return unresolved(file);
+    DefRef r = resolve_name(ix, file, def, elem, depth + 1, NULL);
+    return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : unresolved(file);
+  }
   if (str_starts_with(recv, "self.") && !strchr(recv + 5, '.')) {
     int32_t cls = enclosing_class(f, def);
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
@@ -627,12 +673,58 @@ static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const
   return by_method_name(ix, file, name, out, first);
 }
 
+/* A registry of functions: `HANDLERS[kind](item)` where HANDLERS (a name
+ * of the def, the module, or self.x) is bound to a dict or list literal of
+ * names (`{"pdf": parse_pdf, "html": parse_html}`): every function named. */
+static void registry_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                             DefRefs *out) {
+  const Facts *f = &ix->files[file];
+  size_t n = strlen(dotted);
+  if (n < 3 || strcmp(dotted + n - 2, "[]") != 0) return;
+  char name[NAME_CAP];
+  if (!join(name, dotted, n - 2, "", 0) || strpbrk(name, "[]?(")) return;
+  bool on_self = str_starts_with(name, "self.");
+  if (strchr(on_self ? name + 5 : name, '.')) return;
+  int32_t cls = on_self ? enclosing_class(f, def) : -1;
+  uint32_t first = out->len;
+  for (uint32_t i = 0; i < f->assigns.len; i++) {
+    const Assign *a = &f->assigns.items[i];
+    bool scope = on_self ? cls >= 0 && enclosing_class(f, a->def) == cls
+                         : a->def == def || a->def == 0;
+    if (!scope || strcmp(a->target, name) != 0 || (a->value[0] != '{' && a->value[0] != '['))
+      continue;
+    /* the identifiers that are values: after ':' in a dict, every item in a list */
+    bool dict = a->value[0] == '{';
+    for (const char *p = a->value + 1; *p;) {
+      if (dict) {
+        const char *colon = strchr(p, ':');
+        if (!colon) break;
+        p = colon + 1;
+      }
+      while (*p == ' ' || *p == '\n') p++;
+      size_t len = 0;
+      while (isalnum((unsigned char)p[len]) || p[len] == '_' || p[len] == '.') len++;
+      char item[NAME_CAP];
+      if (len && (p[len] == ',' || p[len] == '}' || p[len] == ']' || p[len] == ' ') &&
+          join(item, p, len, "", 0)) {
+        DefRef r = resolve_name(ix, file, a->def, item, 1, NULL);
+        if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION && out->len - first < TARGETS_CAP)
+          push_target(out, first, r);
+      }
+      const char *comma = strchr(p, ',');
+      if (!comma) break;
+      p = comma + 1;
+    }
+  }
+}
+
 ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
                                DefRefs *out) {
   ResolvedHow how = targets_of(ix, file, def, dotted, out, true);
-  if (how == RESOLVED_NONE) { /* a called parameter */
+  if (how == RESOLVED_NONE) { /* a called parameter, or a registry's entry */
     uint32_t first = out->len;
     callable_param_targets(ix, file, def, dotted, out);
+    if (out->len == first) registry_targets(ix, file, def, dotted, out);
     if (out->len > first) return RESOLVED_CALLABLE;
   }
   /* a task over a comprehension's variable (`agent.run(q) for agent in
@@ -850,6 +942,7 @@ static ResolvedHow by_name_pass(const Index *ix, uint32_t file, const Call *c, D
 /* Calls of a parameter: what its callers pass. */
 static ResolvedHow callable_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out) {
   callable_param_targets(ix, file, c->def, c->callee, out);
+  if (!out->len) registry_targets(ix, file, c->def, c->callee, out);
   return RESOLVED_CALLABLE;
 }
 
