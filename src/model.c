@@ -118,6 +118,31 @@ static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t
     out->ctor = model_canonical(m, fn.file, fn.def, t);
     free(t);
   }
+  /* a factory without an annotation that builds one kind of client
+   * (`def make_client(): return httpx.AsyncClient(limits=...)`): its call
+   * is the origin, with its pool and timeout arguments */
+  if (!ctor_fact(m->k, out->ctor) && defref_ok(fn) && depth < 4 &&
+      index_def(m->ix, fn)->kind == DEF_FUNCTION && index_def(m->ix, fn)->returns_value &&
+      !index_def(m->ix, fn)->returns) {
+    const Facts *ff = &m->ix->files[fn.file];
+    const Def *fd = index_def(m->ix, fn);
+    int32_t made = -1;
+    char *made_ctor = NULL;
+    bool one = true;
+    for (uint32_t k = fd->own_calls.first; k < fd->own_calls.end && one; k++) {
+      uint32_t fc = ff->call_order.items[k];
+      char *canon = model_canonical(m, fn.file, fn.def, ff->calls.items[fc].callee);
+      const Fact *cf = knowledge_get(m->k, "client", canon);
+      if (cf && made_ctor && strcmp(made_ctor, canon) != 0) one = false;
+      if (cf && !made_ctor) made = (int32_t)fc, made_ctor = xstrdup(canon);
+      free(canon);
+    }
+    free(made_ctor);
+    if (made >= 0 && one) {
+      free(out->ctor);
+      return origin_from_call(m, fn.file, fn.def, made, out, depth + 1);
+    }
+  }
   out->fact = ctor_fact(m->k, out->ctor);
   out->file = file;
   out->call = call;
@@ -160,6 +185,17 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
       if (ok) return true;
     }
     if (a->call >= 0) return origin_from_call(m, file, scope, a->call, out, depth);
+    /* `client or httpx.AsyncClient()`: the default a caller may override */
+    const char *or = strstr(a->value, " or ");
+    if (or) {
+      const Def *sd = &f->defs.items[scope];
+      for (uint32_t j = sd->own_calls.first; j < sd->own_calls.end; j++) {
+        uint32_t c = f->call_order.items[j];
+        const Call *call = &f->calls.items[c];
+        if (call->pos.line != a->pos.line || !str_starts_with(or + 4, call->callee)) continue;
+        return origin_from_call(m, file, scope, (int32_t)c, out, depth);
+      }
+    }
   }
   for (uint32_t i = 0; i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];
