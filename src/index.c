@@ -145,8 +145,9 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
     for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++)
       if (strcmp(f->names.items[d->params.first + i], a->value) == 0) {
         const char *t = f->names.items[d->param_types.first + i];
-        if (str_starts_with(t, "Optional[")) t += 9;
-        char *name = xstrndup(t, strcspn(t, " |[]\"'"));
+        size_t n;
+        t = annotation_main(t, &n);
+        char *name = xstrndup(t, n);
         if (*name) r = resolve_name(ix, file, def, name, depth + 1, NULL);
         free(name);
       }
@@ -441,9 +442,9 @@ static void class_roots(const Index *ix, DefRef cls, DefRefs *roots, unsigned de
 /* Whether an annotation names something other than a project class. */
 static bool foreign_annotation(const Index *ix, uint32_t file, int32_t def, const char *type) {
   if (!*type) return false;
-  if (str_starts_with(type, "Optional[")) type += 9;
+  size_t n;
+  type = annotation_main(type, &n);
   char name[NAME_CAP];
-  size_t n = strcspn(type, " |[]\"'");
   if (!n || !join(name, type, n, "", 0)) return false;
   if (strcmp(name, "Any") == 0 || strcmp(name, "t.Any") == 0 || strcmp(name, "typing.Any") == 0 ||
       strcmp(name, "object") == 0)

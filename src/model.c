@@ -153,8 +153,8 @@ static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t
 /* The annotation's type name: "httpx.AsyncClient | None" -> "httpx.AsyncClient",
  * "Optional[AsyncOpenAI]" -> "AsyncOpenAI". */
 static char *annotation_type(const char *t) {
-  if (str_starts_with(t, "Optional[")) t += 9;
-  size_t n = strcspn(t, " |[]\"'");
+  size_t n;
+  t = annotation_main(t, &n);
   return xstrndup(t, n);
 }
 

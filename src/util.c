@@ -233,3 +233,21 @@ const char *str_last_component(const char *s) {
   const char *dot = strrchr(s, '.');
   return dot ? dot + 1 : s;
 }
+
+const char *annotation_main(const char *ann, size_t *len) {
+  static const char *const wrappers[] = {"Optional[", "t.Optional[", "typing.Optional[",
+                                         "Annotated[", "t.Annotated[", "typing.Annotated["};
+  const char *t = ann;
+  for (bool again = true; again;) {
+    again = false;
+    while (*t == '"' || *t == '\'' || *t == ' ') t++, again = true;
+    for (size_t i = 0; i < sizeof wrappers / sizeof *wrappers; i++)
+      if (str_starts_with(t, wrappers[i])) t += strlen(wrappers[i]), again = true;
+  }
+  if (str_starts_with(t, "None |") || str_starts_with(t, "None|")) {
+    t += 4;
+    while (*t == ' ' || *t == '|') t++;
+  }
+  *len = strcspn(t, " |[]\"',");
+  return t;
+}

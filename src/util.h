@@ -97,6 +97,10 @@ void strmap_free(StrMap *m);
 /* ---- small string helpers -------------------------------------------- */
 
 bool str_starts_with(const char *s, const char *prefix);
+/* The class an annotation mainly names, as a pointer into it and a length:
+ * quotes, `Optional[...]` (also `t.`/`typing.` spelled) and a `| None` are
+ * looked through: "'Optional[LLMClient]'" -> "LLMClient". */
+const char *annotation_main(const char *ann, size_t *len);
 bool str_ends_with(const char *s, const char *suffix);
 /* The part after the last '.', or s itself. */
 const char *str_last_component(const char *s);
