@@ -118,9 +118,8 @@ static const Fact *method_fact(const Model *m, uint32_t file, const Call *c, con
                                const char *method) {
   const Knowledge *k = m->k;
   const Facts *f = &m->ix->files[file];
-  for (uint32_t i = 0; i < k->facts.len; i++) {
-    const Fact *x = &k->facts.items[i];
-    if (strcmp(x->kind, "blocking.method") != 0 || !attr_lists(x, "methods", method)) continue;
+  for (const Fact *x = knowledge_first(k, "blocking.method"); x; x = knowledge_next(k, x)) {
+    if (!attr_lists(x, "methods", method)) continue;
     size_t n = strlen(x->name);
     bool prefix = n && x->name[n - 1] == '.';
     if (prefix ? strncmp(ctor, x->name, n) != 0 || strchr(ctor + n, '(')

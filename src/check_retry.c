@@ -29,11 +29,8 @@ static long max_attempts(const Model *m) {
 /* Whether an expression uses a random wait (wait_random, random.uniform...). */
 static bool has_randomness(const Model *m, const char *text) {
   if (!text) return false;
-  for (uint32_t i = 0; i < m->k->facts.len; i++) {
-    const Fact *f = &m->k->facts.items[i];
-    if (strcmp(f->kind, "retry.random") == 0 && strstr(text, str_last_component(f->name)))
-      return true;
-  }
+  for (const Fact *f = knowledge_first(m->k, "retry.random"); f; f = knowledge_next(m->k, f))
+    if (strstr(text, str_last_component(f->name))) return true;
   return strstr(text, "random") || strstr(text, "jitter");
 }
 

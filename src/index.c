@@ -42,6 +42,23 @@ static DefRef resolve_base(const Index *ix, uint32_t file, const Def *c, const c
   return index_resolve_name(ix, file, c->parent < 0 ? 0 : c->parent, name);
 }
 
+/* The project bases of a class: from the class table once it is built
+ * (build_classes), else resolved from the base expressions. */
+static uint32_t base_count(const Index *ix, DefRef cls) {
+  if (ix->base_start) {
+    uint32_t g = index_global_def(ix, cls);
+    return ix->base_start[g + 1] - ix->base_start[g];
+  }
+  return index_def(ix, cls)->bases.count;
+}
+
+static DefRef base_at(const Index *ix, DefRef cls, uint32_t i) {
+  if (ix->base_start) return ix->bases[ix->base_start[index_global_def(ix, cls)] + i];
+  const Facts *f = &ix->files[cls.file];
+  const Def *c = &f->defs.items[cls.def];
+  return resolve_base(ix, cls.file, c, f->names.items[c->bases.first + i]);
+}
+
 /* Method `name` of class `cls`, searching in-project bases depth first. */
 static DefRef lookup_method(const Index *ix, DefRef cls, const char *name, unsigned depth) {
   if (depth > RESOLVE_DEPTH) return unresolved(cls.file);
@@ -51,8 +68,8 @@ static DefRef lookup_method(const Index *ix, DefRef cls, const char *name, unsig
   if (!join(q, c->qualname, strlen(c->qualname), name, strlen(name))) return unresolved(cls.file);
   int32_t d = qual_lookup(ix, cls.file, q);
   if (d >= 0) return (DefRef){cls.file, d};
-  for (uint32_t i = 0; i < c->bases.count; i++) {
-    DefRef base = resolve_base(ix, cls.file, c, f->names.items[c->bases.first + i]);
+  for (uint32_t i = 0, n = base_count(ix, cls); i < n; i++) {
+    DefRef base = base_at(ix, cls, i);
     if (defref_ok(base) && index_def(ix, base)->kind == DEF_CLASS) {
       DefRef m = lookup_method(ix, base, name, depth + 1);
       if (defref_ok(m)) return m;
@@ -178,8 +195,8 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
         resolve_name(ix, cls.file, cls.def, factory ? factory : call->callee, depth + 1, NULL);
     if (defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS) return r;
   }
-  for (uint32_t b = 0; b < c->bases.count; b++) {
-    DefRef base = resolve_base(ix, cls.file, c, f->names.items[c->bases.first + b]);
+  for (uint32_t b = 0, nb = base_count(ix, cls); b < nb; b++) {
+    DefRef base = base_at(ix, cls, b);
     if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
         (base.file == cls.file && base.def == cls.def))
       continue;
@@ -935,7 +952,10 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
 /* Calls on receivers of unknown type: the project methods of that name,
  * when one class family defines them all. */
 static ResolvedHow by_name_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out) {
-  if (!strchr(c->callee, '.')) return RESOLVED_NONE;
+  const char *dot = strrchr(c->callee, '.');
+  uint32_t at; /* most calls left are a library's: their method is no project family's */
+  if (!dot || !strmap_get(&ix->method_names, dot + 1, &at) || !ix->method_family[at])
+    return RESOLVED_NONE;
   return targets_of(ix, file, c->def, c->callee, out, true) == RESOLVED_NAME ? RESOLVED_NAME
                                                                              : RESOLVED_NONE;
 }

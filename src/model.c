@@ -373,13 +373,11 @@ static bool external_name(const Model *m, uint32_t file, int32_t def, const char
   out->fact = knowledge_get(m->k, "external", canon);
   free(canon);
   if (out->fact) return true;
-  for (uint32_t i = 0; i < m->k->facts.len; i++) {
-    const Fact *x = &m->k->facts.items[i];
-    if (strcmp(x->kind, "external.method") == 0 && ends_with_chain(callee, x->name)) {
+  for (const Fact *x = knowledge_first(m->k, "external.method"); x; x = knowledge_next(m->k, x))
+    if (ends_with_chain(callee, x->name)) {
       out->fact = x;
       break;
     }
-  }
   /* A method of a client object: try each receiver prefix, longest first. */
   bool found_origin = false;
   char *recv = xstrdup(callee);
@@ -461,10 +459,9 @@ static bool is_limiter(const Model *m, uint32_t file, int32_t def, const char *e
   char *lower = xstrdup(str_last_component(expr));
   for (char *p = lower; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
   bool named = false;
-  for (uint32_t i = 0; i < m->k->facts.len && !named; i++)
-    if (strcmp(m->k->facts.items[i].kind, "limiter.name") == 0 &&
-        strstr(lower, m->k->facts.items[i].name))
-      named = true;
+  for (const Fact *x = knowledge_first(m->k, "limiter.name"); x && !named;
+       x = knowledge_next(m->k, x))
+    named = strstr(lower, x->name) != NULL;
   free(lower);
   if (named) return true;
   if (str_starts_with(expr, "self.")) { /* self.sem = sem in __init__ */

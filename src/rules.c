@@ -58,8 +58,25 @@ bool knowledge_add_text(Knowledge *k, const char *file, const char *text, Diags 
     char *key = xasprintf("%s\t%s", kind, name);
     array_push(&k->owned, key);
     if (!strmap_get(&k->by_key, key, NULL)) strmap_put(&k->by_key, key, k->facts.len - 1);
+    uint32_t at = k->facts.len - 1, last;
+    array_push(&k->next_of_kind, UINT32_MAX);
+    if (strmap_get(&k->last_of_kind, kind, &last))
+      k->next_of_kind.items[last] = at;
+    else
+      strmap_put(&k->first_of_kind, kind, at);
+    strmap_put(&k->last_of_kind, kind, at);
   }
   return ok;
+}
+
+const Fact *knowledge_first(const Knowledge *k, const char *kind) {
+  uint32_t i;
+  return strmap_get(&k->first_of_kind, kind, &i) ? &k->facts.items[i] : NULL;
+}
+
+const Fact *knowledge_next(const Knowledge *k, const Fact *f) {
+  uint32_t i = k->next_of_kind.items[f - k->facts.items];
+  return i == UINT32_MAX ? NULL : &k->facts.items[i];
 }
 
 bool knowledge_load(Knowledge *k, Diags *diags) {
@@ -104,4 +121,7 @@ void knowledge_free(Knowledge *k) {
   array_free(&k->owned);
   array_free(&k->facts);
   strmap_free(&k->by_key);
+  strmap_free(&k->first_of_kind);
+  strmap_free(&k->last_of_kind);
+  array_free(&k->next_of_kind);
 }

@@ -29,6 +29,8 @@ typedef struct {
 typedef struct {
   Array(Fact) facts;
   StrMap by_key; /* "kind\tname" -> index of the first fact */
+  StrMap first_of_kind, last_of_kind; /* kind -> index of its first and last fact */
+  U32Array next_of_kind;             /* per fact: the next of its kind, UINT32_MAX at the end */
   StrArray owned;
 } Knowledge;
 
@@ -44,6 +46,10 @@ static inline bool knowledge_has(const Knowledge *k, const char *kind, const cha
 }
 /* Value of `key` in a fact's attributes, copied into buf; false when absent. */
 bool fact_attr(const Fact *f, const char *key, char *buf, size_t size);
+/* The facts of one kind in file order: the first (NULL: none) and the one
+ * after `f`. A walk costs the facts of that kind, not all of them. */
+const Fact *knowledge_first(const Knowledge *k, const char *kind);
+const Fact *knowledge_next(const Knowledge *k, const Fact *f);
 void knowledge_free(Knowledge *k);
 
 #endif
