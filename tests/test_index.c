@@ -104,6 +104,111 @@ START_TEST(sites_sorted_with_create_task_absorbing_gather) {
 }
 END_TEST
 
+/* ---- dispatch: a call's several targets, and how they were found -------- */
+
+static const struct {
+  const char *path, *module, *code;
+} dispatch_files[] = {
+    {"llm.py", "llm",
+     "import abc\n"
+     "class Model(abc.ABC):\n"
+     "    @abc.abstractmethod\n    async def complete(self, p): ...\n"
+     "    async def ask(self, p):\n        return await self.complete(p)\n"
+     "class Remote(Model):\n    async def complete(self, p):\n        return p\n"
+     "class Local(Model):\n    async def complete(self, p):\n        return p\n"
+     "class Cache:\n    def get(self, k):\n        return k\n"},
+    {"svc.py", "svc",
+     "from llm import Model\n"
+     "def run(fn, xs):\n    return [fn(x) for x in xs]\n"
+     "def double(x):\n    return 2 * x\n"
+     "def main(xs):\n    return run(double, xs)\n"
+     "HANDLERS = {'a': double, 'b': run}\n"
+     "def dispatch(kind, x):\n    return HANDLERS[kind](x)\n"
+     "class Svc:\n"
+     "    def __init__(self, providers, models: dict[str, Model]):\n"
+     "        self.providers = providers\n        self.models = models\n"
+     "    async def go(self, p):\n        return await self.providers.llm.complete(p)\n"
+     "    async def pick(self, k, p):\n        return await self.models[k].complete(p)\n"
+     "    def read(self, row):\n        return row.get('x')\n"
+     "    async def first(self, p):\n"
+     "        if m := next(iter(self.models.values()), None):\n"
+     "            return await m.complete(p)\n"},
+};
+#define NDISPATCH (sizeof dispatch_files / sizeof *dispatch_files)
+
+static Facts dfiles[NDISPATCH];
+static Index dix;
+static Knowledge dk;
+
+static void dispatch_setup(void) {
+  Diags d = {0};
+  ck_assert(knowledge_load(&dk, &d));
+  diags_free(&d);
+  for (size_t i = 0; i < NDISPATCH; i++)
+    test_facts_in(dispatch_files[i].path, dispatch_files[i].module, false, dispatch_files[i].code,
+                  &dfiles[i]);
+  index_build(&dix, dfiles, NDISPATCH, &dk);
+}
+
+static void dispatch_teardown(void) {
+  index_free(&dix);
+  for (size_t i = 0; i < NDISPATCH; i++) facts_free(&dfiles[i]);
+  knowledge_free(&dk);
+}
+
+static const struct {
+  uint32_t file;
+  const char *callee;
+  ResolvedHow how;
+  const char *want; /* the targets' qualnames, sorted, comma separated */
+} dispatch_cases[] = {
+    {0, "self.complete", RESOLVED_OVERRIDES, "Local.complete,Model.complete,Remote.complete"},
+    {1, "fn", RESOLVED_CALLABLE, "double"},                           /* what the caller passes */
+    {1, "HANDLERS[]", RESOLVED_CALLABLE, "double,run"},               /* a registry of functions */
+    {1, "self.providers.llm.complete", RESOLVED_NAME,                 /* injected, untyped */
+     "Local.complete,Model.complete,Remote.complete"},
+    {1, "self.models[].complete", RESOLVED_OVERRIDES,                 /* dict[str, Model] element */
+     "Local.complete,Model.complete,Remote.complete"},
+    {1, "m.complete", RESOLVED_NAME, "Local.complete,Model.complete,Remote.complete"}, /* walrus */
+    {1, "row.get", RESOLVED_NONE, ""}, /* a builtin type's method is never matched by name */
+};
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+START_TEST(dispatch) {
+  uint32_t fi = dispatch_cases[_i].file;
+  uint32_t c = 0;
+  while (c < dfiles[fi].calls.len && strcmp(dfiles[fi].calls.items[c].callee, dispatch_cases[_i].callee))
+    c++;
+  ck_assert_msg(c < dfiles[fi].calls.len, "no call %s", dispatch_cases[_i].callee);
+  Targets t = index_call_targets(&dix, fi, c);
+  ck_assert_int_eq(t.how, dispatch_cases[_i].how);
+  const char *names[16];
+  ck_assert_uint_le(t.len, 16);
+  for (uint32_t k = 0; k < t.len; k++) names[k] = index_def(&dix, t.items[k])->qualname;
+  qsort(names, t.len, sizeof *names, cmp_str);
+  StrBuf got = {0};
+  for (uint32_t k = 0; k < t.len; k++) sb_printf(&got, "%s%s", k ? "," : "", names[k]);
+  ck_assert_str_eq(sb_str(&got), dispatch_cases[_i].want);
+  sb_free(&got);
+}
+END_TEST
+
+START_TEST(dispatch_callers) {
+  /* the overrides are called from Model.ask through self.complete */
+  for (int32_t d = 1; d < (int32_t)dfiles[0].defs.len; d++) {
+    if (strcmp(dfiles[0].defs.items[d].qualname, "Remote.complete") != 0) continue;
+    uint32_t n;
+    index_callers(&dix, (DefRef){0, d}, &n);
+    ck_assert_uint_ge(n, 2); /* Model.ask and Svc's calls on an injected or typed model */
+    return;
+  }
+  ck_abort_msg("no Remote.complete");
+}
+END_TEST
+
 Suite *index_suite(void) {
   Suite *s = suite_create("index");
   TCase *tc = tcase_create("project");
@@ -112,5 +217,10 @@ Suite *index_suite(void) {
   tcase_add_test(tc, callers);
   tcase_add_test(tc, sites_sorted_with_create_task_absorbing_gather);
   suite_add_tcase(s, tc);
+  TCase *td = tcase_create("dispatch");
+  tcase_add_checked_fixture(td, dispatch_setup, dispatch_teardown);
+  tcase_add_loop_test(td, dispatch, 0, sizeof dispatch_cases / sizeof *dispatch_cases);
+  tcase_add_test(td, dispatch_callers);
+  suite_add_tcase(s, td);
   return s;
 }
