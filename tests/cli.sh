@@ -166,6 +166,28 @@ expect_exit() { # CODE PATTERN ARGS...
   fi
 }
 expect_exit 0 "fanout 0" --version
+# ---- confidence: a finding through an inferred call target is medium ----
+confidence() { # WANT FORMAT PATH
+  out=$("$FANOUT" check --select FAN101 --format "$2" "$3" 2>/dev/null)
+  n=$(printf '%s' "$out" | grep -c "\"confidence\": \"$1\"")
+  other=$( [ "$1" = high ] && echo medium || echo high )
+  if [ "$n" -ge 1 ] && ! printf '%s' "$out" | grep -q "\"confidence\": \"$other\""; then
+    ok
+  else
+    bad "fanout check --format $2 $3: want confidence $1 only"
+  fi
+}
+confidence medium json corpus/rules/FAN101/pos_injected_providers
+confidence medium sarif corpus/rules/FAN101/pos_abstract_backend
+confidence high json corpus/rules/FAN101/pos_aiohttp_tasks.py
+confidence high sarif corpus/rules/FAN101/pos_aiohttp_tasks.py
+if "$FANOUT" check --select FAN101 --format json corpus/rules/FAN101/pos_injected_providers 2>/dev/null |
+  grep -q '(inferred: the receiver of `self.providers.chat.complete_prompt` has no known type'; then
+  ok
+else
+  bad "an inferred FAN101 does not say what it inferred in its evidence"
+fi
+
 expect_exit 0 "usage: fanout" --help
 expect_exit 0 "usage: fanout map" map --help
 expect_exit 2 "unknown command" frobnicate
