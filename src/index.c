@@ -1337,6 +1337,56 @@ static DefRef class_fan_out(const Index *ix, DefRef cls) {
   return unresolved(cls.file);
 }
 
+/* A helper that gathers its `*coros` called with a few coroutines written
+ * out (`semaphore_gather(edge_search(q), node_search(q))`): a fan-out of
+ * fixed width, listed like `asyncio.gather(a(), b())`. The tasks are the
+ * argument calls; the helper's site must run what it is given. */
+static void find_fixed_helper_calls(Index *ix) {
+  uint32_t nsites = ix->sites.len;
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
+      const Call *c = &f->calls.items[ci];
+      DefRef h = ix->resolved[fi][ci];
+      if (c->list_arg >= 0 || c->nargs < 2 || (c->flags & (CALL_STAR_ARGS | CALL_REFERENCE)) ||
+          !defref_ok(h) || index_def(ix, h)->kind != DEF_FUNCTION)
+        continue;
+      const Facts *hf = &ix->files[h.file];
+      const Def *hd = index_def(ix, h);
+      int32_t star = -1; /* the *coros parameter */
+      for (uint32_t p = 0; p < hd->params.count && star < 0; p++) {
+        const char *name = hf->names.items[hd->params.first + p];
+        if (name[0] == '*' && name[1] != '*') star = (int32_t)p;
+      }
+      if (star < 0) continue;
+      bool gathers = false;
+      for (uint32_t i = 0; i < nsites && !gathers; i++) {
+        const SiteRef *sr = &ix->sites.items[i];
+        gathers = sr->file == h.file && sr->site.def == h.def && sr->site.width.param == star &&
+                  helper__runs_items(sr->site.kind) &&
+                  (sr->site.kind == SITE_HELPER || helper__runs_given_items(ix, h, sr));
+      }
+      if (!gathers) continue;
+      uint32_t items = 0; /* calls written as the arguments */
+      for (uint32_t k = ci + 1; k < f->calls.len && f->calls.items[k].start_byte < c->end_byte; k++)
+        if (f->calls.items[k].outer == (int32_t)ci) items++;
+      if (items < 2) continue;
+      SiteRef sr = {0};
+      sr.file = fi;
+      sr.helper = h;
+      sr.site.kind = SITE_HELPER;
+      char *text = xasprintf("%u", items);
+      sr.site.width = (Width){.kind = WIDTH_FIXED, .count = items,
+                              .expr = arena_strdup(&ix->strings, text), .param = -1};
+      free(text);
+      sr.site.def = c->def;
+      sr.site.call = (int32_t)ci;
+      sr.site.pos = c->pos;
+      array_push(&ix->sites, sr);
+    }
+  }
+}
+
 /* A call of an executor's submit-style method (one that queues a callable
  * on a class that fans out what it queues) made in a loop is a fan-out
  * site: one task per iteration, running the callable passed. */
@@ -1496,6 +1546,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
       array_push(&ix->sites, sr);
     }
   find_helper_sites(ix);
+  find_fixed_helper_calls(ix);
   find_submit_sites(ix);
   if (ix->sites.len) qsort(ix->sites.items, ix->sites.len, sizeof(SiteRef), cmp_sites);
 }

@@ -90,7 +90,7 @@ class Embedder:
         return await atqdm.gather(*[self.embed(t) for t in texts], desc="embedding")  # site: gather data -> helpers.py:Embedder.embed
 
     async def embed_pair(self, a, b):
-        return await semaphore_gather(self.embed(a), self.embed(b))
+        return await semaphore_gather(self.embed(a), self.embed(b))  # site: helper fixed
 
 
 async def fetch_pages(client, urls):
