@@ -496,11 +496,14 @@ static bool helper_buffers(const Model *m, DefRef h, unsigned depth) {
   return !any;
 }
 
+static bool awaited_later(const Model *m, const SiteRef *sr, bool held);
+
 static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   if (!io_fan_out(m, s)) return;
+  bool spawned = sr->site.kind == SITE_CREATE_TASK || sr->site.kind == SITE_ENSURE_FUTURE;
   if (sr->site.kind == SITE_HELPER ? defref_ok(sr->helper) && !helper_buffers(m, sr->helper, 0)
-                                   : !sr->site.buffered)
+                                   : !sr->site.buffered && !(spawned && awaited_later(m, sr, true)))
     return;
   /* tasks that store their own output and return nothing buffer nothing */
   if (!keeps_results(m, s) || !data_width(m, sr) || windowed(m, sr)) return;
@@ -539,12 +542,21 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
   }
   /* the tasks are then awaited in the same function: gathered, waited or
    * consumed with as_completed (to the last one) after the spawning loop */
+  return awaited_later(m, sr, false);
+}
+
+/* Whether the function that spawns tasks awaits all of them after the site:
+ * with gather or wait (all results held), or, unless `held` is asked for,
+ * with as_completed (each consumed as it ends). */
+static bool awaited_later(const Model *m, const SiteRef *sr, bool held) {
+  const Facts *f = &m->ix->files[sr->file];
   const Def *d = &f->defs.items[sr->site.def];
   for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
     const Call *c = &f->calls.items[f->call_order.items[k]];
     if (c->pos.line <= sr->site.pos.line) continue;
     char *canon = model_canonical(m, sr->file, sr->site.def, c->callee);
-    bool all = strcmp(canon, "asyncio.gather") == 0 || strcmp(canon, "asyncio.as_completed") == 0 ||
+    bool all = strcmp(canon, "asyncio.gather") == 0 ||
+               (!held && strcmp(canon, "asyncio.as_completed") == 0) ||
                (strcmp(canon, "asyncio.wait") == 0 && !model_kwarg(f, c, "return_when"));
     free(canon);
     if (all) return true;

@@ -114,18 +114,25 @@ static bool catches_everything(const char *types) {
 }
 
 /* Only re-prompt exceptions (bad model output), not transport errors. */
-static bool reprompt_only(const Model *m, const char *types) {
+/* Whether every type a handler catches is a fact of `kind` (by its dotted or
+ * last name). */
+static bool types_all(const Model *m, const char *types, const char *kind) {
   if (!types || !*types) return false;
   char *copy = xstrdup(types);
   bool all = true, any = false;
   for (char *tok = strtok(copy, "(), "); tok; tok = strtok(NULL, "(), ")) {
     any = true;
-    if (!knowledge_has(m->k, "reprompt", tok) &&
-        !knowledge_has(m->k, "reprompt", str_last_component(tok)))
+    if (!knowledge_has(m->k, kind, tok) && !knowledge_has(m->k, kind, str_last_component(tok)))
       all = false;
   }
   free(copy);
   return any && all;
+}
+
+static bool reprompt_only(const Model *m, const char *types) {
+  /* a bad model output is re-asked, and a control signal (an empty queue,
+   * an exhausted iterator) is no failure: neither makes a loop a retry */
+  return types_all(m, types, "reprompt") || types_all(m, types, "control.exception");
 }
 
 static Finding *add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,

@@ -151,6 +151,8 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
 
 /* The project class a value expression makes: `Client(...)` (a call of a
  * class), or a parameter annotated with a class (`client: Client`). */
+static DefRef global_def_ref(const Index *ix, uint32_t g);
+
 static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
                              unsigned depth) {
   const Facts *f = &ix->files[file];
@@ -166,10 +168,28 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
         t = annotation_main(t, &n);
         char *name = xstrndup(t, n);
         if (*name) r = resolve_name(ix, file, def, name, depth + 1, NULL);
+        /* an annotation naming a class the file never imports (`crawler:
+         * "AsyncWebCrawler"`, kept out of the imports to avoid a cycle): the
+         * project's one class of that name */
+        uint32_t g;
+        if (!defref_ok(r) && *name && !strchr(name, '.') && ix->class_names.cap &&
+            strmap_get(&ix->class_names, name, &g) && g != UINT32_MAX)
+          r = global_def_ref(ix, g);
         free(name);
       }
   }
   return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : unresolved(file);
+}
+
+/* The definition with global id `g`. */
+static DefRef global_def_ref(const Index *ix, uint32_t g) {
+  uint32_t lo = 0, hi = ix->nfiles; /* the file whose range holds g */
+  while (lo + 1 < hi) {
+    uint32_t mid = (lo + hi) / 2;
+    if (ix->def_base[mid] <= g) lo = mid;
+    else hi = mid;
+  }
+  return (DefRef){lo, (int32_t)(g - ix->def_base[lo])};
 }
 
 static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
@@ -1230,6 +1250,10 @@ static void build_classes(Index *ix) {
       if (c->kind == DEF_FUNCTION && c->parent > 0 && f->defs.items[c->parent].kind == DEF_CLASS)
         array_push(&ix->methods, ((DefRef){fi, (int32_t)d}));
       if (c->kind != DEF_CLASS) continue;
+      if (c->parent == 0 && !index_is_test_path(f->path)) { /* module-level classes by name */
+        uint32_t g = ix->def_base[fi] + d, seen;
+        strmap_put(&ix->class_names, c->name, strmap_get(&ix->class_names, c->name, &seen) ? UINT32_MAX : g);
+      }
       for (uint32_t b = 0; b < c->bases.count; b++) {
         DefRef base = resolve_base(ix, fi, c, f->names.items[c->bases.first + b]);
         if (!defref_ok(base) || index_def(ix, base)->kind != DEF_CLASS ||
@@ -1572,6 +1596,7 @@ void index_free(Index *ix) {
   free(ix->bases);
   free(ix->subs);
   strmap_free(&ix->method_names);
+  strmap_free(&ix->class_names);
   free(ix->method_family);
   array_free(&ix->methods);
   array_free(&ix->sites);

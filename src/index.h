@@ -70,6 +70,7 @@ typedef struct {
    * methods, which holds each name's methods together */
   StrMap method_names;
   Array(DefRef) methods;
+  StrMap class_names; /* module-level class name -> global def, UINT32_MAX when several */
   uint8_t *method_family; /* at each name's first entry: its methods share a root class
                              (bit 1: all of them, bit 2: those outside tests) */
   /* callers of each global def, as call refs, in CSR form */
