@@ -608,18 +608,35 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
 /* Receiver of unknown type: the project methods called `name`, when they
  * all belong to one class family (one root class above all of them: see
  * build_classes). */
-static ResolvedHow by_method_name(const Index *ix, uint32_t file, const char *name, DefRefs *out,
-                                  uint32_t first) {
+static ResolvedHow methods_named(const Index *ix, uint32_t file, const char *name, DefRefs *out,
+                                 uint32_t first, bool one_family) {
   uint32_t at;
   bool from_test = index_is_test_path(ix->files[file].path);
   if (!strmap_get(&ix->method_names, name, &at) ||
-      !(ix->method_family[at] & (from_test ? FAMILY_ALL : FAMILY_NON_TEST)))
+      (one_family && !(ix->method_family[at] & (from_test ? FAMILY_ALL : FAMILY_NON_TEST))))
     return RESOLVED_NONE;
   for (uint32_t i = at;
        i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
     if (from_test || !index_is_test_path(ix->files[ix->methods.items[i].file].path))
       push_target(out, first, ix->methods.items[i]);
+  if (out->len - first > TARGETS_CAP) out->len = first + TARGETS_CAP;
   return out->len > first ? RESOLVED_NAME : RESOLVED_NONE;
+}
+
+static ResolvedHow by_method_name(const Index *ix, uint32_t file, const char *name, DefRefs *out,
+                                  uint32_t first) {
+  return methods_named(ix, file, name, out, first, true);
+}
+
+/* Whether a class is a typing Protocol: its implementations need not
+ * subclass it (structural typing). */
+static bool is_protocol(const Index *ix, DefRef cls) {
+  const Facts *f = &ix->files[cls.file];
+  const Def *c = index_def(ix, cls);
+  for (uint32_t b = 0; b < c->bases.count; b++)
+    if (strcmp(str_last_component(f->names.items[c->bases.first + b]), "Protocol") == 0)
+      return true;
+  return false;
 }
 
 bool index_is_test_path(const char *path) {
@@ -700,6 +717,11 @@ static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const
     if (defref_ok(r) && index_def(ix, r)->kind != DEF_FUNCTION) return RESOLVED_EXACT;
     collect_overrides(ix, recv, name, out, first);
     uint32_t n = out->len - first;
+    /* a Protocol: every project method of that name may implement it */
+    if (n <= 1 && is_protocol(ix, defref_ok(r) ? (DefRef){r.file, index_def(ix, r)->parent} : recv) &&
+        !(ix->k && knowledge_has(ix->k, "builtin.method", name)) &&
+        methods_named(ix, file, name, out, first, false) == RESOLVED_NAME && out->len - first > n)
+      return RESOLVED_NAME;
     return n == 0 ? RESOLVED_NONE : n == 1 && defref_ok(r) ? RESOLVED_EXACT : RESOLVED_OVERRIDES;
   }
   if (defref_ok(r) || !by_name) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
