@@ -580,7 +580,11 @@ static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *k
 
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
-  if (!io_fan_out(m, s) || s->timeout_line || !waits_for_all(m, sr)) return;
+  /* a width capped by a setting (`calls[:cfg.max_units]`) still waits for
+   * the slowest of up to that many */
+  bool capped = sr->site.width.kind == WIDTH_FIXED && sr->site.width.count < 0 && s->has_ext &&
+                sr->site.kind != SITE_RUN_IN_EXECUTOR;
+  if ((!io_fan_out(m, s) && !capped) || s->timeout_line || !waits_for_all(m, sr)) return;
   char kind[16];
   analysis_ext_kind(s, kind, sizeof kind);
   /* A client of unknown origin may carry its own timeout: judge I/O whose
