@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "where.h"
 
 /* Whether a noqa code list ("FAN101,FAN3") names `code` (exactly or by prefix). */
 static bool noqa_names(const char *codes, const char *code, bool *fan_code) {
@@ -67,8 +68,26 @@ static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
   }
 }
 
+/* The length of the directory all the project's files share ("/tmp/x/docs/"
+ * for a run over one docs folder): what a file is for is read below it, so
+ * a project that lives under a `docs` or `test` directory is not all docs or
+ * tests, and a run over `tests/` alone shows its findings. */
+static size_t common_dir(const Project *p) {
+  if (!p->nfiles) return 0;
+  const char *first = p->files[0].path;
+  size_t n = strlen(first);
+  for (uint32_t i = 1; i < p->nfiles && n; i++) {
+    const char *path = p->files[i].path;
+    size_t k = 0;
+    while (k < n && path[k] == first[k]) k++;
+    n = k;
+  }
+  while (n && first[n - 1] != '/') n--; /* back to a whole directory */
+  return n;
+}
+
 void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out,
-                uint32_t *suppressed) {
+                CheckCounts *counts) {
   Model m;
   model_init(&m, &p->index, &p->knowledge);
   m.min_width = p->min_width;
@@ -82,15 +101,19 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
   check_retry(&m, &all);
   check_observability(&m, &sites, &all);
   analysis_mark_inferred(&m, &sites, &all);
-  *suppressed = 0;
+  *counts = (CheckCounts){0, 0};
+  size_t root = common_dir(p);
   Marks marks = {0};
   for (uint32_t i = 0; i < all.len; i++) {
     Mark mk = {all.items[i].file, all.items[i].pos.line, {0}};
     memcpy(mk.code, all.items[i].code, sizeof mk.code);
     array_push(&marks, mk);
     const RuleDoc *doc = catalog_get(cat, all.items[i].code);
-    bool on = selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true);
-    if (on && noqa_for(&p->files[all.items[i].file], &all.items[i])) ++*suppressed, on = false;
+    const char *path = p->files[all.items[i].file].path;
+    bool on = selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true) &&
+              !selection_file_ignores(sel, path, all.items[i].code);
+    if (on && noqa_for(&p->files[all.items[i].file], &all.items[i])) counts->suppressed++, on = false;
+    if (on && (where_code(path + root) & ~sel->include)) counts->hidden++, on = false;
     if (on)
       array_push(out, all.items[i]);
     else

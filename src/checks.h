@@ -6,10 +6,18 @@
 #include "findings.h"
 #include "project.h"
 
-/* Run the checks, keep the findings `sel` enables and no `# noqa` on their
- * line suppresses, sorted. *suppressed counts the ones a noqa removed. With
- * FAN900 selected, a `# noqa: FANxxx` code that suppressed nothing is a finding. */
+/* What checks_run left out besides the codes not selected. */
+typedef struct {
+  uint32_t suppressed; /* by a `# noqa` on their line */
+  uint32_t hidden;     /* in tests, examples, docs or scripts the selection does not include */
+} CheckCounts;
+
+/* Run the checks and keep, sorted, the findings the selection shows: codes
+ * it enables, not ignored for their file, in code it includes (production
+ * code, and the kinds of where.h it names), with no `# noqa` on their line.
+ * With FAN900 selected, a `# noqa: FANxxx` code that suppressed nothing is a
+ * finding. The one policy every command (check, report, lsp) applies. */
 void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out,
-                uint32_t *suppressed);
+                CheckCounts *counts);
 
 #endif

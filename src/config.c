@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE
 #include "config.h"
 
+#include "where.h"
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +132,12 @@ static void setting(Reader *r, TSNode pair, const char *prefix) {
     codes_list(r, v, key, &c->extend_select);
   else if (strcmp(key, "exclude") == 0)
     string_array(r, v, key, &c->exclude);
+  else if (strcmp(key, "include") == 0) {
+    string_array(r, v, key, &c->include);
+    for (uint32_t i = 0; i < c->include.len; i++)
+      if (where_kind_named(c->include.items[i]) < 0)
+        error(r, v, "", key, " wants tests, examples, docs, scripts or all");
+  }
   else if (strcmp(key, "blocking-calls") == 0)
     string_array(r, v, key, &c->blocking_calls);
   else if (strcmp(key, "external-calls") == 0)
@@ -267,7 +275,7 @@ static void free_list(StrArray *a) {
 void config_free(Config *c) {
   free(c->path);
   free_list(&c->select), free_list(&c->ignore), free_list(&c->extend_select);
-  free_list(&c->exclude), free_list(&c->blocking_calls), free_list(&c->external_calls);
+  free_list(&c->exclude), free_list(&c->include), free_list(&c->blocking_calls), free_list(&c->external_calls);
   free_list(&c->limiters), free_list(&c->loggers);
   for (uint32_t i = 0; i < c->per_file_ignores.len; i++) {
     free(c->per_file_ignores.items[i].pattern);

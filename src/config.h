@@ -13,6 +13,7 @@ typedef struct {
 typedef struct {
   char *path; /* the file read, or NULL when none was found */
   StrArray select, ignore, extend_select, exclude;
+  StrArray include; /* code kinds shown besides production: tests, examples, docs, scripts, all */
   Array(PerFileIgnore) per_file_ignores;
   long min_width;          /* fixed widths from this many tasks count as large; 0 unset */
   long retry_max_attempts; /* 0 unset */

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include <stdlib.h>
+#include <fnmatch.h>
 #include <string.h>
 
 Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
@@ -86,7 +87,24 @@ bool selection_enabled(const Selection *s, const char *code, bool default_on) {
   return on;
 }
 
+bool selection_file_ignores(const Selection *s, const char *path, const char *code) {
+  for (uint32_t k = 0; k < s->per_file.len; k++) {
+    const FileCodes *pf = &s->per_file.items[k];
+    if (fnmatch(pf->pattern, path, 0) != 0) continue;
+    for (uint32_t c = 0; c < pf->codes.len; c++)
+      if (str_starts_with(code, pf->codes.items[c])) return true;
+  }
+  return false;
+}
+
 void selection_free(Selection *s) {
+  for (uint32_t i = 0; i < s->per_file.len; i++) {
+    free(s->per_file.items[i].pattern);
+    for (uint32_t c = 0; c < s->per_file.items[i].codes.len; c++)
+      free(s->per_file.items[i].codes.items[c]);
+    array_free(&s->per_file.items[i].codes);
+  }
+  array_free(&s->per_file);
   for (uint32_t i = 0; i < s->select.len; i++) free(s->select.items[i]);
   for (uint32_t i = 0; i < s->ignore.len; i++) free(s->ignore.items[i]);
   for (uint32_t i = 0; i < s->extend_select.len; i++) free(s->extend_select.items[i]);

@@ -39,13 +39,25 @@ void findings_sort(Findings *fs, const Index *ix);
 void findings_free(Findings *fs);
 void finding_free(Finding *f);
 
-/* Which codes a run reports: --select/--ignore/--extend-select take codes and
- * prefixes ("FAN1", "FAN50"). Without --select, the default-on codes. */
+/* Codes a path pattern ignores (`[tool.fanout.per-file-ignores]`). */
+typedef struct {
+  char *pattern; /* fnmatch pattern on the path, e.g. "tests/<star>" */
+  StrArray codes;
+} FileCodes;
+
+/* What a run reports, the same for every command: --select/--ignore/
+ * --extend-select take codes and prefixes ("FAN1", "FAN50"), without
+ * --select the default-on codes; per-file ignores; and which code besides
+ * production code (where.h: tests, examples, docs, scripts) is shown. */
 typedef struct {
   StrArray select, ignore, extend_select;
+  Array(FileCodes) per_file;
+  uint32_t include; /* CodeKind bits shown besides production code; 0: production only */
 } Selection;
 
 bool selection_enabled(const Selection *s, const char *code, bool default_on);
+/* Whether a per-file ignore covers `code` at `path`. */
+bool selection_file_ignores(const Selection *s, const char *path, const char *code);
 void selection_free(Selection *s);
 
 #endif

@@ -1,5 +1,7 @@
 #include "index.h"
 
+#include "where.h"
+
 #include <ctype.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -639,16 +641,7 @@ static bool is_protocol(const Index *ix, DefRef cls) {
   return false;
 }
 
-bool index_is_test_path(const char *path) {
-  const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  if (str_starts_with(base, "test_") || str_ends_with(base, "_test.py") ||
-      strcmp(base, "conftest.py") == 0)
-    return true;
-  for (const char *p = path; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
-    if (str_starts_with(p, "tests/") || str_starts_with(p, "test/")) return true;
-  return false;
-}
+bool index_is_test_path(const char *path) { return where_code(path) == CODE_TEST; }
 
 /* Whether the `n` methods from `at` (those outside tests, or all) share a
  * root class, and are few enough to follow. */

@@ -209,8 +209,8 @@ static int32_t doc_index(Server *s, const char *path) {
 static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
   Findings fs = {0};
-  uint32_t suppressed;
-  checks_run(&s->project, &s->catalog, s->sel, &fs, &suppressed);
+  CheckCounts counts;
+  checks_run(&s->project, &s->catalog, s->sel, &fs, &counts);
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
     line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
@@ -380,8 +380,8 @@ static json_t *hover(Server *s, json_t *params) {
   Document *doc = find_doc(s, uri);
   if (!doc || !ensure_loaded(s)) return NULL;
   Findings fs = {0};
-  uint32_t suppressed;
-  checks_run(&s->project, &s->catalog, s->sel, &fs, &suppressed);
+  CheckCounts counts;
+  checks_run(&s->project, &s->catalog, s->sel, &fs, &counts);
   StrBuf md = {0};
   for (uint32_t i = 0; i < fs.len; i++) {
     const Finding *f = &fs.items[i];

@@ -21,6 +21,7 @@
 #include "template.h"
 #include "timeline.h"
 #include "trace.h"
+#include "where.h"
 
 #include "version.h"
 
@@ -38,6 +39,7 @@ typedef struct {
   Selection selection;
   const char *format; /* check: text (default) or json */
   bool show_suppressed;
+  bool include_given; /* --include was given: it wins over the configuration's */
   bool all_files;             /* check: parse every file, not only those that may hold findings */
   bool no_cache;              /* --no-cache */
   int verbose;                /* check -v: say what the cache did; -vv: and which files it parsed */
@@ -59,6 +61,25 @@ typedef struct {
   const char *usage;
   const char *summary;
 } Command;
+
+/* Add the code kinds a comma-separated list names (tests, examples, docs,
+ * scripts, all) to `include`; a one-line error naming `from` for others. */
+static bool include_kinds(const char *list, uint32_t *include, const char *from) {
+  char *copy = xstrdup(list);
+  bool ok = true;
+  for (char *tok = strtok(copy, ", "); tok && ok; tok = strtok(NULL, ", ")) {
+    int kind = where_kind_named(tok);
+    if (kind < 0) {
+      fprintf(stderr, "fanout: %s wants tests, examples, docs, scripts or all, not '%s'\n", from,
+              tok);
+      ok = false;
+    } else {
+      *include |= (uint32_t)kind;
+    }
+  }
+  free(copy);
+  return ok;
+}
 
 static void print_diags(const Diags *d) {
   for (uint32_t i = 0; i < d->len; i++) {
@@ -235,8 +256,8 @@ static int cmd_check(Options *o, Diags *diags) {
   }
   if (ok) {
     Findings fs = {0};
-    uint32_t suppressed;
-    checks_run(&p, &cat, &o->selection, &fs, &suppressed);
+    CheckCounts counts;
+    checks_run(&p, &cat, &o->selection, &fs, &counts);
     if (only_files) {
       uint32_t w = 0;
       for (uint32_t i = 0; i < fs.len; i++) {
@@ -251,24 +272,6 @@ static int cmd_check(Options *o, Diags *diags) {
           fs.items[w++] = fs.items[i];
         else
           finding_free(&fs.items[i]);
-      }
-      fs.len = w;
-    }
-    if (o->config.per_file_ignores.len) { /* per-file-ignores: pattern -> code prefixes */
-      uint32_t w = 0;
-      for (uint32_t i = 0; i < fs.len; i++) {
-        const char *path = p.index.files[fs.items[i].file].path;
-        bool ignored = false;
-        for (uint32_t k = 0; k < o->config.per_file_ignores.len && !ignored; k++) {
-          const PerFileIgnore *pf = &o->config.per_file_ignores.items[k];
-          if (fnmatch(pf->pattern, path, 0) != 0) continue;
-          for (uint32_t c = 0; c < pf->codes.len && !ignored; c++)
-            ignored = str_starts_with(fs.items[i].code, pf->codes.items[c]);
-        }
-        if (ignored)
-          finding_free(&fs.items[i]);
-        else
-          fs.items[w++] = fs.items[i];
       }
       fs.len = w;
     }
@@ -298,7 +301,10 @@ static int cmd_check(Options *o, Diags *diags) {
     if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
       sb_printf(&err, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s",
                 files_checked, files_checked == 1 ? "" : "s");
-      if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", suppressed);
+      if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", counts.suppressed);
+      if (counts.hidden)
+        sb_printf(&err, ", %u in tests, examples, docs or scripts not shown: --include all",
+                  counts.hidden);
       sb_printf(&err, ")\n");
     }
     if (fs.len) rc = EXIT_FINDINGS;
@@ -374,7 +380,7 @@ static int cmd_report(Options *o, Diags *diags) {
   }
   if (ok) {
     StrBuf out = {0};
-    report_write(&p, &cat, &t, o->log_path, o->rss_path, o->format, &out);
+    report_write(&p, &cat, &o->selection, &t, o->log_path, o->rss_path, o->format, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
   }
@@ -411,7 +417,7 @@ static int cmd_run(Options *o, Diags *diags) {
     ok = timeline_rss(&t, rr.rss_path, diags) && timeline_read(&p.index, rr.log_path, &t, diags);
   if (ok) {
     StrBuf out = {0};
-    report_write(&p, &cat, &t, rr.log_path, rr.rss_path, o->format, &out);
+    report_write(&p, &cat, &o->selection, &t, rr.log_path, rr.rss_path, o->format, &out);
     char *path = xasprintf("%s/report.%s", ro.out_dir,
                            o->format && strcmp(o->format, "json") == 0 ? "json" : "md");
     FILE *f = fopen(path, "w");
@@ -693,6 +699,13 @@ int main(int argc, char **argv) {
         o.cache_dir = argv[++i];
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
+      } else if (strcmp(a, "--include") == 0 && i + 1 < argc) {
+        if (!include_kinds(argv[++i], &o.selection.include, "--include")) {
+          selection_free(&o.selection);
+          free(o.paths);
+          return EXIT_USAGE;
+        }
+        o.include_given = true;
       } else {
         fprintf(stderr, "fanout: unknown option '%s' for %s (try fanout %s --help)\n", a, cmd->name,
                 cmd->name);
@@ -752,6 +765,14 @@ int main(int argc, char **argv) {
     array_push(&o.selection.ignore, xstrdup(o.config.ignore.items[i]));
   for (uint32_t i = 0; i < o.config.extend_select.len; i++)
     array_push(&o.selection.extend_select, xstrdup(o.config.extend_select.items[i]));
+  for (uint32_t i = 0; i < o.config.per_file_ignores.len; i++) {
+    const PerFileIgnore *pf = &o.config.per_file_ignores.items[i];
+    FileCodes fc = {xstrdup(pf->pattern), {0}};
+    for (uint32_t c = 0; c < pf->codes.len; c++) array_push(&fc.codes, xstrdup(pf->codes.items[c]));
+    array_push(&o.selection.per_file, fc);
+  }
+  for (uint32_t i = 0; i < o.config.include.len && !o.include_given; i++)
+    include_kinds(o.config.include.items[i], &o.selection.include, "include");
   o.project.walk.exclude = &o.config.exclude;
   char *knowledge = config_knowledge(&o.config);
   o.project.extra_knowledge = *knowledge ? knowledge : NULL;

@@ -596,12 +596,11 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
   sb_puts(out, "</ul>\n</body></html>\n");
 }
 
-void report_write(const Project *p, const Catalog *cat, const Timeline *t, const char *log_path,
-                  const char *rss_path, const char *format, StrBuf *out) {
-  Selection sel = {0};
+void report_write(const Project *p, const Catalog *cat, const Selection *sel, const Timeline *t,
+                  const char *log_path, const char *rss_path, const char *format, StrBuf *out) {
   Findings fs = {0};
-  uint32_t suppressed;
-  checks_run(p, cat, &sel, &fs, &suppressed);
+  CheckCounts counts;
+  checks_run(p, cat, sel, &fs, &counts);
   Items items = {0};
   rank(p, cat, t, &fs, &items);
   StrArray obs = {0};

@@ -166,6 +166,30 @@ expect_exit() { # CODE PATTERN ARGS...
   fi
 }
 expect_exit 0 "fanout 0" --version
+# ---- where code runs: tests, examples, docs and scripts are analyzed, not shown ----
+sup=corpus/projects/support_code
+"$FANOUT" check "$sup" > "$tmp/sup.out" 2> "$tmp/sup.err"
+if grep -q "4 in tests, examples, docs or scripts not shown: --include all" "$tmp/sup.err" &&
+   ! grep -q "tests/\|examples/\|docs/\|scripts/" "$tmp/sup.out"; then ok; else
+  bad "check $sup: findings outside production code are not hidden and counted"; cat "$tmp/sup.err"; fi
+for kind in tests examples docs scripts; do
+  n=$("$FANOUT" check --include "$kind" "$sup" 2>/dev/null | grep -c "^$sup/$kind/")
+  [ "$n" = 1 ] && ok || bad "check --include $kind $sup shows $n findings in $kind/, want 1"
+done
+n=$("$FANOUT" check --include tests,docs "$sup" 2>/dev/null | grep -c "^$sup/\(tests\|docs\)/")
+[ "$n" = 2 ] && ok || bad "check --include tests,docs shows $n findings there, want 2"
+mkdir -p "$tmp/supcfg" && cp -r "$sup"/* "$tmp/supcfg/"
+printf '[tool.fanout]\ninclude = ["examples"]\n[tool.fanout.per-file-ignores]\n"app/*" = ["FAN2"]\n' > "$tmp/supcfg/pyproject.toml"
+(cd "$tmp/supcfg" && "$FANOUT" check --no-cache . > "$tmp/supcfg.out" 2>/dev/null)
+if grep -q "^examples/demo.py:.* FAN503" "$tmp/supcfg.out" && ! grep -q "FAN201\|^tests/" "$tmp/supcfg.out" &&
+   grep -q "FAN101" "$tmp/supcfg.out"; then ok; else
+  bad "[tool.fanout] include and per-file-ignores do not apply to check"; cat "$tmp/supcfg.out"; fi
+printf '[tool.fanout]\ninclude = ["benchmarks"]\n' > "$tmp/supcfg/pyproject.toml"
+(cd "$tmp/supcfg" && "$FANOUT" check --no-cache . > /dev/null 2> "$tmp/supcfg.err"); rc=$?
+[ $rc = 2 ] && grep -q "pyproject.toml:2: .*include" "$tmp/supcfg.err" && ok ||
+  { bad "an unknown include kind in the configuration: exit $rc"; cat "$tmp/supcfg.err"; }
+expect_exit 2 "wants tests, examples, docs, scripts or all" check --include benchmarks "$sup"
+
 # ---- confidence: a finding through an inferred call target is medium ----
 confidence() { # WANT FORMAT PATH
   out=$("$FANOUT" check --select FAN101 --format "$2" "$3" 2>/dev/null)
