@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "where.h"
 #include "test_main.h"
 
 START_TEST(full_config) {
@@ -66,11 +67,55 @@ START_TEST(bad_config) {
 }
 END_TEST
 
+/* where.h: what a file is for, from its path */
+static const struct {
+  const char *path;
+  CodeKind want;
+} where_cases[] = {
+    {"app/pipeline.py", CODE_PRODUCTION},
+    {"tests/test_pipeline.py", CODE_TEST},
+    {"pkg/test/helpers.py", CODE_TEST},
+    {"pkg/testing/fakes.py", CODE_TEST},
+    {"src/test_utils.py", CODE_TEST},
+    {"src/io_test.py", CODE_TEST},
+    {"conftest.py", CODE_TEST},
+    {"examples/quickstart.py", CODE_EXAMPLE},
+    {"docs/snippets/a.py", CODE_DOCS},
+    {"scripts/backfill.py", CODE_SCRIPT},
+    {"examples/tests/t.py", CODE_TEST}, /* test first */
+    {"pkg/latest.py", CODE_PRODUCTION}, /* names are whole components */
+    {"pkg/testsuite_runner.py", CODE_PRODUCTION},
+    {"docs.py", CODE_PRODUCTION}, /* a file name is no directory */
+    {"pkg/scripts.py", CODE_PRODUCTION},
+};
+
+START_TEST(where_code_kinds) {
+  ck_assert_int_eq(where_code(where_cases[_i].path), where_cases[_i].want);
+}
+END_TEST
+
+START_TEST(where_kind_names) {
+  ck_assert_int_eq(where_kind_named("tests"), CODE_TEST);
+  ck_assert_int_eq(where_kind_named("all"), CODE_ALL_SUPPORT);
+  ck_assert_int_eq(where_kind_named("benchmarks"), -1);
+  Config c = {0};
+  Diags d = {0};
+  ck_assert(!config_parse("pyproject.toml", "[tool.fanout]\ninclude = [\"tests\", \"bench\"]\n", &c,
+                          &d));
+  ck_assert_uint_eq(d.len, 1);
+  ck_assert_uint_eq(d.items[0].line, 2);
+  config_free(&c);
+  diags_free(&d);
+}
+END_TEST
+
 Suite *config_suite(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, full_config);
   tcase_add_loop_test(tc, bad_config, 0, sizeof bad_cases / sizeof *bad_cases);
+  tcase_add_loop_test(tc, where_code_kinds, 0, sizeof where_cases / sizeof *where_cases);
+  tcase_add_test(tc, where_kind_names);
   suite_add_tcase(s, tc);
   return s;
 }
