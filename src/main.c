@@ -60,6 +60,9 @@ typedef struct {
   int (*run)(Options *opts, Diags *diags);
   const char *usage;
   const char *summary;
+  const char *formats; /* the --format values it takes, space separated; "" for none */
+  bool selects;        /* it runs the checks: --select, --ignore, --extend-select, --include,
+                          --show-suppressed apply */
 } Command;
 
 /* Add the code kinds a comma-separated list names (tests, examples, docs,
@@ -525,22 +528,37 @@ static int cmd_facts(Options *o, Diags *diags) {
 
 static const Command commands[] = {
     {"check", cmd_check, "fanout check [OPTIONS] [PATH...]",
-     "report the seven concurrency failure patterns (exit 1 when there are findings)"},
+     "report the seven concurrency failure patterns (exit 1 when there are findings)",
+     "text json sarif github markdown", true},
     {"map", cmd_map, "fanout map [OPTIONS] [PATH...]",
-     "list the fan-out orchestrators: where, kind, width and what is fanned out"},
+     "list the fan-out orchestrators: where, kind, width and what is fanned out", "", false},
     {"trace", cmd_trace, "fanout trace [OPTIONS] \"LOG LINE OR MARKER\" [PATH...]",
-     "log line -> logging callsite -> enclosing function -> nearest orchestrator"},
+     "log line -> logging callsite -> enclosing function -> nearest orchestrator", "", false},
     {"report", cmd_report,
-     "fanout report --log FILE [--rss FILE] [--format markdown|json] [PATH...]",
-     "read a run's log: phases, and the findings ranked by what they cost in that run"},
+     "fanout report --log FILE [--rss FILE] [--format markdown|json|html] [PATH...]",
+     "read a run's log: phases, and the findings ranked by what they cost in that run",
+     "markdown json html", true},
     {"run", cmd_run, "fanout run [--rss-interval MS] [--out DIR] -- COMMAND...",
-     "run a pipeline: its output timestamped to a log, RSS sampled, then the report"},
-    {"lsp", cmd_lsp, "fanout lsp", "language server on stdio for editors (diagnostics, hover)"},
+     "run a pipeline: its output timestamped to a log, RSS sampled, then the report",
+     "markdown json html", true},
+    {"lsp", cmd_lsp, "fanout lsp", "language server on stdio for editors (diagnostics, hover)", "",
+     true},
     {"rules", cmd_rules, "fanout rules [--format markdown] [CODE...]",
-     "the rule catalog, or the documentation of the given rules"},
+     "the rule catalog, or the documentation of the given rules", "text markdown", false},
     {"facts", cmd_facts, "fanout facts [OPTIONS] [PATH...]",
-     "debugging aid: print the facts extracted from each file"},
+     "debugging aid: print the facts extracted from each file", "", false},
 };
+
+/* Whether `word` is one of the space-separated words of `list`. */
+static bool listed(const char *list, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = list; *p;) {
+    size_t len = strcspn(p, " ");
+    if (len == n && strncmp(p, word, n) == 0) return true;
+    p += len + (p[len] == ' ');
+  }
+  return false;
+}
 
 static const char options_help[] =
     "options:\n"
@@ -630,6 +648,14 @@ int main(int argc, char **argv) {
           return EXIT_USAGE;
         }
         o.project.jobs = (unsigned)n;
+      } else if (!cmd->selects &&
+                 (strcmp(a, "--select") == 0 || strcmp(a, "--ignore") == 0 ||
+                  strcmp(a, "--extend-select") == 0 || strcmp(a, "--include") == 0 ||
+                  strcmp(a, "--show-suppressed") == 0)) {
+        fprintf(stderr, "fanout %s: %s does not apply: it reports no findings\n", cmd->name, a);
+        selection_free(&o.selection);
+        free(o.paths);
+        return EXIT_USAGE;
       } else if ((strcmp(a, "--select") == 0 || strcmp(a, "--ignore") == 0 ||
                   strcmp(a, "--extend-select") == 0) &&
                  i + 1 < argc) {
@@ -653,12 +679,12 @@ int main(int argc, char **argv) {
         free(codes);
       } else if (strcmp(a, "--format") == 0 && i + 1 < argc) {
         o.format = argv[++i];
-        if (strcmp(o.format, "text") != 0 && strcmp(o.format, "json") != 0 &&
-            strcmp(o.format, "markdown") != 0 && strcmp(o.format, "github") != 0 &&
-            strcmp(o.format, "sarif") != 0 && strcmp(o.format, "html") != 0) {
-          fprintf(stderr,
-                  "fanout: unknown format '%s' (text, json, sarif, github, markdown, html)\n",
-                  o.format);
+        if (!listed(cmd->formats, o.format)) {
+          if (*cmd->formats)
+            fprintf(stderr, "fanout %s: unknown format '%s' (it writes: %s)\n", cmd->name, o.format,
+                    cmd->formats);
+          else
+            fprintf(stderr, "fanout %s: takes no --format (it writes text)\n", cmd->name);
           selection_free(&o.selection);
           free(o.paths);
           return EXIT_USAGE;
