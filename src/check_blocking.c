@@ -163,6 +163,11 @@ static char *loop_element(const Model *m, uint32_t file, int32_t def, const char
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
+  /* the project's own function of a library's name (`def open(name): ...`)
+   * is followed as a helper, not taken for the library's */
+  const Facts *f = &m->ix->files[file];
+  Targets own = index_call_targets(m->ix, file, (uint32_t)(c - f->calls.items));
+  if (own.how == RESOLVED_EXACT && !strchr(c->callee, '.')) return b;
   char *canon = model_canonical(m, file, c->def, c->callee);
   const Fact *fact = knowledge_get(m->k, "blocking", canon);
   b.code = file_in_memory(m, file, c, fact) ? NULL : fact_code(fact);
