@@ -68,6 +68,8 @@ static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
   }
 }
 
+void check_counts_free(CheckCounts *c) { array_free(&c->hidden_in); }
+
 /* The length of the directory all the project's files share ("/tmp/x/docs/"
  * for a run over one docs folder): what a file is for is read below it, so
  * a project that lives under a `docs` or `test` directory is not all docs or
@@ -101,7 +103,7 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
   check_retry(&m, &all);
   check_observability(&m, &sites, &all);
   analysis_mark_inferred(&m, &sites, &all);
-  *counts = (CheckCounts){0, 0};
+  *counts = (CheckCounts){0, 0, {0}};
   size_t root = common_dir(p);
   Marks marks = {0};
   for (uint32_t i = 0; i < all.len; i++) {
@@ -113,7 +115,10 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
     bool on = selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true) &&
               !selection_file_ignores(sel, path, all.items[i].code);
     if (on && noqa_for(&p->files[all.items[i].file], &all.items[i])) counts->suppressed++, on = false;
-    if (on && (where_code(path + root) & ~sel->include)) counts->hidden++, on = false;
+    if (on && (where_code(path + root) & ~sel->include)) {
+      counts->hidden++, on = false;
+      array_push(&counts->hidden_in, all.items[i].file);
+    }
     if (on)
       array_push(out, all.items[i]);
     else

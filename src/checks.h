@@ -10,7 +10,10 @@
 typedef struct {
   uint32_t suppressed; /* by a `# noqa` on their line */
   uint32_t hidden;     /* in tests, examples, docs or scripts the selection does not include */
+  U32Array hidden_in;  /* the file of each hidden one (free with check_counts_free) */
 } CheckCounts;
+
+void check_counts_free(CheckCounts *c);
 
 /* Run the checks and keep, sorted, the findings the selection shows: codes
  * it enables, not ignored for their file, in code it includes (production

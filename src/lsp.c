@@ -211,6 +211,7 @@ static void publish(Server *s) {
   Findings fs = {0};
   CheckCounts counts;
   checks_run(&s->project, &s->catalog, s->sel, &fs, &counts);
+  check_counts_free(&counts);
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
     line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
@@ -382,6 +383,7 @@ static json_t *hover(Server *s, json_t *params) {
   Findings fs = {0};
   CheckCounts counts;
   checks_run(&s->project, &s->catalog, s->sel, &fs, &counts);
+  check_counts_free(&counts);
   StrBuf md = {0};
   for (uint32_t i = 0; i < fs.len; i++) {
     const Finding *f = &fs.items[i];

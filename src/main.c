@@ -261,6 +261,21 @@ static int cmd_check(Options *o, Diags *diags) {
     Findings fs = {0};
     CheckCounts counts;
     checks_run(&p, &cat, &o->selection, &fs, &counts);
+    if (only_files || o->stdin_filename) { /* count what was hidden in the files shown */
+      uint32_t n = 0;
+      for (uint32_t i = 0; i < counts.hidden_in.len; i++) {
+        const char *path = p.index.files[counts.hidden_in.items[i]].path;
+        bool named = o->stdin_filename && strcmp(path, o->stdin_filename) == 0;
+        for (uint32_t k = 0; k < o->npaths && only_files && !named; k++) {
+          const char *given = o->paths[k];
+          while (given[0] == '.' && given[1] == '/') given += 2;
+          named = strcmp(path, given) == 0;
+        }
+        n += named;
+      }
+      counts.hidden = n;
+    }
+    check_counts_free(&counts);
     if (only_files) {
       uint32_t w = 0;
       for (uint32_t i = 0; i < fs.len; i++) {

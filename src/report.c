@@ -601,6 +601,7 @@ void report_write(const Project *p, const Catalog *cat, const Selection *sel, co
   Findings fs = {0};
   CheckCounts counts;
   checks_run(p, cat, sel, &fs, &counts);
+  check_counts_free(&counts);
   Items items = {0};
   rank(p, cat, t, &fs, &items);
   StrArray obs = {0};
