@@ -218,8 +218,12 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       char key[64];
       snprintf(key, sizeof key, ".%s", method);
       /* `local=`: methods that build a local object without I/O (conn.cursor());
+       * `io=`: the only methods that send a request (an HTTP client's get,
+       * post, ...; `build_request` and the rest are local);
        * `client.release`: methods of any client that free it without a request */
-      if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) &&
+      char io[8];
+      bool sends = !fact_attr(o.fact, "io", io, sizeof io) || attr_lists(o.fact, "io", method);
+      if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) && sends &&
           !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, "client.release", method))
         b.code = fact_code(o.fact)           ? fact_code(o.fact) /* an SDK over HTTP: code=FAN505 */
                  : strcmp(kind, "http") == 0 ? "FAN501"
