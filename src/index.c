@@ -1477,6 +1477,20 @@ static void find_submit_sites(Index *ix) {
   }
 }
 
+/* A race, not a fan-out of work: `asyncio.wait` of two awaitables until
+ * the first completes (a result against a timeout or a cancel signal). */
+static bool is_race(const Facts *f, const Site *site) {
+  if (site->kind != SITE_WAIT || site->call < 0 || site->width.kind != WIDTH_FIXED ||
+      site->width.count < 0 || site->width.count > 2)
+    return false;
+  const Call *c = &f->calls.items[site->call];
+  for (uint32_t k = 0; k < c->nkwargs; k++) {
+    const Kwarg *kw = &f->kwargs.items[c->first_kwarg + k];
+    if (strcmp(kw->name, "return_when") == 0 && strstr(kw->value, "FIRST_COMPLETED")) return true;
+  }
+  return false;
+}
+
 /* Resolving every call reads the index and writes one row per file: files
  * are shared out over threads. */
 typedef struct {
@@ -1581,6 +1595,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   for (uint32_t i = 0; i < n; i++)
     for (uint32_t s = 0; s < files[i].sites.len; s++) {
       SiteRef sr = {i, files[i].sites.items[s], {0, -1}};
+      if (is_race(&files[i], &sr.site)) continue;
       imported_width(ix, i, sr.site.def, &sr.site.width);
       array_push(&ix->sites, sr);
     }

@@ -59,8 +59,8 @@ async def shutdown(connections, timeout):
 
 
 async def race(ensure_future, respond, time_out):
-    # two tasks raced: a fan-out of two, started outside any loop
-    done, pending = await asyncio.wait(  # site: wait fixed
+    # two tasks raced until the first completes: a race, not a fan-out of work
+    done, pending = await asyncio.wait(
         [asyncio.ensure_future(responses(respond)), asyncio.ensure_future(time_out())],
         return_when=asyncio.FIRST_COMPLETED,
     )
