@@ -18,15 +18,23 @@ static bool caller_deadline(Model *m, DefRef orch) {
 static int rank_of(const External *e) {
   char kind[16];
   const Fact *f = e->has_origin && e->origin.fact ? e->origin.fact : e->fact;
-  if (!f || !fact_attr(f, "kind", kind, sizeof kind)) {
-    if (e->fact && fact_attr(e->fact, "kind", kind, sizeof kind)) return 0;
-    return 0;
-  }
+  if (!f || !fact_attr(f, "kind", kind, sizeof kind)) return 0;
   if (strcmp(kind, "llm") == 0) return 3;
   if (strcmp(kind, "http") == 0 || strcmp(kind, "aws") == 0 || strcmp(kind, "net") == 0 ||
       strcmp(kind, "rpc") == 0)
     return 2;
   return strcmp(kind, "db") == 0 ? 1 : 0;
+}
+
+void analysis_reach_targets(const Model *m, uint32_t file, const DefRefs *targets, ResolvedHow how,
+                            DefRefs *reach, CallRefs *via) {
+  for (uint32_t k = 0; k < targets->len; k++) { /* wrapper and wrapped: one closure */
+    uint32_t from = via->len;
+    model_reach_via(m, targets->items[k], REACH_DEPTH, reach, via);
+    if (resolved_inferred(how)) /* the task itself is an inference */
+      for (uint32_t v = from; v < via->len; v++)
+        if (via->items[v].call == UINT32_MAX) via->items[v] = (CallRef){file, UINT32_MAX - 1};
+  }
 }
 
 static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
@@ -54,13 +62,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
         info->ntargets = targets.len;
       }
       for (uint32_t k = 0; k < targets.len; k++) array_push(&tasks, targets.items[k]);
-      for (uint32_t k = 0; k < targets.len; k++) { /* wrapper and wrapped: one closure */
-        uint32_t from = via.len;
-        model_reach_via(m, targets.items[k], REACH_DEPTH, &info->reach, &via);
-        if (resolved_inferred(how)) /* the task itself is an inference */
-          for (uint32_t v = from; v < via.len; v++)
-            if (via.items[v].call == UINT32_MAX) via.items[v] = (CallRef){sr->file, UINT32_MAX - 1};
-      }
+      analysis_reach_targets(m, sr->file, &targets, how, &info->reach, &via);
     } else if (!defref_ok(r) && !info->has_ext &&
                model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
       info->has_ext = info->item_is_external = true;

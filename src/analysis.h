@@ -31,6 +31,13 @@ typedef Array(SiteInfo) SiteInfos;
  * configured min-width (`range(500)` is no small fan-out). */
 bool analysis_large(const Model *m, const SiteInfo *s);
 
+/* The closures of a site's task functions `targets` (found `how`, for a
+ * site in `file`), appended to `reach`; in `via`, per definition added, the
+ * first call on its path whose targets were inferred (call UINT32_MAX:
+ * none; UINT32_MAX - 1: the task itself). */
+void analysis_reach_targets(const Model *m, uint32_t file, const DefRefs *targets, ResolvedHow how,
+                            DefRefs *reach, CallRefs *via);
+
 /* Analyze every site of the index. Free with analysis_free. */
 void analysis_sites(Model *m, SiteInfos *out);
 void analysis_free(SiteInfos *s);

@@ -130,16 +130,13 @@ static bool has_word(const char *text, const char *word) {
   return false;
 }
 
-/* Objects whose attributes are settings, not data: a width read from them is
- * chosen by whoever configures the run. */
-static const char *const config_objects[] = {"config",  "cfg",      "settings",     "conf",
-                                             "options", "opts",     "configurable", "configuration",
-                                             "_config", "_settings"};
-
-static bool reads_config(const char *text) {
-  for (size_t i = 0; i < sizeof config_objects / sizeof *config_objects; i++) {
-    size_t n = strlen(config_objects[i]);
-    for (const char *p = strstr(text, config_objects[i]); p; p = strstr(p + 1, config_objects[i]))
+/* Whether `text` reads an attribute of an object of settings (rules/api.txt
+ * `config.object`: `cfg.max_units`): a width chosen by whoever configures
+ * the run, not by the data. */
+static bool reads_config(const Model *m, const char *text) {
+  for (const Fact *x = knowledge_first(m->k, "config.object"); x; x = knowledge_next(m->k, x)) {
+    size_t n = strlen(x->name);
+    for (const char *p = strstr(text, x->name); p; p = strstr(p + 1, x->name))
       if ((p == text || !ident_char(p[-1])) && p[n] == '.' && ident_char(p[n + 1])) return true;
   }
   return false;
@@ -179,9 +176,9 @@ static bool count_text(const char *text) {
 static bool model_turn_text(const char *text) { return strstr(text, "tool_call") != NULL; }
 
 /* Whether a width text is set by a count, a cap or configuration. */
-static bool bounded_text(const char *text) {
+static bool bounded_text(const Model *m, const char *text) {
   return text &&
-         (capped_text(text) || count_text(text) || reads_config(text) || model_turn_text(text));
+         (capped_text(text) || count_text(text) || reads_config(m, text) || model_turn_text(text));
 }
 
 /* Whether a project function reaches a chat-model call (not an embedding; a
@@ -287,11 +284,11 @@ static bool model_output(const Model *m, const SiteRef *sr) {
 
 /* What a caller passes for a parameter: bounded when it is a literal list, a
  * capped or configured value, or a local bound once to one. */
-static bool bounded_argument(const Facts *cf, int32_t def, const char *arg) {
+static bool bounded_argument(const Model *m, const Facts *cf, int32_t def, const char *arg) {
   if (!arg) return true; /* omitted: the parameter's default */
   if ((arg[0] == '[' || arg[0] == '(') && !has_word(arg, "for") && !strstr(arg, "*"))
     return true; /* a literal list or tuple */
-  if (bounded_text(arg)) return true;
+  if (bounded_text(m, arg)) return true;
   for (const char *q = arg; *q; q++)
     if (!ident_char(*q)) return false;
   const Assign *bound = NULL;
@@ -301,7 +298,7 @@ static bool bounded_argument(const Facts *cf, int32_t def, const char *arg) {
     if (bound) return false; /* rebound: not one value */
     bound = a;
   }
-  return bound && bounded_text(bound->value);
+  return bound && bounded_text(m, bound->value);
 }
 
 /* A width taken from a parameter for which every caller passes a bounded value
@@ -328,7 +325,7 @@ static bool callers_bound_width(const Model *m, const SiteRef *sr) {
     int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
     if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
       arg = cf->names.items[c->args.first + (uint32_t)pos];
-    if (!bounded_argument(cf, c->def, arg)) return false;
+    if (!bounded_argument(m, cf, c->def, arg)) return false;
     seen++;
   }
   return seen > 0;
@@ -438,7 +435,7 @@ static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *nam
           (!inner || lp->pos.line >= inner->pos.line))
         inner = lp;
     }
-    if (inner && !inner->is_while && bounded_text(inner->iter)) bounded_loops++;
+    if (inner && !inner->is_while && bounded_text(m, inner->iter)) bounded_loops++;
   }
   return appends && in_loop == bounded_loops;
 }
@@ -446,13 +443,13 @@ static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *nam
 /* A data width whose size is set: by a count, a cap or configuration (in
  * its text, in the call that makes the list, or by every caller). One model
  * reply's items are not: the model chooses how many. */
-static bool set_text(const char *text) {
-  return text && (capped_text(text) || count_text(text) || reads_config(text));
+static bool set_text(const Model *m, const char *text) {
+  return text && (capped_text(text) || count_text(text) || reads_config(m, text));
 }
 
 static bool set_width(const Model *m, const SiteRef *sr) {
   const Width *w = &sr->site.width;
-  if (set_text(w->expr) || set_text(w->source)) return true;
+  if (set_text(m, w->expr) || set_text(m, w->source)) return true;
   if (w->param < 0 && w->expr) {
     bool plain = true;
     for (const char *q = w->expr; *q && plain; q++) plain = ident_char(*q);
@@ -464,7 +461,7 @@ static bool set_width(const Model *m, const SiteRef *sr) {
 static bool data_width(const Model *m, const SiteRef *sr) {
   const Width *w = &sr->site.width;
   if (w->kind != WIDTH_DATA) return false;
-  if (bounded_text(w->expr) || bounded_text(w->source)) return false;
+  if (bounded_text(m, w->expr) || bounded_text(m, w->source)) return false;
   if (model_output(m, sr)) return false;
   if (w->param < 0 && w->expr) {
     bool plain = true;

@@ -23,12 +23,7 @@ static void targets_reach(Model *m, const SiteRef *sr, DefRefs *reach, CallRefs 
     ResolvedHow how = index_name_targets(m->ix, sr->file, sr->site.def,
                                          f->names.items[sr->site.targets.first + t], &targets);
     if (!targets.len || index_def(m->ix, targets.items[0])->kind != DEF_FUNCTION) continue;
-    for (uint32_t k = 0; k < targets.len; k++) {
-      uint32_t from = via->len;
-      model_reach_via(m, targets.items[k], REACH_DEPTH, reach, via);
-      for (uint32_t v = from; resolved_inferred(how) && v < via->len; v++)
-        if (via->items[v].call == UINT32_MAX) via->items[v] = (CallRef){sr->file, UINT32_MAX - 1};
-    }
+    analysis_reach_targets(m, sr->file, &targets, how, reach, via);
   }
   array_free(&targets);
 }

@@ -28,6 +28,11 @@ static bool join(char out[NAME_CAP], const char *a, size_t alen, const char *b, 
 }
 
 static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth);
+static DefRef global_def_ref(const Index *ix, uint32_t g);
+static int32_t param_index(const Facts *f, int32_t def, const char *name);
+
+/* Test code: its mocks are not what production code runs. */
+static bool is_test(const char *path) { return where_code(path) == CODE_TEST; }
 
 /* The definition named `qualname` in a file, or -1. */
 static int32_t qual_lookup(const Index *ix, uint32_t file, const char *qualname) {
@@ -153,8 +158,6 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
 
 /* The project class a value expression makes: `Client(...)` (a call of a
  * class), or a parameter annotated with a class (`client: Client`). */
-static DefRef global_def_ref(const Index *ix, uint32_t g);
-
 static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
                              unsigned depth) {
   const Facts *f = &ix->files[file];
@@ -193,10 +196,6 @@ static DefRef global_def_ref(const Index *ix, uint32_t g) {
   }
   return (DefRef){lo, (int32_t)(g - ix->def_base[lo])};
 }
-
-static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
-                             unsigned depth);
-static int32_t param_index(const Facts *f, int32_t def, const char *name);
 
 /* The class a field declared in a class body holds (here or in a project
  * base): `prompt = SummaryPrompt()`, a dataclass or pydantic field
@@ -435,7 +434,6 @@ static uint32_t gdef(const Index *ix, DefRef d) { return index_global_def(ix, d)
 
 static void dispatch_set(Dispatch *d, uint32_t ncalls, uint32_t c, const DefRefs *t,
                          ResolvedHow how);
-static int32_t param_index(const Facts *f, int32_t def, const char *name);
 static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
                                    DefRefs *out);
 static const char *argument_for(const Index *ix, CallRef cr, DefRef callee, int32_t param);
@@ -613,13 +611,13 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
 static ResolvedHow methods_named(const Index *ix, uint32_t file, const char *name, DefRefs *out,
                                  uint32_t first, bool one_family) {
   uint32_t at;
-  bool from_test = index_is_test_path(ix->files[file].path);
+  bool from_test = is_test(ix->files[file].path);
   if (!strmap_get(&ix->method_names, name, &at) ||
       (one_family && !(ix->method_family[at] & (from_test ? FAMILY_ALL : FAMILY_NON_TEST))))
     return RESOLVED_NONE;
   for (uint32_t i = at;
        i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
-    if (from_test || !index_is_test_path(ix->files[ix->methods.items[i].file].path))
+    if (from_test || !is_test(ix->files[ix->methods.items[i].file].path))
       push_target(out, first, ix->methods.items[i]);
   if (out->len - first > TARGETS_CAP) out->len = first + TARGETS_CAP;
   return out->len > first ? RESOLVED_NAME : RESOLVED_NONE;
@@ -641,7 +639,6 @@ static bool is_protocol(const Index *ix, DefRef cls) {
   return false;
 }
 
-bool index_is_test_path(const char *path) { return where_code(path) == CODE_TEST; }
 
 /* Whether the `n` methods from `at` (those outside tests, or all) share a
  * root class, and are few enough to follow. */
@@ -650,7 +647,7 @@ static bool one_family(const Index *ix, uint32_t at, uint32_t n, bool all) {
   uint32_t seen = 0;
   for (uint32_t i = 0; i < n; i++) {
     DefRef m = ix->methods.items[at + i];
-    if (!all && index_is_test_path(ix->files[m.file].path)) continue;
+    if (!all && is_test(ix->files[m.file].path)) continue;
     if (++seen > TARGETS_CAP) {
       common.len = 0;
       break;
@@ -1265,7 +1262,7 @@ static void build_classes(Index *ix) {
       if (c->kind == DEF_FUNCTION && c->parent > 0 && f->defs.items[c->parent].kind == DEF_CLASS)
         array_push(&ix->methods, ((DefRef){fi, (int32_t)d}));
       if (c->kind != DEF_CLASS) continue;
-      if (c->parent == 0 && !index_is_test_path(f->path)) { /* module-level classes by name */
+      if (c->parent == 0 && !is_test(f->path)) { /* module-level classes by name */
         uint32_t g = ix->def_base[fi] + d, seen;
         strmap_put(&ix->class_names, c->name, strmap_get(&ix->class_names, c->name, &seen) ? UINT32_MAX : g);
       }

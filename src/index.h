@@ -101,9 +101,6 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
 static inline bool resolved_inferred(ResolvedHow how) {
   return how == RESOLVED_OVERRIDES || how == RESOLVED_NAME || how == RESOLVED_CALLABLE;
 }
-/* Whether a path is test code (tests/ or test/ directories, test_*.py,
- * *_test.py, conftest.py): its mocks are not what production code runs. */
-bool index_is_test_path(const char *path);
 /* "overrides", "name", "callable": what an inference was, for evidence. */
 const char *resolved_how_name(ResolvedHow how);
 /* The calls that reach a definition; *count is set. Valid until index_free. */

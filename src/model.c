@@ -338,8 +338,7 @@ static bool awaited_through(const Model *m, uint32_t file, const Call *c) {
   /* `await loop.run_in_executor(None, lambda: client.search(q))`: the task
    * waits for the I/O, run in a thread */
   const char *dot = strrchr(canon, '.');
-  if (!yes && (knowledge_has(m->k, "offload", canon) ||
-               (dot && knowledge_has(m->k, "offload", dot)) || knowledge_has(m->k, "offload", canon)))
+  if (!yes && (knowledge_has(m->k, "offload", canon) || (dot && knowledge_has(m->k, "offload", dot))))
     yes = !str_ends_with(canon, ".submit") && strcmp(canon, "threading.Thread") != 0;
   free(canon);
   return yes;
