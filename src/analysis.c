@@ -212,46 +212,17 @@ char *analysis_ext_where(const Model *m, const SiteInfo *s) {
   return xasprintf("`%s` at %s:%u", callee, path, pos.line);
 }
 
-char *analysis_inference(const Model *m, const SiteInfo *s) {
-  if (!s->inferred) return xstrdup("");
+void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f,
+                       const char *tail) {
   const Index *ix = m->ix;
-  CallRef at = s->inferred_at;
-  const char *text;
-  ResolvedHow how;
-  uint32_t n;
+  if (at.call == UINT32_MAX) return;
   if (at.call == UINT32_MAX - 1) { /* the task itself */
-    text = ix->files[s->site->file].names.items[s->site->site.targets.first];
-    how = s->target_how;
-    n = s->ntargets;
-  } else {
-    text = ix->files[at.file].calls.items[at.call].callee;
-    Targets t = index_call_targets(ix, at.file, at.call);
-    how = t.how;
-    n = t.len;
+    finding_mark_inferred(f, ix->files[s->site->file].names.items[s->site->site.targets.first],
+                          s->ntargets, s->target_how, tail);
+    return;
   }
-  const char *where = "the task";
-  if (s->ext.call != UINT32_MAX) {
-    const Facts *ef = &ix->files[s->ext.file];
-    where = ef->defs.items[ef->calls.items[s->ext.call].def].qualname;
-  }
-  switch (how) {
-  case RESOLVED_OVERRIDES:
-    return xasprintf(" (inferred: `%s` may run %u implementations in project subclasses; the I/O "
-                     "is in %s)",
-                     text, n, where);
-  case RESOLVED_NAME:
-    return xasprintf(" (inferred: the receiver of `%s` has no known type; %s project method%s of "
-                     "that name, in one class family, %s followed; the I/O is in %s)",
-                     text, n == 1 ? "the one" : "the", n == 1 ? "" : "s", n == 1 ? "is" : "are",
-                     where);
-  case RESOLVED_CALLABLE:
-    return xasprintf(" (inferred: `%s` is a parameter; its callers pass %u function%s, followed "
-                     "to the I/O in %s)",
-                     text, n, n == 1 ? "" : "s", where);
-  case RESOLVED_NONE:
-  case RESOLVED_EXACT: break;
-  }
-  return xstrdup("");
+  Targets t = index_call_targets(ix, at.file, at.call);
+  finding_mark_inferred(f, ix->files[at.file].calls.items[at.call].callee, t.len, t.how, tail);
 }
 
 void analysis_mark_inferred(const Model *m, const SiteInfos *sites, Findings *fs) {
@@ -263,12 +234,14 @@ void analysis_mark_inferred(const Model *m, const SiteInfos *sites, Findings *fs
       if (!s->inferred || s->site->file != f->file || s->site->site.pos.line != f->pos.line ||
           s->site->site.pos.col != f->pos.col)
         continue;
-      char *note = analysis_inference(m, s);
-      char *evidence = xasprintf("%s%s", f->evidence, note);
-      free(note);
-      free(f->evidence);
-      f->evidence = evidence;
-      f->inferred = true;
+      const char *where = "the task";
+      if (s->ext.call != UINT32_MAX) {
+        const Facts *ef = &m->ix->files[s->ext.file];
+        where = ef->defs.items[ef->calls.items[s->ext.call].def].qualname;
+      }
+      char *tail = xasprintf("the I/O is in %s", where);
+      analysis_mark_one(m, s, s->inferred_at, f, tail);
+      free(tail);
       break;
     }
   }

@@ -46,9 +46,10 @@ void analysis_free(SiteInfos *s);
 char *analysis_ext_where(const Model *m, const SiteInfo *s);
 /* The call text of the I/O call. */
 const char *analysis_ext_callee(const Model *m, const SiteInfo *s);
-/* " (inferred: ...)" when the path to the I/O call rests on an inferred
- * call target, else "". Caller frees. */
-char *analysis_inference(const Model *m, const SiteInfo *s);
+/* Mark `f` as resting on the inferred call `at` on a path of site `s`'s
+ * tasks (UINT32_MAX - 1: the task itself; UINT32_MAX: nothing to mark). */
+void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f,
+                       const char *tail);
 /* `kind=` of the I/O fact (http, llm, db, net, subprocess, aws) into buf. */
 const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size);
 

@@ -24,16 +24,6 @@ static Targets followed_targets(const Index *ix, uint32_t file, uint32_t call) {
   return t;
 }
 
-/* A finding reached through an inferred call target says so. */
-static void mark_inferred(Finding *f, Targets ts) {
-  char *evidence =
-      xasprintf("%s (inferred: the call may run %u implementation%s (%s); the "
-                "blocking one is followed)",
-                f->evidence, ts.len, ts.len == 1 ? "" : "s", resolved_how_name(ts.how));
-  free(f->evidence);
-  f->evidence = evidence;
-  f->inferred = true;
-}
 
 static bool async_mode(const Model *m, const Origin *o) {
   char names[64];
@@ -385,7 +375,9 @@ void check_blocking(Model *m, Findings *out) {
         if (!sync_blocks(m, t, memo, &via, 0)) continue;
         uint32_t before = out->len;
         report(m, fi, c, via.code, NULL, &via, out);
-        if (out->len > before && resolved_inferred(ts.how)) mark_inferred(array_last(out), ts);
+        if (out->len > before && resolved_inferred(ts.how))
+          finding_mark_inferred(array_last(out), c->callee, ts.len, ts.how,
+                                "the blocking one is followed");
         break;
       }
     }

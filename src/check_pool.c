@@ -52,26 +52,6 @@ static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *vi
     helper_task_reach(m, sr->helper, 0, reach, via);
 }
 
-/* " (inferred: ...)" for a path that rests on the inferred call `at`. */
-static char *inference_note(const Model *m, const SiteInfo *s, CallRef at) {
-  if (at.call == UINT32_MAX) return xstrdup("");
-  const char *text;
-  ResolvedHow how;
-  uint32_t n;
-  if (at.call == UINT32_MAX - 1) {
-    text = m->ix->files[s->site->file].names.items[s->site->site.targets.first];
-    how = s->target_how;
-    n = s->ntargets;
-  } else {
-    Targets t = index_call_targets(m->ix, at.file, at.call);
-    text = m->ix->files[at.file].calls.items[at.call].callee;
-    how = t.how;
-    n = t.len;
-  }
-  return xasprintf(" (inferred: `%s` may run %u definition%s, found by %s; one of them leads here)",
-                   text, n, n == 1 ? "" : "s", resolved_how_name(how));
-}
-
 /* The finding of `code` already made at this place: one construction is one
  * finding, each fan-out that reaches it a related location. */
 static Finding *finding_at(Findings *out, const char *code, uint32_t file, Pos pos) {
@@ -132,23 +112,21 @@ static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Fin
     }
     char *orch = index_def_name(m->ix, s->orchestrator);
     char *where = index_def_name(m->ix, d);
-    char *note = inference_note(m, s, via);
     Finding *fd = findings_add(
         out, m->ix, "FAN701", d.file, d.def, call->pos,
         xasprintf("`%s(...)` builds a new client (its own connection pool) in every task of "
                   "the fan-out in %s",
                   canon, orch),
-        xasprintf("%s runs once per item of `%s`; no connection is reused across tasks%s", where,
-                  s->site->site.width.expr, note),
+        xasprintf("%s runs once per item of `%s`; no connection is reused across tasks", where,
+                  s->site->site.width.expr),
         xasprintf("create one `%s` for the run (in the orchestrator or `__init__`), pass it "
                   "to the tasks, and close it once",
                   canon),
         xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
-    fd->inferred = inferred;
+    analysis_mark_one(m, s, via, fd, "one of them leads here");
     finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
     free(orch);
     free(where);
-    free(note);
     free(canon);
   }
 }
@@ -162,22 +140,20 @@ static void oneshot_client(Model *m, const SiteInfo *s, const Origin *o, uint32_
   if (relate_again(out, "FAN701", o->file, o->pos, s, inferred)) return;
   const Facts *of = &m->ix->files[o->file];
   char *orch = index_def_name(m->ix, s->orchestrator);
-  char *note = inference_note(m, s, via);
   Finding *fd = findings_add(
       out, m->ix, "FAN701", o->file, of->calls.items[o->call].def, o->pos,
       xasprintf("`%s` opens a new connection pool for every request, and the fan-out in %s "
                 "makes one request per task",
                 o->ctor, orch),
       xasprintf("its requests are made at %s:%u, once per item of `%s`; no connection is "
-                "reused across tasks%s",
-                m->ix->files[file].path, use.line, s->site->site.width.expr, note),
+                "reused across tasks",
+                m->ix->files[file].path, use.line, s->site->site.width.expr),
       xstrdup("bound the fan-out to a few concurrent requests, or call the service through "
               "one shared HTTP client"),
       xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
-  fd->inferred = inferred;
+  analysis_mark_one(m, s, via, fd, "one of them leads here");
   finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
   free(orch);
-  free(note);
 }
 
 /* The requests the tasks make on clients of a `oneshot` SDK. */

@@ -145,13 +145,9 @@ static void mark_inferred(const Model *m, Finding *fd, CallRef via) {
   if (via.call == UINT32_MAX) return;
   const Facts *f = &m->ix->files[via.file];
   Targets t = index_call_targets(m->ix, via.file, via.call);
-  char *evidence =
-      xasprintf("%s (inferred: `%s` at %s:%u may run %u definition%s, found by %s)", fd->evidence,
-                f->calls.items[via.call].callee, f->path, f->calls.items[via.call].pos.line, t.len,
-                t.len == 1 ? "" : "s", resolved_how_name(t.how));
-  free(fd->evidence);
-  fd->evidence = evidence;
-  fd->inferred = true;
+  char *tail = xasprintf("called at %s:%u", f->path, f->calls.items[via.call].pos.line);
+  finding_mark_inferred(fd, f->calls.items[via.call].callee, t.len, t.how, tail);
+  free(tail);
 }
 
 /* An SDK call under a retry layer, with the SDK client's own retries. */

@@ -20,6 +20,21 @@ Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t 
   return array_last(fs);
 }
 
+void finding_mark_inferred(Finding *f, const char *callee, uint32_t n, ResolvedHow how,
+                           const char *tail) {
+  const char *found = how == RESOLVED_OVERRIDES ? "a method and its overrides in project subclasses"
+                      : how == RESOLVED_NAME    ? "the project methods of that name (the receiver's "
+                                                  "type is unknown; one class family)"
+                      : how == RESOLVED_CALLABLE ? "what callers pass for a called parameter"
+                                                 : "its one definition";
+  char *evidence = xasprintf("%s (inferred: `%s` may run %u definition%s: %s%s%s)", f->evidence,
+                             callee, n, n == 1 ? "" : "s", found, tail ? "; " : "",
+                             tail ? tail : "");
+  free(f->evidence);
+  f->evidence = evidence;
+  f->inferred = true;
+}
+
 void finding_relate(Finding *f, uint32_t file, Pos pos, char *note) {
   Related r = {file, pos, note};
   array_push(&f->related, r);

@@ -30,6 +30,11 @@ typedef Array(Finding) Findings;
 Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
                       Pos pos, char *message, char *evidence, char *next_step, char *validate);
 void finding_relate(Finding *f, uint32_t file, Pos pos, char *note);
+/* Mark a finding as resting on an inferred call target: `callee` may run
+ * `n` definitions, found `how`; `tail` (or NULL) says where the path leads.
+ * Its evidence says so and its confidence becomes medium. */
+void finding_mark_inferred(Finding *f, const char *callee, uint32_t n, ResolvedHow how,
+                           const char *tail);
 /* "high", or "medium" for a finding that rests on inference. */
 static inline const char *finding_confidence(const Finding *f) {
   return f->inferred ? "medium" : "high";

@@ -401,17 +401,6 @@ Targets index_call_targets(const Index *ix, uint32_t file, uint32_t call) {
   return defref_ok(*r) ? (Targets){r, 1, RESOLVED_EXACT} : (Targets){NULL, 0, RESOLVED_NONE};
 }
 
-const char *resolved_how_name(ResolvedHow how) {
-  switch (how) {
-  case RESOLVED_OVERRIDES: return "overrides";
-  case RESOLVED_NAME: return "name";
-  case RESOLVED_CALLABLE: return "callable";
-  case RESOLVED_NONE:
-  case RESOLVED_EXACT: break;
-  }
-  return "exact";
-}
-
 /* ---- dispatch: class hierarchy, methods by name, called parameters ---- */
 
 enum { FAMILY_ALL = 1, FAMILY_NON_TEST = 2 };

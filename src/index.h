@@ -101,8 +101,6 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
 static inline bool resolved_inferred(ResolvedHow how) {
   return how == RESOLVED_OVERRIDES || how == RESOLVED_NAME || how == RESOLVED_CALLABLE;
 }
-/* "overrides", "name", "callable": what an inference was, for evidence. */
-const char *resolved_how_name(ResolvedHow how);
 /* The calls that reach a definition; *count is set. Valid until index_free. */
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
 

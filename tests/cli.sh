@@ -213,7 +213,7 @@ confidence medium sarif corpus/rules/FAN101/pos_abstract_backend
 confidence high json corpus/rules/FAN101/pos_aiohttp_tasks.py
 confidence high sarif corpus/rules/FAN101/pos_aiohttp_tasks.py
 if "$FANOUT" check --select FAN101 --format json corpus/rules/FAN101/pos_injected_providers 2>/dev/null |
-  grep -q '(inferred: the receiver of `self.providers.chat.complete_prompt` has no known type'; then
+  grep -q '(inferred: `self.providers.chat.complete_prompt` may run 2 definitions: the project methods of that name'; then
   ok
 else
   bad "an inferred FAN101 does not say what it inferred in its evidence"
