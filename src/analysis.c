@@ -225,26 +225,16 @@ void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f
   finding_mark_inferred(f, ix->files[at.file].calls.items[at.call].callee, t.len, t.how, tail);
 }
 
-void analysis_mark_inferred(const Model *m, const SiteInfos *sites, Findings *fs) {
-  for (uint32_t i = 0; i < fs->len; i++) {
-    Finding *f = &fs->items[i];
-    if (strncmp(f->code, "FAN", 3) != 0 || f->code[3] < '1' || f->code[3] > '3') continue;
-    for (uint32_t k = 0; k < sites->len; k++) {
-      const SiteInfo *s = &sites->items[k];
-      if (!s->inferred || s->site->file != f->file || s->site->site.pos.line != f->pos.line ||
-          s->site->site.pos.col != f->pos.col)
-        continue;
-      const char *where = "the task";
-      if (s->ext.call != UINT32_MAX) {
-        const Facts *ef = &m->ix->files[s->ext.file];
-        where = ef->defs.items[ef->calls.items[s->ext.call].def].qualname;
-      }
-      char *tail = xasprintf("the I/O is in %s", where);
-      analysis_mark_one(m, s, s->inferred_at, f, tail);
-      free(tail);
-      break;
-    }
+void analysis_mark_site(const Model *m, const SiteInfo *s, Finding *f) {
+  if (!s->inferred) return;
+  const char *where = "the task";
+  if (s->ext.call != UINT32_MAX) {
+    const Facts *ef = &m->ix->files[s->ext.file];
+    where = ef->defs.items[ef->calls.items[s->ext.call].def].qualname;
   }
+  char *tail = xasprintf("the I/O is in %s", where);
+  analysis_mark_one(m, s, s->inferred_at, f, tail);
+  free(tail);
 }
 
 const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size) {

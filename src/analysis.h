@@ -53,9 +53,9 @@ void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f
 /* `kind=` of the I/O fact (http, llm, db, net, subprocess, aws) into buf. */
 const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size);
 
-/* Findings of families 1-3 at a site whose path to I/O rests on inference
- * are marked so, and their evidence says what was inferred. */
-void analysis_mark_inferred(const Model *m, const SiteInfos *sites, Findings *fs);
+/* A finding about site `s` whose path to I/O rests on inference is marked
+ * so, and its evidence says what was inferred and where the I/O is. */
+void analysis_mark_site(const Model *m, const SiteInfo *s, Finding *f);
 
 /* The checks. Each appends its findings. */
 void check_concurrency(Model *m, const SiteInfos *sites, Findings *out); /* FAN1xx FAN2xx FAN3xx */

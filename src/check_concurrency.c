@@ -70,6 +70,7 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
                 "(%u function%s followed) to the I/O call %s",
                 width, target, s->reach.len, s->reach.len == 1 ? "" : "s", ext),
       next, xstrdup("in-flight requests stay at the limit; 429/503 count and p95 phase time drop"));
+  analysis_mark_site(m, s, f);
   if (defref_ok(s->target))
     finding_relate(f, s->target.file, index_def(m->ix, s->target)->pos,
                    xstrdup("the fanned-out function"));
@@ -506,15 +507,17 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   if (!keeps_results(m, s) || !data_width(m, sr) || windowed(m, sr)) return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
-  findings_add(out, m->ix, "FAN201", sr->file, sr->site.def, sr->site.pos,
-               xasprintf("%s in %s schedules a task for every item of `%s` at once and holds all "
-                         "results until the last one finishes",
-                         kind_phrase(sr->site.kind), orch, sr->site.width.expr),
-               xasprintf("width grows with the input (`%s`); each task runs %s and awaits I/O",
-                         sr->site.width.expr, target),
-               xstrdup("process the list in fixed-size batches (`itertools.batched(items, 50)`) "
-                       "or consume results as they finish with a bounded worker pool"),
-               xstrdup("peak RSS during the phase stops growing with the input size"));
+  Finding *f = findings_add(
+      out, m->ix, "FAN201", sr->file, sr->site.def, sr->site.pos,
+      xasprintf("%s in %s schedules a task for every item of `%s` at once and holds all "
+                "results until the last one finishes",
+                kind_phrase(sr->site.kind), orch, sr->site.width.expr),
+      xasprintf("width grows with the input (`%s`); each task runs %s and awaits I/O",
+                sr->site.width.expr, target),
+      xstrdup("process the list in fixed-size batches (`itertools.batched(items, 50)`) "
+              "or consume results as they finish with a bounded worker pool"),
+      xstrdup("peak RSS during the phase stops growing with the input size"));
+  analysis_mark_site(m, s, f);
   free(orch);
   free(target);
 }
@@ -598,7 +601,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   if (fact) fact_attr(fact, "timeout", deflt, sizeof deflt);
   const char *assumption =
       assumed ? "; the client's origin is unknown, so the SDK's default was assumed" : "";
-  findings_add(
+  Finding *f = findings_add(
       out, m->ix, "FAN301", sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s waits for the slowest of its tasks: %s has no per-call timeout and the "
                 "phase has no deadline",
@@ -612,6 +615,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
               "and give the phase a deadline with `async with asyncio.timeout(...)`"),
       xstrdup("max and p99 of per-task time and the phase's wall time drop; timeouts show up as "
               "counted errors instead of stalls"));
+  analysis_mark_site(m, s, f);
   free(orch);
   free(ext);
 }

@@ -102,7 +102,6 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
   check_blocking(&m, &all);
   check_retry(&m, &all);
   check_observability(&m, &sites, &all);
-  analysis_mark_inferred(&m, &sites, &all);
   *counts = (CheckCounts){0, 0, {0}};
   size_t root = common_dir(p);
   Marks marks = {0};
