@@ -1368,6 +1368,14 @@ static DefRef class_fan_out(const Index *ix, DefRef cls) {
  * argument calls; the helper's site must run what it is given. */
 static void find_fixed_helper_calls(Index *ix) {
   uint32_t nsites = ix->sites.len;
+  int32_t *first = xmalloc(((size_t)ix->ndefs + 1) * sizeof(int32_t)); /* sites by def */
+  int32_t *next = xmalloc(((size_t)nsites + 1) * sizeof(int32_t));
+  for (uint32_t g = 0; g < ix->ndefs; g++) first[g] = -1;
+  for (uint32_t i = nsites; i-- > 0;) {
+    uint32_t g = index_global_def(ix, (DefRef){ix->sites.items[i].file, ix->sites.items[i].site.def});
+    next[i] = first[g];
+    first[g] = (int32_t)i;
+  }
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
     const Facts *f = &ix->files[fi];
     for (uint32_t ci = 0; ci < f->calls.len; ci++) {
@@ -1385,10 +1393,9 @@ static void find_fixed_helper_calls(Index *ix) {
       }
       if (star < 0) continue;
       bool gathers = false;
-      for (uint32_t i = 0; i < nsites && !gathers; i++) {
+      for (int32_t i = first[index_global_def(ix, h)]; i >= 0 && !gathers; i = next[i]) {
         const SiteRef *sr = &ix->sites.items[i];
-        gathers = sr->file == h.file && sr->site.def == h.def && sr->site.width.param == star &&
-                  helper__runs_items(sr->site.kind) &&
+        gathers = sr->site.width.param == star && helper__runs_items(sr->site.kind) &&
                   (sr->site.kind == SITE_HELPER || helper__runs_given_items(ix, h, sr));
       }
       if (!gathers) continue;
@@ -1410,6 +1417,8 @@ static void find_fixed_helper_calls(Index *ix) {
       array_push(&ix->sites, sr);
     }
   }
+  free(first);
+  free(next);
 }
 
 /* A call of an executor's submit-style method (one that queues a callable
