@@ -14,6 +14,8 @@ void model_init(Model *m, const Index *ix, const Knowledge *k) {
   m->timeout = xmalloc(n * sizeof(int32_t));
   m->deadline = xmalloc(n * sizeof(int32_t));
   m->bounded = xmalloc(n * sizeof(int32_t));
+  m->splat = xmalloc(n);
+  memset(m->splat, -1, n);
   for (size_t i = 0; i < n; i++)
     m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = m->bounded[i] = -1;
   m->short_timeout = 30;
@@ -29,6 +31,7 @@ void model_free(Model *m) {
   free(m->timeout);
   free(m->deadline);
   free(m->bounded);
+  free(m->splat);
 }
 
 static int32_t class_of(const Facts *f, int32_t def);
@@ -569,7 +572,19 @@ static bool kwargs_param(const Facts *f, int32_t def, const char *name) {
  * timeout: it (or a function it is nested in) names one, is an entry point
  * no project code calls, or has a caller that passes a timeout keyword or
  * **kwargs that may carry one. */
+static bool may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth);
+
+/* Memoized per definition (a cycle or a chain too deep counts as yes). */
 static bool def_may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth) {
+  int8_t *memo = &m->splat[index_global_def(m->ix, (DefRef){file, def})];
+  if (*memo < 0) {
+    *memo = 1; /* while it is being answered */
+    *memo = may_get_timeout(m, file, def, depth) ? 1 : 0;
+  }
+  return *memo;
+}
+
+static bool may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth) {
   const Facts *f = &m->ix->files[file];
   const Def *d = &f->defs.items[def];
   if (depth > 4 || d->kind != DEF_FUNCTION) return true;

@@ -16,6 +16,8 @@ typedef struct {
   int32_t *timeout;       /* per global def: a timeout construct in it (+1), 0 none */
   int32_t *deadline;      /* per global def: model_def_deadline's answer, memoized */
   int32_t *bounded;       /* per global def: model_def_bounded's answer, memoized */
+  int8_t *splat;          /* per global def: whether **kwargs into it may carry a timeout
+                             (-1 not known yet) */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
   long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
 } Model;
