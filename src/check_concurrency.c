@@ -405,17 +405,48 @@ static bool count_keyword(const char *name, const char *value) {
 /* How the list named `name` is made in the def: from a call told how many
  * items to return, or filled by appends none of which is in a loop (a few
  * fixed sources), or by appends in a loop over a bounded iterable. */
+/* Whether a call runs only project functions that return lists written out
+ * (a schema's index statements): as many items as their code has. */
+static bool returns_literal(const Model *m, uint32_t file, uint32_t call) {
+  Targets t = index_call_targets(m->ix, file, call);
+  bool literal = t.len > 0;
+  for (uint32_t k = 0; k < t.len && literal; k++)
+    literal = index_def(m->ix, t.items[k])->returns_literal;
+  return literal;
+}
+
 static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name) {
   const Facts *f = &m->ix->files[sr->file];
   int32_t def = sr->site.def;
   for (uint32_t i = 0; i < f->assigns.len; i++) {
     const Assign *a = &f->assigns.items[i];
-    if (a->def != def || a->call < 0 || strcmp(a->target, name) != 0) continue;
+    if (a->def != def || strcmp(a->target, name) != 0) continue;
+    if (a->call < 0) { /* `a + b` of lists made so, or `f() + g()` of literal-returning calls */
+      const char *plus = strstr(a->value, " + ");
+      if (!plus) continue;
+      bool calls = false, literal = true;
+      const Def *d = &f->defs.items[def];
+      for (uint32_t k = d->own_calls.first; k < d->own_calls.end && literal; k++) {
+        uint32_t c = f->call_order.items[k];
+        if (f->calls.items[c].pos.line != a->pos.line || f->calls.items[c].outer >= 0) continue;
+        calls = true;
+        literal = returns_literal(m, sr->file, c);
+      }
+      if (calls && literal) return true;
+      if (strchr(plus + 3, '+') || strpbrk(a->value, "([")) continue;
+      char *left = xstrndup(a->value, (size_t)(plus - a->value));
+      bool both = strcmp(left, name) != 0 && strcmp(plus + 3, name) != 0 &&
+                  bounded_by_making(m, sr, left) && bounded_by_making(m, sr, plus + 3);
+      free(left);
+      if (both) return true;
+      continue;
+    }
     const Call *c = &f->calls.items[a->call];
     for (uint32_t k = 0; k < c->nkwargs; k++) {
       const Kwarg *kw = &f->kwargs.items[c->first_kwarg + k];
       if (count_keyword(kw->name, kw->value)) return true;
     }
+    if (returns_literal(m, sr->file, (uint32_t)a->call)) return true;
   }
   size_t n = strlen(name);
   uint32_t appends = 0, in_loop = 0, bounded_loops = 0;
@@ -441,6 +472,20 @@ static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *nam
   return appends && in_loop == bounded_loops;
 }
 
+/* Whether the list a site runs over (its width, or the list that width is
+ * derived from) is a local made with a bounded size (bounded_by_making). */
+static bool made_bounded(const Model *m, const SiteRef *sr) {
+  const Width *w = &sr->site.width;
+  if (w->param >= 0) return false;
+  const char *names[2] = {w->expr, w->source};
+  for (int i = 0; i < 2; i++) {
+    bool plain = names[i] && *names[i];
+    for (const char *q = names[i]; plain && *q; q++) plain = ident_char(*q);
+    if (plain && bounded_by_making(m, sr, names[i])) return true;
+  }
+  return false;
+}
+
 /* A data width whose size is set: by a count, a cap or configuration (in
  * its text, in the call that makes the list, or by every caller). One model
  * reply's items are not: the model chooses how many. */
@@ -451,11 +496,7 @@ static bool set_text(const Model *m, const char *text) {
 static bool set_width(const Model *m, const SiteRef *sr) {
   const Width *w = &sr->site.width;
   if (set_text(m, w->expr) || set_text(m, w->source)) return true;
-  if (w->param < 0 && w->expr) {
-    bool plain = true;
-    for (const char *q = w->expr; *q && plain; q++) plain = ident_char(*q);
-    if (plain && bounded_by_making(m, sr, w->expr)) return true;
-  }
+  if (made_bounded(m, sr)) return true;
   return callers_bound_width(m, sr);
 }
 
@@ -464,11 +505,7 @@ static bool data_width(const Model *m, const SiteRef *sr) {
   if (w->kind != WIDTH_DATA) return false;
   if (bounded_text(m, w->expr) || bounded_text(m, w->source)) return false;
   if (model_output(m, sr)) return false;
-  if (w->param < 0 && w->expr) {
-    bool plain = true;
-    for (const char *q = w->expr; *q && plain; q++) plain = ident_char(*q);
-    if (plain && bounded_by_making(m, sr, w->expr)) return false;
-  }
+  if (made_bounded(m, sr)) return false;
   return !callers_bound_width(m, sr);
 }
 

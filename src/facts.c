@@ -809,6 +809,22 @@ static void walk_comprehension(Walker *w, TSNode n) {
   }
 }
 
+/* A list or tuple written out, or a sum of them: `[A, B]`, `(A,)`, `[A] + [B]`
+ * (a comprehension is none). */
+static bool literal_list(Walker *w, TSNode n) {
+  if (facts__is(n, "list") || facts__is(n, "tuple")) return true;
+  if (facts__is(n, "parenthesized_expression")) return literal_list(w, ts_node_named_child(n, 0));
+  if (facts__is(n, "call")) { /* `cast(list[str], [...])`: typing.cast returns its value */
+    TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
+    return (facts__node_text_eq(w, fn, "cast") || facts__node_text_eq(w, fn, "typing.cast") ||
+            facts__node_text_eq(w, fn, "t.cast")) &&
+           ts_node_named_child_count(args) == 2 && literal_list(w, ts_node_named_child(args, 1));
+  }
+  return facts__is(n, "binary_operator") &&
+         literal_list(w, ts_node_child_by_field_name(n, "left", 4)) &&
+         literal_list(w, ts_node_child_by_field_name(n, "right", 5));
+}
+
 /* `if tool := next(...)`: the name is bound like an assignment's. */
 static void walk_walrus(Walker *w, TSNode n) {
   TSNode name = facts__field(n, FIELD_name), value = facts__field(n, FIELD_value);
@@ -1001,8 +1017,12 @@ static void walk(Walker *w, TSNode n) {
   }
   case KIND_return_statement:
   case KIND_yield:
-    if (facts__kind(n) == KIND_yield || ts_node_named_child_count(n) > 0)
-      w->f->defs.items[w->def].returns_value = true;
+    if (facts__kind(n) == KIND_yield || ts_node_named_child_count(n) > 0) {
+      Def *d = &w->f->defs.items[w->def];
+      bool literal = facts__kind(n) != KIND_yield && literal_list(w, ts_node_named_child(n, 0));
+      d->returns_literal = (d->returns_value ? d->returns_literal : true) && literal;
+      d->returns_value = true;
+    }
     walk_children(w, n);
     break;
   case KIND_comparison_operator:

@@ -42,6 +42,8 @@ typedef struct {
   NameList param_types;   /* their annotations' text, "" when absent (same count) */
   const char *returns;    /* the return annotation's text, or NULL */
   bool returns_value;     /* has a `return <expr>` (or yields) of its own */
+  bool
+      returns_literal; /* every such return gives a list or tuple literal (`[A, B]`, `[A] + [B]`) */
   /* Where the calls and assignments of this def (and of the defs nested in
    * it) lie in their arrays: the walk records a def's in one stretch. */
   Span calls_span, assigns_span;
