@@ -811,19 +811,23 @@ static void walk_comprehension(Walker *w, TSNode n) {
 
 /* A list or tuple written out, or a sum of them: `[A, B]`, `(A,)`, `[A] + [B]`
  * (a comprehension is none). */
-static bool literal_list(Walker *w, TSNode n) {
+static bool literal_list_at(Walker *w, TSNode n, unsigned depth) {
+  while (facts__is(n, "parenthesized_expression")) n = ts_node_named_child(n, 0); /* no recursion */
   if (facts__is(n, "list") || facts__is(n, "tuple")) return true;
-  if (facts__is(n, "parenthesized_expression")) return literal_list(w, ts_node_named_child(n, 0));
+  if (depth > 8) return false; /* `[a] + [b] + ...` this long is no schema list */
   if (facts__is(n, "call")) { /* `cast(list[str], [...])`: typing.cast returns its value */
     TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
     return (facts__node_text_eq(w, fn, "cast") || facts__node_text_eq(w, fn, "typing.cast") ||
             facts__node_text_eq(w, fn, "t.cast")) &&
-           ts_node_named_child_count(args) == 2 && literal_list(w, ts_node_named_child(args, 1));
+           ts_node_named_child_count(args) == 2 &&
+           literal_list_at(w, ts_node_named_child(args, 1), depth + 1);
   }
   return facts__is(n, "binary_operator") &&
-         literal_list(w, ts_node_child_by_field_name(n, "left", 4)) &&
-         literal_list(w, ts_node_child_by_field_name(n, "right", 5));
+         literal_list_at(w, ts_node_child_by_field_name(n, "left", 4), depth + 1) &&
+         literal_list_at(w, ts_node_child_by_field_name(n, "right", 5), depth + 1);
 }
+
+static bool literal_list(Walker *w, TSNode n) { return literal_list_at(w, n, 0); }
 
 /* `if tool := next(...)`: the name is bound like an assignment's. */
 static void walk_walrus(Walker *w, TSNode n) {

@@ -498,11 +498,14 @@ static void items_add_target(Items *it, const char *t) {
 /* The functions a task item runs: `f` of `f(x)`, and for a wrapper call
  * `bounded(fetch(u))` or `asyncio.wait_for(fetch(u), 30)` also `fetch`. */
 static void items_add_call(Walker *w, Items *it, TSNode item) {
-  if (facts__is(item, "conditional_expression")) { /* `skip() if done else fetch(u)`: both */
-    items_add_call(w, it, ts_node_named_child(item, 0));
-    items_add_call(w, it, ts_node_named_child(item, 2));
-    return;
+  /* `skip() if done else fetch(u)`: both; a chain of them without recursion
+   * (the targets hold 8 at most) */
+  for (unsigned k = 0; k < 8 && facts__is(item, "conditional_expression"); k++) {
+    TSNode first = ts_node_named_child(item, 0);
+    if (!facts__is(first, "conditional_expression")) items_add_call(w, it, first);
+    item = ts_node_named_child(item, 2);
   }
+  if (facts__is(item, "conditional_expression")) return;
   items_add_target(it, item_target(w, item));
   if (!facts__is(item, "call")) return;
   TSNode inner = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
