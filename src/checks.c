@@ -70,24 +70,6 @@ static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
 
 void check_counts_free(CheckCounts *c) { array_free(&c->hidden_in); }
 
-/* The length of the directory all the project's files share ("/tmp/x/docs/"
- * for a run over one docs folder): what a file is for is read below it, so
- * a project that lives under a `docs` or `test` directory is not all docs or
- * tests, and a run over `tests/` alone shows its findings. */
-static size_t common_dir(const Project *p) {
-  if (!p->nfiles) return 0;
-  const char *first = p->files[0].path;
-  size_t n = strlen(first);
-  for (uint32_t i = 1; i < p->nfiles && n; i++) {
-    const char *path = p->files[i].path;
-    size_t k = 0;
-    while (k < n && path[k] == first[k]) k++;
-    n = k;
-  }
-  while (n && first[n - 1] != '/') n--; /* back to a whole directory */
-  return n;
-}
-
 void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Findings *out,
                 CheckCounts *counts) {
   Model m;
@@ -103,7 +85,6 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
   check_retry(&m, &all);
   check_observability(&m, &sites, &all);
   *counts = (CheckCounts){0, 0, {0}};
-  size_t root = common_dir(p);
   Marks marks = {0};
   for (uint32_t i = 0; i < all.len; i++) {
     Mark mk = {all.items[i].file, all.items[i].pos.line, {0}};
@@ -114,7 +95,7 @@ void checks_run(const Project *p, const Catalog *cat, const Selection *sel, Find
     bool on = selection_enabled(sel, all.items[i].code, doc ? doc->default_on : true) &&
               !selection_file_ignores(sel, path, all.items[i].code);
     if (on && noqa_for(&p->files[all.items[i].file], &all.items[i])) counts->suppressed++, on = false;
-    if (on && (where_code(path + root) & ~sel->include)) {
+    if (on && (p->index.kinds[all.items[i].file] & ~sel->include)) {
       counts->hidden++, on = false;
       array_push(&counts->hidden_in, all.items[i].file);
     }

@@ -32,7 +32,7 @@ static DefRef global_def_ref(const Index *ix, uint32_t g);
 static int32_t param_index(const Facts *f, int32_t def, const char *name);
 
 /* Test code: its mocks are not what production code runs. */
-static bool is_test(const char *path) { return where_code(path) == CODE_TEST; }
+static bool is_test(const Index *ix, uint32_t file) { return ix->kinds[file] & CODE_TEST; }
 
 /* The definition named `qualname` in a file, or -1. */
 static int32_t qual_lookup(const Index *ix, uint32_t file, const char *qualname) {
@@ -600,13 +600,13 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
 static ResolvedHow methods_named(const Index *ix, uint32_t file, const char *name, DefRefs *out,
                                  uint32_t first, bool one_family) {
   uint32_t at;
-  bool from_test = is_test(ix->files[file].path);
+  bool from_test = is_test(ix, file);
   if (!strmap_get(&ix->method_names, name, &at) ||
       (one_family && !(ix->method_family[at] & (from_test ? FAMILY_ALL : FAMILY_NON_TEST))))
     return RESOLVED_NONE;
   for (uint32_t i = at;
        i < ix->methods.len && strcmp(index_def(ix, ix->methods.items[i])->name, name) == 0; i++)
-    if (from_test || !is_test(ix->files[ix->methods.items[i].file].path))
+    if (from_test || !is_test(ix, ix->methods.items[i].file))
       push_target(out, first, ix->methods.items[i]);
   if (out->len - first > TARGETS_CAP) out->len = first + TARGETS_CAP;
   return out->len > first ? RESOLVED_NAME : RESOLVED_NONE;
@@ -636,7 +636,7 @@ static bool one_family(const Index *ix, uint32_t at, uint32_t n, bool all) {
   uint32_t seen = 0;
   for (uint32_t i = 0; i < n; i++) {
     DefRef m = ix->methods.items[at + i];
-    if (!all && is_test(ix->files[m.file].path)) continue;
+    if (!all && is_test(ix, m.file)) continue;
     if (++seen > TARGETS_CAP) {
       common.len = 0;
       break;
@@ -1251,7 +1251,7 @@ static void build_classes(Index *ix) {
       if (c->kind == DEF_FUNCTION && c->parent > 0 && f->defs.items[c->parent].kind == DEF_CLASS)
         array_push(&ix->methods, ((DefRef){fi, (int32_t)d}));
       if (c->kind != DEF_CLASS) continue;
-      if (c->parent == 0 && !is_test(f->path)) { /* module-level classes by name */
+      if (c->parent == 0 && !is_test(ix, fi)) { /* module-level classes by name */
         uint32_t g = ix->def_base[fi] + d, seen;
         strmap_put(&ix->class_names, c->name, strmap_get(&ix->class_names, c->name, &seen) ? UINT32_MAX : g);
       }
@@ -1531,6 +1531,23 @@ static void resolve_all(Index *ix) {
   pthread_mutex_destroy(&w.lock);
 }
 
+/* The length of the directory all the files share ("/tmp/x/docs/" for a run
+ * over one docs folder): what a file is for is read below it, so a project
+ * that lives under a `docs` or `test` directory is not all docs or tests,
+ * and a run over `tests/` alone shows its findings. */
+static size_t common_dir(const Facts *files, uint32_t n) {
+  if (!n) return 0;
+  const char *first = files[0].path;
+  size_t len = strlen(first);
+  for (uint32_t i = 1; i < n && len; i++) {
+    size_t k = 0;
+    while (k < len && files[i].path[k] == first[k]) k++;
+    len = k;
+  }
+  while (len && first[len - 1] != '/') len--; /* back to a whole directory */
+  return len;
+}
+
 void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   memset(ix, 0, sizeof *ix);
   ix->k = k;
@@ -1539,8 +1556,11 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   ix->qualnames = xcalloc(n ? n : 1, sizeof(StrMap));
   ix->def_base = xcalloc((size_t)n + 1, sizeof(uint32_t));
   ix->resolved = xcalloc(n ? n : 1, sizeof(DefRef *));
+  ix->kinds = xcalloc(n ? n : 1, 1);
+  size_t root = common_dir(files, n);
   for (uint32_t i = 0; i < n; i++) {
     Facts *f = &files[i];
+    ix->kinds[i] = (uint8_t)where_code(f->path + root);
     uint32_t existing;
     /* Two files claiming one module (scripts in different dirs): the first,
      * in path order, keeps the name. */
@@ -1607,6 +1627,7 @@ void index_free(Index *ix) {
   }
   free(ix->qualnames);
   free(ix->resolved);
+  free(ix->kinds);
   free(ix->def_base);
   free(ix->caller_start);
   free(ix->callers);

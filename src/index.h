@@ -55,6 +55,7 @@ typedef struct {
   Facts *files; /* borrowed; must outlive the index */
   const Knowledge *k; /* borrowed, or NULL */
   uint32_t nfiles;
+  uint8_t *kinds;          /* per file: what it is for (where.h CodeKind), read below the files' common directory */
   StrMap modules;          /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
   StrMap *qualnames;       /* per file: qualname -> def */
