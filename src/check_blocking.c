@@ -232,11 +232,26 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   return b;
 }
 
+/* A blocking call in a sync function of the project. */
 typedef struct {
-  int state; /* 0 not computed, 1 computing, 2 done */
   const char *code;
   uint32_t file, call;
+} Block;
+
+/* The blocking calls a sync function makes, itself or through the sync
+ * project functions it calls: a few, in the order they come. */
+enum { BLOCKS_CAP = 4 };
+typedef struct {
+  uint8_t state; /* 0 not computed, 1 computing, 2 done */
+  uint8_t n;
+  Block b[BLOCKS_CAP];
 } HelperMemo;
+
+static void add_block(HelperMemo *h, Block b) {
+  for (uint8_t i = 0; i < h->n; i++)
+    if (h->b[i].file == b.file && h->b[i].call == b.call) return;
+  if (h->n < BLOCKS_CAP) h->b[h->n++] = b;
+}
 
 /* Whether a def is under a memoizing decorator (`@functools.lru_cache`): its
  * body runs once per argument, so its blocking is a one-time cost. */
@@ -255,47 +270,42 @@ static bool memoized(const Model *m, DefRef d) {
   return false;
 }
 
-/* The first blocking call a sync function makes, itself or through the sync
- * project functions it calls; none for a memoized one. */
-static bool sync_blocks(const Model *m, DefRef d, HelperMemo *memo, HelperMemo *found,
-                        unsigned depth) {
+/* The blocking calls a sync function makes, itself or through the sync
+ * project functions it calls; none for a memoized one. A function already
+ * being computed (recursion) adds nothing. */
+static const HelperMemo *sync_blocks(const Model *m, DefRef d, HelperMemo *memo, unsigned depth) {
+  static const HelperMemo none = {2, 0, {{0}}};
   uint32_t g = index_global_def(m->ix, d);
-  if (memo[g].state == 2) {
-    *found = memo[g];
-    return memo[g].code != NULL;
-  }
-  if (memo[g].state == 1 || depth > 6) return false; /* recursion */
+  if (memo[g].state == 2) return &memo[g];
+  if (memo[g].state == 1 || depth > 6) return &none;
   if (memoized(m, d)) { /* runs once per argument: no blocker on every call */
-    memo[g] = (HelperMemo){2, NULL, 0, 0};
-    return false;
+    memo[g].state = 2;
+    return &memo[g];
   }
   memo[g].state = 1;
   const Facts *f = &m->ix->files[d.file];
-  HelperMemo result = {2, NULL, 0, 0};
-  for (uint32_t i = 0; i < f->calls.len && !result.code; i++) {
+  HelperMemo result = {2, 0, {{0}}};
+  for (uint32_t i = 0; i < f->calls.len && result.n < BLOCKS_CAP; i++) {
     const Call *c = &f->calls.items[i];
     if (c->def != d.def) continue;
     Blocking b = blocking_call(m, d.file, c);
     if (b.code) {
-      result.code = b.code;
-      result.file = d.file;
-      result.call = i;
+      add_block(&result, (Block){b.code, d.file, i});
       free((char *)b.what);
-      break;
+      continue;
     }
     if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA)) continue;
     Targets ts = followed_targets(m->ix, d.file, i);
-    for (uint32_t k = 0; k < ts.len && !result.code; k++) {
+    for (uint32_t k = 0; k < ts.len; k++) {
       DefRef t = ts.items[k];
       const Def *td = index_def(m->ix, t);
       if (td->kind != DEF_FUNCTION || td->is_async) continue;
-      HelperMemo inner;
-      if (sync_blocks(m, t, memo, &inner, depth + 1)) result = inner, result.state = 2;
+      const HelperMemo *inner = sync_blocks(m, t, memo, depth + 1);
+      for (uint8_t j = 0; j < inner->n; j++) add_block(&result, inner->b[j]);
     }
   }
   memo[g] = result;
-  *found = result;
-  return result.code != NULL;
+  return &memo[g];
 }
 
 static const char *code_words(const char *code) {
@@ -324,11 +334,45 @@ static char *next_step(const char *code, const char *callee, bool helper) {
                  "`await asyncio.to_thread(...)`, or use `aiofiles`");
 }
 
+/* The async variant of sync helper `t`, when the project has one beside it
+ * (`perform_completion_with_backoff` and `aperform_completion_with_backoff`,
+ * `generate` and `agenerate`, `_run` and `_arun`, `x_async`, `async_x`):
+ * awaiting it is the fix, at each call site. */
+static DefRef async_twin(const Index *ix, DefRef t) {
+  const Facts *f = &ix->files[t.file];
+  const Def *d = index_def(ix, t);
+  bool method = d->parent > 0 && f->defs.items[d->parent].kind == DEF_CLASS;
+  const char *name = d->name, *lead = "";
+  if (*name == '_') lead = "_", name++;
+  for (int form = 0; form < 3; form++) {
+    char *twin = form == 0   ? xasprintf("%sa%s", lead, name)
+                 : form == 1 ? xasprintf("%sasync_%s", lead, name)
+                             : xasprintf("%s%s_async", lead, name);
+    char *dotted = method ? xasprintf("self.%s", twin) : xstrdup(twin);
+    free(twin);
+    DefRef r = index_resolve_name(ix, t.file, t.def, dotted);
+    free(dotted);
+    if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION && index_def(ix, r)->is_async)
+      return r;
+  }
+  return (DefRef){0, -1};
+}
+
+/* Whether def `def` calls something named `name` (`name(...)`, `x.name(...)`). */
+static bool calls_name(const Facts *f, int32_t def, const char *name) {
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const Call *c = &f->calls.items[i];
+    const char *last = strrchr(c->callee, '.');
+    if (c->def == def && strcmp(last ? last + 1 : c->callee, name) == 0) return true;
+  }
+  return false;
+}
+
 static void report(Model *m, uint32_t file, const Call *c, const char *code, const char *what,
-                   const HelperMemo *via, Findings *out) {
+                   const Block *via, DefRef twin, Findings *out) {
   const char *codebuf = code;
   char *where = index_def_name(m->ix, (DefRef){file, c->def});
-  char *msg, *evidence;
+  char *msg, *evidence, *step;
   if (via) {
     const Call *inner = &m->ix->files[via->file].calls.items[via->call];
     msg = xasprintf("`%s(...)` blocks the event loop in async %s: it runs %s (`%s` at %s:%u)",
@@ -340,9 +384,20 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
                     code_words(codebuf));
     evidence = xasprintf("%s is a blocking call, made directly in an async def", what);
   }
+  if (defref_ok(twin) && calls_name(&m->ix->files[file], c->def, index_def(m->ix, twin)->name)) {
+    /* the caller awaits the variant elsewhere (`if llm.is_async: await
+     * llm.agenerate(...) else: llm.generate(...)`): the sync one is meant */
+    step = xasprintf("run it in a worker thread: `await asyncio.to_thread(%s, ...)`", c->callee);
+  } else if (defref_ok(twin)) {
+    const Def *t = index_def(m->ix, twin);
+    step = xasprintf("await the project's async variant instead: `await %.*s%s(...)`",
+                     (int)(strrchr(c->callee, '.') ? strrchr(c->callee, '.') + 1 - c->callee : 0),
+                     c->callee, t->name);
+  } else {
+    step = next_step(codebuf, c->callee, via != NULL);
+  }
   Finding *f = findings_add(
-      out, m->ix, codebuf, file, c->def, c->pos, msg, evidence,
-      next_step(codebuf, c->callee, via != NULL),
+      out, m->ix, codebuf, file, c->def, c->pos, msg, evidence, step,
       xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
   if (via)
     finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,
@@ -350,9 +405,144 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
   free(where);
 }
 
+/* A blocking call in a sync helper, reached from an async call site. */
+typedef struct {
+  uint32_t file, call; /* the call made on the loop */
+  Block via;           /* a blocking call it leads to */
+  DefRef twin;         /* the helper's async variant, or def < 0 */
+  ResolvedHow how;     /* how the helper was found */
+  uint32_t ntargets;
+  uint32_t order; /* the order reaches were found in */
+  bool at_helper; /* reported once, at the helper */
+} Reach;
+typedef Array(Reach) Reaches;
+
+/* From this many async call sites on, a blocking helper is reported once, at
+ * the helper: the fix goes there, and `# noqa` on every caller is no fix. */
+enum { HELPER_MANY = 3 };
+
+static int cmp_block(const void *pa, const void *pb) {
+  const Reach *a = pa, *b = pb;
+  if (a->via.file != b->via.file) return a->via.file < b->via.file ? -1 : 1;
+  if (a->via.call != b->via.call) return a->via.call < b->via.call ? -1 : 1;
+  if (a->file != b->file) return a->file < b->file ? -1 : 1;
+  return a->call < b->call ? -1 : a->call > b->call;
+}
+
+/* Sites in order, and a site's blocking calls in the order they were found. */
+static int cmp_site(const void *pa, const void *pb) {
+  const Reach *a = pa, *b = pb;
+  if (a->file != b->file) return a->file < b->file ? -1 : 1;
+  if (a->call != b->call) return a->call < b->call ? -1 : 1;
+  return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* The one change that fixes every caller, made in the helper. */
+static char *helper_step(const char *code) {
+  if (strcmp(code, "FAN502") == 0)
+    return xstrdup("fix it once, in the helper: give it an async variant that waits with "
+                   "`await asyncio.sleep(...)`, and await that from the async callers");
+  return xasprintf("fix it once, in the helper: give it an async variant that runs the blocking "
+                   "part with `await asyncio.to_thread(...)`%s, and await that from the async "
+                   "callers",
+                   strcmp(code, "FAN503") == 0 || strcmp(code, "FAN501") == 0
+                       ? " (or, when callers need no result, hand the work to a background "
+                         "thread through a queue)"
+                       : "");
+}
+
+/* One finding at the blocking call for the `n` sites of `r` (all reaching it
+ * from async code), with a few of them as related locations. */
+static void report_helper(Model *m, const Reach *const *r, uint32_t n, Findings *out) {
+  const Index *ix = m->ix;
+  const Block *via = &r[0]->via;
+  const Facts *hf = &ix->files[via->file];
+  const Call *inner = &hf->calls.items[via->call];
+  uint32_t funcs = 0;
+  bool exact = false;
+  for (uint32_t i = 0; i < n; i++) {
+    const Call *c = &ix->files[r[i]->file].calls.items[r[i]->call];
+    bool seen = false;
+    for (uint32_t k = 0; k < i && !seen; k++)
+      seen =
+          r[k]->file == r[i]->file && ix->files[r[k]->file].calls.items[r[k]->call].def == c->def;
+    funcs += !seen;
+    exact |= !resolved_inferred(r[i]->how);
+  }
+  char *helper = index_def_name(ix, (DefRef){via->file, inner->def});
+  const Call *first = &ix->files[r[0]->file].calls.items[r[0]->call];
+  char *caller = index_def_name(ix, (DefRef){r[0]->file, first->def});
+  Finding *f = findings_add(
+      out, ix, via->code, via->file, inner->def, inner->pos,
+      xasprintf("`%s` in sync %s blocks the event loop of every async caller: %u call sites in "
+                "%u async functions reach it (%s)",
+                inner->callee, helper, n, funcs, code_words(via->code)),
+      xasprintf("the helper is called on the loop thread from %u places, e.g. `%s(...)` in async "
+                "%s; the fix goes in the helper, once",
+                n, first->callee, caller),
+      helper_step(via->code),
+      xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the p95 of the phases "
+              "that call it"));
+  for (uint32_t i = 0; i < n && i < 5; i++) {
+    const Call *c = &ix->files[r[i]->file].calls.items[r[i]->call];
+    char *name = index_def_name(ix, (DefRef){r[i]->file, c->def});
+    finding_relate(f, r[i]->file, c->pos, xasprintf("called on the loop in async %s", name));
+    free(name);
+  }
+  if (!exact)
+    finding_mark_inferred(f, first->callee, r[0]->ntargets, r[0]->how,
+                          "the blocking one is followed");
+  free(caller);
+  free(helper);
+}
+
+/* Per blocking call in a helper: once at the helper when many async sites of
+ * the same kind of code reach it (tests calling a production helper keep
+ * their own findings, hidden by default, and do not count), else at each
+ * site; a site whose helper has an async variant is always fixed at the
+ * site. A site is reported for the first blocking call it reaches that is
+ * not reported at its helper. */
+static void report_reaches(Model *m, Reaches *rs, Findings *out) {
+  if (rs->len > 1) qsort(rs->items, rs->len, sizeof(Reach), cmp_block);
+  const uint8_t *kinds = m->ix->kinds;
+  Array(const Reach *) many = {0};
+  for (uint32_t i = 0, j; i < rs->len; i = j) {
+    const Reach *g = &rs->items[i];
+    for (j = i + 1; j < rs->len && rs->items[j].via.file == g->via.file &&
+                    rs->items[j].via.call == g->via.call;
+         j++)
+      ;
+    bool support = kinds[g->via.file] != 0;
+    many.len = 0;
+    for (uint32_t k = i; k < j; k++)
+      if (!defref_ok(rs->items[k].twin) && (support || !kinds[rs->items[k].file]))
+        array_push(&many, &rs->items[k]);
+    if (many.len < HELPER_MANY) continue;
+    report_helper(m, many.items, many.len, out);
+    for (uint32_t k = 0; k < many.len; k++) ((Reach *)many.items[k])->at_helper = true;
+  }
+  array_free(&many);
+  if (rs->len > 1) qsort(rs->items, rs->len, sizeof(Reach), cmp_site);
+  for (uint32_t i = 0, j; i < rs->len; i = j) {
+    const Reach *r = NULL;
+    for (j = i; j < rs->len && rs->items[j].file == rs->items[i].file &&
+                rs->items[j].call == rs->items[i].call;
+         j++)
+      if (!r && !rs->items[j].at_helper) r = &rs->items[j];
+    if (!r) continue;
+    const Call *c = &m->ix->files[r->file].calls.items[r->call];
+    uint32_t before = out->len;
+    report(m, r->file, c, r->via.code, NULL, &r->via, r->twin, out);
+    if (out->len > before && resolved_inferred(r->how))
+      finding_mark_inferred(array_last(out), c->callee, r->ntargets, r->how,
+                            "the blocking one is followed");
+  }
+}
+
 void check_blocking(Model *m, Findings *out) {
   const Index *ix = m->ix;
   HelperMemo *memo = xcalloc(ix->ndefs + 1, sizeof(HelperMemo));
+  Reaches reaches = {0};
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
     const Facts *f = &ix->files[fi];
     for (uint32_t i = 0; i < f->calls.len; i++) {
@@ -361,7 +551,7 @@ void check_blocking(Model *m, Findings *out) {
       if (d->kind != DEF_FUNCTION || !d->is_async) continue;
       Blocking b = blocking_call(m, fi, c);
       if (b.code) {
-        report(m, fi, c, b.code, b.what, NULL, out);
+        report(m, fi, c, b.code, b.what, NULL, (DefRef){0, -1}, out);
         free((char *)b.what);
         continue;
       }
@@ -371,16 +561,18 @@ void check_blocking(Model *m, Findings *out) {
         DefRef t = ts.items[k];
         const Def *td = index_def(ix, t);
         if (td->kind != DEF_FUNCTION || td->is_async) continue;
-        HelperMemo via;
-        if (!sync_blocks(m, t, memo, &via, 0)) continue;
-        uint32_t before = out->len;
-        report(m, fi, c, via.code, NULL, &via, out);
-        if (out->len > before && resolved_inferred(ts.how))
-          finding_mark_inferred(array_last(out), c->callee, ts.len, ts.how,
-                                "the blocking one is followed");
+        const HelperMemo *h = sync_blocks(m, t, memo, 0);
+        if (!h->n) continue;
+        DefRef twin = async_twin(ix, t);
+        for (uint8_t j = 0; j < h->n; j++) {
+          Reach r = {fi, i, h->b[j], twin, ts.how, ts.len, reaches.len, false};
+          array_push(&reaches, r);
+        }
         break;
       }
     }
   }
+  report_reaches(m, &reaches, out);
+  array_free(&reaches);
   free(memo);
 }

@@ -682,6 +682,45 @@ static bool bound_in_def(const Index *ix, uint32_t file, int32_t def, const char
   return false;
 }
 
+/* A receiver annotated with a union (`llm: Union[BaseLLM, InstructorLLM]`,
+ * `client: A | B | None`): method `name` of each project class in it and
+ * their overrides, into out. Returns how many members are project classes. */
+static uint32_t union_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
+                              const char *name, DefRefs *out, uint32_t first) {
+  char recv[NAME_CAP];
+  if (!join(recv, dotted, (size_t)(name - 1 - dotted), "", 0)) return 0;
+  const char *ann = annotation_of(&ix->files[file], def, recv);
+  if (!ann) return 0;
+  const char *u = strstr(ann, "Union[");
+  const char *p = u ? u + 6 : ann, *end = p + strlen(p);
+  if (!u && !strchr(ann, '|')) return 0;
+  uint32_t classes = 0;
+  for (int nest = 0; p < end;) {
+    while (*p == ' ' || *p == '"' || *p == '\'' || *p == ',' || *p == '|') p++;
+    size_t n = strcspn(p, " ,|[]\"'");
+    char member[NAME_CAP];
+    if (n && join(member, p, n, "", 0) && strcmp(member, "None") != 0 && nest == 0) {
+      DefRef cls = resolve_name(ix, file, def, member, 1, NULL);
+      if (defref_ok(cls) && index_def(ix, cls)->kind == DEF_CLASS) {
+        classes++;
+        DefRef m = lookup_method(ix, cls, name, 0);
+        if (defref_ok(m) && out->len - first < OVERRIDES_CAP) push_target(out, first, m);
+        collect_overrides(ix, cls, name, out, first);
+      }
+    }
+    p += n;
+    if (*p == '[')
+      nest++, p++;
+    else if (*p == ']' && nest-- == 0)
+      break;
+    else if (*p == ']')
+      p++;
+    else if (!n && *p && !strchr(" ,|\"'", *p))
+      p++;
+  }
+  return classes;
+}
+
 static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const char *dotted,
                               DefRefs *out, bool by_name) {
   uint32_t first = out->len;
@@ -692,6 +731,8 @@ static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const
   if (!name || strpbrk(dotted, "?(")) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
   name++;
   if (str_starts_with(name, "__")) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
+  if (union_targets(ix, file, def, dotted, name, out, first) > 1)
+    return out->len - first ? RESOLVED_OVERRIDES : RESOLVED_NONE;
   if (defref_ok(recv)) {
     if (defref_ok(r) && index_def(ix, r)->kind != DEF_FUNCTION) return RESOLVED_EXACT;
     collect_overrides(ix, recv, name, out, first);
