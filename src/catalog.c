@@ -44,6 +44,13 @@ bool catalog_load(Catalog *c, Diags *diags) {
     r.summary = header_value(header, n, "summary");
     r.severity = header_value(header, n, "severity");
     char *dflt = header_value(header, n, "default");
+    char *raise = header_value(header, n, "error-when");
+    r.error_when_data = raise && strcmp(raise, "data-sized") == 0;
+    if (raise && !r.error_when_data) {
+      diags_add(diags, DIAG_ERROR, e->name, 2, "error-when takes `data-sized`");
+      ok = false;
+    }
+    free(raise);
     if (!code || strlen(code) != 6 || !r.name || !r.summary || !r.severity || !dflt) {
       diags_add(diags, DIAG_ERROR, e->name, 2,
                 "header needs code (FANnnn), name, summary, severity and default");

@@ -1,6 +1,7 @@
 /* catalog: the rule documentation in rules/docs/FANxxx.md, compiled in.
- * Each doc starts with a header (code, name, summary, severity, default)
- * between `---` lines, followed by the Markdown body. */
+ * Each doc starts with a header (code, name, summary, severity, default,
+ * and optionally `error-when: data-sized`) between `---` lines, followed by
+ * the Markdown body. */
 #ifndef FANOUT_CATALOG_H
 #define FANOUT_CATALOG_H
 
@@ -10,6 +11,7 @@ typedef struct {
   char code[8];
   char *name, *summary, *severity;
   bool default_on;
+  bool error_when_data; /* an error where it costs in every task of a data-sized fan-out */
   const char *body; /* Markdown after the header; points into the embedded file */
 } RuleDoc;
 

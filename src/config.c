@@ -83,6 +83,28 @@ static bool string_array(Reader *r, TSNode v, const char *key, StrArray *list) {
   return true;
 }
 
+/* A string that is one of `words` (separated by '|'); false (with a diagnostic) otherwise. */
+static bool one_of(Reader *r, TSNode v, const char *key, const char *words, char **out) {
+  char *text = is(v, "string") ? string_value(r, v) : NULL;
+  size_t n = text ? strlen(text) : 0;
+  for (const char *w = words; text && n && *w;) {
+    size_t len = strcspn(w, "|");
+    if (len == n && strncmp(w, text, n) == 0) {
+      free(*out);
+      *out = text;
+      return true;
+    }
+    w += len + (w[len] == '|');
+  }
+  free(text);
+  char *want = xasprintf(" must be one of: %s", words);
+  for (char *p = want; *p; p++)
+    if (*p == '|') *p = ',';
+  error(r, v, "", key, want);
+  free(want);
+  return false;
+}
+
 static bool positive_integer(Reader *r, TSNode v, const char *key, long *out) {
   if (!is(v, "integer")) {
     error(r, v, "", key, " must be a positive integer");
@@ -148,6 +170,10 @@ static void setting(Reader *r, TSNode pair, const char *prefix) {
     string_array(r, v, key, &c->loggers);
   else if (strcmp(key, "min-width") == 0)
     positive_integer(r, v, key, &c->min_width);
+  else if (strcmp(key, "fail-on") == 0)
+    one_of(r, v, key, "error|warning|info", &c->fail_on);
+  else if (strcmp(key, "min-confidence") == 0)
+    one_of(r, v, key, "high|medium", &c->min_confidence);
   else if (strcmp(key, "retry-max-attempts") == 0)
     positive_integer(r, v, key, &c->retry_max_attempts);
   else if (strcmp(key, "per-file-ignores") == 0 && is(v, "inline_table")) {
@@ -274,6 +300,8 @@ static void free_list(StrArray *a) {
 
 void config_free(Config *c) {
   free(c->path);
+  free(c->fail_on);
+  free(c->min_confidence);
   free_list(&c->select), free_list(&c->ignore), free_list(&c->extend_select);
   free_list(&c->exclude), free_list(&c->include), free_list(&c->blocking_calls), free_list(&c->external_calls);
   free_list(&c->limiters), free_list(&c->loggers);

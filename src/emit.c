@@ -11,11 +11,14 @@
 
 void emit_text(const Findings *fs, const Index *ix, bool colour, StrBuf *out) {
   const char *bold = colour ? "\033[1m" : "", *red = colour ? "\033[1;31m" : "",
-             *reset = colour ? "\033[0m" : "";
+             *yellow = colour ? "\033[33m" : "", *reset = colour ? "\033[0m" : "";
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
-    sb_printf(out, "%s%s:%u:%u:%s %s%s%s %s\n", bold, ix->files[f->file].path, f->pos.line,
-              f->pos.col, reset, red, f->code, reset, f->message);
+    const char *hue = f->severity == SEVERITY_ERROR     ? red
+                      : f->severity == SEVERITY_WARNING ? yellow
+                                                        : "";
+    sb_printf(out, "%s%s:%u:%u:%s %s%s [%s]%s %s\n", bold, ix->files[f->file].path, f->pos.line,
+              f->pos.col, reset, hue, f->code, severity_name(f->severity), reset, f->message);
   }
 }
 
@@ -49,10 +52,9 @@ void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t
   sb_puts(out, "{\"version\": \"" FANOUT_JSON_VERSION "\", \"findings\": [");
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
-    const RuleDoc *doc = catalog_get(cat, f->code);
     sb_puts(out, i ? ",\n  {" : "\n  {");
     field(out, "code", f->code, true);
-    field(out, "severity", doc ? doc->severity : "warning", true);
+    field(out, "severity", severity_name(f->severity), true);
     field(out, "path", ix->files[f->file].path, true);
     sb_printf(out, "\"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u, ",
               f->pos.line, f->pos.col, f->pos.line, f->pos.col);
@@ -84,7 +86,11 @@ void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t
     sb_printf(out, "%s\"%s\": %u", first ? "" : ", ", cat->items[c].code, n);
     first = false;
   }
-  sb_puts(out, "}}}\n");
+  uint32_t by[SEVERITY_ERROR + 1] = {0};
+  for (uint32_t i = 0; i < fs->len; i++)
+    by[fs->items[i].severity <= SEVERITY_ERROR ? fs->items[i].severity : 0]++;
+  sb_printf(out, "}, \"by_severity\": {\"error\": %u, \"warning\": %u, \"info\": %u}}}\n",
+            by[SEVERITY_ERROR], by[SEVERITY_WARNING], by[SEVERITY_INFO]);
 }
 
 /* Workflow command data: %, CR and LF escaped; in properties also , and :. */
@@ -105,12 +111,11 @@ static void github_escape(StrBuf *out, const char *s, bool property) {
   }
 }
 
-void emit_github(const Findings *fs, const Index *ix, const Catalog *cat, StrBuf *out) {
+void emit_github(const Findings *fs, const Index *ix, StrBuf *out) {
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
-    const RuleDoc *doc = catalog_get(cat, f->code);
-    const char *sev = doc ? doc->severity : "warning";
-    sb_printf(out, "::%s file=", strcmp(sev, "info") == 0 ? "notice" : sev);
+    const char *sev = severity_name(f->severity);
+    sb_printf(out, "::%s file=", f->severity == SEVERITY_INFO ? "notice" : sev);
     github_escape(out, ix->files[f->file].path, true);
     sb_printf(out, ",line=%u,col=%u,title=%s::", f->pos.line, f->pos.col, f->code);
     github_escape(out, f->message, false);
@@ -142,6 +147,8 @@ void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint
     sb_printf(out, "\n### %s %s\n\n", f->code, doc ? doc->name : "");
     sb_printf(out, "- **Location**: `%s:%u:%u`\n", ix->files[f->file].path, f->pos.line,
               f->pos.col);
+    sb_printf(out, "- **Severity**: %s, confidence %s\n", severity_name(f->severity),
+              finding_confidence(f));
     for (uint32_t r = 0; r < f->related.len; r++)
       sb_printf(out, "  - %s: `%s:%u`\n", f->related.items[r].note,
                 ix->files[f->related.items[r].file].path, f->related.items[r].pos.line);
@@ -252,7 +259,7 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
     sb_puts(out, i ? ",\n      {" : "\n      {");
     field(out, "ruleId", f->code, true);
     sb_printf(out, "\"ruleIndex\": %u, \"level\": \"%s\", \"message\": {", rule,
-              doc && strcmp(doc->severity, "info") == 0 ? "note" : "warning");
+              f->severity == SEVERITY_INFO ? "note" : severity_name(f->severity));
     field(out, "text", f->message, false);
     sb_puts(out, "},\n        \"locations\": [");
     sarif_location(out, ix, f->file, f->pos);

@@ -13,7 +13,7 @@ void emit_text(const Findings *fs, const Index *ix, bool colour, StrBuf *out);
 void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
                StrBuf *out);
 /* GitHub Actions workflow commands: `::warning file=...,line=...,col=...,title=FAN101::msg`. */
-void emit_github(const Findings *fs, const Index *ix, const Catalog *cat, StrBuf *out);
+void emit_github(const Findings *fs, const Index *ix, StrBuf *out);
 /* The report a person reads: findings grouped by the function they are in
  * (the orchestrator), each with Location, Evidence, Diagnosis, Next step and
  * Validation. */

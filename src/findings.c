@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include <stdlib.h>
-#include <fnmatch.h>
 #include <string.h>
 
 Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
@@ -10,6 +9,7 @@ Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t 
   Finding f = {0};
   snprintf(f.code, sizeof f.code, "%s", code);
   f.file = file;
+  f.def = def;
   f.pos = pos;
   f.where = index_def_name(ix, (DefRef){file, def});
   f.message = message;
@@ -81,49 +81,13 @@ void findings_free(Findings *fs) {
   array_free(fs);
 }
 
-static bool matches(const StrArray *prefixes, const char *code, size_t *best) {
-  bool hit = false;
-  for (uint32_t i = 0; i < prefixes->len; i++) {
-    size_t n = strlen(prefixes->items[i]);
-    if (strncmp(code, prefixes->items[i], n) == 0) {
-      hit = true;
-      if (n > *best) *best = n;
-    }
-  }
-  return hit;
+const char *severity_name(Severity s) {
+  return s == SEVERITY_ERROR ? "error" : s == SEVERITY_INFO ? "info" : "warning";
 }
 
-bool selection_enabled(const Selection *s, const char *code, bool default_on) {
-  size_t sel = 0, ign = 0;
-  bool on = s->select.len ? matches(&s->select, code, &sel) : default_on;
-  if (matches(&s->extend_select, code, &sel)) on = true;
-  /* The more specific of --select and --ignore wins (FAN1 on, FAN102 off). */
-  if (matches(&s->ignore, code, &ign) && ign >= sel) on = false;
-  return on;
-}
-
-bool selection_file_ignores(const Selection *s, const char *path, const char *code) {
-  for (uint32_t k = 0; k < s->per_file.len; k++) {
-    const FileCodes *pf = &s->per_file.items[k];
-    if (fnmatch(pf->pattern, path, 0) != 0) continue;
-    for (uint32_t c = 0; c < pf->codes.len; c++)
-      if (str_starts_with(code, pf->codes.items[c])) return true;
-  }
-  return false;
-}
-
-void selection_free(Selection *s) {
-  for (uint32_t i = 0; i < s->per_file.len; i++) {
-    free(s->per_file.items[i].pattern);
-    for (uint32_t c = 0; c < s->per_file.items[i].codes.len; c++)
-      free(s->per_file.items[i].codes.items[c]);
-    array_free(&s->per_file.items[i].codes);
-  }
-  array_free(&s->per_file);
-  for (uint32_t i = 0; i < s->select.len; i++) free(s->select.items[i]);
-  for (uint32_t i = 0; i < s->ignore.len; i++) free(s->ignore.items[i]);
-  for (uint32_t i = 0; i < s->extend_select.len; i++) free(s->extend_select.items[i]);
-  array_free(&s->select);
-  array_free(&s->ignore);
-  array_free(&s->extend_select);
+Severity severity_named(const char *word) {
+  return strcmp(word, "error") == 0     ? SEVERITY_ERROR
+         : strcmp(word, "warning") == 0 ? SEVERITY_WARNING
+         : strcmp(word, "info") == 0    ? SEVERITY_INFO
+                                        : SEVERITY_NONE;
 }

@@ -10,9 +10,19 @@ typedef struct {
   char *note; /* owned */
 } Related;
 
+/* How much a finding costs: from its rule, and from what the code shows
+ * (in every task of a data-sized fan-out, or once). */
+typedef enum { SEVERITY_NONE, SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_ERROR } Severity;
+
+/* "error", "warning", "info" ("warning" for none). */
+const char *severity_name(Severity s);
+/* The severity a word names, or SEVERITY_NONE. */
+Severity severity_named(const char *word);
+
 typedef struct {
   char code[8];
   uint32_t file;
+  int32_t def; /* the enclosing function (0: module code) */
   Pos pos;
   char *where;     /* "path.py:Class.method" of the enclosing function */
   char *message;   /* one line */
@@ -20,6 +30,7 @@ typedef struct {
   char *next_step; /* one minimal change */
   char *validate;  /* the metric that should move */
   bool inferred;   /* rests on an inferred call target: confidence medium, not high */
+  uint8_t severity; /* Severity; set by the policy */
   Array(Related) related;
 } Finding;
 
@@ -43,26 +54,5 @@ static inline const char *finding_confidence(const Finding *f) {
 void findings_sort(Findings *fs, const Index *ix);
 void findings_free(Findings *fs);
 void finding_free(Finding *f);
-
-/* Codes a path pattern ignores (`[tool.fanout.per-file-ignores]`). */
-typedef struct {
-  char *pattern; /* fnmatch pattern on the path, e.g. "tests/<star>" */
-  StrArray codes;
-} FileCodes;
-
-/* What a run reports, the same for every command: --select/--ignore/
- * --extend-select take codes and prefixes ("FAN1", "FAN50"), without
- * --select the default-on codes; per-file ignores; and which code besides
- * production code (where.h: tests, examples, docs, scripts) is shown. */
-typedef struct {
-  StrArray select, ignore, extend_select;
-  Array(FileCodes) per_file;
-  uint32_t include; /* CodeKind bits shown besides production code; 0: production only */
-} Selection;
-
-bool selection_enabled(const Selection *s, const char *code, bool default_on);
-/* Whether a per-file ignore covers `code` at `path`. */
-bool selection_file_ignores(const Selection *s, const char *path, const char *code);
-void selection_free(Selection *s);
 
 #endif

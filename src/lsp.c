@@ -6,8 +6,8 @@
 #include <strings.h>
 
 #include "catalog.h"
-#include "checks.h"
 #include "parse.h"
+#include "policy.h"
 #include "version.h"
 
 #define MAX_FRAME (64u << 20)
@@ -20,7 +20,7 @@ typedef struct {
 
 typedef struct {
   FILE *in, *out, *log;
-  const Selection *sel;
+  const Policy *pol;
   const ProjectOptions *opts;
   char *root;
   Catalog catalog;
@@ -209,9 +209,9 @@ static int32_t doc_index(Server *s, const char *path) {
 static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
   Findings fs = {0};
-  CheckCounts counts;
-  checks_run(&s->project, &s->catalog, s->sel, &fs, &counts);
-  check_counts_free(&counts);
+  PolicyRun counts;
+  policy_run(s->pol, &s->project, &s->catalog, &fs, &counts);
+  policy_run_free(&counts);
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
     line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
@@ -222,15 +222,18 @@ static void publish(Server *s) {
     for (uint32_t i = 0; i < fs.len; i++) {
       const Finding *f = &fs.items[i];
       if (strcmp(s->project.index.files[f->file].path, doc->path) != 0) continue;
-      const RuleDoc *rule = catalog_get(&s->catalog, f->code);
       uint32_t line = f->pos.line - 1,
                col = utf16_column(text, &starts[d], f->pos.line, f->pos.col);
       char *href = xasprintf("%srules/docs/%s.md", FANOUT_HOME, f->code);
       json_t *diag = json_pack(
           "{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
           range_json(line, col, utf16_column(text, &starts[d], f->pos.line, UINT32_MAX / 2)),
-          "severity", rule && strcmp(rule->severity, "info") == 0 ? 3 : 2, "code", f->code,
-          "codeDescription", "href", href, "source", "fanout", "message", f->message);
+          "severity",
+          f->severity == SEVERITY_ERROR  ? 1
+          : f->severity == SEVERITY_INFO ? 3
+                                         : 2,
+          "code", f->code, "codeDescription", "href", href, "source", "fanout", "message",
+          f->message);
       json_t *related = json_array();
       for (uint32_t r = 0; r < f->related.len; r++) {
         const Related *rel = &f->related.items[r];
@@ -381,9 +384,9 @@ static json_t *hover(Server *s, json_t *params) {
   Document *doc = find_doc(s, uri);
   if (!doc || !ensure_loaded(s)) return NULL;
   Findings fs = {0};
-  CheckCounts counts;
-  checks_run(&s->project, &s->catalog, s->sel, &fs, &counts);
-  check_counts_free(&counts);
+  PolicyRun counts;
+  policy_run(s->pol, &s->project, &s->catalog, &fs, &counts);
+  policy_run_free(&counts);
   StrBuf md = {0};
   for (uint32_t i = 0; i < fs.len; i++) {
     const Finding *f = &fs.items[i];
@@ -423,9 +426,9 @@ static json_t *capabilities(void) {
                    FANOUT_VERSION_STRING);
 }
 
-int lsp_serve(FILE *in, FILE *out, FILE *log, const Selection *sel, const ProjectOptions *opts) {
+int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOptions *opts) {
   Server s = {0};
-  s.in = in, s.out = out, s.log = log, s.sel = sel, s.opts = opts;
+  s.in = in, s.out = out, s.log = log, s.pol = pol, s.opts = opts;
   Diags d = {0};
   catalog_load(&s.catalog, &d);
   diags_free(&d);

@@ -6,13 +6,13 @@
 
 #include <stdio.h>
 
-#include "findings.h"
+#include "policy.h"
 #include "project.h"
 
 /* Serve requests from `in` until `exit`. Malformed frames and JSON get an
  * error response or a line on `log`; nothing the client sends stops the
  * server but `exit`. Returns the exit status: 0 after `shutdown` then `exit`,
  * 1 for `exit` without `shutdown` or end of input. */
-int lsp_serve(FILE *in, FILE *out, FILE *log, const Selection *sel, const ProjectOptions *opts);
+int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOptions *opts);
 
 #endif

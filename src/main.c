@@ -10,11 +10,11 @@
 
 #include "cache.h"
 #include "catalog.h"
-#include "checks.h"
 #include "config.h"
 #include "emit.h"
 #include "lsp.h"
 #include "map.h"
+#include "policy.h"
 #include "project.h"
 #include "report.h"
 #include "run.h"
@@ -36,10 +36,9 @@ typedef struct {
   int argc; /* the command line, for the run memo */
   char **argv;
   const char *marker; /* trace */
-  Selection selection;
+  Policy policy;
   const char *format; /* check: text (default) or json */
   bool show_suppressed;
-  bool include_given; /* --include was given: it wins over the configuration's */
   bool all_files;             /* check: parse every file, not only those that may hold findings */
   bool no_cache;              /* --no-cache */
   int verbose;                /* check -v: say what the cache did; -vv: and which files it parsed */
@@ -65,25 +64,6 @@ typedef struct {
                           --show-suppressed apply */
 } Command;
 
-/* Add the code kinds a comma-separated list names (tests, examples, docs,
- * scripts, all) to `include`; a one-line error naming `from` for others. */
-static bool include_kinds(const char *list, uint32_t *include, const char *from) {
-  char *copy = xstrdup(list);
-  bool ok = true;
-  for (char *tok = strtok(copy, ", "); tok && ok; tok = strtok(NULL, ", ")) {
-    int kind = where_kind_named(tok);
-    if (kind < 0) {
-      fprintf(stderr, "fanout: %s wants tests, examples, docs, scripts or all, not '%s'\n", from,
-              tok);
-      ok = false;
-    } else {
-      *include |= (uint32_t)kind;
-    }
-  }
-  free(copy);
-  return ok;
-}
-
 static void print_diags(const Diags *d) {
   for (uint32_t i = 0; i < d->len; i++) {
     char *s = diag_format(&d->items[i]);
@@ -94,14 +74,40 @@ static void print_diags(const Diags *d) {
 
 /* ---- map ---- */
 
+/* The findings the policy shows, and where each is, for map and trace. */
+typedef struct {
+  Catalog cat;
+  Findings fs;
+  PolicyRun run;
+} Shown;
+
+static bool shown_load(Shown *sh, const Options *o, const Project *p, Diags *diags) {
+  memset(sh, 0, sizeof *sh);
+  if (!catalog_load(&sh->cat, diags)) return false;
+  policy_run(&o->policy, p, &sh->cat, &sh->fs, &sh->run);
+  return true;
+}
+
+static void shown_free(Shown *sh) {
+  findings_free(&sh->fs);
+  policy_run_free(&sh->run);
+  catalog_free(&sh->cat);
+}
+
 static int cmd_map(Options *o, Diags *diags) {
   Project p;
-  bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);
+  Shown sh;
+  bool ok =
+      project_load(&p, o->paths, o->npaths, &o->project, diags) && shown_load(&sh, o, &p, diags);
   if (ok) {
     StrBuf out = {0};
-    map_format(&p.index, &out);
+    if (o->format && strcmp(o->format, "json") == 0)
+      map_format_json(&p.index, &sh.fs, &sh.run, &out);
+    else
+      map_format(&p.index, &sh.fs, &sh.run, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
+    shown_free(&sh);
   }
   project_free(&p);
   return ok ? EXIT_OK : EXIT_USAGE;
@@ -109,7 +115,7 @@ static int cmd_map(Options *o, Diags *diags) {
 
 /* ---- trace ---- */
 
-static void print_chain(const Index *ix, const TraceChain *chain) {
+static void print_chain(const Index *ix, const TraceChain *chain, const Shown *sh) {
   for (uint32_t i = 0; i < chain->len; i++) {
     const TraceStep *s = &chain->items[i];
     const Def *d = index_def(ix, s->def);
@@ -127,15 +133,26 @@ static void print_chain(const Index *ix, const TraceChain *chain) {
     const SiteRef *sr = &ix->sites.items[i];
     if (sr->file != last->def.file || sr->site.def != last->def.def) continue;
     StrBuf line = {0};
-    map_format_site(ix, sr, &line);
+    map_format_site(ix, sr, &sh->fs, &sh->run, &line);
     printf("  %-10s %s", "fans out", sb_str(&line));
     sb_free(&line);
+    for (uint32_t k = 0; k < sh->run.by_site.len; k++) { /* its findings, in full */
+      if (sh->run.by_site.items[k].site != i) continue;
+      const Finding *f = &sh->fs.items[sh->run.by_site.items[k].finding];
+      printf("  %-10s %s:%u:%u: %s [%s] %s\n", "finding", ix->files[f->file].path, f->pos.line,
+             f->pos.col, f->code, severity_name(f->severity), f->message);
+    }
   }
 }
 
 static int cmd_trace(Options *o, Diags *diags) {
   Project p;
   if (!project_load(&p, o->paths, o->npaths, &o->project, diags)) {
+    project_free(&p);
+    return EXIT_USAGE;
+  }
+  Shown sh;
+  if (!shown_load(&sh, o, &p, diags)) {
     project_free(&p);
     return EXIT_USAGE;
   }
@@ -150,7 +167,7 @@ static int cmd_trace(Options *o, Diags *diags) {
     TraceChain chain = {0};
     trace_orchestrator(&p.index, (DefRef){m->file, m->def}, &chain);
     if (chain.len) {
-      print_chain(&p.index, &chain);
+      print_chain(&p.index, &chain, &sh);
     } else {
       char *name = index_def_name(&p.index, (DefRef){m->file, m->def});
       printf("  %-10s %s\n  no fan-out orchestrator reaches this function\n", "in", name);
@@ -161,6 +178,7 @@ static int cmd_trace(Options *o, Diags *diags) {
   if (!matches.len) fprintf(stderr, "fanout: no logging callsite matches \"%s\"\n", o->marker);
   int rc = matches.len ? EXIT_OK : EXIT_FINDINGS;
   trace_matches_free(&matches);
+  shown_free(&sh);
   project_free(&p);
   return rc;
 }
@@ -259,8 +277,8 @@ static int cmd_check(Options *o, Diags *diags) {
   }
   if (ok) {
     Findings fs = {0};
-    CheckCounts counts;
-    checks_run(&p, &cat, &o->selection, &fs, &counts);
+    PolicyRun counts;
+    policy_run(&o->policy, &p, &cat, &fs, &counts);
     if (only_files || o->stdin_filename) { /* count what was hidden in the files shown */
       uint32_t n = 0;
       for (uint32_t i = 0; i < counts.hidden_in.len; i++) {
@@ -275,7 +293,7 @@ static int cmd_check(Options *o, Diags *diags) {
       }
       counts.hidden = n;
     }
-    check_counts_free(&counts);
+    policy_run_free(&counts);
     if (only_files) {
       uint32_t w = 0;
       for (uint32_t i = 0; i < fs.len; i++) {
@@ -307,7 +325,7 @@ static int cmd_check(Options *o, Diags *diags) {
     if (strcmp(fmt, "json") == 0)
       emit_json(&fs, &p.index, &cat, files_checked, &out);
     else if (strcmp(fmt, "github") == 0)
-      emit_github(&fs, &p.index, &cat, &out);
+      emit_github(&fs, &p.index, &out);
     else if (strcmp(fmt, "markdown") == 0)
       emit_markdown(&fs, &p.index, &cat, files_checked, &out);
     else if (strcmp(fmt, "sarif") == 0) {
@@ -317,15 +335,25 @@ static int cmd_check(Options *o, Diags *diags) {
       emit_text(&fs, &p.index, colour_output(), &out);
     }
     if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
-      sb_printf(&err, "%u finding%s (%u file%s checked", fs.len, fs.len == 1 ? "" : "s",
-                files_checked, files_checked == 1 ? "" : "s");
+      uint32_t errors = 0, warnings = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        errors += fs.items[i].severity == SEVERITY_ERROR;
+        warnings += fs.items[i].severity == SEVERITY_WARNING;
+      }
+      sb_printf(&err, "%u finding%s", fs.len, fs.len == 1 ? "" : "s");
+      if (fs.len)
+        sb_printf(&err, ": %u error%s, %u warning%s", errors, errors == 1 ? "" : "s", warnings,
+                  warnings == 1 ? "" : "s");
+      sb_printf(&err, " (%u file%s checked", files_checked, files_checked == 1 ? "" : "s");
+      if (counts.low_confidence)
+        sb_printf(&err, ", %u of medium confidence not shown", counts.low_confidence);
       if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", counts.suppressed);
       if (counts.hidden)
         sb_printf(&err, ", %u in tests, examples, docs or scripts not shown: --include all",
                   counts.hidden);
       sb_printf(&err, ")\n");
     }
-    if (fs.len) rc = EXIT_FINDINGS;
+    if (policy_fails(&o->policy, &fs)) rc = EXIT_FINDINGS;
     findings_free(&fs);
   }
   fputs(sb_str(&out), stdout);
@@ -398,7 +426,7 @@ static int cmd_report(Options *o, Diags *diags) {
   }
   if (ok) {
     StrBuf out = {0};
-    report_write(&p, &cat, &o->selection, &t, o->log_path, o->rss_path, o->format, &out);
+    report_write(&p, &cat, &o->policy, &t, o->log_path, o->rss_path, o->format, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
   }
@@ -435,7 +463,7 @@ static int cmd_run(Options *o, Diags *diags) {
     ok = timeline_rss(&t, rr.rss_path, diags) && timeline_read(&p.index, rr.log_path, &t, diags);
   if (ok) {
     StrBuf out = {0};
-    report_write(&p, &cat, &o->selection, &t, rr.log_path, rr.rss_path, o->format, &out);
+    report_write(&p, &cat, &o->policy, &t, rr.log_path, rr.rss_path, o->format, &out);
     char *path = xasprintf("%s/report.%s", ro.out_dir,
                            o->format && strcmp(o->format, "json") == 0 ? "json" : "md");
     FILE *f = fopen(path, "w");
@@ -460,7 +488,7 @@ static int cmd_run(Options *o, Diags *diags) {
 
 static int cmd_lsp(Options *o, Diags *diags) {
   (void)diags;
-  return lsp_serve(stdin, stdout, stderr, &o->selection, &o->project);
+  return lsp_serve(stdin, stdout, stderr, &o->policy, &o->project);
 }
 
 /* ---- rules ---- */
@@ -546,9 +574,11 @@ static const Command commands[] = {
      "report the seven concurrency failure patterns (exit 1 when there are findings)",
      "text json sarif github markdown", true},
     {"map", cmd_map, "fanout map [OPTIONS] [PATH...]",
-     "list the fan-out orchestrators: where, kind, width and what is fanned out", "", false},
+     "list the fan-out orchestrators: where, kind, width, what is fanned out and its findings",
+     "text json", true},
     {"trace", cmd_trace, "fanout trace [OPTIONS] \"LOG LINE OR MARKER\" [PATH...]",
-     "log line -> logging callsite -> enclosing function -> nearest orchestrator", "", false},
+     "log line -> logging callsite -> enclosing function -> nearest orchestrator -> its findings",
+     "", true},
     {"report", cmd_report,
      "fanout report --log FILE [--rss FILE] [--format markdown|json|html] [PATH...]",
      "read a run's log: phases, and the findings ranked by what they cost in that run",
@@ -584,7 +614,11 @@ static const char options_help[] =
     "  --select CODES   report only these codes or prefixes (FAN1,FAN50); FAN9 must be selected\n"
     "  --ignore CODES   do not report these codes or prefixes\n"
     "  --extend-select CODES  report these in addition to the default ones\n"
-    "  --format FMT     check: text (default), json, sarif, github or markdown; rules: markdown\n"
+    "  --format FMT     check: text (default), json, sarif, github or markdown; map: json;\n"
+    "                   report: markdown, json or html; rules: markdown\n"
+    "  --fail-on SEV    check: exit 1 only for findings of this severity or above: error,\n"
+    "                   warning or info (default: any finding)\n"
+    "  --min-confidence LEVEL  high: hide findings resting on an inferred call target\n"
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
     "  --include KINDS  also show findings in tests, examples, docs, scripts (comma list) or\n"
     "                   all; by default only production code's are shown (the rest is still\n"
@@ -668,15 +702,15 @@ int main(int argc, char **argv) {
                   strcmp(a, "--extend-select") == 0 || strcmp(a, "--include") == 0 ||
                   strcmp(a, "--show-suppressed") == 0)) {
         fprintf(stderr, "fanout %s: %s does not apply: it reports no findings\n", cmd->name, a);
-        selection_free(&o.selection);
+        policy_free(&o.policy);
         free(o.paths);
         return EXIT_USAGE;
       } else if ((strcmp(a, "--select") == 0 || strcmp(a, "--ignore") == 0 ||
                   strcmp(a, "--extend-select") == 0) &&
                  i + 1 < argc) {
-        StrArray *list = a[2] == 's'   ? &o.selection.select
-                         : a[2] == 'i' ? &o.selection.ignore
-                                       : &o.selection.extend_select;
+        StrArray *list = a[2] == 's'   ? &o.policy.select
+                         : a[2] == 'i' ? &o.policy.ignore
+                                       : &o.policy.extend_select;
         char *codes = xstrdup(argv[++i]);
         for (char *tok = strtok(codes, ", "); tok; tok = strtok(NULL, ", ")) {
           for (char *c = tok; *c; c++) *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
@@ -685,7 +719,7 @@ int main(int argc, char **argv) {
                     "fanout: %s wants rule codes or prefixes like FAN101 or FAN1, not '%s'\n", a,
                     tok);
             free(codes);
-            selection_free(&o.selection);
+            policy_free(&o.policy);
             free(o.paths);
             return EXIT_USAGE;
           }
@@ -700,7 +734,7 @@ int main(int argc, char **argv) {
                     cmd->formats);
           else
             fprintf(stderr, "fanout %s: takes no --format (it writes text)\n", cmd->name);
-          selection_free(&o.selection);
+          policy_free(&o.policy);
           free(o.paths);
           return EXIT_USAGE;
         }
@@ -713,7 +747,7 @@ int main(int argc, char **argv) {
         long ms = strtol(argv[++i], &end, 10);
         if (*end || ms < 10 || ms > 60000) {
           fprintf(stderr, "fanout: --rss-interval wants milliseconds from 10 to 60000\n");
-          selection_free(&o.selection);
+          policy_free(&o.policy);
           free(o.paths);
           return EXIT_USAGE;
         }
@@ -744,12 +778,35 @@ int main(int argc, char **argv) {
       } else if (strcmp(a, "--include-pyi") == 0) {
         o.project.walk.include_pyi = true;
       } else if (strcmp(a, "--include") == 0 && i + 1 < argc) {
-        if (!include_kinds(argv[++i], &o.selection.include, "--include")) {
-          selection_free(&o.selection);
+        char *bad = NULL;
+        if (!policy_include(&o.policy, argv[++i], &bad)) {
+          fprintf(stderr,
+                  "fanout: --include wants tests, examples, docs, scripts or all, not '%s'\n", bad);
+          free(bad);
+          policy_free(&o.policy);
           free(o.paths);
           return EXIT_USAGE;
         }
-        o.include_given = true;
+        o.policy.include_given = true;
+      } else if (strcmp(a, "--fail-on") == 0 && i + 1 < argc && cmd->run == cmd_check) {
+        o.policy.fail_on = severity_named(argv[++i]);
+        o.policy.fail_on_given = true;
+        if (!o.policy.fail_on) {
+          fprintf(stderr, "fanout: --fail-on wants error, warning or info, not '%s'\n", argv[i]);
+          policy_free(&o.policy);
+          free(o.paths);
+          return EXIT_USAGE;
+        }
+      } else if (strcmp(a, "--min-confidence") == 0 && i + 1 < argc && cmd->selects) {
+        const char *v = argv[++i];
+        if (strcmp(v, "high") != 0 && strcmp(v, "medium") != 0) {
+          fprintf(stderr, "fanout: --min-confidence wants high or medium, not '%s'\n", v);
+          policy_free(&o.policy);
+          free(o.paths);
+          return EXIT_USAGE;
+        }
+        o.policy.high_only = strcmp(v, "high") == 0;
+        o.policy.confidence_given = true;
       } else {
         fprintf(stderr, "fanout: unknown option '%s' for %s (try fanout %s --help)\n", a, cmd->name,
                 cmd->name);
@@ -778,7 +835,7 @@ int main(int argc, char **argv) {
     diags_free(&diags);
     free(found);
     config_free(&o.config);
-    selection_free(&o.selection);
+    policy_free(&o.policy);
     free(o.paths);
     return EXIT_USAGE;
   }
@@ -802,21 +859,7 @@ int main(int argc, char **argv) {
   }
   o.project.cache_dir = cache_dir;
   free(found);
-  if (!o.selection.select.len)
-    for (uint32_t i = 0; i < o.config.select.len; i++)
-      array_push(&o.selection.select, xstrdup(o.config.select.items[i]));
-  for (uint32_t i = 0; i < o.config.ignore.len; i++)
-    array_push(&o.selection.ignore, xstrdup(o.config.ignore.items[i]));
-  for (uint32_t i = 0; i < o.config.extend_select.len; i++)
-    array_push(&o.selection.extend_select, xstrdup(o.config.extend_select.items[i]));
-  for (uint32_t i = 0; i < o.config.per_file_ignores.len; i++) {
-    const PerFileIgnore *pf = &o.config.per_file_ignores.items[i];
-    FileCodes fc = {xstrdup(pf->pattern), {0}};
-    for (uint32_t c = 0; c < pf->codes.len; c++) array_push(&fc.codes, xstrdup(pf->codes.items[c]));
-    array_push(&o.selection.per_file, fc);
-  }
-  for (uint32_t i = 0; i < o.config.include.len && !o.include_given; i++)
-    include_kinds(o.config.include.items[i], &o.selection.include, "include");
+  policy_configure(&o.policy, &o.config);
   o.project.walk.exclude = &o.config.exclude;
   char *knowledge = config_knowledge(&o.config);
   o.project.extra_knowledge = *knowledge ? knowledge : NULL;
@@ -838,7 +881,7 @@ int main(int argc, char **argv) {
   /* an incomplete analysis outranks its results; `run` returns the pipeline's code */
   if (diags_errors(&diags) && cmd->run != cmd_run) rc = EXIT_USAGE;
   diags_free(&diags);
-  selection_free(&o.selection);
+  policy_free(&o.policy);
   config_free(&o.config);
   free(knowledge);
   free(cache_dir);

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checks.h"
 #include "emit.h"
 #include "model.h"
+#include "policy.h"
 
 #define TOP_MAX 7
 #define TOP_MIN 3
@@ -363,8 +363,8 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
   (void)p;
 }
 
-static void json(const Timeline *t, const Items *items, const StrArray *obs, const char *log_path,
-                 StrBuf *out) {
+static void json(const Index *ix, const Timeline *t, const Items *items, const StrArray *obs,
+                 const char *log_path, StrBuf *out) {
   sb_puts(out, "{\"version\": \"1\", \"log\": ");
   emit_json_string(out, log_path);
   sb_printf(
@@ -406,6 +406,11 @@ static void json(const Timeline *t, const Items *items, const StrArray *obs, con
     sb_puts(out, shown++ ? ",\n  {" : "\n  {");
     sb_printf(out, "\"score\": %.3f, \"code\": ", it->score);
     emit_json_string(out, it->finding ? it->finding->code : "");
+    if (it->finding) {
+      sb_printf(out, ", \"severity\": \"%s\", \"path\": ", severity_name(it->finding->severity));
+      emit_json_string(out, ix->files[it->finding->file].path);
+      sb_printf(out, ", \"line\": %u", it->finding->pos.line);
+    }
     const char *keys[] = {"title", "location", "evidence", "diagnosis", "next_step", "validation"};
     const char *vals[] = {it->title,     it->location,  it->evidence,
                           it->diagnosis, it->next_step, it->validation};
@@ -596,18 +601,18 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
   sb_puts(out, "</ul>\n</body></html>\n");
 }
 
-void report_write(const Project *p, const Catalog *cat, const Selection *sel, const Timeline *t,
+void report_write(const Project *p, const Catalog *cat, const Policy *pol, const Timeline *t,
                   const char *log_path, const char *rss_path, const char *format, StrBuf *out) {
   Findings fs = {0};
-  CheckCounts counts;
-  checks_run(p, cat, sel, &fs, &counts);
-  check_counts_free(&counts);
+  PolicyRun counts;
+  policy_run(pol, p, cat, &fs, &counts);
+  policy_run_free(&counts);
   Items items = {0};
   rank(p, cat, t, &fs, &items);
   StrArray obs = {0};
   gaps(p, t, &obs);
   if (format && strcmp(format, "json") == 0)
-    json(t, &items, &obs, log_path, out);
+    json(&p->index, t, &items, &obs, log_path, out);
   else if (format && strcmp(format, "html") == 0)
     html(t, &items, &obs, log_path, out);
   else

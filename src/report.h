@@ -5,12 +5,12 @@
 #define FANOUT_REPORT_H
 
 #include "catalog.h"
-#include "findings.h"
+#include "policy.h"
 #include "project.h"
 #include "timeline.h"
 
 /* Write the report as `format` ("markdown" or "json") into `out`. */
-void report_write(const Project *p, const Catalog *cat, const Selection *sel, const Timeline *t,
+void report_write(const Project *p, const Catalog *cat, const Policy *pol, const Timeline *t,
                   const char *log_path, const char *rss_path, const char *format, StrBuf *out);
 
 #endif

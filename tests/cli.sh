@@ -190,12 +190,12 @@ printf '[tool.fanout]\ninclude = ["benchmarks"]\n' > "$tmp/supcfg/pyproject.toml
   { bad "an unknown include kind in the configuration: exit $rc"; cat "$tmp/supcfg.err"; }
 expect_exit 2 "wants tests, examples, docs, scripts or all" check --include benchmarks "$sup"
 # each command takes only the formats it writes and the options that apply to it
-expect_exit 2 "takes no --format" map --format json corpus/demo
+expect_exit 2 "unknown format 'sarif'" map --format sarif corpus/demo
 expect_exit 2 "takes no --format" trace --format json "Searching" corpus/demo
 expect_exit 2 "unknown format 'html'" check --format html corpus/demo
 expect_exit 2 "unknown format 'sarif'" report --format sarif --log corpus/demo/run/run.log corpus/demo
-expect_exit 2 "does not apply" map --select FAN1 corpus/demo
-expect_exit 2 "does not apply" trace --include tests "Searching" corpus/demo
+expect_exit 2 "does not apply" rules --select FAN1
+expect_exit 2 "does not apply" facts --include tests corpus/demo
 
 # ---- confidence: a finding through an inferred call target is medium ----
 confidence() { # WANT FORMAT PATH

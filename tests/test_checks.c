@@ -3,7 +3,7 @@
 
 #include "analysis.h"
 #include "catalog.h"
-#include "findings.h"
+#include "policy.h"
 #include "test_main.h"
 
 static const struct {
@@ -28,13 +28,13 @@ static void split_into(StrArray *a, const char *codes) {
 }
 
 START_TEST(selection) {
-  Selection s = {0};
+  Policy s = {0};
   split_into(&s.select, selection_cases[_i].select);
   split_into(&s.ignore, selection_cases[_i].ignore);
   split_into(&s.extend_select, selection_cases[_i].extend);
-  ck_assert_int_eq(selection_enabled(&s, selection_cases[_i].code, selection_cases[_i].default_on),
+  ck_assert_int_eq(policy_enabled(&s, selection_cases[_i].code, selection_cases[_i].default_on),
                    selection_cases[_i].want);
-  selection_free(&s);
+  policy_free(&s);
 }
 END_TEST
 

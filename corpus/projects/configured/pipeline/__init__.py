@@ -1,0 +1,1 @@
+"""A pipeline with a configuration: every command shows the same findings."""

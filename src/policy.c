@@ -1,0 +1,335 @@
+#define _DEFAULT_SOURCE /* realpath */
+#include "policy.h"
+
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "where.h"
+
+/* ---- building the policy ---- */
+
+static void copy_list(StrArray *to, const StrArray *from) {
+  for (uint32_t i = 0; i < from->len; i++) array_push(to, xstrdup(from->items[i]));
+}
+
+bool policy_include(Policy *pol, const char *list, char **bad) {
+  char *copy = xstrdup(list);
+  bool ok = true;
+  for (char *tok = strtok(copy, ", "); tok && ok; tok = strtok(NULL, ", ")) {
+    int kind = where_kind_named(tok);
+    if (kind < 0)
+      *bad = xstrdup(tok), ok = false;
+    else
+      pol->include |= (uint32_t)kind;
+  }
+  free(copy);
+  return ok;
+}
+
+void policy_configure(Policy *pol, const Config *c) {
+  if (c->path && !pol->root) { /* per-file-ignores are written from the configuration's directory */
+    char *abs = realpath(c->path, NULL);
+    char *slash = abs ? strrchr(abs, '/') : NULL;
+    if (slash) *slash = '\0';
+    pol->root = abs;
+  }
+  if (!pol->select.len) copy_list(&pol->select, &c->select);
+  copy_list(&pol->ignore, &c->ignore);
+  copy_list(&pol->extend_select, &c->extend_select);
+  for (uint32_t i = 0; i < c->per_file_ignores.len; i++) {
+    const PerFileIgnore *pf = &c->per_file_ignores.items[i];
+    FileCodes fc = {xstrdup(pf->pattern), {0}};
+    copy_list(&fc.codes, &pf->codes);
+    array_push(&pol->per_file, fc);
+  }
+  for (uint32_t i = 0; i < c->include.len && !pol->include_given; i++) {
+    char *bad = NULL; /* the configuration's words were checked when it was read */
+    policy_include(pol, c->include.items[i], &bad);
+    free(bad);
+  }
+  if (c->min_confidence && !pol->confidence_given)
+    pol->high_only = strcmp(c->min_confidence, "high") == 0;
+  if (c->fail_on && !pol->fail_on_given) pol->fail_on = severity_named(c->fail_on);
+}
+
+static bool matches(const StrArray *prefixes, const char *code, size_t *best) {
+  bool hit = false;
+  for (uint32_t i = 0; i < prefixes->len; i++) {
+    size_t n = strlen(prefixes->items[i]);
+    if (strncmp(code, prefixes->items[i], n) == 0) {
+      hit = true;
+      if (n > *best) *best = n;
+    }
+  }
+  return hit;
+}
+
+bool policy_enabled(const Policy *pol, const char *code, bool default_on) {
+  size_t sel = 0, ign = 0;
+  bool on = pol->select.len ? matches(&pol->select, code, &sel) : default_on;
+  if (matches(&pol->extend_select, code, &sel)) on = true;
+  /* The more specific of --select and --ignore wins (FAN1 on, FAN102 off). */
+  if (matches(&pol->ignore, code, &ign) && ign >= sel) on = false;
+  return on;
+}
+
+/* `path` relative to the directory of the configuration, when it is below
+ * it (what per-file-ignores patterns are written against); else NULL. */
+static char *below_root(const Policy *pol, const char *path) {
+  if (!pol->root) return NULL;
+  char *abs = realpath(path, NULL);
+  size_t n = strlen(pol->root);
+  char *rel = abs && strncmp(abs, pol->root, n) == 0 && abs[n] == '/' ? xstrdup(abs + n + 1) : NULL;
+  free(abs);
+  return rel;
+}
+
+bool policy_file_ignores(const Policy *pol, const char *path, const char *code) {
+  char *rel = NULL;
+  bool resolved = false;
+  for (uint32_t k = 0; k < pol->per_file.len; k++) {
+    const FileCodes *pf = &pol->per_file.items[k];
+    if (fnmatch(pf->pattern, path, 0) != 0) {
+      if (!resolved) rel = below_root(pol, path), resolved = true;
+      if (!rel || fnmatch(pf->pattern, rel, 0) != 0) continue;
+    }
+    for (uint32_t c = 0; c < pf->codes.len; c++)
+      if (str_starts_with(code, pf->codes.items[c])) {
+        free(rel);
+        return true;
+      }
+  }
+  free(rel);
+  return false;
+}
+
+static void free_list(StrArray *list) {
+  for (uint32_t i = 0; i < list->len; i++) free(list->items[i]);
+  array_free(list);
+}
+
+void policy_free(Policy *pol) {
+  free(pol->root);
+  for (uint32_t i = 0; i < pol->per_file.len; i++) {
+    free(pol->per_file.items[i].pattern);
+    free_list(&pol->per_file.items[i].codes);
+  }
+  array_free(&pol->per_file);
+  free_list(&pol->select);
+  free_list(&pol->ignore);
+  free_list(&pol->extend_select);
+}
+
+/* ---- noqa ---- */
+
+/* Whether a noqa code list ("FAN101,FAN3") names `code` (exactly or by prefix). */
+static bool noqa_names(const char *codes, const char *code) {
+  for (const char *c = codes; *c;) {
+    size_t n = strcspn(c, ",");
+    if (n && strncmp(code, c, n) == 0) return true;
+    c += n + (c[n] == ',');
+  }
+  return false;
+}
+
+/* The noqa on a finding's line that suppresses it, or NULL. */
+static const Noqa *noqa_for(const Facts *f, const Finding *fd) {
+  for (uint32_t i = 0; i < f->noqas.len; i++) {
+    const Noqa *q = &f->noqas.items[i];
+    if (q->pos.line == fd->pos.line && (!*q->codes || noqa_names(q->codes, fd->code))) return q;
+  }
+  return NULL;
+}
+
+/* Where a finding was, whatever the policy: what a noqa could match. */
+typedef struct {
+  uint32_t file, line;
+  char code[8];
+} Mark;
+typedef Array(Mark) Marks;
+
+/* FAN900: `# noqa: FAN...` codes that match no finding of this run. */
+static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
+  for (uint32_t fi = 0; fi < p->nfiles; fi++) {
+    const Facts *f = &p->files[fi];
+    for (uint32_t i = 0; i < f->noqas.len; i++) {
+      const Noqa *q = &f->noqas.items[i];
+      for (const char *c = q->codes; *c;) {
+        size_t n = strcspn(c, ",");
+        bool used = strncmp(c, "FAN", 3) != 0; /* other tools' codes are theirs */
+        for (uint32_t k = 0; k < all->len && !used; k++)
+          used = all->items[k].file == fi && all->items[k].line == q->pos.line &&
+                 strncmp(all->items[k].code, c, n) == 0;
+        if (!used) {
+          int32_t def = 0;
+          for (uint32_t d = 1; d < f->defs.len; d++)
+            if (f->defs.items[d].pos.line <= q->pos.line &&
+                q->pos.line <= f->defs.items[d].end_line)
+              def = (int32_t)d;
+          findings_add(out, &p->index, "FAN900", fi, def, q->pos,
+                       xasprintf("unused `# noqa: %.*s`: nothing on this line reports %.*s", (int)n,
+                                 c, (int)n, c),
+                       xasprintf("the noqa lists %s", q->codes),
+                       xasprintf("remove `%.*s` from the noqa comment", (int)n, c),
+                       xstrdup("the noqa list matches what is reported"));
+        }
+        c += n + (c[n] == ',');
+      }
+    }
+  }
+}
+
+/* ---- severity and sites ---- */
+
+/* Per global definition, the sites whose tasks run it, in CSR form. */
+typedef struct {
+  uint32_t *start; /* ndefs + 1 */
+  uint32_t *sites;
+} TaskSites;
+
+static void task_sites(const Model *m, const SiteInfos *sites, TaskSites *ts) {
+  uint32_t n = m->ix->ndefs;
+  ts->start = xcalloc((size_t)n + 2, sizeof(uint32_t));
+  for (uint32_t s = 0; s < sites->len; s++)
+    for (uint32_t r = 0; r < sites->items[s].reach.len; r++)
+      ts->start[index_global_def(m->ix, sites->items[s].reach.items[r]) + 2]++;
+  for (uint32_t g = 0; g < n; g++) ts->start[g + 2] += ts->start[g + 1];
+  uint32_t total = ts->start[n + 1];
+  ts->sites = xcalloc(total ? total : 1, sizeof(uint32_t));
+  for (uint32_t s = 0; s < sites->len; s++)
+    for (uint32_t r = 0; r < sites->items[s].reach.len; r++)
+      ts->sites[ts->start[index_global_def(m->ix, sites->items[s].reach.items[r]) + 1]++] = s;
+}
+
+/* The sites a finding concerns: the one it is reported at (same file, line
+ * and function) or names as a related location, else those whose tasks run
+ * the function it is in. */
+static void finding_sites(const Model *m, const SiteInfos *sites, const TaskSites *ts,
+                          const Finding *f, U32Array *out) {
+  int32_t def = f->def;
+  out->len = 0;
+  for (uint32_t s = 0; s < sites->len; s++) {
+    const SiteRef *sr = sites->items[s].site;
+    bool at = sr->file == f->file && sr->site.pos.line == f->pos.line && sr->site.def == def;
+    for (uint32_t r = 0; r < f->related.len && !at; r++) /* a fan-out it names */
+      at = f->related.items[r].file == sr->file && f->related.items[r].pos.line == sr->site.pos.line;
+    if (at) array_push(out, s);
+  }
+  if (out->len || def < 0) return; /* a finding at a site is that site's */
+  uint32_t g = index_global_def(m->ix, (DefRef){f->file, def});
+  for (uint32_t i = ts->start[g]; i < ts->start[g + 1]; i++) {
+    bool seen = false;
+    for (uint32_t k = 0; k < out->len && !seen; k++) seen = out->items[k] == ts->sites[i];
+    if (!seen) array_push(out, ts->sites[i]);
+  }
+}
+
+/* Grade a finding: its rule's severity, raised to error for a rule that
+ * says so (`error-when: data-sized`) when the finding costs in every task of
+ * a fan-out whose width grows with the data: at such a site, or in a
+ * function its tasks run. Fixed-width fan-outs and code that runs once keep
+ * the rule's severity. */
+static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, const RuleDoc *doc,
+                  Finding *f) {
+  Severity rule = doc ? severity_named(doc->severity) : SEVERITY_WARNING;
+  f->severity = rule ? (uint8_t)rule : SEVERITY_WARNING;
+  if (!doc || !doc->error_when_data) return;
+  for (uint32_t i = 0; i < at->len; i++) {
+    const SiteRef *sr = sites->items[at->items[i]].site;
+    if (sr->site.width.kind != WIDTH_DATA) continue;
+    f->severity = SEVERITY_ERROR;
+    bool named = sr->file == f->file && sr->site.pos.line == f->pos.line;
+    for (uint32_t r = 0; r < f->related.len && !named; r++)
+      named = f->related.items[r].file == sr->file && f->related.items[r].pos.line == sr->site.pos.line;
+    if (named) return; /* the finding is about that fan-out: its evidence says */
+    char *evidence = xasprintf("%s; error: it runs in every task of the data-sized fan-out at %s:%u",
+                               f->evidence, m->ix->files[sr->file].path, sr->site.pos.line);
+    free(f->evidence);
+    f->evidence = evidence;
+    return;
+  }
+}
+
+/* ---- the run ---- */
+
+static int cmp_site_finding(const void *pa, const void *pb) {
+  const SiteFinding *a = pa, *b = pb;
+  if (a->site != b->site) return a->site < b->site ? -1 : 1;
+  return a->finding < b->finding ? -1 : a->finding > b->finding;
+}
+
+void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Findings *out,
+                PolicyRun *run) {
+  Model m;
+  model_init(&m, &p->index, &p->knowledge);
+  m.min_width = p->min_width;
+  SiteInfos sites = {0};
+  analysis_sites(&m, &sites);
+  Findings all = {0};
+  check_concurrency(&m, &sites, &all);
+  check_context(&m, &sites, &all);
+  check_pool(&m, &sites, &all);
+  check_blocking(&m, &all);
+  check_retry(&m, &all);
+  check_observability(&m, &sites, &all);
+  memset(run, 0, sizeof *run);
+  TaskSites ts;
+  task_sites(&m, &sites, &ts);
+  U32Array at = {0};
+  Marks marks = {0};
+  for (uint32_t i = 0; i < all.len; i++) {
+    Finding *f = &all.items[i];
+    Mark mk = {f->file, f->pos.line, {0}};
+    memcpy(mk.code, f->code, sizeof mk.code);
+    array_push(&marks, mk);
+    const RuleDoc *doc = catalog_get(cat, f->code);
+    const char *path = p->files[f->file].path;
+    bool on = policy_enabled(pol, f->code, doc ? doc->default_on : true) &&
+              !policy_file_ignores(pol, path, f->code);
+    if (on && noqa_for(&p->files[f->file], f)) run->suppressed++, on = false;
+    if (on && (p->index.kinds[f->file] & ~pol->include)) {
+      run->hidden++, on = false;
+      array_push(&run->hidden_in, f->file);
+    }
+    if (on && pol->high_only && f->inferred) run->low_confidence++, on = false;
+    if (on)
+      array_push(out, *f);
+    else
+      finding_free(f);
+  }
+  array_free(&all);
+  if (policy_enabled(pol, "FAN900", false)) unused_noqa(p, &marks, out);
+  array_free(&marks);
+  findings_sort(out, &p->index);
+  for (uint32_t i = 0; i < out->len; i++) { /* severity, and the sites each finding concerns */
+    Finding *f = &out->items[i];
+    finding_sites(&m, &sites, &ts, f, &at);
+    grade(&m, &sites, &at, catalog_get(cat, f->code), f);
+    for (uint32_t k = 0; k < at.len; k++) {
+      SiteFinding sf = {(uint32_t)(sites.items[at.items[k]].site - p->index.sites.items), i};
+      array_push(&run->by_site, sf);
+    }
+  }
+  if (run->by_site.len > 1)
+    qsort(run->by_site.items, run->by_site.len, sizeof(SiteFinding), cmp_site_finding);
+  array_free(&at);
+  free(ts.start);
+  free(ts.sites);
+  analysis_free(&sites);
+  model_free(&m);
+}
+
+void policy_run_free(PolicyRun *run) {
+  array_free(&run->hidden_in);
+  array_free(&run->by_site);
+}
+
+bool policy_fails(const Policy *pol, const Findings *fs) {
+  Severity floor = pol->fail_on ? pol->fail_on : SEVERITY_INFO;
+  for (uint32_t i = 0; i < fs->len; i++)
+    if (fs->items[i].severity >= floor) return true;
+  return false;
+}
