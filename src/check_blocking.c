@@ -85,6 +85,15 @@ static bool memory_file(const Model *m, uint32_t file, int32_t def, const char *
   return hit;
 }
 
+/* Whether a path expression is a literal under /proc or /sys: files the
+ * kernel serves from memory, read without waiting on a disk. */
+static bool pseudo_file(const char *expr) {
+  if (!expr) return false;
+  if (*expr == 'f' || *expr == 'r' || *expr == 'b') expr++;
+  if (*expr != '"' && *expr != '\'') return false;
+  return str_starts_with(expr + 1, "/proc/") || str_starts_with(expr + 1, "/sys/");
+}
+
 /* Whether the file a sync file-I/O call reads or writes is in memory: its
  * first positional argument, else a keyword the fact's `path-kwarg=` names
  * (`pd.read_csv(io.StringIO(answer))`, `df.to_csv(path_or_buf=buffer)`). */
@@ -92,7 +101,7 @@ static bool file_in_memory(const Model *m, uint32_t file, const Call *c, const F
   const char *code = fact_code(x);
   if (!code || strcmp(code, "FAN503") != 0) return false;
   const Facts *f = &m->ix->files[file];
-  if (c->nargs) return c->arg0 && memory_file(m, file, c->def, c->arg0);
+  if (c->nargs) return c->arg0 && (pseudo_file(c->arg0) || memory_file(m, file, c->def, c->arg0));
   for (uint32_t a = 0; a < c->nkwargs; a++) {
     const Kwarg *kw = &f->kwargs.items[c->first_kwarg + a];
     if (attr_lists(x, "path-kwarg", kw->name)) return memory_file(m, file, c->def, kw->value);
@@ -200,6 +209,12 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     }
     char async_attr[8] = "", kind[16] = "";
     const Fact *mf = method_fact(m, file, c, o.ctor, method);
+    const Call *ctor_call = o.call >= 0 ? &m->ix->files[o.file].calls.items[o.call] : NULL;
+    if (mf && ctor_call && ctor_call->nargs &&
+        pseudo_file(ctor_call->arg0)) { /* Path("/sys/...").read_text() */
+      origin_free(&o);
+      break;
+    }
     if (mf) {
       b.code = fact_code(mf);
     } else if (o.fact && strcmp(o.fact->kind, "client") == 0) {

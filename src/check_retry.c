@@ -608,8 +608,11 @@ static uint32_t statement_col(const Call *c) {
 /* Whether a loop around try/except paces a poll rather than retrying: it
  * sleeps on the success path too, as a statement of the loop body before the
  * try (every attempt waits, the first included: waiting for a service to come
- * up) or as a statement of the try body (the loop sleeps between checks
- * whether or not they fail). A retry sleeps after a failure. */
+ * up), as a statement of the try body (the loop sleeps between checks
+ * whether or not they fail), or after the try when a check that raised
+ * nothing can still go round again (`try: if (await ping()).status == 200:
+ * return` then `await asyncio.sleep(0.5)`: a readiness poll) and no
+ * retryable status is tested. A retry sleeps after a failure. */
 static bool paced_poll(const Model *m, uint32_t file, const Loop *loop, const Handler *h) {
   const Facts *f = &m->ix->files[file];
   if (h->pos.col <= loop->pos.col) return false;
@@ -617,9 +620,15 @@ static bool paced_poll(const Model *m, uint32_t file, const Loop *loop, const Ha
   Span own = f->defs.items[loop->def].own_calls;
   for (uint32_t k = own.first; k < own.end; k++) {
     const Call *c = &f->calls.items[f->call_order.items[k]];
-    if (c->pos.line <= loop->pos.line || c->pos.line >= h->pos.line || !is_sleep(m, file, c))
+    if (c->pos.line <= loop->pos.line || c->pos.line > loop->end_line || !is_sleep(m, file, c))
       continue;
     uint32_t col = statement_col(c);
+    if (c->pos.line > h->end_line) {
+      if (h->try_falls && !loop->checks_status && col > loop->pos.col && col <= h->pos.col)
+        return true;
+      continue;
+    }
+    if (c->pos.line >= h->pos.line) continue;
     if (c->pos.line < h->try_line && col > loop->pos.col && col <= h->pos.col) return true;
     if (c->pos.line > h->try_line && col <= h->pos.col + indent) return true;
   }

@@ -158,7 +158,7 @@ static void setting(Reader *r, TSNode pair, const char *prefix) {
     string_array(r, v, key, &c->include);
     for (uint32_t i = 0; i < c->include.len; i++)
       if (where_kind_named(c->include.items[i]) < 0)
-        error(r, v, "", key, " wants tests, examples, docs, scripts or all");
+        error(r, v, "", key, " wants tests, examples, docs, scripts, startup or all");
   }
   else if (strcmp(key, "blocking-calls") == 0)
     string_array(r, v, key, &c->blocking_calls);

@@ -711,7 +711,21 @@ static bool tests_type(const Walker *w, TSNode block, TSNode alias) {
   return false;
 }
 
+/* Whether a block can end normally: its last statement is no return, raise,
+ * break or continue. */
+static bool block_falls(TSNode block) {
+  if (ts_node_is_null(block)) return true;
+  for (uint32_t k = ts_node_named_child_count(block); k-- > 0;) {
+    TSNode st = ts_node_named_child(block, k);
+    if (facts__is(st, "comment")) continue;
+    return !(facts__is(st, "return_statement") || facts__is(st, "raise_statement") ||
+             facts__is(st, "break_statement") || facts__is(st, "continue_statement"));
+  }
+  return true;
+}
+
 static void walk_try(Walker *w, TSNode n) {
+  bool falls = block_falls(facts__field(n, FIELD_body));
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
     TSNode clause = ts_node_named_child(n, i);
     if (!facts__is(clause, "except_clause")) continue;
@@ -740,6 +754,7 @@ static void walk_try(Walker *w, TSNode n) {
     }
     h.exits = !ts_node_is_null(block) && exits_loop(block, false, 0);
     h.filters = !ts_node_is_null(block) && !ts_node_is_null(alias) && tests_type(w, block, alias);
+    h.try_falls = falls;
     h.def = w->def;
     h.pos = facts__pos_of(clause);
     h.try_line = ts_node_start_point(n).row + 1;

@@ -140,6 +140,8 @@ typedef struct {
   bool exits;   /* the body raises, asserts, returns or breaks out of the loop around the try */
   bool filters; /* the body tests the caught exception's type and raises (`except
                    BaseException as e: if type(e) not in RETRYABLE: raise`) */
+  bool try_falls; /* the try body can end without leaving the loop: its last statement
+                     is no return, raise, break or continue (`if ready: return` is not) */
   int32_t def;
   Pos pos;
   uint32_t try_line, end_line; /* the whole try statement */

@@ -349,7 +349,8 @@ static int cmd_check(Options *o, Diags *diags) {
         sb_printf(&err, ", %u of medium confidence not shown", counts.low_confidence);
       if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", counts.suppressed);
       if (counts.hidden)
-        sb_printf(&err, ", %u in tests, examples, docs or scripts not shown: --include all",
+        sb_printf(&err,
+                  ", %u in tests, examples, docs, scripts or startup code not shown: --include all",
                   counts.hidden);
       sb_printf(&err, ")\n");
     }
@@ -620,8 +621,9 @@ static const char options_help[] =
     "                   warning or info (default: any finding)\n"
     "  --min-confidence LEVEL  high: hide findings resting on an inferred call target\n"
     "  --show-suppressed  count the findings `# noqa` comments suppressed\n"
-    "  --include KINDS  also show findings in tests, examples, docs, scripts (comma list) or\n"
-    "                   all; by default only production code's are shown (the rest is still\n"
+    "  --include KINDS  also show findings in tests, examples, docs, scripts, startup code\n"
+    "                   (run once: lifecycle methods, entry points) (comma list) or all; by\n"
+    "                   default only production code's are shown (the rest is still\n"
     "                   analyzed, and counted)\n"
     "  --config FILE    read [tool.fanout] from FILE (default: the nearest pyproject.toml)\n"
     "  --no-cache       neither read nor write the cache\n"
@@ -780,8 +782,10 @@ int main(int argc, char **argv) {
       } else if (strcmp(a, "--include") == 0 && i + 1 < argc) {
         char *bad = NULL;
         if (!policy_include(&o.policy, argv[++i], &bad)) {
-          fprintf(stderr,
-                  "fanout: --include wants tests, examples, docs, scripts or all, not '%s'\n", bad);
+          fprintf(
+              stderr,
+              "fanout: --include wants tests, examples, docs, scripts, startup or all, not '%s'\n",
+              bad);
           free(bad);
           policy_free(&o.policy);
           free(o.paths);

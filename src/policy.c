@@ -253,6 +253,29 @@ static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, co
   }
 }
 
+/* Whether a finding is in code that runs once per process while nothing
+ * else is on the loop: a blocking call (FAN5xx) in an async function that
+ * no fan-out's tasks run and that is a lifecycle method (`start`, `close`,
+ * `__aenter__`, ...: rules/api.txt) or an entry point, started only from
+ * sync code (`asyncio.run(main())`). */
+static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
+  if (!str_starts_with(f->code, "FAN5") || f->def <= 0) return false;
+  const Index *ix = m->ix;
+  DefRef d = {f->file, f->def};
+  const Def *def = index_def(ix, d);
+  uint32_t g = index_global_def(ix, d);
+  if (def->kind != DEF_FUNCTION || !def->is_async || ts->start[g] != ts->start[g + 1]) return false;
+  if (knowledge_has(m->k, "lifecycle", def->name)) return true;
+  uint32_t n;
+  const CallRef *callers = index_callers(ix, d, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const Facts *cf = &ix->files[callers[i].file];
+    const Def *from = &cf->defs.items[cf->calls.items[callers[i].call].def];
+    if (from->kind == DEF_FUNCTION && from->is_async) return false;
+  }
+  return n > 0;
+}
+
 /* ---- the run ---- */
 
 static int cmp_site_finding(const void *pa, const void *pb) {
@@ -290,7 +313,9 @@ void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Finding
     bool on = policy_enabled(pol, f->code, doc ? doc->default_on : true) &&
               !policy_file_ignores(pol, path, f->code);
     if (on && noqa_for(&p->files[f->file], f)) run->suppressed++, on = false;
-    if (on && (p->index.kinds[f->file] & ~pol->include)) {
+    uint32_t kind = p->index.kinds[f->file];
+    if (!kind && runs_once(&m, &ts, f)) kind = CODE_STARTUP;
+    if (on && (kind & ~pol->include)) {
       run->hidden++, on = false;
       array_push(&run->hidden_in, f->file);
     }

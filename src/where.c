@@ -22,7 +22,7 @@ CodeKind where_code(const char *path) {
   static const char *const tests[] = {"tests", "test", "testing"};
   static const char *const examples[] = {"examples", "example", "samples", "cookbook"};
   static const char *const docs[] = {"docs", "doc"};
-  static const char *const scripts[] = {"scripts"};
+  static const char *const scripts[] = {"scripts", "migrations"};
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   if (str_starts_with(base, "test_") || str_ends_with(base, "_test.py") ||
@@ -30,7 +30,7 @@ CodeKind where_code(const char *path) {
     return CODE_TEST;
   if (in_directory(path, examples, 4)) return CODE_EXAMPLE;
   if (in_directory(path, docs, 2)) return CODE_DOCS;
-  if (in_directory(path, scripts, 1)) return CODE_SCRIPT;
+  if (in_directory(path, scripts, 2)) return CODE_SCRIPT;
   return CODE_PRODUCTION;
 }
 
@@ -39,6 +39,7 @@ int where_kind_named(const char *name) {
   if (strcmp(name, "examples") == 0) return CODE_EXAMPLE;
   if (strcmp(name, "docs") == 0) return CODE_DOCS;
   if (strcmp(name, "scripts") == 0) return CODE_SCRIPT;
+  if (strcmp(name, "startup") == 0) return CODE_STARTUP;
   if (strcmp(name, "all") == 0) return CODE_ALL_SUPPORT;
   return -1;
 }

@@ -169,7 +169,7 @@ expect_exit 0 "fanout 0" --version
 # ---- where code runs: tests, examples, docs and scripts are analyzed, not shown ----
 sup=corpus/projects/support_code
 "$FANOUT" check "$sup" > "$tmp/sup.out" 2> "$tmp/sup.err"
-if grep -q "4 in tests, examples, docs or scripts not shown: --include all" "$tmp/sup.err" &&
+if grep -q "4 in tests, examples, docs, scripts or startup code not shown: --include all" "$tmp/sup.err" &&
    ! grep -q "tests/\|examples/\|docs/\|scripts/" "$tmp/sup.out"; then ok; else
   bad "check $sup: findings outside production code are not hidden and counted"; cat "$tmp/sup.err"; fi
 for kind in tests examples docs scripts; do
@@ -188,7 +188,13 @@ printf '[tool.fanout]\ninclude = ["benchmarks"]\n' > "$tmp/supcfg/pyproject.toml
 (cd "$tmp/supcfg" && "$FANOUT" check --no-cache . > /dev/null 2> "$tmp/supcfg.err"); rc=$?
 [ $rc = 2 ] && grep -q "pyproject.toml:2: .*include" "$tmp/supcfg.err" && ok ||
   { bad "an unknown include kind in the configuration: exit $rc"; cat "$tmp/supcfg.err"; }
-expect_exit 2 "wants tests, examples, docs, scripts or all" check --include benchmarks "$sup"
+expect_exit 2 "wants tests, examples, docs, scripts, startup or all" check --include benchmarks "$sup"
+# startup code: blocking calls in an entry point or a lifecycle method that no fan-out runs
+"$FANOUT" check --select FAN5 corpus/projects/research_agent > "$tmp/ra.out" 2> "$tmp/ra.err"
+"$FANOUT" check --select FAN5 --include startup corpus/projects/research_agent > "$tmp/ra2.out" 2>&1
+if ! grep -q "run.py" "$tmp/ra.out" && grep -q "startup code not shown" "$tmp/ra.err" &&
+   grep -q "run.py:37:.* FAN503" "$tmp/ra2.out" && grep -q "run.py:40:.* FAN504" "$tmp/ra2.out"; then ok; else
+  bad "blocking calls in an entry point are not startup code"; cat "$tmp/ra.out" "$tmp/ra.err" "$tmp/ra2.out"; fi
 # each command takes only the formats it writes and the options that apply to it
 expect_exit 2 "unknown format 'sarif'" map --format sarif corpus/demo
 expect_exit 2 "takes no --format" trace --format json "Searching" corpus/demo

@@ -113,7 +113,7 @@ printf '[tool.fanout]\nfail-on = "error"\nselect = ["FAN702"]\n' > "$tmp/fail.to
 "$FANOUT" check --no-cache --config "$tmp/fail.toml" . > /dev/null 2>&1; rc3=$?
 # FAN702 here is an error (the fan-out it names is data-sized): selected alone it fails the run
 if [ $rc1 = 1 ] && [ $rc2 = 1 ] && [ $rc3 = 1 ]; then ok; else bad "--fail-on error: exits $rc1 $rc2 $rc3, want 1 1 1"; fi
-printf 'import asyncio\nimport time\n\n\nasync def tick():\n    time.sleep(0.1)\n\n\nasyncio.run(tick())\n' > "$tmp/once.py"
+printf 'import time\n\n\nasync def handle(request):\n    time.sleep(0.1)\n' > "$tmp/once.py"
 "$FANOUT" check --no-cache --fail-on error "$tmp/once.py" > "$tmp/once.out" 2>&1; rc=$?
 if [ $rc = 0 ] && grep -q "FAN502 \[warning\]" "$tmp/once.out"; then ok; else
   bad "a warning fails a run gated on errors (exit $rc)"; cat "$tmp/once.out"; fi

@@ -19,10 +19,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!size || memmem(data, size, "root", 4) || memmem(data, size, "\\u", 2)) return 0;
   FILE *in = fmemopen((void *)(uintptr_t)data, size, "r");
   if (!in) return 0;
-  Selection sel = {0};
+  Policy pol = {0};
   ProjectOptions opts = {0};
   opts.jobs = 1;
-  lsp_serve(in, sink, sink, &sel, &opts);
+  lsp_serve(in, sink, sink, &pol, &opts);
   fclose(in);
   return 0;
 }

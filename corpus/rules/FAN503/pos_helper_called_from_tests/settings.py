@@ -7,6 +7,6 @@ def load_settings(path: str = "settings.json") -> dict:
         return json.load(fh)
 
 
-async def start(path: str) -> dict:
+async def handle_request(path: str) -> dict:
     settings = load_settings(path)  # expect: FAN503
     return {"workers": settings.get("workers", 4)}
