@@ -252,6 +252,9 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
   char *where = index_def_name(m->ix, (DefRef){d->file, d->def});
   const char *validate_storm =
       "429 bursts flatten: retries of concurrent tasks spread out instead of arriving together";
+  /* `@retry(**self.retry_config)`: what the caller passes is unknown, so a
+   * setting not written here is not missing; those written are judged */
+  bool given = strstr(d->text, "**") != NULL;
   if (strcmp(d->lib, "tenacity") == 0) {
     const char *wait = kwarg(d, "wait"), *stop = kwarg(d, "stop"), *retry = kwarg(d, "retry");
     /* `stop=STOP_POLICY`: the policy a name holds */
@@ -259,7 +262,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     if (wait && (v = retry_policy_value(m, pfile, pdef, wait, 0))) wait = v;
     if (stop && (v = retry_policy_value(m, pfile, pdef, stop, 0))) stop = v;
     if (retry && (v = retry_policy_value(m, pfile, pdef, retry, 0))) retry = v;
-    if (!wait || !has_randomness(m, wait))
+    if ((!wait && !given) || (wait && !has_randomness(m, wait)))
       add(m, out, "FAN401", d->file, d->def, d->pos,
           wait ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
                            "in lockstep",
@@ -272,8 +275,8 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xstrdup(validate_storm));
     char *n_text = retry_policy_args(stop, "stop_after_attempt(");
     long n = n_text ? resolved_count(m, d, n_text) : -1;
-    attempts = !stop ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
-    if (!stop || n > cap)
+    attempts = !stop && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
+    if ((!stop && !given) || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
           !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
                 : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", where, n, cap,
@@ -288,7 +291,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     /* retry_if_exception_type(types): the types, through a config field */
     char *types = retry_policy_args(retry, "retry_if_exception_type(");
     const char *resolved = types ? retry_policy_value(m, pfile, pdef, types, 0) : NULL;
-    bool every = !retry || strstr(retry, "retry_if_exception_type()") ||
+    bool every = (!retry && !given) || (retry && strstr(retry, "retry_if_exception_type()")) ||
                  (types && catches_everything(resolved ? resolved : types));
     if (every)
       add(m, out, "FAN404", d->file, d->def, d->pos,
@@ -302,7 +305,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
                   "httpx.ConnectError))` or the SDK's RateLimitError/APIConnectionError"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
     free(types);
-    if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before"))
+    if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before") && !given)
       add(m, out, "FAN902", d->file, d->def, d->pos,
           xasprintf("retry on %s never logs its attempts", where),
           xasprintf("decorator: %s", d->text),
@@ -317,8 +320,8 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
     const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
     long n = tries ? resolved_count(m, d, tries) : -1;
-    attempts = !tries && !time ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
-    if ((!tries && !time) || n > cap)
+    attempts = !tries && !time && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
+    if ((!tries && !time && !given) || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
           !tries && !time
               ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
@@ -336,25 +339,25 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
     free(exc);
-    if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup"))
+    if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup") && !given)
       add(m, out, "FAN902", d->file, d->def, d->pos,
           xasprintf("backoff on %s never logs its attempts", where),
           xasprintf("decorator: %s", d->text), xstrdup("add `on_backoff=` with a logging handler"),
           xstrdup("retries become visible in the log, with their count per phase"));
   } else if (strcmp(d->lib, "stamina") == 0) {
-    const char *jitter = kwarg(d, "wait_jitter"), *given = kwarg(d, "attempts"),
+    const char *jitter = kwarg(d, "wait_jitter"), *tries = kwarg(d, "attempts"),
                *timeout = kwarg(d, "timeout"), *on = kwarg(d, "on");
     if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
       add(m, out, "FAN401", d->file, d->def, d->pos,
           xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
           xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"),
           xstrdup(validate_storm));
-    long n = given ? resolved_count(m, d, given) : 10;
-    bool forever = given && strcmp(given, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
+    long n = tries ? resolved_count(m, d, tries) : given ? -1 : 10;
+    bool forever = tries && strcmp(tries, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
     attempts = forever ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
     if (forever || n > cap)
       add(m, out, "FAN402", d->file, d->def, d->pos,
-          xasprintf("stamina retry on %s allows %s attempts", where, given ? given : "?"),
+          xasprintf("stamina retry on %s allows %s attempts", where, tries ? tries : "?"),
           xasprintf("decorator: %s", d->text),
           xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
           xstrdup("a failing dependency ends the phase within the budget"));

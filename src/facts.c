@@ -617,6 +617,7 @@ static void walk_call(Walker *w, TSNode n) {
         c.nkwargs++;
       } else if (facts__is(a, "list_splat")) {
         c.flags |= CALL_STAR_ARGS;
+        if (c.nargs == 0) c.arg0 = facts__text_of(w, a, VALUE_TEXT_MAX); /* "*tasks" */
         c.nargs++;
       } else if (facts__is(a, "dictionary_splat")) {
         c.flags |= CALL_KW_SPLAT;

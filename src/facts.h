@@ -111,7 +111,8 @@ typedef struct {
   int32_t outer;       /* the call this one is an argument of, or -1 */
   int32_t list_arg;    /* index into list_args, or -1 */
   const char *message; /* template of a string first argument, or NULL */
-  const char *arg0;    /* source text of the first positional argument, shortened, or NULL */
+  const char *arg0;    /* source text of the first positional argument ("*xs" for a
+                          splat), shortened, or NULL */
   NameList args;       /* source texts of the positional arguments, shortened */
 } Call;
 

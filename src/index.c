@@ -1527,6 +1527,30 @@ static bool is_race(const Facts *f, const Site *site) {
   return false;
 }
 
+/* Whether a gather or wait only drains tasks it has cancelled (teardown:
+ * `for t in tasks: t.cancel()` then `gather(*tasks, return_exceptions=True)`):
+ * it waits for no work, so it is no fan-out. */
+static bool is_drain(const Facts *f, const Site *site) {
+  if ((site->kind != SITE_GATHER && site->kind != SITE_WAIT) || site->call < 0) return false;
+  const Call *c = &f->calls.items[site->call];
+  const char *tasks = c->arg0 ? c->arg0 + (*c->arg0 == '*') : NULL;
+  if (!tasks) return false;
+  for (uint32_t i = 0; i < f->loops.len; i++) {
+    const Loop *l = &f->loops.items[i];
+    if (l->def != site->def || l->is_while || !l->target || strcmp(l->iter, tasks) != 0 ||
+        l->end_line >= site->pos.line)
+      continue;
+    size_t n = strlen(l->target);
+    for (uint32_t k = 0; k < f->calls.len; k++) {
+      const Call *x = &f->calls.items[k];
+      if (x->def == site->def && x->pos.line > l->pos.line && x->pos.line <= l->end_line &&
+          strncmp(x->callee, l->target, n) == 0 && strcmp(x->callee + n, ".cancel") == 0)
+        return true;
+    }
+  }
+  return false;
+}
+
 /* Resolving every call reads the index and writes one row per file: files
  * are shared out over threads. */
 typedef struct {
@@ -1651,7 +1675,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   for (uint32_t i = 0; i < n; i++)
     for (uint32_t s = 0; s < files[i].sites.len; s++) {
       SiteRef sr = {i, files[i].sites.items[s], {0, -1}};
-      if (is_race(&files[i], &sr.site)) continue;
+      if (is_race(&files[i], &sr.site) || is_drain(&files[i], &sr.site)) continue;
       imported_width(ix, i, sr.site.def, &sr.site.width);
       array_push(&ix->sites, sr);
     }

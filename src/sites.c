@@ -105,12 +105,46 @@ static Width batch_size_width(Walker *w, TSNode groups, TSNode size) {
   return wd;
 }
 
+static bool setting(const Walker *w, TSNode n);
+
+/* A width set by configuration: `self.concurrency`, or `min(len(xs),
+ * cfg.max_results)` (directly or through a name bound once): at most that
+ * setting, whatever the data holds. A null node when it is not one. */
+static TSNode configured_cap(const Walker *w, TSNode n, unsigned depth) {
+  if (facts__is(n, "attribute")) return n;
+  if (facts__is(n, "identifier") && depth < 4 && single_binding(w, n)) {
+    TSNode bound = local_binding(w, n, ts_node_start_byte(n));
+    return ts_node_is_null(bound) || facts__is(bound, "identifier")
+               ? (TSNode){0}
+               : configured_cap(w, bound, depth + 1);
+  }
+  if (!facts__is(n, "call") || !facts__node_text_eq(w, facts__field(n, FIELD_function), "min"))
+    return (TSNode){0};
+  TSNode args = facts__field(n, FIELD_arguments);
+  for (uint32_t i = 0, c = ts_node_named_child_count(args); i < c; i++) {
+    TSNode arg = ts_node_named_child(args, i);
+    int64_t v;
+    if (int_literal(w, arg, &v) || setting(w, arg)) return arg;
+  }
+  return (TSNode){0};
+}
+
 static Width classify_range(Walker *w, TSNode call, TSNode args) {
   uint32_t n = ts_node_named_child_count(args);
   TSNode a = facts__positional_arg(args, 0), b = facts__positional_arg(args, 1);
   int64_t x, y;
   if (n == 1 && int_literal(w, a, &x)) return width_fixed(w, NULL, x);
   if (n == 2 && int_literal(w, a, &x) && int_literal(w, b, &y)) return width_fixed(w, NULL, y - x);
+  TSNode cap = n == 1 ? configured_cap(w, a, 0) : (TSNode){0};
+  if (!ts_node_is_null(cap)) { /* range(self.concurrency), range(min(len(xs), cfg.top_k)) */
+    int64_t v;
+    if (int_literal(w, cap, &v)) return width_fixed(w, NULL, v);
+    Width wd = width_make(w, WIDTH_FIXED, cap, -1);
+    char *text = xasprintf("at most %s", facts__text_of(w, cap, WIDTH_TEXT_MAX));
+    wd.expr = arena_strdup(&w->f->arena, text);
+    free(text);
+    return wd;
+  }
   if (n == 1 && facts__is(a, "identifier")) {
     const Const *k = module_const(w, a);
     if (k) return width_fixed(w, k->name, k->value);
