@@ -256,8 +256,9 @@ static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, co
 /* Whether a finding is in code that runs once per process while nothing
  * else is on the loop: a blocking call (FAN5xx) in an async function that
  * no fan-out's tasks run and that is a lifecycle method (`start`, `close`,
- * `__aenter__`, ...: rules/api.txt) or an entry point, started only from
- * sync code (`asyncio.run(main())`). */
+ * `__aenter__`, ...: rules/api.txt) or an entry point, every call of which
+ * makes the coroutine a runner runs (`asyncio.run(main())`: `runner` in
+ * rules/api.txt). */
 static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
   if (!str_starts_with(f->code, "FAN5") || f->def <= 0) return false;
   const Index *ix = m->ix;
@@ -268,10 +269,16 @@ static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
   if (knowledge_has(m->k, "lifecycle", def->name)) return true;
   uint32_t n;
   const CallRef *callers = index_callers(ix, d, &n);
-  for (uint32_t i = 0; i < n; i++) {
+  for (uint32_t i = 0; i < n; i++) { /* every call makes a coroutine for a runner */
     const Facts *cf = &ix->files[callers[i].file];
-    const Def *from = &cf->defs.items[cf->calls.items[callers[i].call].def];
-    if (from->kind == DEF_FUNCTION && from->is_async) return false;
+    const Call *c = &cf->calls.items[callers[i].call];
+    if (c->outer < 0) return false;
+    const Call *runner = &cf->calls.items[c->outer];
+    char *canon = model_canonical(m, callers[i].file, runner->def, runner->callee);
+    const char *dot = strrchr(canon, '.');
+    bool runs = knowledge_has(m->k, "runner", canon) || (dot && knowledge_has(m->k, "runner", dot));
+    free(canon);
+    if (!runs) return false;
   }
   return n > 0;
 }
