@@ -220,9 +220,30 @@ static bool asks_model(const Model *m, DefRef d) {
   return chat && !fans_data;
 }
 
+/* Whether a function is a tool a model calls (`@tool`, `@function_tool`,
+ * `@mcp.tool()`: `tool.decorator` in rules/api.txt): its arguments are what
+ * one model turn proposes. */
+static bool model_tool(const Model *m, uint32_t file, int32_t def) {
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[def];
+  for (uint32_t k = 0; k < d->decorators.count; k++) {
+    const char *text = f->names.items[d->decorators.first + k];
+    char *name = xstrndup(text, strcspn(text, "("));
+    char *canon = model_canonical(m, file, def, name);
+    const char *dot = strrchr(canon, '.');
+    bool tool = knowledge_has(m->k, "tool.decorator", canon) ||
+                (dot && knowledge_has(m->k, "tool.decorator", dot));
+    free(canon);
+    free(name);
+    if (tool) return true;
+  }
+  return false;
+}
+
 /* Whether the value named `root` in def `def` of `file` is a model's reply:
- * bound from an awaited call of a function that asks a model, or a parameter
- * every caller passes such a value (or a field of one) for. */
+ * bound from an awaited call of a function that asks a model, a parameter of
+ * a tool the model calls, or a parameter every caller passes such a value (or
+ * a field of one) for. */
 static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root,
                        unsigned depth) {
   const Facts *f = &m->ix->files[file];
@@ -236,7 +257,9 @@ static bool model_made(const Model *m, uint32_t file, int32_t def, const char *r
   int32_t param = -1;
   for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
     if (strcmp(f->names.items[d->params.first + i], root) == 0) param = (int32_t)i;
-  if (param < 0 || depth > 1) return false;
+  if (param < 0) return false;
+  if (model_tool(m, file, def)) return true; /* the model fills a tool's arguments */
+  if (depth > 1) return false;
   bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
                                     strcmp(f->names.items[d->params.first], "cls") == 0);
   uint32_t n, seen = 0;
@@ -540,8 +563,12 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   if (sr->site.kind == SITE_HELPER ? defref_ok(sr->helper) && !helper_buffers(m, sr->helper, 0)
                                    : !sr->site.buffered && !(spawned && awaited_later(m, sr, true)))
     return;
-  /* tasks that store their own output and return nothing buffer nothing */
-  if (!keeps_results(m, s) || !data_width(m, sr) || windowed(m, sr)) return;
+  /* tasks that store their own output and return nothing buffer nothing, nor
+   * does a gather whose results are dropped (`await gather(*[n.embed() for n
+   * in nodes])` as a statement: each task writes onto its own object) */
+  const Call *call = sr->site.call >= 0 ? &m->ix->files[sr->file].calls.items[sr->site.call] : NULL;
+  bool dropped = call && !spawned && (call->flags & CALL_DISCARDED);
+  if (dropped || !keeps_results(m, s) || !data_width(m, sr) || windowed(m, sr)) return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
   Finding *f = findings_add(

@@ -604,6 +604,11 @@ static void walk_call(Walker *w, TSNode n) {
   if (w->loop_depth) c.flags |= CALL_IN_LOOP;
   if (w->lambda_depth) c.flags |= CALL_IN_LAMBDA;
   if (c.start_byte == w->awaited_start && c.end_byte == w->awaited_end) c.flags |= CALL_AWAITED;
+  if (c.end_byte == w->statement_end &&
+      (c.start_byte == w->statement_start ||
+       ((c.flags & CALL_AWAITED) && w->awaited_start > w->statement_start &&
+        w->awaited_start - w->statement_start <= 16)))
+    c.flags |= CALL_DISCARDED; /* `f(x)` or `await f(x)` as a statement */
   TSNode args = facts__field(n, FIELD_arguments);
   c.first_kwarg = w->f->kwargs.len;
   c.args.first = w->f->names.len;
@@ -1035,6 +1040,17 @@ static void walk(Walker *w, TSNode n) {
     w->awaited_end = se;
     break;
   }
+  case KIND_expression_statement: {
+    uint32_t ss = w->statement_start, se = w->statement_end;
+    TSNode inner = ts_node_named_child(n, 0);
+    bool bare = facts__kind(inner) == KIND_call || facts__kind(inner) == KIND_await;
+    w->statement_start = bare ? ts_node_start_byte(inner) : UINT32_MAX;
+    w->statement_end = bare ? ts_node_end_byte(inner) : 0;
+    walk_children(w, n);
+    w->statement_start = ss;
+    w->statement_end = se;
+    break;
+  }
   case KIND_return_statement:
   case KIND_yield:
     if (facts__kind(n) == KIND_yield || ts_node_named_child_count(n) > 0) {
@@ -1216,6 +1232,7 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   w.outer_call = -1;
   w.loop_index = -1;
   w.awaited_start = UINT32_MAX;
+  w.statement_start = UINT32_MAX;
   out->has_errors = ts_node_has_error(w.root);
   Def module = {0};
   module.kind = DEF_MODULE;

@@ -68,6 +68,7 @@ enum {
   CALL_STAR_ARGS = 1u << 4, /* has a *args argument */
   CALL_IN_LAMBDA = 1u << 5, /* inside a lambda (run later, maybe in a thread) */
   CALL_KW_SPLAT = 1u << 6,  /* has a **kwargs argument (any keyword may be in it) */
+  CALL_DISCARDED = 1u << 7, /* its value (awaited or not) is a statement's: nothing keeps it */
 };
 
 typedef struct {

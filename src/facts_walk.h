@@ -31,6 +31,7 @@ typedef struct {
   uint32_t depth;
   bool depth_reported;
   uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
+  uint32_t statement_start, statement_end; /* the expression of the nearest expression statement */
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
   Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
   Array(TSNode) def_nodes;             /* parallel to f->defs: their nodes (the root for 0) */
@@ -66,7 +67,8 @@ TSNode facts__field(TSNode n, FieldName f);
   X(class_definition) X(decorated_definition) X(for_statement) X(while_statement) \
   X(list_comprehension) X(generator_expression) X(set_comprehension) \
   X(dictionary_comprehension) X(import_statement) X(import_from_statement) \
-  X(assignment) X(with_statement) X(if_statement) X(elif_clause) X(named_expression)
+  X(assignment) X(with_statement) X(if_statement) X(elif_clause) X(named_expression) \
+  X(expression_statement)
 /* clang-format on */
 typedef enum {
   KIND_OTHER, /* anonymous nodes and every other named one */

@@ -545,8 +545,9 @@ static int cmd_facts(Options *o, Diags *diags) {
       const Call *c = &f->calls.items[i];
       DefRef r = index_call_target(&p.index, fi, i);
       char *to = defref_ok(r) ? index_def_name(&p.index, r) : xstrdup("unresolved");
-      printf("  call %u:%u %s%s%s%s in %s -> %s\n", c->pos.line, c->pos.col, c->callee,
-             c->flags & CALL_AWAITED ? " awaited" : "", c->flags & CALL_IN_LOOP ? " loop" : "",
+      printf("  call %u:%u %s%s%s%s%s in %s -> %s\n", c->pos.line, c->pos.col, c->callee,
+             c->flags & CALL_AWAITED ? " awaited" : "",
+             c->flags & CALL_DISCARDED ? " discarded" : "", c->flags & CALL_IN_LOOP ? " loop" : "",
              c->flags & CALL_REFERENCE ? " ref" : "", f->defs.items[c->def].qualname, to);
       free(to);
     }
