@@ -253,34 +253,45 @@ static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, co
   }
 }
 
-/* Whether a finding is in code that runs once per process while nothing
- * else is on the loop: a blocking call (FAN5xx) in an async function that
- * no fan-out's tasks run and that is a lifecycle method (`start`, `close`,
- * `__aenter__`, ...: rules/api.txt) or an entry point, every call of which
- * makes the coroutine a runner runs (`asyncio.run(main())`: `runner` in
- * rules/api.txt). */
-static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
-  if (!str_starts_with(f->code, "FAN5") || f->def <= 0) return false;
+/* Whether async function `d` runs once per process while nothing else is on
+ * the loop: no fan-out's tasks run it, and it is a lifecycle method
+ * (`start`, `close`, `__aenter__`, ...: rules/api.txt), or every call of it
+ * makes the coroutine a runner runs (`asyncio.run(main())`, `anyio.run(f)`:
+ * `runner` in rules/api.txt), or every call of it is awaited in such a
+ * function (two levels down: what a CLI command's coroutine awaits). */
+static bool once_def(const Model *m, const TaskSites *ts, DefRef d, unsigned depth) {
   const Index *ix = m->ix;
-  DefRef d = {f->file, f->def};
   const Def *def = index_def(ix, d);
   uint32_t g = index_global_def(ix, d);
   if (def->kind != DEF_FUNCTION || !def->is_async || ts->start[g] != ts->start[g + 1]) return false;
   if (knowledge_has(m->k, "lifecycle", def->name)) return true;
   uint32_t n;
   const CallRef *callers = index_callers(ix, d, &n);
-  for (uint32_t i = 0; i < n; i++) { /* every call makes a coroutine for a runner */
+  if (!n || n > 16) return false;
+  for (uint32_t i = 0; i < n; i++) {
     const Facts *cf = &ix->files[callers[i].file];
     const Call *c = &cf->calls.items[callers[i].call];
-    if (c->outer < 0) return false;
-    const Call *runner = &cf->calls.items[c->outer];
-    char *canon = model_canonical(m, callers[i].file, runner->def, runner->callee);
-    const char *dot = strrchr(canon, '.');
-    bool runs = knowledge_has(m->k, "runner", canon) || (dot && knowledge_has(m->k, "runner", dot));
-    free(canon);
-    if (!runs) return false;
+    if (c->outer >= 0 && !(c->flags & CALL_AWAITED)) { /* made for a runner */
+      const Call *runner = &cf->calls.items[c->outer];
+      char *canon = model_canonical(m, callers[i].file, runner->def, runner->callee);
+      const char *dot = strrchr(canon, '.');
+      bool runs =
+          knowledge_has(m->k, "runner", canon) || (dot && knowledge_has(m->k, "runner", dot));
+      free(canon);
+      if (runs) continue;
+    }
+    if (!(c->flags & CALL_AWAITED) || depth >= 2 ||
+        !once_def(m, ts, (DefRef){callers[i].file, c->def}, depth + 1))
+      return false;
   }
-  return n > 0;
+  return true;
+}
+
+/* Whether a finding is in code that runs once: a blocking call (FAN5xx) in
+ * an async function once_def says runs once. */
+static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
+  if (!str_starts_with(f->code, "FAN5") || f->def <= 0) return false;
+  return once_def(m, ts, (DefRef){f->file, f->def}, 0);
 }
 
 /* ---- the run ---- */

@@ -49,8 +49,8 @@ class IngestJob:
 
     async def run(self) -> dict[str, int]:
         await asyncio.gather(self.store.ensure_collection(), self.catalog.open())
-        manifest = load_manifest(self.state_file)  # expect: FAN503
-        revision = source_revision(self.root)  # expect: FAN504
+        manifest = load_manifest(self.state_file)  # startup code: the job runs once from main (--include startup)
+        revision = source_revision(self.root)  # startup code too
         docs = await load_documents(self.root)
         changed = [d for d in docs if manifest.get(d.id) != d.sha256]
         removed = sorted(set(manifest) - {d.id for d in docs})
