@@ -1,5 +1,7 @@
+#define _GNU_SOURCE /* strcasestr */
 /* FAN5xx event-loop blockers: blocking calls in async def, directly or
  * through a sync helper of the project called on the loop thread. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +96,41 @@ static bool pseudo_file(const char *expr) {
   return str_starts_with(expr + 1, "/proc/") || str_starts_with(expr + 1, "/sys/");
 }
 
+/* Whether a path expression names a small local file: one shipped with the
+ * package (built from `__file__`) or kept in the user's home directory
+ * (`Path.home()`, `expanduser`, a `home_dir`), directly or through names the
+ * function binds (three deep). Reading or writing one is a page-cache
+ * operation of microseconds, not a wait worth a finding. */
+static bool local_file(const Model *m, uint32_t file, int32_t def, const char *expr,
+                       unsigned depth) {
+  if (!expr || depth > 3) return false;
+  if (strstr(expr, "__file__") || strstr(expr, "expanduser(\"~") || strstr(expr, "expanduser('~"))
+    return true;
+  for (const char *h = strcasestr(expr, "home"); h; h = strcasestr(h + 1, "home")) {
+    char before = h > expr ? h[-1] : ' ', after = h[4]; /* `home_dir`, `Path.home()`, `HOME` */
+    if (!isalnum((unsigned char)before) && !isalnum((unsigned char)after)) return true;
+    if (before == '_' && !isalnum((unsigned char)after)) return true; /* get_home */
+  }
+  const Facts *f = &m->ix->files[file];
+  for (const char *p = expr; *p;) { /* each name in the expression */
+    if (!(isalpha((unsigned char)*p) || *p == '_') ||
+        (p > expr && (isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.'))) {
+      p++;
+      continue;
+    }
+    size_t n = 0;
+    while (isalnum((unsigned char)p[n]) || p[n] == '_') n++;
+    for (uint32_t i = 0; i < f->assigns.len; i++) {
+      const Assign *a = &f->assigns.items[i];
+      if (a->def == def && strlen(a->target) == n && strncmp(a->target, p, n) == 0 &&
+          local_file(m, file, def, a->value, depth + 1))
+        return true;
+    }
+    p += n;
+  }
+  return false;
+}
+
 /* Whether the file a sync file-I/O call reads or writes is in memory: its
  * first positional argument, else a keyword the fact's `path-kwarg=` names
  * (`pd.read_csv(io.StringIO(answer))`, `df.to_csv(path_or_buf=buffer)`). */
@@ -101,7 +138,9 @@ static bool file_in_memory(const Model *m, uint32_t file, const Call *c, const F
   const char *code = fact_code(x);
   if (!code || strcmp(code, "FAN503") != 0) return false;
   const Facts *f = &m->ix->files[file];
-  if (c->nargs) return c->arg0 && (pseudo_file(c->arg0) || memory_file(m, file, c->def, c->arg0));
+  if (c->nargs)
+    return c->arg0 && (pseudo_file(c->arg0) || memory_file(m, file, c->def, c->arg0) ||
+                       local_file(m, file, c->def, c->arg0, 0));
   for (uint32_t a = 0; a < c->nkwargs; a++) {
     const Kwarg *kw = &f->kwargs.items[c->first_kwarg + a];
     if (attr_lists(x, "path-kwarg", kw->name)) return memory_file(m, file, c->def, kw->value);
@@ -429,6 +468,7 @@ typedef struct {
   uint32_t ntargets;
   uint32_t order; /* the order reaches were found in */
   bool at_helper; /* reported once, at the helper */
+  bool shared;    /* its blocking call is reported at its helper (for other sites) */
 } Reach;
 typedef Array(Reach) Reaches;
 
@@ -516,7 +556,7 @@ static void report_helper(Model *m, const Reach *const *r, uint32_t n, Findings 
  * their own findings, hidden by default, and do not count), else at each
  * site; a site whose helper has an async variant is always fixed at the
  * site. A site is reported for the first blocking call it reaches that is
- * not reported at its helper. */
+ * reported at no helper, else the first not reported at its own. */
 static void report_reaches(Model *m, Reaches *rs, Findings *out) {
   if (rs->len > 1) qsort(rs->items, rs->len, sizeof(Reach), cmp_block);
   const uint8_t *kinds = m->ix->kinds;
@@ -535,15 +575,19 @@ static void report_reaches(Model *m, Reaches *rs, Findings *out) {
     if (many.len < HELPER_MANY) continue;
     report_helper(m, many.items, many.len, out);
     for (uint32_t k = 0; k < many.len; k++) ((Reach *)many.items[k])->at_helper = true;
+    for (uint32_t k = i; k < j; k++) rs->items[k].shared = true;
   }
   array_free(&many);
   if (rs->len > 1) qsort(rs->items, rs->len, sizeof(Reach), cmp_site);
   for (uint32_t i = 0, j; i < rs->len; i = j) {
-    const Reach *r = NULL;
+    const Reach *r = NULL, *own = NULL; /* own: a blocking call not reported elsewhere */
     for (j = i; j < rs->len && rs->items[j].file == rs->items[i].file &&
                 rs->items[j].call == rs->items[i].call;
-         j++)
+         j++) {
       if (!r && !rs->items[j].at_helper) r = &rs->items[j];
+      if (!own && !rs->items[j].at_helper && !rs->items[j].shared) own = &rs->items[j];
+    }
+    if (own) r = own; /* name the helper's own blocking, not a shared one (telemetry) */
     if (!r) continue;
     const Call *c = &m->ix->files[r->file].calls.items[r->call];
     uint32_t before = out->len;
@@ -580,7 +624,7 @@ void check_blocking(Model *m, Findings *out) {
         if (!h->n) continue;
         DefRef twin = async_twin(ix, t);
         for (uint8_t j = 0; j < h->n; j++) {
-          Reach r = {fi, i, h->b[j], twin, ts.how, ts.len, reaches.len, false};
+          Reach r = {fi, i, h->b[j], twin, ts.how, ts.len, reaches.len, false, false};
           array_push(&reaches, r);
         }
         break;
