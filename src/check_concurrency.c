@@ -684,11 +684,48 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   free(ext);
 }
 
+/* Whether `out[from, to)` holds a finding with `code` at a fan-out of
+ * definition `d` over one of its parameters: the fan-out a call of `d` as a
+ * helper stands for. */
+static bool reported_in(const Model *m, const Findings *out, uint32_t from, uint32_t to,
+                        const char *code, DefRef d) {
+  for (uint32_t i = from; i < to; i++) {
+    const Finding *f = &out->items[i];
+    if (f->file != d.file || f->def != d.def || strcmp(f->code, code) != 0) continue;
+    for (uint32_t s = 0; s < m->ix->sites.len; s++) {
+      const SiteRef *in = &m->ix->sites.items[s];
+      if (in->file == d.file && in->site.def == d.def && in->site.pos.line == f->pos.line &&
+          in->site.width.param >= 0)
+        return true;
+    }
+  }
+  return false;
+}
+
 void check_concurrency(Model *m, const SiteInfos *sites, Findings *out) {
+  uint32_t from = out->len;
+  U32Array made_by = {0}; /* per finding from `from`: the site it is about */
   for (uint32_t i = 0; i < sites->len; i++) {
     fan101(m, &sites->items[i], out);
     fan102(m, &sites->items[i], out);
     fan201(m, &sites->items[i], out);
     fan301(m, &sites->items[i], out);
+    while (made_by.len < out->len - from) array_push(&made_by, i);
   }
+  /* A call of a project function that fans out inside (`_resolve_bulk(...)`)
+   * repeats what that function's own fan-out already reports: the finding is
+   * the inner one's, not the call's (a generic helper over its parameter,
+   * `semaphore_gather(*coros)`, reports nothing inside and keeps its calls'). */
+  uint32_t end = out->len, w = from;
+  for (uint32_t i = from; i < end; i++) {
+    const SiteRef *sr = sites->items[made_by.items[i - from]].site;
+    if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper) &&
+        reported_in(m, out, from, end, out->items[i].code, sr->helper)) {
+      finding_free(&out->items[i]);
+      continue;
+    }
+    out->items[w++] = out->items[i];
+  }
+  out->len = w;
+  array_free(&made_by);
 }
