@@ -197,10 +197,48 @@ static char *loop_element(const Model *m, uint32_t file, int32_t def, const char
   return NULL;
 }
 
+/* Whether an argument or default is a literal that tests false. */
+static bool falsy(const char *v) {
+  return v && (strcmp(v, "None") == 0 || strcmp(v, "False") == 0 || strcmp(v, "0") == 0 ||
+               strcmp(v, "''") == 0 || strcmp(v, "\"\"") == 0);
+}
+
+/* Whether a call in an `if NAME:` branch runs on no path the project takes:
+ * NAME is a parameter with a false default (None, False, "", 0) and every
+ * call of the function leaves it out or passes a false literal
+ * (`upload(file_content=data)` never takes `if file_path: open(file_path)`). */
+static bool branch_never_taken(const Model *m, uint32_t file, const Call *c) {
+  if (!c->guard) return false;
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[c->def];
+  int32_t p = -1;
+  for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
+    if (strcmp(f->names.items[d->params.first + i], c->guard) == 0) p = (int32_t)i;
+  if (p < 0 || !falsy(f->names.items[d->param_defaults.first + (uint32_t)p])) return false;
+  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
+                                    strcmp(f->names.items[d->params.first], "cls") == 0);
+  uint32_t n;
+  const CallRef *callers = index_callers(m->ix, (DefRef){file, c->def}, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const Facts *cf = &m->ix->files[callers[i].file];
+    const Call *cc = &cf->calls.items[callers[i].call];
+    if (cc->flags & (CALL_REFERENCE | CALL_STAR_ARGS | CALL_KW_SPLAT)) return false;
+    const char *arg = model_kwarg(cf, cc, c->guard);
+    int32_t pos = p - (method && strchr(cc->callee, '.') ? 1 : 0);
+    if (!arg && pos >= 0 && (uint32_t)pos < cc->nargs) {
+      if ((uint32_t)pos >= cc->args.count) return false; /* past the arguments recorded */
+      arg = cf->names.items[cc->args.first + (uint32_t)pos];
+    }
+    if (arg && !falsy(arg)) return false;
+  }
+  return n > 0;
+}
+
 /* Whether call c blocks the thread it runs on. */
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
+  if (branch_never_taken(m, file, c)) return b;
   /* the project's own function of a library's name (`def open(name): ...`)
    * is followed as a helper, not taken for the library's */
   const Facts *f = &m->ix->files[file];

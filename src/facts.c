@@ -280,8 +280,11 @@ static void walk_children(Walker *w, TSNode n) {
   }
 }
 
-/* Parameter names (types = false) or their annotations (types = true), in order. */
-static NameList collect_params(Walker *w, TSNode params, bool types) {
+typedef enum { PARAM_NAMES, PARAM_TYPES, PARAM_DEFAULTS } ParamPart;
+
+/* Parameter names, their annotations or their defaults' text ("" when
+ * absent), in order. */
+static NameList collect_params(Walker *w, TSNode params, ParamPart part) {
   NameList list = {w->f->names.len, 0};
   uint32_t n = ts_node_named_child_count(params);
   for (uint32_t i = 0; i < n; i++) {
@@ -293,9 +296,13 @@ static NameList collect_params(Walker *w, TSNode params, bool types) {
     if (facts__is(name, "list_splat_pattern") || facts__is(name, "dictionary_splat_pattern") ||
         facts__is(name, "identifier")) {
       TSNode type = facts__field(p, FIELD_type);
-      facts__add_name(w, !types                  ? facts__text_of(w, name, 0)
-                         : ts_node_is_null(type) ? ""
-                                                 : facts__text_of(w, type, VALUE_TEXT_MAX));
+      TSNode dflt = facts__is(p, "default_parameter") || facts__is(p, "typed_default_parameter")
+                        ? facts__field(p, FIELD_value)
+                        : (TSNode){0};
+      TSNode of = part == PARAM_TYPES ? type : dflt;
+      facts__add_name(w, part == PARAM_NAMES   ? facts__text_of(w, name, 0)
+                         : ts_node_is_null(of) ? ""
+                                               : facts__text_of(w, of, VALUE_TEXT_MAX));
       list.count++;
     }
   }
@@ -341,10 +348,12 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
       w->f->defs.items[id].bases.count++;
     }
   } else {
-    NameList params = collect_params(w, facts__field(node, FIELD_parameters), false);
+    NameList params = collect_params(w, facts__field(node, FIELD_parameters), PARAM_NAMES);
     w->f->defs.items[id].params = params;
-    NameList types = collect_params(w, facts__field(node, FIELD_parameters), true);
+    NameList types = collect_params(w, facts__field(node, FIELD_parameters), PARAM_TYPES);
     w->f->defs.items[id].param_types = types;
+    NameList defaults = collect_params(w, facts__field(node, FIELD_parameters), PARAM_DEFAULTS);
+    w->f->defs.items[id].param_defaults = defaults;
     TSNode ret = facts__field(node, FIELD_return_type);
     if (!ts_node_is_null(ret))
       w->f->defs.items[id].returns = facts__text_of(w, ret, VALUE_TEXT_MAX);
@@ -600,6 +609,7 @@ static void walk_call(Walker *w, TSNode n) {
   c.end_byte = ts_node_end_byte(n);
   c.def = w->def;
   c.outer = w->outer_call;
+  c.guard = w->guard;
   c.list_arg = -1;
   if (w->loop_depth) c.flags |= CALL_IN_LOOP;
   if (w->lambda_depth) c.flags |= CALL_IN_LAMBDA;
@@ -1006,13 +1016,31 @@ static bool dead_condition(Walker *w, TSNode cond) {
 
 /* if/elif: the condition, then the branch only when it can run, then the
  * clauses after it. */
+/* The name a condition tests for being set: `if path:`, `if path is not
+ * None:`; NULL for any other condition. */
+static const char *flag_test(Walker *w, TSNode cond) {
+  if (facts__is(cond, "identifier")) return facts__text_of(w, cond, 0);
+  if (!facts__is(cond, "comparison_operator") || ts_node_named_child_count(cond) != 2) return NULL;
+  TSNode left = ts_node_named_child(cond, 0), right = ts_node_named_child(cond, 1);
+  bool is_not = false;
+  for (uint32_t i = 0, n = ts_node_child_count(cond); i < n; i++)
+    is_not |= facts__is(ts_node_child(cond, i), "is not");
+  return is_not && facts__is(left, "identifier") && facts__is(right, "none")
+             ? facts__text_of(w, left, 0)
+             : NULL;
+}
+
 static void walk_if(Walker *w, TSNode n) {
   TSNode cond = facts__field(n, FIELD_condition), body = facts__field(n, FIELD_consequence);
   bool dead = dead_condition(w, cond);
+  const char *outer = w->guard, *flag = flag_test(w, cond);
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
     TSNode ch = ts_node_named_child(n, i);
     if (dead && ts_node_eq(ch, body)) continue;
+    bool guarded = flag && ts_node_eq(ch, body);
+    if (guarded) w->guard = flag;
     walk(w, ch);
+    w->guard = outer;
   }
 }
 

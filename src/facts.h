@@ -40,6 +40,7 @@ typedef struct {
   NameList bases;         /* classes: base class expressions */
   NameList params;        /* functions: parameter names ("*args" keeps its star) */
   NameList param_types;   /* their annotations' text, "" when absent (same count) */
+  NameList param_defaults; /* their defaults' text, "" when absent (same count) */
   const char *returns;    /* the return annotation's text, or NULL */
   bool returns_value;     /* has a `return <expr>` (or yields) of its own */
   bool
@@ -112,6 +113,8 @@ typedef struct {
   int32_t outer;       /* the call this one is an argument of, or -1 */
   int32_t list_arg;    /* index into list_args, or -1 */
   const char *message; /* template of a string first argument, or NULL */
+  const char *guard;   /* the name an enclosing `if NAME:` / `if NAME is not None:` tests,
+                          when the call is in that branch; else NULL */
   const char *arg0;    /* source text of the first positional argument ("*xs" for a
                           splat), shortened, or NULL */
   NameList args;       /* source texts of the positional arguments, shortened */

@@ -100,6 +100,7 @@ static const Field def_fields[] = {ENUM(Def, kind, DEF_FUNCTION + 1),
                                    LIST(Def, bases, S_NAMES),
                                    LIST(Def, params, S_NAMES),
                                    LIST(Def, param_types, S_NAMES),
+                                   LIST(Def, param_defaults, S_NAMES),
                                    OPT(Def, returns),
                                    BOOL(Def, returns_value),
                                    BOOL(Def, returns_literal),
@@ -123,6 +124,7 @@ static const Field call_fields[] = {STR(Call, callee),
                                     I32(Call, outer, S_CALLS),
                                     I32(Call, list_arg, S_LIST_ARGS),
                                     OPT(Call, message),
+                                    OPT(Call, guard),
                                     OPT(Call, arg0),
                                     LIST(Call, args, S_NAMES),
                                     END};
@@ -185,9 +187,9 @@ _Static_assert(sizeof(DefKind) == sizeof(int) && sizeof(SiteKind) == sizeof(int)
 #if defined(__x86_64__) || defined(__aarch64__)
 /* Sizes on LP64: a change means a field was added or removed here too. */
 #define SIZE(T, n) _Static_assert(sizeof(T) == (n), #T " changed: update its fields here")
-SIZE(Def, 128);
+SIZE(Def, 136);
 SIZE(Import, 32);
-SIZE(Call, 88);
+SIZE(Call, 96);
 SIZE(Kwarg, 16);
 SIZE(ListArg, 56);
 SIZE(Assign, 32);
@@ -457,7 +459,7 @@ bool facts_unpack(const void *data, size_t len, Facts *out) {
   for (uint32_t i = 0; i < out->defs.len && !r.bad; i++) {
     const Def *d = &out->defs.items[i];
     r.bad = (uint64_t)d->decorator_pos + d->decorators.count > out->positions.len ||
-            d->param_types.count != d->params.count;
+            d->param_types.count != d->params.count || d->param_defaults.count != d->params.count;
   }
   r.bad |= out->defs.len == 0;
   if (r.bad) {
