@@ -239,6 +239,9 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
   if (branch_never_taken(m, file, c)) return b;
+  if (c->arg0 && (strcmp(c->arg0, "0") == 0 || strcmp(c->arg0, "0.0") == 0) &&
+      str_ends_with(c->callee, "sleep"))
+    return b; /* `time.sleep(0)` only yields the thread */
   /* the project's own function of a library's name (`def open(name): ...`)
    * is followed as a helper, not taken for the library's */
   const Facts *f = &m->ix->files[file];
