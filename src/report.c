@@ -145,7 +145,8 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     char *ev = best ? phase_evidence(t, best) : xstrdup("no phase of this run reached it");
     char *evidence = xasprintf("%s. Code: %s", ev, f->evidence);
     free(ev);
-    add_item(items, f, best, cost, xasprintf("%s %s", f->code, doc ? doc->name : ""),
+    add_item(items, f, best, cost,
+             xasprintf("%s %s (%s)", f->code, doc ? doc->name : "", severity_name(f->severity)),
              xasprintf("`%s:%u:%u` in `%s`", p->index.files[f->file].path, f->pos.line, f->pos.col,
                        f->where),
              evidence, xasprintf("%s: %s", doc ? doc->summary : f->code, f->message),
