@@ -65,6 +65,10 @@ for dir in corpus/rules/FAN*; do
   check_rule_dir "$dir" "$code"
 done
 
+# retry settings from a ** splat: unknown, so no stop/retry/logging setting is missing
+n=$("$FANOUT" check --select FAN402,FAN404,FAN902 corpus/rules/FAN401/neg_caller_configured_retry.py 2>/dev/null | grep -c " FAN")
+[ "$n" = 0 ] && ok || bad "a retry configured by the caller (**config) is reported $n times as missing settings"
+
 # ---- realistic projects: every default rule at once, every expectation exact ----
 for dir in corpus/projects/*/; do
   [ -d "$dir" ] || continue
