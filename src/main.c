@@ -500,12 +500,15 @@ static int cmd_rules(Options *o, Diags *diags) {
   int rc = ok ? EXIT_OK : EXIT_USAGE;
   if (ok && o->npaths == 0) {
     bool markdown = o->format && strcmp(o->format, "markdown") == 0;
-    if (markdown) printf("| code | name | summary | default |\n|---|---|---|---|\n");
+    if (markdown)
+      printf("| code | name | summary | severity | default |\n|---|---|---|---|---|\n");
     for (uint32_t i = 0; i < cat.len; i++) {
       const RuleDoc *r = &cat.items[i];
       if (markdown)
-        printf("| <a id=\"fan%s\"></a>[%s](rules/docs/%s.md) | %s | %s | %s |\n", r->code + 3,
-               r->code, r->code, r->name, r->summary, r->default_on ? "on" : "off");
+        printf("| <a id=\"fan%s\"></a>[%s](rules/docs/%s.md) | %s | %s | %s%s | %s |\n",
+               r->code + 3, r->code, r->code, r->name, r->summary, r->severity,
+               r->error_when_data ? ", error in a data-sized fan-out" : "",
+               r->default_on ? "on" : "off");
       else
         printf("%s  %-28s %s%s\n", r->code, r->name, r->summary,
                r->default_on ? "" : " (off by default)");
