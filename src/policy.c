@@ -207,17 +207,35 @@ static void task_sites(const Model *m, const SiteInfos *sites, TaskSites *ts) {
 /* The sites a finding concerns: the one it is reported at (same file, line
  * and function) or names as a related location, else those whose tasks run
  * the function it is in. */
+/* The sites at a line of a file, appended to out: the index keeps its sites
+ * sorted by file and line, and the site infos follow that order. */
+static void sites_at(const SiteInfos *sites, uint32_t file, uint32_t line, int32_t def,
+                     U32Array *out) {
+  uint32_t lo = 0, hi = sites->len;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const SiteRef *sr = sites->items[mid].site;
+    if (sr->file < file || (sr->file == file && sr->site.pos.line < line))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  for (; lo < sites->len; lo++) {
+    const SiteRef *sr = sites->items[lo].site;
+    if (sr->file != file || sr->site.pos.line != line) break;
+    bool seen = false;
+    for (uint32_t k = 0; k < out->len && !seen; k++) seen = out->items[k] == lo;
+    if ((def < 0 || sr->site.def == def) && !seen) array_push(out, lo);
+  }
+}
+
 static void finding_sites(const Model *m, const SiteInfos *sites, const TaskSites *ts,
                           const Finding *f, U32Array *out) {
   int32_t def = f->def;
   out->len = 0;
-  for (uint32_t s = 0; s < sites->len; s++) {
-    const SiteRef *sr = sites->items[s].site;
-    bool at = sr->file == f->file && sr->site.pos.line == f->pos.line && sr->site.def == def;
-    for (uint32_t r = 0; r < f->related.len && !at; r++) /* a fan-out it names */
-      at = f->related.items[r].file == sr->file && f->related.items[r].pos.line == sr->site.pos.line;
-    if (at) array_push(out, s);
-  }
+  sites_at(sites, f->file, f->pos.line, def, out);
+  for (uint32_t r = 0; r < f->related.len; r++) /* a fan-out it names */
+    sites_at(sites, f->related.items[r].file, f->related.items[r].pos.line, -1, out);
   if (out->len || def < 0) return; /* a finding at a site is that site's */
   uint32_t g = index_global_def(m->ix, (DefRef){f->file, def});
   for (uint32_t i = ts->start[g]; i < ts->start[g + 1]; i++) {
