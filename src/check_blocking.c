@@ -107,9 +107,8 @@ static bool local_file(const Model *m, uint32_t file, int32_t def, const char *e
   if (strstr(expr, "__file__") || strstr(expr, "expanduser(\"~") || strstr(expr, "expanduser('~"))
     return true;
   for (const char *h = strcasestr(expr, "home"); h; h = strcasestr(h + 1, "home")) {
-    char before = h > expr ? h[-1] : ' ', after = h[4]; /* `home_dir`, `Path.home()`, `HOME` */
+    char before = h > expr ? h[-1] : ' ', after = h[4]; /* home_dir, Path.home(), get_home_x */
     if (!isalnum((unsigned char)before) && !isalnum((unsigned char)after)) return true;
-    if (before == '_' && !isalnum((unsigned char)after)) return true; /* get_home */
   }
   const Facts *f = &m->ix->files[file];
   for (const char *p = expr; *p;) { /* each name in the expression */
@@ -215,20 +214,15 @@ static bool branch_never_taken(const Model *m, uint32_t file, const Call *c) {
   for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
     if (strcmp(f->names.items[d->params.first + i], c->guard) == 0) p = (int32_t)i;
   if (p < 0 || !falsy(f->names.items[d->param_defaults.first + (uint32_t)p])) return false;
-  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
-                                    strcmp(f->names.items[d->params.first], "cls") == 0);
   uint32_t n;
   const CallRef *callers = index_callers(m->ix, (DefRef){file, c->def}, &n);
   for (uint32_t i = 0; i < n; i++) {
-    const Facts *cf = &m->ix->files[callers[i].file];
-    const Call *cc = &cf->calls.items[callers[i].call];
-    if (cc->flags & (CALL_REFERENCE | CALL_STAR_ARGS | CALL_KW_SPLAT)) return false;
-    const char *arg = model_kwarg(cf, cc, c->guard);
-    int32_t pos = p - (method && strchr(cc->callee, '.') ? 1 : 0);
-    if (!arg && pos >= 0 && (uint32_t)pos < cc->nargs) {
-      if ((uint32_t)pos >= cc->args.count) return false; /* past the arguments recorded */
-      arg = cf->names.items[cc->args.first + (uint32_t)pos];
-    }
+    const Call *cc = &m->ix->files[callers[i].file].calls.items[callers[i].call];
+    /* a splat or more arguments than were recorded may pass it */
+    if ((cc->flags & (CALL_REFERENCE | CALL_STAR_ARGS | CALL_KW_SPLAT)) ||
+        cc->nargs > cc->args.count)
+      return false;
+    const char *arg = index_argument(m->ix, callers[i], (DefRef){file, c->def}, p);
     if (arg && !falsy(arg)) return false;
   }
   return n > 0;
@@ -239,8 +233,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
   if (branch_never_taken(m, file, c)) return b;
-  if (c->arg0 && (strcmp(c->arg0, "0") == 0 || strcmp(c->arg0, "0.0") == 0) &&
-      str_ends_with(c->callee, "sleep"))
+  if (model_zero_arg(c) && str_ends_with(c->callee, "sleep"))
     return b; /* `time.sleep(0)` only yields the thread */
   /* the project's own function of a library's name (`def open(name): ...`)
    * is followed as a helper, not taken for the library's */

@@ -260,18 +260,12 @@ static bool model_made(const Model *m, uint32_t file, int32_t def, const char *r
   if (param < 0) return false;
   if (model_tool(m, file, def)) return true; /* the model fills a tool's arguments */
   if (depth > 1) return false;
-  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
-                                    strcmp(f->names.items[d->params.first], "cls") == 0);
   uint32_t n, seen = 0;
   const CallRef *callers = index_callers(m->ix, (DefRef){file, def}, &n);
   for (uint32_t i = 0; i < n; i++) {
-    const Facts *cf = &m->ix->files[callers[i].file];
-    const Call *c = &cf->calls.items[callers[i].call];
+    const Call *c = &m->ix->files[callers[i].file].calls.items[callers[i].call];
     if (c->flags & CALL_REFERENCE) continue;
-    const char *arg = model_kwarg(cf, c, root);
-    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
-    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
-      arg = cf->names.items[c->args.first + (uint32_t)pos];
+    const char *arg = index_argument(m->ix, callers[i], (DefRef){file, def}, param);
     if (!arg) return false;
     char *base = xstrndup(arg, strcspn(arg, "."));
     bool made = model_made(m, callers[i].file, c->def, base, depth + 1);
@@ -332,12 +326,8 @@ static bool callers_bound_width(const Model *m, const SiteRef *sr) {
   int32_t param = sr->site.width.param;
   if (param < 0) return false;
   DefRef orch = {sr->file, sr->site.def};
-  const Facts *f = &m->ix->files[sr->file];
   const Def *d = index_def(m->ix, orch);
   if (d->kind != DEF_FUNCTION || (uint32_t)param >= d->params.count) return false;
-  const char *name = f->names.items[d->params.first + (uint32_t)param];
-  bool method = d->params.count && (strcmp(f->names.items[d->params.first], "self") == 0 ||
-                                    strcmp(f->names.items[d->params.first], "cls") == 0);
   uint32_t n, seen = 0;
   const CallRef *callers = index_callers(m->ix, orch, &n);
   for (uint32_t i = 0; i < n; i++) {
@@ -345,10 +335,7 @@ static bool callers_bound_width(const Model *m, const SiteRef *sr) {
     const Call *c = &cf->calls.items[callers[i].call];
     if (c->flags & CALL_REFERENCE) continue;
     if (c->flags & (CALL_STAR_ARGS | CALL_KW_SPLAT)) return false;
-    const char *arg = model_kwarg(cf, c, name);
-    int32_t pos = param - (method && strchr(c->callee, '.') ? 1 : 0);
-    if (!arg && pos >= 0 && (uint32_t)pos < c->args.count)
-      arg = cf->names.items[c->args.first + (uint32_t)pos];
+    const char *arg = index_argument(m->ix, callers[i], orch, param);
     if (!bounded_argument(m, cf, c->def, arg)) return false;
     seen++;
   }
@@ -684,24 +671,6 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   free(ext);
 }
 
-/* Whether `out[from, to)` holds a finding with `code` at a fan-out of
- * definition `d` over one of its parameters: the fan-out a call of `d` as a
- * helper stands for. */
-static bool reported_in(const Model *m, const Findings *out, uint32_t from, uint32_t to,
-                        const char *code, DefRef d) {
-  for (uint32_t i = from; i < to; i++) {
-    const Finding *f = &out->items[i];
-    if (f->file != d.file || f->def != d.def || strcmp(f->code, code) != 0) continue;
-    for (uint32_t s = 0; s < m->ix->sites.len; s++) {
-      const SiteRef *in = &m->ix->sites.items[s];
-      if (in->file == d.file && in->site.def == d.def && in->site.pos.line == f->pos.line &&
-          in->site.width.param >= 0)
-        return true;
-    }
-  }
-  return false;
-}
-
 void check_concurrency(Model *m, const SiteInfos *sites, Findings *out) {
   uint32_t from = out->len;
   U32Array made_by = {0}; /* per finding from `from`: the site it is about */
@@ -719,12 +688,16 @@ void check_concurrency(Model *m, const SiteInfos *sites, Findings *out) {
   uint32_t end = out->len, w = from;
   for (uint32_t i = from; i < end; i++) {
     const SiteRef *sr = sites->items[made_by.items[i - from]].site;
-    if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper) &&
-        reported_in(m, out, from, end, out->items[i].code, sr->helper)) {
-      finding_free(&out->items[i]);
-      continue;
+    bool echo = false; /* the same code made for a fan-out of the helper over its parameter */
+    for (uint32_t k = from; k < end && sr->site.kind == SITE_HELPER && !echo; k++) {
+      const SiteRef *in = sites->items[made_by.items[k - from]].site;
+      echo = in->file == sr->helper.file && in->site.def == sr->helper.def &&
+             in->site.width.param >= 0 && strcmp(out->items[k].code, out->items[i].code) == 0;
     }
-    out->items[w++] = out->items[i];
+    if (echo)
+      finding_free(&out->items[i]);
+    else
+      out->items[w++] = out->items[i];
   }
   out->len = w;
   array_free(&made_by);

@@ -469,8 +469,7 @@ static void check_retrying_calls(Model *m, Findings *out) {
 /* ---- hand-written retry loops ---- */
 
 static bool is_sleep(const Model *m, uint32_t file, const Call *c) {
-  if (c->arg0 && (strcmp(c->arg0, "0") == 0 || strcmp(c->arg0, "0.0") == 0))
-    return false; /* `await asyncio.sleep(0)` yields to the loop: no wait */
+  if (model_zero_arg(c)) return false; /* `await asyncio.sleep(0)` yields: no wait */
   char *canon = model_canonical(m, file, c->def, c->callee);
   bool yes = strcmp(canon, "asyncio.sleep") == 0 || strcmp(canon, "time.sleep") == 0 ||
              strcmp(canon, "anyio.sleep") == 0 || strcmp(canon, "trio.sleep") == 0;

@@ -425,7 +425,6 @@ static void dispatch_set(Dispatch *d, uint32_t ncalls, uint32_t c, const DefRefs
                          ResolvedHow how);
 static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
                                    DefRefs *out);
-static const char *argument_for(const Index *ix, CallRef cr, DefRef callee, int32_t param);
 
 /* The overrides of method `name` in the project subclasses of `cls`, at any
  * depth, appended to `out` (breadth first, each class once). */
@@ -505,7 +504,7 @@ static bool foreign_argument(const Index *ix, uint32_t file, int32_t def, int32_
   uint32_t n;
   const CallRef *callers = index_callers(ix, (DefRef){file, def}, &n);
   for (uint32_t i = 0; i < n && i < 8; i++) {
-    const char *arg = argument_for(ix, callers[i], (DefRef){file, def}, param);
+    const char *arg = index_argument(ix, callers[i], (DefRef){file, def}, param);
     if (!arg) continue;
     const Facts *cf = &ix->files[callers[i].file];
     int32_t cdef = cf->calls.items[callers[i].call].def;
@@ -691,9 +690,10 @@ static uint32_t union_targets(const Index *ix, uint32_t file, int32_t def, const
   if (!join(recv, dotted, (size_t)(name - 1 - dotted), "", 0)) return 0;
   const char *ann = annotation_of(&ix->files[file], def, recv);
   if (!ann) return 0;
+  size_t len;
   const char *u = strstr(ann, "Union[");
-  const char *p = u ? u + 6 : ann, *end = p + strlen(p);
-  if (!u && !strchr(ann, '|')) return 0;
+  const char *p = u ? u + 6 : annotation_main(ann, &len), *end = p + strlen(p);
+  if (!u && !strchr(p, '|')) return 0; /* `A | B`, inside Optional[...] too */
   uint32_t classes = 0;
   for (int nest = 0; p < end;) {
     while (*p == ' ' || *p == '"' || *p == '\'' || *p == ',' || *p == '|') p++;
@@ -930,11 +930,7 @@ static int32_t param_index(const Facts *f, int32_t def, const char *name) {
   return -1;
 }
 
-static uint32_t param_for_arg(const Facts *f, int32_t def, uint32_t arg, bool via_attribute);
-
-/* What a caller passes for parameter `param` of `callee`: the text of the
- * argument at call `cr`, or NULL. */
-static const char *argument_for(const Index *ix, CallRef cr, DefRef callee, int32_t param) {
+const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t param) {
   const Facts *cf = &ix->files[cr.file];
   const Call *c = &cf->calls.items[cr.call];
   const Facts *tf = &ix->files[callee.file];
@@ -1004,7 +1000,7 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
   const CallRef *callers = index_callers(ix, (DefRef){fi, init ? od->parent : owner}, &ncallers);
   uint32_t first = out->len;
   for (uint32_t k = 0; k < ncallers && k < 32; k++) {
-    const char *arg = argument_for(ix, callers[k], (DefRef){fi, owner}, param);
+    const char *arg = index_argument(ix, callers[k], (DefRef){fi, owner}, param);
     if (!arg) continue;
     const Facts *cf = &ix->files[callers[k].file];
     callable_targets(ix, callers[k].file, cf->calls.items[callers[k].call].def, arg, out, first);

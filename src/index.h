@@ -102,6 +102,10 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
 static inline bool resolved_inferred(ResolvedHow how) {
   return how == RESOLVED_OVERRIDES || how == RESOLVED_NAME || how == RESOLVED_CALLABLE;
 }
+/* What call `cr` passes for parameter `param` of `callee` (keyword or
+ * position, a method's self skipped): the argument's text, or NULL when it
+ * passes none (or is a reference). */
+const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t param);
 /* The calls that reach a definition; *count is set. Valid until index_free. */
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
 

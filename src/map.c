@@ -14,20 +14,21 @@ char *map_width_text(const Width *w) {
   return xstrdup("unknown");
 }
 
+/* Target `i` of a site: "path.py:Qual.name" where the project defines it,
+ * else as written. The caller frees. */
+static char *site_target(const Index *ix, const SiteRef *s, uint32_t i) {
+  const char *text = ix->files[s->file].names.items[s->site.targets.first + i];
+  DefRef r = index_resolve_name(ix, s->file, s->site.def, text);
+  return defref_ok(r) ? index_def_name(ix, r) : xstrdup(text);
+}
+
 char *map_site_targets(const Index *ix, const SiteRef *s) {
-  const Facts *f = &ix->files[s->file];
   StrBuf sb = {0};
   for (uint32_t i = 0; i < s->site.targets.count; i++) {
-    const char *text = f->names.items[s->site.targets.first + i];
+    char *name = site_target(ix, s, i);
     if (i) sb_puts(&sb, ", ");
-    DefRef r = index_resolve_name(ix, s->file, s->site.def, text);
-    if (defref_ok(r)) {
-      char *name = index_def_name(ix, r);
-      sb_puts(&sb, name);
-      free(name);
-    } else {
-      sb_puts(&sb, text);
-    }
+    sb_puts(&sb, name);
+    free(name);
   }
   if (!sb.len) sb_puts(&sb, "?");
   if (s->site.kind == SITE_HELPER && defref_ok(s->helper)) {
@@ -95,11 +96,8 @@ void map_format_json(const Index *ix, const Findings *fs, const PolicyRun *run, 
               s->site.pos.col, site_kind_name(s->site.kind));
     emit_json_string(out, width);
     sb_puts(out, ", \"targets\": [");
-    const Facts *f = &ix->files[s->file];
     for (uint32_t t = 0; t < s->site.targets.count; t++) {
-      const char *text = f->names.items[s->site.targets.first + t];
-      DefRef r = index_resolve_name(ix, s->file, s->site.def, text);
-      char *name = defref_ok(r) ? index_def_name(ix, r) : xstrdup(text);
+      char *name = site_target(ix, s, t);
       if (t) sb_puts(out, ", ");
       emit_json_string(out, name);
       free(name);

@@ -4,6 +4,8 @@
 #ifndef FANOUT_MODEL_H
 #define FANOUT_MODEL_H
 
+#include <string.h>
+
 #include "index.h"
 
 typedef struct {
@@ -106,5 +108,10 @@ bool model_splat_timeout(const Model *m, uint32_t file, uint32_t call);
 
 /* Value of a keyword argument of a call, or NULL. */
 const char *model_kwarg(const Facts *f, const Call *c, const char *name);
+/* Whether a call's first argument is a literal zero: `sleep(0)` only yields
+ * (the loop, or the thread), it waits for nothing. */
+static inline bool model_zero_arg(const Call *c) {
+  return c->arg0 && (strcmp(c->arg0, "0") == 0 || strcmp(c->arg0, "0.0") == 0);
+}
 
 #endif

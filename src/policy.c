@@ -205,8 +205,8 @@ static void task_sites(const Model *m, const SiteInfos *sites, TaskSites *ts) {
 }
 
 /* The sites a finding concerns: the one it is reported at (same file, line
- * and function) or names as a related location, else those whose tasks run
- * the function it is in. */
+ * and function) or names as a related location (returns true: the finding is
+ * about them), else those whose tasks run the function it is in. */
 /* The sites at a line of a file, appended to out: the index keeps its sites
  * sorted by file and line, and the site infos follow that order. */
 static void sites_at(const SiteInfos *sites, uint32_t file, uint32_t line, int32_t def,
@@ -229,20 +229,21 @@ static void sites_at(const SiteInfos *sites, uint32_t file, uint32_t line, int32
   }
 }
 
-static void finding_sites(const Model *m, const SiteInfos *sites, const TaskSites *ts,
+static bool finding_sites(const Model *m, const SiteInfos *sites, const TaskSites *ts,
                           const Finding *f, U32Array *out) {
   int32_t def = f->def;
   out->len = 0;
   sites_at(sites, f->file, f->pos.line, def, out);
   for (uint32_t r = 0; r < f->related.len; r++) /* a fan-out it names */
     sites_at(sites, f->related.items[r].file, f->related.items[r].pos.line, -1, out);
-  if (out->len || def < 0) return; /* a finding at a site is that site's */
+  if (out->len || def < 0) return true; /* a finding at a site is that site's */
   uint32_t g = index_global_def(m->ix, (DefRef){f->file, def});
   for (uint32_t i = ts->start[g]; i < ts->start[g + 1]; i++) {
     bool seen = false;
     for (uint32_t k = 0; k < out->len && !seen; k++) seen = out->items[k] == ts->sites[i];
     if (!seen) array_push(out, ts->sites[i]);
   }
+  return false;
 }
 
 /* Grade a finding: its rule's severity, raised to error for a rule that
@@ -250,8 +251,8 @@ static void finding_sites(const Model *m, const SiteInfos *sites, const TaskSite
  * a fan-out whose width grows with the data: at such a site, or in a
  * function its tasks run. Fixed-width fan-outs and code that runs once keep
  * the rule's severity. */
-static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, const RuleDoc *doc,
-                  Finding *f) {
+static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, bool named,
+                  const RuleDoc *doc, Finding *f) {
   Severity rule = doc ? severity_named(doc->severity) : SEVERITY_WARNING;
   f->severity = rule ? (uint8_t)rule : SEVERITY_WARNING;
   if (!doc || !doc->error_when_data) return;
@@ -259,9 +260,6 @@ static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, co
     const SiteRef *sr = sites->items[at->items[i]].site;
     if (sr->site.width.kind != WIDTH_DATA) continue;
     f->severity = SEVERITY_ERROR;
-    bool named = sr->file == f->file && sr->site.pos.line == f->pos.line;
-    for (uint32_t r = 0; r < f->related.len && !named; r++)
-      named = f->related.items[r].file == sr->file && f->related.items[r].pos.line == sr->site.pos.line;
     if (named) return; /* the finding is about that fan-out: its evidence says */
     char *evidence = xasprintf("%s; error: it runs in every task of the data-sized fan-out at %s:%u",
                                f->evidence, m->ix->files[sr->file].path, sr->site.pos.line);
@@ -367,8 +365,8 @@ void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Finding
   findings_sort(out, &p->index);
   for (uint32_t i = 0; i < out->len; i++) { /* severity, and the sites each finding concerns */
     Finding *f = &out->items[i];
-    finding_sites(&m, &sites, &ts, f, &at);
-    grade(&m, &sites, &at, catalog_get(cat, f->code), f);
+    bool named = finding_sites(&m, &sites, &ts, f, &at);
+    grade(&m, &sites, &at, named, catalog_get(cat, f->code), f);
     for (uint32_t k = 0; k < at.len; k++) {
       SiteFinding sf = {(uint32_t)(sites.items[at.items[k]].site - p->index.sites.items), i};
       array_push(&run->by_site, sf);

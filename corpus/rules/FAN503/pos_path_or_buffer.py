@@ -18,6 +18,12 @@ async def ocr_pages(pages: list[bytes]) -> list[str]:
     return [await upload(file_content=page) for page in pages]
 
 
+async def export(report: str, copy_to: str | None = None) -> None:
+    if copy_to is not None:  # no caller asks for a copy
+        with open(copy_to, "w", encoding="utf-8") as fh:
+            fh.write(report)
+
+
 async def save(report: str, output_path: str | None = None) -> None:
     if output_path is not None:
         with open(output_path, "w", encoding="utf-8") as fh:  # expect: FAN503
@@ -25,5 +31,7 @@ async def save(report: str, output_path: str | None = None) -> None:
 
 
 async def run(report: str) -> None:
+    await export(report)
+    await export(report, copy_to=None)
     await save(report)
     await save(report, output_path="report.txt")

@@ -14,3 +14,9 @@ async def summarize(model: "ChatModel | None", text: str) -> str:
     if model is None:
         return text[:200]
     return await model.generate("Summarize: " + text)
+
+
+async def maybe_answer(model: t.Optional[ChatModel | BatchModel], question: str) -> str:
+    if model is None or isinstance(model, ChatModel):
+        return ""
+    return model.generate(question)  # expect: FAN501
