@@ -477,10 +477,9 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
      * llm.agenerate(...) else: llm.generate(...)`): the sync one is meant */
     step = xasprintf("run it in a worker thread: `await asyncio.to_thread(%s, ...)`", c->callee);
   } else if (defref_ok(twin)) {
-    const Def *t = index_def(m->ix, twin);
+    const char *dot = strrchr(c->callee, '.'); /* keep the receiver: `llm.agenerate` */
     step = xasprintf("await the project's async variant instead: `await %.*s%s(...)`",
-                     (int)(strrchr(c->callee, '.') ? strrchr(c->callee, '.') + 1 - c->callee : 0),
-                     c->callee, t->name);
+                     (int)(dot ? dot + 1 - c->callee : 0), c->callee, index_def(m->ix, twin)->name);
   } else {
     step = next_step(codebuf, c->callee, via != NULL);
   }

@@ -614,10 +614,7 @@ static void walk_call(Walker *w, TSNode n) {
   if (w->loop_depth) c.flags |= CALL_IN_LOOP;
   if (w->lambda_depth) c.flags |= CALL_IN_LAMBDA;
   if (c.start_byte == w->awaited_start && c.end_byte == w->awaited_end) c.flags |= CALL_AWAITED;
-  if (c.end_byte == w->statement_end &&
-      (c.start_byte == w->statement_start ||
-       ((c.flags & CALL_AWAITED) && w->awaited_start > w->statement_start &&
-        w->awaited_start - w->statement_start <= 16)))
+  if (c.start_byte == w->statement_start && c.end_byte == w->statement_end)
     c.flags |= CALL_DISCARDED; /* `f(x)` or `await f(x)` as a statement */
   TSNode args = facts__field(n, FIELD_arguments);
   c.first_kwarg = w->f->kwargs.len;
@@ -1071,7 +1068,8 @@ static void walk(Walker *w, TSNode n) {
   case KIND_expression_statement: {
     uint32_t ss = w->statement_start, se = w->statement_end;
     TSNode inner = ts_node_named_child(n, 0);
-    bool bare = facts__kind(inner) == KIND_call || facts__kind(inner) == KIND_await;
+    if (facts__kind(inner) == KIND_await) inner = ts_node_named_child(inner, 0);
+    bool bare = facts__kind(inner) == KIND_call;
     w->statement_start = bare ? ts_node_start_byte(inner) : UINT32_MAX;
     w->statement_end = bare ? ts_node_end_byte(inner) : 0;
     walk_children(w, n);

@@ -31,7 +31,7 @@ typedef struct {
   uint32_t depth;
   bool depth_reported;
   uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
-  uint32_t statement_start, statement_end; /* the expression of the nearest expression statement */
+  uint32_t statement_start, statement_end; /* the call a statement is (awaited or not) */
   const char *guard; /* the name the innermost enclosing `if` tests for being set (Call.guard) */
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
   Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
