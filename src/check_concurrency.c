@@ -182,6 +182,23 @@ static bool bounded_text(const Model *m, const char *text) {
          (capped_text(text) || count_text(text) || reads_config(m, text) || model_turn_text(text));
 }
 
+/* Whether call `c` of `file` asks a chat model for a reply: an LLM SDK call
+ * that is no embedding, or any call passing `max_tokens=` (a generation
+ * request by its shape, whatever client sends it). */
+static bool chat_call(const Model *m, uint32_t file, uint32_t c) {
+  const Facts *f = &m->ix->files[file];
+  const Call *call = &f->calls.items[c];
+  if (model_kwarg(f, call, "max_tokens") || model_kwarg(f, call, "max_completion_tokens") ||
+      model_kwarg(f, call, "max_output_tokens"))
+    return true;
+  External e;
+  if (!model_external_call(m, file, c, &e)) return false;
+  char kind[16] = "";
+  if (e.fact) fact_attr(e.fact, "kind", kind, sizeof kind);
+  external_free(&e);
+  return strcmp(kind, "llm") == 0 && !strstr(call->callee, "embed");
+}
+
 /* Whether a project function reaches a chat-model call (not an embedding; a
  * call passing `max_tokens=` is one, whatever its client) and fans out over no data of its own:
  * what it returns is one model reply's worth of items (a planner's queries, an outline), not input
@@ -199,22 +216,8 @@ static bool asks_model(const Model *m, DefRef d) {
         fans_data = true;
     }
     const Facts *f = &m->ix->files[x.file];
-    for (uint32_t c = 0; c < f->calls.len && !chat; c++) {
-      const Call *call = &f->calls.items[c];
-      if (call->def != x.def) continue;
-      /* a generation request by its shape, whatever client sends it */
-      if (model_kwarg(f, call, "max_tokens") || model_kwarg(f, call, "max_completion_tokens") ||
-          model_kwarg(f, call, "max_output_tokens")) {
-        chat = true;
-        break;
-      }
-      External e;
-      if (!model_external_call(m, x.file, c, &e)) continue;
-      char kind[16] = "";
-      if (e.fact) fact_attr(e.fact, "kind", kind, sizeof kind);
-      chat = strcmp(kind, "llm") == 0 && !strstr(f->calls.items[c].callee, "embed");
-      external_free(&e);
-    }
+    for (uint32_t c = 0; c < f->calls.len && !chat; c++)
+      chat = f->calls.items[c].def == x.def && chat_call(m, x.file, c);
   }
   array_free(&reach);
   return chat && !fans_data;
@@ -244,15 +247,78 @@ static bool model_tool(const Model *m, uint32_t file, int32_t def) {
  * bound from an awaited call of a function that asks a model, a parameter of
  * a tool the model calls, or a parameter every caller passes such a value (or
  * a field of one) for. */
-static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root,
-                       unsigned depth) {
+static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root, unsigned depth,
+                       unsigned steps);
+
+/* The name an iterable's text starts from (`plan.queries` -> `plan`), or NULL. */
+static char *iter_root(const char *text) {
+  size_t n = strcspn(text, ".[( ");
+  return n && ident_char(text[0]) && !(text[0] >= '0' && text[0] <= '9') ? xstrndup(text, n) : NULL;
+}
+
+/* What a value reshapes, when it only reshapes one: a name (`xs = ys`), the
+ * iterable of a comprehension (`[q.text for q in plan.queries]`) or of `list(...)`,
+ * `sorted(...)`, `set(...)`, `dict.fromkeys(...)`. The caller frees. */
+static char *reshaped(const char *value) {
+  static const char *const copies[] = {"list(", "sorted(", "set(", "tuple(", "dict.fromkeys("};
+  if (!value[strcspn(value, ".[( ")]) return iter_root(value); /* another name for it */
+  for (size_t i = 0; i < sizeof copies / sizeof *copies; i++)
+    if (str_starts_with(value, copies[i])) return iter_root(value + strlen(copies[i]));
+  if (value[0] != '[' && value[0] != '{') return NULL;
+  const char *in = NULL;
+  for (const char *p = strstr(value, " for "); p; p = strstr(p + 1, " for "))
+    in = strstr(p, " in ");
+  return in ? iter_root(in + 4) : NULL;
+}
+
+/* Whether `root` is a copy of a model's reply made in a loop over it: every
+ * `root.append(...)` (`extend`, `add`) of the function sits in a `for` over
+ * a value model_made says is one (a de-duplicated or filtered reply). */
+static bool filled_from_model(const Model *m, uint32_t file, int32_t def, const char *root,
+                              unsigned depth, unsigned steps) {
   const Facts *f = &m->ix->files[file];
-  for (uint32_t i = 0; i < f->assigns.len; i++) {
-    const Assign *a = &f->assigns.items[i];
-    if (a->def == def && a->call >= 0 && strcmp(a->target, root) == 0 &&
-        asks_model(m, index_call_target(m->ix, file, (uint32_t)a->call)))
-      return true;
+  size_t n = strlen(root);
+  unsigned fills = 0;
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const Call *c = &f->calls.items[i];
+    const char *dot = c->callee + n;
+    if (c->def != def || strncmp(c->callee, root, n) != 0 || *dot != '.' ||
+        (strcmp(dot, ".append") != 0 && strcmp(dot, ".extend") != 0 && strcmp(dot, ".add") != 0))
+      continue;
+    const Loop *in = NULL; /* the innermost for loop around the call */
+    for (uint32_t k = 0; k < f->loops.len; k++) {
+      const Loop *l = &f->loops.items[k];
+      if (l->def == def && !l->is_while && l->iter && l->pos.line <= c->pos.line &&
+          c->pos.line <= l->end_line && (!in || l->pos.line >= in->pos.line))
+        in = l;
+    }
+    char *from = in ? iter_root(in->iter) : NULL;
+    bool made = from && strcmp(from, root) != 0 && model_made(m, file, def, from, depth, steps + 1);
+    free(from);
+    if (!made) return false;
+    fills++;
   }
+  return fills > 0;
+}
+
+/* Reshaping (a copy, a comprehension, a filtered list, a new name) keeps
+ * what a value is; `steps` bounds how many are followed in one function,
+ * `depth` how many callers up. */
+static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root, unsigned depth,
+                       unsigned steps) {
+  const Facts *f = &m->ix->files[file];
+  for (uint32_t i = 0; i < f->assigns.len && steps <= 4; i++) {
+    const Assign *a = &f->assigns.items[i];
+    if (a->def != def || strcmp(a->target, root) != 0) continue;
+    if (a->call >= 0 && (chat_call(m, file, (uint32_t)a->call) ||
+                         asks_model(m, index_call_target(m->ix, file, (uint32_t)a->call))))
+      return true;
+    char *from = a->call < 0 && a->value ? reshaped(a->value) : NULL;
+    bool made = from && strcmp(from, root) != 0 && model_made(m, file, def, from, depth, steps + 1);
+    free(from);
+    if (made) return true;
+  }
+  if (steps <= 4 && filled_from_model(m, file, def, root, depth, steps)) return true;
   const Def *d = &f->defs.items[def];
   int32_t param = -1;
   for (uint32_t i = 0; d->kind == DEF_FUNCTION && i < d->params.count; i++)
@@ -268,7 +334,7 @@ static bool model_made(const Model *m, uint32_t file, int32_t def, const char *r
     const char *arg = index_argument(m->ix, callers[i], (DefRef){file, def}, param);
     if (!arg) return false;
     char *base = xstrndup(arg, strcspn(arg, "."));
-    bool made = model_made(m, callers[i].file, c->def, base, depth + 1);
+    bool made = model_made(m, callers[i].file, c->def, base, depth + 1, 0);
     free(base);
     if (!made) return false;
     seen++;
@@ -293,7 +359,7 @@ static bool model_output(const Model *m, const SiteRef *sr) {
       continue;
     }
     char *root = xstrndup(p, n);
-    bool made = strcmp(root, "self") != 0 && model_made(m, sr->file, sr->site.def, root, 0);
+    bool made = strcmp(root, "self") != 0 && model_made(m, sr->file, sr->site.def, root, 0, 0);
     free(root);
     if (made) return true;
   }
