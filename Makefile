@@ -33,7 +33,7 @@ GRAMMAR_OBJ := $(GRAMMAR_DIR)/parser.o $(GRAMMAR_DIR)/scanner.o \
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/rules_embed.o
-RULE_FILES := $(sort $(wildcard rules/*.scm rules/*.txt rules/docs/*.md))
+RULE_FILES := $(sort $(wildcard rules/*.scm rules/*.txt rules/*.spec rules/docs/*.md))
 TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok

@@ -716,6 +716,18 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   char deflt[16] = "";
   const Fact *fact = s->ext.has_origin && s->ext.origin.fact ? s->ext.origin.fact : s->ext.fact;
   if (fact) fact_attr(fact, "timeout", deflt, sizeof deflt);
+  /* `timeout=None` given to the client turns its default off: say what the code says */
+  const Origin *o = s->ext.has_origin ? &s->ext.origin : NULL;
+  const char *given = o && o->call >= 0
+                          ? model_kwarg(&m->ix->files[o->file],
+                                        &m->ix->files[o->file].calls.items[o->call], "timeout")
+                          : NULL;
+  char *client_none = given && strcmp(given, "None") == 0
+                          ? xasprintf(", and the client is built with `timeout=None` at %s:%u: "
+                                      "no timeout at all",
+                                      m->ix->files[o->file].path, o->pos.line)
+                          : NULL;
+  if (client_none) deflt[0] = '\0';
   const char *assumption =
       assumed ? "; the client's origin is unknown, so the SDK's default was assumed" : "";
   Finding *f = findings_add(
@@ -724,15 +736,16 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
                 "phase has no deadline",
                 kind_phrase(sr->site.kind), orch, ext),
       xasprintf(
-          "no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call or its "
-          "client%s%s%s%s",
-          *deflt ? " (library default: " : "", deflt,
-          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : "", assumption),
+          "no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call%s%s%s%s%s%s",
+          client_none ? "" : " or its client", *deflt ? " (library default: " : "", deflt,
+          *deflt ? (strcmp(deflt, "none") ? " s)" : ")") : "", client_none ? client_none : "",
+          assumption),
       xstrdup("wrap each call in `asyncio.wait_for(..., timeout=30)` (or set the client's timeout) "
               "and give the phase a deadline with `async with asyncio.timeout(...)`"),
       xstrdup("max and p99 of per-task time and the phase's wall time drop; timeouts show up as "
               "counted errors instead of stalls"));
   analysis_mark_site(m, s, f);
+  free(client_none);
   free(orch);
   free(ext);
 }

@@ -401,7 +401,7 @@ static void print_phase(const Timeline *t, const Phase *p, void *ctx) {
           "errors",
           p->name, p->marker ? " (marker)" : "", p->end - t->first, p->end - p->start, p->lines,
           p->tasks, p->gap_p95, p->retries, p->errors);
-  if (p->peak_rss_kb > 0) fprintf(stderr, ", peak RSS %.1f MB", p->peak_rss_kb / 1024.0);
+  if (p->peak_rss_kb > 0) fprintf(stderr, ", peak RSS %.1f MiB", p->peak_rss_kb / 1024.0);
   fputc('\n', stderr);
   fflush(stderr);
 }

@@ -1,8 +1,10 @@
+#define _GNU_SOURCE /* memmem */
 #include "report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "emit.h"
 #include "model.h"
@@ -15,7 +17,9 @@
 typedef struct {
   const Finding *finding;  /* NULL for run-only evidence */
   const PhaseGroup *phase; /* the phase whose time it costs, or NULL */
-  double score;
+  double lost;             /* seconds this run measurably lost to it (a straggler's hold,
+                              announced retry waits), 0 when the run shows none */
+  double score;            /* the time of the phases it is in, weighted by its rule */
   char *title, *location, *evidence, *diagnosis, *next_step, *validation; /* owned */
 } Item;
 
@@ -53,15 +57,36 @@ static void orchestrator_reach(const Model *m, DefRef orch, DefRefs *out) {
   }
 }
 
-/* The innermost function holding a finding. */
-static int32_t finding_def(const Model *m, const Finding *f) {
-  const Facts *ff = &m->ix->files[f->file];
-  int32_t def = 0;
-  for (uint32_t d = 1; d < ff->defs.len; d++)
-    if (ff->defs.items[d].kind == DEF_FUNCTION && ff->defs.items[d].pos.line <= f->pos.line &&
-        f->pos.line <= ff->defs.items[d].end_line)
-      def = (int32_t)d;
-  return def;
+/* The project's call that sends a request a library logged ("POST
+ * http://host/v1/embed?x 200"): an HTTP method call of that name whose first
+ * argument is a string literal (an f-string up to its first hole) that the
+ * URL's path holds; the longest literal wins. Returns false when none does. */
+static bool request_site(const Index *ix, const char *request, uint32_t *file, uint32_t *call) {
+  size_t mlen = strcspn(request, " ");
+  const char *url = request + mlen + (request[mlen] == ' ');
+  const char *scheme = strstr(url, "://");
+  const char *path = scheme ? url + 3 + strcspn(scheme + 3, "/ ") + (size_t)(scheme - url) : url;
+  size_t plen = strcspn(path, " ");
+  size_t best = 0;
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      const Call *cl = &f->calls.items[c];
+      const char *dot = strrchr(cl->callee, '.');
+      if (!dot || !cl->arg0 || strlen(dot + 1) != mlen || strncasecmp(dot + 1, request, mlen))
+        continue;
+      const char *lit = cl->arg0 + strspn(cl->arg0, "frbFRB");
+      if (*lit != '\'' && *lit != '"') continue;
+      char quote = *lit++;
+      size_t n = strcspn(lit, quote == '"' ? "\"{" : "'{");
+      if (n <= best || n < 2) continue;
+      char *want = xstrndup(lit, n);
+      bool in = memmem(path, plen, want, n) != NULL;
+      free(want);
+      if (in) best = n, *file = fi, *call = c;
+    }
+  }
+  return best > 0;
 }
 
 /* What one occurrence of a phase shows. */
@@ -70,12 +95,17 @@ static void occurrence_evidence(StrBuf *b, const Timeline *t, const Phase *p) {
             p->start - t->first, p->end - t->first);
   if (p->tasks > 1)
     sb_printf(b,
-              "; %u per-task lines, gaps p50 %.3f s / p95 %.3f s / max %.3f s; the last task "
+              "; %u task events, gaps p50 %.3f s / p95 %.3f s / max %.3f s; the last task "
               "finished %.2f s after the 90th percentile",
               p->tasks, p->gap_p50, p->gap_p95, p->gap_max, p->tail);
-  if (p->retries) sb_printf(b, "; %u retry lines", p->retries);
+  if (p->requests) {
+    sb_printf(b, "; %u requests logged by the HTTP client", p->requests);
+    if (p->rejected) sb_printf(b, " (%u answered 429 or 5xx)", p->rejected);
+  }
+  if (p->retries) sb_printf(b, "; %u retr%s", p->retries, p->retries == 1 ? "y" : "ies");
+  if (p->slept > 0) sb_printf(b, " (%.1f s of waits announced)", p->slept);
   if (p->errors) sb_printf(b, "; %u errors", p->errors);
-  if (p->peak_rss_kb > 0) sb_printf(b, "; peak RSS %.1f MB", p->peak_rss_kb / 1024.0);
+  if (p->peak_rss_kb > 0) sb_printf(b, "; peak RSS %.1f MiB", p->peak_rss_kb / 1024.0);
 }
 
 /* What all occurrences of a phase show: the one, or their sums and the longest. */
@@ -94,17 +124,41 @@ static char *phase_evidence(const Timeline *t, const PhaseGroup *g) {
   return sb_take(&b);
 }
 
-static void add_item(Items *items, const Finding *f, const PhaseGroup *g, double score, char *title,
-                     char *location, char *evidence, char *diagnosis, char *next,
+static void add_item(Items *items, const Finding *f, const PhaseGroup *g, double lost, double score,
+                     char *title, char *location, char *evidence, char *diagnosis, char *next,
                      char *validation) {
-  Item it = {f, g, score, title, location, evidence, diagnosis, next, validation};
+  Item it = {f, g, lost, score, title, location, evidence, diagnosis, next, validation};
   array_push(items, it);
 }
 
+/* Time the run lost first, then the time of the phases it is in. */
 static int cmp_items(const void *a, const void *b) {
   const Item *x = a, *y = b;
+  if (x->lost != y->lost) return x->lost > y->lost ? -1 : 1;
   if (x->score != y->score) return x->score > y->score ? -1 : 1;
   return strcmp(x->location, y->location);
+}
+
+/* The retries a library logged for the function holding a finding, or NULL. */
+static const RetryTie *tie_of(const Timeline *t, const Finding *f) {
+  for (uint32_t i = 0; i < t->ties.len; i++)
+    if (t->ties.items[i].def.def >= 0 && same_def(t->ties.items[i].def, f->file, f->def))
+      return &t->ties.items[i];
+  return NULL;
+}
+
+static void tie_evidence(StrBuf *b, const Timeline *t, const RetryTie *tie) {
+  if (strcmp(tie->library, "project") == 0)
+    sb_printf(b, "%llu retr%s logged by `%s` itself, %.1f s of waits announced",
+              (unsigned long long)tie->retries, tie->retries == 1 ? "y" : "ies", tie->name,
+              tie->slept);
+  else
+    sb_printf(b, "%llu retr%s of `%s` logged (%s), %.1f s of waits announced",
+              (unsigned long long)tie->retries, tie->retries == 1 ? "y" : "ies", tie->name,
+              tie->library, tie->slept);
+  if (tie->giveups) sb_printf(b, ", %llu gave up", (unsigned long long)tie->giveups);
+  if (t->first >= 0)
+    sb_printf(b, ", %.2f-%.2f s into the log", tie->first - t->first, tie->last - t->first);
 }
 
 /* Each finding costs the time of the phase it belongs to: all occurrences of
@@ -120,7 +174,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       orchestrator_reach(&m, t->groups.items[k].orchestrator, &reach[k]);
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
-    int32_t def = finding_def(&m, f);
+    int32_t def = f->def; /* a decorator's finding is its function's */
     /* the phase it belongs to: its own orchestrator first, else the one with
      * the smallest closure holding it (the innermost fan-out), the costliest */
     const PhaseGroup *best = NULL;
@@ -142,10 +196,37 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
                  (f->code[3] == '4' ? 1.0 + (double)best->retries / best->count : 1.0) +
              (f->code[3] == '2' || f->code[3] == '6' ? best->rss_step_kb / 1024.0 / 100.0 : 0);
     const RuleDoc *doc = catalog_get(cat, f->code);
+    /* what the run measured against it */
+    double lost = 0;
+    StrBuf run = {0};
+    const RetryTie *tie = f->code[3] == '4' ? tie_of(t, f) : NULL;
+    if (tie) {
+      lost = tie->slept;
+      sb_puts(&run, "This run: ");
+      tie_evidence(&run, t, tie);
+      sb_puts(&run, "; ");
+    } else if (f->code[3] == '3' && best && best->long_tails) {
+      lost = best->tail_lost;
+      sb_printf(&run,
+                "This run: the slowest task held the phase %.2f s after the 90th percentile "
+                "one%s",
+                best->tail_lost, best->long_tails > 1 ? " (summed over its long-tailed runs)" : "");
+      const Phase *w = &best->worst_tail;
+      uint32_t rf, rc;
+      if (w->last_request[0]) {
+        sb_printf(&run, "; the last request, `%s`, landed %.2f s into the phase", w->last_request,
+                  w->last_task - w->start);
+        if (request_site(&p->index, w->last_request, &rf, &rc))
+          sb_printf(&run, ", sent at %s:%u", p->index.files[rf].path,
+                    p->index.files[rf].calls.items[rc].pos.line);
+      }
+      sb_puts(&run, "; ");
+    }
     char *ev = best ? phase_evidence(t, best) : xstrdup("no phase of this run reached it");
-    char *evidence = xasprintf("%s. Code: %s", ev, f->evidence);
+    char *evidence = xasprintf("%s%s. Code: %s", sb_str(&run), ev, f->evidence);
     free(ev);
-    add_item(items, f, best, cost,
+    sb_free(&run);
+    add_item(items, f, best, lost, cost,
              xasprintf("%s %s (%s)", f->code, doc ? doc->name : "", severity_name(f->severity)),
              xasprintf("`%s:%u:%u` in `%s`", p->index.files[f->file].path, f->pos.line, f->pos.col,
                        f->where),
@@ -166,11 +247,31 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       sb_printf(&ev, "%u of its %u occurrences had a long tail, %.2f s in all. The worst: ",
                 g->long_tails, g->count, g->long_tail_time);
     occurrence_evidence(&ev, t, &g->worst_tail);
-    add_item(items, NULL, g, g->long_tail_time * 0.8, xstrdup("long tail (from the run)"),
-             xasprintf("`%s`", g->name), sb_take(&ev),
+    add_item(items, NULL, g, g->tail_lost, g->long_tail_time * 0.8,
+             xstrdup("long tail (from the run)"), xasprintf("`%s`", g->name), sb_take(&ev),
              xstrdup("the slowest task holds the phase: most tasks are done long before the last"),
              xstrdup("give each task a timeout (`asyncio.wait_for`) and the phase a deadline"),
              xstrdup("the gap between the 90th percentile and the last task shrinks"));
+  }
+  /* Retries a library logged for a function no retry finding is about. */
+  for (uint32_t k = 0; k < t->ties.len; k++) {
+    const RetryTie *tie = &t->ties.items[k];
+    bool joined = false;
+    for (uint32_t i = 0; i < items->len && !joined; i++)
+      joined = items->items[i].finding && tie_of(t, items->items[i].finding) == tie;
+    if (joined) continue;
+    StrBuf ev = {0};
+    tie_evidence(&ev, t, tie);
+    char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
+    add_item(items, NULL, NULL, tie->slept, (double)tie->retries, xstrdup("retries (from the run)"),
+             xasprintf("`%s`", where), sb_take(&ev),
+             xasprintf("calls of `%s` failed and were retried; no retry finding is about it (its "
+                       "policy has jitter and a stop), so the cause is upstream",
+                       tie->name),
+             xstrdup("find what failed (the status or exception in the retry lines) and whether "
+                     "the fan-out that calls it exceeds the service's rate limit"),
+             xstrdup("fewer retry lines for it in the next run"));
+    free(where);
   }
   if (t->nwaves) { /* one item for all the waves: they are one pattern */
     StrBuf ev = {0};
@@ -182,7 +283,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     if (t->nwaves > 8)
       sb_printf(&ev, "; %u waves in all, %llu retry lines", t->nwaves,
                 (unsigned long long)t->wave_lines);
-    add_item(items, NULL, NULL, (double)t->wave_lines * 0.5,
+    add_item(items, NULL, NULL, 0, (double)t->wave_lines * 0.5,
              xstrdup("synchronized retry waves (from the run)"),
              xasprintf("%u wave%s in the log", t->nwaves, t->nwaves == 1 ? "" : "s"), sb_take(&ev),
              xstrdup("concurrent tasks failed together and retried together: no jitter, or a "
@@ -298,7 +399,7 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
             (unsigned long long)t->matched);
   if (t->first >= 0) sb_printf(out, ", %.2f s", t->last - t->first);
   if (rss_path)
-    sb_printf(out, "; RSS `%s`: %u samples, peak %.1f MB", rss_path, t->rss_samples,
+    sb_printf(out, "; RSS `%s`: %u samples, peak %.1f MiB", rss_path, t->rss_samples,
               t->peak_rss_kb / 1024.0);
   sb_puts(out, ".\n\n## Phases\n\n| phase | start | duration | lines | tasks | gap p50 | gap p95 | "
                "gap max | last task after p90 | retries | errors | peak RSS |\n"
@@ -316,7 +417,7 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
         ph->end - ph->start, ph->lines, ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail,
         ph->retries, ph->errors);
     if (ph->peak_rss_kb > 0)
-      sb_printf(out, "%.1f MB |\n", ph->peak_rss_kb / 1024.0);
+      sb_printf(out, "%.1f MiB |\n", ph->peak_rss_kb / 1024.0);
     else
       sb_puts(out, "- |\n");
   }
@@ -337,7 +438,7 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
                 g->p50, g->p95, g->longest.end - g->longest.start, (unsigned long long)g->tasks,
                 (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
       if (g->peak_rss_kb > 0)
-        sb_printf(out, "%.1f MB |\n", g->peak_rss_kb / 1024.0);
+        sb_printf(out, "%.1f MiB |\n", g->peak_rss_kb / 1024.0);
       else
         sb_puts(out, "- |\n");
     }
@@ -349,7 +450,7 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
   uint32_t shown = 0;
   for (uint32_t i = 0; i < items->len && shown < TOP_MAX; i++) {
     const Item *it = &items->items[i];
-    if (it->score <= 0 && shown >= TOP_MIN) break;
+    if (it->score <= 0 && it->lost <= 0 && shown >= TOP_MIN) break;
     shown++;
     sb_printf(out,
               "\n### %u. %s\n\n- **Location**: %s\n- **Evidence**: %s\n- **Diagnosis**: %s\n"
@@ -403,9 +504,9 @@ static void json(const Index *ix, const Timeline *t, const Items *items, const S
   sb_puts(out, "],\n \"top\": [");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
     const Item *it = &items->items[i];
-    if (it->score <= 0 && shown >= TOP_MIN) break;
+    if (it->score <= 0 && it->lost <= 0 && shown >= TOP_MIN) break;
     sb_puts(out, shown++ ? ",\n  {" : "\n  {");
-    sb_printf(out, "\"score\": %.3f, \"code\": ", it->score);
+    sb_printf(out, "\"lost_seconds\": %.3f, \"score\": %.3f, \"code\": ", it->lost, it->score);
     emit_json_string(out, it->finding ? it->finding->code : "");
     if (it->finding) {
       sb_printf(out, ", \"severity\": \"%s\", \"path\": ", severity_name(it->finding->severity));
@@ -483,7 +584,7 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
   html_text(out, log_path);
   sb_printf(out, "</code>: %llu lines, %llu mapped to code, %.2f s", (unsigned long long)t->lines,
             (unsigned long long)t->matched, span);
-  if (t->rss_samples) sb_printf(out, "; peak RSS %.1f MB", t->peak_rss_kb / 1024.0);
+  if (t->rss_samples) sb_printf(out, "; peak RSS %.1f MiB", t->peak_rss_kb / 1024.0);
   sb_printf(out,
             ".</p>\n<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
             "height=\"%.0f\" "
@@ -526,7 +627,7 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
       sb_printf(out, "%.1f,%.1f ", left + W * (smp->time - t->first) / span,
                 (H - 30) - (H - 30 - top) * smp->kb / t->peak_rss_kb);
     }
-    sb_printf(out, "\"/><text x=\"%.0f\" y=\"%.0f\" fill=\"#2a2\">RSS (peak %.1f MB)</text>\n",
+    sb_printf(out, "\"/><text x=\"%.0f\" y=\"%.0f\" fill=\"#2a2\">RSS (peak %.1f MiB)</text>\n",
               left + W - 120, top - 12, t->peak_rss_kb / 1024.0);
   }
   sb_puts(
@@ -546,7 +647,7 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
         "<td>%.3f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>",
         ph->marker ? " (marker)" : "", ph->start - t->first, ph->end - ph->start, ph->lines,
         ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->errors);
-    if (ph->peak_rss_kb > 0) sb_printf(out, "%.1f MB", ph->peak_rss_kb / 1024.0);
+    if (ph->peak_rss_kb > 0) sb_printf(out, "%.1f MiB", ph->peak_rss_kb / 1024.0);
     sb_puts(out, "</td></tr>\n");
   }
   sb_puts(out, "</table>\n");
@@ -568,7 +669,7 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
                 g->marker ? " (marker)" : "", g->count, g->total, g->p50, g->p95,
                 g->longest.end - g->longest.start, (unsigned long long)g->tasks,
                 (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
-      if (g->peak_rss_kb > 0) sb_printf(out, "%.1f MB", g->peak_rss_kb / 1024.0);
+      if (g->peak_rss_kb > 0) sb_printf(out, "%.1f MiB", g->peak_rss_kb / 1024.0);
       sb_puts(out, "</td></tr>\n");
     }
     sb_puts(out, "</table>\n");
@@ -579,7 +680,7 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
   sb_puts(out, "<h2>Top findings</h2>\n");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
     const Item *it = &items->items[i];
-    if (it->score <= 0 && shown >= TOP_MIN) break;
+    if (it->score <= 0 && it->lost <= 0 && shown >= TOP_MIN) break;
     sb_printf(out, "<div class=\"finding\"><h3>%u. ", ++shown);
     html_text(out, it->title);
     const char *labels[] = {"Location", "Evidence", "Diagnosis", "Next step", "Validation"};

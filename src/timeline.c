@@ -12,13 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "liblines.h"
 #include "logline.h"
 #include "multimatch.h"
 #include "template.h"
 #include "trace.h"
-
-/* A phase of one orchestrator ends when it is quiet this long. */
-#define PHASE_GAP 10.0
 
 typedef struct {
   TraceCallsite *site;
@@ -28,7 +26,11 @@ typedef struct {
   bool resolved; /* orchestrator computed */
   DefRef orchestrator;
   bool per_task; /* logged by a function the orchestrator fans out */
+  uint8_t role;  /* in the orchestrator itself: ROLE_OPEN before its fan-out, ROLE_CLOSE after */
+  DefRefs shared; /* per-task in a helper several orchestrators' tasks run: all of them */
 } Matcher;
+
+enum { ROLE_OTHER, ROLE_OPEN, ROLE_CLOSE };
 
 typedef struct {
   const Index *ix;
@@ -37,12 +39,19 @@ typedef struct {
   Array(Matcher) matchers;
   MultiMatch *anchors; /* the matchers' anchors and the retry words at once; NULL: memmem */
   uint32_t words;      /* uint64_t words of a bit per matcher and retry word */
-  pcre2_code *retry_re, *start_re, *end_re;
+  pcre2_code *retry_re, *start_re, *end_re, *delay_re;
   pcre2_match_data *md;
   double now;
   Array(Phase) open;   /* the open phases: what each line is checked against */
   uint64_t seq;        /* phases opened so far */
   uint64_t last_hit;   /* seq + 1 of the phase the last matched record went to, or 0 */
+  uint64_t active;     /* seq + 1 of the phase the latest project record went to, or 0 */
+  LibLines lib;        /* what libraries write (rules/liblines.spec) */
+  uint32_t lib_first;  /* the automaton's bit of the first library anchor */
+  StrMap tie_of;       /* a retried function's name -> index into t->ties */
+  StrArray tie_keys;   /* owned keys of tie_of */
+  Array(DefRef) nested_known; /* orchestrators whose nesting is known ... */
+  Array(bool) nested;         /* ... and whether a fan-out runs them */
   RetryWave wave;      /* the second the last retries fell in (count 0: none yet) */
   StrMap group_of;     /* group key -> index into t->groups */
   StrArray group_keys; /* owned keys of group_of */
@@ -118,11 +127,17 @@ static void setup(Reader *r) {
     array_push(&r->matchers, m);
   }
   if (r->matchers.len) qsort(r->matchers.items, r->matchers.len, sizeof(Matcher), cmp_matchers);
-  uint32_t n = r->matchers.len + RETRY_WORDS;
+  Diags ignored = {0}; /* the built-in data is checked by the tests */
+  liblines_load(&r->lib, NULL, NULL, &ignored);
+  diags_free(&ignored);
+  r->lib_first = r->matchers.len + RETRY_WORDS;
+  uint32_t n = r->lib_first + r->lib.len;
   const char **pats = xcalloc(n, sizeof(char *));
   size_t *lens = xcalloc(n, sizeof(size_t));
   for (uint32_t i = 0; i < n; i++) {
-    pats[i] = i < r->matchers.len ? r->matchers.items[i].anchor : retry_words[i - r->matchers.len];
+    pats[i] = i < r->matchers.len ? r->matchers.items[i].anchor
+              : i < r->lib_first  ? retry_words[i - r->matchers.len]
+                                  : r->lib.items[i - r->lib_first].anchor;
     lens[i] = strlen(pats[i]);
   }
   r->anchors = multimatch_new(pats, lens, n, 64u << 20);
@@ -131,6 +146,7 @@ static void setup(Reader *r) {
   free(lens);
   r->retry_re = compile("retr(?:y|ying|ied|ies)|rate[ -]?limit|too many requests|\\b429\\b|"
                         "\\b50[234]\\b|timed? ?out|backing off|backoff");
+  r->delay_re = compile("\\bin\\s+([0-9]{1,6}(?:\\.[0-9]{1,6})?)\\s*(?:s|secs?|seconds?)\\b");
   r->start_re = compile("^(?:starting|start|begin(?:ning)?|entering|running)\\s+(?:the\\s+)?"
                         "([\\w.-]+)(?:\\s+(?:phase|stage|step))?\\b");
   r->end_re = compile("^(?:finished|done|completed|ending|end|leaving)\\s+(?:the\\s+)?"
@@ -144,9 +160,27 @@ static void resolve(Reader *r, Matcher *m) {
   m->orchestrator = (DefRef){m->site->file, -1};
   TraceChain chain = {0};
   trace_orchestrator(r->ix, (DefRef){m->site->file, m->site->def}, &chain);
-  if (chain.len) {
+  /* a driver that calls the orchestrator (found through callees) logs its
+   * own lines, outside the phase */
+  if (chain.len && chain.items[chain.len - 1].direction >= 0) {
     m->orchestrator = chain.items[chain.len - 1].def;
-    m->per_task = chain.len > 1 && chain.items[chain.len - 1].direction > 0;
+    m->per_task = chain.len > 1;
+  }
+  if (m->per_task) {
+    trace_orchestrators(r->ix, (DefRef){m->site->file, m->site->def}, 16, &m->shared);
+    if (m->shared.len < 2) array_free(&m->shared);
+  }
+  if (chain.len == 1) { /* in the orchestrator: before, between or after its fan-outs */
+    uint32_t first = UINT32_MAX, last = 0;
+    for (uint32_t i = 0; i < r->ix->sites.len; i++) {
+      const SiteRef *s = &r->ix->sites.items[i];
+      if (s->file != m->site->file || s->site.def != m->site->def) continue;
+      if (s->site.pos.line < first) first = s->site.pos.line;
+      if (s->site.pos.line > last) last = s->site.pos.line;
+    }
+    m->role = m->site->pos.line < first  ? ROLE_OPEN
+              : m->site->pos.line > last ? ROLE_CLOSE
+                                         : ROLE_OTHER;
   }
   array_free(&chain);
 }
@@ -179,6 +213,8 @@ static void sample(Doubles *d, uint64_t *seen, double v) {
 }
 
 static void task_line(Phase *p, double now) {
+  if (!p->seen_tasks || now >= p->last_task)
+    p->last_request[0] = '\0'; /* a request sets it again */
   if (p->seen_tasks && now >= p->last_task) {
     double gap = now - p->last_task;
     if (gap > p->gap_max) p->gap_max = gap;
@@ -333,10 +369,14 @@ static void close_phase(Reader *r, Phase *p) {
   g->tasks += p->tasks;
   g->retries += p->retries;
   g->errors += p->errors;
+  g->requests += p->requests;
+  g->rejected += p->rejected;
+  g->slept += p->slept;
   if (phase_long_tail(p)) {
     if (!g->long_tails || d > g->worst_tail.end - g->worst_tail.start) g->worst_tail = *p;
     g->long_tails++;
     g->long_tail_time += d;
+    g->tail_lost += p->tail;
   }
   if (p->peak_rss_kb > g->peak_rss_kb) g->peak_rss_kb = p->peak_rss_kb;
   if (p->rss_step_kb > g->rss_step_kb) g->rss_step_kb = p->rss_step_kb;
@@ -375,20 +415,84 @@ static Phase *open_phase(Reader *r, const char *name, bool marker, DefRef orch) 
   return array_last(&r->open);
 }
 
-/* The open phase of an orchestrator, opening (or re-opening after a quiet
- * gap) as needed. */
-static Phase *orchestrator_phase(Reader *r, DefRef orch) {
+/* Whether two orchestrators are phases of one sequential driver: a function
+ * awaits a call of each, one after the other (not handed to a fan-out). */
+static bool sequential_siblings(const Index *ix, DefRef a, DefRef b) {
+  uint32_t na, nb;
+  const CallRef *ca = index_callers(ix, a, &na);
+  const CallRef *cb = index_callers(ix, b, &nb);
+  for (uint32_t i = 0; i < na; i++) {
+    const Call *x = &ix->files[ca[i].file].calls.items[ca[i].call];
+    if (!(x->flags & CALL_AWAITED) || x->outer >= 0) continue;
+    for (uint32_t j = 0; j < nb; j++) {
+      const Call *y = &ix->files[cb[j].file].calls.items[cb[j].call];
+      if (cb[j].file == ca[i].file && y->def == x->def && (y->flags & CALL_AWAITED) && y->outer < 0)
+        return true;
+    }
+  }
+  return false;
+}
+
+/* Whether an orchestrator may run several times at once: a caller of it is,
+ * or is called from, a function holding a fan-out (`run()` awaited in the
+ * tasks of `run_many`). Its occurrences' lines interleave, so its lines do
+ * not cut them. */
+static bool nested(Reader *r, DefRef orch) {
+  for (uint32_t i = 0; i < r->nested_known.len; i++)
+    if (r->nested_known.items[i].file == orch.file && r->nested_known.items[i].def == orch.def)
+      return r->nested.items[i];
+  bool found = false;
+  uint32_t n;
+  const CallRef *callers = index_callers(r->ix, orch, &n);
+  for (uint32_t i = 0; i < n && !found; i++) {
+    TraceChain chain = {0};
+    DefRef from = {callers[i].file, r->ix->files[callers[i].file].calls.items[callers[i].call].def};
+    if (from.def >= 0) trace_orchestrator(r->ix, from, &chain);
+    found = chain.len && chain.items[chain.len - 1].direction >= 0;
+    array_free(&chain);
+  }
+  array_push(&r->nested_known, orch);
+  array_push(&r->nested, found);
+  return found;
+}
+
+/* The open phase of an orchestrator for a line of this role, opening a new
+ * occurrence when the line starts one (see Phase). */
+static Phase *orchestrator_phase(Reader *r, DefRef orch, uint8_t role) {
+  bool alone = !nested(r, orch);
   for (uint32_t i = 0; i < r->open.len; i++) {
     Phase *p = &r->open.items[i];
     if (p->marker || p->orchestrator.file != orch.file || p->orchestrator.def != orch.def) continue;
-    if (r->now - p->end <= PHASE_GAP) return p;
+    bool again = role == ROLE_OPEN ? p->seen_tasks > 0 || p->ended : p->ended && role != ROLE_CLOSE;
+    if (!alone || !again) return p;
     close_open(r, i);
     break;
+  }
+  for (uint32_t i = 0; alone && i < r->open.len;) { /* a sequential driver has moved on */
+    const Phase *q = &r->open.items[i];
+    if (!q->marker && !nested(r, q->orchestrator) &&
+        sequential_siblings(r->ix, q->orchestrator, orch))
+      close_open(r, i);
+    else
+      i++;
   }
   char *name = index_def_name(r->ix, orch);
   Phase *p = open_phase(r, name, false, orch);
   free(name);
   return p;
+}
+
+/* The phase a library's line or an unmatched retry or error belongs to: the
+ * one the latest project record went to, else the latest opened; NULL when
+ * none is open. */
+static Phase *active_phase(Reader *r) {
+  Phase *latest = NULL;
+  for (uint32_t i = 0; i < r->open.len; i++) {
+    Phase *p = &r->open.items[i];
+    if (r->active && p->seq + 1 == r->active) return p;
+    if (!latest || p->seq > latest->seq) latest = p;
+  }
+  return latest;
 }
 
 /* `ascii`: s is known to be ASCII, so UTF-8 (PCRE2 need not check it again). */
@@ -430,7 +534,17 @@ typedef struct {
   int32_t matcher; /* index into matchers, or -1 */
   uint32_t flags;
   char *name;
+  int32_t lib;   /* the library's line (index into Reader.lib), or -1 */
+  uint8_t event; /* LibEvent */
+  int status;
+  double delay;
+  char *target; /* the function a library's retry line names; a request's "METHOD URL STATUS" */
 } LineClass;
+
+static void lineclass_free(LineClass *c) {
+  free(c->name);
+  free(c->target);
+}
 
 static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, const char *line,
                      size_t len, LineClass *c) {
@@ -439,8 +553,12 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
   const char *msg = l.message;
   size_t n = l.message_len;
   c->time = l.time;
-  c->name = NULL;
+  c->name = c->target = NULL;
   c->flags = 0;
+  c->lib = -1;
+  c->event = 0;
+  c->status = 0;
+  c->delay = -1;
   if (l.continuation) {
     c->flags |= LC_CONTINUATION;
     if (n >= 9 && memcmp(msg, "Traceback", 9) == 0) c->flags |= LC_TRACEBACK;
@@ -449,7 +567,30 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
     memset(found, 0, r->words * sizeof *found);
     multimatch_scan(r->anchors, msg, n, found);
   }
-  bool marker = marker_word(msg, n), ascii = ascii_only(msg, n);
+  bool ascii = ascii_only(msg, n);
+  bool lib_anchor = !r->anchors;
+  for (uint32_t i = r->lib_first; i < r->lib_first + r->lib.len && !lib_anchor; i++)
+    lib_anchor = found[i / 64] >> (i % 64) & 1;
+  LibMatch lm;
+  if (lib_anchor && liblines_match(&r->lib, md, l.logger, l.logger_len, msg, n,
+                                   r->anchors ? found : NULL, r->lib_first, &lm)) {
+    /* a library's line: what it means is known, and it is no project callsite */
+    c->lib = lm.entry;
+    c->event = (uint8_t)lm.event;
+    c->status = lm.status;
+    c->delay = lm.delay;
+    if (lm.target)
+      c->target = xstrndup(lm.target, lm.target_len);
+    else if (lm.event == LIB_REQUEST && lm.url)
+      c->target = xasprintf("%.*s %.*s %d", (int)lm.method_len, lm.method ? lm.method : "",
+                            (int)lm.url_len, lm.url, lm.status);
+    if (lm.event == LIB_RETRY) c->flags |= LC_RETRY;
+    if (lm.event == LIB_GIVEUP) c->flags |= LC_ERROR;
+    c->matcher = -1;
+    logline_free(&l);
+    return;
+  }
+  bool marker = marker_word(msg, n);
   if (marker && re_match(md, r->start_re, msg, n, ascii)) {
     c->flags |= LC_START;
     c->name = capture(md, msg);
@@ -460,7 +601,15 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
   bool retry_word = !r->anchors;
   for (uint32_t i = r->matchers.len; i < r->matchers.len + RETRY_WORDS && !retry_word; i++)
     retry_word = found[i / 64] >> (i % 64) & 1;
-  if (retry_word && re_match(md, r->retry_re, msg, n, ascii)) c->flags |= LC_RETRY;
+  if (retry_word && re_match(md, r->retry_re, msg, n, ascii)) {
+    c->flags |= LC_RETRY;
+    c->delay = -1; /* the wait a project's own retry line announces: "retrying in 0.2s" */
+    if (re_match(md, r->delay_re, msg, n, ascii)) {
+      char *d = capture(md, msg);
+      c->delay = strtod(d, NULL);
+      free(d);
+    }
+  }
   if ((l.level_len >= 5 &&
        (strncmp(l.level, "ERROR", 5) == 0 || strncmp(l.level, "CRITICAL", 8) == 0)) ||
       (l.level_len == 5 && strncmp(l.level, "FATAL", 5) == 0))
@@ -498,12 +647,122 @@ static void end_wave(Reader *r) {
   r->wave.count = 0;
 }
 
+/* The project function a library's line names (`pkg.mod.Class.method`,
+ * tenacity's module and __qualname__; or a bare name, as backoff prints it):
+ * the longest module prefix the index knows, the rest a qualified name in
+ * it; a bare name when exactly one function (or method) has it. def < 0:
+ * none. Called once per distinct name. */
+static DefRef named_def(const Index *ix, const char *dotted) {
+  char *name = xstrdup(dotted);
+  for (char *l; (l = strstr(name, ".<locals>")) != NULL;) /* nested functions */
+    memmove(l, l + 9, strlen(l + 9) + 1);
+  DefRef found = {0, -1};
+  uint32_t file, def;
+  for (char *cut = strrchr(name, '.'); cut && found.def < 0;
+       cut = memrchr(name, '.', (size_t)(cut - name))) {
+    *cut = '\0';
+    if (strmap_get(&ix->modules, name, &file) && strmap_get(&ix->qualnames[file], cut + 1, &def))
+      found = (DefRef){file, (int32_t)def};
+    *cut = '.';
+  }
+  if (found.def < 0 && !strchr(name, '.')) { /* a bare name: the one function of that name */
+    uint32_t hits = 0;
+    for (uint32_t f = 0; f < ix->nfiles && hits < 2; f++)
+      for (uint32_t d = 1; d < ix->files[f].defs.len && hits < 2; d++)
+        if (ix->files[f].defs.items[d].kind == DEF_FUNCTION &&
+            strcmp(ix->files[f].defs.items[d].name, name) == 0)
+          hits++, found = (DefRef){f, (int32_t)d};
+    if (hits != 1) found = (DefRef){0, -1};
+  }
+  free(name);
+  return found;
+}
+
+/* The tie of a retried function, made when it is first named; NULL beyond
+ * TIMELINE_TIES_KEPT distinct names. */
+static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by) {
+  uint32_t i;
+  if (strmap_get(&r->tie_of, name, &i)) return &r->t->ties.items[i];
+  if (r->t->ties.len >= TIMELINE_TIES_KEPT) return NULL;
+  RetryTie tie = {0};
+  tie.name = xstrdup(name);
+  tie.def = def.def >= 0 ? def : named_def(r->ix, name);
+  tie.library = xstrdup(by);
+  tie.first = r->now;
+  array_push(&r->t->ties, tie);
+  char *key = xstrdup(name);
+  array_push(&r->tie_keys, key);
+  strmap_put(&r->tie_of, key, r->t->ties.len - 1);
+  return array_last(&r->t->ties);
+}
+
+/* A library's line: a request is an event of the active phase (a straggler
+ * landing late is its tail); a retry naming a project function goes to the
+ * phase of that function's orchestrator. */
+static Phase *library_line(Reader *r, const LineClass *c) {
+  Timeline *t = r->t;
+  t->library_lines++;
+  Phase *p = NULL;
+  if (c->target && (c->event == LIB_RETRY || c->event == LIB_GIVEUP)) {
+    RetryTie *tie = tie_for(r, c->target, (DefRef){0, -1}, r->lib.items[c->lib].name);
+    if (tie) {
+      tie->retries += c->event == LIB_RETRY;
+      tie->giveups += c->event == LIB_GIVEUP;
+      if (c->delay > 0) tie->slept += c->delay;
+      tie->last = r->now;
+    }
+    if (tie && tie->def.def >= 0) {
+      TraceChain chain = {0};
+      trace_orchestrator(r->ix, tie->def, &chain);
+      if (chain.len) p = orchestrator_phase(r, chain.items[chain.len - 1].def, ROLE_OTHER);
+      array_free(&chain);
+    }
+  }
+  if (!p) p = active_phase(r);
+  if (c->event == LIB_REQUEST) {
+    t->requests++;
+    if (p) {
+      p->requests++;
+      p->rejected += c->status == 429 || c->status >= 500;
+      bool latest = !p->seen_tasks || r->now >= p->last_task;
+      task_line(p, r->now);
+      if (latest && c->target) snprintf(p->last_request, sizeof p->last_request, "%s", c->target);
+    }
+  }
+  if (p && c->event != LIB_SERVED) {
+    p->end = r->now > p->end ? r->now : p->end;
+    p->lines++;
+    if (c->delay > 0) p->slept += c->delay;
+  }
+  return p;
+}
+
+/* Of the open phases of these orchestrators, the one active last: a line of
+ * a helper their tasks share belongs to the phase running at the time. */
+static Phase *shared_phase(Reader *r, const DefRefs *orchs) {
+  Phase *best = NULL;
+  for (uint32_t i = 0; i < r->open.len; i++) {
+    Phase *p = &r->open.items[i];
+    for (uint32_t k = 0; !p->marker && k < orchs->len; k++)
+      if (p->orchestrator.file == orchs->items[k].file &&
+          p->orchestrator.def == orchs->items[k].def && (!best || p->end > best->end))
+        best = p;
+  }
+  return best;
+}
+
 /* Returns how many phases the line closed. */
 static uint32_t apply(Reader *r, const LineClass *c) {
   Timeline *t = r->t;
   r->closed = 0;
   t->lines++;
-  if ((c->flags & LC_CONTINUATION) && t->records) { /* belongs to the record before it */
+  /* A line without the time every record of a timed log has continues the
+   * record before (an exception's message over several lines), unless it
+   * is a project's line of its own (`print`). */
+  bool continues =
+      (c->flags & LC_CONTINUATION) || (c->time < 0 && t->first >= 0 && c->matcher < 0 &&
+                                       c->lib < 0 && !(c->flags & (LC_START | LC_END)));
+  if (continues && t->records) { /* belongs to the record before it */
     for (uint32_t i = 0; (c->flags & LC_TRACEBACK) && r->last_hit && i < r->open.len; i++)
       if (r->open.items[i].seq + 1 == r->last_hit) r->open.items[i].errors++;
     return 0;
@@ -519,25 +778,47 @@ static uint32_t apply(Reader *r, const LineClass *c) {
   markers(r, c);
   bool retry = c->flags & LC_RETRY, error = c->flags & LC_ERROR;
   r->last_hit = 0;
-  if (c->matcher >= 0) {
+  Phase *at = NULL; /* the phase the record went to */
+  if (c->lib >= 0) {
+    at = library_line(r, c);
+  } else if (c->matcher >= 0) {
     Matcher *m = &r->matchers.items[c->matcher];
     t->matched++;
     resolve(r, m);
     if (m->orchestrator.def >= 0) {
-      Phase *p = orchestrator_phase(r, m->orchestrator);
-      p->end = r->now;
-      p->lines++;
-      if (m->per_task) task_line(p, r->now);
-      r->last_hit = p->seq + 1;
+      at = m->shared.len ? shared_phase(r, &m->shared) : NULL;
+      if (!at) at = orchestrator_phase(r, m->orchestrator, m->role);
+      at->end = r->now;
+      at->lines++;
+      if (m->per_task) task_line(at, r->now);
+      if (m->role == ROLE_CLOSE) at->ended = true;
+      r->last_hit = at->seq + 1;
+      r->active = at->seq + 1;
+    }
+    if (retry) { /* the project's own retry loop, tied to the function that logs it */
+      DefRef d = {m->site->file, m->site->def};
+      char *name = index_def_name(r->ix, d);
+      RetryTie *tie = tie_for(r, name, d, "project");
+      free(name);
+      if (tie) {
+        tie->retries++;
+        if (c->delay > 0) tie->slept += c->delay;
+        tie->last = r->now;
+      }
+      if (at && c->delay > 0) at->slept += c->delay;
     }
   }
-  /* retries and errors count for every phase open at the time */
+  /* a retry or an error is counted once, in the phase it happened in, and
+   * in the marked spans ("Starting X" ... "Finished X") around it */
+  if ((retry || error) && !at) at = active_phase(r);
   for (uint32_t i = 0; (retry || error) && i < r->open.len; i++) {
     Phase *p = &r->open.items[i];
-    if (r->now < p->start) continue;
-    p->retries += retry;
-    p->errors += error;
+    if (p == at || (p->marker && r->now >= p->start)) {
+      p->retries += retry;
+      p->errors += error;
+    }
   }
+  t->retries += retry;
   if (retry && r->now >= 0) {
     double second = (double)(uint32_t)r->now;
     if (!r->wave.count || r->wave.time != second) {
@@ -574,7 +855,7 @@ uint32_t timeline_feed(TimelineReader *tr, const char *line, size_t len) {
   LineClass c;
   classify(&tr->r, tr->r.md, tr->found, line, len, &c);
   uint32_t closed = apply(&tr->r, &c);
-  free(c.name);
+  lineclass_free(&c);
   return closed;
 }
 
@@ -608,14 +889,22 @@ void timeline_end(TimelineReader *tr) {
   for (uint32_t i = 0; i < r->group_keys.len; i++) free(r->group_keys.items[i]);
   array_free(&r->group_keys);
   strmap_free(&r->group_of);
+  for (uint32_t i = 0; i < r->tie_keys.len; i++) free(r->tie_keys.items[i]);
+  array_free(&r->tie_keys);
+  strmap_free(&r->tie_of);
+  liblines_free(&r->lib);
+  array_free(&r->nested_known);
+  array_free(&r->nested);
   for (uint32_t i = 0; i < r->matchers.len; i++) {
     template_regex_free(r->matchers.items[i].re);
+    array_free(&r->matchers.items[i].shared);
     free(r->matchers.items[i].anchor);
   }
   array_free(&r->matchers);
   multimatch_free(r->anchors);
   trace_callsites_free(&r->sites);
   pcre2_code_free(r->retry_re);
+  pcre2_code_free(r->delay_re);
   pcre2_code_free(r->start_re);
   pcre2_code_free(r->end_re);
   pcre2_match_data_free(r->md);
@@ -675,7 +964,7 @@ static void apply_parts(Reader *r, Part *parts, uint32_t n) {
   for (uint32_t k = 0; k < n; k++)
     for (uint32_t i = 0; i < parts[k].classes.len; i++) {
       apply(r, &parts[k].classes.items[i]);
-      free(parts[k].classes.items[i].name);
+      lineclass_free(&parts[k].classes.items[i]);
     }
 }
 
@@ -836,6 +1125,9 @@ void timeline_free(Timeline *t) {
   array_free(&t->waves);
   array_free(&t->rss);
   array_free(&t->samples);
+  for (uint32_t i = 0; i < t->ties.len; i++)
+    free(t->ties.items[i].name), free(t->ties.items[i].library);
+  array_free(&t->ties);
 }
 
 /* A file followed as it grows: the complete lines it gained go to `take`; a

@@ -13,7 +13,13 @@ typedef Array(double) Doubles;
 #define TIMELINE_SAMPLE 16384
 
 /* One occurrence of a phase: an orchestrator's stretch of activity, or the
- * lines between a "Starting X" and a "Finished X" marker. */
+ * lines between a "Starting X" and a "Finished X" marker. An orchestrator's
+ * occurrence starts at its first line or its tasks' first event and ends at
+ * its last; a new one starts when the orchestrator logs an opening line (one
+ * written before its fan-out) after its tasks ran, logs anything after its
+ * closing line (one written after the fan-out), or after a sibling phase of
+ * the same sequential driver ran. No quiet gap cuts a phase: a straggler
+ * that lands a minute after the rest is the phase's, and its tail. */
 typedef struct {
   const char *name; /* "search" for a marker pair, else the orchestrator (its group's) */
   bool marker;
@@ -22,7 +28,12 @@ typedef struct {
   uint64_t seq;                     /* the order phases opened in */
   double start, end;                /* seconds, in the log's clock */
   uint32_t lines;                   /* records attributed to it */
-  uint32_t tasks;                   /* per-task lines (logged by the fanned-out functions) */
+  uint32_t tasks;                   /* task events: per-task lines and library request lines */
+  uint32_t requests, rejected;      /* library request lines; those answered 429 or 5xx */
+  double slept;                     /* seconds the retry lines in it announced */
+  bool ended;                       /* the orchestrator logged its closing line */
+  char last_request[128];           /* the request line of its latest task event, if it was one:
+                                       "POST http://host/embed 200" ("" otherwise) */
   double gap_p50, gap_p95, gap_max; /* between per-task lines */
   double tail;                      /* the last per-task line after the 90th percentile one */
   uint32_t retries, errors;
@@ -51,9 +62,11 @@ typedef struct {
   uint32_t count;
   double total, p50, p95; /* durations, seconds */
   Phase longest;          /* the longest occurrence (closed) */
-  uint64_t lines, tasks, retries, errors;
+  uint64_t lines, tasks, retries, errors, requests, rejected;
+  double slept;
   uint32_t long_tails;   /* occurrences with phase_long_tail */
   double long_tail_time; /* their durations, summed */
+  double tail_lost;      /* what their last tasks held them after the 90th percentile, summed */
   Phase worst_tail;      /* the longest of them (when long_tails > 0) */
   double peak_rss_kb, rss_step_kb;
   Doubles durations; /* while reading: the sample p50 and p95 come from */
@@ -69,6 +82,21 @@ typedef struct {
   double time, kb;
 } RssSample;
 
+/* The retries a library logged for one function it names (tenacity's
+ * `Retrying mod.Class.method in 2.0 seconds`, backoff's `Backing off f(...)`). */
+typedef struct {
+  char *name;    /* as the line names it */
+  DefRef def;    /* the project function, def < 0 when none is found */
+  char *library; /* the liblines entry ("tenacity.before_sleep"), or "project" for
+                    the function's own retry line */
+  uint64_t retries, giveups;
+  double slept; /* seconds the lines announced */
+  double first, last;
+} RetryTie;
+
+/* Distinct retried functions kept; retries of others are counted untied. */
+#define TIMELINE_TIES_KEPT 256
+
 /* Occurrences kept: the longest this many (a log's memory does not grow with
  * its length); groups keep every occurrence's sums. */
 #define TIMELINE_KEPT 1000
@@ -83,6 +111,10 @@ typedef struct {
   Array(RssSample) samples; /* the same for drawing; thinned to at most ~2000 */
   Array(RetryWave) waves;   /* the first TIMELINE_WAVES_KEPT waves: 3+ retries in one second */
   uint32_t nwaves;          /* waves in all */
+  Array(RetryTie) ties;     /* retried functions named by library lines, in order seen */
+  uint64_t retries;         /* retries in all, each counted once */
+  uint64_t library_lines;   /* lines a library wrote (rules/liblines.spec) */
+  uint64_t requests;        /* library request lines */
   uint64_t wave_lines;      /* retry lines in them */
   uint64_t lines, records, matched, untimed;
   double first, last; /* time span of the log; first < 0 when no timestamps */

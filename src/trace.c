@@ -199,6 +199,33 @@ static void bfs(const Index *ix, DefRef from, int direction, TraceChain *chain) 
   array_free(&q);
 }
 
+void trace_orchestrators(const Index *ix, DefRef from, uint32_t max, DefRefs *out) {
+  Array(Visit) q = {0};
+  bool *seen = xcalloc(ix->ndefs + 1, 1);
+  Visit start = {from, -1, {0, 0}, 0};
+  array_push(&q, start);
+  seen[index_global_def(ix, from)] = true;
+  for (uint32_t head = 0; head < q.len && out->len < max; head++) {
+    Visit v = q.items[head];
+    if (v.hops > 0 && trace_is_orchestrator(ix, v.def)) {
+      array_push(out, v.def);
+      continue; /* the nearest on this path */
+    }
+    if (v.hops >= 12) continue;
+    uint32_t n;
+    const CallRef *callers = index_callers(ix, v.def, &n);
+    for (uint32_t i = 0; i < n; i++) {
+      DefRef d = {callers[i].file, ix->files[callers[i].file].calls.items[callers[i].call].def};
+      if (d.def < 0 || seen[index_global_def(ix, d)]) continue;
+      seen[index_global_def(ix, d)] = true;
+      Visit next = {d, (int32_t)head, {0, 0}, v.hops + 1};
+      array_push(&q, next);
+    }
+  }
+  free(seen);
+  array_free(&q);
+}
+
 void trace_orchestrator(const Index *ix, DefRef from, TraceChain *chain) {
   if (trace_is_orchestrator(ix, from)) {
     TraceStep s = {from, 0, 0, {0, 0}};

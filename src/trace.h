@@ -54,6 +54,11 @@ void trace_matches_free(TraceMatches *m);
  * run from `from` (first) to the orchestrator (last). */
 void trace_orchestrator(const Index *ix, DefRef from, TraceChain *chain);
 
+/* Every orchestrator whose tasks may run `from`: through its callers,
+ * breadth first, the nearest on each path; at most `max`, appended to `out`.
+ * A helper shared by several phases has several. */
+void trace_orchestrators(const Index *ix, DefRef from, uint32_t max, DefRefs *out);
+
 /* Whether the definition holds a fan-out site. */
 bool trace_is_orchestrator(const Index *ix, DefRef d);
 

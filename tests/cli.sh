@@ -379,8 +379,8 @@ printf "00 INFO pipeline.search: search done: query='b' docs=3\n2026-11-25 10:00
 mv "$tmp/grow.log" "$tmp/grow.log.1"; printf '2026-11-25 10:00:02,000 INFO p: Starting write phase\n' > "$tmp/grow.log"; printf '%s.5 9216\n' "$((t0 + 2))" >> "$tmp/grow.rss"; sleep 0.5
 : > "$tmp/grow.log"; sleep 0.4; printf '2026-11-25 10:00:03,000 INFO p: Finished write phase\n' >> "$tmp/grow.log"; sleep 0.5
 kill -TERM $fpid; wait $fpid
-if grep -q "^phase search (marker) ended at 1.00 s.*, peak RSS 5.0 MB$" "$tmp/follow.err" &&
-   grep -q "^phase write (marker) ended at 3.00 s.*, peak RSS 9.0 MB$" "$tmp/follow.err" &&
+if grep -q "^phase search (marker) ended at 1.00 s.*, peak RSS 5.0 MiB$" "$tmp/follow.err" &&
+   grep -q "^phase write (marker) ended at 3.00 s.*, peak RSS 9.0 MiB$" "$tmp/follow.err" &&
    grep -q '^| `corpus/demo/pipeline/search.py:Researcher.search_all` | 0.10 s | 0.10 s | 2 | 2 |' "$tmp/follow.out"; then ok
 else bad "report --follow"; cat "$tmp/follow.err" "$tmp/follow.out"; fi
 

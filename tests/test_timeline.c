@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "liblines.h"
 #include "logline.h"
 #include "multimatch.h"
 #include "test_main.h"
@@ -323,6 +324,131 @@ START_TEST(multimatch_finds_what_a_search_finds) {
 }
 END_TEST
 
+/* The built-in library lines load without a complaint (each example fits its
+ * pattern: liblines_load checks), and say what their libraries mean. */
+START_TEST(library_lines_mean_what_they_say) {
+  LibLines ll;
+  Diags d = {0};
+  ck_assert(liblines_load(&ll, NULL, NULL, &d));
+  ck_assert_uint_eq(d.len, 0);
+  ck_assert_uint_ge(ll.len, 10);
+  pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+  LibMatch m;
+  const char *req =
+      "HTTP Request: POST http://127.0.0.1:8080/embed \"HTTP/1.1 429 Too Many Requests\"";
+  ck_assert(liblines_match(&ll, md, "httpx", 5, req, strlen(req), NULL, 0, &m));
+  ck_assert_int_eq(m.event, LIB_REQUEST);
+  ck_assert_int_eq(m.status, 429);
+  ck_assert_int_eq((int)m.method_len, 4);
+  ck_assert(strncmp(m.url, "http://127.0.0.1:8080/embed", m.url_len) == 0);
+  /* the same words from another logger are not httpx's line */
+  ck_assert(!liblines_match(&ll, md, "pipeline.embed", 14, req, strlen(req), NULL, 0, &m));
+  const char *retry = "Retrying app.embed.Embedder.embed_batch in 2.0 seconds as it raised "
+                      "HTTPStatusError: Client error '429 Too Many Requests'";
+  ck_assert(liblines_match(&ll, md, "", 0, retry, strlen(retry), NULL, 0, &m));
+  ck_assert_int_eq(m.event, LIB_RETRY);
+  ck_assert(fabs(m.delay - 2.0) < 1e-9);
+  ck_assert(strncmp(m.target, "app.embed.Embedder.embed_batch", m.target_len) == 0);
+  const char *sdk = "Retrying request to /chat/completions in 0.837000 seconds";
+  ck_assert(liblines_match(&ll, md, "openai._base_client", 19, sdk, strlen(sdk), NULL, 0, &m));
+  ck_assert_int_eq(m.event, LIB_RETRY);
+  ck_assert(fabs(m.delay - 0.837) < 1e-9);
+  const char *own = "retrying the crawl of https://x in 2 seconds";
+  ck_assert(!liblines_match(&ll, md, "", 0, own, strlen(own), NULL, 0, &m));
+  pcre2_match_data_free(md);
+  liblines_free(&ll);
+  /* a bad entry is named by its line */
+  ck_assert(!liblines_load(&ll, "x.spec",
+                           "line a.b\n  logger x\n  anchor GET\n  event request\n  pattern ^POST\n"
+                           "  example GET /\n",
+                           &d));
+  ck_assert_uint_eq(d.len, 1);
+  ck_assert_uint_eq(d.items[0].line, 1);
+  liblines_free(&ll);
+  diags_free(&d);
+}
+END_TEST
+
+/* An embedding phase as httpx and tenacity log it: 20 requests land within a
+ * second, one 44 s later, then the phase's own end line; each retry is one
+ * `Retrying` line (and its untimed continuation), tied to the decorated
+ * method by the name tenacity prints. */
+static const char *const embed_code =
+    "import asyncio, logging, httpx\n"
+    "from tenacity import retry, wait_fixed, before_sleep_log\n"
+    "log = logging.getLogger(__name__)\n"
+    "class Embedder:\n"
+    "    def __init__(self):\n"
+    "        self.http = httpx.AsyncClient(timeout=None)\n"
+    "    @retry(wait=wait_fixed(2), before_sleep=before_sleep_log(log, logging.WARNING))\n"
+    "    async def embed_batch(self, texts):\n"
+    "        r = await self.http.post('/embed', json=texts)\n"
+    "        r.raise_for_status()\n"
+    "        return r.json()\n"
+    "    async def embed_all(self, batches):\n"
+    "        log.info('embedding %d batches', len(batches))\n"
+    "        out = await asyncio.gather(*[self.embed_batch(b) for b in batches])\n"
+    "        log.info('embedded %d batches', len(out))\n"
+    "        return out\n";
+
+START_TEST(library_lines_make_the_phase) {
+  Facts f;
+  Index ix;
+  test_facts_in("app/embed.py", "app.embed", false, embed_code, &f);
+  index_build(&ix, &f, 1, NULL);
+  char path[] = "/tmp/fanout-timeline-XXXXXX";
+  int fd = mkstemp(path);
+  ck_assert_int_ge(fd, 0);
+  FILE *log = fdopen(fd, "w");
+  fprintf(log, "2026-12-01 10:00:00,000 INFO app.embed: embedding 21 batches\n");
+  for (int i = 0; i < 20; i++)
+    fprintf(log,
+            "2026-12-01 10:00:00,%03d INFO httpx: HTTP Request: POST http://127.0.0.1:8080/embed "
+            "\"HTTP/1.1 %s\"\n",
+            40 * i + 10, i < 3 ? "429 Too Many Requests" : "200 OK");
+  for (int i = 0; i < 3; i++)
+    fprintf(
+        log,
+        "2026-12-01 10:00:00,%03d WARNING app.embed: Retrying app.embed.Embedder.embed_batch in "
+        "2.0 seconds as it raised HTTPStatusError: Client error '429 Too Many Requests' for url "
+        "'http://127.0.0.1:8080/embed'\nFor more information check: "
+        "https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/429\n",
+        40 * i + 20);
+  fprintf(log, "2026-12-01 10:00:44,900 INFO httpx: HTTP Request: POST "
+               "http://127.0.0.1:8080/embed \"HTTP/1.1 200 OK\"\n");
+  fprintf(log, "2026-12-01 10:00:45,000 INFO app.embed: embedded 21 batches\n");
+  fclose(log);
+  Timeline t = {0};
+  Diags d = {0};
+  ck_assert(timeline_read(&ix, path, &t, &d));
+  ck_assert_uint_eq(t.records, 26); /* the continuations folded into their records */
+  ck_assert_uint_eq(t.library_lines, 24);
+  ck_assert_uint_eq(t.requests, 21);
+  ck_assert_uint_eq(t.retries, 3);    /* not the 429 lines, not the continuations */
+  ck_assert_uint_eq(t.phases.len, 1); /* no quiet gap cuts the phase */
+  const Phase *p = &t.phases.items[0];
+  ck_assert_str_eq(p->name, "app/embed.py:Embedder.embed_all");
+  ck_assert(fabs(p->end - p->start - 45.0) < 1e-6);
+  ck_assert_uint_eq(p->requests, 21);
+  ck_assert_uint_eq(p->rejected, 3);
+  ck_assert_uint_eq(p->retries, 3);
+  ck_assert(fabs(p->slept - 6.0) < 1e-9);
+  ck_assert(p->tail > 40.0); /* the straggler */
+  ck_assert(phase_long_tail(p));
+  ck_assert_uint_eq(t.ties.len, 1);
+  const RetryTie *tie = &t.ties.items[0];
+  ck_assert_int_ge(tie->def.def, 0);
+  ck_assert_str_eq(ix.files[0].defs.items[tie->def.def].name, "embed_batch");
+  ck_assert_uint_eq(tie->retries, 3);
+  ck_assert(fabs(tie->slept - 6.0) < 1e-9);
+  timeline_free(&t);
+  diags_free(&d);
+  remove(path);
+  index_free(&ix);
+  facts_free(&f);
+}
+END_TEST
+
 Suite *timeline_suite(void) {
   Suite *s = suite_create("timeline");
   TCase *tc = tcase_create("core");
@@ -330,6 +456,8 @@ Suite *timeline_suite(void) {
   tcase_add_loop_test(tc, log_lines, 0, sizeof line_cases / sizeof *line_cases);
   tcase_add_test(tc, continuation_and_huge_line);
   tcase_add_test(tc, phases_from_a_log);
+  tcase_add_test(tc, library_lines_mean_what_they_say);
+  tcase_add_test(tc, library_lines_make_the_phase);
   tcase_add_test(tc, multimatch_finds_what_a_search_finds);
   tcase_add_test(tc, blocks_equal_lines);
   tcase_add_test(tc, many_runs_keep_the_longest);
