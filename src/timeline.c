@@ -28,9 +28,17 @@ typedef struct {
   bool per_task; /* logged by a function the orchestrator fans out */
   uint8_t role;  /* in the orchestrator itself: ROLE_OPEN before its fan-out, ROLE_CLOSE after */
   DefRefs shared; /* per-task in a helper several orchestrators' tasks run: all of them */
+  int32_t tie;    /* its retry lines' index into Timeline.ties, -1 before the first */
 } Matcher;
 
 enum { ROLE_OTHER, ROLE_OPEN, ROLE_CLOSE };
+
+/* An orchestrator and the orchestrators whose tasks run it (none: it runs
+ * alone, one occurrence at a time). */
+typedef struct {
+  DefRef orch;
+  DefRefs around;
+} Nesting;
 
 typedef struct {
   const Index *ix;
@@ -50,8 +58,7 @@ typedef struct {
   uint32_t lib_first;  /* the automaton's bit of the first library anchor */
   StrMap tie_of;       /* a retried function's name -> index into t->ties */
   StrArray tie_keys;   /* owned keys of tie_of */
-  Array(DefRef) nested_known; /* orchestrators whose nesting is known ... */
-  Array(bool) nested;         /* ... and whether a fan-out runs them */
+  Array(Nesting) nestings; /* orchestrators met so far, and the fan-outs that run them */
   RetryWave wave;      /* the second the last retries fell in (count 0: none yet) */
   StrMap group_of;     /* group key -> index into t->groups */
   StrArray group_keys; /* owned keys of group_of */
@@ -105,13 +112,16 @@ static const char *const retry_words[] = {
 /* Whether a message's first word may begin a start or end marker (a
  * prefilter for start_re and end_re, which are anchored at the start). */
 static bool marker_word(const char *msg, size_t n) {
-  static const char *const words[] = {"starting",  "start",   "beginning", "begin",
-                                      "entering",  "running", "finished",  "done",
-                                      "completed", "ending",  "end",       "leaving"};
+  static const struct {
+    const char *word;
+    size_t len;
+  } words[] = {{"starting", 8}, {"start", 5},     {"beginning", 9}, {"begin", 5},
+               {"entering", 8}, {"running", 7},   {"finished", 8},  {"done", 4},
+               {"completed", 9}, {"ending", 6},   {"end", 3},       {"leaving", 7}};
   size_t w = 0;
-  while (w < n && ((msg[w] | 0x20) >= 'a' && (msg[w] | 0x20) <= 'z')) w++;
+  while (w < n && w < 10 && ((msg[w] | 0x20) >= 'a' && (msg[w] | 0x20) <= 'z')) w++;
   for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-    if (strlen(words[i]) == w && strncasecmp(msg, words[i], w) == 0) return true;
+    if (words[i].len == w && strncasecmp(msg, words[i].word, w) == 0) return true;
   return false;
 }
 
@@ -119,6 +129,7 @@ static void setup(Reader *r) {
   trace_callsites(r->ix, &r->sites);
   for (uint32_t i = 0; i < r->sites.len; i++) {
     Matcher m = {0};
+    m.tie = -1;
     m.site = &r->sites.items[i];
     m.re = template_regex_new(m.site->tmpl);
     if (!m.re) continue;
@@ -433,48 +444,66 @@ static bool sequential_siblings(const Index *ix, DefRef a, DefRef b) {
   return false;
 }
 
-/* Whether an orchestrator may run several times at once: a caller of it is,
- * or is called from, a function holding a fan-out (`run()` awaited in the
- * tasks of `run_many`). Its occurrences' lines interleave, so its lines do
- * not cut them. */
-static bool nested(Reader *r, DefRef orch) {
-  for (uint32_t i = 0; i < r->nested_known.len; i++)
-    if (r->nested_known.items[i].file == orch.file && r->nested_known.items[i].def == orch.def)
-      return r->nested.items[i];
-  bool found = false;
-  uint32_t n;
-  const CallRef *callers = index_callers(r->ix, orch, &n);
-  for (uint32_t i = 0; i < n && !found; i++) {
-    TraceChain chain = {0};
-    DefRef from = {callers[i].file, r->ix->files[callers[i].file].calls.items[callers[i].call].def};
-    if (from.def >= 0) trace_orchestrator(r->ix, from, &chain);
-    found = chain.len && chain.items[chain.len - 1].direction >= 0;
-    array_free(&chain);
+/* The orchestrators whose tasks run `orch` (`run()` awaited in the tasks of
+ * `run_many`), found once. When there are any, it may run several times at
+ * once: its occurrences' lines interleave, so its own lines do not cut them;
+ * an occurrence ends with the occurrence of the fan-out around it. */
+static const DefRefs *around(Reader *r, DefRef orch) {
+  for (uint32_t i = 0; i < r->nestings.len; i++)
+    if (r->nestings.items[i].orch.file == orch.file && r->nestings.items[i].orch.def == orch.def)
+      return &r->nestings.items[i].around;
+  Nesting n = {orch, {0}};
+  trace_orchestrators(r->ix, orch, 16, &n.around);
+  array_push(&r->nestings, n);
+  return &array_last(&r->nestings)->around;
+}
+
+static bool nested(Reader *r, DefRef orch) { return around(r, orch)->len > 0; }
+
+/* Close the open phases of orchestrators that `orch`'s tasks run: its
+ * occurrence is over, so theirs are. */
+static void close_nested(Reader *r, DefRef orch) {
+  for (uint32_t i = 0; i < r->open.len;) {
+    const Phase *q = &r->open.items[i];
+    bool inside = false;
+    const DefRefs *a = q->marker ? NULL : around(r, q->orchestrator);
+    for (uint32_t k = 0; a && k < a->len && !inside; k++)
+      inside = a->items[k].file == orch.file && a->items[k].def == orch.def;
+    if (inside) {
+      DefRef inner = q->orchestrator;
+      close_open(r, i);
+      close_nested(r, inner);
+      i = 0; /* the list changed */
+    } else {
+      i++;
+    }
   }
-  array_push(&r->nested_known, orch);
-  array_push(&r->nested, found);
-  return found;
 }
 
 /* The open phase of an orchestrator for a line of this role, opening a new
  * occurrence when the line starts one (see Phase). */
 static Phase *orchestrator_phase(Reader *r, DefRef orch, uint8_t role) {
-  bool alone = !nested(r, orch);
   for (uint32_t i = 0; i < r->open.len; i++) {
     Phase *p = &r->open.items[i];
     if (p->marker || p->orchestrator.file != orch.file || p->orchestrator.def != orch.def) continue;
     bool again = role == ROLE_OPEN ? p->seen_tasks > 0 || p->ended : p->ended && role != ROLE_CLOSE;
-    if (!alone || !again) return p;
+    if (!again || nested(r, orch)) return p;
     close_open(r, i);
+    close_nested(r, orch);
     break;
   }
+  bool alone = !nested(r, orch);
   for (uint32_t i = 0; alone && i < r->open.len;) { /* a sequential driver has moved on */
     const Phase *q = &r->open.items[i];
     if (!q->marker && !nested(r, q->orchestrator) &&
-        sequential_siblings(r->ix, q->orchestrator, orch))
+        sequential_siblings(r->ix, q->orchestrator, orch)) {
+      DefRef done = q->orchestrator;
       close_open(r, i);
-    else
+      close_nested(r, done);
+      i = 0;
+    } else {
       i++;
+    }
   }
   char *name = index_def_name(r->ix, orch);
   Phase *p = open_phase(r, name, false, orch);
@@ -791,15 +820,22 @@ static uint32_t apply(Reader *r, const LineClass *c) {
       at->end = r->now;
       at->lines++;
       if (m->per_task) task_line(at, r->now);
-      if (m->role == ROLE_CLOSE) at->ended = true;
+      if (m->role == ROLE_CLOSE && !at->ended) {
+        at->ended = true;
+        close_nested(r, m->orchestrator);
+      }
       r->last_hit = at->seq + 1;
       r->active = at->seq + 1;
     }
     if (retry) { /* the project's own retry loop, tied to the function that logs it */
-      DefRef d = {m->site->file, m->site->def};
-      char *name = index_def_name(r->ix, d);
-      RetryTie *tie = tie_for(r, name, d, "project");
-      free(name);
+      RetryTie *tie = m->tie >= 0 ? &t->ties.items[m->tie] : NULL;
+      if (!tie) {
+        DefRef d = {m->site->file, m->site->def};
+        char *name = index_def_name(r->ix, d);
+        tie = tie_for(r, name, d, "project");
+        free(name);
+        if (tie) m->tie = (int32_t)(tie - t->ties.items);
+      }
       if (tie) {
         tie->retries++;
         if (c->delay > 0) tie->slept += c->delay;
@@ -893,8 +929,8 @@ void timeline_end(TimelineReader *tr) {
   array_free(&r->tie_keys);
   strmap_free(&r->tie_of);
   liblines_free(&r->lib);
-  array_free(&r->nested_known);
-  array_free(&r->nested);
+  for (uint32_t i = 0; i < r->nestings.len; i++) array_free(&r->nestings.items[i].around);
+  array_free(&r->nestings);
   for (uint32_t i = 0; i < r->matchers.len; i++) {
     template_regex_free(r->matchers.items[i].re);
     array_free(&r->matchers.items[i].shared);
