@@ -288,7 +288,7 @@ char *config_knowledge(const Config *c) {
   for (uint32_t i = 0; i < c->limiters.len; i++)
     sb_printf(&b, "limiter %s\n", c->limiters.items[i]);
   for (uint32_t i = 0; i < c->loggers.len; i++)
-    sb_printf(&b, "logger.function %s level=info\n", c->loggers.items[i]);
+    sb_printf(&b, "logger.function %s level=info helper=yes\n", c->loggers.items[i]);
   if (c->retry_max_attempts) sb_printf(&b, "retry.max-attempts %ld\n", c->retry_max_attempts);
   return sb_take(&b);
 }

@@ -154,13 +154,35 @@ bool facts__node_text_eq(const Walker *w, TSNode n, const char *s) {
 
 /* ---- templates ------------------------------------------------------------ */
 
+/* The parameter a local name was made from, when its last assignment in
+ * this function is that parameter, formatted or not (`text =
+ * message.format(**params)`, `text = message % args`): a log helper's
+ * message on its way to the logger. -1 otherwise. */
+static int32_t formatted_param(Walker *w, const char *name, size_t n) {
+  const Def *d = facts__cur_def(w);
+  if (d->kind != DEF_FUNCTION) return -1;
+  int32_t def = (int32_t)(d - w->f->defs.items);
+  for (uint32_t i = w->f->assigns.len; i-- > 0;) {
+    const Assign *as = &w->f->assigns.items[i];
+    if (as->def != def) continue;
+    if (strlen(as->target) != n || memcmp(as->target, name, n) != 0) continue;
+    const char *v = as->value;
+    size_t k = strcspn(v, ".% ");
+    bool formatted = !v[k] || strncmp(v + k, ".format(", 8) == 0 || strncmp(v + k, " % ", 3) == 0;
+    return formatted ? facts__param_index(w, v, k) : -1;
+  }
+  return -1;
+}
+
 static void hole_for_expr(Walker *w, TSNode expr, char type, StrBuf *out) {
   sb_putc(out, TEMPLATE_HOLE);
   /* logger.exception(*args): the wrapper's first argument is the message */
   if (facts__is(expr, "list_splat")) expr = ts_node_named_child(expr, 0);
   if (type == 'a' && facts__is(expr, "identifier")) {
     uint32_t a = ts_node_start_byte(expr);
-    int32_t p = facts__param_index(w, w->src->text + a, ts_node_end_byte(expr) - a);
+    size_t n = ts_node_end_byte(expr) - a;
+    int32_t p = facts__param_index(w, w->src->text + a, n);
+    if (p < 0) p = formatted_param(w, w->src->text + a, n);
     if (p >= 0 && p < 40) type = (char)('0' + p);
   }
   sb_putc(out, type);
@@ -184,6 +206,14 @@ static void string_into(Walker *w, TSNode s, StrBuf *out, bool *fstring) {
       template_unescape(w->src->text + ca, ts_node_end_byte(c) - ca, raw, f, out);
     } else if (facts__is(c, "interpolation")) {
       TSNode spec = facts__field(c, FIELD_format_specifier);
+      for (uint32_t k = 0, kn = ts_node_child_count(c); k < kn; k++) {
+        TSNode eq = ts_node_child(c, k); /* `{count=}` writes "count=" before the value */
+        if (!ts_node_is_named(eq) && facts__node_text_eq(w, eq, "=")) {
+          uint32_t ea = ts_node_start_byte(c) + 1;
+          sb_putn(out, w->src->text + ea, ts_node_end_byte(eq) - ea);
+          break;
+        }
+      }
       char type = 'a';
       if (!ts_node_is_null(spec))
         type = template_spec_type(w->src->text + ts_node_start_byte(spec),
@@ -499,6 +529,68 @@ static bool is_logger_receiver(Walker *w, const char *recv) {
   return false;
 }
 
+/* A level's name as a string literal ("info", 'WARNING'): what a project's
+ * log helper takes before the message (`self._log("info", "Found {n}")`). */
+static bool level_literal(Walker *w, TSNode a) {
+  if (!facts__is(a, "string")) return false;
+  uint32_t s = ts_node_start_byte(a), e = ts_node_end_byte(a);
+  if (e - s < 6 || e - s > 12) return false;
+  char buf[16];
+  size_t n = 0;
+  for (uint32_t i = s + 1; i + 1 < e && n + 1 < sizeof buf; i++)
+    buf[n++] = (char)(w->src->text[i] | 0x20);
+  buf[n] = '\0';
+  static const char *const names[] = {"debug", "info", "warning", "warn", "error", "critical"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strcmp(buf, names[i]) == 0) return true;
+  return false;
+}
+
+/* Keyword arguments of a logging call that are no values of its message. */
+static bool logging_option(Walker *w, TSNode kw) {
+  static const char *const opts[] = {"exc_info", "stack_info", "stacklevel", "extra"};
+  TSNode name = facts__field(kw, FIELD_name);
+  for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+    if (facts__node_text_eq(w, name, opts[i])) return true;
+  return false;
+}
+
+/* Whether `value` (an assignment's text) is `getattr(LOGGER, ...)`. */
+static bool getattr_of_logger(Walker *w, const char *value) {
+  if (strncmp(value, "getattr(", 8) != 0) return false;
+  const char *recv = value + 8;
+  size_t n = strcspn(recv, ",)");
+  char *name = xstrndup(recv, n);
+  bool ok = recv[n] == ',' && is_logger_receiver(w, name);
+  free(name);
+  return ok;
+}
+
+/* `getattr(logger, level)(msg)`, or `fn = getattr(logger, level, None)` then
+ * `fn(msg)`: a logger's method chosen by name. */
+static bool dynamic_logger_call(Walker *w, const char *callee, TSNode call) {
+  if (!strchr(callee, '.') && !strchr(callee, '(')) { /* a local bound to a logger's method */
+    const Def *d = facts__cur_def(w);
+    int32_t def = (int32_t)(d - w->f->defs.items);
+    for (uint32_t i = w->f->assigns.len; i-- > 0;) {
+      const Assign *a = &w->f->assigns.items[i];
+      if (a->def == def && strcmp(a->target, callee) == 0) return getattr_of_logger(w, a->value);
+    }
+    return false;
+  }
+  if (strcmp(callee, "getattr()") != 0) return false;
+  TSNode inner = facts__field(call, FIELD_function);
+  TSNode args = facts__is(inner, "call") ? facts__field(inner, FIELD_arguments) : (TSNode){0};
+  if (ts_node_is_null(args) || ts_node_named_child_count(args) < 2) return false;
+  TSNode obj = ts_node_named_child(args, 0);
+  if (!facts__is(obj, "identifier") && !facts__is(obj, "attribute")) return false;
+  uint32_t a = ts_node_start_byte(obj);
+  char *recv = xstrndup(w->src->text + a, ts_node_end_byte(obj) - a);
+  bool ok = is_logger_receiver(w, recv);
+  free(recv);
+  return ok;
+}
+
 /* Record a log callsite for call `ci` at node `call` if it is one. */
 static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
   const Call *c = &w->f->calls.items[ci];
@@ -507,9 +599,13 @@ static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
   const char *level = NULL;
   uint32_t msg_arg = 0;
   const Fact *fn = knowledge_get(k, "logger.function", callee);
+  bool helper = false; /* a project's own log helper, named in the configuration */
   if (fn) {
     char buf[32];
     level = fact_attr(fn, "level", buf, sizeof buf) ? arena_strdup(&w->f->arena, buf) : callee;
+    helper = fact_attr(fn, "helper", buf, sizeof buf);
+  } else if (dynamic_logger_call(w, callee, call)) {
+    level = "log";
   } else {
     const char *last = str_last_component(callee);
     if (last == callee || !knowledge_has(k, "logger.method", last)) return;
@@ -523,11 +619,16 @@ static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
   TSNode args = facts__field(call, FIELD_arguments);
   if (!facts__is(args, "argument_list")) return;
   StrBuf sb = {0};
-  uint32_t positional = 0, seen = 0;
+  uint32_t positional = 0, seen = 0, values = 0;
   bool is_print = strcmp(callee, "print") == 0;
   for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (facts__is(a, "keyword_argument") || facts__is(a, "comment")) continue;
+    if (facts__is(a, "keyword_argument")) values += !logging_option(w, a);
+    if (facts__is(a, "dictionary_splat")) values++;
+    if (facts__is(a, "keyword_argument") || facts__is(a, "comment") ||
+        facts__is(a, "dictionary_splat"))
+      continue;
+    if (helper && positional == msg_arg && level_literal(w, a)) msg_arg++; /* its level first */
     positional++;
     if (is_print) { /* print joins its arguments with spaces */
       if (seen++) sb_putc(&sb, ' ');
@@ -537,12 +638,31 @@ static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
       seen = 1;
     }
   }
+  for (uint32_t i = 0, n = ts_node_named_child_count(args); !seen && i < n; i++) {
+    TSNode a = ts_node_named_child(args, i); /* `fn(message=message, tag=tag)` */
+    TSNode name = facts__is(a, "keyword_argument") ? facts__field(a, FIELD_name) : (TSNode){0};
+    if (!ts_node_is_null(name) &&
+        (facts__node_text_eq(w, name, "message") || facts__node_text_eq(w, name, "msg"))) {
+      template_into(w, facts__field(a, FIELD_value), &sb, 0);
+      seen = 1;
+      values--;
+    }
+  }
   if (!seen) {
     sb_free(&sb);
     return;
   }
   const char *msg;
-  if (!is_print && positional > msg_arg + 1) { /* logging formats %-args lazily */
+  bool percent = !is_print && positional > msg_arg + 1 && strchr(sb_str(&sb), '%');
+  if (!is_print && (positional > msg_arg + 1 || values) && !percent &&
+      strchr(sb_str(&sb), '{')) {
+    /* loguru, structlog, logfire and helpers that call str.format: brace
+     * fields filled from the arguments (`logger.info("got {n}", n=3)`) */
+    StrBuf conv = {0};
+    template_convert_format(sb_str(&sb), &conv);
+    msg = arena_strndup(&w->f->arena, sb_str(&conv), conv.len);
+    sb_free(&conv);
+  } else if (percent) { /* logging formats %-args lazily */
     StrBuf conv = {0};
     template_convert_percent(sb_str(&sb), &conv);
     msg = arena_strndup(&w->f->arena, sb_str(&conv), conv.len);

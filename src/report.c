@@ -265,8 +265,8 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
     add_item(items, NULL, NULL, tie->slept, (double)tie->retries, xstrdup("retries (from the run)"),
              xasprintf("`%s`", where), sb_take(&ev),
-             xasprintf("calls of `%s` failed and were retried; no retry finding is about it (its "
-                       "policy has jitter and a stop), so the cause is upstream",
+             xasprintf("calls of `%s` failed and were retried; no retry finding shown here "
+                       "explains it, so the cause is what failed",
                        tie->name),
              xstrdup("find what failed (the status or exception in the retry lines) and whether "
                      "the fan-out that calls it exceeds the service's rate limit"),

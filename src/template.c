@@ -156,6 +156,11 @@ void template_convert_format(const char *t, StrBuf *out) {
         sb_putc(out, '{');
         continue;
       }
+      /* `{count=}` (f-string style, as logfire writes): "count=" then the value */
+      size_t name_end = colon ? colon : j - 1;
+      for (size_t b = i + 1; b < name_end; b++)
+        if (t[b] == '!') name_end = b;
+      if (name_end > i + 1 && t[name_end - 1] == '=') sb_putn(out, t + i + 1, name_end - i - 1);
       put_hole(out, colon ? template_spec_type(t + colon + 1, j - colon - 2) : 'a');
       i = j - 1;
     } else {
@@ -188,6 +193,43 @@ char *template_substitute(const char *t, unsigned param, const char *arg) {
     } else {
       sb_putc(&out, t[i]);
     }
+  }
+  return sb_take(&out);
+}
+
+char *template_of_literal(const char *src) {
+  size_t prefix = strspn(src, "rRfFuUbB");
+  bool raw = memchr(src, 'r', prefix) || memchr(src, 'R', prefix);
+  bool fstring = memchr(src, 'f', prefix) || memchr(src, 'F', prefix);
+  const char *q = src + prefix;
+  if (*q != '"' && *q != '\'') return NULL;
+  size_t quote = strncmp(q, "\"\"\"", 3) == 0 || strncmp(q, "\'\'\'", 3) == 0 ? 3 : 1;
+  size_t n = strlen(q);
+  if (n < 2 * quote || memcmp(q, q + n - quote, quote) != 0) return NULL;
+  const char *body = q + quote;
+  size_t len = n - 2 * quote;
+  for (size_t i = 0; i < len; i++) /* one literal, not a concatenation */
+    if (body[i] == q[0] && (i == 0 || body[i - 1] != '\\')) return NULL;
+  StrBuf raw_text = {0}, out = {0};
+  template_unescape(body, len, raw, false, &raw_text); /* `{{` kept for the conversion */
+  if (fstring || strchr(sb_str(&raw_text), '{'))
+    template_convert_format(sb_str(&raw_text), &out);
+  else
+    sb_puts(&out, sb_str(&raw_text));
+  sb_free(&raw_text);
+  return sb_take(&out);
+}
+
+char *template_substitute_all(const char *t, char *const *args, unsigned nargs) {
+  StrBuf out = {0};
+  for (size_t i = 0; t[i]; i++) {
+    unsigned p = t[i] == TEMPLATE_HOLE && t[i + 1] ? (unsigned)(unsigned char)t[i + 1] - '0' : ~0u;
+    if (p < nargs && args[p])
+      sb_puts(&out, args[p]), i++;
+    else if (t[i] == TEMPLATE_HOLE && t[i + 1])
+      put_hole(&out, 'a'), i++;
+    else
+      sb_putc(&out, t[i]);
   }
   return sb_take(&out);
 }

@@ -22,6 +22,14 @@ void template_convert_format(const char *tmpl, StrBuf *out);
 size_t template_literal_len(const char *tmpl);
 /* Replace hole '0'+param with `arg` (another template). The caller frees. */
 char *template_substitute(const char *tmpl, unsigned param, const char *arg);
+/* Replace each hole '0'+i (i < nargs) with args[i] (a template), or with a
+ * plain hole when args[i] is NULL; other holes stay. The caller frees. */
+char *template_substitute_all(const char *tmpl, char *const *args, unsigned nargs);
+/* The template of a string literal's source text (`'x'`, `f"n={n}"`): an
+ * f-string's fields, and a plain string's str.format fields (what a helper
+ * that formats its message fills), become holes. NULL when `src` is not one
+ * string literal. The caller frees. */
+char *template_of_literal(const char *src);
 
 typedef struct TemplateRegex TemplateRegex;
 

@@ -47,29 +47,37 @@ void trace_callsites(const Index *ix, TraceCallsites *out) {
     const Facts *f = &ix->files[fi];
     for (uint32_t li = 0; li < f->logs.len; li++, group++) {
       const LogSite *log = &f->logs.items[li];
-      /* A thin wrapper (def log_step(msg): logger.info(f"[step] {msg}")):
-       * each call of it with a message is a callsite too, and a better one
-       * than the wrapper's own generic template. */
-      int param = wrapper_param(log->message);
+      /* A log helper (`def log_step(msg): logger.info(f"[step] {msg}")`,
+       * `def show_status(message, agent): print(f"[{agent}] {message}")`,
+       * `def _log(self, level, message, **kw): getattr(log, level)(message.format(**kw))`):
+       * each call of it that passes a string for a parameter the message
+       * uses is a callsite too, and a better one than the helper's own
+       * generic template. */
       bool wrapper = false;
-      if (param >= 0 && log->def > 0) {
-        const Def *wd = &f->defs.items[log->def];
+      if (wrapper_param(log->message) >= 0 && log->def > 0) {
+        DefRef helper = {fi, log->def};
         uint32_t ncallers;
-        const CallRef *callers = index_callers(ix, (DefRef){fi, log->def}, &ncallers);
+        const CallRef *callers = index_callers(ix, helper, &ncallers);
         for (uint32_t c = 0; c < ncallers; c++) {
-          const Facts *cf = &ix->files[callers[c].file];
-          const Call *call = &cf->calls.items[callers[c].call];
-          if (!call->message) continue;
-          /* call->message is the first argument's template: parameter 0 of a
-           * function, parameter 1 of a method called through an object. */
-          bool method = strchr(call->callee, '.') && wd->params.count &&
-                        (strcmp(f->names.items[wd->params.first], "self") == 0 ||
-                         strcmp(f->names.items[wd->params.first], "cls") == 0);
-          if (param != (method ? 1 : 0)) continue;
-          add_callsite(out, callers[c].file, call->def, call->pos, call->callee,
-                       template_substitute(log->message, (unsigned)param, call->message), true,
-                       group, false);
-          wrapper = true;
+          const Call *call = &ix->files[callers[c].file].calls.items[callers[c].call];
+          if (call->flags & CALL_REFERENCE) continue;
+          char *args[40] = {0};
+          bool literal = false;
+          for (const char *h = log->message; (h = strchr(h, TEMPLATE_HOLE)) != NULL; h++) {
+            unsigned p = h[1] ? (unsigned)(unsigned char)h[1] - '0' : ~0u;
+            if (p >= 40 || args[p]) continue;
+            const char *a = index_argument(ix, callers[c], helper, (int32_t)p);
+            args[p] = a ? template_of_literal(a) : NULL;
+            if (!args[p] && a && call->message && call->arg0 && strcmp(a, call->arg0) == 0)
+              args[p] = xstrdup(call->message); /* the first argument, built up */
+            literal |= args[p] && template_literal_len(args[p]) >= 3;
+          }
+          if (literal) {
+            add_callsite(out, callers[c].file, call->def, call->pos, call->callee,
+                         template_substitute_all(log->message, args, 40), true, group, false);
+            wrapper = true;
+          }
+          for (unsigned p = 0; p < 40; p++) free(args[p]);
         }
       }
       add_callsite(out, fi, log->def, log->pos, log->callee, xstrdup(log->message), false, group,
