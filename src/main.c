@@ -175,8 +175,28 @@ static int cmd_trace(Options *o, Diags *diags) {
     }
     array_free(&chain);
   }
-  if (!matches.len) fprintf(stderr, "fanout: no logging callsite matches \"%s\"\n", o->marker);
-  int rc = matches.len ? EXIT_OK : EXIT_FINDINGS;
+  TraceLib lib;
+  bool library = !matches.len && trace_library_line(&p.index, o->marker, &lib);
+  if (library) { /* a library wrote it: the code it ties to */
+    printf("library line %s, a %s%s%s%s\n  written by %s\n", lib.entry, lib.event,
+           lib.what ? ": `" : "", lib.what ? lib.what : "", lib.what ? "`" : "", lib.library);
+    if (lib.has_site)
+      printf("%s:%u:%u: %s(...)  [the project's call the request's method and path match]\n",
+             p.index.files[lib.file].path, lib.pos.line, lib.pos.col, lib.callee);
+    TraceChain chain = {0};
+    if (lib.def.def >= 0) trace_orchestrator(&p.index, lib.def, &chain);
+    if (chain.len)
+      print_chain(&p.index, &chain, &sh);
+    else if (lib.def.def >= 0)
+      printf("  no fan-out orchestrator reaches it\n");
+    else
+      printf("  no project code it names or sends it was found\n");
+    array_free(&chain);
+    trace_lib_free(&lib);
+  }
+  if (!matches.len && !library)
+    fprintf(stderr, "fanout: no logging callsite matches \"%s\"\n", o->marker);
+  int rc = matches.len || library ? EXIT_OK : EXIT_FINDINGS;
   trace_matches_free(&matches);
   shown_free(&sh);
   project_free(&p);

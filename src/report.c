@@ -1,14 +1,13 @@
-#define _GNU_SOURCE /* memmem */
 #include "report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "emit.h"
 #include "model.h"
 #include "policy.h"
+#include "trace.h"
 
 #define TOP_MAX 7
 #define TOP_MIN 3
@@ -55,38 +54,6 @@ static void orchestrator_reach(const Model *m, DefRef orch, DefRefs *out) {
       if (defref_ok(target)) model_reach(m, target, 6, out);
     }
   }
-}
-
-/* The project's call that sends a request a library logged ("POST
- * http://host/v1/embed?x 200"): an HTTP method call of that name whose first
- * argument is a string literal (an f-string up to its first hole) that the
- * URL's path holds; the longest literal wins. Returns false when none does. */
-static bool request_site(const Index *ix, const char *request, uint32_t *file, uint32_t *call) {
-  size_t mlen = strcspn(request, " ");
-  const char *url = request + mlen + (request[mlen] == ' ');
-  const char *scheme = strstr(url, "://");
-  const char *path = scheme ? url + 3 + strcspn(scheme + 3, "/ ") + (size_t)(scheme - url) : url;
-  size_t plen = strcspn(path, " ");
-  size_t best = 0;
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
-    for (uint32_t c = 0; c < f->calls.len; c++) {
-      const Call *cl = &f->calls.items[c];
-      const char *dot = strrchr(cl->callee, '.');
-      if (!dot || !cl->arg0 || strlen(dot + 1) != mlen || strncasecmp(dot + 1, request, mlen))
-        continue;
-      const char *lit = cl->arg0 + strspn(cl->arg0, "frbFRB");
-      if (*lit != '\'' && *lit != '"') continue;
-      char quote = *lit++;
-      size_t n = strcspn(lit, quote == '"' ? "\"{" : "'{");
-      if (n <= best || n < 2) continue;
-      char *want = xstrndup(lit, n);
-      bool in = memmem(path, plen, want, n) != NULL;
-      free(want);
-      if (in) best = n, *file = fi, *call = c;
-    }
-  }
-  return best > 0;
 }
 
 /* What one occurrence of a phase shows. */
@@ -216,7 +183,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       if (w->last_request[0]) {
         sb_printf(&run, "; the last request, `%s`, landed %.2f s into the phase", w->last_request,
                   w->last_task - w->start);
-        if (request_site(&p->index, w->last_request, &rf, &rc))
+        if (trace_request_site(&p->index, w->last_request, &rf, &rc))
           sb_printf(&run, ", sent at %s:%u", p->index.files[rf].path,
                     p->index.files[rf].calls.items[rc].pos.line);
       }

@@ -676,37 +676,6 @@ static void end_wave(Reader *r) {
   r->wave.count = 0;
 }
 
-/* The project function a library's line names (`pkg.mod.Class.method`,
- * tenacity's module and __qualname__; or a bare name, as backoff prints it):
- * the longest module prefix the index knows, the rest a qualified name in
- * it; a bare name when exactly one function (or method) has it. def < 0:
- * none. Called once per distinct name. */
-static DefRef named_def(const Index *ix, const char *dotted) {
-  char *name = xstrdup(dotted);
-  for (char *l; (l = strstr(name, ".<locals>")) != NULL;) /* nested functions */
-    memmove(l, l + 9, strlen(l + 9) + 1);
-  DefRef found = {0, -1};
-  uint32_t file, def;
-  for (char *cut = strrchr(name, '.'); cut && found.def < 0;
-       cut = memrchr(name, '.', (size_t)(cut - name))) {
-    *cut = '\0';
-    if (strmap_get(&ix->modules, name, &file) && strmap_get(&ix->qualnames[file], cut + 1, &def))
-      found = (DefRef){file, (int32_t)def};
-    *cut = '.';
-  }
-  if (found.def < 0 && !strchr(name, '.')) { /* a bare name: the one function of that name */
-    uint32_t hits = 0;
-    for (uint32_t f = 0; f < ix->nfiles && hits < 2; f++)
-      for (uint32_t d = 1; d < ix->files[f].defs.len && hits < 2; d++)
-        if (ix->files[f].defs.items[d].kind == DEF_FUNCTION &&
-            strcmp(ix->files[f].defs.items[d].name, name) == 0)
-          hits++, found = (DefRef){f, (int32_t)d};
-    if (hits != 1) found = (DefRef){0, -1};
-  }
-  free(name);
-  return found;
-}
-
 /* The tie of a retried function, made when it is first named; NULL beyond
  * TIMELINE_TIES_KEPT distinct names. */
 static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by) {
@@ -715,7 +684,7 @@ static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by
   if (r->t->ties.len >= TIMELINE_TIES_KEPT) return NULL;
   RetryTie tie = {0};
   tie.name = xstrdup(name);
-  tie.def = def.def >= 0 ? def : named_def(r->ix, name);
+  tie.def = def.def >= 0 ? def : trace_named_def(r->ix, name);
   tie.library = xstrdup(by);
   tie.first = r->now;
   array_push(&r->t->ties, tie);

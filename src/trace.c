@@ -1,8 +1,12 @@
+#define _GNU_SOURCE /* memmem, memrchr */
 #include "trace.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "liblines.h"
+#include "logline.h"
 #include "template.h"
 
 static bool marker_in_template(const char *tmpl, const char *marker) {
@@ -242,4 +246,114 @@ void trace_orchestrator(const Index *ix, DefRef from, TraceChain *chain) {
   }
   bfs(ix, from, +1, chain);
   if (!chain->len) bfs(ix, from, -1, chain);
+}
+
+/* ---- library lines ---- */
+
+/* The project function a library's line names (`pkg.mod.Class.method`,
+ * tenacity's module and __qualname__; or a bare name, as backoff prints it):
+ * the longest module prefix the index knows, the rest a qualified name in
+ * it; a bare name when exactly one function (or method) has it. def < 0:
+ * none. Called once per distinct name. */
+DefRef trace_named_def(const Index *ix, const char *dotted) {
+  char *name = xstrdup(dotted);
+  for (char *l; (l = strstr(name, ".<locals>")) != NULL;) /* nested functions */
+    memmove(l, l + 9, strlen(l + 9) + 1);
+  DefRef found = {0, -1};
+  uint32_t file, def;
+  for (char *cut = strrchr(name, '.'); cut && found.def < 0;
+       cut = memrchr(name, '.', (size_t)(cut - name))) {
+    *cut = '\0';
+    if (strmap_get(&ix->modules, name, &file) && strmap_get(&ix->qualnames[file], cut + 1, &def))
+      found = (DefRef){file, (int32_t)def};
+    *cut = '.';
+  }
+  if (found.def < 0 && !strchr(name, '.')) { /* a bare name: the one function of that name */
+    uint32_t hits = 0;
+    for (uint32_t f = 0; f < ix->nfiles && hits < 2; f++)
+      for (uint32_t d = 1; d < ix->files[f].defs.len && hits < 2; d++)
+        if (ix->files[f].defs.items[d].kind == DEF_FUNCTION &&
+            strcmp(ix->files[f].defs.items[d].name, name) == 0)
+          hits++, found = (DefRef){f, (int32_t)d};
+    if (hits != 1) found = (DefRef){0, -1};
+  }
+  free(name);
+  return found;
+}
+
+/* The project's call that sends a request a library logged ("POST
+ * http://host/v1/embed?x 200"): an HTTP method call of that name whose first
+ * argument is a string literal (an f-string up to its first hole) that the
+ * URL's path holds; the longest literal wins. Returns false when none does. */
+bool trace_request_site(const Index *ix, const char *request, uint32_t *file, uint32_t *call) {
+  size_t mlen = strcspn(request, " ");
+  const char *url = request + mlen + (request[mlen] == ' ');
+  const char *scheme = strstr(url, "://");
+  const char *path = scheme ? url + 3 + strcspn(scheme + 3, "/ ") + (size_t)(scheme - url) : url;
+  size_t plen = strcspn(path, " ");
+  size_t best = 0;
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+    const Facts *f = &ix->files[fi];
+    for (uint32_t c = 0; c < f->calls.len; c++) {
+      const Call *cl = &f->calls.items[c];
+      const char *dot = strrchr(cl->callee, '.');
+      if (!dot || !cl->arg0 || strlen(dot + 1) != mlen || strncasecmp(dot + 1, request, mlen))
+        continue;
+      const char *lit = cl->arg0 + strspn(cl->arg0, "frbFRB");
+      if (*lit != '\'' && *lit != '"') continue;
+      char quote = *lit++;
+      size_t n = strcspn(lit, quote == '"' ? "\"{" : "'{");
+      if (n <= best || n < 2) continue;
+      char *want = xstrndup(lit, n);
+      bool in = memmem(path, plen, want, n) != NULL;
+      free(want);
+      if (in) best = n, *file = fi, *call = c;
+    }
+  }
+  return best > 0;
+}
+
+
+bool trace_library_line(const Index *ix, const char *line, TraceLib *out) {
+  memset(out, 0, sizeof *out);
+  out->def = (DefRef){0, -1};
+  LibLines ll;
+  Diags ignored = {0};
+  liblines_load(&ll, NULL, NULL, &ignored);
+  diags_free(&ignored);
+  LogLine l;
+  logline_parse(line, strlen(line), &l);
+  pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+  LibMatch m;
+  bool hit = liblines_match(&ll, md, l.logger, l.logger_len, l.message, l.message_len, NULL, 0, &m);
+  if (hit) {
+    out->entry = xstrdup(ll.items[m.entry].name);
+    out->library = xstrdup(ll.items[m.entry].library);
+    out->event = libevent_name(m.event);
+    if (m.target) {
+      out->what = xstrndup(m.target, m.target_len);
+      out->def = trace_named_def(ix, out->what);
+    } else if (m.url) {
+      out->what = xasprintf("%.*s %.*s %d", (int)m.method_len, m.method ? m.method : "GET",
+                            (int)m.url_len, m.url, m.status);
+      uint32_t call;
+      if (m.event != LIB_SERVED && trace_request_site(ix, out->what, &out->file, &call)) {
+        const Call *c = &ix->files[out->file].calls.items[call];
+        out->has_site = true;
+        out->pos = c->pos;
+        out->callee = c->callee;
+        out->def = (DefRef){out->file, c->def};
+      }
+    }
+  }
+  pcre2_match_data_free(md);
+  logline_free(&l);
+  liblines_free(&ll);
+  return hit;
+}
+
+void trace_lib_free(TraceLib *t) {
+  free(t->entry);
+  free(t->library);
+  free(t->what);
 }

@@ -59,6 +59,34 @@ void trace_orchestrator(const Index *ix, DefRef from, TraceChain *chain);
  * A helper shared by several phases has several. */
 void trace_orchestrators(const Index *ix, DefRef from, uint32_t max, DefRefs *out);
 
+/* The project function a library's line names: `pkg.mod.Class.method`
+ * (tenacity prints module and __qualname__) by the longest module prefix the
+ * index knows, or a bare name (backoff prints __name__) when exactly one
+ * function has it. def < 0: none. */
+DefRef trace_named_def(const Index *ix, const char *dotted);
+/* The project's call that sends a request a library logged ("POST
+ * http://host/v1/embed?x 200"): a call of that HTTP method whose first
+ * argument is a string literal (an f-string up to its first field) that the
+ * URL's path holds; the longest literal wins. False when none does. */
+bool trace_request_site(const Index *ix, const char *request, uint32_t *file, uint32_t *call);
+
+/* A line a library wrote (rules/liblines.spec), and the code it ties to. */
+typedef struct {
+  char *entry, *library; /* "httpx.request", "httpx: INFO on ..." */
+  const char *event;     /* "request", "retry", "giveup", "served" */
+  char *what;            /* the retried function as printed, or "METHOD URL STATUS" */
+  DefRef def;            /* the retried function or the one sending the request; def < 0 none */
+  bool has_site;         /* a request: the call that sends it */
+  uint32_t file;
+  Pos pos;
+  const char *callee;
+} TraceLib;
+
+/* Whether `line` (a log line, any prefix) is a library's line; fills `out`
+ * (free with trace_lib_free) when it is. */
+bool trace_library_line(const Index *ix, const char *line, TraceLib *out);
+void trace_lib_free(TraceLib *t);
+
 /* Whether the definition holds a fan-out site. */
 bool trace_is_orchestrator(const Index *ix, DefRef d);
 

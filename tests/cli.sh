@@ -44,6 +44,19 @@ check_sites() {
 }
 check_sites corpus/sites
 
+# ---- trace on the logging idioms real code uses (corpus/trace/NAME/lines.tsv:
+# a log line, a tab, what the output must hold: path:line or a qualified name) ----
+for dir in corpus/trace/*/; do
+  dir=${dir%/}
+  while IFS="$(printf '\t')" read -r line want; do
+    out=$("$FANOUT" trace "$line" "$dir" 2>&1)
+    case "$out" in
+      *"$dir/$want"*) ok ;;
+      *) bad "fanout trace \"$line\" $dir does not name $want:"; printf '%s\n' "$out" | head -5 ;;
+    esac
+  done < "$dir/lines.tsv"
+done
+
 # ---- rule fixtures: corpus/rules/FANxxx/, `# expect: FANxxx` on reported lines ----
 # Each directory is one project checked with --select of its own code; a
 # missing finding or an extra one fails.
