@@ -161,7 +161,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     if (best) /* retries per occurrence weigh retry findings */
       cost = best->total * weight(f->code) *
                  (f->code[3] == '4' ? 1.0 + (double)best->retries / best->count : 1.0) +
-             (f->code[3] == '2' || f->code[3] == '6' ? best->rss_step_kb / 1024.0 / 100.0 : 0);
+             (f->code[3] == '2' || f->code[3] == '6' ? best->rss_climb_kb / 1024.0 / 10.0 : 0);
     const RuleDoc *doc = catalog_get(cat, f->code);
     /* what the run measured against it */
     double lost = 0;
@@ -172,6 +172,11 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       sb_puts(&run, "This run: ");
       tie_evidence(&run, t, tie);
       sb_puts(&run, "; ");
+    } else if ((f->code[3] == '6' || f->code[3] == '2') && best &&
+               best->rss_climb_kb >= 10 * 1024) {
+      /* memory that climbed while the phase held every task's copy or result */
+      sb_printf(&run, "This run: RSS climbed %.1f MiB while the phase ran (peak %.1f MiB); ",
+                best->rss_climb_kb / 1024.0, best->peak_rss_kb / 1024.0);
     } else if (f->code[3] == '3' && best && best->long_tails) {
       lost = best->tail_lost;
       sb_printf(&run,

@@ -351,6 +351,7 @@ static void phase_rss(const Timeline *t, Phase *p) {
   }
   for (uint32_t i = lo; i < t->rss.len && t->rss.items[i].time <= p->end; i++) {
     double kb = t->rss.items[i].kb;
+    if (kb - t->rss.items[lo].kb > p->rss_climb_kb) p->rss_climb_kb = kb - t->rss.items[lo].kb;
     if (kb > p->peak_rss_kb) p->peak_rss_kb = kb;
     if (i && kb - t->rss.items[i - 1].kb > p->rss_step_kb)
       p->rss_step_kb = kb - t->rss.items[i - 1].kb;
@@ -391,6 +392,7 @@ static void close_phase(Reader *r, Phase *p) {
   }
   if (p->peak_rss_kb > g->peak_rss_kb) g->peak_rss_kb = p->peak_rss_kb;
   if (p->rss_step_kb > g->rss_step_kb) g->rss_step_kb = p->rss_step_kb;
+  if (p->rss_climb_kb > g->rss_climb_kb) g->rss_climb_kb = p->rss_climb_kb;
   t->phases_total++;
   keep(t, p);
   r->closed++;

@@ -38,6 +38,7 @@ typedef struct {
   double tail;                      /* the last per-task line after the 90th percentile one */
   uint32_t retries, errors;
   double peak_rss_kb, rss_step_kb; /* 0 without RSS samples */
+  double rss_climb_kb;              /* peak minus the first sample in it */
   /* while open: a sample of per-task times and of the gaps between them
    * (all of them up to TIMELINE_SAMPLE, then a uniform reservoir), so memory
    * stays flat on logs of any size; counts and the maximum gap are exact. */
@@ -68,7 +69,7 @@ typedef struct {
   double long_tail_time; /* their durations, summed */
   double tail_lost;      /* what their last tasks held them after the 90th percentile, summed */
   Phase worst_tail;      /* the longest of them (when long_tails > 0) */
-  double peak_rss_kb, rss_step_kb;
+  double peak_rss_kb, rss_step_kb, rss_climb_kb; /* the largest of its occurrences' */
   Doubles durations; /* while reading: the sample p50 and p95 come from */
   uint64_t seen;
 } PhaseGroup;
