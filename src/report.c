@@ -418,6 +418,19 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
       sb_printf(out, "\n%u more phase names are not shown.\n", t->groups.len - n);
     free(order);
   }
+  if (t->ties.len) {
+    sb_puts(out, "\n## Retries by function\n\nEach retry once, as the log shows it.\n\n"
+                 "| function | retries | waits announced | gave up | logged by |\n"
+                 "|---|---:|---:|---:|---|\n");
+    for (uint32_t i = 0; i < t->ties.len; i++) {
+      const RetryTie *tie = &t->ties.items[i];
+      char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
+      sb_printf(out, "| `%s` | %llu | %.1f s | %llu | %s |\n", where,
+                (unsigned long long)tie->retries, tie->slept, (unsigned long long)tie->giveups,
+                strcmp(tie->library, "project") == 0 ? "its own line" : tie->library);
+      free(where);
+    }
+  }
   sb_puts(out, "\n## Top findings\n");
   uint32_t shown = 0;
   for (uint32_t i = 0; i < items->len && shown < TOP_MAX; i++) {
@@ -434,7 +447,6 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
   sb_puts(out, "\n## Observability gaps\n\n");
   for (uint32_t i = 0; i < obs->len; i++) sb_printf(out, "- %s\n", obs->items[i]);
   if (!obs->len) sb_puts(out, "None found.\n");
-  (void)p;
 }
 
 static void json(const Index *ix, const Timeline *t, const Items *items, const StrArray *obs,
@@ -453,10 +465,11 @@ static void json(const Index *ix, const Timeline *t, const Items *items, const S
         out,
         ", \"marker\": %s, \"start\": %.3f, \"duration\": %.3f, \"lines\": %u, \"tasks\": %u, "
         "\"gap_p50\": %.4f, \"gap_p95\": %.4f, \"gap_max\": %.4f, \"tail\": %.4f, "
-        "\"retries\": %u, \"errors\": %u, \"peak_rss_kb\": %.0f}",
+        "\"retries\": %u, \"waits\": %.3f, \"requests\": %u, \"rejected\": %u, "
+        "\"errors\": %u, \"peak_rss_kb\": %.0f}",
         ph->marker ? "true" : "false", ph->start - t->first, ph->end - ph->start, ph->lines,
-        ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->errors,
-        ph->peak_rss_kb);
+        ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->slept,
+        ph->requests, ph->rejected, ph->errors, ph->peak_rss_kb);
   }
   sb_printf(out, "],\n \"phases_total\": %llu, \"phase_groups\": [",
             (unsigned long long)t->phases_total);
@@ -472,6 +485,25 @@ static void json(const Index *ix, const Timeline *t, const Items *items, const S
               g->longest.end - g->longest.start, (unsigned long long)g->lines,
               (unsigned long long)g->tasks, (unsigned long long)g->retries,
               (unsigned long long)g->errors, g->long_tails, g->peak_rss_kb);
+  }
+  sb_printf(out, "],\n \"retries\": %llu, \"library_lines\": %llu, \"requests\": %llu, "
+                 "\"retried_functions\": [",
+            (unsigned long long)t->retries, (unsigned long long)t->library_lines,
+            (unsigned long long)t->requests);
+  for (uint32_t i = 0; i < t->ties.len; i++) {
+    const RetryTie *tie = &t->ties.items[i];
+    sb_puts(out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
+    emit_json_string(out, tie->name);
+    sb_puts(out, ", \"by\": ");
+    emit_json_string(out, tie->library);
+    if (tie->def.def >= 0) {
+      char *where = index_def_name(ix, tie->def);
+      sb_puts(out, ", \"qualname\": ");
+      emit_json_string(out, where);
+      free(where);
+    }
+    sb_printf(out, ", \"retries\": %llu, \"giveups\": %llu, \"waits\": %.3f}",
+              (unsigned long long)tie->retries, (unsigned long long)tie->giveups, tie->slept);
   }
   sb_puts(out, "],\n \"top\": [");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
