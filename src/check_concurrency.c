@@ -368,11 +368,24 @@ static bool model_output(const Model *m, const SiteRef *sr) {
 
 /* What a caller passes for a parameter: bounded when it is a literal list, a
  * capped or configured value, or a local bound once to one. */
+/* Whether a list's text is bounded: a comprehension by what it iterates
+ * (`[xs[i:i + k] for i in range(0, len(xs), k)]` has as many items as xs has
+ * batches, however small each), anything else by bounded_text. */
+static bool bounded_list_text(const Model *m, const char *text) {
+  const char *in = NULL;
+  if (text[0] == '[' || text[0] == '(' || text[0] == '{')
+    for (const char *p = strstr(text, " for "); p; p = strstr(p + 1, " for ")) in = strstr(p, " in ");
+  if (!in) return bounded_text(m, text);
+  const char *iter = in + 4;
+  if (strstr(iter, "range(") && strstr(iter, "len(")) return false; /* batches of a list */
+  return bounded_text(m, iter);
+}
+
 static bool bounded_argument(const Model *m, const Facts *cf, int32_t def, const char *arg) {
   if (!arg) return true; /* omitted: the parameter's default */
   if ((arg[0] == '[' || arg[0] == '(') && !has_word(arg, "for") && !strstr(arg, "*"))
     return true; /* a literal list or tuple */
-  if (bounded_text(m, arg)) return true;
+  if (bounded_list_text(m, arg)) return true;
   for (const char *q = arg; *q; q++)
     if (!ident_char(*q)) return false;
   const Assign *bound = NULL;
@@ -382,7 +395,7 @@ static bool bounded_argument(const Model *m, const Facts *cf, int32_t def, const
     if (bound) return false; /* rebound: not one value */
     bound = a;
   }
-  return bound && bounded_text(m, bound->value);
+  return bound && bounded_list_text(m, bound->value);
 }
 
 /* A width taken from a parameter for which every caller passes a bounded value
