@@ -183,6 +183,9 @@ demo: $(BUILD)/fanout
 	@echo
 	@echo "== fanout run -q -- python3 run_demo.py --quick   (in corpus/demo)"
 	@cd corpus/demo && ../../$(BUILD)/fanout run -q --out ../../$(BUILD)/demo-run -- python3 run_demo.py --quick
+	@echo
+	@echo "== fanout report on a recorded run of corpus/demos/embed (httpx, a client with timeout=None, one request held 8 s)"
+	@$(BUILD)/fanout report --log corpus/demos/embed/run/app.log --rss corpus/demos/embed/run/rss.log corpus/demos/embed | sed -n '1,/^### 2\./p' | sed '$$d'
 
 # ---- housekeeping -------------------------------------------------------
 format:

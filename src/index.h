@@ -19,6 +19,7 @@ typedef Array(DefRef) DefRefs;
 typedef struct {
   uint32_t file, call;
 } CallRef;
+typedef Array(CallRef) CallRefs;
 
 /* How a call's targets were found. Only EXACT is certain: the others are
  * inferences the findings built on them say they rest on. */

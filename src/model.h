@@ -89,7 +89,6 @@ uint32_t model_def_bounded(Model *m, DefRef d);
 void model_reach(const Model *m, DefRef start, unsigned max_depth, DefRefs *out);
 /* The same, and for each definition appended, in `via`: the first call on
  * the path to it whose targets were inferred (call UINT32_MAX: none). */
-typedef Array(CallRef) CallRefs;
 void model_reach_via(const Model *m, DefRef start, unsigned max_depth, DefRefs *out, CallRefs *via);
 
 /* Whether call `call` sits inside `with`/`async with` of a timeout context,

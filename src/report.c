@@ -116,13 +116,14 @@ static const RetryTie *tie_of(const Timeline *t, const Finding *f) {
 
 static void tie_evidence(StrBuf *b, const Timeline *t, const RetryTie *tie) {
   if (strcmp(tie->library, "project") == 0)
-    sb_printf(b, "%llu retr%s logged by `%s` itself, %.1f s of waits announced",
-              (unsigned long long)tie->retries, tie->retries == 1 ? "y" : "ies", tie->name,
-              tie->slept);
+    sb_printf(b, "%llu retr%s logged by `%s` itself", (unsigned long long)tie->retries,
+              tie->retries == 1 ? "y" : "ies", tie->name);
   else
-    sb_printf(b, "%llu retr%s of `%s` logged (%s), %.1f s of waits announced",
-              (unsigned long long)tie->retries, tie->retries == 1 ? "y" : "ies", tie->name,
-              tie->library, tie->slept);
+    sb_printf(b, "%llu retr%s of `%s` logged (%s)", (unsigned long long)tie->retries,
+              tie->retries == 1 ? "y" : "ies", tie->name, tie->library);
+  if (tie->slept > 0)
+    sb_printf(b, ", waiting %.1f s in all, %.1f s of the run with a retry pending", tie->slept,
+              tie->wall);
   if (tie->giveups) sb_printf(b, ", %llu gave up", (unsigned long long)tie->giveups);
   if (t->first >= 0)
     sb_printf(b, ", %.2f-%.2f s into the log", tie->first - t->first, tie->last - t->first);
@@ -168,7 +169,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     StrBuf run = {0};
     const RetryTie *tie = f->code[3] == '4' ? tie_of(t, f) : NULL;
     if (tie) {
-      lost = tie->slept;
+      lost = tie->wall;
       sb_puts(&run, "This run: ");
       tie_evidence(&run, t, tie);
       sb_puts(&run, "; ");
@@ -188,9 +189,12 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       if (w->last_request[0]) {
         sb_printf(&run, "; the last request, `%s`, landed %.2f s into the phase", w->last_request,
                   w->last_task - w->start);
-        if (trace_request_site(&p->index, w->last_request, &rf, &rc))
+        CallRefs calls = {0};
+        trace_request_calls(&p->index, &calls);
+        if (trace_request_site(&p->index, &calls, w->last_request, &rf, &rc))
           sb_printf(&run, ", sent at %s:%u", p->index.files[rf].path,
                     p->index.files[rf].calls.items[rc].pos.line);
+        array_free(&calls);
       }
       sb_puts(&run, "; ");
     }
@@ -235,7 +239,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     StrBuf ev = {0};
     tie_evidence(&ev, t, tie);
     char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
-    add_item(items, NULL, NULL, tie->slept, (double)tie->retries, xstrdup("retries (from the run)"),
+    add_item(items, NULL, NULL, tie->wall, (double)tie->retries, xstrdup("retries (from the run)"),
              xasprintf("`%s`", where), sb_take(&ev),
              xasprintf("calls of `%s` failed and were retried; no retry finding shown here "
                        "explains it, so the cause is what failed",
@@ -249,11 +253,11 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     StrBuf ev = {0};
     for (uint32_t w = 0; w < t->waves.len && w < 8; w++) {
       const RetryWave *rw = &t->waves.items[w];
-      sb_printf(&ev, "%s%u retry lines within one second at %.1f s", w ? "; " : "", rw->count,
-                rw->time > t->first ? rw->time - t->first : 0.0);
+      sb_printf(&ev, "%s%u retries within one second from %.2f s into the log", w ? "; " : "",
+                rw->count, rw->time > t->first ? rw->time - t->first : 0.0);
     }
     if (t->nwaves > 8)
-      sb_printf(&ev, "; %u waves in all, %llu retry lines", t->nwaves,
+      sb_printf(&ev, "; %u waves in all, %llu retries", t->nwaves,
                 (unsigned long long)t->wave_lines);
     add_item(items, NULL, NULL, 0, (double)t->wave_lines * 0.5,
              xstrdup("synchronized retry waves (from the run)"),
@@ -369,6 +373,10 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
   sb_printf(out, "# fanout report\n\nLog `%s`: %llu lines, %llu records, %llu mapped to code",
             log_path, (unsigned long long)t->lines, (unsigned long long)t->records,
             (unsigned long long)t->matched);
+  if (t->library_lines)
+    sb_printf(out, ", %llu written by libraries (%llu requests, %llu retries in all)",
+              (unsigned long long)t->library_lines, (unsigned long long)t->requests,
+              (unsigned long long)t->retries);
   if (t->first >= 0) sb_printf(out, ", %.2f s", t->last - t->first);
   if (rss_path)
     sb_printf(out, "; RSS `%s`: %u samples, peak %.1f MiB", rss_path, t->rss_samples,
@@ -420,13 +428,14 @@ static void markdown(const Project *p, const Timeline *t, const Items *items, co
   }
   if (t->ties.len) {
     sb_puts(out, "\n## Retries by function\n\nEach retry once, as the log shows it.\n\n"
-                 "| function | retries | waits announced | gave up | logged by |\n"
-                 "|---|---:|---:|---:|---|\n");
+                 "| function | retries | waits announced | with a retry pending | gave up | logged by |\n"
+                 "|---|---:|---:|---:|---:|---|\n");
     for (uint32_t i = 0; i < t->ties.len; i++) {
       const RetryTie *tie = &t->ties.items[i];
       char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
-      sb_printf(out, "| `%s` | %llu | %.1f s | %llu | %s |\n", where,
-                (unsigned long long)tie->retries, tie->slept, (unsigned long long)tie->giveups,
+      sb_printf(out, "| `%s` | %llu | %.1f s | %.1f s | %llu | %s |\n", where,
+                (unsigned long long)tie->retries, tie->slept, tie->wall,
+                (unsigned long long)tie->giveups,
                 strcmp(tie->library, "project") == 0 ? "its own line" : tie->library);
       free(where);
     }
@@ -502,8 +511,9 @@ static void json(const Index *ix, const Timeline *t, const Items *items, const S
       emit_json_string(out, where);
       free(where);
     }
-    sb_printf(out, ", \"retries\": %llu, \"giveups\": %llu, \"waits\": %.3f}",
-              (unsigned long long)tie->retries, (unsigned long long)tie->giveups, tie->slept);
+    sb_printf(out, ", \"retries\": %llu, \"giveups\": %llu, \"waits\": %.3f, \"pending\": %.3f}",
+              (unsigned long long)tie->retries, (unsigned long long)tie->giveups, tie->slept,
+              tie->wall);
   }
   sb_puts(out, "],\n \"top\": [");
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {

@@ -29,6 +29,8 @@ typedef struct {
   uint8_t role;  /* in the orchestrator itself: ROLE_OPEN before its fan-out, ROLE_CLOSE after */
   DefRefs shared; /* per-task in a helper several orchestrators' tasks run: all of them */
   int32_t tie;    /* its retry lines' index into Timeline.ties, -1 before the first */
+  bool in_retry;  /* the call sits in a loop or an except clause: where a retry is logged
+                     (a summary line that counts retries is not one) */
 } Matcher;
 
 enum { ROLE_OTHER, ROLE_OPEN, ROLE_CLOSE };
@@ -58,7 +60,11 @@ typedef struct {
   uint32_t lib_first;  /* the automaton's bit of the first library anchor */
   StrMap tie_of;       /* a retried function's name -> index into t->ties */
   StrArray tie_keys;   /* owned keys of tie_of */
-  Array(Nesting) nestings; /* orchestrators met so far, and the fan-outs that run them */
+  Array(Nesting) nestings; /* functions met so far, and the fan-outs whose tasks run them */
+  CallRefs req_calls;      /* the project's calls that may send a request */
+  StrMap req_of;           /* "METHOD /path" of a request line -> index into req_defs */
+  StrArray req_keys;       /* owned keys of req_of */
+  DefRefs req_defs;        /* the function sending it (def < 0: none found) */
   RetryWave wave;      /* the second the last retries fell in (count 0: none yet) */
   StrMap group_of;     /* group key -> index into t->groups */
   StrArray group_keys; /* owned keys of group_of */
@@ -142,6 +148,7 @@ static void setup(Reader *r) {
   liblines_load(&r->lib, NULL, NULL, &ignored);
   diags_free(&ignored);
   r->lib_first = r->matchers.len + RETRY_WORDS;
+  trace_request_calls(r->ix, &r->req_calls);
   uint32_t n = r->lib_first + r->lib.len;
   const char **pats = xcalloc(n, sizeof(char *));
   size_t *lens = xcalloc(n, sizeof(size_t));
@@ -177,6 +184,14 @@ static void resolve(Reader *r, Matcher *m) {
     m->orchestrator = chain.items[chain.len - 1].def;
     m->per_task = chain.len > 1;
   }
+  const Facts *f = &r->ix->files[m->site->file];
+  uint32_t line = m->site->pos.line;
+  for (uint32_t i = 0; i < f->loops.len && !m->in_retry; i++)
+    m->in_retry = f->loops.items[i].def == m->site->def && f->loops.items[i].pos.line <= line &&
+                  line <= f->loops.items[i].end_line;
+  for (uint32_t i = 0; i < f->handlers.len && !m->in_retry; i++)
+    m->in_retry = f->handlers.items[i].def == m->site->def &&
+                  f->handlers.items[i].pos.line <= line && line <= f->handlers.items[i].end_line;
   if (m->per_task) {
     trace_orchestrators(r->ix, (DefRef){m->site->file, m->site->def}, 16, &m->shared);
     if (m->shared.len < 2) array_free(&m->shared);
@@ -349,9 +364,10 @@ static void phase_rss(const Timeline *t, Phase *p) {
     else
       hi = mid;
   }
+  double base = lo ? t->rss.items[lo - 1].kb : lo < t->rss.len ? t->rss.items[lo].kb : 0;
   for (uint32_t i = lo; i < t->rss.len && t->rss.items[i].time <= p->end; i++) {
-    double kb = t->rss.items[i].kb;
-    if (kb - t->rss.items[lo].kb > p->rss_climb_kb) p->rss_climb_kb = kb - t->rss.items[lo].kb;
+    double kb = t->rss.items[i].kb; /* the climb from the last sample before it */
+    if (kb - base > p->rss_climb_kb) p->rss_climb_kb = kb - base;
     if (kb > p->peak_rss_kb) p->peak_rss_kb = kb;
     if (i && kb - t->rss.items[i - 1].kb > p->rss_step_kb)
       p->rss_step_kb = kb - t->rss.items[i - 1].kb;
@@ -520,6 +536,7 @@ static Phase *active_phase(Reader *r) {
   Phase *latest = NULL;
   for (uint32_t i = 0; i < r->open.len; i++) {
     Phase *p = &r->open.items[i];
+    if (p->ended) continue; /* its closing line was logged: nothing after is its */
     if (r->active && p->seq + 1 == r->active) return p;
     if (!latest || p->seq > latest->seq) latest = p;
   }
@@ -680,6 +697,18 @@ static void end_wave(Reader *r) {
 
 /* The tie of a retried function, made when it is first named; NULL beyond
  * TIMELINE_TIES_KEPT distinct names. */
+/* A retry of a tied function, with the wait it announced. */
+static void tie_retry(RetryTie *tie, double now, double delay, bool giveup) {
+  tie->retries += !giveup;
+  tie->giveups += giveup;
+  tie->last = now;
+  if (delay <= 0) return;
+  tie->slept += delay;
+  double from = now > tie->pending ? now : tie->pending; /* waits that overlap count once */
+  if (now + delay > from) tie->wall += now + delay - from;
+  if (now + delay > tie->pending) tie->pending = now + delay;
+}
+
 static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by) {
   uint32_t i;
   if (strmap_get(&r->tie_of, name, &i)) return &r->t->ties.items[i];
@@ -696,27 +725,73 @@ static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by
   return array_last(&r->t->ties);
 }
 
-/* A library's line: a request is an event of the active phase (a straggler
- * landing late is its tail); a retry naming a project function goes to the
- * phase of that function's orchestrator. */
+/* The phase a line caused by code in `def` belongs to: of the orchestrators
+ * whose tasks run it, the open occurrence not yet ended that was active last;
+ * when none of them has one open, a new occurrence of the nearest. NULL when
+ * no fan-out's tasks run `def`, or its occurrence already ended. */
+static Phase *tied_phase(Reader *r, DefRef def) {
+  const DefRefs *orchs = around(r, def);
+  if (!orchs->len) return NULL;
+  DefRef nearest = orchs->items[0];
+  Phase *best = NULL;
+  bool any = false;
+  for (uint32_t i = 0; i < r->open.len; i++) {
+    Phase *p = &r->open.items[i];
+    for (uint32_t k = 0; !p->marker && k < orchs->len; k++)
+      if (p->orchestrator.file == orchs->items[k].file &&
+          p->orchestrator.def == orchs->items[k].def) {
+        any = true;
+        if (!p->ended && (!best || p->end > best->end)) best = p;
+      }
+  }
+  if (best || any) return best;
+  return orchestrator_phase(r, nearest, ROLE_OTHER);
+}
+
+/* The project function that sends a request line's request ("POST
+ * http://h/v1/embed?x 200" -> the call of `.post("/v1/embed")`), found once
+ * per method and path. def < 0 when none is found. */
+static DefRef request_def(Reader *r, const char *request) {
+  size_t mlen = strcspn(request, " ");
+  const char *url = request + mlen + (request[mlen] == ' ');
+  const char *scheme = strstr(url, "://");
+  const char *path = scheme ? scheme + 3 + strcspn(scheme + 3, "/ ") : url;
+  char *key = xasprintf("%.*s %.*s", (int)mlen, request, (int)strcspn(path, "? "), path);
+  uint32_t i;
+  DefRef d = {0, -1};
+  if (strmap_get(&r->req_of, key, &i)) {
+    free(key);
+    return r->req_defs.items[i];
+  }
+  uint32_t file, call;
+  if (trace_request_site(r->ix, &r->req_calls, request, &file, &call))
+    d = (DefRef){file, r->ix->files[file].calls.items[call].def};
+  if (r->req_keys.len < 4096) { /* URLs with ids in their paths stop being remembered */
+    array_push(&r->req_defs, d);
+    array_push(&r->req_keys, key);
+    strmap_put(&r->req_of, key, r->req_defs.len - 1);
+  } else {
+    free(key);
+  }
+  return d;
+}
+
+/* A library's line: a request is a task event of the phase whose tasks send
+ * it (a straggler landing late is its tail), a retry naming a project
+ * function goes to the phase whose tasks run that function; else to the
+ * phase active at the time. */
 static Phase *library_line(Reader *r, const LineClass *c) {
   Timeline *t = r->t;
   t->library_lines++;
   Phase *p = NULL;
   if (c->target && (c->event == LIB_RETRY || c->event == LIB_GIVEUP)) {
     RetryTie *tie = tie_for(r, c->target, (DefRef){0, -1}, r->lib.items[c->lib].name);
-    if (tie) {
-      tie->retries += c->event == LIB_RETRY;
-      tie->giveups += c->event == LIB_GIVEUP;
-      if (c->delay > 0) tie->slept += c->delay;
-      tie->last = r->now;
-    }
-    if (tie && tie->def.def >= 0) {
-      TraceChain chain = {0};
-      trace_orchestrator(r->ix, tie->def, &chain);
-      if (chain.len) p = orchestrator_phase(r, chain.items[chain.len - 1].def, ROLE_OTHER);
-      array_free(&chain);
-    }
+    if (tie) tie_retry(tie, r->now, c->delay, c->event == LIB_GIVEUP);
+    if (tie && tie->def.def >= 0) p = tied_phase(r, tie->def);
+  }
+  if (c->event == LIB_REQUEST && c->target) {
+    DefRef sender = request_def(r, c->target);
+    if (sender.def >= 0) p = tied_phase(r, sender);
   }
   if (!p) p = active_phase(r);
   if (c->event == LIB_REQUEST) {
@@ -785,6 +860,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
     Matcher *m = &r->matchers.items[c->matcher];
     t->matched++;
     resolve(r, m);
+    retry = retry && m->in_retry;
     if (m->orchestrator.def >= 0) {
       at = m->shared.len ? shared_phase(r, &m->shared) : NULL;
       if (!at) at = orchestrator_phase(r, m->orchestrator, m->role);
@@ -807,11 +883,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
         free(name);
         if (tie) m->tie = (int32_t)(tie - t->ties.items);
       }
-      if (tie) {
-        tie->retries++;
-        if (c->delay > 0) tie->slept += c->delay;
-        tie->last = r->now;
-      }
+      if (tie) tie_retry(tie, r->now, c->delay, false);
       if (at && c->delay > 0) at->slept += c->delay;
     }
   }
@@ -828,9 +900,10 @@ static uint32_t apply(Reader *r, const LineClass *c) {
   t->retries += retry;
   if (retry && r->now >= 0) {
     double second = (double)(uint32_t)r->now;
-    if (!r->wave.count || r->wave.time != second) {
+    if (!r->wave.count || r->wave.second != second) {
       end_wave(r);
-      r->wave.time = second;
+      r->wave.second = second;
+      r->wave.time = r->now;
     }
     r->wave.count++;
   }
@@ -902,6 +975,11 @@ void timeline_end(TimelineReader *tr) {
   liblines_free(&r->lib);
   for (uint32_t i = 0; i < r->nestings.len; i++) array_free(&r->nestings.items[i].around);
   array_free(&r->nestings);
+  array_free(&r->req_calls);
+  for (uint32_t i = 0; i < r->req_keys.len; i++) free(r->req_keys.items[i]);
+  array_free(&r->req_keys);
+  strmap_free(&r->req_of);
+  array_free(&r->req_defs);
   for (uint32_t i = 0; i < r->matchers.len; i++) {
     template_regex_free(r->matchers.items[i].re);
     array_free(&r->matchers.items[i].shared);

@@ -75,7 +75,8 @@ typedef struct {
 } PhaseGroup;
 
 typedef struct {
-  double time; /* the second the retries fell in */
+  double second; /* the second the retries fell in */
+  double time;   /* the first of them */
   uint32_t count;
 } RetryWave;
 
@@ -91,7 +92,9 @@ typedef struct {
   char *library; /* the liblines entry ("tenacity.before_sleep"), or "project" for
                     the function's own retry line */
   uint64_t retries, giveups;
-  double slept; /* seconds the lines announced */
+  double slept;     /* seconds the lines announced, summed over the calls that waited */
+  double wall;      /* seconds of the run during which one of them was waiting */
+  double pending;   /* (while reading) when the latest wait ends */
   double first, last;
 } RetryTie;
 

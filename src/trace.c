@@ -285,34 +285,72 @@ DefRef trace_named_def(const Index *ix, const char *dotted) {
  * http://host/v1/embed?x 200"): an HTTP method call of that name whose first
  * argument is a string literal (an f-string up to its first hole) that the
  * URL's path holds; the longest literal wins. Returns false when none does. */
-bool trace_request_site(const Index *ix, const char *request, uint32_t *file, uint32_t *call) {
-  size_t mlen = strcspn(request, " ");
-  const char *url = request + mlen + (request[mlen] == ' ');
-  const char *scheme = strstr(url, "://");
-  const char *path = scheme ? url + 3 + strcspn(scheme + 3, "/ ") + (size_t)(scheme - url) : url;
-  size_t plen = strcspn(path, " ");
-  size_t best = 0;
+/* The string literal a call's first argument starts with (an f-string up to
+ * its first field), or 0 when it is none; *lit points at it. */
+static size_t literal_prefix(const Call *cl, const char **lit) {
+  if (!cl->arg0) return 0;
+  const char *q = cl->arg0 + strspn(cl->arg0, "frbFRB");
+  if (*q != '\'' && *q != '"') return 0;
+  *lit = q + 1;
+  return strcspn(q + 1, *q == '"' ? "\"{" : "'{");
+}
+
+/* Whether a call is how an async client sends: awaited, or an `async with`
+ * item (`async with session.post(...)`); a route table (`web.post("/x",
+ * handler)`) is neither. */
+static bool sends(const Facts *f, const Call *cl) {
+  if (cl->flags & CALL_AWAITED) return true;
+  for (uint32_t w = 0; w < f->withs.len; w++)
+    if (f->withs.items[w].is_async && f->withs.items[w].pos.line == cl->pos.line &&
+        f->withs.items[w].callee && strcmp(f->withs.items[w].callee, cl->callee) == 0)
+      return true;
+  return false;
+}
+
+static const char *const http_methods[] = {"get", "post", "put", "patch", "delete", "head", "options"};
+
+void trace_request_calls(const Index *ix, CallRefs *out) {
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
     const Facts *f = &ix->files[fi];
     for (uint32_t c = 0; c < f->calls.len; c++) {
       const Call *cl = &f->calls.items[c];
-      const char *dot = strrchr(cl->callee, '.');
-      if (!dot || !cl->arg0 || strlen(dot + 1) != mlen || strncasecmp(dot + 1, request, mlen))
-        continue;
-      const char *lit = cl->arg0 + strspn(cl->arg0, "frbFRB");
-      if (*lit != '\'' && *lit != '"') continue;
-      char quote = *lit++;
-      size_t n = strcspn(lit, quote == '"' ? "\"{" : "'{");
-      if (n <= best || n < 2) continue;
-      char *want = xstrndup(lit, n);
-      bool in = memmem(path, plen, want, n) != NULL;
-      free(want);
-      if (in) best = n, *file = fi, *call = c;
+      const char *dot = strrchr(cl->callee, '.'), *lit;
+      if (!dot || literal_prefix(cl, &lit) < 2) continue;
+      for (size_t k = 0; k < sizeof http_methods / sizeof *http_methods; k++)
+        if (strcmp(dot + 1, http_methods[k]) == 0) {
+          CallRef r = {fi, c};
+          array_push(out, r);
+          break;
+        }
     }
+  }
+}
+
+bool trace_request_site(const Index *ix, const CallRefs *calls, const char *request, uint32_t *file,
+                        uint32_t *call) {
+  size_t mlen = strcspn(request, " ");
+  const char *url = request + mlen + (request[mlen] == ' ');
+  size_t ulen = strcspn(url, " ");
+  const char *scheme = strstr(url, "://");
+  const char *path = scheme && scheme < url + ulen ? scheme + 3 + strcspn(scheme + 3, "/ ") : url;
+  size_t plen = (size_t)(url + ulen - path);
+  size_t best = 0;
+  for (uint32_t i = 0; i < calls->len; i++) {
+    const Facts *f = &ix->files[calls->items[i].file];
+    const Call *cl = &f->calls.items[calls->items[i].call];
+    const char *dot = strrchr(cl->callee, '.'), *lit;
+    if (strlen(dot + 1) != mlen || strncasecmp(dot + 1, request, mlen)) continue;
+    size_t n = literal_prefix(cl, &lit);
+    /* a full URL in the code is matched against the whole URL, a path against its path */
+    const char *sep = memmem(lit, n, "://", 3);
+    bool whole = sep != NULL;
+    if (whole && n <= (size_t)(sep - lit) + 4) continue; /* a scheme alone says nothing */
+    if (!memmem(whole ? url : path, whole ? ulen : plen, lit, n)) continue;
+    size_t score = n + (sends(f, cl) ? 100000 : 0);
+    if (score > best) best = score, *file = calls->items[i].file, *call = calls->items[i].call;
   }
   return best > 0;
 }
-
 
 bool trace_library_line(const Index *ix, const char *line, TraceLib *out) {
   memset(out, 0, sizeof *out);
@@ -337,7 +375,11 @@ bool trace_library_line(const Index *ix, const char *line, TraceLib *out) {
       out->what = xasprintf("%.*s %.*s %d", (int)m.method_len, m.method ? m.method : "GET",
                             (int)m.url_len, m.url, m.status);
       uint32_t call;
-      if (m.event != LIB_SERVED && trace_request_site(ix, out->what, &out->file, &call)) {
+      CallRefs calls = {0};
+      trace_request_calls(ix, &calls);
+      bool found = m.event != LIB_SERVED && trace_request_site(ix, &calls, out->what, &out->file, &call);
+      array_free(&calls);
+      if (found) {
         const Call *c = &ix->files[out->file].calls.items[call];
         out->has_site = true;
         out->pos = c->pos;

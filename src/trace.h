@@ -64,11 +64,15 @@ void trace_orchestrators(const Index *ix, DefRef from, uint32_t max, DefRefs *ou
  * index knows, or a bare name (backoff prints __name__) when exactly one
  * function has it. def < 0: none. */
 DefRef trace_named_def(const Index *ix, const char *dotted);
-/* The project's call that sends a request a library logged ("POST
- * http://host/v1/embed?x 200"): a call of that HTTP method whose first
- * argument is a string literal (an f-string up to its first field) that the
- * URL's path holds; the longest literal wins. False when none does. */
-bool trace_request_site(const Index *ix, const char *request, uint32_t *file, uint32_t *call);
+/* The calls that may send a request: a method named after an HTTP method
+ * (`.get`, `.post`, ...) whose first argument starts with a string literal. */
+void trace_request_calls(const Index *ix, CallRefs *out);
+/* Of those, the one that sends a request a library logged ("POST
+ * http://host/v1/embed?x 200"): that HTTP method, a literal the URL's path
+ * holds (a full URL in the code: the URL); one that is awaited or an `async
+ * with` item before any other, then the longest literal. False when none. */
+bool trace_request_site(const Index *ix, const CallRefs *calls, const char *request, uint32_t *file,
+                        uint32_t *call);
 
 /* A line a library wrote (rules/liblines.spec), and the code it ties to. */
 typedef struct {

@@ -153,6 +153,32 @@ for cmdfile in tests/golden/*.cmd; do
   fi
 done
 
+# ---- recorded runs of corpus/demos (real requests to local fake servers): what the
+# report must say, checked against the fake server's own counters in the last line ----
+for log in corpus/demos/embed/run/app.log corpus/demos/embed/run/app.jsonl \
+           corpus/demos/embed/run/app-libonly.log; do
+  out=$("$FANOUT" report --log "$log" corpus/demos/embed 2>&1)
+  stall=$(tail -n 1 "$log" | sed -n "s/.*'stall_s': \([0-9.]*\).*/\1/p")
+  held=$(printf '%s\n' "$out" | sed -n 's/.*held the phase \([0-9.]*\) s after.*/\1/p' | head -n 1)
+  first=$(printf '%s\n' "$out" | grep -m1 '^### ')
+  if [ "$first" = "### 1. FAN301 fan-out-without-timeout (error)" ] &&
+     printf '%s\n' "$out" | grep -q "sent at corpus/demos/embed/pipeline/embedder.py:23" &&
+     printf '%s\n' "$out" | grep -q 'built with `timeout=None` at corpus/demos/embed/pipeline/embedder.py:19' &&
+     awk -v h="$held" -v s="$stall" 'BEGIN { exit !(h != "" && h >= s - 1 && h <= s) }'; then ok
+  else bad "report on $log: the straggler (held ${held:-?} s, the server held it $stall s) is not first with its call site ($first)"; fi
+done
+for log in corpus/demos/extract/run/app.log corpus/demos/extract/run/app.jsonl; do
+  out=$("$FANOUT" report --log "$log" --rss corpus/demos/extract/run/rss.log corpus/demos/extract 2>&1)
+  rejected=$(tail -n 1 "$log" | sed -n "s/.*'429': \([0-9]*\).*/\1/p")
+  tied=$(printf '%s\n' "$out" | sed -n 's/^| `corpus\/demos\/extract\/pipeline\/llm.py:LLMClient.complete` | \([0-9]*\) |.*/\1/p')
+  phase=$(printf '%s\n' "$out" | grep -c '^| `corpus/demos/extract/pipeline/extract.py:Extractor.extract_all`')
+  if [ "$(printf '%s\n' "$out" | grep -m1 '^### ')" = "### 1. FAN401 retry-without-jitter (error)" ] &&
+     [ -n "$rejected" ] && [ "$tied" = "$rejected" ] && [ "$phase" = 1 ] &&
+     printf '%s\n' "$out" | grep -q "This run: $rejected retries of .pipeline.llm.LLMClient.complete." &&
+     printf '%s\n' "$out" | grep -A3 '^### .*FAN601' | grep -q 'RSS climbed'; then ok
+  else bad "report on $log: $rejected 429s should be $rejected retries of LLMClient.complete (got ${tied:-none}) in one extract_all phase ($phase), FAN401 first, FAN601 with the RSS climb"; fi
+done
+
 # ---- every line of a real demo log traces to its callsite ------------------------
 : > "$tmp/log.out"
 while IFS= read -r line; do

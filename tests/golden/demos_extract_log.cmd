@@ -1,0 +1,1 @@
+report --log corpus/demos/extract/run/app.log --rss corpus/demos/extract/run/rss.log corpus/demos/extract
