@@ -591,8 +591,10 @@ static bool dynamic_logger_call(Walker *w, const char *callee, TSNode call) {
   return ok;
 }
 
-/* Record a log callsite for call `ci` at node `call` if it is one. */
-static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
+/* Record a log callsite for call `ci` at node `call` if it is one. Not
+ * inlined: the walk recurses through the call that makes it, and its frame
+ * would ride along at every level of nesting. */
+__attribute__((noinline)) static void maybe_log_site(Walker *w, uint32_t ci, TSNode call) {
   const Call *c = &w->f->calls.items[ci];
   const Knowledge *k = w->ctx->knowledge;
   const char *callee = c->callee;

@@ -17,12 +17,13 @@ const char *libevent_name(LibEvent e) {
   case LIB_RETRY: return "retry";
   case LIB_GIVEUP: return "giveup";
   case LIB_SERVED: return "served";
+  case LIB_STALL: return "stall";
   default: return "none";
   }
 }
 
 static LibEvent event_named(const char *s) {
-  for (LibEvent e = LIB_REQUEST; e <= LIB_SERVED; e++)
+  for (LibEvent e = LIB_REQUEST; e <= LIB_STALL; e++)
     if (strcmp(s, libevent_name(e)) == 0) return e;
   return LIB_NONE;
 }

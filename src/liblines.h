@@ -21,6 +21,7 @@ typedef enum {
   LIB_RETRY,   /* a retry was scheduled */
   LIB_GIVEUP,  /* retries exhausted */
   LIB_SERVED,  /* a server answered a request */
+  LIB_STALL,   /* the event loop was blocked (asyncio debug's slow callbacks) */
 } LibEvent;
 
 typedef enum { TIE_NONE, TIE_QUALNAME, TIE_REQUEST } LibTie;

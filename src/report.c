@@ -71,6 +71,7 @@ static void occurrence_evidence(StrBuf *b, const Timeline *t, const Phase *p) {
   }
   if (p->retries) sb_printf(b, "; %u retr%s", p->retries, p->retries == 1 ? "y" : "ies");
   if (p->slept > 0) sb_printf(b, " (%.1f s of waits announced)", p->slept);
+  if (p->stalled > 0) sb_printf(b, "; the event loop blocked %.2f s (asyncio debug)", p->stalled);
   if (p->errors) sb_printf(b, "; %u errors", p->errors);
   if (p->peak_rss_kb > 0) sb_printf(b, "; peak RSS %.1f MiB", p->peak_rss_kb / 1024.0);
 }
@@ -140,6 +141,11 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
   for (uint32_t k = 0; k < t->groups.len; k++)
     if (!t->groups.items[k].marker)
       orchestrator_reach(&m, t->groups.items[k].orchestrator, &reach[k]);
+  /* what each coroutine asyncio saw block the loop runs */
+  DefRefs *stall_reach = xcalloc(t->stalls.len + 1, sizeof(DefRefs));
+  bool *stall_joined = xcalloc(t->stalls.len + 1, sizeof(bool));
+  for (uint32_t k = 0; k < t->stalls.len; k++)
+    if (t->stalls.items[k].def.def >= 0) model_reach(&m, t->stalls.items[k].def, 6, &stall_reach[k]);
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
     int32_t def = f->def; /* a decorator's finding is its function's */
@@ -168,6 +174,26 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
     double lost = 0;
     StrBuf run = {0};
     const RetryTie *tie = f->code[3] == '4' ? tie_of(t, f) : NULL;
+    if (f->code[3] == '5') { /* a blocking call in what a stalled step ran */
+      uint64_t count = 0;
+      double longest = 0;
+      const char *named = NULL;
+      for (uint32_t k = 0; k < t->stalls.len; k++) {
+        const LoopStall *st = &t->stalls.items[k];
+        bool runs = false;
+        for (uint32_t r = 0; r < stall_reach[k].len && !runs; r++)
+          runs = same_def(stall_reach[k].items[r], f->file, def);
+        if (!runs) continue;
+        stall_joined[k] = true;
+        lost += st->seconds, count += st->count, named = named ? named : st->name;
+        if (st->longest > longest) longest = st->longest;
+      }
+      if (count)
+        sb_printf(&run,
+                  "This run: asyncio reported the event loop blocked %llu time%s, %.2f s in all "
+                  "(longest %.3f s), in steps of `%s`, which runs this call; ",
+                  (unsigned long long)count, count == 1 ? "" : "s", lost, longest, named);
+    }
     if (tie) {
       lost = tie->wall;
       sb_puts(&run, "This run: ");
@@ -229,6 +255,26 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
              xstrdup("give each task a timeout (`asyncio.wait_for`) and the phase a deadline"),
              xstrdup("the gap between the 90th percentile and the last task shrinks"));
   }
+  /* Loop stalls in steps that reach no blocking call fanout found. */
+  for (uint32_t k = 0; k < t->stalls.len; k++) {
+    const LoopStall *st = &t->stalls.items[k];
+    if (stall_joined[k]) continue;
+    char *where = st->def.def >= 0 ? index_def_name(&p->index, st->def)
+                  : *st->name    ? xstrdup(st->name)
+                                 : xstrdup("callbacks");
+    add_item(items, NULL, NULL, st->seconds, st->seconds,
+             xstrdup("event-loop stalls (from the run)"), xasprintf("`%s`", where),
+             xasprintf("asyncio reported the event loop blocked %llu time%s, %.2f s in all "
+                       "(longest %.3f s), in steps of `%s`",
+                       (unsigned long long)st->count, st->count == 1 ? "" : "s", st->seconds,
+                       st->longest, *st->name ? st->name : "a callback"),
+             xstrdup("a step of this coroutine ran that long without yielding: a blocking call "
+                     "or CPU work fanout found no rule for"),
+             xstrdup("profile the step (asyncio debug names it) and move the blocking part to "
+                     "`asyncio.to_thread` or an executor"),
+             xstrdup("no `Executing ... took` warnings for it in the next run"));
+    free(where);
+  }
   /* Retries a library logged for a function no retry finding is about. */
   for (uint32_t k = 0; k < t->ties.len; k++) {
     const RetryTie *tie = &t->ties.items[k];
@@ -268,6 +314,9 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
              xstrdup("retries spread over seconds instead of bursts; the 429 count drops"));
   }
   if (items->len) qsort(items->items, items->len, sizeof(Item), cmp_items);
+  for (uint32_t k = 0; k < t->stalls.len; k++) array_free(&stall_reach[k]);
+  free(stall_reach);
+  free(stall_joined);
   for (uint32_t k = 0; k < t->groups.len; k++) array_free(&reach[k]);
   free(reach);
   model_free(&m);

@@ -793,6 +793,31 @@ static Phase *library_line(Reader *r, const LineClass *c) {
     DefRef sender = request_def(r, c->target);
     if (sender.def >= 0) p = tied_phase(r, sender);
   }
+  if (c->event == LIB_STALL && c->delay > 0) { /* the loop blocked in a task's step */
+    const char *name = c->target ? c->target : "";
+    LoopStall *st = NULL;
+    for (uint32_t i = 0; i < t->stalls.len && !st; i++)
+      if (strcmp(t->stalls.items[i].name, name) == 0) st = &t->stalls.items[i];
+    if (!st && t->stalls.len < TIMELINE_TIES_KEPT) {
+      LoopStall fresh = {xstrdup(name), *name ? trace_named_def(r->ix, name) : (DefRef){0, -1},
+                         0, 0, 0};
+      array_push(&t->stalls, fresh);
+      st = array_last(&t->stalls);
+    }
+    if (st) {
+      st->count++;
+      st->seconds += c->delay;
+      if (c->delay > st->longest) st->longest = c->delay;
+      if (st->def.def >= 0) p = tied_phase(r, st->def);
+    }
+    if (!p) p = active_phase(r);
+    if (p) {
+      p->stalled += c->delay;
+      p->lines++;
+      if (r->now > p->end) p->end = r->now;
+    }
+    return p;
+  }
   if (!p) p = active_phase(r);
   if (c->event == LIB_REQUEST) {
     t->requests++;
@@ -1212,6 +1237,8 @@ void timeline_free(Timeline *t) {
   array_free(&t->samples);
   for (uint32_t i = 0; i < t->ties.len; i++)
     free(t->ties.items[i].name), free(t->ties.items[i].library);
+  for (uint32_t i = 0; i < t->stalls.len; i++) free(t->stalls.items[i].name);
+  array_free(&t->stalls);
   array_free(&t->ties);
 }
 

@@ -31,6 +31,7 @@ typedef struct {
   uint32_t tasks;                   /* task events: per-task lines and library request lines */
   uint32_t requests, rejected;      /* library request lines; those answered 429 or 5xx */
   double slept;                     /* seconds the retry lines in it announced */
+  double stalled;                   /* seconds asyncio reported the loop blocked in it */
   bool ended;                       /* the orchestrator logged its closing line */
   char last_request[128];           /* the request line of its latest task event, if it was one:
                                        "POST http://host/embed 200" ("" otherwise) */
@@ -98,6 +99,16 @@ typedef struct {
   double first, last;
 } RetryTie;
 
+/* The loop stalls asyncio's debug mode reported in the tasks of one
+ * coroutine (`Executing <Task ... coro=<Embedder.embed_batch() ...>> took
+ * 0.200 seconds`). */
+typedef struct {
+  char *name; /* the coroutine, as the line names it ("" for a plain callback) */
+  DefRef def; /* the project function, def < 0 when none is found */
+  uint64_t count;
+  double seconds, longest;
+} LoopStall;
+
 /* Distinct retried functions kept; retries of others are counted untied. */
 #define TIMELINE_TIES_KEPT 256
 
@@ -116,6 +127,8 @@ typedef struct {
   Array(RetryWave) waves;   /* the first TIMELINE_WAVES_KEPT waves: 3+ retries in one second */
   uint32_t nwaves;          /* waves in all */
   Array(RetryTie) ties;     /* retried functions named by library lines, in order seen */
+  Array(LoopStall) stalls;  /* blocked steps by coroutine, in order seen (at most
+                               TIMELINE_TIES_KEPT) */
   uint64_t retries;         /* retries in all, each counted once */
   uint64_t library_lines;   /* lines a library wrote (rules/liblines.spec) */
   uint64_t requests;        /* library request lines */

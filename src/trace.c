@@ -268,6 +268,12 @@ DefRef trace_named_def(const Index *ix, const char *dotted) {
       found = (DefRef){file, (int32_t)def};
     *cut = '.';
   }
+  if (found.def < 0 && strchr(name, '.')) { /* `Class.method` (asyncio prints __qualname__) */
+    uint32_t hits = 0;
+    for (uint32_t f = 0; f < ix->nfiles && hits < 2; f++)
+      if (strmap_get(&ix->qualnames[f], name, &def)) hits++, found = (DefRef){f, (int32_t)def};
+    if (hits != 1) found = (DefRef){0, -1};
+  }
   if (found.def < 0 && !strchr(name, '.')) { /* a bare name: the one function of that name */
     uint32_t hits = 0;
     for (uint32_t f = 0; f < ix->nfiles && hits < 2; f++)

@@ -61,8 +61,9 @@ void trace_orchestrators(const Index *ix, DefRef from, uint32_t max, DefRefs *ou
 
 /* The project function a library's line names: `pkg.mod.Class.method`
  * (tenacity prints module and __qualname__) by the longest module prefix the
- * index knows, or a bare name (backoff prints __name__) when exactly one
- * function has it. def < 0: none. */
+ * index knows; else `Class.method` (asyncio prints __qualname__) or a bare
+ * name (backoff prints __name__) when exactly one function has it. def < 0:
+ * none. */
 DefRef trace_named_def(const Index *ix, const char *dotted);
 /* The calls that may send a request: a method named after an HTTP method
  * (`.get`, `.post`, ...) whose first argument starts with a string literal. */

@@ -353,6 +353,13 @@ START_TEST(library_lines_mean_what_they_say) {
   ck_assert(liblines_match(&ll, md, "openai._base_client", 19, sdk, strlen(sdk), NULL, 0, &m));
   ck_assert_int_eq(m.event, LIB_RETRY);
   ck_assert(fabs(m.delay - 0.837) < 1e-9);
+  const char *slow = "Executing <Task finished name='Task-2' coro=<Worker.work() done, defined at "
+                     "/srv/app/work.py:12> result=None created at /usr/lib/python3.11/asyncio/"
+                     "tasks.py:670> took 0.200 seconds";
+  ck_assert(liblines_match(&ll, md, "asyncio", 7, slow, strlen(slow), NULL, 0, &m));
+  ck_assert_int_eq(m.event, LIB_STALL);
+  ck_assert(fabs(m.delay - 0.2) < 1e-9);
+  ck_assert(strncmp(m.target, "Worker.work", m.target_len) == 0 && m.target_len == 11);
   const char *own = "retrying the crawl of https://x in 2 seconds";
   ck_assert(!liblines_match(&ll, md, "", 0, own, strlen(own), NULL, 0, &m));
   pcre2_match_data_free(md);

@@ -1,0 +1,1 @@
+report --log corpus/demos/stall/run/app.log corpus/demos/stall
