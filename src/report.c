@@ -198,6 +198,13 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       lost = tie->wall;
       sb_puts(&run, "This run: ");
       tie_evidence(&run, t, tie);
+      uint32_t waves = 0, in_waves = 0;
+      for (uint32_t w = 0; w < t->waves.len; w++)
+        if (t->waves.items[w].tie == (int32_t)(tie - t->ties.items))
+          waves++, in_waves += t->waves.items[w].count;
+      if (waves)
+        sb_printf(&run, "; %u of them in %u synchronized wave%s (three or more in one second)",
+                  in_waves, waves, waves == 1 ? "" : "s");
       sb_puts(&run, "; ");
     } else if ((f->code[3] == '6' || f->code[3] == '2') && best &&
                best->rss_climb_kb >= 10 * 1024) {
@@ -301,6 +308,7 @@ static void rank(const Project *p, const Catalog *cat, const Timeline *t, const 
       const RetryWave *rw = &t->waves.items[w];
       sb_printf(&ev, "%s%u retries within one second from %.2f s into the log", w ? "; " : "",
                 rw->count, rw->time > t->first ? rw->time - t->first : 0.0);
+      if (rw->tie >= 0) sb_printf(&ev, ", all of `%s`", t->ties.items[rw->tie].name);
     }
     if (t->nwaves > 8)
       sb_printf(&ev, "; %u waves in all, %llu retries", t->nwaves,

@@ -66,6 +66,7 @@ typedef struct {
   StrArray req_keys;       /* owned keys of req_of */
   DefRefs req_defs;        /* the function sending it (def < 0: none found) */
   RetryWave wave;      /* the second the last retries fell in (count 0: none yet) */
+  int32_t line_tie;    /* the retried function's tie of the current line, -1: none */
   StrMap group_of;     /* group key -> index into t->groups */
   StrArray group_keys; /* owned keys of group_of */
   uint32_t closed;     /* phases the current line closed */
@@ -787,6 +788,7 @@ static Phase *library_line(Reader *r, const LineClass *c) {
   if (c->target && (c->event == LIB_RETRY || c->event == LIB_GIVEUP)) {
     RetryTie *tie = tie_for(r, c->target, (DefRef){0, -1}, r->lib.items[c->lib].name);
     if (tie) tie_retry(tie, r->now, c->delay, c->event == LIB_GIVEUP);
+    if (tie) r->line_tie = (int32_t)(tie - t->ties.items);
     if (tie && tie->def.def >= 0) p = tied_phase(r, tie->def);
   }
   if (c->event == LIB_REQUEST && c->target) {
@@ -878,6 +880,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
   markers(r, c);
   bool retry = c->flags & LC_RETRY, error = c->flags & LC_ERROR;
   r->last_hit = 0;
+  r->line_tie = -1;
   Phase *at = NULL; /* the phase the record went to */
   if (c->lib >= 0) {
     at = library_line(r, c);
@@ -909,6 +912,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
         if (tie) m->tie = (int32_t)(tie - t->ties.items);
       }
       if (tie) tie_retry(tie, r->now, c->delay, false);
+      if (tie) r->line_tie = (int32_t)(tie - t->ties.items);
       if (at && c->delay > 0) at->slept += c->delay;
     }
   }
@@ -929,7 +933,9 @@ static uint32_t apply(Reader *r, const LineClass *c) {
       end_wave(r);
       r->wave.second = second;
       r->wave.time = r->now;
+      r->wave.tie = r->line_tie;
     }
+    if (r->wave.tie != r->line_tie) r->wave.tie = -1;
     r->wave.count++;
   }
   return r->closed;

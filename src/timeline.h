@@ -79,6 +79,7 @@ typedef struct {
   double second; /* the second the retries fell in */
   double time;   /* the first of them */
   uint32_t count;
+  int32_t tie;   /* Timeline.ties index of the function they all retried, -1: several or none */
 } RetryWave;
 
 typedef struct {

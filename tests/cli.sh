@@ -174,7 +174,7 @@ for log in corpus/demos/extract/run/app.log corpus/demos/extract/run/app.jsonl; 
   phase=$(printf '%s\n' "$out" | grep -c '^| `corpus/demos/extract/pipeline/extract.py:Extractor.extract_all`')
   if [ "$(printf '%s\n' "$out" | grep -m1 '^### ')" = "### 1. FAN401 retry-without-jitter (error)" ] &&
      [ -n "$rejected" ] && [ "$tied" = "$rejected" ] && [ "$phase" = 1 ] &&
-     printf '%s\n' "$out" | grep -q "This run: $rejected retries of .pipeline.llm.LLMClient.complete." &&
+     printf '%s\n' "$out" | grep -q "This run: $rejected retries of .pipeline.llm.LLMClient.complete.*of them in [0-9]* synchronized wave" &&
      printf '%s\n' "$out" | grep -A3 '^### .*FAN601' | grep -q 'RSS climbed'; then ok
   else bad "report on $log: $rejected 429s should be $rejected retries of LLMClient.complete (got ${tied:-none}) in one extract_all phase ($phase), FAN401 first, FAN601 with the RSS climb"; fi
 done
