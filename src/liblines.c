@@ -223,6 +223,13 @@ bool liblines_match(const LibLines *ll, pcre2_match_data *md, const char *logger
       buf[k] = '\0';
       out->delay = strtod(buf, NULL);
     }
+    for (int g = 0; g < 2; g++) /* an attempt's ordinal ("3rd") */
+      if (group(e, md, g ? "failed" : "attempt", msg, &s, &k)) {
+        for (size_t d = 0; d < k && d < 6; d++) out->attempt = out->attempt * 10 + (s[d] - '0');
+        out->failed = g;
+      }
+    if (out->event == LIB_RETRY && out->attempt && !out->failed && out->attempt < 2)
+      out->event = LIB_NONE; /* the first attempt starts: no retry yet */
     group(e, md, "method", msg, &out->method, &out->method_len);
     group(e, md, "url", msg, &out->url, &out->url_len);
     group(e, md, "target", msg, &out->target, &out->target_len);

@@ -49,6 +49,8 @@ typedef struct {
   int32_t entry; /* index into LibLines, -1: none */
   LibEvent event;
   int status;   /* 0 when the line has none */
+  int attempt;  /* the attempt a line starts (`attempt`) or that failed (`failed`), 0: none */
+  bool failed;  /* the line reports a failed attempt, not one starting */
   double delay; /* seconds; < 0 when the line has none */
   const char *method, *url, *target;
   size_t method_len, url_len, target_len;

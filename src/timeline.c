@@ -588,6 +588,7 @@ typedef struct {
   int status;
   double delay;
   char *target; /* the function a library's retry line names; a request's "METHOD URL STATUS" */
+  uint8_t kind; /* a retry line: 0 announces a wait, 1 follows a failed attempt, 2 precedes one */
 } LineClass;
 
 static void lineclass_free(LineClass *c) {
@@ -608,6 +609,7 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
   c->event = 0;
   c->status = 0;
   c->delay = -1;
+  c->kind = 0;
   if (l.continuation) {
     c->flags |= LC_CONTINUATION;
     if (n >= 9 && memcmp(msg, "Traceback", 9) == 0) c->flags |= LC_TRACEBACK;
@@ -628,6 +630,7 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
     c->event = (uint8_t)lm.event;
     c->status = lm.status;
     c->delay = lm.delay;
+    c->kind = !lm.attempt ? 0 : lm.failed ? 1 : 2;
     if (lm.target)
       c->target = xstrndup(lm.target, lm.target_len);
     else if (lm.event == LIB_REQUEST && lm.url)
@@ -698,16 +701,24 @@ static void end_wave(Reader *r) {
 
 /* The tie of a retried function, made when it is first named; NULL beyond
  * TIMELINE_TIES_KEPT distinct names. */
-/* A retry of a tied function, with the wait it announced. */
-static void tie_retry(RetryTie *tie, double now, double delay, bool giveup) {
-  tie->retries += !giveup;
-  tie->giveups += giveup;
+/* A retry line of a tied function, of a kind (see LineClass), with the wait it
+ * announced. Returns whether it is a retry not counted yet: tenacity's
+ * before_sleep, after and before lines of one retry count once. */
+static bool tie_retry(RetryTie *tie, double now, double delay, bool giveup, uint8_t kind) {
+  bool fresh = false;
+  if (giveup) {
+    tie->giveups++;
+  } else if (++tie->seen[kind] > tie->retries) {
+    tie->retries = tie->seen[kind];
+    fresh = true;
+  }
   tie->last = now;
-  if (delay <= 0) return;
+  if (delay <= 0) return fresh;
   tie->slept += delay;
   double from = now > tie->pending ? now : tie->pending; /* waits that overlap count once */
   if (now + delay > from) tie->wall += now + delay - from;
   if (now + delay > tie->pending) tie->pending = now + delay;
+  return fresh;
 }
 
 static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by) {
@@ -781,14 +792,17 @@ static DefRef request_def(Reader *r, const char *request) {
  * it (a straggler landing late is its tail), a retry naming a project
  * function goes to the phase whose tasks run that function; else to the
  * phase active at the time. */
-static Phase *library_line(Reader *r, const LineClass *c) {
+static Phase *library_line(Reader *r, const LineClass *c, bool *retry) {
   Timeline *t = r->t;
   t->library_lines++;
   Phase *p = NULL;
   if (c->target && (c->event == LIB_RETRY || c->event == LIB_GIVEUP)) {
     RetryTie *tie = tie_for(r, c->target, (DefRef){0, -1}, r->lib.items[c->lib].name);
-    if (tie) tie_retry(tie, r->now, c->delay, c->event == LIB_GIVEUP);
-    if (tie) r->line_tie = (int32_t)(tie - t->ties.items);
+    if (tie) {
+      bool fresh = tie_retry(tie, r->now, c->delay, c->event == LIB_GIVEUP, c->kind);
+      if (c->event == LIB_RETRY && !fresh) *retry = false; /* another line of one retry */
+      r->line_tie = (int32_t)(tie - t->ties.items);
+    }
     if (tie && tie->def.def >= 0) p = tied_phase(r, tie->def);
   }
   if (c->event == LIB_REQUEST && c->target) {
@@ -883,7 +897,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
   r->line_tie = -1;
   Phase *at = NULL; /* the phase the record went to */
   if (c->lib >= 0) {
-    at = library_line(r, c);
+    at = library_line(r, c, &retry);
   } else if (c->matcher >= 0) {
     Matcher *m = &r->matchers.items[c->matcher];
     t->matched++;
@@ -911,7 +925,7 @@ static uint32_t apply(Reader *r, const LineClass *c) {
         free(name);
         if (tie) m->tie = (int32_t)(tie - t->ties.items);
       }
-      if (tie) tie_retry(tie, r->now, c->delay, false);
+      if (tie) tie_retry(tie, r->now, c->delay, false, 0);
       if (tie) r->line_tie = (int32_t)(tie - t->ties.items);
       if (at && c->delay > 0) at->slept += c->delay;
     }

@@ -94,6 +94,8 @@ typedef struct {
   char *library; /* the liblines entry ("tenacity.before_sleep"), or "project" for
                     the function's own retry line */
   uint64_t retries, giveups;
+  uint64_t seen[3]; /* retry lines by kind: announcing a wait, after a failed attempt, before
+                       a new one; retries is the most of them (one retry, several lines) */
   double slept;     /* seconds the lines announced, summed over the calls that waited */
   double wall;      /* seconds of the run during which one of them was waiting */
   double pending;   /* (while reading) when the latest wait ends */

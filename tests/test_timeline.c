@@ -456,6 +456,56 @@ START_TEST(library_lines_make_the_phase) {
 }
 END_TEST
 
+/* tenacity's three retry lines (after, before_sleep, before) of one retry
+ * count once; a project that turns on only `after` still has its retries. */
+START_TEST(one_retry_many_lines) {
+  Facts f;
+  Index ix;
+  test_facts_in("app/embed.py", "app.embed", false, embed_code, &f);
+  index_build(&ix, &f, 1, NULL);
+  for (int only_after = 0; only_after < 2; only_after++) {
+    char path[] = "/tmp/fanout-timeline-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    FILE *log = fdopen(fd, "w");
+    const char *fn = "app.embed.Embedder.embed_batch";
+    const char *nth[] = {"1st", "2nd", "3rd", "4th"};
+    fprintf(log, "2026-12-01 10:00:00,000 INFO app.embed: embedding 1 batches\n");
+    for (int a = 0; a < 4; a++) {
+      if (!only_after)
+        fprintf(log,
+                "2026-12-01 10:00:0%d,000 DEBUG app.embed: Starting call to '%s', this is the %s "
+                "time calling it.\n",
+                2 * a, fn, nth[a]);
+      if (a == 3) break; /* the 4th attempt succeeds */
+      fprintf(log,
+              "2026-12-01 10:00:0%d,100 WARNING app.embed: Finished call to '%s' after 0.100(s), "
+              "this was the %s time calling it.\n",
+              2 * a, fn, nth[a]);
+      if (!only_after)
+        fprintf(log,
+                "2026-12-01 10:00:0%d,100 WARNING app.embed: Retrying %s in 2.0 seconds as it "
+                "raised ReadTimeout: timed out.\n",
+                2 * a, fn);
+    }
+    fclose(log);
+    Timeline t = {0};
+    Diags d = {0};
+    ck_assert(timeline_read(&ix, path, &t, &d));
+    ck_assert_uint_eq(t.retries, 3);
+    ck_assert_uint_eq(t.ties.len, 1);
+    ck_assert_uint_eq(t.ties.items[0].retries, 3);
+    ck_assert_uint_eq(t.phases.len, 1);
+    ck_assert_uint_eq(t.phases.items[0].retries, 3);
+    timeline_free(&t);
+    diags_free(&d);
+    remove(path);
+  }
+  index_free(&ix);
+  facts_free(&f);
+}
+END_TEST
+
 Suite *timeline_suite(void) {
   Suite *s = suite_create("timeline");
   TCase *tc = tcase_create("core");
@@ -465,6 +515,7 @@ Suite *timeline_suite(void) {
   tcase_add_test(tc, phases_from_a_log);
   tcase_add_test(tc, library_lines_mean_what_they_say);
   tcase_add_test(tc, library_lines_make_the_phase);
+  tcase_add_test(tc, one_retry_many_lines);
   tcase_add_test(tc, multimatch_finds_what_a_search_finds);
   tcase_add_test(tc, blocks_equal_lines);
   tcase_add_test(tc, many_runs_keep_the_longest);
