@@ -204,8 +204,9 @@ bool liblines_match(const LibLines *ll, pcre2_match_data *md, const char *logger
   for (uint32_t i = 0; i < ll->len && !hit; i++) {
     const LibLine *e = &ll->items[i];
     uint32_t bit = first + i;
-    if (found ? !(found[bit / 64] >> (bit % 64) & 1)
-              : !memmem(msg, n, e->anchor, strlen(e->anchor)))
+    /* the automaton ignores case; the anchor is matched as written */
+    if ((found && !(found[bit / 64] >> (bit % 64) & 1)) ||
+        !memmem(msg, n, e->anchor, strlen(e->anchor)))
       continue;
     if (!logger_fits(e->loggers, logger, logger_len)) continue;
     if (pcre2_match(e->re, (PCRE2_SPTR)msg, n, 0, 0, md, ll->mc) < 0) continue;
