@@ -428,6 +428,35 @@ static void unpack_record(Reader *r, char *rec, const Field *fields) {
   }
 }
 
+/* What the walk guarantees, checked on bytes that claim to be its output:
+ * the module is def 0 and every other def's parent comes before it (so
+ * following parents ends); a def's calls lie in its stretch of the calls,
+ * its own calls are its; a call's outer call comes before it. An entry that
+ * breaks one would send name resolution round a cycle. */
+static bool structure_ok(const Facts *f) {
+  if (f->defs.items[0].parent != -1) return false;
+  for (uint32_t i = 1; i < f->defs.len; i++) {
+    int32_t parent = f->defs.items[i].parent;
+    if (parent < 0 || (uint32_t)parent >= i) return false;
+  }
+  for (uint32_t i = 0; i < f->defs.len; i++) {
+    const Def *d = &f->defs.items[i];
+    if (d->calls_span.first > d->calls_span.end || d->calls_span.end > f->calls.len ||
+        d->own_calls.first > d->own_calls.end || d->own_calls.end > f->call_order.len)
+      return false;
+    for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
+      uint32_t c = f->call_order.items[k];
+      if (c >= f->calls.len || f->calls.items[c].def != (int32_t)i) return false;
+    }
+  }
+  for (uint32_t i = 0; i < f->calls.len; i++) {
+    const Call *c = &f->calls.items[i];
+    const Span *in = &f->defs.items[c->def].calls_span;
+    if (c->outer >= (int32_t)i || i < in->first || i >= in->end) return false;
+  }
+  return true;
+}
+
 bool facts_unpack(const void *data, size_t len, Facts *out) {
   memset(out, 0, sizeof *out);
   Reader r = {data, (const unsigned char *)data + len, NULL, 0, {0}, false};
@@ -462,6 +491,7 @@ bool facts_unpack(const void *data, size_t len, Facts *out) {
             d->param_types.count != d->params.count || d->param_defaults.count != d->params.count;
   }
   r.bad |= out->defs.len == 0;
+  r.bad = r.bad || !structure_ok(out);
   if (r.bad) {
     facts_free(out);
     memset(out, 0, sizeof *out);

@@ -120,6 +120,29 @@ START_TEST(unpack_refuses_damage) {
 }
 END_TEST
 
+/* A pack whose every index is in range but whose structure the walk never
+ * makes is refused: a def that is its own parent (name resolution would go
+ * round it forever), a parent after its child, a call outside its def's
+ * stretch, a call that is its own outer call. */
+START_TEST(unpack_refuses_bad_structure) {
+  for (int kind = 0; kind < 4; kind++) {
+    Facts f, g;
+    ck_assert(extract("../corpus/demo/pipeline/client.py", &f));
+    ck_assert_uint_ge(f.defs.len, 3);
+    ck_assert_uint_ge(f.calls.len, 2);
+    if (kind == 0) f.defs.items[2].parent = 2;
+    if (kind == 1) f.defs.items[1].parent = 2;
+    if (kind == 2) f.calls.items[f.calls.len - 1].def = 0, f.defs.items[0].calls_span.end = 0;
+    if (kind == 3) f.calls.items[1].outer = 1;
+    StrBuf b = {0};
+    facts_pack(&f, &b);
+    facts_free(&f);
+    ck_assert_msg(!facts_unpack(b.s, b.len, &g), "bad structure %d was taken", kind);
+    sb_free(&b);
+  }
+}
+END_TEST
+
 static char *temp_dir(void) {
   char tmpl[] = "/tmp/fanout-cache-test-XXXXXX";
   ck_assert_ptr_nonnull(mkdtemp(tmpl));
@@ -310,6 +333,7 @@ Suite *cache_suite(void) {
   tcase_set_timeout(tc, 60);
   tcase_add_loop_test(tc, pack_round_trip, 0, sizeof pack_files / sizeof *pack_files);
   tcase_add_test(tc, unpack_refuses_damage);
+  tcase_add_test(tc, unpack_refuses_bad_structure);
   tcase_add_test(tc, entry_is_for_its_file_only);
   tcase_add_test(tc, delta_over_base);
   tcase_add_test(tc, memo_replays_only_the_same_inputs);
