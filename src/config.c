@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <tree_sitter/api.h>
 #include <unistd.h>
 
@@ -21,7 +22,15 @@ typedef struct {
   Config *c;
   Diags *diags;
   bool ok;
+  bool found;    /* the file has [tool.fanout] or a key under it */
+  StrArray seen; /* every key set so far, parts joined by \x1f: duplicates are errors */
 } Reader;
+
+/* A key has at most this many dotted parts, an inline table nests at most this
+ * deep: TOML itself sets no limit, so a file could make the reader's work grow
+ * with what it chooses. */
+#define KEY_PARTS_MAX 32
+#define INLINE_DEPTH_MAX 8
 
 static bool is(TSNode n, const char *type) {
   return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
@@ -35,25 +44,50 @@ static void error(Reader *r, TSNode at, const char *before, const char *key, con
   r->ok = false;
 }
 
-/* A key's text, dotted keys joined with '.', quotes removed. The caller frees. */
-static char *key_text(const Reader *r, TSNode k) {
-  if (is(k, "dotted_key")) {
-    StrBuf b = {0};
-    for (uint32_t i = 0, n = ts_node_named_child_count(k); i < n; i++) {
-      char *part = key_text(r, ts_node_named_child(k, i));
-      if (b.len) sb_putc(&b, '.');
-      sb_puts(&b, part);
-      free(part);
-    }
-    return sb_take(&b);
-  }
+/* The text of one simple key: a bare key as written, a quoted one unquoted. */
+static char *simple_key(const Reader *r, TSNode k) {
   uint32_t a = ts_node_start_byte(k), b = ts_node_end_byte(k);
-  if (is(k, "quoted_key") && b - a >= 2) a++, b--;
-  return xstrndup(r->text + a, b - a);
+  if (!is(k, "quoted_key") || b - a < 2) return xstrndup(r->text + a, b - a);
+  StrBuf out = {0};
+  template_unescape(r->text + a + 1, b - a - 2, r->text[a] == '\'', false, &out);
+  return sb_take(&out);
+}
+
+/* A key's parts in order (`a."b.c".d` is a, b.c, d), appended to `out`.
+ * The grammar nests dotted keys to the left, as deep as the key is long:
+ * walked in a loop, never by recursion. False past KEY_PARTS_MAX parts. */
+static bool key_parts(const Reader *r, TSNode k, StrArray *out) {
+  StrArray rev = {0};
+  bool ok = true;
+  while (is(k, "dotted_key") && ok) {
+    uint32_t n = ts_node_named_child_count(k);
+    for (uint32_t i = n; i-- > 1;) array_push(&rev, simple_key(r, ts_node_named_child(k, i)));
+    k = n ? ts_node_named_child(k, 0) : (TSNode){0};
+    ok = rev.len <= KEY_PARTS_MAX;
+  }
+  if (ok && !ts_node_is_null(k)) array_push(&rev, simple_key(r, k));
+  ok = ok && rev.len <= KEY_PARTS_MAX;
+  for (uint32_t i = rev.len; i-- > 0;) {
+    if (ok)
+      array_push(out, rev.items[i]);
+    else
+      free(rev.items[i]);
+  }
+  array_free(&rev);
+  return ok;
+}
+
+static char *join_parts(const StrArray *parts, uint32_t from, char sep) {
+  StrBuf b = {0};
+  for (uint32_t i = from; i < parts->len; i++) {
+    if (i > from) sb_putc(&b, sep);
+    sb_puts(&b, parts->items[i]);
+  }
+  return sb_take(&b);
 }
 
 /* A string value's content (basic strings unescaped, literal strings raw). */
-static char *string_value(const Reader *r, TSNode s) {
+static char *string_text(const Reader *r, TSNode s) {
   uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
   const char *t = r->text + a;
   size_t n = b - a,
@@ -63,6 +97,19 @@ static char *string_value(const Reader *r, TSNode s) {
   StrBuf out = {0};
   template_unescape(t + q, n - 2 * q, literal, false, &out);
   return sb_take(&out);
+}
+
+/* A string value, refused (NULL, with a diagnostic) when it holds a control
+ * character: settings become lines of rule data, and a newline would add one. */
+static char *string_value(Reader *r, TSNode s, const char *key) {
+  char *text = string_text(r, s);
+  for (const char *p = text; *p; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+      error(r, s, "", key, " holds a control character");
+      free(text);
+      return NULL;
+    }
+  return text;
 }
 
 /* An array of strings into `list`; false (with a diagnostic) otherwise. */
@@ -78,14 +125,16 @@ static bool string_array(Reader *r, TSNode v, const char *key, StrArray *list) {
       error(r, e, "", key, " must be an array of strings");
       return false;
     }
-    array_push(list, string_value(r, e));
+    char *text = string_value(r, e, key);
+    if (!text) return false;
+    array_push(list, text);
   }
   return true;
 }
 
 /* A string that is one of `words` (separated by '|'); false (with a diagnostic) otherwise. */
 static bool one_of(Reader *r, TSNode v, const char *key, const char *words, char **out) {
-  char *text = is(v, "string") ? string_value(r, v) : NULL;
+  char *text = is(v, "string") ? string_text(r, v) : NULL;
   size_t n = text ? strlen(text) : 0;
   for (const char *w = words; text && n && *w;) {
     size_t len = strcspn(w, "|");
@@ -110,10 +159,25 @@ static bool positive_integer(Reader *r, TSNode v, const char *key, long *out) {
     error(r, v, "", key, " must be a positive integer");
     return false;
   }
-  char *t = xstrndup(r->text + ts_node_start_byte(v), ts_node_end_byte(v) - ts_node_start_byte(v));
-  long n = strtol(t, NULL, 0);
-  free(t);
-  if (n < 1) {
+  /* TOML integers: `1_000`, `+5`, `0x1f`, `0o17`, `0b101` */
+  const char *t = r->text + ts_node_start_byte(v), *end = r->text + ts_node_end_byte(v);
+  int base = 10;
+  if (t < end && *t == '+') t++;
+  if (end - t > 2 && t[0] == '0' && strchr("xob", t[1]))
+    base = t[1] == 'x' ? 16 : t[1] == 'o' ? 8 : 2, t += 2;
+  long n = 0;
+  bool digits = false;
+  for (; t < end && n >= 0; t++) {
+    if (*t == '_') continue;
+    int d = *t >= '0' && *t <= '9'                     ? *t - '0'
+            : (*t | 0x20) >= 'a' && (*t | 0x20) <= 'f' ? (*t | 0x20) - 'a' + 10
+                                                       : 99;
+    if (d >= base)
+      n = -1;
+    else
+      n = n > (LONG_MAX - d) / base ? -1 : n * base + d, digits = true;
+  }
+  if (!digits || n < 1) {
     error(r, v, "", key, " must be a positive integer");
     return false;
   }
@@ -134,17 +198,12 @@ static void codes_list(Reader *r, TSNode v, const char *key, StrArray *list) {
   }
 }
 
-static void per_file_pair(Reader *r, TSNode pair) {
-  TSNode k = ts_node_named_child(pair, 0), v = ts_node_named_child(pair, 1);
-  PerFileIgnore pf = {key_text(r, k), {0}};
-  codes_list(r, v, "per-file-ignores", &pf.codes);
-  array_push(&r->c->per_file_ignores, pf);
-}
-
-static void setting(Reader *r, TSNode pair, const char *prefix) {
-  TSNode k = ts_node_named_child(pair, 0), v = ts_node_named_child(pair, 1);
-  char *name = key_text(r, k);
-  char *key = *prefix ? xasprintf("%s.%s", prefix, name) : xstrdup(name);
+/* One setting of [tool.fanout]: `key` is what follows `tool.fanout.`,
+ * `parts` the same split (a per-file-ignores pattern may hold dots), `at` the
+ * key's node for diagnostics, `v` the value. */
+static void setting(Reader *r, const StrArray *parts, uint32_t first, TSNode at, TSNode v) {
+  char *key = join_parts(parts, first, '.');
+  const char *head = parts->items[first];
   Config *c = r->c;
   if (strcmp(key, "select") == 0)
     codes_list(r, v, key, &c->select);
@@ -159,8 +218,7 @@ static void setting(Reader *r, TSNode pair, const char *prefix) {
     for (uint32_t i = 0; i < c->include.len; i++)
       if (where_kind_named(c->include.items[i]) < 0)
         error(r, v, "", key, " wants tests, examples, docs, scripts, startup or all");
-  }
-  else if (strcmp(key, "blocking-calls") == 0)
+  } else if (strcmp(key, "blocking-calls") == 0)
     string_array(r, v, key, &c->blocking_calls);
   else if (strcmp(key, "external-calls") == 0)
     string_array(r, v, key, &c->external_calls);
@@ -176,24 +234,69 @@ static void setting(Reader *r, TSNode pair, const char *prefix) {
     one_of(r, v, key, "high|medium", &c->min_confidence);
   else if (strcmp(key, "retry-max-attempts") == 0)
     positive_integer(r, v, key, &c->retry_max_attempts);
-  else if (strcmp(key, "per-file-ignores") == 0 && is(v, "inline_table")) {
-    for (uint32_t i = 0, n = ts_node_named_child_count(v); i < n; i++)
-      if (is(ts_node_named_child(v, i), "pair")) per_file_pair(r, ts_node_named_child(v, i));
-  } else if (strcmp(key, "per-file-ignores") == 0) {
-    error(r, v, "", key, " must be a table of path patterns to arrays of codes");
-  } else if (str_starts_with(key, "per-file-ignores.")) {
-    PerFileIgnore pf = {xstrdup(key + 17), {0}};
+  else if (strcmp(head, "per-file-ignores") == 0 && parts->len == first + 2) {
+    PerFileIgnore pf = {xstrdup(parts->items[first + 1]), {0}};
     codes_list(r, v, "per-file-ignores", &pf.codes);
     array_push(&c->per_file_ignores, pf);
+  } else if (strcmp(key, "per-file-ignores") == 0) {
+    error(r, v, "", key, " must be a table of path patterns to arrays of codes");
   } else {
-    error(r, k, "unknown key ", key, " in [tool.fanout]");
+    error(r, at, "unknown key ", key, " in [tool.fanout]");
   }
-  free(name);
   free(key);
 }
 
+/* Whether `parts` from `first` on starts with tool, fanout: 2 when it does
+ * (settings follow), 1 when it is `tool` alone, 0 when it is neither. */
+static int fanout_depth(const StrArray *parts) {
+  if (parts->len >= 1 && strcmp(parts->items[0], "tool") != 0) return 0;
+  if (parts->len >= 2 && strcmp(parts->items[1], "fanout") != 0) return 0;
+  return parts->len >= 2 ? 2 : parts->len == 1 ? 1 : 0;
+}
+
+/* A `key = value` pair under the table whose key parts are `base`: a setting
+ * of [tool.fanout] in any of TOML's spellings (`[tool.fanout] x = ..`,
+ * `[tool] fanout.x = ..`, `tool.fanout.x = ..` at the top, inline tables). */
+static void pair_in(Reader *r, const StrArray *base, TSNode pair, unsigned depth) {
+  TSNode k = ts_node_named_child(pair, 0), v = ts_node_named_child(pair, 1);
+  StrArray parts = {0};
+  for (uint32_t i = 0; i < base->len; i++) array_push(&parts, xstrdup(base->items[i]));
+  if (!key_parts(r, k, &parts)) {
+    error(r, k, "", "key", " has too many dotted parts");
+  } else if (fanout_depth(&parts) == 2 || (parts.len < 2 && fanout_depth(&parts) == 1) ||
+             parts.len == 0) {
+    bool table = is(v, "inline_table");
+    bool settings = fanout_depth(&parts) == 2;
+    if (settings) r->found = true;
+    char *full = join_parts(&parts, 0, '\x1f');
+    bool dup = false;
+    for (uint32_t i = 0; i < r->seen.len && !dup; i++) dup = strcmp(r->seen.items[i], full) == 0;
+    if (dup) {
+      char *shown = join_parts(&parts, 0, '.');
+      error(r, k, "duplicate key ", shown, "");
+      free(shown);
+      free(full);
+    } else {
+      array_push(&r->seen, full);
+      bool pattern_table =
+          settings && parts.len == 3 && strcmp(parts.items[2], "per-file-ignores") == 0;
+      if (table && (!settings || parts.len == 2 || pattern_table) && depth < INLINE_DEPTH_MAX) {
+        for (uint32_t i = 0, n = ts_node_named_child_count(v); i < n; i++)
+          if (is(ts_node_named_child(v, i), "pair"))
+            pair_in(r, &parts, ts_node_named_child(v, i), depth + 1);
+      } else if (table && depth >= INLINE_DEPTH_MAX) {
+        error(r, k, "", "inline table", " nests too deep");
+      } else if (settings && parts.len > 2) {
+        setting(r, &parts, 2, k, v);
+      }
+    }
+  }
+  for (uint32_t i = 0; i < parts.len; i++) free(parts.items[i]);
+  array_free(&parts);
+}
+
 bool config_parse(const char *path, const char *text, Config *c, Diags *diags) {
-  Reader r = {path, text, c, diags, true};
+  Reader r = {path, text, c, diags, true, false, {0}};
   TSParser *parser = ts_parser_new();
   ts_parser_set_language(parser, tree_sitter_toml());
   TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)strlen(text));
@@ -217,19 +320,39 @@ bool config_parse(const char *path, const char *text, Config *c, Diags *diags) {
     r.ok = false;
   }
   c->path = xstrdup(path);
+  StrArray none = {0};
   for (uint32_t i = 0, n = ts_node_named_child_count(root); i < n && r.ok; i++) {
     TSNode t = ts_node_named_child(root, i);
+    if (is(t, "pair")) { /* before any table: `tool.fanout.select = [...]` */
+      pair_in(&r, &none, t, 0);
+      continue;
+    }
     if (!is(t, "table")) continue;
-    char *name = key_text(&r, ts_node_named_child(t, 0));
-    const char *prefix = NULL;
-    if (strcmp(name, "tool.fanout") == 0)
-      prefix = "";
-    else if (str_starts_with(name, "tool.fanout."))
-      prefix = name + 12;
-    for (uint32_t k = 1, kn = ts_node_named_child_count(t); prefix && k < kn; k++)
-      if (is(ts_node_named_child(t, k), "pair")) setting(&r, ts_node_named_child(t, k), prefix);
-    free(name);
+    StrArray name = {0};
+    if (!key_parts(&r, ts_node_named_child(t, 0), &name)) {
+      error(&r, t, "", "table name", " has too many dotted parts");
+    } else if (fanout_depth(&name)) {
+      if (fanout_depth(&name) == 2) r.found = true;
+      if (name.len > 2) { /* [tool.fanout.per-file-ignores]: its keys are settings too */
+        char *full = join_parts(&name, 0, '\x1f');
+        bool dup = false;
+        for (uint32_t k = 0; k < r.seen.len && !dup; k++) dup = strcmp(r.seen.items[k], full) == 0;
+        if (dup) {
+          char *shown = join_parts(&name, 0, '.');
+          error(&r, t, "duplicate table ", shown, "");
+          free(shown);
+        }
+        array_push(&r.seen, full);
+      }
+      for (uint32_t k = 1, kn = ts_node_named_child_count(t); k < kn; k++)
+        if (is(ts_node_named_child(t, k), "pair")) pair_in(&r, &name, ts_node_named_child(t, k), 0);
+    }
+    for (uint32_t k = 0; k < name.len; k++) free(name.items[k]);
+    array_free(&name);
   }
+  for (uint32_t i = 0; i < r.seen.len; i++) free(r.seen.items[i]);
+  array_free(&r.seen);
+  c->found = r.found;
   ts_tree_delete(tree);
   ts_parser_delete(parser);
   return r.ok;
@@ -243,37 +366,41 @@ bool config_load(const char *path, Config *c, Diags *diags) {
   return ok;
 }
 
-static bool has_fanout_table(const char *path) {
-  FILE *f = fopen(path, "r");
-  if (!f) return false;
-  char line[512];
-  bool yes = false;
-  while (!yes && fgets(line, sizeof line, f)) {
-    const char *p = line;
-    while (*p == ' ' || *p == '\t') p++;
-    yes = str_starts_with(p, "[tool.fanout]") || str_starts_with(p, "[tool.fanout.");
-  }
-  fclose(f);
-  return yes;
+/* Whether `path` is a regular file (not a FIFO or a device planted under its name). */
+static bool regular_file(const char *path) {
+  struct stat st;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 char *config_find(const char *start) {
   char dir[PATH_MAX];
   if (!realpath(start, dir)) return NULL;
-  if (access(dir, F_OK) == 0) {
-    char probe[PATH_MAX + 16];
-    snprintf(probe, sizeof probe, "%s/.", dir);
-    if (access(probe, F_OK) != 0) { /* a file: start from its directory */
-      char *slash = strrchr(dir, '/');
-      if (slash && slash != dir) *slash = '\0';
-    }
+  struct stat st;
+  if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) { /* a file: start from its directory */
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) *slash = '\0';
   }
+  /* Up to the first pyproject.toml, or the repository's root: a file above
+   * the repository does not configure it. */
   for (;;) {
     char *candidate = xasprintf("%s/pyproject.toml", dir);
-    if (has_fanout_table(candidate)) return candidate;
+    if (regular_file(candidate)) {
+      Config c = {0};
+      Diags quiet = {0};
+      config_load(candidate, &c, &quiet); /* its errors are reported when it is loaded */
+      bool found = c.found || quiet.len;
+      config_free(&c);
+      diags_free(&quiet);
+      if (found) return candidate;
+      free(candidate);
+      return NULL;
+    }
     free(candidate);
+    char *git = xasprintf("%s/.git", dir);
+    bool root = access(git, F_OK) == 0;
+    free(git);
     char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir) break;
+    if (root || !slash || slash == dir) break;
     *slash = '\0';
   }
   return NULL;

@@ -20,10 +20,14 @@ typedef struct {
   long min_width;          /* fixed widths from this many tasks count as large; 0 unset */
   long retry_max_attempts; /* 0 unset */
   StrArray blocking_calls, external_calls, limiters, loggers;
+  bool found; /* the file has [tool.fanout], or a key under it in any TOML spelling */
 } Config;
 
-/* The nearest pyproject.toml with a [tool.fanout] table, from `start` (a file
- * or directory) upward; NULL when there is none. The caller frees. */
+/* The pyproject.toml that configures `start` (a file or directory): the
+ * nearest one upward, when it has [tool.fanout] (in any TOML spelling) or
+ * does not parse (so that its errors are reported); the search stops there,
+ * and at the repository's root (a directory holding .git). NULL when none
+ * does. The caller frees. */
 char *config_find(const char *start);
 
 /* Read [tool.fanout] from a TOML file into `c` (zeroed by the caller).

@@ -487,7 +487,7 @@ static int cmd_run(Options *o, Diags *diags) {
     report_write(&p, &cat, &o->policy, &t, rr.log_path, rr.rss_path, o->format, &out);
     char *path = xasprintf("%s/report.%s", ro.out_dir,
                            o->format && strcmp(o->format, "json") == 0 ? "json" : "md");
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen_write_nofollow(path);
     if (f)
       fputs(sb_str(&out), f), fclose(f);
     else

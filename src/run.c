@@ -128,9 +128,15 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
               strerror(errno));
     return false;
   }
+  struct stat dst;
+  if (lstat(opts->out_dir, &dst) != 0 || !S_ISDIR(dst.st_mode)) { /* a planted link: refused */
+    diags_add(diags, DIAG_ERROR, opts->out_dir, 0,
+              "the output directory is a symbolic link or not a directory; not written through");
+    return false;
+  }
   out->log_path = xasprintf("%s/run.log", opts->out_dir);
   out->rss_path = xasprintf("%s/rss.log", opts->out_dir);
-  FILE *log = fopen(out->log_path, "w"), *rss = fopen(out->rss_path, "w");
+  FILE *log = fopen_write_nofollow(out->log_path), *rss = fopen_write_nofollow(out->rss_path);
   if (!log || !rss) {
     diags_add(diags, DIAG_ERROR, out->log_path, 0, "cannot write: %s", strerror(errno));
     if (log) fclose(log);

@@ -222,7 +222,9 @@ bool source_from_buffer(const char *path, const char *data, size_t len, SourceFi
 
 bool source_read(const char *path, SourceFile *out, Diags *diags) {
   memset(out, 0, sizeof *out);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  /* non-blocking: a FIFO planted under a source's name must not hang the
+   * open; it is then refused as not a regular file */
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     diags_add(diags, DIAG_ERROR, path, 0, "cannot read: %s", strerror(errno));
     return false;

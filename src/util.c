@@ -1,4 +1,10 @@
+#define _DEFAULT_SOURCE /* O_NOFOLLOW, O_CLOEXEC */
 #include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <xxhash.h>
 
@@ -250,4 +256,18 @@ const char *annotation_main(const char *ann, size_t *len) {
   }
   *len = strcspn(t, " |[]\"',");
   return t;
+}
+
+FILE *fopen_write_nofollow(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { /* a FIFO or a device under its name */
+    close(fd);
+    errno = EINVAL;
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "w");
+  if (!f) close(fd);
+  return f;
 }

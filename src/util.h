@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---- allocation ------------------------------------------------------ */
 
@@ -17,6 +18,10 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* printf into a fresh string. The caller must free it. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Open `path` for writing (created 0644, truncated) without following a
+ * symbolic link at its last component: a link planted where an output goes
+ * is refused (NULL, errno ELOOP), never written through. */
+FILE *fopen_write_nofollow(const char *path);
 
 /* ---- growable arrays (tree-sitter's Array(T)) ------------------------ */
 

@@ -159,5 +159,39 @@ rc=$?
 if [ $rc = 0 ] && grep -q "^# fanout report" "$tmp/out"; then ok
 else bad "report on a garbage log: exit $rc"; cat "$tmp/err"; head -3 "$tmp/out"; fi
 
+# ---- a checked tree that tries to hang fanout or steer it (issue: trust nothing) ----
+# a FIFO named pyproject.toml, and a FIFO given as the path to check: no hang
+mk fifo && mkfifo "$tmp/fifo/pyproject.toml" "$tmp/fifo/pipe.py"
+(cd "$tmp/fifo" && timeout 20 "$FANOUT" check . pipe.py > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if [ $rc = 2 ] && grep -q "good.py:26:31: FAN101" "$tmp/out" && grep -q "pipe.py: error: not a regular file" "$tmp/err"; then ok
+else bad "FIFOs in the tree: exit $rc (124 is a hang)"; cat "$tmp/err"; fi
+# a pyproject.toml above the repository's root configures nothing; one in it,
+# spelled `[ tool.fanout ]`, does
+mkdir -p "$tmp/above/repo/.git" && cp "$GOOD" "$tmp/above/repo/good.py"
+printf '[tool.fanout]\nselect = ["FAN7"]\n' > "$tmp/above/pyproject.toml"
+(cd "$tmp/above/repo" && timeout "$LIMIT" "$FANOUT" check . > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if [ $rc = 1 ] && grep -q "good.py:26:31: FAN101" "$tmp/out"; then ok
+else bad "a parent's pyproject.toml above .git configured the project: exit $rc"; cat "$tmp/err"; fi
+rm "$tmp/above/pyproject.toml"
+printf '[ tool.fanout ]\nselect = ["FAN7"]\n' > "$tmp/above/repo/pyproject.toml"
+(cd "$tmp/above/repo" && timeout "$LIMIT" "$FANOUT" check . > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if ! grep -q "FAN101" "$tmp/out"; then ok
+else bad "[ tool.fanout ] with spaces was not read: exit $rc"; fi
+# `run` with its outputs planted as symbolic links: nothing written through them
+mkdir -p "$tmp/plant/fanout-run" && : > "$tmp/outside.txt"
+ln -s "$tmp/outside.txt" "$tmp/plant/fanout-run/run.log"
+(cd "$tmp/plant" && timeout "$LIMIT" "$FANOUT" run -q -- sh -c 'echo hello' > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if [ ! -s "$tmp/outside.txt" ] && [ $rc != 0 ]; then ok
+else bad "run wrote through a planted run.log link (exit $rc)"; fi
+rm -rf "$tmp/plant/fanout-run" && ln -s "$tmp" "$tmp/plant/fanout-run"
+(cd "$tmp/plant" && timeout "$LIMIT" "$FANOUT" run -q -- sh -c 'echo hello' > "$tmp/out" 2> "$tmp/err")
+rc=$?
+if [ ! -e "$tmp/run.log" ] && [ $rc != 0 ]; then ok
+else bad "run wrote into a planted fanout-run link (exit $rc)"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

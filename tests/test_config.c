@@ -18,8 +18,8 @@ START_TEST(full_config) {
                          "retry-max-attempts = 6\n"
                          "blocking-calls = [\"mylib.fetch_sync\"]\n"
                          "loggers = [\"log_step\"]\n"
-                         "per-file-ignores = { \"tests/*\" = [\"FAN5\"] }\n"
-                         "\n[tool.fanout.per-file-ignores]\n\"scripts/*.py\" = [\"FAN101\"]\n"
+                         "\n[tool.fanout.per-file-ignores]\n\"tests/*\" = [\"FAN5\"]\n"
+                         "\"scripts/*.py\" = [\"FAN101\"]\n"
                          "\n[tool.other]\nselect = 3\n",
                          &c, &d));
   ck_assert_uint_eq(d.len, 0);
@@ -52,7 +52,57 @@ static const struct {
     {"[tool.fanout]\nmin-width = \"big\"\n", 2, "`min-width` must be a positive integer"},
     {"[tool.fanout]\nignore = [\"E501\"]\n", 2, "`ignore` takes rule codes"},
     {"[tool.fanout]\nselect = [\"FAN1\"\n\nexclude = 3\n", 0, "TOML syntax error"},
+    /* TOML forbids a key twice; a setting would silently take one of them */
+    {"[tool.fanout]\nselect = [\"FAN1\"]\nselect = [\"FAN2\"]\n", 3,
+     "duplicate key `tool.fanout.select`"},
+    {"[tool.fanout]\nper-file-ignores = { \"a\" = [\"FAN5\"] }\n[tool.fanout.per-file-ignores]\n",
+     3, "duplicate table `tool.fanout.per-file-ignores`"},
+    /* a newline in a string would add a line to the rule data */
+    {"[tool.fanout]\nlimiters = [\"a.B\\nblocking x code=FAN505\"]\n", 2,
+     "holds a control character"},
+    {"[tool.fanout]\nmin-width = 1_0x\n", 0, ""},
 };
+
+/* Every TOML spelling of the table means it; numbers as TOML writes them;
+ * a key of 200 000 dotted parts (recursion on it overflowed the stack) is
+ * refused with a line. */
+START_TEST(toml_spellings) {
+  static const char *const texts[] = {
+      "[ tool.fanout ]\nselect = [\"FAN1\"]\nmin-width = 1_000\n",
+      "[\"tool\".fanout]\nselect = [\"FAN1\"]\nmin-width = 0x3e8\n",
+      "[tool]\nfanout.select = [\"FAN1\"]\nfanout.min-width = 1000\n",
+      "tool.fanout.select = [\"FAN1\"]\ntool.fanout.min-width = 1000\n",
+      "[tool]\nfanout = { select = [\"FAN1\"], min-width = 1000 }\n",
+      "tool = { fanout = { select = [\"FAN1\"], min-width = 0b1111101000 } }\n",
+  };
+  for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+    Config c = {0};
+    Diags d = {0};
+    ck_assert_msg(config_parse("pyproject.toml", texts[i], &c, &d), "text %zu refused", i);
+    ck_assert_msg(c.found && c.select.len == 1 && c.min_width == 1000,
+                  "text %zu: select %u, min-width %ld", i, c.select.len, c.min_width);
+    config_free(&c);
+    diags_free(&d);
+  }
+  Config c = {0};
+  Diags d = {0};
+  ck_assert(config_parse("pyproject.toml",
+                         "[project]\nname = \"x\"\n[tool.black]\nline-length = 99\n", &c, &d));
+  ck_assert(!c.found);
+  config_free(&c);
+  StrBuf deep = {0};
+  sb_puts(&deep, "[tool.fanout]\n");
+  for (int i = 0; i < 200000; i++) sb_puts(&deep, i ? ".a" : "a");
+  sb_puts(&deep, " = 1\n");
+  memset(&c, 0, sizeof c);
+  ck_assert(!config_parse("pyproject.toml", sb_str(&deep), &c, &d));
+  ck_assert_uint_ge(d.len, 1);
+  ck_assert_uint_eq(d.items[0].line, 2);
+  sb_free(&deep);
+  config_free(&c);
+  diags_free(&d);
+}
+END_TEST
 
 START_TEST(bad_config) {
   Config c = {0};
@@ -113,6 +163,7 @@ Suite *config_suite(void) {
   Suite *s = suite_create("config");
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, full_config);
+  tcase_add_test(tc, toml_spellings);
   tcase_add_loop_test(tc, bad_config, 0, sizeof bad_cases / sizeof *bad_cases);
   tcase_add_loop_test(tc, where_code_kinds, 0, sizeof where_cases / sizeof *where_cases);
   tcase_add_test(tc, where_kind_names);
