@@ -9,6 +9,23 @@
 
 #define FANOUT_JSON_VERSION "1"
 
+/* Text for a terminal: a control character, or a byte of a file name that
+ * is no UTF-8, is written as \xNN, so a name cannot move the cursor or
+ * recolour the line. */
+static void put_display(StrBuf *out, const char *s) {
+  size_t valid = 0;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (!valid && *p >= 0x80)
+      valid = source_utf8_invalid_at((const char *)p, strlen((const char *)p));
+    bool shown = *p >= 0x80 ? valid > 0 : *p >= 0x20 && *p != 0x7f;
+    if (valid) valid--;
+    if (shown)
+      sb_putc(out, (char)*p);
+    else
+      sb_printf(out, "\\x%02x", *p);
+  }
+}
+
 void emit_text(const Findings *fs, const Index *ix, bool colour, StrBuf *out) {
   const char *bold = colour ? "\033[1m" : "", *red = colour ? "\033[1;31m" : "",
              *yellow = colour ? "\033[33m" : "", *reset = colour ? "\033[0m" : "";
@@ -17,14 +34,28 @@ void emit_text(const Findings *fs, const Index *ix, bool colour, StrBuf *out) {
     const char *hue = f->severity == SEVERITY_ERROR     ? red
                       : f->severity == SEVERITY_WARNING ? yellow
                                                         : "";
-    sb_printf(out, "%s%s:%u:%u:%s %s%s [%s]%s %s\n", bold, ix->files[f->file].path, f->pos.line,
-              f->pos.col, reset, hue, f->code, severity_name(f->severity), reset, f->message);
+    sb_puts(out, bold);
+    put_display(out, ix->files[f->file].path);
+    sb_printf(out, ":%u:%u:%s %s%s [%s]%s ", f->pos.line, f->pos.col, reset, hue, f->code,
+              severity_name(f->severity), reset);
+    put_display(out, f->message);
+    sb_putc(out, '\n');
   }
 }
 
 void emit_json_string(StrBuf *out, const char *s) {
   sb_putc(out, '"');
+  size_t valid = 0; /* bytes from p on known to be UTF-8 */
   for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    if (!valid && *p >= 0x80) { /* a file name need not be UTF-8; a JSON string must */
+      size_t n = strlen((const char *)p);
+      valid = source_utf8_invalid_at((const char *)p, n);
+      if (!valid) {
+        sb_puts(out, "\\ufffd"); /* one replacement per byte that is no character */
+        continue;
+      }
+    }
+    if (valid) valid--;
     switch (*p) {
     case '"': sb_puts(out, "\\\""); break;
     case '\\': sb_puts(out, "\\\\"); break;

@@ -1,5 +1,7 @@
 #include "template.h"
 
+#include <pthread.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdlib.h>
@@ -240,7 +242,36 @@ struct TemplateRegex {
   pcre2_code *code;
   pcre2_match_data *md;
   char *pattern;
+  bool gave_up; /* a line made it backtrack past the limits: it matches nothing more */
 };
+
+/* A template's pattern is the project's (`f"{a} {b} {c} ... x"`) and the
+ * line is the log's: together they can make PCRE2 backtrack for seconds.
+ * Past these limits a match fails, and the template is given up. Read-only
+ * once made: shared by the threads that match. */
+#define MATCH_LIMIT 200000
+#define DEPTH_LIMIT 20000
+static pcre2_match_context *limits;
+static pthread_once_t limits_once = PTHREAD_ONCE_INIT;
+static void make_limits(void) {
+  limits = pcre2_match_context_create(NULL);
+  pcre2_set_match_limit(limits, MATCH_LIMIT);
+  pcre2_set_depth_limit(limits, DEPTH_LIMIT);
+}
+
+static bool limited_match(const TemplateRegex *re, const char *line, size_t n, pcre2_match_data *md,
+                          uint32_t options) {
+  if (__atomic_load_n(&re->gave_up, __ATOMIC_RELAXED)) return false;
+  pthread_once(&limits_once, make_limits);
+  int rc = pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, options, md, limits);
+  if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT)
+    __atomic_store_n(&((TemplateRegex *)re)->gave_up, true, __ATOMIC_RELAXED);
+  return rc >= 0;
+}
+
+bool template_regex_gave_up(const TemplateRegex *re) {
+  return __atomic_load_n(&re->gave_up, __ATOMIC_RELAXED);
+}
 
 static void put_literal(StrBuf *re, char c) {
   if (strchr("\\^$.|?*+()[]{}", c)) sb_putc(re, '\\');
@@ -321,13 +352,12 @@ TemplateRegex *template_regex_new(const char *tmpl) {
 const char *template_regex_pattern(const TemplateRegex *re) { return re->pattern; }
 
 bool template_regex_match(const TemplateRegex *re, const char *line, size_t n) {
-  return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, 0, re->md, NULL) >= 0;
+  return limited_match(re, line, n, re->md, 0);
 }
 
 bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n, void *match_data,
                              bool checked) {
-  return pcre2_match(re->code, (PCRE2_SPTR)line, n, 0, checked ? PCRE2_NO_UTF_CHECK : 0, match_data,
-                     NULL) >= 0;
+  return limited_match(re, line, n, match_data, checked ? PCRE2_NO_UTF_CHECK : 0);
 }
 
 void template_regex_free(TemplateRegex *re) {

@@ -48,6 +48,9 @@ bool template_regex_match(const TemplateRegex *re, const char *line, size_t n);
  * is valid UTF-8 (PCRE2 would check it again on every call). */
 bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n, void *match_data,
                              bool checked);
+/* Whether a line made the template's match backtrack past PCRE2's match or
+ * depth limit; it then matches nothing more (the caller says so once). */
+bool template_regex_gave_up(const TemplateRegex *re);
 void template_regex_free(TemplateRegex *re);
 
 #endif

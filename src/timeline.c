@@ -1026,6 +1026,10 @@ void timeline_end(TimelineReader *tr) {
   strmap_free(&r->req_of);
   array_free(&r->req_defs);
   for (uint32_t i = 0; i < r->matchers.len; i++) {
+    const Matcher *m = &r->matchers.items[i];
+    if (template_regex_gave_up(m->re))
+      array_push(&t->gave_up,
+                 xasprintf("%s:%u", r->ix->files[m->site->file].path, m->site->pos.line));
     template_regex_free(r->matchers.items[i].re);
     array_free(&r->matchers.items[i].shared);
     free(r->matchers.items[i].anchor);
@@ -1105,6 +1109,14 @@ static size_t read_more(FILE *f, char *buf, size_t at, size_t cap, bool *eof) {
   return got;
 }
 
+/* One warning per log call whose template was given up. */
+static void gave_up_diags(const Timeline *t, Diags *diags) {
+  for (uint32_t i = 0; i < t->gave_up.len; i++)
+    diags_add(diags, DIAG_WARNING, t->gave_up.items[i], 0,
+              "a log line made this call's template backtrack past the match limit; it was not "
+              "matched after that line");
+}
+
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
   FILE *f = fopen(log_path, "r");
   if (!f) {
@@ -1179,6 +1191,7 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
   }
   fclose(f);
   timeline_end(tr);
+  gave_up_diags(t, diags);
   return true;
 }
 
@@ -1259,6 +1272,8 @@ void timeline_free(Timeline *t) {
     free(t->ties.items[i].name), free(t->ties.items[i].library);
   for (uint32_t i = 0; i < t->stalls.len; i++) free(t->stalls.items[i].name);
   array_free(&t->stalls);
+  for (uint32_t i = 0; i < t->gave_up.len; i++) free(t->gave_up.items[i]);
+  array_free(&t->gave_up);
   array_free(&t->ties);
 }
 
@@ -1357,6 +1372,7 @@ bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Ti
   if (rss) drain_last(&samples);
   drain_last(&log);
   timeline_end(tr);
+  gave_up_diags(t, diags);
   if (rss_path) rss_done(t);
   return true;
 }

@@ -132,6 +132,8 @@ typedef struct {
   Array(RetryTie) ties;     /* retried functions named by library lines, in order seen */
   Array(LoopStall) stalls;  /* blocked steps by coroutine, in order seen (at most
                                TIMELINE_TIES_KEPT) */
+  StrArray gave_up;         /* "path:line" of log calls whose template a line made backtrack
+                               past PCRE2's limits: matched no more after it */
   uint64_t retries;         /* retries in all, each counted once */
   uint64_t library_lines;   /* lines a library wrote (rules/liblines.spec) */
   uint64_t requests;        /* library request lines */

@@ -180,6 +180,17 @@ printf '[ tool.fanout ]\nselect = ["FAN7"]\n' > "$tmp/above/repo/pyproject.toml"
 rc=$?
 if ! grep -q "FAN101" "$tmp/out"; then ok
 else bad "[ tool.fanout ] with spaces was not read: exit $rc"; fi
+# a file name that is no UTF-8 and holds an escape: JSON and SARIF still parse,
+# text shows the bytes escaped
+mkdir -p "$tmp/names" && cp "$GOOD" "$tmp/names/$(printf 'bad\377\033[31mname.py')"
+json_ok=1
+for fmt in json sarif; do
+  timeout "$LIMIT" "$FANOUT" check --no-cache --format $fmt "$tmp/names" > "$tmp/out.$fmt" 2> /dev/null
+  python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$tmp/out.$fmt" 2> /dev/null || json_ok=0
+done
+timeout "$LIMIT" "$FANOUT" check --no-cache "$tmp/names" > "$tmp/out" 2> /dev/null
+if [ $json_ok = 1 ] && ! grep -q "$(printf '\033')" "$tmp/out" && grep -q 'bad\\xff\\x1b\[31mname.py:26:31: FAN101' "$tmp/out"; then ok
+else bad "a file name that is no UTF-8: JSON/SARIF parse $json_ok, text: $(head -c 200 "$tmp/out" | cat -v)"; fi
 # `run` with its outputs planted as symbolic links: nothing written through them
 mkdir -p "$tmp/plant/fanout-run" && : > "$tmp/outside.txt"
 ln -s "$tmp/outside.txt" "$tmp/plant/fanout-run/run.log"
