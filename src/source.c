@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <iconv.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,6 +185,65 @@ static uint32_t line_of(const char *s, size_t off) {
   return line;
 }
 
+/* The encoding a PEP 263 cookie on line 1 or 2 declares (`# -*- coding:
+ * latin-1 -*-`, `# vim: set fileencoding=koi8-r :`), lowercased into buf;
+ * false when there is none. Line 2 counts only if line 1 is a comment or
+ * blank, as Python reads it. */
+static bool coding_cookie(const char *s, size_t n, char *buf, size_t size) {
+  size_t at = 0;
+  for (int line = 0; line < 2 && at < n; line++) {
+    size_t end = at;
+    while (end < n && s[end] != '\n') end++;
+    size_t i = at;
+    while (i < end && (s[i] == ' ' || s[i] == '\t' || s[i] == '\f')) i++;
+    if (i < end && s[i] == '#') {
+      for (size_t k = i; k + 7 <= end; k++) {
+        if (memcmp(s + k, "coding", 6) != 0 || (s[k + 6] != ':' && s[k + 6] != '=')) continue;
+        size_t v = k + 7, w = 0;
+        while (v < end && (s[v] == ' ' || s[v] == '\t')) v++;
+        while (v < end && w + 1 < size &&
+               ((s[v] | 0x20) >= 'a' && (s[v] | 0x20) <= 'z'
+                    ? 1
+                    : (s[v] >= '0' && s[v] <= '9') || s[v] == '-' || s[v] == '_' || s[v] == '.'))
+          buf[w++] = (char)(s[v] >= 'A' && s[v] <= 'Z' ? s[v] | 0x20 : s[v]), v++;
+        buf[w] = '\0';
+        return w > 0;
+      }
+    } else if (i < end) {
+      return false; /* code on line 1: no cookie on line 2 */
+    }
+    at = end + 1;
+  }
+  return false;
+}
+
+/* The text of a file in a declared encoding, as UTF-8 (owned); NULL when it
+ * is not valid in it or iconv does not know it. Line ends are kept, so lines
+ * keep their numbers. */
+static char *decode(const char *data, size_t len, const char *encoding, size_t *out_len) {
+  /* Python's names, as iconv knows them: `latin-1` is ISO-8859-1, `_` is `-` */
+  char name[40];
+  snprintf(name, sizeof name, "%s", encoding);
+  for (char *c = name; *c; c++)
+    if (*c == '_') *c = '-';
+  if (strcmp(name, "latin-1") == 0 || strcmp(name, "iso-latin-1") == 0 || strcmp(name, "l1") == 0)
+    snprintf(name, sizeof name, "ISO-8859-1");
+  iconv_t cd = iconv_open("UTF-8", name);
+  if (cd == (iconv_t)-1) return NULL;
+  size_t cap = len * 4 + 16, left = cap;
+  char *buf = xmalloc(cap), *o = buf;
+  char *in = (char *)data;
+  size_t in_left = len;
+  size_t rc = iconv(cd, &in, &in_left, &o, &left);
+  iconv_close(cd);
+  if (rc == (size_t)-1 || in_left) {
+    free(buf);
+    return NULL;
+  }
+  *out_len = cap - left;
+  return buf;
+}
+
 bool source_from_buffer(const char *path, const char *data, size_t len, SourceFile *out,
                         Diags *diags) {
   memset(out, 0, sizeof *out);
@@ -199,16 +259,34 @@ bool source_from_buffer(const char *path, const char *data, size_t len, SourceFi
               "binary file (NUL byte at offset %zu), skipped", (size_t)(nul - data));
     return false;
   }
+  char enc[40];
+  char *decoded = NULL;
+  if (coding_cookie(data, len, enc, sizeof enc) && strcmp(enc, "utf-8") != 0 &&
+      strcmp(enc, "utf8") != 0 && !str_starts_with(enc, "utf-8-") &&
+      !str_starts_with(enc, "utf_8")) {
+    size_t n;
+    decoded = decode(data, len, enc, &n);
+    if (!decoded) {
+      diags_add(
+          diags, DIAG_ERROR, path, 1,
+          "not valid %s, as its coding line declares, or an encoding iconv does not know; skipped",
+          enc);
+      return false;
+    }
+    data = decoded, len = n;
+  }
   size_t bad = source_utf8_invalid_at(data, len);
   if (bad < len) {
     diags_add(diags, DIAG_ERROR, path, line_of(data, bad),
               "not valid UTF-8 (byte 0x%02x at offset %zu), skipped", (unsigned char)data[bad],
               bad);
+    free(decoded);
     return false;
   }
   out->text = xmalloc(len + 1);
   memcpy(out->text, data, len);
   out->text[len] = '\0';
+  free(decoded);
   /* Python reads a lone CR as a line end; tree-sitter's grammar does not.
    * Replacing it in place keeps every byte offset valid. */
   for (char *cr = memchr(out->text, '\r', len); cr;

@@ -180,6 +180,18 @@ printf '[ tool.fanout ]\nselect = ["FAN7"]\n' > "$tmp/above/repo/pyproject.toml"
 rc=$?
 if ! grep -q "FAN101" "$tmp/out"; then ok
 else bad "[ tool.fanout ] with spaces was not read: exit $rc"; fi
+# PEP 263: a file that declares its encoding is read in it (latin-1, koi8-r);
+# one that is invalid in its declared encoding is an error naming it
+mk coding && python3 -c "
+import sys
+src = open(sys.argv[1], encoding='utf-8').read()
+open(sys.argv[2], 'wb').write(('# -*- coding: latin-1 -*-\n# caf\u00e9\n' + src).encode('latin-1'))
+open(sys.argv[3], 'wb').write(b'#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\nNAME = \'\xf0\xd2\xc9\xd7\xc5\xd4\'\n')
+" "$GOOD" "$tmp/coding/latin.py" "$tmp/coding/koi.py"
+case_ coding 1 ""
+if grep -q "latin.py:28:31: FAN101" "$tmp/out"; then ok; else bad "a latin-1 file's finding is not on its line"; fi
+mk badcoding && printf '# coding: ascii\nX = "\351"\n' > "$tmp/badcoding/bad.py"
+case_ badcoding 2 "bad.py:1: error: not valid ascii"
 # a file name that is no UTF-8 and holds an escape: JSON and SARIF still parse,
 # text shows the bytes escaped
 mkdir -p "$tmp/names" && cp "$GOOD" "$tmp/names/$(printf 'bad\377\033[31mname.py')"
