@@ -78,6 +78,9 @@ unsigned long run_tree_rss_kb(int pid) {
   return kb;
 }
 
+/* A child's line longer than this is written to the log in pieces of it. */
+#define RUN_LINE_MAX (1u << 20)
+
 typedef struct {
   int fd;
   FILE *tee; /* NULL: quiet */
@@ -94,7 +97,8 @@ static void drain(Stream *s, FILE *log, unsigned long *lines) {
     s->open = false;
     if (s->partial.len) { /* a last line without its newline */
       write_stamp(log, now_seconds());
-      fprintf(log, "%s\n", sb_str(&s->partial));
+      fwrite(s->partial.s, 1, s->partial.len, log); /* NULs and all */
+      fputc('\n', log);
       s->partial.len = 0;
       ++*lines;
     }
@@ -109,10 +113,17 @@ static void drain(Stream *s, FILE *log, unsigned long *lines) {
   for (ssize_t i = 0, start = 0; i < n; i++) {
     if (buf[i] != '\n') {
       if (i == n - 1) sb_putn(&s->partial, buf + start, (size_t)(n - start));
+      if (s->partial.len >= RUN_LINE_MAX) { /* an endless line: written in pieces, not held */
+        write_stamp(log, t);
+        fwrite(s->partial.s, 1, s->partial.len, log);
+        fputc('\n', log);
+        s->partial.len = 0;
+        ++*lines;
+      }
       continue;
     }
     write_stamp(log, t);
-    if (s->partial.len) fputs(sb_str(&s->partial), log), s->partial.len = 0;
+    if (s->partial.len) fwrite(s->partial.s, 1, s->partial.len, log), s->partial.len = 0;
     fwrite(buf + start, 1, (size_t)(i - start), log);
     fputc('\n', log);
     ++*lines;

@@ -1132,15 +1132,30 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
   memset(parts, 0, sizeof parts);
   uint32_t nparts[2] = {0, 0};
   Block block = {NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
-  bool eof = false;
+  bool eof = false, skip = false;
   int cur = 0;
   size_t have = read_more(f, bufs[0], 0, caps[0], &eof);
   while (have > 0) {
     char *buf = bufs[cur];
+    if (skip) { /* the rest of a line past TIMELINE_LINE_MAX: counted, not kept */
+      const char *nl = memchr(buf, '\n', have);
+      size_t drop = nl ? (size_t)(nl - buf) + 1 : have;
+      t->cut_bytes += drop;
+      memmove(buf, buf + drop, have - drop);
+      have -= drop;
+      skip = !nl;
+      if (!have && !eof) have = read_more(f, buf, 0, caps[cur], &eof);
+      continue;
+    }
     size_t used = have;
     if (!eof) {
       const char *nl = memrchr(buf, '\n', have);
-      if (!nl) { /* a line longer than the buffer: grow it */
+      if (!nl && have >= TIMELINE_LINE_MAX) { /* a line this long: its start is the record */
+        buf[TIMELINE_LINE_MAX - 1] = '\n';
+        t->cut_lines++;
+        skip = true;
+        nl = buf + TIMELINE_LINE_MAX - 1;
+      } else if (!nl) { /* a line longer than the buffer: grow it, up to TIMELINE_LINE_MAX */
         if (have == caps[cur]) bufs[cur] = xrealloc(buf, caps[cur] *= 2);
         have += read_more(f, bufs[cur], have, caps[cur], &eof);
         continue;

@@ -115,6 +115,10 @@ typedef struct {
 /* Distinct retried functions kept; retries of others are counted untied. */
 #define TIMELINE_TIES_KEPT 256
 
+/* Of a longer line, this many bytes are read as its record, the rest only
+ * counted: memory stays flat on a log of NULs or one endless line. */
+#define TIMELINE_LINE_MAX (1u << 20)
+
 /* Occurrences kept: the longest this many (a log's memory does not grow with
  * its length); groups keep every occurrence's sums. */
 #define TIMELINE_KEPT 1000
@@ -132,6 +136,8 @@ typedef struct {
   Array(RetryTie) ties;     /* retried functions named by library lines, in order seen */
   Array(LoopStall) stalls;  /* blocked steps by coroutine, in order seen (at most
                                TIMELINE_TIES_KEPT) */
+  uint64_t cut_lines, cut_bytes; /* lines longer than TIMELINE_LINE_MAX, and what of them was
+                                    dropped (a copytruncate hole, a child's endless line) */
   StrArray gave_up;         /* "path:line" of log calls whose template a line made backtrack
                                past PCRE2's limits: matched no more after it */
   uint64_t retries;         /* retries in all, each counted once */

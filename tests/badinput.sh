@@ -192,6 +192,18 @@ case_ coding 1 ""
 if grep -q "latin.py:28:31: FAN101" "$tmp/out"; then ok; else bad "a latin-1 file's finding is not on its line"; fi
 mk badcoding && printf '# coding: ascii\nX = "\351"\n' > "$tmp/badcoding/bad.py"
 case_ badcoding 2 "bad.py:1: error: not valid ascii"
+# a log that is one 512 MB line of NULs (what copytruncate leaves): read in
+# flat memory, its lines cut, not buffered whole
+truncate -s 512M "$tmp/hole.log"
+/usr/bin/time -f '%M' -o "$tmp/kb" timeout "$LIMIT" "$FANOUT" report --log "$tmp/hole.log" corpus/demo > "$tmp/out" 2> /dev/null
+rc=$?
+kb=$(tail -n 1 "$tmp/kb")
+if [ $rc = 0 ] && [ "$kb" -lt 200000 ]; then ok
+else bad "report on a 512 MB line: exit $rc, peak RSS $kb kB"; fi
+# `run`: a child's line with a NUL in it is logged whole
+(cd "$tmp" && timeout "$LIMIT" "$FANOUT" run -q --out "$tmp/nul-run" -- printf 'before\000after' > /dev/null 2>&1)
+if grep -q 'after' "$tmp/nul-run/run.log"; then ok
+else bad "run dropped the bytes after a NUL: $(od -c "$tmp/nul-run/run.log" | head -3)"; fi
 # a file name that is no UTF-8 and holds an escape: JSON and SARIF still parse,
 # text shows the bytes escaped
 mkdir -p "$tmp/names" && cp "$GOOD" "$tmp/names/$(printf 'bad\377\033[31mname.py')"
