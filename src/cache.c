@@ -1,7 +1,9 @@
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* realpath, O_NOFOLLOW */
 #include "cache.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -64,15 +66,44 @@ static void write_once(const char *path, const char *data) {
   close(fd);
 }
 
+/* Whether a directory may hold the cache: a real directory (not a symbolic
+ * link), the user's own and writable by no one else, and either empty or
+ * already fanout's (its CACHEDIR.TAG): `FANOUT_CACHE_DIR=/` or a planted
+ * link to $HOME must not receive a tag or entries. */
+const char *cache_refusal(const char *dir) {
+  struct stat st;
+  if (lstat(dir, &st) != 0) return NULL; /* not there: it will be made */
+  if (S_ISLNK(st.st_mode)) return "a symbolic link";
+  if (!S_ISDIR(st.st_mode)) return "not a directory";
+  if (st.st_uid != geteuid()) return "not the user's";
+  if (st.st_mode & 022) return "writable by others";
+  char *tag = xasprintf("%s/CACHEDIR.TAG", dir);
+  bool ours = access(tag, F_OK) == 0;
+  free(tag);
+  if (ours) return NULL;
+  DIR *d = opendir(dir);
+  if (!d) return "not readable";
+  bool empty = true;
+  for (struct dirent *e; empty && (e = readdir(d)) != NULL;)
+    empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
+  closedir(d);
+  return empty ? NULL : "a directory with other files and no fanout CACHEDIR.TAG";
+}
+
+static bool usable_dir(const char *dir) {
+  struct stat st;
+  return lstat(dir, &st) == 0 && !cache_refusal(dir);
+}
+
 Cache *cache_open(const char *dir, const char *extra) {
   /* mkdir -p: $XDG_CACHE_HOME/fanout may need its parents */
   char *d = xstrdup(dir);
   for (char *s = strchr(d + 1, '/'); s; s = strchr(s + 1, '/')) {
     *s = '\0';
-    make_dir(d);
+    mkdir(d, 0700);
     *s = '/';
   }
-  bool ok = make_dir(d);
+  bool ok = (mkdir(d, 0700) == 0 || errno == EEXIST) && usable_dir(d);
   free(d);
   if (!ok) return NULL;
   char *tag = xasprintf("%s/CACHEDIR.TAG", dir);
@@ -159,11 +190,15 @@ int64_t cache_now_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
+/* A cache file larger than this is no fanout's (a link planted to a big file). */
+#define CACHE_FILE_MAX (512ull << 20)
+
 static bool read_all(const char *path, unsigned char **out, size_t *len) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 8) {
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 8 ||
+      (uint64_t)st.st_size > CACHE_FILE_MAX) {
     close(fd);
     return false;
   }
@@ -541,14 +576,20 @@ void cache_slot_free(CacheSlot *s) {
 }
 
 char *cache_default_dir(const char *project_dir) {
-  char *here = xasprintf("%s/.fanout_cache", project_dir && *project_dir ? project_dir : ".");
-  struct stat st;
-  if (stat(here, &st) == 0 ? S_ISDIR(st.st_mode) && access(here, W_OK) == 0
-                           : access(project_dir && *project_dir ? project_dir : ".", W_OK) == 0)
-    return here;
-  free(here);
+  /* Outside the checked tree, so that a tree cannot plant entries: one
+   * directory per project, named by a hash of its real path. */
+  char real[PATH_MAX];
+  const char *at = project_dir && *project_dir ? project_dir : ".";
+  if (!realpath(at, real)) return NULL;
+  unsigned char h[16];
+  hash128(real, strlen(real), h);
   const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  if (xdg && xdg[0] == '/') return xasprintf("%s/fanout", xdg);
-  if (home && home[0] == '/') return xasprintf("%s/.cache/fanout", home);
-  return NULL;
+  char *base = xdg && xdg[0] == '/'   ? xasprintf("%s/fanout", xdg)
+               : home && home[0] == '/' ? xasprintf("%s/.cache/fanout", home)
+                                        : NULL;
+  if (!base) return NULL;
+  char *dir = xasprintf("%s/%02x%02x%02x%02x%02x%02x%02x%02x", base, h[0], h[1], h[2], h[3], h[4],
+                        h[5], h[6], h[7]);
+  free(base);
+  return dir;
 }

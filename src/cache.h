@@ -29,6 +29,11 @@ typedef struct Cache Cache;
  * none). NULL when the directory cannot be used. Free with cache_close.
  * Shareable across threads. */
 Cache *cache_open(const char *dir, const char *extra);
+/* Why `dir` may not hold the cache, or NULL when it may (or does not exist
+ * yet): a symbolic link, not a directory, not the user's, writable by others,
+ * or a directory with other files and no fanout CACHEDIR.TAG. cache_open
+ * refuses such a directory; the caller says why once. */
+const char *cache_refusal(const char *dir);
 /* Read the entries of the pack for `slot` (what a run reads: its roots),
  * where lookups find them and stores put them. Without a pack, lookups miss
  * and stores are dropped. */

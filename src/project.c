@@ -199,7 +199,10 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.todo = xcalloc(files.len ? files.len : 1, sizeof(uint32_t));
   for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
   w.lazy = opts->lazy && !opts->extra_knowledge;
-  Cache *cache = opts->cache_dir ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
+  const char *refused = opts->cache_dir ? cache_refusal(opts->cache_dir) : NULL;
+  if (refused)
+    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0, "cache not used: %s", refused);
+  Cache *cache = opts->cache_dir && !refused ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
   if (cache) { /* one pack per set of roots */
     StrBuf slot = {0};
     for (uint32_t i = 0; i < npaths; i++) sb_printf(&slot, "%s\n", paths[i]);

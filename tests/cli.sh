@@ -488,8 +488,9 @@ if cmp -s "$tmp/dmg.json" "$tmp/nc.json" && grep -Eq ", [1-9][0-9]* parsed" "$tm
 else bad "a damaged cache changed the output or was not rewritten"; cat "$tmp/v2" "$tmp/v3"; fi
 # a cache directory that cannot be used costs speed only
 : > "$tmp/notadir"
-"$FANOUT" check --cache-dir "$tmp/notadir" --format json "$@" > "$tmp/nd.json" 2>&1
-if cmp -s "$tmp/nd.json" "$tmp/nc.json"; then ok; else bad "an unusable cache directory changed the output"; fi
+"$FANOUT" check --cache-dir "$tmp/notadir" --format json "$@" > "$tmp/nd.json" 2> "$tmp/nd.err"
+if cmp -s "$tmp/nd.json" "$tmp/nc.json" && grep -q "notadir: warning: cache not used: not a directory" "$tmp/nd.err"; then ok
+else bad "an unusable cache directory changed the output, or was not named"; cat "$tmp/nd.err"; fi
 # an edit that keeps the size and the mtime is still seen; an old, unchanged
 # tree replays its output; the edit after that is seen too
 mkdir -p "$tmp/chg"
@@ -509,15 +510,25 @@ if grep -q "FAN101" "$tmp/m1" && grep -q "output replayed" "$tmp/m3" &&
    ! grep -q "FAN101" "$tmp/m5" && cmp -s "$tmp/m4" "$tmp/m5" &&
    [ "$(wc -c < "$tmp/a2")" = "$(wc -c < "$tmp/chg/a.py")" ]; then ok
 else bad "the cache missed an edit or did not replay an unchanged tree"; cat "$tmp/m1" "$tmp/m3" "$tmp/m4" "$tmp/m5"; fi
-# where it lives: $FANOUT_CACHE_DIR, else .fanout_cache next to pyproject.toml
-mkdir -p "$tmp/proj/src"
+# where it lives: $FANOUT_CACHE_DIR, else a directory per project under
+# $XDG_CACHE_HOME/fanout, never in the checked tree
+mkdir -p "$tmp/proj/src" "$tmp/xdg"
 printf '[tool.fanout]\nmin-width = 20\n' > "$tmp/proj/pyproject.toml"
 cp "$tmp/chg/b.py" "$tmp/proj/src/"
-(cd "$tmp/proj/src" && "$FANOUT" check . > /dev/null 2>&1)
+(cd "$tmp/proj/src" && XDG_CACHE_HOME="$tmp/xdg" "$FANOUT" check . > /dev/null 2>&1)
 (cd "$tmp/proj/src" && FANOUT_CACHE_DIR="$tmp/envcache" "$FANOUT" check . > /dev/null 2>&1)
-if [ -f "$tmp/proj/.fanout_cache/CACHEDIR.TAG" ] && [ -f "$tmp/proj/.fanout_cache/.gitignore" ] &&
-   [ -d "$tmp/envcache/facts" ] && [ ! -e "$tmp/proj/src/.fanout_cache" ]; then ok
+if ls "$tmp"/xdg/fanout/*/CACHEDIR.TAG > /dev/null 2>&1 && ls "$tmp"/xdg/fanout/*/.gitignore > /dev/null 2>&1 &&
+   [ -d "$tmp/envcache/facts" ] && [ ! -e "$tmp/proj/.fanout_cache" ] && [ ! -e "$tmp/proj/src/.fanout_cache" ]; then ok
 else bad "the cache is not where the README says"; fi
+# a cache directory that is a symbolic link, or a foreign non-empty directory,
+# is not used: nothing is written into it
+mkdir -p "$tmp/foreign" && : > "$tmp/foreign/keep.txt" && ln -s "$tmp/foreign" "$tmp/linkcache"
+for d in "$tmp/foreign" "$tmp/linkcache"; do
+  (cd "$tmp/proj/src" && FANOUT_CACHE_DIR="$d" "$FANOUT" check . > "$tmp/fc.out" 2>&1)
+  rc=$?
+  if [ "$(ls -A "$tmp/foreign")" = "keep.txt" ] && [ $rc -lt 2 ]; then ok
+  else bad "a foreign or linked cache directory $d was written into: $(ls -A "$tmp/foreign")"; fi
+done
 
 # a long log of repeated runs: markdown shows the 40 longest phases and every
 # phase name's sums; JSON the sums and the longest occurrences
