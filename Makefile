@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html policy demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html policy security demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -129,9 +129,11 @@ html: $(BUILD)/fanout
 	sh tests/html.sh $(BUILD)/fanout
 policy: $(BUILD)/fanout
 	sh tests/policy.sh $(BUILD)/fanout
+security: $(BUILD)/fanout
+	sh tests/security.sh $(BUILD)/fanout
 badinput: $(BUILD)/fanout
 	sh tests/badinput.sh $(BUILD)/fanout
-check: unit cli badinput precommit sarif lsp html policy
+check: unit cli badinput precommit sarif lsp html policy security
 
 golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout
