@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,6 +134,18 @@ static void drain(Stream *s, FILE *log, unsigned long *lines) {
   fflush(log);
 }
 
+/* Make process group `pgrp` the terminal's foreground group (SIGTTOU held
+ * off: a background group may not otherwise change it). */
+static void give_terminal(pid_t pgrp) {
+  struct sigaction ignore, old;
+  memset(&ignore, 0, sizeof ignore);
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGTTOU, &ignore, &old);
+  if (tcsetpgrp(STDIN_FILENO, pgrp) != 0) { /* no terminal after all: nothing to hand over */
+  }
+  sigaction(SIGTTOU, &old, NULL);
+}
+
 bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Diags *diags) {
   memset(out, 0, sizeof *out);
   if (mkdir(opts->out_dir, 0755) != 0 && errno != EEXIST) {
@@ -161,6 +175,11 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
     return false;
   }
   fflush(stdout), fflush(stderr);
+  /* Like a shell: when fanout runs in the terminal's foreground, the child's
+   * process group gets the terminal (else its first read stops it), and
+   * fanout takes it back when the child is done. */
+  bool foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     diags_add(diags, DIAG_ERROR, NULL, 0, "fork: %s", strerror(errno));
@@ -169,6 +188,9 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
   }
   if (pid == 0) { /* the child: its own process group, our pipes as stdout/stderr */
     setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* fanout killed: the child does not outlive it */
+    if (getppid() != parent) _exit(128 + SIGKILL);
+    if (foreground) give_terminal(getpid());
     dup2(po[1], STDOUT_FILENO);
     dup2(pe[1], STDERR_FILENO);
     execvp(argv[0], argv);
@@ -178,6 +200,7 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
     _exit(127);
   }
   setpgid(pid, pid);
+  if (foreground) give_terminal(pid);
   close(po[1]), close(pe[1]), close(ready[1]);
   int exec_err = 0;
   if (read(ready[0], &exec_err, sizeof exec_err) == (ssize_t)sizeof exec_err) {
@@ -188,12 +211,13 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
     return false;
   }
   close(ready[0]);
-  struct sigaction sa, old_int, old_term, old_hup;
+  struct sigaction sa, old_int, old_term, old_hup, old_quit;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
   sigaction(SIGINT, &sa, &old_int);
   sigaction(SIGTERM, &sa, &old_term);
   sigaction(SIGHUP, &sa, &old_hup);
+  sigaction(SIGQUIT, &sa, &old_quit);
   pending_signal = 0;
   Stream streams[2] = {{po[0], opts->quiet ? NULL : stdout, {0}, true},
                        {pe[0], opts->quiet ? NULL : stderr, {0}, true}};
@@ -225,9 +249,11 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     if (pending_signal) kill(-pid, pending_signal), pending_signal = 0;
   }
+  if (foreground) give_terminal(getpgrp());
   sigaction(SIGINT, &old_int, NULL);
   sigaction(SIGTERM, &old_term, NULL);
   sigaction(SIGHUP, &old_hup, NULL);
+  sigaction(SIGQUIT, &old_quit, NULL);
   out->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   close(po[0]), close(pe[0]);
   sb_free(&streams[0].partial);

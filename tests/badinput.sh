@@ -204,6 +204,25 @@ else bad "report on a 512 MB line: exit $rc, peak RSS $kb kB"; fi
 (cd "$tmp" && timeout "$LIMIT" "$FANOUT" run -q --out "$tmp/nul-run" -- printf 'before\000after' > /dev/null 2>&1)
 if grep -q 'after' "$tmp/nul-run/run.log"; then ok
 else bad "run dropped the bytes after a NUL: $(od -c "$tmp/nul-run/run.log" | head -3)"; fi
+# `run` like a shell: in a terminal's foreground the child gets the terminal
+# (a read does not stop it in the background), and it dies with fanout
+if command -v script > /dev/null; then
+  (cd "$tmp" && echo hello | timeout 20 script -qec "$FANOUT run -q --out $tmp/fg-run -- sh -c 'read x; echo got \$x'" /dev/null > /dev/null 2>&1)
+  rc=$?
+  if [ $rc = 0 ] && grep -q "got hello" "$tmp/fg-run/run.log"; then ok
+  else bad "run under a terminal: the child could not read it (exit $rc; 124 is a hang)"; fi
+fi
+(cd "$tmp" && exec "$FANOUT" run -q --out "$tmp/kill-run" -- sh -c "echo \$\$ > $tmp/child.pid; exec sleep 60") > /dev/null 2>&1 &
+fpid=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/child.pid" ] && break; sleep 0.3; done
+kill -KILL "$fpid" 2> /dev/null
+wait "$fpid" 2> /dev/null
+sleep 0.5
+alive() { # running, not a zombie nobody reaped yet
+  [ -r "/proc/$1/stat" ] && [ "$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2> /dev/null)" != Z ]
+}
+if [ -s "$tmp/child.pid" ] && ! alive "$(cat "$tmp/child.pid")"; then ok
+else bad "run's child outlived fanout killed by SIGKILL"; kill "$(cat "$tmp/child.pid")" 2> /dev/null; fi
 # a file name that is no UTF-8 and holds an escape: JSON and SARIF still parse,
 # text shows the bytes escaped
 mkdir -p "$tmp/names" && cp "$GOOD" "$tmp/names/$(printf 'bad\377\033[31mname.py')"
