@@ -67,6 +67,8 @@ typedef struct {
   DefRefs req_defs;        /* the function sending it (def < 0: none found) */
   RetryWave wave;      /* the second the last retries fell in (count 0: none yet) */
   int32_t line_tie;    /* the retried function's tie of the current line, -1: none */
+  double day;          /* time-only logs: seconds added for each midnight passed */
+  double last_clock;   /* time-only logs: the previous line's clock, -1 before the first */
   StrMap group_of;     /* group key -> index into t->groups */
   StrArray group_keys; /* owned keys of group_of */
   uint32_t closed;     /* phases the current line closed */
@@ -588,6 +590,7 @@ typedef struct {
   int status;
   double delay;
   char *target; /* the function a library's retry line names; a request's "METHOD URL STATUS" */
+  bool time_of_day; /* the time is a clock without a date */
   uint8_t kind; /* a retry line: 0 announces a wait, 1 follows a failed attempt, 2 precedes one */
 } LineClass;
 
@@ -603,6 +606,7 @@ static void classify(const Reader *r, pcre2_match_data *md, uint64_t *found, con
   const char *msg = l.message;
   size_t n = l.message_len;
   c->time = l.time;
+  c->time_of_day = l.time_of_day;
   c->name = c->target = NULL;
   c->flags = 0;
   c->lib = -1;
@@ -885,9 +889,17 @@ static uint32_t apply(Reader *r, const LineClass *c) {
   }
   t->records++;
   if (c->time >= 0) {
-    r->now = c->time;
-    if (t->first < 0) t->first = c->time;
-    t->last = c->time;
+    double time = c->time;
+    if (c->time_of_day) { /* a clock without a date: past midnight it starts again */
+      if (r->last_clock >= 0 && time < r->last_clock - 43200) r->day += 86400;
+      r->last_clock = time;
+      time += r->day;
+    }
+    /* a line stamped earlier than one before it (threads, clock steps) does not
+     * turn time back: phases never get negative durations */
+    if (time > r->now || t->first < 0) r->now = time;
+    if (t->first < 0) t->first = r->now;
+    t->last = r->now;
   } else {
     t->untimed++;
   }
@@ -971,6 +983,7 @@ TimelineReader *timeline_begin(const Index *ix, Timeline *t) {
   t->first = -1;
   tr->r.ix = ix;
   tr->r.t = t;
+  tr->r.last_clock = -1;
   setup(&tr->r);
   tr->found = xcalloc(tr->r.words + 1, sizeof(uint64_t));
   return tr;

@@ -506,6 +506,35 @@ START_TEST(one_retry_many_lines) {
 }
 END_TEST
 
+/* A time-only log that passes midnight goes on to the next day, and a line
+ * stamped before the one above it does not turn time back: no phase has a
+ * negative duration. */
+START_TEST(clock_past_midnight_and_backwards) {
+  Facts f;
+  Index ix;
+  char path[] = "/tmp/fanout-timeline-XXXXXX";
+  FILE *log = crawl_log(&f, &ix, path);
+  fprintf(log, "23:59:59,000 INFO crawl: crawling 3 urls\n");
+  fprintf(log, "23:59:59,500 INFO crawl: fetched https://x/0\n");
+  fprintf(log, "00:00:01,000 INFO crawl: fetched https://x/1\n");
+  fprintf(log, "00:00:00,900 INFO crawl: fetched https://x/2\n"); /* a thread's earlier stamp */
+  fclose(log);
+  Timeline t = {0};
+  Diags d = {0};
+  ck_assert(timeline_read(&ix, path, &t, &d));
+  ck_assert_uint_eq(t.phases.len, 1);
+  const Phase *p = &t.phases.items[0];
+  ck_assert(fabs(p->end - p->start - 2.0) < 1e-6);
+  ck_assert(t.last - t.first > 1.9 && t.last - t.first < 2.1);
+  ck_assert(p->gap_max >= 0);
+  timeline_free(&t);
+  diags_free(&d);
+  remove(path);
+  index_free(&ix);
+  facts_free(&f);
+}
+END_TEST
+
 Suite *timeline_suite(void) {
   Suite *s = suite_create("timeline");
   TCase *tc = tcase_create("core");
@@ -516,6 +545,7 @@ Suite *timeline_suite(void) {
   tcase_add_test(tc, library_lines_mean_what_they_say);
   tcase_add_test(tc, library_lines_make_the_phase);
   tcase_add_test(tc, one_retry_many_lines);
+  tcase_add_test(tc, clock_past_midnight_and_backwards);
   tcase_add_test(tc, multimatch_finds_what_a_search_finds);
   tcase_add_test(tc, blocks_equal_lines);
   tcase_add_test(tc, many_runs_keep_the_longest);
