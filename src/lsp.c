@@ -16,6 +16,8 @@ typedef struct {
   char *uri, *path;
   StrBuf text;
   TSTree *tree;
+  char *published; /* the diagnostics last sent for it (compact JSON): unchanged ones are not
+                      sent again */
 } Document;
 
 typedef struct {
@@ -251,6 +253,14 @@ static void publish(Server *s) {
       json_array_append_new(list, diag);
       free(href);
     }
+    char *now = json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
+    if (now && doc->published && strcmp(now, doc->published) == 0) { /* nothing changed */
+      free(now);
+      json_decref(list);
+      continue;
+    }
+    free(doc->published);
+    doc->published = now;
     send(s, json_pack("{s:s, s:{s:s, s:o}}", "method", "textDocument/publishDiagnostics", "params",
                       "uri", doc->uri, "diagnostics", list));
   }
@@ -276,9 +286,15 @@ static void did_open(Server *s, json_t *params) {
     fprintf(s->log, "fanout lsp: didOpen without uri and text\n");
     return;
   }
+  size_t n = strlen(text);
+  if (n > SOURCE_MAX_BYTES) { /* refused before any parse: what check would skip */
+    fprintf(s->log, "fanout lsp: %s: too large (%zu bytes, limit %u), not analyzed\n", uri, n,
+            SOURCE_MAX_BYTES);
+    return;
+  }
   Document *doc = find_doc(s, uri);
   if (!doc) {
-    Document fresh = {xstrdup(uri), uri_to_path(uri), {0}, NULL};
+    Document fresh = {xstrdup(uri), uri_to_path(uri), {0}, NULL, NULL};
     array_push(&s->docs, fresh);
     doc = array_last(&s->docs);
   }
@@ -341,6 +357,11 @@ static void did_change(Server *s, json_t *params) {
     if (doc->tree) ts_tree_edit(doc->tree, &edit);
   }
   /* re-parse reusing the unchanged parts of the old tree */
+  if (doc->text.len > SOURCE_MAX_BYTES) { /* grown past the limit: not parsed */
+    fprintf(s->log, "fanout lsp: %s: too large (%zu bytes, limit %u), not analyzed\n", uri,
+            doc->text.len, SOURCE_MAX_BYTES);
+    return;
+  }
   TSTree *tree = parse_source(sb_str(&doc->text), (uint32_t)doc->text.len, doc->tree);
   if (doc->tree) ts_tree_delete(doc->tree);
   doc->tree = tree;
@@ -368,6 +389,7 @@ static void did_close(Server *s, json_t *params) {
     diags_free(&d);
     free(doc->uri);
     free(doc->path);
+    free(doc->published);
     sb_free(&doc->text);
     if (doc->tree) ts_tree_delete(doc->tree);
     s->docs.items[i] = s->docs.items[--s->docs.len];
@@ -481,6 +503,7 @@ int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOp
   for (uint32_t i = 0; i < s.docs.len; i++) {
     free(s.docs.items[i].uri);
     free(s.docs.items[i].path);
+    free(s.docs.items[i].published);
     sb_free(&s.docs.items[i].text);
     if (s.docs.items[i].tree) ts_tree_delete(s.docs.items[i].tree);
   }

@@ -34,6 +34,28 @@ if [ $rc = 0 ] && grep -q '"id":1,"result":{"capabilities"' "$tmp/out" &&
    grep -q "without a valid Content-Length" "$tmp/err"; then ok
 else bad "framing and errors: exit $rc"; cat "$tmp/out" "$tmp/err"; fi
 
+# three documents opened one after another: each one's diagnostics are sent
+# once (unchanged ones are not sent again); a document over the size limit is
+# refused before it is parsed
+mkdir -p "$tmp/many"
+for n in a b c; do printf 'import asyncio\n\n\nasync def f_%s(xs):\n    return await asyncio.gather(*[g(x) for x in xs])\n' "$n" > "$tmp/many/$n.py"; done
+{
+  frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file://'"$tmp/many"'","capabilities":{}}}'
+  for n in a b c; do
+    text=$(sed 's/\\/\\\\/g; s/"/\\"/g' "$tmp/many/$n.py" | awk '{printf "%s\\n", $0}')
+    frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file://'"$tmp/many/$n.py"'","languageId":"python","version":1,"text":"'"$text"'"}}}'
+  done
+  big=$(head -c 17000000 /dev/zero | tr '\0' 'x')
+  frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file://'"$tmp/many/big.py"'","languageId":"python","version":1,"text":"'"$big"'"}}}'
+  frame '{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
+  frame '{"jsonrpc":"2.0","method":"exit"}'
+} > "$tmp/many.in"
+timeout 60 "$FANOUT" lsp < "$tmp/many.in" > "$tmp/many.out" 2> "$tmp/many.err"
+rc=$?
+sent=$(grep -o '"method":"textDocument/publishDiagnostics"' "$tmp/many.out" | wc -l)
+if [ $rc = 0 ] && [ "$sent" = 3 ] && grep -q "big.py: too large" "$tmp/many.err"; then ok
+else bad "three documents opened: $sent publishes (want 3), exit $rc"; head -c 600 "$tmp/many.err"; fi
+
 # hover on a finding's line shows the rule's documentation
 mkdir -p "$tmp/h"
 src='import asyncio\nimport httpx\n\n\nasync def fetch_all(client: httpx.AsyncClient, urls):\n    return await asyncio.gather(*[client.get(u) for u in urls])\n'
