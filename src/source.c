@@ -75,6 +75,7 @@ static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out, Di
   }
   closedir(d);
   if (names.len) qsort(names.items, names.len, sizeof(char *), cmp_str);
+  uint32_t unseen = 0; /* entries the directory lists but does not let us look at */
   for (uint32_t i = 0; i < names.len; i++) {
     char *path = join_path(dir, names.items[i]);
     struct stat st;
@@ -82,7 +83,9 @@ static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out, Di
      * and of files counted twice. File symlinks are read. */
     if (source_excluded(opts, path, names.items[i])) {
       /* configured out */
-    } else if (lstat(path, &st) == 0) {
+    } else if (lstat(path, &st) != 0) {
+      unseen += errno == EACCES;
+    } else {
       if (S_ISDIR(st.st_mode)) {
         if (!is_skipped_dir(path, names.items[i])) walk_dir(path, opts, out, diags, depth + 1);
       } else if (wanted_file(names.items[i], opts)) {
@@ -99,6 +102,9 @@ static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out, Di
     free(names.items[i]);
   }
   array_free(&names);
+  if (unseen) /* readable but not searchable: say so rather than skip in silence */
+    diags_add(diags, DIAG_ERROR, dir, 0, "cannot look into directory: %u entr%s skipped", unseen,
+              unseen == 1 ? "y" : "ies");
 }
 
 static char *normalize_arg(const char *p) {

@@ -118,6 +118,11 @@ if [ "$(id -u)" = 0 ]; then
   RUNAS="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 fi
 case_ unreadable 2 "secret.py: error: cannot read: Permission denied" --no-cache
+# a directory that can be listed but not searched: its entries are named as skipped
+mk unsearchable && mkdir "$tmp/unsearchable/sub" && printf 'x = 1\n' > "$tmp/unsearchable/sub/m.py" &&
+  chmod 644 "$tmp/unsearchable/sub"
+case_ unsearchable 2 "sub: error: cannot look into directory: 1 entry skipped" --no-cache
+chmod 755 "$tmp/unsearchable/sub"
 FANOUT=$saved RUNAS=""
 
 # a symlink loop and a FIFO: skipped without hanging; a dangling link is named
