@@ -27,6 +27,9 @@ head -200 corpus/demo/run/run.log | split -l 1 - "$seeds/logline/l"
 printf '{"time": "2026-11-25T10:00:00Z", "level": "INFO", "message": "x"}' > "$seeds/logline/json"
 printf '[tool.fanout]\nselect = ["FAN1", "FAN50"]\nmin-width = 20\n[tool.fanout.per-file-ignores]\n"tests/*" = ["FAN5"]\n' > "$seeds/config/a"
 printf '[project]\nname = "x"\n[tool.fanout]\nblocking-calls = ["mylib.fetch"]\nlimiters = ["pool.Limiter"]\n' > "$seeds/config/b"
+# TOML's other spellings and deep keys (key parts are walked without recursion)
+printf '[ tool . "fanout" ]\nmin-width = 1_000\n[tool.fanout.per-file-ignores]\n"a.py" = ["FAN5"]\n' > "$seeds/config/c"
+printf 'tool = { fanout = { select = ["FAN1"], x = { y = { z = 1 } } } }\na.b.c.d.e.f.g.h.i.j = 1\n' > "$seeds/config/d"
 frame() { printf 'Content-Length: %d\r\n\r\n%s' "$(printf '%s' "$1" | wc -c)" "$1"; }
 uri=file:///nowhere/a.py
 doc='import asyncio\n\nasync def f(xs):\n    return await asyncio.gather(*[g(x) for x in xs])\n'
