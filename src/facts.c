@@ -1381,6 +1381,7 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   w.loop_index = -1;
   w.awaited_start = UINT32_MAX;
   w.statement_start = UINT32_MAX;
+  w.bound_def = -1;
   out->has_errors = ts_node_has_error(w.root);
   Def module = {0};
   module.kind = DEF_MODULE;
@@ -1397,6 +1398,9 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   array_free(&w.assign_values);
   array_free(&w.call_nodes);
   array_free(&w.def_nodes);
+  strmap_free(&w.bound_first);
+  strmap_free(&w.grown);
+  array_free(&w.bound_next);
   for (uint32_t i = 0; i < w.cursors.len; i++) ts_tree_cursor_delete(&w.cursors.items[i]);
   array_free(&w.cursors);
   for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);

@@ -40,6 +40,14 @@ typedef struct {
   /* walk_children's cursors, one per depth, reset rather than made anew:
    * a new cursor costs a malloc and a free for every node with children */
   Array(TSTreeCursor) cursors;
+  /* The current def's own assignments by target and the names it grows
+   * (`xs.append`): built once per def the sites ask about, so a binding
+   * costs the bindings of that name, not every one of the def. */
+  int32_t bound_def;  /* the def they are for, -1: none yet */
+  StrMap bound_first; /* target -> first index into bound_next */
+  U32Array bound_next; /* per own assignment (in order): the next of the same target, or
+                          UINT32_MAX; the assignment is assign_order[own.first + k] */
+  StrMap grown;       /* names with an .append/.extend/.insert call in the def */
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */

@@ -44,35 +44,78 @@ static const Const *module_const(const Walker *w, TSNode id) {
 
 /* The value node of the last assignment to `name` in the current def before
  * byte `before`, or a null node. */
-static TSNode local_binding(const Walker *w, TSNode name, uint32_t before) {
+/* Index the current def's own assignments by target, and the names it grows. */
+static void index_bindings(Walker *w) {
+  if (w->bound_def == w->def) return;
+  strmap_free(&w->bound_first);
+  strmap_free(&w->grown);
+  memset(&w->bound_first, 0, sizeof w->bound_first);
+  memset(&w->grown, 0, sizeof w->grown);
+  w->bound_next.len = 0;
+  w->bound_def = w->def;
+  const Def *d = &w->f->defs.items[w->def];
+  uint32_t n = d->own_assigns.end - d->own_assigns.first;
+  array_reserve(&w->bound_next, n);
+  w->bound_next.len = n;
+  uint32_t *last = xcalloc(n + 1, sizeof(uint32_t)); /* per chain head: its tail */
+  for (uint32_t k = 0; k < n; k++) {
+    w->bound_next.items[k] = UINT32_MAX;
+    const char *target = w->f->assigns.items[w->f->assign_order.items[d->own_assigns.first + k]].target;
+    uint32_t head;
+    if (strmap_get(&w->bound_first, target, &head)) {
+      w->bound_next.items[last[head]] = k;
+      last[head] = k;
+    } else {
+      strmap_put(&w->bound_first, target, k);
+      last[k] = k;
+    }
+  }
+  free(last);
+  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
+    const char *callee = w->f->calls.items[w->f->call_order.items[k]].callee;
+    const char *dot = strrchr(callee, '.');
+    if (dot && (strcmp(dot, ".append") == 0 || strcmp(dot, ".extend") == 0 ||
+                strcmp(dot, ".insert") == 0)) {
+      char *name = xstrndup(callee, (size_t)(dot - callee));
+      if (!strmap_get(&w->grown, name, NULL)) strmap_put(&w->grown, arena_strdup(&w->f->arena, name), 1);
+      free(name);
+    }
+  }
+}
+
+/* The first own assignment (index into bound_next) of the name `n` is, or UINT32_MAX. */
+static uint32_t first_binding(Walker *w, TSNode n) {
+  index_bindings(w);
+  uint32_t a = ts_node_start_byte(n), len = ts_node_end_byte(n) - a;
+  char buf[128];
+  if (len >= sizeof buf) return UINT32_MAX;
+  memcpy(buf, w->src->text + a, len);
+  buf[len] = '\0';
+  uint32_t k;
+  return strmap_get(&w->bound_first, buf, &k) ? k : UINT32_MAX;
+}
+
+static TSNode local_binding(Walker *w, TSNode name, uint32_t before) {
   TSNode found = {0};
-  Span own = w->f->defs.items[w->def].own_assigns;
-  for (uint32_t k = own.first; k < own.end; k++) {
-    uint32_t i = w->f->assign_order.items[k];
-    const Assign *a = &w->f->assigns.items[i];
-    TSNode v = w->assign_values.items[i];
-    if (ts_node_start_byte(v) < before && facts__node_text_eq(w, name, a->target)) found = v;
+  uint32_t first = w->f->defs.items[w->def].own_assigns.first;
+  for (uint32_t k = first_binding(w, name); k != UINT32_MAX; k = w->bound_next.items[k]) {
+    TSNode v = w->assign_values.items[w->f->assign_order.items[first + k]];
+    if (ts_node_start_byte(v) < before) found = v;
   }
   return found;
 }
 
 /* Whether a local name is bound once and never grown (append, extend,
  * insert, +=): only then does its one binding tell the width. */
-static bool single_binding(const Walker *w, TSNode name) {
-  const Def *d = &w->f->defs.items[w->def]; /* its own assignments and calls only */
-  uint32_t binds = 0;
-  for (uint32_t k = d->own_assigns.first; k < d->own_assigns.end; k++)
-    binds += facts__node_text_eq(w, name, w->f->assigns.items[w->f->assign_order.items[k]].target);
-  if (binds > 1) return false;
+static bool single_binding(Walker *w, TSNode name) {
+  uint32_t k = first_binding(w, name);
+  if (k != UINT32_MAX && w->bound_next.items[k] != UINT32_MAX) return false;
   uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
-  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
-    const Call *c = &w->f->calls.items[w->f->call_order.items[k]];
-    if (strncmp(c->callee, w->src->text + a, n) != 0 || c->callee[n] != '.') continue;
-    const char *m = c->callee + n;
-    if (strcmp(m, ".append") == 0 || strcmp(m, ".extend") == 0 || strcmp(m, ".insert") == 0)
-      return false;
-  }
-  return true;
+  char buf[128];
+  if (n >= sizeof buf) return false;
+  memcpy(buf, w->src->text + a, n);
+  buf[n] = '\0';
+  return !strmap_get(&w->grown, buf, NULL);
 }
 
 static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
@@ -105,12 +148,12 @@ static Width batch_size_width(Walker *w, TSNode groups, TSNode size) {
   return wd;
 }
 
-static bool setting(const Walker *w, TSNode n);
+static bool setting(Walker *w, TSNode n);
 
 /* A width set by configuration: `self.concurrency`, or `min(len(xs),
  * cfg.max_results)` (directly or through a name bound once): at most that
  * setting, whatever the data holds. A null node when it is not one. */
-static TSNode configured_cap(const Walker *w, TSNode n, unsigned depth) {
+static TSNode configured_cap(Walker *w, TSNode n, unsigned depth) {
   if (facts__is(n, "attribute")) return n;
   if (facts__is(n, "identifier") && depth < 4 && single_binding(w, n)) {
     TSNode bound = local_binding(w, n, ts_node_start_byte(n));
@@ -158,7 +201,7 @@ static Width classify_range(Walker *w, TSNode call, TSNode args) {
 /* Whether a slice bound is a setting rather than a size taken from the data:
  * an attribute (`self.config.top_k`), a parameter, a name the def does not
  * compute (a global), or one bound to a literal or an attribute. */
-static bool setting(const Walker *w, TSNode n) {
+static bool setting(Walker *w, TSNode n) {
   if (facts__is(n, "attribute")) return true;
   if (!facts__is(n, "identifier")) return false;
   if (param_of(w, n) >= 0) return true;
@@ -247,7 +290,7 @@ static TSNode ancestor(const Ancestors *a, uint32_t i) {
   return a->items[(a->len - 1 - i) % ANCESTORS_MAX];
 }
 
-static TSNode loop_source(const Walker *w, TSNode name) {
+static TSNode loop_source(Walker *w, TSNode name) {
   Ancestors a;
   ancestors_of(w, name, &a);
   TSNode p;
