@@ -4,8 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct ImportMaps {
+  StrMap *by_file; /* per file; built[file] says whether it is made */
+  bool *built;
+  StrArray keys; /* owned */
+};
+
 void model_init(Model *m, const Index *ix, const Knowledge *k) {
   memset(m, 0, sizeof *m);
+  m->imports = xcalloc(1, sizeof *m->imports);
+  m->imports->by_file = xcalloc((size_t)ix->nfiles + 1, sizeof(StrMap));
+  m->imports->built = xcalloc((size_t)ix->nfiles + 1, sizeof(bool));
   m->ix = ix;
   m->k = k;
   size_t n = (size_t)ix->ndefs + 1;
@@ -32,6 +41,35 @@ void model_free(Model *m) {
   free(m->deadline);
   free(m->bounded);
   free(m->splat);
+  if (m->imports) {
+    for (uint32_t f = 0; f < m->ix->nfiles; f++) strmap_free(&m->imports->by_file[f]);
+    for (uint32_t i = 0; i < m->imports->keys.len; i++) free(m->imports->keys.items[i]);
+    array_free(&m->imports->keys);
+    free(m->imports->by_file);
+    free(m->imports->built);
+    free(m->imports);
+  }
+}
+
+/* The import that binds `name` (its first n bytes) in def `scope` of
+ * `file`: the last such one, as a scan from the end finds; NULL if none. */
+static const Import *import_binding(const Model *m, uint32_t file, int32_t scope, const char *name,
+                                    size_t n) {
+  struct ImportMaps *im = m->imports;
+  const Facts *f = &m->ix->files[file];
+  if (!im->built[file]) {
+    im->built[file] = true;
+    for (uint32_t i = 0; i < f->imports.len; i++) { /* a later one overwrites */
+      char *key = xasprintf("%d\t%s", f->imports.items[i].def, f->imports.items[i].bound);
+      array_push(&im->keys, key); /* kept until model_free, whichever the map holds */
+      strmap_put(&im->by_file[file], key, i);
+    }
+  }
+  char buf[256];
+  int len = snprintf(buf, sizeof buf, "%d\t%.*s", scope, (int)n, name);
+  if (len < 0 || (size_t)len >= sizeof buf) return NULL;
+  uint32_t i;
+  return strmap_get(&im->by_file[file], buf, &i) ? &f->imports.items[i] : NULL;
 }
 
 static int32_t class_of(const Facts *f, int32_t def);
@@ -57,12 +95,10 @@ char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *do
     }
   }
   size_t first = strcspn(dotted, ".(");
-  for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent)
-    for (uint32_t i = f->imports.len; i-- > 0;) {
-      const Import *im = &f->imports.items[i];
-      if (im->def == scope && strlen(im->bound) == first && strncmp(im->bound, dotted, first) == 0)
-        return xasprintf("%s%s", im->target, dotted + first);
-    }
+  for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent) {
+    const Import *im = import_binding(m, file, scope, dotted, first);
+    if (im) return xasprintf("%s%s", im->target, dotted + first);
+  }
   return xstrdup(dotted);
 }
 

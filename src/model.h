@@ -22,6 +22,9 @@ typedef struct {
                              (-1 not known yet) */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
   long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
+  /* per file, made when first asked: "def\tbound" -> the import that binds it
+   * there (the last one), so a name's import is found without a scan */
+  struct ImportMaps *imports;
 } Model;
 
 /* Where an object came from: the constructor call that made it. */
