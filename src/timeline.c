@@ -1375,9 +1375,23 @@ bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Ti
   tr->r.ctx = ctx;
   Tail log = {f, {0}, take_log_line, tr};
   struct timespec nap = {(time_t)(poll_ms / 1000), (long)(poll_ms % 1000) * 1000000L};
+  /* The file's first bytes as read: a file truncated and written past the
+   * old offset between two polls keeps its size growing, but not its head. */
+  char head[64], now[64];
+  size_t head_len = 0;
   while (!*stop) {
     if (rss) drain(&samples); /* samples first: phases take theirs as they close */
     drain(&log);
+    int fd = fileno(log.f);
+    if (head_len < sizeof head) {
+      ssize_t got = pread(fd, head, sizeof head, 0);
+      head_len = got > 0 ? (size_t)got : 0;
+    } else if (pread(fd, now, head_len, 0) == (ssize_t)head_len && memcmp(now, head, head_len)) {
+      fseek(log.f, 0, SEEK_SET); /* rewritten from the start: read it again */
+      log.partial.len = 0;
+      head_len = 0;
+      continue;
+    }
     if (stat(path, &st) == 0) {
       if (st.st_ino != inode) { /* rotated: the rest of the old file, then the new one */
         drain(&log);
@@ -1387,11 +1401,13 @@ bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Ti
           log.f = g;
           inode = st.st_ino;
           log.partial.len = 0;
+          head_len = 0;
           continue;
         }
       } else if (st.st_size < ftell(log.f)) { /* truncated: from the start again */
         fseek(log.f, 0, SEEK_SET);
         log.partial.len = 0;
+        head_len = 0;
         continue;
       }
     }

@@ -422,6 +422,17 @@ if grep -q "^phase search (marker) ended at 1.00 s.*, peak RSS 5.0 MiB$" "$tmp/f
    grep -q "^phase write (marker) ended at 3.00 s.*, peak RSS 9.0 MiB$" "$tmp/follow.err" &&
    grep -q '^| `corpus/demo/pipeline/search.py:Researcher.search_all` | 0.10 s | 0.10 s | 2 | 2 |' "$tmp/follow.out"; then ok
 else bad "report --follow"; cat "$tmp/follow.err" "$tmp/follow.out"; fi
+# --follow: a log truncated and written past the old offset between two polls
+# is read again from its start
+printf '2026-11-25 10:00:00,000 INFO p: Starting search phase (a line long enough to fill the head)\n' > "$tmp/regrow.log"
+"$FANOUT" report --follow --log "$tmp/regrow.log" corpus/demo > "$tmp/regrow.out" 2> "$tmp/regrow.err" &
+fpid=$!
+sleep 0.6
+printf '2026-11-25 11:00:00,000 INFO p: Starting write phase, the log rewritten from its first byte on\n2026-11-25 11:00:02,000 INFO p: Finished write phase\n2026-11-25 11:00:03,000 INFO p: and one more line to grow it past the old size\n' > "$tmp/regrow.log"
+sleep 0.8
+kill -INT "$fpid"; wait "$fpid"
+if grep -q "^phase write (marker) ended" "$tmp/regrow.err"; then ok
+else bad "report --follow missed a log rewritten past its old size"; cat "$tmp/regrow.err"; fi
 
 # output is identical whatever the thread count
 "$FANOUT" map -j 1 corpus > "$tmp/j1" 2>&1
