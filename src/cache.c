@@ -130,11 +130,11 @@ Cache *cache_open(const char *dir, const char *extra) {
   return c;
 }
 
-static void write_pack(const Cache *c);
+static bool write_pack(const Cache *c);
 
-void cache_close(Cache *c) {
-  if (!c) return;
-  if (c->dirty) write_pack(c);
+bool cache_close(Cache *c) {
+  if (!c) return true;
+  bool ok = !c->dirty || write_pack(c);
   for (uint32_t i = 0; i < c->entries.len; i++) {
     free(c->entries.items[i].path);
     free(c->entries.items[i].own);
@@ -151,6 +151,7 @@ void cache_close(Cache *c) {
   free(c->facts_dir);
   free(c->cwd);
   free(c);
+  return ok;
 }
 
 /* ---- reading an entry ------------------------------------------------ */
@@ -368,7 +369,7 @@ bool cache_load_facts(const CacheSlot *s, Facts *out, Diags *diags) {
   return true;
 }
 
-static void write_atomic(const char *path, const StrBuf *b);
+static bool write_atomic(const char *path, const StrBuf *b);
 
 /* Make `b` (taken) the entry of `path` in the pack. Bytes it replaces stay
  * until cache_close: a slot may still point at them. */
@@ -486,9 +487,10 @@ bool cache_memo_get(const Cache *c, const char *slot, const char *material, size
   return ok;
 }
 
-static void write_atomic(const char *path, const StrBuf *b) {
+static bool write_atomic(const char *path, const StrBuf *b) {
   char *tmp = xasprintf("%s.XXXXXX", path);
   int fd = mkstemp(tmp);
+  bool ok = false;
   if (fd >= 0) {
     size_t done = 0;
     while (done < b->len) {
@@ -497,9 +499,11 @@ static void write_atomic(const char *path, const StrBuf *b) {
       if (w <= 0) break;
       done += (size_t)w;
     }
-    if (close(fd) != 0 || done != b->len || rename(tmp, path) != 0) unlink(tmp);
+    ok = close(fd) == 0 && done == b->len && rename(tmp, path) == 0;
+    if (!ok) unlink(tmp);
   }
   free(tmp);
+  return ok;
 }
 
 void cache_memo_put(const Cache *c, const char *slot, const char *material, size_t len,
@@ -550,22 +554,24 @@ static void pack_entries(const Cache *c, bool changed_only, StrBuf *b) {
 /* The entries this run used, in one file (one create, however many source
  * files: creating files is what costs on many file systems). When few
  * changed since the base pack, only they are written, to the delta. */
-static void write_pack(const Cache *c) {
+static bool write_pack(const Cache *c) {
   uint32_t used = 0, changed = 0;
   for (uint32_t i = 0; i < c->entries.len; i++) {
     used += c->entries.items[i].used;
     changed += c->entries.items[i].used && !c->entries.items[i].in_base;
   }
   StrBuf b = {0};
+  bool ok;
   if (c->pack && changed <= 64 + used / 8) {
     pack_entries(c, true, &b);
-    write_atomic(c->delta_file, &b);
+    ok = write_atomic(c->delta_file, &b);
   } else {
     pack_entries(c, false, &b);
-    write_atomic(c->pack_file, &b);
+    ok = write_atomic(c->pack_file, &b);
     unlink(c->delta_file);
   }
   sb_free(&b);
+  return ok;
 }
 
 void cache_slot_free(CacheSlot *s) {

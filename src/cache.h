@@ -41,8 +41,9 @@ void cache_use_pack(Cache *c, const char *slot);
 /* The pack's file (tests damage it), or NULL. */
 const char *cache_pack_file(const Cache *c);
 /* Write the pack when anything was stored (the entries this run used), and
- * free the cache. */
-void cache_close(Cache *c);
+ * free the cache. False when the pack could not be written (the caller warns:
+ * the run's output stands, the next run parses again). */
+bool cache_close(Cache *c);
 
 /* One file's entry, from lookup to store. */
 typedef struct {

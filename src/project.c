@@ -2,6 +2,7 @@
 
 #include "cache.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,7 +228,9 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.lazy = false;
   while ((w.n = imported_aside(&w, files.len)) > 0) run_round(&w, jobs);
   pthread_mutex_destroy(&w.lock);
-  cache_close(cache);
+  if (!cache_close(cache)) /* the run is right; the next one will be slow */
+    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0,
+              "cache not written (a full or read-only disk?); the next run parses again");
   for (uint32_t i = 0; cache && i < files.len; i++) free(w.modules[i]);
   free(w.modules);
   free(w.packages);
