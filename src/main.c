@@ -1,5 +1,6 @@
 /* fanout: command-line entry point. Thin: parses options, runs a command from
  * the table, prints diagnostics, chooses the exit code. */
+#define _DEFAULT_SOURCE /* realpath */
 #include <fnmatch.h>
 #include <signal.h>
 #include <stdio.h>
@@ -205,7 +206,36 @@ static int cmd_trace(Options *o, Diags *diags) {
 
 /* ---- check ---- */
 
-/* ---- check ---- */
+/* The absolute path `p` names, resolved as far as it exists (a cache
+ * directory may not be made yet). The caller frees. */
+static char *resolved(const char *p) {
+  char *r = realpath(p, NULL);
+  if (r) return r;
+  char *copy = xstrdup(p), *slash = strrchr(copy, '/');
+  char *dir = slash ? (slash == copy ? xstrdup("/") : xstrndup(copy, (size_t)(slash - copy)))
+                    : xstrdup(".");
+  char *base = realpath(dir, NULL);
+  char *out = base ? xasprintf("%s/%s", base, slash ? slash + 1 : copy) : NULL;
+  free(base), free(dir), free(copy);
+  return out;
+}
+
+/* Whether `dir` is one of the checked paths (the working directory when none
+ * is given) or below one. */
+static bool inside_checked(const char *dir, const char *const *paths, uint32_t n) {
+  static const char *const here[] = {"."};
+  if (!n) paths = here, n = 1;
+  char *d = resolved(dir);
+  bool in = false;
+  for (uint32_t i = 0; d && i < n && !in; i++) {
+    char *root = realpath(paths[i], NULL);
+    size_t len = root ? strlen(root) : 0;
+    in = root && strncmp(d, root, len) == 0 && (d[len] == '/' || d[len] == '\0' || len == 1);
+    free(root);
+  }
+  free(d);
+  return in;
+}
 
 static bool colour_output(void) {
   const char *no_color = getenv("NO_COLOR");
@@ -884,6 +914,12 @@ int main(int argc, char **argv) {
       cache_dir = cache_default_dir(dir);
       free(dir);
     }
+  }
+  if (cache_dir && inside_checked(cache_dir, (const char *const *)o.paths, o.npaths)) {
+    /* a checked tree could plant entries in it */
+    diags_add(&diags, DIAG_WARNING, cache_dir, 0, "cache not used: inside a checked path");
+    free(cache_dir);
+    cache_dir = NULL;
   }
   o.project.cache_dir = cache_dir;
   free(found);

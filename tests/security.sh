@@ -52,6 +52,14 @@ else bad "files outside the cache directory changed:"; diff "$tmp/before" "$tmp/
 if ls "$tmp"/home/.cache/fanout/*/CACHEDIR.TAG > /dev/null 2>&1; then ok
 else bad "the cache was not kept in the user's cache directory"; fi
 
+# a cache directory named inside the checked tree is not used: the tree could plant it
+(cd "$tmp/repo" && HOME="$tmp/home" timeout 60 "$FANOUT" check --cache-dir .fanout_cache --format json . > "$tmp/got.json" 2> "$tmp/err")
+if grep -q ".fanout_cache: warning: cache not used: inside a checked path" "$tmp/err" &&
+   python3 -c 'import json,sys; a,b=(sorted((f["path"],f["line"],f["code"]) for f in json.load(open(p))["findings"]) for p in sys.argv[1:]); sys.exit(a!=b)' "$tmp/want.json" "$tmp/got.json"; then ok
+else bad "--cache-dir inside the checked tree was used: $(cat "$tmp/err")"; fi
+snapshot > "$tmp/after2"
+if cmp -s "$tmp/before" "$tmp/after2"; then ok; else bad "the planted cache changed"; fi
+
 # run: outputs planted as links are not written through
 mkdir -p "$tmp/repo/fanout-run"
 ln -s "$tmp/outside/keep.txt" "$tmp/repo/fanout-run/report.md"
