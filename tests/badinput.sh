@@ -205,6 +205,19 @@ rc=$?
 kb=$(tail -n 1 "$tmp/kb")
 if [ $rc = 0 ] && [ "$kb" -lt 200000 ]; then ok
 else bad "report on a 512 MB line: exit $rc, peak RSS $kb kB"; fi
+# a template from code and log lines full of its words: PCRE2 would backtrack
+# for every line; past the match limit the template is given up and named once
+mkdir -p "$tmp/backtrack"
+printf 'import asyncio\nimport logging\nlog = logging.getLogger(__name__)\nasync def f(a, b, c, d, e, g, h):\n    log.info(f"{a} {b} {c} {d} {e} {g} {h} done ok")\n' > "$tmp/backtrack/m.py"
+python3 -c "
+import sys
+line = '2026-12-01 10:00:00,000 INFO m: x done ok ' + ' '.join(['w'] * 60) + '\n'
+open(sys.argv[1], 'w').write(line * 500)
+" "$tmp/backtrack.log"
+timeout "$LIMIT" "$FANOUT" report --log "$tmp/backtrack.log" "$tmp/backtrack" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [ $rc = 0 ] && [ "$(grep -c 'backtrack past the match limit' "$tmp/err")" = 1 ] && grep -q "m.py:5: warning" "$tmp/err"; then ok
+else bad "a backtracking template: exit $rc, $(cat "$tmp/err")"; fi
 # `run`: a child's line with a NUL in it is logged whole
 (cd "$tmp" && timeout "$LIMIT" "$FANOUT" run -q --out "$tmp/nul-run" -- printf 'before\000after' > /dev/null 2>&1)
 if grep -q 'after' "$tmp/nul-run/run.log"; then ok
