@@ -682,8 +682,8 @@ static const char options_help[] =
     "  --config FILE    read [tool.fanout] from FILE (default: the nearest pyproject.toml)\n"
     "  --no-cache       neither read nor write the cache\n"
     "  -v, --verbose    check: say what the cache did (-vv: and list the files parsed)\n"
-    "  --cache-dir DIR  keep the facts cache in DIR (default: $FANOUT_CACHE_DIR, else\n"
-    "                   .fanout_cache next to pyproject.toml or here, else ~/.cache/fanout)\n"
+    "  --cache-dir DIR  keep the facts cache in DIR (default: $FANOUT_CACHE_DIR, else a\n"
+    "                   directory per project under ~/.cache/fanout; never in the tree)\n"
     "  --stdin-filename NAME  check: read NAME's content from stdin (an unsaved buffer);\n"
     "                   the project around it is read from disk, findings of NAME are shown\n"
     "  -h, --help       this help\n"
@@ -897,8 +897,8 @@ int main(int argc, char **argv) {
     free(o.paths);
     return EXIT_USAGE;
   }
-  /* The cache: --cache-dir, $FANOUT_CACHE_DIR, else .fanout_cache next to
-   * the configuration (or here), else $XDG_CACHE_HOME/fanout. */
+  /* The cache: --cache-dir, $FANOUT_CACHE_DIR, else a directory per project
+   * (the configuration's, or here) under $XDG_CACHE_HOME/fanout. */
   const char *env_cache = getenv("FANOUT_CACHE_DIR");
   char *cache_dir = NULL;
   if (!o.no_cache) {
