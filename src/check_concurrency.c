@@ -85,12 +85,15 @@ static void fan102(Model *m, const SiteInfo *s, Findings *out) {
   if (!analysis_large(m, s) || !defref_ok(s->target)) return;
   const Index *ix = m->ix;
   DefRef t = s->target;
-  for (uint32_t i = 0; i < ix->sites.len; i++) /* it bounds a fan-out of its own */
-    if (ix->sites.items[i].file == t.file && ix->sites.items[i].site.def == t.def) return;
+  uint32_t first, end;
+  index_def_sites(ix, t, &first, &end);
+  for (uint32_t i = first; i < end; i++) /* it bounds a fan-out of its own */
+    if (ix->sites.items[i].site.def == t.def) return;
   const Facts *f = &ix->files[t.file];
-  for (uint32_t i = 0; i < f->assigns.len; i++) {
-    const Assign *a = &f->assigns.items[i];
-    if (a->def != t.def || a->call < 0 || strchr(a->target, '.')) continue;
+  const Def *td = index_def(ix, t);
+  for (uint32_t k = td->own_assigns.first; k < td->own_assigns.end; k++) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (a->call < 0 || strchr(a->target, '.')) continue;
     const Call *c = &f->calls.items[a->call];
     char *canon = model_canonical(m, t.file, t.def, c->callee);
     const Fact *lim = knowledge_get(m->k, "limiter", canon);
@@ -210,14 +213,16 @@ static bool asks_model(const Model *m, DefRef d) {
   bool chat = false, fans_data = false;
   for (uint32_t r = 0; r < reach.len && !fans_data; r++) {
     DefRef x = reach.items[r];
-    for (uint32_t i = 0; i < m->ix->sites.len; i++) {
+    uint32_t first, end;
+    index_def_sites(m->ix, x, &first, &end);
+    for (uint32_t i = first; i < end; i++) {
       const SiteRef *o = &m->ix->sites.items[i];
-      if (o->file == x.file && o->site.def == x.def && o->site.width.kind == WIDTH_DATA)
-        fans_data = true;
+      if (o->site.def == x.def && o->site.width.kind == WIDTH_DATA) fans_data = true;
     }
     const Facts *f = &m->ix->files[x.file];
-    for (uint32_t c = 0; c < f->calls.len && !chat; c++)
-      chat = f->calls.items[c].def == x.def && chat_call(m, x.file, c);
+    const Def *xd = index_def(m->ix, x);
+    for (uint32_t k = xd->own_calls.first; k < xd->own_calls.end && !chat; k++)
+      chat = chat_call(m, x.file, f->call_order.items[k]);
   }
   array_free(&reach);
   return chat && !fans_data;
@@ -277,28 +282,29 @@ static char *reshaped(const char *value) {
 static bool filled_from_model(const Model *m, uint32_t file, int32_t def, const char *root,
                               unsigned depth, unsigned steps) {
   const Facts *f = &m->ix->files[file];
-  size_t n = strlen(root);
+  static const char *const grows[] = {".append", ".extend", ".add"};
   unsigned fills = 0;
-  for (uint32_t i = 0; i < f->calls.len; i++) {
-    const Call *c = &f->calls.items[i];
-    const char *dot = c->callee + n;
-    if (c->def != def || strncmp(c->callee, root, n) != 0 || *dot != '.' ||
-        (strcmp(dot, ".append") != 0 && strcmp(dot, ".extend") != 0 && strcmp(dot, ".add") != 0))
-      continue;
-    const Loop *in = NULL; /* the innermost for loop around the call */
-    for (uint32_t k = 0; k < f->loops.len; k++) {
-      const Loop *l = &f->loops.items[k];
-      if (l->def == def && !l->is_while && l->iter && l->pos.line <= c->pos.line &&
-          c->pos.line <= l->end_line && (!in || l->pos.line >= in->pos.line))
-        in = l;
+  bool made = true;
+  for (size_t g = 0; g < sizeof grows / sizeof *grows && made; g++) {
+    char *callee = xasprintf("%s%s", root, grows[g]);
+    for (uint32_t at = 0, i;
+         made && (i = model_next_call(m, file, def, callee, &at)) != UINT32_MAX;) {
+      const Call *c = &f->calls.items[i];
+      const Loop *in = NULL; /* the innermost for loop around the call */
+      for (uint32_t k = 0; k < f->loops.len; k++) {
+        const Loop *l = &f->loops.items[k];
+        if (l->def == def && !l->is_while && l->iter && l->pos.line <= c->pos.line &&
+            c->pos.line <= l->end_line && (!in || l->pos.line >= in->pos.line))
+          in = l;
+      }
+      char *from = in ? iter_root(in->iter) : NULL;
+      made = from && strcmp(from, root) != 0 && model_made(m, file, def, from, depth, steps + 1);
+      free(from);
+      fills++;
     }
-    char *from = in ? iter_root(in->iter) : NULL;
-    bool made = from && strcmp(from, root) != 0 && model_made(m, file, def, from, depth, steps + 1);
-    free(from);
-    if (!made) return false;
-    fills++;
+    free(callee);
   }
-  return fills > 0;
+  return made && fills > 0;
 }
 
 /* Reshaping (a copy, a comprehension, a filtered list, a new name) keeps
@@ -307,9 +313,9 @@ static bool filled_from_model(const Model *m, uint32_t file, int32_t def, const 
 static bool model_made(const Model *m, uint32_t file, int32_t def, const char *root, unsigned depth,
                        unsigned steps) {
   const Facts *f = &m->ix->files[file];
-  for (uint32_t i = 0; i < f->assigns.len && steps <= 4; i++) {
+  for (uint32_t at = 0, i;
+       steps <= 4 && (i = model_next_assign(m, file, def, root, &at)) != UINT32_MAX;) {
     const Assign *a = &f->assigns.items[i];
-    if (a->def != def || strcmp(a->target, root) != 0) continue;
     if (a->call >= 0 && (chat_call(m, file, (uint32_t)a->call) ||
                          asks_model(m, index_call_target(m->ix, file, (uint32_t)a->call))))
       return true;
@@ -450,16 +456,15 @@ static bool windowed(const Model *m, const SiteRef *sr) {
   if (spawns_in_loop || !sr->site.targets.count) return false;
   const char *target = f->names.items[sr->site.targets.first];
   size_t tn = strlen(target);
-  for (uint32_t i = 0; i < f->calls.len; i++) {
-    const Call *c = &f->calls.items[i];
-    if (c->def != sr->site.def || !str_ends_with(c->callee, ".append") || !c->arg0 ||
-        strncmp(c->arg0, target, tn) != 0 || c->arg0[tn] != '(')
-      continue;
+  for (uint32_t at = 0, j;
+       (j = model_next_method(m, sr->file, sr->site.def, "append", &at)) != UINT32_MAX;) {
+    const Call *c = &f->calls.items[j];
+    if (!c->arg0 || strncmp(c->arg0, target, tn) != 0 || c->arg0[tn] != '(') continue;
     char *list = xstrndup(c->callee, strlen(c->callee) - strlen(".append"));
     bool reset = false;
-    for (uint32_t k = 0; k < f->assigns.len && !reset; k++) {
+    for (uint32_t at2 = 0, k;
+         !reset && (k = model_next_assign(m, sr->file, sr->site.def, list, &at2)) != UINT32_MAX;) {
       const Assign *a = &f->assigns.items[k];
-      if (a->def != sr->site.def || strcmp(a->target, list) != 0) continue;
       for (uint32_t l = 0; l < f->loops.len && !reset; l++) {
         const Loop *lp = &f->loops.items[l];
         reset =
@@ -507,9 +512,9 @@ static bool returns_literal(const Model *m, uint32_t file, uint32_t call) {
 static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name) {
   const Facts *f = &m->ix->files[sr->file];
   int32_t def = sr->site.def;
-  for (uint32_t i = 0; i < f->assigns.len; i++) {
-    const Assign *a = &f->assigns.items[i];
-    if (a->def != def || strcmp(a->target, name) != 0) continue;
+  const Def *own = &f->defs.items[def];
+  for (uint32_t at = 0, j; (j = model_next_assign(m, sr->file, def, name, &at)) != UINT32_MAX;) {
+    const Assign *a = &f->assigns.items[j];
     if (a->call < 0) { /* `a + b` of lists made so, or `f() + g()` of literal-returning calls */
       const char *plus = strstr(a->value, " + ");
       if (!plus) continue;
@@ -539,9 +544,9 @@ static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *nam
   }
   size_t n = strlen(name);
   uint32_t appends = 0, in_loop = 0, bounded_loops = 0;
-  for (uint32_t i = 0; i < f->calls.len; i++) {
-    const Call *c = &f->calls.items[i];
-    if (c->def != def || strncmp(c->callee, name, n) != 0 || c->callee[n] != '.') continue;
+  for (uint32_t j = own->own_calls.first; j < own->own_calls.end; j++) {
+    const Call *c = &f->calls.items[f->call_order.items[j]];
+    if (strncmp(c->callee, name, n) != 0 || c->callee[n] != '.') continue;
     if (strcmp(c->callee + n, ".append") != 0) {
       if (strcmp(c->callee + n, ".extend") == 0) return false; /* a list's worth at once */
       continue;

@@ -344,10 +344,15 @@ done:
 }
 
 void check_pool(Model *m, const SiteInfos *sites, Findings *out) {
+  /* made apart, so that finding one made before searches these few, not
+   * every finding of the other checks */
+  Findings pool = {0};
   for (uint32_t i = 0; i < sites->len; i++) {
     const SiteInfo *s = &sites->items[i];
     if (!analysis_large(m, s) || !s->has_ext) continue;
-    fan701(m, s, out);
-    fan702(m, s, out);
+    fan701(m, s, &pool);
+    fan702(m, s, &pool);
   }
+  for (uint32_t i = 0; i < pool.len; i++) array_push(out, pool.items[i]);
+  array_free(&pool);
 }

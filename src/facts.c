@@ -570,6 +570,7 @@ static bool getattr_of_logger(Walker *w, const char *value) {
  * `fn(msg)`: a logger's method chosen by name. */
 static bool dynamic_logger_call(Walker *w, const char *callee, TSNode call) {
   if (!strchr(callee, '.') && !strchr(callee, '(')) { /* a local bound to a logger's method */
+    if (!strmap_get(&w->assigned, callee, NULL)) return false;
     const Def *d = facts__cur_def(w);
     int32_t def = (int32_t)(d - w->f->defs.items);
     for (uint32_t i = w->f->assigns.len; i-- > 0;) {
@@ -979,6 +980,14 @@ static bool literal_list_at(Walker *w, TSNode n, unsigned depth) {
 
 static bool literal_list(Walker *w, TSNode n) { return literal_list_at(w, n, 0); }
 
+/* Record assignment `a` with its value node; its target joins the names bound
+ * so far, so a call of a name never bound costs no search of the bindings. */
+static void record_assign(Walker *w, const Assign *a, TSNode value) {
+  array_push(&w->f->assigns, *a);
+  array_push(&w->assign_values, value);
+  if (!strmap_get(&w->assigned, a->target, NULL)) strmap_put(&w->assigned, a->target, 1);
+}
+
 /* `if tool := next(...)`: the name is bound like an assignment's. */
 static void walk_walrus(Walker *w, TSNode n) {
   TSNode name = facts__field(n, FIELD_name), value = facts__field(n, FIELD_value);
@@ -991,8 +1000,7 @@ static void walk_walrus(Walker *w, TSNode n) {
   Assign a = {facts__dotted(w, name), facts__text_of(w, value, VALUE_TEXT_MAX), -1, w->def,
               facts__pos_of(n)};
   if (facts__is(value, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
-  array_push(&w->f->assigns, a);
-  array_push(&w->assign_values, value);
+  record_assign(w, &a, value);
 }
 
 static void walk_assignment(Walker *w, TSNode n) {
@@ -1009,8 +1017,7 @@ static void walk_assignment(Walker *w, TSNode n) {
                 w->def, facts__pos_of(n)};
     free(target);
     if (facts__is(right, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
-    array_push(&w->f->assigns, a);
-    array_push(&w->assign_values, right);
+    record_assign(w, &a, right);
   } else if (facts__is(left, "identifier") || facts__is(left, "attribute")) {
     Assign a = {facts__dotted(w, left), facts__text_of(w, right, VALUE_TEXT_MAX), -1, w->def,
                 facts__pos_of(n)};
@@ -1019,8 +1026,7 @@ static void walk_assignment(Walker *w, TSNode n) {
     else if (facts__is(right, "await") && facts__is(ts_node_named_child(right, 0), "call") &&
              call_index < w->f->calls.len)
       a.call = (int32_t)call_index;
-    array_push(&w->f->assigns, a);
-    array_push(&w->assign_values, right);
+    record_assign(w, &a, right);
     if (w->def == 0 && facts__is(left, "identifier") && dead_condition(w, right))
       array_push(&w->dead_flags, xstrdup(a.target));
     if (w->def == 0 && facts__is(left, "identifier")) { /* module constants */
@@ -1400,7 +1406,9 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   array_free(&w.def_nodes);
   strmap_free(&w.bound_first);
   strmap_free(&w.grown);
+  strmap_free(&w.assigned);
   array_free(&w.bound_next);
+  array_free(&w.by_start);
   for (uint32_t i = 0; i < w.cursors.len; i++) ts_tree_cursor_delete(&w.cursors.items[i]);
   array_free(&w.cursors);
   for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);

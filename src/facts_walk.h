@@ -16,6 +16,11 @@ struct FactsContext {
   int cap_site, cap_fn;
 };
 
+/* An own assignment (k-th of its def's stretch) and where its value starts. */
+typedef struct {
+  uint32_t start, k;
+} AssignStart;
+
 typedef struct {
   const FactsContext *ctx;
   const SourceFile *src;
@@ -34,6 +39,7 @@ typedef struct {
   uint32_t statement_start, statement_end; /* the call a statement is (awaited or not) */
   const char *guard; /* the name the innermost enclosing `if` tests for being set (Call.guard) */
   Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
+  StrMap assigned;                     /* the targets of f->assigns so far */
   Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
   Array(TSNode) def_nodes;             /* parallel to f->defs: their nodes (the root for 0) */
   StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
@@ -48,6 +54,9 @@ typedef struct {
   U32Array bound_next; /* per own assignment (in order): the next of the same target, or
                           UINT32_MAX; the assignment is assign_order[own.first + k] */
   StrMap grown;       /* names with an .append/.extend/.insert call in the def */
+  /* the same assignments ordered by where their values start (an assignment
+   * is recorded after those inside its value, so record order is not this) */
+  Array(AssignStart) by_start;
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */

@@ -363,12 +363,10 @@ static DefRef resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
       found = true;
       break;
     }
-    for (uint32_t i = f->imports.len; i-- > 0;) {
-      const Import *im = &f->imports.items[i];
-      if (im->def != scope || strcmp(im->bound, name) != 0) continue;
+    const Import *im = index_import(ix, file, scope, name, first);
+    if (im) {
       if (join(q, im->target, strlen(im->target), rest, strlen(rest))) r = resolve_dotted(ix, q, 0);
       found = true;
-      break;
     }
   }
   for (uint32_t i = f->imports.len; i-- > 0 && !found;) { /* from .x import * at module level */
@@ -819,10 +817,40 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
   return by_method_name(ix, file, dot + 1, out, out->len);
 }
 
+const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
+                           size_t n) {
+  char buf[256];
+  int len = snprintf(buf, sizeof buf, "%d\t%.*s", scope, (int)n, name);
+  uint32_t i;
+  if (len < 0 || (size_t)len >= sizeof buf || !strmap_get(&ix->imports[file], buf, &i)) return NULL;
+  return &ix->files[file].imports.items[i];
+}
+
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {
   uint32_t g = index_global_def(ix, d);
   *count = ix->caller_start[g + 1] - ix->caller_start[g];
   return ix->callers + ix->caller_start[g];
+}
+
+/* The first site at or after (file, line). */
+static uint32_t site_lower_bound(const Index *ix, uint32_t file, uint32_t line) {
+  uint32_t lo = 0, hi = ix->sites.len;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    const SiteRef *s = &ix->sites.items[mid];
+    if (s->file < file || (s->file == file && s->site.pos.line < line))
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+void index_def_sites(const Index *ix, DefRef d, uint32_t *first, uint32_t *end) {
+  const Def *def = index_def(ix, d);
+  uint32_t from = d.def > 0 ? def->pos.line : 0, to = d.def > 0 ? def->end_line : UINT32_MAX - 1;
+  *first = site_lower_bound(ix, d.file, from);
+  *end = site_lower_bound(ix, d.file, to + 1);
 }
 
 char *index_def_name(const Index *ix, DefRef r) {
@@ -1615,6 +1643,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   ix->files = files;
   ix->nfiles = n;
   ix->qualnames = xcalloc(n ? n : 1, sizeof(StrMap));
+  ix->imports = xcalloc(n ? n : 1, sizeof(StrMap));
   ix->def_base = xcalloc((size_t)n + 1, sizeof(uint32_t));
   ix->resolved = xcalloc(n ? n : 1, sizeof(DefRef *));
   ix->kinds = xcalloc(n ? n : 1, 1);
@@ -1629,6 +1658,11 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
     for (uint32_t d = 1; d < f->defs.len; d++)
       if (!strmap_get(&ix->qualnames[i], f->defs.items[d].qualname, NULL))
         strmap_put(&ix->qualnames[i], f->defs.items[d].qualname, d);
+    for (uint32_t m = 0; m < f->imports.len; m++) { /* a later one overwrites */
+      char *key = xasprintf("%d\t%s", f->imports.items[m].def, f->imports.items[m].bound);
+      strmap_put(&ix->imports[i], arena_strdup(&ix->strings, key), m);
+      free(key);
+    }
     ix->def_base[i + 1] = ix->def_base[i] + f->defs.len;
   }
   /* Namespace packages (no __init__.py, PEP 420) and directories put on
@@ -1684,9 +1718,11 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
 void index_free(Index *ix) {
   for (uint32_t i = 0; i < ix->nfiles; i++) {
     strmap_free(&ix->qualnames[i]);
+    strmap_free(&ix->imports[i]);
     free(ix->resolved[i]);
   }
   free(ix->qualnames);
+  free(ix->imports);
   free(ix->resolved);
   free(ix->kinds);
   free(ix->def_base);

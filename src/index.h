@@ -60,6 +60,7 @@ typedef struct {
   StrMap modules;          /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
   StrMap *qualnames;       /* per file: qualname -> def */
+  StrMap *imports;         /* per file: "def\tbound" -> the import binding it there (the last) */
   uint32_t *def_base;      /* global def id = def_base[file] + def */
   uint32_t ndefs;
   DefRef **resolved;  /* per file, per call: the callee's definition (the first target) */
@@ -107,8 +108,15 @@ static inline bool resolved_inferred(ResolvedHow how) {
  * position, a method's self skipped): the argument's text, or NULL when it
  * passes none (or is a reference). */
 const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t param);
+/* The import that binds `name` (its first n bytes) in def `scope` of `file`:
+ * the last such one, as a scan from the end finds; NULL if none. O(1). */
+const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
+                           size_t n);
 /* The calls that reach a definition; *count is set. Valid until index_free. */
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
+/* The stretch [*first, *end) of sites that lie within definition `d`'s lines
+ * (its own and its nested definitions'; test `site.def`). O(log sites). */
+void index_def_sites(const Index *ix, DefRef d, uint32_t *first, uint32_t *end);
 
 static inline const Def *index_def(const Index *ix, DefRef r) {
   return &ix->files[r.file].defs.items[r.def];

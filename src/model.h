@@ -22,9 +22,9 @@ typedef struct {
                              (-1 not known yet) */
   uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
   long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
-  /* per file, made when first asked: "def\tbound" -> the import that binds it
-   * there (the last one), so a name's import is found without a scan */
-  struct ImportMaps *imports;
+  /* per global def, made when first asked: its own assignments by target
+   * and its own calls by callee (model_next_assign, model_next_call) */
+  struct DefNames **names;
 } Model;
 
 /* Where an object came from: the constructor call that made it. */
@@ -107,6 +107,20 @@ bool model_origin_has_timeout(const Model *m, const Origin *o);
  * a timeout keyword or **kwargs of its own. A bare `**args` built from
  * settings that never mention one does not. */
 bool model_splat_timeout(const Model *m, uint32_t file, uint32_t call);
+
+/* The own assignments of definition `def` of `file` whose target is `name`
+ * (its own calls whose callee is `name`), in source order, without a scan of
+ * the definition: start with *at = 0; each call returns the next one's index
+ * into the file's assigns (calls), UINT32_MAX after the last.
+ *   for (uint32_t at = 0, i; (i = model_next_assign(m, file, def, x, &at)) != UINT32_MAX;)
+ * The first call for a definition indexes it: O(its assignments and calls). */
+uint32_t model_next_assign(const Model *m, uint32_t file, int32_t def, const char *name,
+                           uint32_t *at);
+uint32_t model_next_call(const Model *m, uint32_t file, int32_t def, const char *callee,
+                         uint32_t *at);
+/* The same for the own calls of a method of that name (`xs.append` for "append"). */
+uint32_t model_next_method(const Model *m, uint32_t file, int32_t def, const char *method,
+                           uint32_t *at);
 
 /* Value of a keyword argument of a call, or NULL. */
 const char *model_kwarg(const Facts *f, const Call *c, const char *name);

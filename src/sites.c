@@ -42,9 +42,13 @@ static const Const *module_const(const Walker *w, TSNode id) {
   return facts_module_const(w->f, name);
 }
 
-/* The value node of the last assignment to `name` in the current def before
- * byte `before`, or a null node. */
-/* Index the current def's own assignments by target, and the names it grows. */
+static int cmp_start(const void *pa, const void *pb) {
+  const AssignStart *a = pa, *b = pb;
+  return a->start != b->start ? (a->start < b->start ? -1 : 1) : (a->k < b->k ? -1 : a->k > b->k);
+}
+
+/* Index the current def's own assignments by target and by where their
+ * values start, and the names it grows. */
 static void index_bindings(Walker *w) {
   if (w->bound_def == w->def) return;
   strmap_free(&w->bound_first);
@@ -71,6 +75,14 @@ static void index_bindings(Walker *w) {
     }
   }
   free(last);
+  w->by_start.len = 0;
+  array_reserve(&w->by_start, n);
+  for (uint32_t k = 0; k < n; k++) {
+    TSNode v = w->assign_values.items[w->f->assign_order.items[d->own_assigns.first + k]];
+    AssignStart e = {ts_node_start_byte(v), k};
+    array_push(&w->by_start, e);
+  }
+  if (n) qsort(w->by_start.items, n, sizeof *w->by_start.items, cmp_start);
   for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
     const char *callee = w->f->calls.items[w->f->call_order.items[k]].callee;
     const char *dot = strrchr(callee, '.');
@@ -846,11 +858,20 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
   }
   /* names bound inside the loop (`url = base + str(n)`) vary with it too */
   uint32_t lo = ts_node_start_byte(loop), hi = ts_node_end_byte(loop);
+  index_bindings(w);
   Span own = w->f->defs.items[w->def].own_assigns;
-  for (uint32_t k = own.first; k < own.end && vars.len < 64; k++) {
-    uint32_t i = w->f->assign_order.items[k];
-    TSNode v = w->assign_values.items[i];
-    if (ts_node_start_byte(v) >= lo && ts_node_end_byte(v) <= hi &&
+  uint32_t from = 0, to = (uint32_t)w->by_start.len; /* the first value starting at lo or later */
+  while (from < to) {
+    uint32_t mid = from + (to - from) / 2;
+    if (w->by_start.items[mid].start < lo)
+      from = mid + 1;
+    else
+      to = mid;
+  }
+  for (uint32_t j = from; j < w->by_start.len && w->by_start.items[j].start < hi && vars.len < 64;
+       j++) {
+    uint32_t i = w->f->assign_order.items[own.first + w->by_start.items[j].k];
+    if (ts_node_end_byte(w->assign_values.items[i]) <= hi &&
         !strpbrk(w->f->assigns.items[i].target, ".["))
       array_push(&vars, (char *)w->f->assigns.items[i].target);
   }

@@ -166,3 +166,17 @@ printf '%-44s %8s MB/s on %s MB (target >= 500 MB/s), peak RSS %s MB (%s MB on %
   "$(awk -v s="$size" -v t="$(t report)" 'BEGIN { if (t > 0) printf "%.0f", s / 1048576 / t; else print "-" }')" \
   "$((size / 1048576))" "$(awk -v k="$(cat "$tmp/report.rss")" 'BEGIN { printf "%.1f", k / 1024 }')" \
   "$(awk -v k="$(cat "$tmp/small.rss")" 'BEGIN { printf "%.1f", k / 1024 }')" "$((size / 8 / 1048576))"
+
+# generated worst cases: cost must follow the code's size, not sites x
+# bindings; each is timed against parsing the same file (target <= 3 x)
+mkdir -p "$tmp/gen"
+awk 'BEGIN { print "import asyncio\nimport httpx\nclient = httpx.AsyncClient()\n\nasync def fetch(u):\n    return await client.get(u)\n\nasync def main(urls):"; for (i = 0; i < 16000; i++) printf "    r%d = await asyncio.gather(*[fetch(u) for u in urls])\n    x%d = r%d\n", i, i, i }' > "$tmp/gen/gathers.py"
+awk 'BEGIN { print "import asyncio\nimport httpx\nclient = httpx.AsyncClient()\n\nasync def f0(u):\n    return await client.get(u)\n"; for (i = 1; i < 20000; i++) printf "async def f%d(u):\n    return await f%d(u)\n\n", i, i - 1; print "async def main(urls):\n    return await asyncio.gather(*[f19999(u) for u in urls])" }' > "$tmp/gen/chain.py"
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "import asyncio\nasync def g%d(xs):\n    return await asyncio.gather(*[asyncio.sleep(x) for x in xs])\n", i }' > "$tmp/gen/imports.py"
+for g in gathers chain imports; do
+  measure "gp_$g" "$BUILD/bench_parse" "$tmp/gen/$g.py"
+  measure "gc_$g" "$FANOUT" check --no-cache "$tmp/gen/$g.py"
+done
+printf '%-44s %8s s   %s x its parse (target <= 3)\n' "one function of 16 000 gathers" "$(t gc_gathers)" "$(ratio "$(t gc_gathers)" "$(t gp_gathers)")"
+printf '%-44s %8s s   %s x its parse (target <= 3)\n' "20 000 chained async defs" "$(t gc_chain)" "$(ratio "$(t gc_chain)" "$(t gp_chain)")"
+printf '%-44s %8s s   %s x its parse (target <= 3)\n' "20 000 repeated import + def" "$(t gc_imports)" "$(ratio "$(t gc_imports)" "$(t gp_imports)")"
