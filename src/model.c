@@ -517,8 +517,9 @@ int32_t model_def_external(Model *m, DefRef d) {
   if (m->external[g] >= 0) return m->external[g];
   m->external[g] = 0;
   const Facts *f = &m->ix->files[d.file];
-  for (uint32_t i = 0; i < f->calls.len; i++) {
-    if (f->calls.items[i].def != d.def) continue;
+  const Def *def = index_def(m->ix, d);
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end; k++) {
+    uint32_t i = f->call_order.items[k];
     External e;
     if (model_external_call(m, d.file, i, &e)) {
       external_free(&e);
@@ -581,9 +582,9 @@ uint32_t model_def_limiter(Model *m, DefRef d) {
     if (wi->def == d.def && wi->is_async && !wi->callee && is_limiter(m, d.file, d.def, wi->expr))
       m->limiter[g] = (int32_t)wi->pos.line;
   }
-  for (uint32_t i = 0; i < f->calls.len && !m->limiter[g]; i++) {
+  for (uint32_t at = 0, i;
+       !m->limiter[g] && (i = model_next_method(m, d.file, d.def, "acquire", &at)) != UINT32_MAX;) {
     const Call *c = &f->calls.items[i];
-    if (c->def != d.def || !str_ends_with(c->callee, ".acquire")) continue;
     char *recv = xstrndup(c->callee, strlen(c->callee) - 8);
     if (is_limiter(m, d.file, d.def, recv)) m->limiter[g] = (int32_t)c->pos.line;
     free(recv);
@@ -633,9 +634,10 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
     if (knowledge_has(m->k, "timeout.context", canon)) m->timeout[g] = (int32_t)wi->pos.line;
     free(canon);
   }
-  for (uint32_t i = 0; i < f->calls.len && !m->timeout[g]; i++) {
+  const Def *def = index_def(m->ix, d);
+  for (uint32_t k = def->own_calls.first; k < def->own_calls.end && !m->timeout[g]; k++) {
+    uint32_t i = f->call_order.items[k];
     const Call *c = &f->calls.items[i];
-    if (c->def != d.def) continue;
     char *canon = model_canonical(m, d.file, d.def, c->callee);
     bool yes = knowledge_has(m->k, "timeout.call", canon);
     free(canon);
