@@ -204,6 +204,9 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   if (refused)
     diags_add(diags, DIAG_WARNING, opts->cache_dir, 0, "cache not used: %s", refused);
   Cache *cache = opts->cache_dir && !refused ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
+  if (opts->cache_dir && !refused && !cache) /* a parent that is a file, a read-only disk */
+    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0,
+              "cache not used: it cannot be made there; the run parses every file");
   if (cache) { /* one pack per set of roots */
     StrBuf slot = {0};
     for (uint32_t i = 0; i < npaths; i++) sb_printf(&slot, "%s\n", paths[i]);

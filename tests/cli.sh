@@ -502,6 +502,11 @@ else bad "a damaged cache changed the output or was not rewritten"; cat "$tmp/v2
 "$FANOUT" check --cache-dir "$tmp/notadir" --format json "$@" > "$tmp/nd.json" 2> "$tmp/nd.err"
 if cmp -s "$tmp/nd.json" "$tmp/nc.json" && grep -q "notadir: warning: cache not used: not a directory" "$tmp/nd.err"; then ok
 else bad "an unusable cache directory changed the output, or was not named"; cat "$tmp/nd.err"; fi
+# one that cannot be made (its parent is a file; as root, permissions stop nothing)
+"$FANOUT" check --cache-dir "$tmp/notadir/cache" --format json "$@" > "$tmp/nm.json" 2> "$tmp/nm.err"
+if cmp -s "$tmp/nm.json" "$tmp/nc.json" &&
+   grep -q "notadir/cache: warning: cache not used: it cannot be made there" "$tmp/nm.err"; then ok
+else bad "a cache directory that cannot be made changed the output, or was not named"; cat "$tmp/nm.err"; fi
 # an edit that keeps the size and the mtime is still seen; an old, unchanged
 # tree replays its output; the edit after that is seen too
 mkdir -p "$tmp/chg"
