@@ -192,32 +192,6 @@ void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint
   free(order);
 }
 
-/* The text of line `line` of a file, whitespace runs collapsed; NULL if unreadable. */
-static char *line_text(const char *path, uint32_t line) {
-  SourceFile src;
-  Diags d = {0};
-  char *out = NULL;
-  if (source_read(path, &src, &d)) {
-    const char *p = src.text;
-    for (uint32_t l = 1; l < line && p; l++) {
-      p = strchr(p, '\n');
-      if (p) p++;
-    }
-    if (p) {
-      StrBuf b = {0};
-      for (; *p && *p != '\n'; p++) {
-        bool space = *p == ' ' || *p == '\t' || *p == '\r';
-        if (space && (!b.len || b.s[b.len - 1] == ' ')) continue;
-        sb_putc(&b, space ? ' ' : *p);
-      }
-      out = sb_take(&b);
-    }
-    source_free(&src);
-  }
-  diags_free(&d);
-  return out;
-}
-
 /* A relative path as a URI reference (RFC 3986): unreserved bytes and '/'
  * kept, everything else percent-encoded. */
 static void uri_path(StrBuf *out, const char *path) {
@@ -309,24 +283,23 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
       sb_puts(out, "]");
     }
     /* Stable across unrelated edits: the code, the function and the line's
-     * text; the occurrence number tells apart identical lines. */
-    char *text = line_text(ix->files[f->file].path, f->pos.line);
+     * text (findings_read_lines); the occurrence number tells apart
+     * identical lines. */
+    const char *text = f->line;
     char *key = xasprintf("%s|%s|%s", f->code, f->where, text ? text : f->message);
     uint64_t h = hash_bytes(key, strlen(key));
     uint32_t occurrence = 1;
     for (uint32_t k = 0; k < i; k++) {
       const Finding *g = &fs->items[k];
-      if (g->file != f->file || strcmp(g->code, f->code) != 0) continue;
-      char *gt = line_text(ix->files[g->file].path, g->pos.line);
-      if (gt && text && strcmp(gt, text) == 0 && strcmp(g->where, f->where) == 0) occurrence++;
-      free(gt);
+      if (g->file == f->file && strcmp(g->code, f->code) == 0 && g->line && text &&
+          strcmp(g->line, text) == 0 && strcmp(g->where, f->where) == 0)
+        occurrence++;
     }
     sb_printf(out,
               ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"},"
               "\n        \"properties\": {\"confidence\": \"%s\"}}",
               (unsigned long long)h, occurrence, finding_confidence(f));
     free(key);
-    free(text);
   }
   sb_puts(out, "\n    ]\n  }]\n}\n");
 }

@@ -1,8 +1,10 @@
 #include "findings.h"
-#include <stdio.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "source.h"
 
 Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
                       Pos pos, char *message, char *evidence, char *next_step, char *validate) {
@@ -59,6 +61,44 @@ void finding_free(Finding *f) {
   free(f->validate);
   for (uint32_t i = 0; i < f->related.len; i++) free(f->related.items[i].note);
   array_free(&f->related);
+  free(f->line);
+}
+
+/* Line `line` (from 1) of `text`, whitespace runs collapsed to one space;
+ * NULL past the end. */
+static char *collapsed_line(const char *text, const U32Array *starts, uint32_t line) {
+  if (line == 0 || line > starts->len) return NULL;
+  StrBuf b = {0};
+  for (const char *p = text + starts->items[line - 1]; *p && *p != '\n'; p++) {
+    bool space = *p == ' ' || *p == '\t' || *p == '\r';
+    if (space && (!b.len || b.s[b.len - 1] == ' ')) continue;
+    sb_putc(&b, space ? ' ' : *p);
+  }
+  return b.s ? sb_take(&b) : xstrdup("");
+}
+
+void findings_read_lines(Findings *fs, const Index *ix) {
+  bool *done = xcalloc(ix->nfiles + 1, sizeof(bool));
+  for (uint32_t i = 0; i < fs->len; i++) {
+    uint32_t file = fs->items[i].file;
+    if (done[file]) continue;
+    done[file] = true;
+    SourceFile src;
+    Diags d = {0};
+    if (source_read(ix->files[file].path, &src, &d)) {
+      U32Array starts = {0}; /* byte offset of each line */
+      array_push(&starts, 0);
+      for (const char *p = strchr(src.text, '\n'); p; p = strchr(p + 1, '\n'))
+        array_push(&starts, (uint32_t)(p + 1 - src.text));
+      for (uint32_t k = i; k < fs->len; k++)
+        if (fs->items[k].file == file)
+          fs->items[k].line = collapsed_line(src.text, &starts, fs->items[k].pos.line);
+      array_free(&starts);
+      source_free(&src);
+    }
+    diags_free(&d);
+  }
+  free(done);
 }
 
 void findings_sort(Findings *fs, const Index *ix) {

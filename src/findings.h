@@ -32,6 +32,8 @@ typedef struct {
   bool inferred;   /* rests on an inferred call target: confidence medium, not high */
   uint8_t severity; /* Severity; set by the policy */
   Array(Related) related;
+  char *line; /* its line's text, whitespace runs collapsed (findings_read_lines); NULL
+                 before that or when the file cannot be read */
 } Finding;
 
 typedef Array(Finding) Findings;
@@ -50,6 +52,9 @@ void finding_mark_inferred(Finding *f, const char *callee, uint32_t n, ResolvedH
 static inline const char *finding_confidence(const Finding *f) {
   return f->inferred ? "medium" : "high";
 }
+/* Fill each finding's `line` from its file, each file read once: what a
+ * SARIF fingerprint hashes. O(bytes of the files with findings). */
+void findings_read_lines(Findings *fs, const Index *ix);
 /* Sort by path, line, column, code and drop exact duplicates. */
 void findings_sort(Findings *fs, const Index *ix);
 void findings_free(Findings *fs);

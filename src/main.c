@@ -380,6 +380,7 @@ static int cmd_check(Options *o, Diags *diags) {
       emit_markdown(&fs, &p.index, &cat, files_checked, &out);
     else if (strcmp(fmt, "sarif") == 0) {
       char cwd[4096];
+      findings_read_lines(&fs, &p.index);
       emit_sarif(&fs, &p.index, &cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", &out);
     } else {
       emit_text(&fs, &p.index, colour_output(), &out);

@@ -180,3 +180,10 @@ done
 printf '%-44s %8s s   %s x its parse (target <= 3)\n' "one function of 16 000 gathers" "$(t gc_gathers)" "$(ratio "$(t gc_gathers)" "$(t gp_gathers)")"
 printf '%-44s %8s s   %s x its parse (target <= 3)\n' "20 000 chained async defs" "$(t gc_chain)" "$(ratio "$(t gc_chain)" "$(t gp_chain)")"
 printf '%-44s %8s s   %s x its parse (target <= 3)\n' "20 000 repeated import + def" "$(t gc_imports)" "$(ratio "$(t gc_imports)" "$(t gp_imports)")"
+
+# SARIF fingerprints read each file once: 400 findings in one file cost
+# about what text output does (target <= 2 x)
+awk 'BEGIN { print "import asyncio\nimport httpx\n\nasync def fetch(u):\n    async with httpx.AsyncClient() as c:\n        return await c.get(u)\n"; for (i = 0; i < 200; i++) printf "async def f%d(urls):\n    return await asyncio.gather(*[fetch(u) for u in urls])\n\n", i }' > "$tmp/gen/sarif.py"
+measure text400 "$FANOUT" check --no-cache "$tmp/gen/sarif.py"
+measure sarif400 "$FANOUT" check --no-cache --format sarif "$tmp/gen/sarif.py"
+printf '%-44s %8s s   %s x text output (target <= 2)\n' "SARIF of 400 findings in one file" "$(t sarif400)" "$(ratio "$(t sarif400)" "$(t text400)")"
