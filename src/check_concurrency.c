@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "map.h"
 
 static char *target_name(const Model *m, const SiteInfo *s) {
   if (defref_ok(s->target)) return index_def_name(m->ix, s->target);
@@ -44,7 +43,7 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
   char *ext = analysis_ext_where(m, s);
-  char *width = map_width_text(&sr->site.width);
+  char *width = width_text(&sr->site.width);
   char *next;
   if (defref_ok(s->target)) {
     const Def *t = index_def(m->ix, s->target);

@@ -6,8 +6,6 @@
 #ifndef FANOUT_FACTS_H
 #define FANOUT_FACTS_H
 
-#include <tree_sitter/api.h>
-
 #include "rules.h"
 #include "source.h"
 
@@ -164,15 +162,10 @@ typedef struct {
   uint32_t end_line;
 } Loop;
 
-/* Log message templates: literal UTF-8 bytes, with each hole written as
- * TEMPLATE_HOLE followed by a type byte: 'a' any text, 'd' integer, 'f' number,
- * or '0'+i for "parameter i of the enclosing function" (thin log wrappers). */
-#define TEMPLATE_HOLE '\x01'
-
 typedef struct {
   const char *callee; /* "logger.info", "print" */
   const char *level;  /* "info", "warning", "print", ... */
-  const char *message;
+  const char *message; /* a template (template.h): literal text and TEMPLATE_HOLEs */
   int32_t def;
   int32_t call;
   Pos pos;
@@ -241,6 +234,7 @@ typedef struct {
 } Facts;
 
 typedef struct FactsContext FactsContext;
+typedef struct TSTree TSTree; /* tree-sitter's, opaque here */
 
 /* Load the site queries and rule data. Returns NULL and adds diagnostics on
  * bad rule files. Free with facts_context_free. Shareable across threads. */
@@ -280,7 +274,7 @@ const Const *facts_module_const(const Facts *f, const char *name);
 
 /* Name of a site kind as printed ("gather", "create_task", ...). */
 const char *site_kind_name(SiteKind k);
-/* Printable form of a template (holes shown as {}). The caller must free it. */
-char *template_display(const char *tmpl);
+/* A width as printed: "fixed 3", "data (from queries)", "unknown". The caller frees. */
+char *width_text(const Width *w);
 
 #endif

@@ -5,15 +5,6 @@
 
 #include "emit.h"
 
-char *map_width_text(const Width *w) {
-  switch (w->kind) {
-  case WIDTH_FIXED: return xasprintf("fixed %s", w->expr ? w->expr : "?");
-  case WIDTH_DATA: return xasprintf("data (from %s)", w->expr ? w->expr : "?");
-  case WIDTH_UNKNOWN: break;
-  }
-  return xstrdup("unknown");
-}
-
 /* Target `i` of a site: "path.py:Qual.name" where the project defines it,
  * else as written. The caller frees. */
 static char *site_target(const Index *ix, const SiteRef *s, uint32_t i) {
@@ -56,7 +47,7 @@ static void site_findings(const PolicyRun *run, uint32_t site, uint32_t *from, u
 void map_format_site(const Index *ix, const SiteRef *s, const Findings *fs, const PolicyRun *run,
                      StrBuf *out) {
   char *where = index_def_name(ix, (DefRef){s->file, s->site.def});
-  char *width = map_width_text(&s->site.width);
+  char *width = width_text(&s->site.width);
   char *targets = map_site_targets(ix, s);
   sb_printf(out, "%s  %u  %s  %s  -> %s", where, s->site.pos.line, site_kind_name(s->site.kind),
             width, targets);
@@ -85,7 +76,7 @@ void map_format_json(const Index *ix, const Findings *fs, const PolicyRun *run, 
   for (uint32_t i = 0; i < ix->sites.len; i++) {
     const SiteRef *s = &ix->sites.items[i];
     char *where = index_def_name(ix, (DefRef){s->file, s->site.def});
-    char *width = map_width_text(&s->site.width);
+    char *width = width_text(&s->site.width);
     sb_puts(out, i ? ",\n  {" : "\n  {");
     sb_puts(out, "\"qualname\": ");
     emit_json_string(out, where);

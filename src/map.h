@@ -4,8 +4,6 @@
 
 #include "policy.h"
 
-/* "fixed 3", "data (from queries)", "unknown". The caller frees. */
-char *map_width_text(const Width *w);
 /* The fanned-out callees of a site, resolved to "path.py:Qual.name" where
  * possible, else as written; comma separated ("?" when unknown). The caller frees. */
 char *map_site_targets(const Index *ix, const SiteRef *s);

@@ -923,6 +923,15 @@ static const char *site_kind_names[SITE_KIND_COUNT] = {
 
 const char *site_kind_name(SiteKind k) { return site_kind_names[k]; }
 
+char *width_text(const Width *w) {
+  switch (w->kind) {
+  case WIDTH_FIXED: return xasprintf("fixed %s", w->expr ? w->expr : "?");
+  case WIDTH_DATA: return xasprintf("data (from %s)", w->expr ? w->expr : "?");
+  case WIDTH_UNKNOWN: break;
+  }
+  return xstrdup("unknown");
+}
+
 static bool site_kind_from_name(const char *name, SiteKind *out) {
   for (int i = 0; i < SITE_KIND_COUNT; i++)
     if (strcmp(site_kind_names[i], name) == 0) return *out = (SiteKind)i, true;

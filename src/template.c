@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
-
 static void put_utf8(StrBuf *out, uint32_t cp) {
   char b[4];
   if (cp < 0x80)

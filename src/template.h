@@ -1,6 +1,6 @@
 /* template: log message templates and the regular expressions that match the
- * lines they produce. A template is UTF-8 text with holes (see TEMPLATE_HOLE
- * in facts.h): "search done: query=\1a docs=\1d". */
+ * lines they produce. A template is UTF-8 text with holes (TEMPLATE_HOLE
+ * below): "search done: query=\1a docs=\1d". */
 #ifndef FANOUT_TEMPLATE_H
 #define FANOUT_TEMPLATE_H
 
@@ -8,6 +8,11 @@
 #include <stddef.h>
 
 #include "util.h"
+
+/* Log message templates: literal UTF-8 bytes, with each hole written as
+ * TEMPLATE_HOLE followed by a type byte: 'a' any text, 'd' integer, 'f' number,
+ * or '0'+i for "parameter i of the enclosing function" (thin log wrappers). */
+#define TEMPLATE_HOLE '\x01'
 
 /* Append the decoded text of a Python string literal's body to `out`
  * (escape sequences unless `raw`; `{{`/`}}` in f-strings). */
@@ -52,5 +57,8 @@ bool template_regex_match_in(const TemplateRegex *re, const char *line, size_t n
  * depth limit; it then matches nothing more (the caller says so once). */
 bool template_regex_gave_up(const TemplateRegex *re);
 void template_regex_free(TemplateRegex *re);
+
+/* Printable form of a template (holes shown as {}). The caller must free it. */
+char *template_display(const char *tmpl);
 
 #endif

@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "map.h"
+#include "facts.h"
 #include "template.h"
 #include "test_main.h"
 
@@ -197,7 +197,7 @@ START_TEST(sites) {
   } else {
     ck_assert_uint_eq(f.sites.len, 1);
     ck_assert_str_eq(site_kind_name(f.sites.items[0].kind), site_cases[_i].kind);
-    char *w = map_width_text(&f.sites.items[0].width);
+    char *w = width_text(&f.sites.items[0].width);
     ck_assert_str_eq(w, site_cases[_i].width);
     free(w);
   }
