@@ -52,7 +52,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     ResolvedHow how = index_name_targets(ix, sr->file, sr->site.def, text, &targets);
     DefRef r = targets.len ? targets.items[0] : (DefRef){sr->file, -1};
     char *canon = model_canonical(m, sr->file, sr->site.def, text);
-    if (knowledge_has(m->k, "timeout.call", canon)) /* each item in asyncio.wait_for */
+    if (knowledge_has(m->k, FACT_TIMEOUT_CALL, canon)) /* each item in asyncio.wait_for */
       info->timeout_line = sr->site.pos.line;
     free(canon);
     if (defref_ok(r) && index_def(ix, r)->kind == DEF_FUNCTION) {

@@ -75,14 +75,14 @@ static bool memory_file(const Model *m, uint32_t file, int32_t def, const char *
   if (expr[len] == '(') {
     char *name = xstrndup(expr, len);
     char *canon = model_canonical(m, file, def, name);
-    bool hit = knowledge_has(m->k, "memory-file", canon);
+    bool hit = knowledge_has(m->k, FACT_MEMORY_FILE, canon);
     free(canon);
     free(name);
     return hit;
   }
   Origin o;
   if (strpbrk(expr, " [") || !model_origin(m, file, def, expr, &o)) return false;
-  bool hit = knowledge_has(m->k, "memory-file", o.ctor);
+  bool hit = knowledge_has(m->k, FACT_MEMORY_FILE, o.ctor);
   origin_free(&o);
   return hit;
 }
@@ -155,7 +155,7 @@ static const Fact *method_fact(const Model *m, uint32_t file, const Call *c, con
                                const char *method) {
   const Knowledge *k = m->k;
   const Facts *f = &m->ix->files[file];
-  for (const Fact *x = knowledge_first(k, "blocking.method"); x; x = knowledge_next(k, x)) {
+  for (const Fact *x = knowledge_first(k, FACT_BLOCKING_METHOD); x; x = knowledge_next(k, x)) {
     if (!attr_lists(x, "methods", method)) continue;
     size_t n = strlen(x->name);
     bool prefix = n && x->name[n - 1] == '.';
@@ -241,7 +241,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Targets own = index_call_targets(m->ix, file, (uint32_t)(c - f->calls.items));
   if (own.how == RESOLVED_EXACT && !strchr(c->callee, '.')) return b;
   char *canon = model_canonical(m, file, c->def, c->callee);
-  const Fact *fact = knowledge_get(m->k, "blocking", canon);
+  const Fact *fact = knowledge_get(m->k, FACT_BLOCKING, canon);
   b.code = file_in_memory(m, file, c, fact) ? NULL : fact_code(fact);
   if (b.code) {
     b.what = canon;
@@ -290,7 +290,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     }
     if (mf) {
       b.code = fact_code(mf);
-    } else if (o.fact && strcmp(o.fact->kind, "client") == 0) {
+    } else if (o.fact && o.fact->kind == FACT_CLIENT) {
       fact_attr(o.fact, "async", async_attr, sizeof async_attr);
       fact_attr(o.fact, "kind", kind, sizeof kind);
       char key[64];
@@ -302,11 +302,11 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       char io[8];
       bool sends = !fact_attr(o.fact, "io", io, sizeof io) || attr_lists(o.fact, "io", method);
       if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) && sends &&
-          !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, "client.release", method))
+          !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, FACT_CLIENT_RELEASE, method))
         b.code = fact_code(o.fact)           ? fact_code(o.fact) /* an SDK over HTTP: code=FAN505 */
                  : strcmp(kind, "http") == 0 ? "FAN501"
                                              : "FAN505";
-      else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, "blocking.langchain", key))
+      else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, FACT_BLOCKING_LANGCHAIN, key))
         b.code = "FAN505";
     } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
                str_ends_with(m->ix->files[o.file].calls.items[o.call].callee, ".submit")) {
@@ -350,7 +350,7 @@ static bool memoized(const Model *m, DefRef d) {
     const char *text = f->names.items[def->decorators.first + k];
     char *name = xstrndup(text, strcspn(text, "("));
     char *canon = model_canonical(m, d.file, d.def, name);
-    bool hit = knowledge_has(m->k, "memoize", canon);
+    bool hit = knowledge_has(m->k, FACT_MEMOIZE, canon);
     free(canon);
     free(name);
     if (hit) return true;

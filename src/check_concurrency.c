@@ -95,7 +95,7 @@ static void fan102(Model *m, const SiteInfo *s, Findings *out) {
     if (a->call < 0 || strchr(a->target, '.')) continue;
     const Call *c = &f->calls.items[a->call];
     char *canon = model_canonical(m, t.file, t.def, c->callee);
-    const Fact *lim = knowledge_get(m->k, "limiter", canon);
+    const Fact *lim = knowledge_get(m->k, FACT_LIMITER, canon);
     if (lim) {
       char *orch = index_def_name(ix, s->orchestrator);
       char *target = index_def_name(ix, t);
@@ -137,7 +137,7 @@ static bool has_word(const char *text, const char *word) {
  * `config.object`: `cfg.max_units`): a width chosen by whoever configures
  * the run, not by the data. */
 static bool reads_config(const Model *m, const char *text) {
-  for (const Fact *x = knowledge_first(m->k, "config.object"); x; x = knowledge_next(m->k, x)) {
+  for (const Fact *x = knowledge_first(m->k, FACT_CONFIG_OBJECT); x; x = knowledge_next(m->k, x)) {
     size_t n = strlen(x->name);
     for (const char *p = strstr(text, x->name); p; p = strstr(p + 1, x->name))
       if ((p == text || !ident_char(p[-1])) && p[n] == '.' && ident_char(p[n + 1])) return true;
@@ -238,8 +238,8 @@ static bool model_tool(const Model *m, uint32_t file, int32_t def) {
     char *name = xstrndup(text, strcspn(text, "("));
     char *canon = model_canonical(m, file, def, name);
     const char *dot = strrchr(canon, '.');
-    bool tool = knowledge_has(m->k, "tool.decorator", canon) ||
-                (dot && knowledge_has(m->k, "tool.decorator", dot));
+    bool tool = knowledge_has(m->k, FACT_TOOL_DECORATOR, canon) ||
+                (dot && knowledge_has(m->k, FACT_TOOL_DECORATOR, dot));
     free(canon);
     free(name);
     if (tool) return true;
@@ -443,8 +443,8 @@ static bool windowed(const Model *m, const SiteRef *sr) {
     size_t n = strcspn(l->iter, "(");
     if (l->iter[n]) {
       char *callee = xstrndup(l->iter, n);
-      bool batcher = knowledge_has(m->k, "batcher", callee) ||
-                     knowledge_has(m->k, "batcher", str_last_component(callee));
+      bool batcher = knowledge_has(m->k, FACT_BATCHER, callee) ||
+                     knowledge_has(m->k, FACT_BATCHER, str_last_component(callee));
       free(callee);
       if (batcher) return true;
     }
@@ -703,7 +703,7 @@ static bool awaited_later(const Model *m, const SiteRef *sr, bool held) {
  * which is no phase deadline when it is `none` or longer than a short one.
  * A `**kwargs` passed on may carry a timeout: not judged. */
 static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *kind) {
-  if (!s->ext.fact || strcmp(s->ext.fact->kind, "external.method") != 0 || strcmp(kind, "llm"))
+  if (!s->ext.fact || s->ext.fact->kind != FACT_EXTERNAL_METHOD || strcmp(kind, "llm"))
     return false;
   char deflt[16];
   if (!fact_attr(s->ext.fact, "timeout", deflt, sizeof deflt)) return false;
@@ -724,7 +724,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   /* A client of unknown origin may carry its own timeout: judge I/O whose
    * client (or module function) fanout has seen, and a model call known by
    * its shape (`.chat.completions.create`), with the SDK's default assumed. */
-  bool assumed = !s->ext.has_origin && (!s->ext.fact || strcmp(s->ext.fact->kind, "external") != 0);
+  bool assumed = !s->ext.has_origin && (!s->ext.fact || s->ext.fact->kind != FACT_EXTERNAL);
   if (assumed && !llm_default_applies(m, s, kind)) return;
   if (strcmp(kind, "http") && strcmp(kind, "llm") && strcmp(kind, "aws") && strcmp(kind, "net"))
     return;

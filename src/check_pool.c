@@ -99,9 +99,9 @@ static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Fin
     const Call *call = &f->calls.items[c];
     if (call->flags & CALL_REFERENCE) continue;
     char *canon = model_canonical(m, d.file, d.def, call->callee);
-    const Fact *fact = knowledge_get(m->k, "client", canon);
+    const Fact *fact = knowledge_get(m->k, FACT_CLIENT, canon);
     if (!fact) { /* aiohttp.request(...): a session per call */
-      const Fact *ext = knowledge_get(m->k, "external", canon);
+      const Fact *ext = knowledge_get(m->k, FACT_EXTERNAL, canon);
       if (oneshot(ext)) fact = ext;
     }
     bool inferred = via.call != UINT32_MAX;
@@ -277,7 +277,7 @@ static bool default_origin(const Model *m, const SiteInfo *s, Origin *o) {
           strncmp(call->callee, alt, len) != 0)
         continue;
       char *canon = model_canonical(m, s->ext.file, a->def, call->callee);
-      const Fact *fact = knowledge_get(m->k, "client", canon);
+      const Fact *fact = knowledge_get(m->k, FACT_CLIENT, canon);
       if (!fact) {
         free(canon);
         break;

@@ -19,17 +19,17 @@ typedef struct {
   Pos pos;
 } Decorator;
 
+/* The configuration's `retry-max-attempts`, else the rules' (a later fact
+ * overrides: the first one found used to win, so the setting was ignored). */
 static long max_attempts(const Model *m) {
-  for (uint32_t i = 0; i < m->k->facts.len; i++)
-    if (strcmp(m->k->facts.items[i].kind, "retry.max-attempts") == 0)
-      return strtol(m->k->facts.items[i].name, NULL, 10);
-  return 10;
+  const Fact *f = knowledge_last(m->k, FACT_RETRY_MAX_ATTEMPTS);
+  return f ? strtol(f->name, NULL, 10) : 10;
 }
 
 /* Whether an expression uses a random wait (wait_random, random.uniform...). */
 static bool has_randomness(const Model *m, const char *text) {
   if (!text) return false;
-  for (const Fact *f = knowledge_first(m->k, "retry.random"); f; f = knowledge_next(m->k, f))
+  for (const Fact *f = knowledge_first(m->k, FACT_RETRY_RANDOM); f; f = knowledge_next(m->k, f))
     if (strstr(text, str_last_component(f->name))) return true;
   return strstr(text, "random") || strstr(text, "jitter");
 }
@@ -116,7 +116,7 @@ static bool catches_everything(const char *types) {
 /* Only re-prompt exceptions (bad model output), not transport errors. */
 /* Whether every type a handler catches is a fact of `kind` (by its dotted or
  * last name). */
-static bool types_all(const Model *m, const char *types, const char *kind) {
+static bool types_all(const Model *m, const char *types, FactKind kind) {
   if (!types || !*types) return false;
   char *copy = xstrdup(types);
   bool all = true, any = false;
@@ -132,7 +132,7 @@ static bool types_all(const Model *m, const char *types, const char *kind) {
 static bool reprompt_only(const Model *m, const char *types) {
   /* a bad model output is re-asked, and a control signal (an empty queue,
    * an exhausted iterator) is no failure: neither makes a loop a retry */
-  return types_all(m, types, "reprompt") || types_all(m, types, "control.exception");
+  return types_all(m, types, FACT_REPROMPT) || types_all(m, types, FACT_CONTROL_EXCEPTION);
 }
 
 static Finding *add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,
@@ -409,7 +409,7 @@ static void check_decorators(Model *m, Findings *out) {
         size_t head = strcspn(text, "(");
         char *name = xstrndup(text, head);
         char *canon = model_canonical(m, fi, (int32_t)di, name);
-        const Fact *fact = knowledge_get(m->k, "retry.decorator", canon);
+        const Fact *fact = knowledge_get(m->k, FACT_RETRY_DECORATOR, canon);
         char lib[16];
         Decorator d = {NULL, text, f, NULL, fi, (int32_t)di, at};
         if (fact) {
@@ -426,7 +426,7 @@ static void check_decorators(Model *m, Findings *out) {
           const Call *ac = alias_call(m, fi, name, &afile, 0);
           if (ac) {
             char *acanon = model_canonical(m, afile, ac->def, ac->callee);
-            fact = knowledge_get(m->k, "retry.decorator", acanon);
+            fact = knowledge_get(m->k, FACT_RETRY_DECORATOR, acanon);
             free(acanon);
             d.call = ac;
             d.f = &m->ix->files[afile];
@@ -455,7 +455,7 @@ static void check_retrying_calls(Model *m, Findings *out) {
           strcmp(last, "retry_context") != 0)
         continue;
       char *canon = model_canonical(m, fi, call->def, call->callee);
-      const Fact *fact = knowledge_get(m->k, "retry.decorator", canon);
+      const Fact *fact = knowledge_get(m->k, FACT_RETRY_DECORATOR, canon);
       char lib[16];
       if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
         Decorator d = {lib, canon, f, call, fi, call->def, call->pos};
@@ -491,7 +491,7 @@ static bool call_does_io(Model *m, uint32_t file, uint32_t call, CallRef *via) {
   const Facts *f = &m->ix->files[file];
   const Call *c = &f->calls.items[call];
   char *canon = model_canonical(m, file, c->def, c->callee);
-  const Fact *b = knowledge_get(m->k, "blocking", canon);
+  const Fact *b = knowledge_get(m->k, FACT_BLOCKING, canon);
   free(canon);
   char code[8];
   if (b && fact_attr(b, "code", code, sizeof code) &&
@@ -522,7 +522,7 @@ static bool catches_transport(const Model *m, const char *types) {
   char *copy = xstrdup(types);
   bool yes = false;
   for (char *tok = strtok(copy, "(), "); tok && !yes; tok = strtok(NULL, "(), "))
-    yes = knowledge_has(m->k, "transport.exception", str_last_component(tok));
+    yes = knowledge_has(m->k, FACT_TRANSPORT_EXCEPTION, str_last_component(tok));
   free(copy);
   return yes;
 }

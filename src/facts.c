@@ -515,7 +515,7 @@ static void walk_import(Walker *w, TSNode n) {
 
 static bool is_logger_receiver(Walker *w, const char *recv) {
   const Knowledge *k = w->ctx->knowledge;
-  if (knowledge_has(k, "logger.receiver", recv)) return true;
+  if (knowledge_has(k, FACT_LOGGER_RECEIVER, recv)) return true;
   const char *last = str_last_component(recv);
   if (str_ends_with(last, "logger") || str_ends_with(last, "LOGGER")) return true;
   /* A name assigned from a logger factory in this file (`log = logging.getLogger()`). */
@@ -523,8 +523,8 @@ static bool is_logger_receiver(Walker *w, const char *recv) {
     const Assign *a = &w->f->assigns.items[i];
     if (strcmp(a->target, recv) != 0 || a->call < 0) continue;
     const char *callee = w->f->calls.items[a->call].callee;
-    return knowledge_has(k, "logger.factory", callee) ||
-           knowledge_has(k, "logger.factory", str_last_component(callee));
+    return knowledge_has(k, FACT_LOGGER_FACTORY, callee) ||
+           knowledge_has(k, FACT_LOGGER_FACTORY, str_last_component(callee));
   }
   return false;
 }
@@ -601,7 +601,7 @@ __attribute__((noinline)) static void maybe_log_site(Walker *w, uint32_t ci, TSN
   const char *callee = c->callee;
   const char *level = NULL;
   uint32_t msg_arg = 0;
-  const Fact *fn = knowledge_get(k, "logger.function", callee);
+  const Fact *fn = knowledge_get(k, FACT_LOGGER_FUNCTION, callee);
   bool helper = false; /* a project's own log helper, named in the configuration */
   if (fn) {
     char buf[32];
@@ -611,7 +611,7 @@ __attribute__((noinline)) static void maybe_log_site(Walker *w, uint32_t ci, TSN
     level = "log";
   } else {
     const char *last = str_last_component(callee);
-    if (last == callee || !knowledge_has(k, "logger.method", last)) return;
+    if (last == callee || !knowledge_has(k, FACT_LOGGER_METHOD, last)) return;
     char *recv = xstrndup(callee, (size_t)(last - callee - 1));
     bool ok = is_logger_receiver(w, recv);
     free(recv);
@@ -682,7 +682,7 @@ __attribute__((noinline)) static void maybe_log_site(Walker *w, uint32_t ci, TSN
 
 /* The knowledge fact of `kind` for a callee: by its full text, else by
  * ".method" for a call on any object. */
-const Fact *facts__callee_fact(const Knowledge *k, const char *kind, const char *callee) {
+const Fact *facts__callee_fact(const Knowledge *k, FactKind kind, const char *callee) {
   const Fact *f = knowledge_get(k, kind, callee);
   if (f) return f;
   const char *last = str_last_component(callee);
@@ -704,7 +704,8 @@ TSNode facts__positional_arg(TSNode args, uint32_t index) {
 /* map(f, xs), partial(f, ...), start_soon(f, ...): f is called later, so the
  * call graph gets an edge to it as a reference call. */
 static void add_reference_call(Walker *w, uint32_t ci, TSNode args) {
-  const Fact *f = facts__callee_fact(w->ctx->knowledge, "reference", w->f->calls.items[ci].callee);
+  const Fact *f =
+      facts__callee_fact(w->ctx->knowledge, FACT_REFERENCE, w->f->calls.items[ci].callee);
   char buf[8];
   if (!f || !facts__is(args, "argument_list") || !fact_attr(f, "arg", buf, sizeof buf)) return;
   TSNode a = facts__positional_arg(args, (uint32_t)atoi(buf));

@@ -106,7 +106,7 @@ const Def *facts__cur_def(const Walker *w);
 int32_t facts__param_index(const Walker *w, const char *name, size_t n);
 bool facts__node_text_eq(const Walker *w, TSNode n, const char *s);
 /* The fact of `kind` for a callee, by full text or as ".method" of any object. */
-const Fact *facts__callee_fact(const Knowledge *k, const char *kind, const char *callee);
+const Fact *facts__callee_fact(const Knowledge *k, FactKind kind, const char *callee);
 /* The index-th positional argument of an argument_list, or a null node. */
 TSNode facts__positional_arg(TSNode args, uint32_t index);
 

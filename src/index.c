@@ -565,8 +565,8 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
   if (ix->k) {
     const char *word = str_last_component(recv);
     if (*word == '_') word++;
-    if (knowledge_has(ix->k, "external.receiver", word) &&
-        knowledge_has(ix->k, "external.receiver-method", last + 1))
+    if (knowledge_has(ix->k, FACT_EXTERNAL_RECEIVER, word) &&
+        knowledge_has(ix->k, FACT_EXTERNAL_RECEIVER_METHOD, last + 1))
       return true;
   }
   if (!strchr(recv, '.')) return foreign_name(ix, file, def, recv, 0);
@@ -736,14 +736,15 @@ static ResolvedHow targets_of(const Index *ix, uint32_t file, int32_t def, const
     collect_overrides(ix, recv, name, out, first);
     uint32_t n = out->len - first;
     /* a Protocol: every project method of that name may implement it */
-    if (n <= 1 && is_protocol(ix, defref_ok(r) ? (DefRef){r.file, index_def(ix, r)->parent} : recv) &&
-        !(ix->k && knowledge_has(ix->k, "builtin.method", name)) &&
+    if (n <= 1 &&
+        is_protocol(ix, defref_ok(r) ? (DefRef){r.file, index_def(ix, r)->parent} : recv) &&
+        !(ix->k && knowledge_has(ix->k, FACT_BUILTIN_METHOD, name)) &&
         methods_named(ix, file, name, out, first, false) == RESOLVED_NAME && out->len - first > n)
       return RESOLVED_NAME;
     return n == 0 ? RESOLVED_NONE : n == 1 && defref_ok(r) ? RESOLVED_EXACT : RESOLVED_OVERRIDES;
   }
   if (defref_ok(r) || !by_name) return defref_ok(r) ? RESOLVED_EXACT : RESOLVED_NONE;
-  if (ix->k && knowledge_has(ix->k, "builtin.method", name)) return RESOLVED_NONE;
+  if (ix->k && knowledge_has(ix->k, FACT_BUILTIN_METHOD, name)) return RESOLVED_NONE;
   uint32_t at;
   if (!strmap_get(&ix->method_names, name, &at) || !ix->method_family[at] ||
       foreign_receiver(ix, file, def, dotted))
@@ -812,7 +813,7 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
   if (how != RESOLVED_NONE || !dot || strchr(dot + 1, '.') ||
       !join(name, dotted, (size_t)(dot - dotted), "", 0) || strcmp(name, "self") == 0 ||
       strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name) ||
-      (ix->k && knowledge_has(ix->k, "builtin.method", dot + 1)))
+      (ix->k && knowledge_has(ix->k, FACT_BUILTIN_METHOD, dot + 1)))
     return how;
   return by_method_name(ix, file, dot + 1, out, out->len);
 }

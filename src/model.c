@@ -29,9 +29,8 @@ void model_init(Model *m, const Index *ix, const Knowledge *k) {
     m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = m->bounded[i] = -1;
   m->short_timeout = 30;
   m->min_width = 50;
-  for (uint32_t i = 0; i < k->facts.len; i++)
-    if (strcmp(k->facts.items[i].kind, "timeout.short-default") == 0)
-      m->short_timeout = (uint32_t)atoi(k->facts.items[i].name);
+  const Fact *short_default = knowledge_last(k, FACT_TIMEOUT_SHORT_DEFAULT);
+  if (short_default) m->short_timeout = (uint32_t)atoi(short_default->name);
 }
 
 void model_free(Model *m) {
@@ -177,8 +176,8 @@ void external_free(External *e) {
 
 /* The fact for a constructor: a client or a limiter. */
 static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
-  const Fact *f = knowledge_get(k, "client", ctor);
-  return f ? f : knowledge_get(k, "limiter", ctor);
+  const Fact *f = knowledge_get(k, FACT_CLIENT, ctor);
+  return f ? f : knowledge_get(k, FACT_LIMITER, ctor);
 }
 
 static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out,
@@ -228,7 +227,7 @@ static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t
     for (uint32_t k = fd->own_calls.first; k < fd->own_calls.end && one; k++) {
       uint32_t fc = ff->call_order.items[k];
       char *canon = model_canonical(m, fn.file, fn.def, ff->calls.items[fc].callee);
-      const Fact *cf = knowledge_get(m->k, "client", canon);
+      const Fact *cf = knowledge_get(m->k, FACT_CLIENT, canon);
       if (cf && made_ctor && strcmp(made_ctor, canon) != 0) one = false;
       if (cf && !made_ctor) made = (int32_t)fc, made_ctor = xstrdup(canon);
       free(canon);
@@ -430,11 +429,12 @@ static bool awaited_through(const Model *m, uint32_t file, const Call *c) {
   const Call *o = &f->calls.items[c->outer];
   if (!(o->flags & CALL_AWAITED)) return false;
   char *canon = model_canonical(m, file, o->def, o->callee);
-  bool yes = knowledge_has(m->k, "timeout.call", canon) || strcmp(canon, "asyncio.shield") == 0;
+  bool yes = knowledge_has(m->k, FACT_TIMEOUT_CALL, canon) || strcmp(canon, "asyncio.shield") == 0;
   /* `await loop.run_in_executor(None, lambda: client.search(q))`: the task
    * waits for the I/O, run in a thread */
   const char *dot = strrchr(canon, '.');
-  if (!yes && (knowledge_has(m->k, "offload", canon) || (dot && knowledge_has(m->k, "offload", dot))))
+  if (!yes &&
+      (knowledge_has(m->k, FACT_OFFLOAD, canon) || (dot && knowledge_has(m->k, FACT_OFFLOAD, dot))))
     yes = !str_ends_with(canon, ".submit") && strcmp(canon, "threading.Thread") != 0;
   free(canon);
   return yes;
@@ -465,10 +465,10 @@ static bool external_name(const Model *m, uint32_t file, int32_t def, const char
   memset(out, 0, sizeof *out);
   out->file = file;
   char *canon = model_canonical(m, file, def, callee);
-  out->fact = knowledge_get(m->k, "external", canon);
+  out->fact = knowledge_get(m->k, FACT_EXTERNAL, canon);
   free(canon);
   if (out->fact) return true;
-  for (const Fact *x = knowledge_first(m->k, "external.method"); x; x = knowledge_next(m->k, x))
+  for (const Fact *x = knowledge_first(m->k, FACT_EXTERNAL_METHOD); x; x = knowledge_next(m->k, x))
     if (ends_with_chain(callee, x->name)) {
       out->fact = x;
       break;
@@ -481,7 +481,7 @@ static bool external_name(const Model *m, uint32_t file, int32_t def, const char
     Origin o;
     if (model_origin(m, file, def, recv, &o)) {
       char async_attr[8] = "";
-      if (o.fact && strcmp(o.fact->kind, "client") == 0 &&
+      if (o.fact && o.fact->kind == FACT_CLIENT &&
           fact_attr(o.fact, "async", async_attr, sizeof async_attr) &&
           (in_thread || strcmp(async_attr, "no") != 0)) {
         out->origin = o;
@@ -502,9 +502,9 @@ static bool external_name(const Model *m, uint32_t file, int32_t def, const char
     char *receiver = xstrndup(callee, (size_t)(dot - callee));
     const char *last = str_last_component(receiver);
     if (*last == '_') last++;
-    if (knowledge_has(m->k, "external.receiver", last) &&
-        knowledge_has(m->k, "external.receiver-method", dot + 1))
-      out->fact = knowledge_get(m->k, "external.receiver", last);
+    if (knowledge_has(m->k, FACT_EXTERNAL_RECEIVER, last) &&
+        knowledge_has(m->k, FACT_EXTERNAL_RECEIVER_METHOD, dot + 1))
+      out->fact = knowledge_get(m->k, FACT_EXTERNAL_RECEIVER, last);
     free(receiver);
   }
   return out->fact != NULL;
@@ -545,7 +545,7 @@ static bool is_param(const Facts *f, int32_t def, const char *name) {
 static bool is_limiter(const Model *m, uint32_t file, int32_t def, const char *expr) {
   Origin o;
   if (model_origin(m, file, def, expr, &o)) {
-    bool known = o.fact != NULL, yes = known && strcmp(o.fact->kind, "limiter") == 0;
+    bool known = o.fact != NULL, yes = known && o.fact->kind == FACT_LIMITER;
     origin_free(&o);
     if (known) return yes; /* a client is not a limiter; an unknown class may be */
   }
@@ -555,7 +555,7 @@ static bool is_limiter(const Model *m, uint32_t file, int32_t def, const char *e
   char *lower = xstrdup(str_last_component(expr));
   for (char *p = lower; *p; p++) *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
   bool named = false;
-  for (const Fact *x = knowledge_first(m->k, "limiter.name"); x && !named;
+  for (const Fact *x = knowledge_first(m->k, FACT_LIMITER_NAME); x && !named;
        x = knowledge_next(m->k, x))
     named = strstr(lower, x->name) != NULL;
   free(lower);
@@ -631,7 +631,7 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
     const WithItem *wi = &f->withs.items[i];
     if (wi->def != d.def || !wi->callee) continue;
     char *canon = model_canonical(m, d.file, d.def, wi->callee);
-    if (knowledge_has(m->k, "timeout.context", canon)) m->timeout[g] = (int32_t)wi->pos.line;
+    if (knowledge_has(m->k, FACT_TIMEOUT_CONTEXT, canon)) m->timeout[g] = (int32_t)wi->pos.line;
     free(canon);
   }
   const Def *def = index_def(m->ix, d);
@@ -639,7 +639,7 @@ uint32_t model_def_timeout(Model *m, DefRef d) {
     uint32_t i = f->call_order.items[k];
     const Call *c = &f->calls.items[i];
     char *canon = model_canonical(m, d.file, d.def, c->callee);
-    bool yes = knowledge_has(m->k, "timeout.call", canon);
+    bool yes = knowledge_has(m->k, FACT_TIMEOUT_CALL, canon);
     free(canon);
     External e;
     if (!yes && model_external_call(m, d.file, i, &e)) {
@@ -738,8 +738,7 @@ static uint32_t io_call_deadline(const Model *m, uint32_t file, uint32_t call, c
     return c->pos.line;
   /* a receiver taken for a client by its name alone may carry its own
    * timeout: not judged */
-  if (!e->has_origin && e->fact && strcmp(e->fact->kind, "external.receiver") == 0)
-    return c->pos.line;
+  if (!e->has_origin && e->fact && e->fact->kind == FACT_EXTERNAL_RECEIVER) return c->pos.line;
   return 0;
 }
 
@@ -905,13 +904,13 @@ bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call) {
         c->pos.line > wi->end_line)
       continue;
     char *canon = model_canonical(m, file, c->def, wi->callee);
-    bool yes = knowledge_has(m->k, "timeout.context", canon);
+    bool yes = knowledge_has(m->k, FACT_TIMEOUT_CONTEXT, canon);
     free(canon);
     if (yes) return true;
   }
   for (int32_t o = c->outer; o >= 0; o = f->calls.items[o].outer) {
     char *canon = model_canonical(m, file, c->def, f->calls.items[o].callee);
-    bool yes = knowledge_has(m->k, "timeout.call", canon);
+    bool yes = knowledge_has(m->k, FACT_TIMEOUT_CALL, canon);
     free(canon);
     if (yes) return true;
   }

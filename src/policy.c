@@ -280,7 +280,7 @@ static bool once_def(const Model *m, const TaskSites *ts, DefRef d, unsigned dep
   const Def *def = index_def(ix, d);
   uint32_t g = index_global_def(ix, d);
   if (def->kind != DEF_FUNCTION || !def->is_async || ts->start[g] != ts->start[g + 1]) return false;
-  if (knowledge_has(m->k, "lifecycle", def->name)) return true;
+  if (knowledge_has(m->k, FACT_LIFECYCLE, def->name)) return true;
   uint32_t n;
   const CallRef *callers = index_callers(ix, d, &n);
   if (!n || n > 16) return false;
@@ -292,7 +292,7 @@ static bool once_def(const Model *m, const TaskSites *ts, DefRef d, unsigned dep
       char *canon = model_canonical(m, callers[i].file, runner->def, runner->callee);
       const char *dot = strrchr(canon, '.');
       bool runs =
-          knowledge_has(m->k, "runner", canon) || (dot && knowledge_has(m->k, "runner", dot));
+          knowledge_has(m->k, FACT_RUNNER, canon) || (dot && knowledge_has(m->k, FACT_RUNNER, dot));
       free(canon);
       if (runs) continue;
     }

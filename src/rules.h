@@ -18,10 +18,44 @@ extern const unsigned embedded_file_count;
 /* The embedded file with this path, or NULL. */
 const EmbeddedFile *rules_file(const char *name);
 
+/* The kinds of fact, as rules/NAME.txt spells them. Which keys each takes,
+ * and the values they take, is the schema in rules.c: a line that does not
+ * fit it is an error naming its file and line, so a typo cannot turn a rule
+ * off in silence. C names a kind by its enum, so a typo there does not compile. */
+/* clang-format off */
+#define FACT_KINDS(X) \
+  X(BATCHER, "batcher") X(BLOCKING, "blocking") X(BLOCKING_FUTURE, "blocking.future") \
+  X(BLOCKING_LANGCHAIN, "blocking.langchain") X(BLOCKING_METHOD, "blocking.method") \
+  X(BUILTIN_METHOD, "builtin.method") X(CLIENT, "client") X(CLIENT_RELEASE, "client.release") \
+  X(CONFIG_OBJECT, "config.object") X(CONTROL_EXCEPTION, "control.exception") \
+  X(EXTERNAL, "external") X(EXTERNAL_METHOD, "external.method") \
+  X(EXTERNAL_RECEIVER, "external.receiver") X(EXTERNAL_RECEIVER_METHOD, "external.receiver-method") \
+  X(ITERABLE_WRAPPER, "iterable.wrapper") X(LIFECYCLE, "lifecycle") X(LIMITER, "limiter") \
+  X(LIMITER_NAME, "limiter.name") X(LOADER, "loader") X(LOGGER_FACTORY, "logger.factory") \
+  X(LOGGER_FUNCTION, "logger.function") X(LOGGER_METHOD, "logger.method") \
+  X(LOGGER_RECEIVER, "logger.receiver") X(MEMOIZE, "memoize") X(MEMORY_FILE, "memory-file") \
+  X(OFFLOAD, "offload") X(REFERENCE, "reference") X(REPROMPT, "reprompt") \
+  X(RETRY_DECORATOR, "retry.decorator") X(RETRY_MAX_ATTEMPTS, "retry.max-attempts") \
+  X(RETRY_RANDOM, "retry.random") X(RUNNER, "runner") X(SITE, "site") \
+  X(TIMEOUT_CALL, "timeout.call") X(TIMEOUT_CONTEXT, "timeout.context") \
+  X(TIMEOUT_SHORT_DEFAULT, "timeout.short-default") X(TOOL_DECORATOR, "tool.decorator") \
+  X(TRANSPORT_EXCEPTION, "transport.exception")
+/* clang-format on */
+
+typedef enum {
+#define FACT_KIND_ENUM(id, text) FACT_##id,
+  FACT_KINDS(FACT_KIND_ENUM)
+#undef FACT_KIND_ENUM
+      FACT_COUNT
+} FactKind;
+
+/* "timeout.context" for FACT_TIMEOUT_CONTEXT. */
+const char *fact_kind_name(FactKind kind);
+
 typedef struct {
-  const char *kind;
+  FactKind kind;
   const char *name;
-  const char *attrs; /* "key=value key=value", or "" */
+  const char *attrs; /* "key=value key=value" (checked against the schema), or "" */
   const char *file;
   uint32_t line;
 } Fact;
@@ -29,26 +63,30 @@ typedef struct {
 typedef struct {
   Array(Fact) facts;
   StrMap by_key; /* "kind\tname" -> index of the first fact */
-  StrMap first_of_kind, last_of_kind; /* kind -> index of its first and last fact */
-  U32Array next_of_kind;             /* per fact: the next of its kind, UINT32_MAX at the end */
+  uint32_t first_of_kind[FACT_COUNT], last_of_kind[FACT_COUNT]; /* 1 + index; 0: none */
+  U32Array next_of_kind; /* per fact: the next of its kind, UINT32_MAX at the end */
   StrArray owned;
 } Knowledge;
 
-/* Parse every rules/NAME.txt file into `k`. Returns false and adds diagnostics
- * naming file and line for malformed lines. Free with knowledge_free. */
+/* Parse every rules/NAME.txt file into `k` (zeroed, or filled before). Returns
+ * false and adds diagnostics naming file and line for lines that are
+ * malformed or do not fit the schema. Free with knowledge_free. */
 bool knowledge_load(Knowledge *k, Diags *diags);
 /* Parse one more text in the same format (a user's extra facts). */
 bool knowledge_add_text(Knowledge *k, const char *file, const char *text, Diags *diags);
 /* The fact (kind, name), or NULL. */
-const Fact *knowledge_get(const Knowledge *k, const char *kind, const char *name);
-static inline bool knowledge_has(const Knowledge *k, const char *kind, const char *name) {
+const Fact *knowledge_get(const Knowledge *k, FactKind kind, const char *name);
+static inline bool knowledge_has(const Knowledge *k, FactKind kind, const char *name) {
   return knowledge_get(k, kind, name) != 0;
 }
 /* Value of `key` in a fact's attributes, copied into buf; false when absent. */
 bool fact_attr(const Fact *f, const char *key, char *buf, size_t size);
 /* The facts of one kind in file order: the first (NULL: none) and the one
  * after `f`. A walk costs the facts of that kind, not all of them. */
-const Fact *knowledge_first(const Knowledge *k, const char *kind);
+const Fact *knowledge_first(const Knowledge *k, FactKind kind);
+/* The last fact of a kind (NULL: none): of a setting, the one that counts
+ * (the configuration's comes after the rules'). */
+const Fact *knowledge_last(const Knowledge *k, FactKind kind);
 const Fact *knowledge_next(const Knowledge *k, const Fact *f);
 void knowledge_free(Knowledge *k);
 

@@ -339,8 +339,8 @@ static Width batch_width(Walker *w, TSNode source, unsigned depth) {
   }
   if (facts__is(source, "call")) {
     const char *callee = facts__dotted(w, facts__field(source, FIELD_function));
-    const Fact *f = knowledge_get(w->ctx->knowledge, "batcher", callee);
-    if (!f) f = knowledge_get(w->ctx->knowledge, "batcher", str_last_component(callee));
+    const Fact *f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
+    if (!f) f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
     char arg[8];
     if (f && fact_attr(f, "size", arg, sizeof arg)) {
       TSNode args = facts__field(source, FIELD_arguments);
@@ -401,7 +401,7 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
     const char *callee = facts__dotted(w, fn);
     if (strcmp(callee, "range") == 0 && facts__is(args, "argument_list"))
       return classify_range(w, n, args);
-    const Fact *f = facts__callee_fact(w->ctx->knowledge, "iterable.wrapper", callee);
+    const Fact *f = facts__callee_fact(w->ctx->knowledge, FACT_ITERABLE_WRAPPER, callee);
     char buf[8];
     if (f && facts__is(args, "argument_list")) {
       uint32_t arg = fact_attr(f, "arg", buf, sizeof buf) ? (uint32_t)atoi(buf) : 0;
@@ -409,11 +409,12 @@ static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
         return classify_iterable(w, facts__field(fn, FIELD_object), depth + 1);
       return classify_iterable(w, facts__positional_arg(args, arg), depth + 1);
     }
-    if (facts__callee_fact(w->ctx->knowledge, "loader", callee))
+    if (facts__callee_fact(w->ctx->knowledge, FACT_LOADER, callee))
       return width_make(w, WIDTH_DATA, n, -1);
     /* groups of a data list: fewer, but still as many as the input makes */
-    const Fact *batcher = knowledge_get(w->ctx->knowledge, "batcher", callee);
-    if (!batcher) batcher = knowledge_get(w->ctx->knowledge, "batcher", str_last_component(callee));
+    const Fact *batcher = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
+    if (!batcher)
+      batcher = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
     if (batcher && facts__is(args, "argument_list")) {
       Width inner = classify_iterable(w, facts__positional_arg(args, 0), depth + 1);
       if (inner.kind == WIDTH_DATA) return inner;
@@ -523,9 +524,9 @@ static char *canonical_callee(const Walker *w, const char *callee);
  * tg.create_task). */
 static const Fact *site_fact(const Walker *w, const char *callee) {
   char *canon = canonical_callee(w, callee);
-  const Fact *f = knowledge_get(w->ctx->knowledge, "site", canon);
+  const Fact *f = knowledge_get(w->ctx->knowledge, FACT_SITE, canon);
   if (!f && strcmp(canon, callee) == 0 && strchr(callee, '.'))
-    f = facts__callee_fact(w->ctx->knowledge, "site", callee);
+    f = facts__callee_fact(w->ctx->knowledge, FACT_SITE, callee);
   free(canon);
   return f;
 }

@@ -558,5 +558,26 @@ if [ "$rows" = 40 ] && [ "${all:-0}" -gt 100 ] &&
    grep -q "^$((all - 40)) more phases, none longer than .* lists them all" "$tmp/long.md" &&
    grep -q "^| plan (marker) | $runs | " "$tmp/long.md"; then ok
 else bad "a long log's report does not show the 40 longest phases and the sums ($rows rows of $all)"; fi
+# retry-max-attempts in [tool.fanout] is the threshold FAN402 uses (the rules'
+# default of 10 used to win over it)
+mkdir -p "$tmp/maxatt"
+printf '[tool.fanout]\nretry-max-attempts = 3\n' > "$tmp/maxatt/pyproject.toml"
+cat > "$tmp/maxatt/a.py" <<'PY'
+import httpx
+from tenacity import retry, stop_after_attempt, wait_random_exponential
+
+client = httpx.AsyncClient(timeout=10)
+
+
+@retry(stop=stop_after_attempt(6), wait=wait_random_exponential(max=30))
+async def fetch(url: str) -> str:
+    r = await client.get(url)
+    return r.text
+PY
+"$FANOUT" check --no-cache --select FAN402 "$tmp/maxatt" > "$tmp/maxatt.out" 2>&1
+rm "$tmp/maxatt/pyproject.toml"
+"$FANOUT" check --no-cache --select FAN402 "$tmp/maxatt" > "$tmp/maxatt0.out" 2>&1
+if grep -q "FAN402 .*allows 6 attempts (more than 3)" "$tmp/maxatt.out" && ! grep -q FAN402 "$tmp/maxatt0.out"; then ok
+else bad "retry-max-attempts from the configuration is not FAN402's threshold"; cat "$tmp/maxatt.out"; fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

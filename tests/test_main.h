@@ -15,6 +15,7 @@ Suite *checks_suite(void);
 Suite *config_suite(void);
 Suite *timeline_suite(void);
 Suite *cache_suite(void);
+Suite *rules_suite(void);
 
 /* Extract the facts of a Python snippet (module name "m", path "m.py").
  * Aborts the test on failure. Free with facts_free and test_env_free. */

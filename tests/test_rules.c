@@ -1,0 +1,92 @@
+/* The rule data's schema: a line that does not fit it is an error naming its
+ * file and line, and the fact is not used. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+#include "test_main.h"
+
+/* Load `text` as one more rules file; returns whether it loaded, with the
+ * first diagnostic's message and line in msg / line. */
+static bool load(const char *text, char *msg, size_t size, uint32_t *line, Knowledge *k) {
+  Diags d = {0};
+  bool ok = knowledge_add_text(k, "rules/extra.txt", text, &d);
+  msg[0] = '\0';
+  *line = 0;
+  if (d.len) {
+    snprintf(msg, size, "%s", d.items[0].message);
+    *line = d.items[0].line;
+  }
+  diags_free(&d);
+  return ok;
+}
+
+START_TEST(schema_accepts_the_shipped_data) {
+  Knowledge k = {0};
+  Diags d = {0};
+  ck_assert(knowledge_load(&k, &d));
+  ck_assert_uint_eq(d.len, 0);
+  const Fact *f = knowledge_get(&k, FACT_CLIENT, "httpx.AsyncClient");
+  ck_assert_ptr_nonnull(f);
+  ck_assert_int_eq(f->kind, FACT_CLIENT);
+  ck_assert_str_eq(fact_kind_name(f->kind), "client");
+  knowledge_free(&k);
+}
+END_TEST
+
+START_TEST(schema_refuses_what_does_not_fit) {
+  static const struct {
+    const char *text, *message;
+  } cases[] = {
+      {"clinet httpx.Client kind=http\n", "unknown kind of fact `clinet`"},
+      {"client x.C kind=http timeuot=5\n", "`client` takes no key `timeuot`"},
+      {"client x.C kind=htp\n",
+       "`kind` of `client` must be aws db http llm net rpc subprocess, not `htp`"},
+      {"client x.C timeout=5s\n",
+       "`timeout` of `client` must be a number of seconds or none, not `5s`"},
+      {"blocking x.f code=FAN5\n", "`code` of `blocking` must be a rule code (FAN123), not `FAN5`"},
+      {"limiter x.L rate=true\n", "`rate` of `limiter` must be yes, not `true`"},
+      {"timeout.call x.f seconds=3\n", "`timeout.call` takes no key `seconds`"},
+      {"client x.C kind\n", "attribute `kind` is not key=value"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    Knowledge k = {0};
+    char msg[256];
+    uint32_t line;
+    char *text = xasprintf("# a comment\n%s", cases[i].text);
+    ck_assert_msg(!load(text, msg, sizeof msg, &line, &k), "%s loaded", cases[i].text);
+    ck_assert_str_eq(msg, cases[i].message);
+    ck_assert_uint_eq(line, 2);
+    const char *name = strchr(cases[i].text, ' ') + 1;
+    char *n = xstrndup(name, strcspn(name, " \n"));
+    for (int kind = 0; kind < FACT_COUNT; kind++) /* the line is not used */
+      ck_assert_ptr_null(knowledge_get(&k, (FactKind)kind, n));
+    free(n);
+    free(text);
+    knowledge_free(&k);
+  }
+}
+END_TEST
+
+START_TEST(setting_from_configuration_overrides_the_rules) {
+  Knowledge k = {0};
+  Diags d = {0};
+  ck_assert(knowledge_load(&k, &d));
+  ck_assert(knowledge_add_text(&k, "pyproject.toml", "retry.max-attempts 3\n", &d));
+  ck_assert_str_eq(knowledge_last(&k, FACT_RETRY_MAX_ATTEMPTS)->name, "3");
+  ck_assert_str_ne(knowledge_first(&k, FACT_RETRY_MAX_ATTEMPTS)->name, "3");
+  diags_free(&d);
+  knowledge_free(&k);
+}
+END_TEST
+
+Suite *rules_suite(void) {
+  Suite *s = suite_create("rules");
+  TCase *tc = tcase_create("schema");
+  tcase_add_test(tc, schema_accepts_the_shipped_data);
+  tcase_add_test(tc, schema_refuses_what_does_not_fit);
+  tcase_add_test(tc, setting_from_configuration_overrides_the_rules);
+  suite_add_tcase(s, tc);
+  return s;
+}
