@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html policy security demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html policy security layers demo asan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -131,9 +131,11 @@ policy: $(BUILD)/fanout
 	sh tests/policy.sh $(BUILD)/fanout
 security: $(BUILD)/fanout
 	sh tests/security.sh $(BUILD)/fanout
+layers:
+	sh tests/layers.sh
 badinput: $(BUILD)/fanout
 	sh tests/badinput.sh $(BUILD)/fanout
-check: unit cli badinput precommit sarif lsp html policy security
+check: unit cli badinput precommit sarif lsp html policy security layers
 
 golden: $(BUILD)/fanout
 	UPDATE=1 sh tests/cli.sh $(BUILD)/fanout
