@@ -438,6 +438,17 @@ static int cmd_check(Options *o, Diags *diags) {
 
 /* ---- report ---- */
 
+/* The report of a run's timeline: the findings the policy shows, ranked. */
+static void write_report(const Options *o, const Project *p, const Catalog *cat, const Timeline *t,
+                         const char *log_path, const char *rss_path, StrBuf *out) {
+  Findings fs = {0};
+  PolicyRun counts;
+  policy_run(&o->policy, p, cat, &fs, &counts);
+  policy_run_free(&counts);
+  report_write(p, cat, &fs, t, log_path, rss_path, o->format, out);
+  findings_free(&fs);
+}
+
 static volatile int stop_requested;
 static void on_stop(int sig) {
   (void)sig;
@@ -478,7 +489,7 @@ static int cmd_report(Options *o, Diags *diags) {
   }
   if (ok) {
     StrBuf out = {0};
-    report_write(&p, &cat, &o->policy, &t, o->log_path, o->rss_path, o->format, &out);
+    write_report(o, &p, &cat, &t, o->log_path, o->rss_path, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
   }
@@ -515,7 +526,7 @@ static int cmd_run(Options *o, Diags *diags) {
     ok = timeline_rss(&t, rr.rss_path, diags) && timeline_read(&p.index, rr.log_path, &t, diags);
   if (ok) {
     StrBuf out = {0};
-    report_write(&p, &cat, &o->policy, &t, rr.log_path, rr.rss_path, o->format, &out);
+    write_report(o, &p, &cat, &t, rr.log_path, rr.rss_path, &out);
     char *path = xasprintf("%s/report.%s", ro.out_dir,
                            o->format && strcmp(o->format, "json") == 0 ? "json" : "md");
     FILE *f = fopen_write_nofollow(path);

@@ -6,7 +6,6 @@
 
 #include "emit.h"
 #include "model.h"
-#include "policy.h"
 #include "trace.h"
 
 #define TOP_MAX 7
@@ -774,14 +773,10 @@ static void html(const Timeline *t, const Items *items, const StrArray *obs, con
   sb_puts(out, "</ul>\n</body></html>\n");
 }
 
-void report_write(const Project *p, const Catalog *cat, const Policy *pol, const Timeline *t,
+void report_write(const Project *p, const Catalog *cat, const Findings *fs, const Timeline *t,
                   const char *log_path, const char *rss_path, const char *format, StrBuf *out) {
-  Findings fs = {0};
-  PolicyRun counts;
-  policy_run(pol, p, cat, &fs, &counts);
-  policy_run_free(&counts);
   Items items = {0};
-  rank(p, cat, t, &fs, &items);
+  rank(p, cat, t, fs, &items);
   StrArray obs = {0};
   gaps(p, t, &obs);
   if (format && strcmp(format, "json") == 0)
@@ -798,5 +793,4 @@ void report_write(const Project *p, const Catalog *cat, const Policy *pol, const
   array_free(&items);
   for (uint32_t i = 0; i < obs.len; i++) free(obs.items[i]);
   array_free(&obs);
-  findings_free(&fs);
 }

@@ -5,12 +5,14 @@
 #define FANOUT_REPORT_H
 
 #include "catalog.h"
-#include "policy.h"
+#include "findings.h"
 #include "project.h"
 #include "timeline.h"
 
-/* Write the report as `format` ("markdown" or "json") into `out`. */
-void report_write(const Project *p, const Catalog *cat, const Policy *pol, const Timeline *t,
+/* Write the report as `format` ("markdown", "json" or "html") into `out`:
+ * the findings `fs` (what the policy shows) ranked by what their phases cost
+ * in the run the timeline `t` read. */
+void report_write(const Project *p, const Catalog *cat, const Findings *fs, const Timeline *t,
                   const char *log_path, const char *rss_path, const char *format, StrBuf *out);
 
 #endif
