@@ -1,0 +1,64 @@
+/* cli: what the commands of the command line share: their options, the
+ * table entry that names each, and the exit codes. main.c parses options and
+ * dispatches; each cli_*.c runs commands. */
+#ifndef FANOUT_CLI_H
+#define FANOUT_CLI_H
+
+#include "config.h"
+#include "policy.h"
+#include "project.h"
+#include "version.h"
+
+#define FANOUT_VERSION FANOUT_VERSION_STRING
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+  ProjectOptions project;
+  const char **paths;
+  uint32_t npaths;
+  int argc; /* the command line, for the run memo */
+  char **argv;
+  const char *marker; /* trace */
+  Policy policy;
+  const char *format; /* check: text (default) or json */
+  bool show_suppressed;
+  bool all_files;             /* check: parse every file, not only those that may hold findings */
+  bool no_cache;              /* --no-cache */
+  int verbose;                /* check -v: say what the cache did; -vv: and which files it parsed */
+  const char *cache_dir;      /* --cache-dir DIR */
+  const char *stdin_filename; /* check: lint stdin as this file */
+  const char *config_path;    /* --config FILE */
+  const char *log_path;       /* report: --log FILE */
+  const char *rss_path;       /* report: --rss FILE */
+  const char *out_dir;        /* run: --out DIR */
+  unsigned rss_interval_ms;   /* run: --rss-interval MS */
+  bool quiet;                 /* run: -q, do not copy the pipeline's output */
+  bool follow;                /* report: --follow */
+  Config config;              /* [tool.fanout], when found */
+} Options;
+
+typedef struct {
+  const char *name;
+  int (*run)(Options *opts, Diags *diags);
+  const char *usage;
+  const char *summary;
+  const char *formats; /* the --format values it takes, space separated; "" for none */
+  bool selects;        /* it runs the checks: --select, --ignore, --extend-select, --include,
+                          --show-suppressed apply */
+} Command;
+
+/* Print diagnostics to stderr, one line each. */
+void cli_print_diags(const Diags *d);
+
+/* The commands: each returns the process's exit code; diagnostics go to `diags`. */
+int cmd_check(Options *o, Diags *diags);
+int cmd_map(Options *o, Diags *diags);
+int cmd_trace(Options *o, Diags *diags);
+int cmd_report(Options *o, Diags *diags);
+int cmd_run(Options *o, Diags *diags);
+int cmd_lsp(Options *o, Diags *diags);
+int cmd_rules(Options *o, Diags *diags);
+int cmd_facts(Options *o, Diags *diags);
+
+#endif

@@ -1,0 +1,213 @@
+/* cli_check: `fanout check`: the findings in every output format, with the run memo that replays an
+ * unchanged project's output. */
+#define _DEFAULT_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "cli.h"
+#include "emit.h"
+
+/* ---- check ---- */
+
+static bool colour_output(void) {
+  const char *no_color = getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && !(no_color && *no_color);
+}
+
+/* What a check's output depends on besides the files: the command line, the
+ * working directory, colour, the configuration's text, the doc links. */
+static void memo_material(const Options *o, StrBuf *slot, StrBuf *material) {
+  char cwd[4096];
+  sb_printf(slot, "check\n%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+  for (int i = 2; i < o->argc; i++) sb_printf(slot, "%s\n", o->argv[i]);
+  sb_putn(material, slot->s, slot->len);
+  sb_printf(material, "colour %d\nhome %s\nconfig %s\n", colour_output(), FANOUT_HOME,
+            o->config.path ? o->config.path : "-");
+  FILE *cf = o->config.path ? fopen(o->config.path, "rb") : NULL;
+  if (cf) {
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, cf)) > 0) sb_putn(material, chunk, n);
+    fclose(cf);
+  }
+}
+
+int cmd_check(Options *o, Diags *diags) {
+  Catalog cat = {0};
+  o->project.lazy = !o->all_files;
+  o->project.list_parsed = o->verbose > 1;
+  if (!catalog_load(&cat, diags)) {
+    catalog_free(&cat);
+    return EXIT_USAGE;
+  }
+  /* Given only files (a pre-commit hook passes the staged ones): read the
+   * project around them so calls into other modules resolve, report theirs. */
+  bool only_files = o->npaths > 0;
+  for (uint32_t i = 0; i < o->npaths && only_files; i++) {
+    struct stat st;
+    only_files = stat(o->paths[i], &st) == 0 && S_ISREG(st.st_mode);
+  }
+  char *root = only_files ? source_project_root(o->paths[0]) : NULL;
+  const char *context[] = {root && *root ? root : "."};
+  const char *const *roots = only_files ? context : o->paths;
+  uint32_t nroots = only_files ? 1 : o->npaths;
+  /* The run memo: the same command on the same files replays its output. */
+  Cache *memo = o->project.cache_dir && !o->stdin_filename
+                    ? cache_open(o->project.cache_dir, o->project.extra_knowledge)
+                    : NULL;
+  StrBuf slot = {0}, material = {0}, out = {0}, err = {0};
+  if (memo) {
+    memo_material(o, &slot, &material);
+    int replayed;
+    if (!project_fingerprint(roots, nroots, &o->project, &material)) {
+      cache_close(memo); /* a file changed just now: neither trust nor record */
+      memo = NULL;
+    } else if (cache_memo_get(memo, sb_str(&slot), material.s, material.len, &out, &err,
+                              &replayed)) {
+      fputs(sb_str(&out), stdout);
+      fputs(sb_str(&err), stderr);
+      if (o->verbose)
+        fprintf(stderr, "cache %s: nothing changed, output replayed\n", o->project.cache_dir);
+      sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
+      cache_close(memo);
+      catalog_free(&cat);
+      free(root);
+      return replayed;
+    }
+  }
+  Project p;
+  bool ok = project_load(&p, roots, nroots, &o->project, diags);
+  int rc = ok ? EXIT_OK : EXIT_USAGE;
+  uint32_t files_checked = p.files_read;
+  if (ok && only_files) {
+    /* problems in the files read for context are not this run's business */
+    uint32_t w = 0;
+    for (uint32_t i = 0; i < diags->len; i++) {
+      bool named = false;
+      for (uint32_t k = 0; k < o->npaths && !named && diags->items[i].path; k++) {
+        const char *given = o->paths[k];
+        while (given[0] == '.' && given[1] == '/') given += 2;
+        named = strcmp(diags->items[i].path, given) == 0;
+      }
+      if (named || !diags->items[i].path)
+        diags->items[w++] = diags->items[i];
+      else
+        free(diags->items[i].path), free(diags->items[i].message);
+    }
+    diags->len = w;
+    files_checked = o->npaths;
+  }
+  if (ok) {
+    Findings fs = {0};
+    PolicyRun counts;
+    policy_run(&o->policy, &p, &cat, &fs, &counts);
+    if (only_files || o->stdin_filename) { /* count what was hidden in the files shown */
+      uint32_t n = 0;
+      for (uint32_t i = 0; i < counts.hidden_in.len; i++) {
+        const char *path = p.index.files[counts.hidden_in.items[i]].path;
+        bool named = o->stdin_filename && strcmp(path, o->stdin_filename) == 0;
+        for (uint32_t k = 0; k < o->npaths && only_files && !named; k++) {
+          const char *given = o->paths[k];
+          while (given[0] == '.' && given[1] == '/') given += 2;
+          named = strcmp(path, given) == 0;
+        }
+        n += named;
+      }
+      counts.hidden = n;
+    }
+    policy_run_free(&counts);
+    if (only_files) {
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        const char *path = p.index.files[fs.items[i].file].path;
+        bool named = false;
+        for (uint32_t k = 0; k < o->npaths && !named; k++) {
+          const char *given = o->paths[k];
+          while (given[0] == '.' && given[1] == '/') given += 2;
+          named = strcmp(path, given) == 0;
+        }
+        if (named)
+          fs.items[w++] = fs.items[i];
+        else
+          finding_free(&fs.items[i]);
+      }
+      fs.len = w;
+    }
+    if (o->stdin_filename) { /* an editor asks about one buffer */
+      uint32_t w = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        if (strcmp(p.index.files[fs.items[i].file].path, o->stdin_filename) == 0)
+          fs.items[w++] = fs.items[i];
+        else
+          finding_free(&fs.items[i]);
+      }
+      fs.len = w;
+    }
+    const char *fmt = o->format ? o->format : "text";
+    if (strcmp(fmt, "json") == 0)
+      emit_json(&fs, &p.index, &cat, files_checked, &out);
+    else if (strcmp(fmt, "github") == 0)
+      emit_github(&fs, &p.index, &out);
+    else if (strcmp(fmt, "markdown") == 0)
+      emit_markdown(&fs, &p.index, &cat, files_checked, &out);
+    else if (strcmp(fmt, "sarif") == 0) {
+      char cwd[4096];
+      findings_read_lines(&fs, &p.index);
+      emit_sarif(&fs, &p.index, &cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", &out);
+    } else {
+      emit_text(&fs, &p.index, colour_output(), &out);
+    }
+    if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
+      uint32_t errors = 0, warnings = 0;
+      for (uint32_t i = 0; i < fs.len; i++) {
+        errors += fs.items[i].severity == SEVERITY_ERROR;
+        warnings += fs.items[i].severity == SEVERITY_WARNING;
+      }
+      sb_printf(&err, "%u finding%s", fs.len, fs.len == 1 ? "" : "s");
+      if (fs.len)
+        sb_printf(&err, ": %u error%s, %u warning%s", errors, errors == 1 ? "" : "s", warnings,
+                  warnings == 1 ? "" : "s");
+      sb_printf(&err, " (%u file%s checked", files_checked, files_checked == 1 ? "" : "s");
+      if (counts.low_confidence)
+        sb_printf(&err, ", %u of medium confidence not shown", counts.low_confidence);
+      if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", counts.suppressed);
+      if (counts.hidden)
+        sb_printf(&err,
+                  ", %u in tests, examples, docs, scripts or startup code not shown: --include all",
+                  counts.hidden);
+      sb_printf(&err, ")\n");
+    }
+    if (policy_fails(&o->policy, &fs)) rc = EXIT_FINDINGS;
+    findings_free(&fs);
+  }
+  fputs(sb_str(&out), stdout);
+  fputs(sb_str(&err), stderr);
+  for (uint32_t i = 0; o->verbose > 1 && ok && i < p.parsed.len; i++)
+    fprintf(stderr, "parsed %s\n", p.parsed.items[i]);
+  if (o->verbose && ok) {
+    if (o->project.cache_dir)
+      fprintf(stderr, "cache %s: %u files from the cache, %u parsed\n", o->project.cache_dir,
+              p.files_cached, p.files_parsed);
+    else
+      fprintf(stderr, "cache off: %u files parsed\n", p.files_parsed);
+  }
+  if (memo && ok) { /* main prints the diagnostics next, and they decide the exit code */
+    for (uint32_t i = 0; i < diags->len; i++) {
+      char *d = diag_format(&diags->items[i]);
+      sb_printf(&err, "%s\n", d);
+      free(d);
+    }
+    cache_memo_put(memo, sb_str(&slot), material.s, material.len, sb_str(&out), out.len,
+                   sb_str(&err), err.len, diags_errors(diags) ? EXIT_USAGE : rc);
+  }
+  cache_close(memo);
+  sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
+  project_free(&p);
+  catalog_free(&cat);
+  free(root);
+  return rc;
+}
