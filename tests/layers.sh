@@ -18,7 +18,8 @@ stage_of() { # module -> stage number, or empty
 module_of() { # src file -> module: check_*.c is analysis's, cli_*.c main's cli; sites.c, facts_pack.c and the
   # walk's internal header facts_walk.h are facts'
   b=$(basename "$1"); b=${b%.*}
-  case $b in check_*) echo analysis ;; cli_*) echo cli ;; sites | facts_pack | facts_walk) echo facts ;; *) echo "$b" ;; esac
+  case $b in check_*) echo analysis ;; cli_*) echo cli ;; timeline_*) echo timeline ;;
+    sites | facts_pack | facts_walk) echo facts ;; *) echo "$b" ;; esac
 }
 : > "$tmp/edges"
 for f in src/*.c src/*.h; do
