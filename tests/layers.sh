@@ -18,7 +18,7 @@ stage_of() { # module -> stage number, or empty
 module_of() { # src file -> module: check_*.c is analysis's, cli_*.c main's cli; sites.c, facts_pack.c and the
   # walk's internal header facts_walk.h are facts'
   b=$(basename "$1"); b=${b%.*}
-  case $b in check_*) echo analysis ;; cli_*) echo cli ;; timeline_*) echo timeline ;;
+  case $b in check_*) echo analysis ;; cli_*) echo cli ;; timeline_*) echo timeline ;; index_*) echo index ;;
     sites | facts_pack | facts_walk) echo facts ;; *) echo "$b" ;; esac
 }
 : > "$tmp/edges"
