@@ -38,10 +38,10 @@ typedef struct {
   uint32_t awaited_start, awaited_end; /* byte range of the expression under the nearest await */
   uint32_t statement_start, statement_end; /* the call a statement is (awaited or not) */
   const char *guard; /* the name the innermost enclosing `if` tests for being set (Call.guard) */
-  Array(TSNode) assign_values;         /* parallel to f->assigns: the value nodes */
-  StrMap assigned;                     /* the targets of f->assigns so far */
-  Array(TSNode) call_nodes;            /* parallel to f->calls: the call nodes */
-  Array(TSNode) def_nodes;             /* parallel to f->defs: their nodes (the root for 0) */
+  Array(TSNode) assign_values; /* parallel to f->assigns: the value nodes */
+  StrMap assigned;             /* the targets of f->assigns so far */
+  Array(TSNode) call_nodes;    /* parallel to f->calls: the call nodes */
+  Array(TSNode) def_nodes;     /* parallel to f->defs: their nodes (the root for 0) */
   StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
   /* walk_children's cursors, one per depth, reset rather than made anew:
    * a new cursor costs a malloc and a free for every node with children */
@@ -49,11 +49,11 @@ typedef struct {
   /* The current def's own assignments by target and the names it grows
    * (`xs.append`): built once per def the sites ask about, so a binding
    * costs the bindings of that name, not every one of the def. */
-  int32_t bound_def;  /* the def they are for, -1: none yet */
-  StrMap bound_first; /* target -> first index into bound_next */
+  int32_t bound_def;   /* the def they are for, -1: none yet */
+  StrMap bound_first;  /* target -> first index into bound_next */
   U32Array bound_next; /* per own assignment (in order): the next of the same target, or
                           UINT32_MAX; the assignment is assign_order[own.first + k] */
-  StrMap grown;       /* names with an .append/.extend/.insert call in the def */
+  StrMap grown;        /* names with an .append/.extend/.insert call in the def */
   /* the same assignments ordered by where their values start (an assignment
    * is recorded after those inside its value, so record order is not this) */
   Array(AssignStart) by_start;
@@ -109,6 +109,41 @@ bool facts__node_text_eq(const Walker *w, TSNode n, const char *s);
 const Fact *facts__callee_fact(const Knowledge *k, FactKind kind, const char *callee);
 /* The index-th positional argument of an argument_list, or a null node. */
 TSNode facts__positional_arg(TSNode args, uint32_t index);
+
+/* Nesting deeper than this is not walked (a diagnostic says so): the walk is
+ * recursive, and generated code can nest expressions thousands deep. */
+#define MAX_DEPTH 1500
+
+/* facts_nodes.c: look up the grammar's node kinds and fields (once; any thread). */
+void facts__field_ids_init(void);
+
+/* facts.c: the walk. */
+void facts__walk(Walker *w, TSNode n);
+void facts__walk_children(Walker *w, TSNode n);
+
+/* facts_flow.c: control flow. */
+void facts__walk_try(Walker *w, TSNode n);
+void facts__walk_loop(Walker *w, TSNode n);
+void facts__walk_comprehension(Walker *w, TSNode n);
+void facts__walk_if(Walker *w, TSNode n);
+/* `status == 429`, `resp.status_code in (429, 503)`: a loop checking these retries. */
+void facts__note_status_check(Walker *w, TSNode cmp);
+/* `# noqa`, `# noqa: FAN101, FAN301` (flake8's syntax, any case). */
+void facts__note_noqa(Walker *w, TSNode comment);
+/* Whether a condition is false on the CPython 3 that runs an asyncio
+ * pipeline: `False`, `0`, a Jython/IronPython platform test, a Python 2
+ * version test, or a module name bound to one (`is_jython`). */
+bool facts__dead_condition(Walker *w, TSNode cond);
+
+/* facts_log.c: logging callsites. */
+/* Whether an expression is a string (a literal, an f-string, a concatenation or format of one). */
+bool facts__is_stringish(TSNode e);
+/* The template of a message expression, or NULL. */
+const char *facts__message_template(Walker *w, TSNode e);
+/* Record a log callsite for call `ci` at node `call` if it is one. Not
+ * inlined: the walk recurses through the call that makes it, and its frame
+ * would ride along at every level of nesting. */
+__attribute__((noinline)) void facts__maybe_log_site(Walker *w, uint32_t ci, TSNode call);
 
 /* Find the fan-out sites and list arguments of a walked file (sites.c). */
 void facts__find_sites(Walker *w);

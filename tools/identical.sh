@@ -70,5 +70,6 @@ for d in corpus/demos/*/; do
 done
 compare "rules" rules
 compare "rules --format markdown" rules --format markdown
+compare "facts corpus" facts corpus
 echo "$same same, $differ differ"
 [ "$differ" -eq 0 ]
