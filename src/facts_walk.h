@@ -145,6 +145,46 @@ const char *facts__message_template(Walker *w, TSNode e);
  * would ride along at every level of nesting. */
 __attribute__((noinline)) void facts__maybe_log_site(Walker *w, uint32_t ci, TSNode call);
 
+/* ---- sites_width.c: how many tasks a fan-out starts ---- */
+
+#define WIDTH_TEXT_MAX 60
+
+/* Subtree searches stop this deep: generated code nests expressions
+ * thousands of levels, and the answer is "yes" (the safe side) there. */
+#define SEARCH_DEPTH 200
+
+/* Ancestors of a node, innermost first, up to the current def's node (every
+ * caller stops at a def). ts_node_parent walks down from the root on every
+ * call (linear in the siblings on the way: quadratic over a file of many
+ * functions); this takes them all in one descent from the def. */
+#define ANCESTORS_MAX 256
+
+typedef struct {
+  TSNode items[ANCESTORS_MAX]; /* a ring: the innermost ANCESTORS_MAX */
+  uint32_t len;                /* how many there are (may exceed ANCESTORS_MAX) */
+} Ancestors;
+
+Width facts__width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param);
+Width facts__width_fixed(Walker *w, const char *fmt_name, int64_t n);
+/* Index the current def's own assignments by target and by where their
+ * values start, and the names it grows (once per def). */
+void facts__index_bindings(Walker *w);
+/* The value node of the last assignment to `name` in the current def before
+ * byte `before`, or a null node. */
+TSNode facts__local_binding(Walker *w, TSNode name, uint32_t before);
+Width facts__classify_slice(Walker *w, TSNode sub);
+void facts__ancestors_of(const Walker *w, TSNode n, Ancestors *a);
+/* Ancestor i of the node (0: its parent), or a null node. */
+TSNode facts__ancestor(const Ancestors *a, uint32_t i);
+/* The iterable of the enclosing `for` that binds this name, or a null node. */
+TSNode facts__loop_source(Walker *w, TSNode name);
+/* The width of iterating `n`. */
+Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth);
+/* The innermost loop (or comprehension) around `n` in its def, or a null node. */
+TSNode facts__enclosing_loop(const Walker *w, TSNode n);
+/* How many times a loop runs, as a width. */
+Width facts__loop_width(Walker *w, TSNode loop);
+
 /* Find the fan-out sites and list arguments of a walked file (sites.c). */
 void facts__find_sites(Walker *w);
 

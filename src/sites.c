@@ -1,520 +1,13 @@
 /* sites: fan-out sites of one file, found by the queries in rules/sites.scm
- * and measured here: kind, width (fixed, data, unknown) and what is fanned out. */
+ * and measured here: kind, width (sites_width.c) and what is fanned out, the
+ * arguments that stay the same in every task, and the list arguments that
+ * let the index see fan-outs through project helpers. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "facts_walk.h"
-
-/* ---- fan-out sites ---------------------------------------------------------------- */
-
-#define WIDTH_TEXT_MAX 60
-
-/* Subtree searches stop this deep: generated code nests expressions
- * thousands of levels, and the answer is "yes" (the safe side) there. */
-#define SEARCH_DEPTH 200
-
-static Width width_make(Walker *w, WidthKind kind, TSNode expr, int32_t param) {
-  Width wd = {kind,  -1, ts_node_is_null(expr) ? NULL : facts__text_of(w, expr, WIDTH_TEXT_MAX),
-              param, 0,  NULL};
-  return wd;
-}
-
-static Width width_fixed(Walker *w, const char *fmt_name, int64_t n) {
-  char buf[96];
-  if (fmt_name)
-    snprintf(buf, sizeof buf, "%lld (%s)", (long long)n, fmt_name);
-  else
-    snprintf(buf, sizeof buf, "%lld", (long long)n);
-  Width wd = {WIDTH_FIXED, n, arena_strdup(&w->f->arena, buf), -1, 0, NULL};
-  return wd;
-}
-
-/* A module-level name bound once to a literal and never grown or stored into
- * anywhere in the file: its size is fixed. */
-static const Const *module_const(const Walker *w, TSNode id) {
-  char name[128];
-  uint32_t a = ts_node_start_byte(id), n = ts_node_end_byte(id) - a;
-  if (n >= sizeof name) return NULL;
-  memcpy(name, w->src->text + a, n);
-  name[n] = '\0';
-  return facts_module_const(w->f, name);
-}
-
-static int cmp_start(const void *pa, const void *pb) {
-  const AssignStart *a = pa, *b = pb;
-  return a->start != b->start ? (a->start < b->start ? -1 : 1) : (a->k < b->k ? -1 : a->k > b->k);
-}
-
-/* Index the current def's own assignments by target and by where their
- * values start, and the names it grows. */
-static void index_bindings(Walker *w) {
-  if (w->bound_def == w->def) return;
-  strmap_free(&w->bound_first);
-  strmap_free(&w->grown);
-  memset(&w->bound_first, 0, sizeof w->bound_first);
-  memset(&w->grown, 0, sizeof w->grown);
-  w->bound_next.len = 0;
-  w->bound_def = w->def;
-  const Def *d = &w->f->defs.items[w->def];
-  uint32_t n = d->own_assigns.end - d->own_assigns.first;
-  array_reserve(&w->bound_next, n);
-  w->bound_next.len = n;
-  uint32_t *last = xcalloc(n + 1, sizeof(uint32_t)); /* per chain head: its tail */
-  for (uint32_t k = 0; k < n; k++) {
-    w->bound_next.items[k] = UINT32_MAX;
-    const char *target = w->f->assigns.items[w->f->assign_order.items[d->own_assigns.first + k]].target;
-    uint32_t head;
-    if (strmap_get(&w->bound_first, target, &head)) {
-      w->bound_next.items[last[head]] = k;
-      last[head] = k;
-    } else {
-      strmap_put(&w->bound_first, target, k);
-      last[k] = k;
-    }
-  }
-  free(last);
-  w->by_start.len = 0;
-  array_reserve(&w->by_start, n);
-  for (uint32_t k = 0; k < n; k++) {
-    TSNode v = w->assign_values.items[w->f->assign_order.items[d->own_assigns.first + k]];
-    AssignStart e = {ts_node_start_byte(v), k};
-    array_push(&w->by_start, e);
-  }
-  if (n) qsort(w->by_start.items, n, sizeof *w->by_start.items, cmp_start);
-  for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
-    const char *callee = w->f->calls.items[w->f->call_order.items[k]].callee;
-    const char *dot = strrchr(callee, '.');
-    if (dot && (strcmp(dot, ".append") == 0 || strcmp(dot, ".extend") == 0 ||
-                strcmp(dot, ".insert") == 0)) {
-      char *name = xstrndup(callee, (size_t)(dot - callee));
-      if (!strmap_get(&w->grown, name, NULL)) strmap_put(&w->grown, arena_strdup(&w->f->arena, name), 1);
-      free(name);
-    }
-  }
-}
-
-/* The first own assignment (index into bound_next) of the name `n` is, or UINT32_MAX. */
-static uint32_t first_binding(Walker *w, TSNode n) {
-  index_bindings(w);
-  uint32_t a = ts_node_start_byte(n), len = ts_node_end_byte(n) - a;
-  char buf[128];
-  if (len >= sizeof buf) return UINT32_MAX;
-  memcpy(buf, w->src->text + a, len);
-  buf[len] = '\0';
-  uint32_t k;
-  return strmap_get(&w->bound_first, buf, &k) ? k : UINT32_MAX;
-}
-
-static TSNode local_binding(Walker *w, TSNode name, uint32_t before) {
-  TSNode found = {0};
-  uint32_t first = w->f->defs.items[w->def].own_assigns.first;
-  for (uint32_t k = first_binding(w, name); k != UINT32_MAX; k = w->bound_next.items[k]) {
-    TSNode v = w->assign_values.items[w->f->assign_order.items[first + k]];
-    if (ts_node_start_byte(v) < before) found = v;
-  }
-  return found;
-}
-
-/* Whether a local name is bound once and never grown (append, extend,
- * insert, +=): only then does its one binding tell the width. */
-static bool single_binding(Walker *w, TSNode name) {
-  uint32_t k = first_binding(w, name);
-  if (k != UINT32_MAX && w->bound_next.items[k] != UINT32_MAX) return false;
-  uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
-  char buf[128];
-  if (n >= sizeof buf) return false;
-  memcpy(buf, w->src->text + a, n);
-  buf[n] = '\0';
-  return !strmap_get(&w->grown, buf, NULL);
-}
-
-static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
-  if (!facts__is(n, "integer")) return false;
-  *out = strtoll(w->src->text + ts_node_start_byte(n), NULL, 0);
-  return true;
-}
-
-static Width classify_iterable(Walker *w, TSNode n, unsigned depth);
-static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out);
-
-/* The parameter of the current def a name is, or -1. */
-static int32_t param_of(const Walker *w, TSNode n) {
-  if (!facts__is(n, "identifier")) return -1;
-  uint32_t s = ts_node_start_byte(n);
-  return facts__param_index(w, w->src->text + s, ts_node_end_byte(n) - s);
-}
-
-/* The width of one group cut from a list by `size`: fixed for a literal or a
- * module constant; data otherwise, recording the parameter that sizes it (a
- * helper batching its list parameter: each caller's argument tells the size). */
-static Width batch_size_width(Walker *w, TSNode groups, TSNode size) {
-  int64_t v;
-  if (int_literal(w, size, &v)) return width_fixed(w, NULL, v);
-  const Const *k = facts__is(size, "identifier") ? module_const(w, size) : NULL;
-  if (k) return width_fixed(w, k->name, k->value);
-  Width wd = width_make(w, WIDTH_DATA, groups, -1);
-  int32_t p = param_of(w, size);
-  if (p >= 0) wd.batch_by = (uint32_t)p + 1;
-  return wd;
-}
-
-static bool setting(Walker *w, TSNode n);
-
-/* A width set by configuration: `self.concurrency`, or `min(len(xs),
- * cfg.max_results)` (directly or through a name bound once): at most that
- * setting, whatever the data holds. A null node when it is not one. */
-static TSNode configured_cap(Walker *w, TSNode n, unsigned depth) {
-  if (facts__is(n, "attribute")) return n;
-  if (facts__is(n, "identifier") && depth < 4 && single_binding(w, n)) {
-    TSNode bound = local_binding(w, n, ts_node_start_byte(n));
-    return ts_node_is_null(bound) || facts__is(bound, "identifier")
-               ? (TSNode){0}
-               : configured_cap(w, bound, depth + 1);
-  }
-  if (!facts__is(n, "call") || !facts__node_text_eq(w, facts__field(n, FIELD_function), "min"))
-    return (TSNode){0};
-  TSNode args = facts__field(n, FIELD_arguments);
-  for (uint32_t i = 0, c = ts_node_named_child_count(args); i < c; i++) {
-    TSNode arg = ts_node_named_child(args, i);
-    int64_t v;
-    if (int_literal(w, arg, &v) || setting(w, arg)) return arg;
-  }
-  return (TSNode){0};
-}
-
-static Width classify_range(Walker *w, TSNode call, TSNode args) {
-  uint32_t n = ts_node_named_child_count(args);
-  TSNode a = facts__positional_arg(args, 0), b = facts__positional_arg(args, 1);
-  int64_t x, y;
-  if (n == 1 && int_literal(w, a, &x)) return width_fixed(w, NULL, x);
-  if (n == 2 && int_literal(w, a, &x) && int_literal(w, b, &y)) return width_fixed(w, NULL, y - x);
-  TSNode cap = n == 1 ? configured_cap(w, a, 0) : (TSNode){0};
-  if (!ts_node_is_null(cap)) { /* range(self.concurrency), range(min(len(xs), cfg.top_k)) */
-    int64_t v;
-    if (int_literal(w, cap, &v)) return width_fixed(w, NULL, v);
-    Width wd = width_make(w, WIDTH_FIXED, cap, -1);
-    char *text = xasprintf("at most %s", facts__text_of(w, cap, WIDTH_TEXT_MAX));
-    wd.expr = arena_strdup(&w->f->arena, text);
-    free(text);
-    return wd;
-  }
-  if (n == 1 && facts__is(a, "identifier")) {
-    const Const *k = module_const(w, a);
-    if (k) return width_fixed(w, k->name, k->value);
-    uint32_t s = ts_node_start_byte(a);
-    return width_make(w, WIDTH_DATA, call,
-                      facts__param_index(w, w->src->text + s, ts_node_end_byte(a) - s));
-  }
-  return width_make(w, WIDTH_DATA, call, -1);
-}
-
-/* Whether a slice bound is a setting rather than a size taken from the data:
- * an attribute (`self.config.top_k`), a parameter, a name the def does not
- * compute (a global), or one bound to a literal or an attribute. */
-static bool setting(Walker *w, TSNode n) {
-  if (facts__is(n, "attribute")) return true;
-  if (!facts__is(n, "identifier")) return false;
-  if (param_of(w, n) >= 0) return true;
-  TSNode bound = local_binding(w, n, ts_node_start_byte(n));
-  return ts_node_is_null(bound) || facts__is(bound, "integer") || facts__is(bound, "attribute");
-}
-
-/* The count of a slice `xs[:10]`, `xs[i:i + BATCH]`, or 0. */
-static Width classify_slice(Walker *w, TSNode sub) {
-  TSNode slice = facts__field(sub, FIELD_subscript);
-  if (!facts__is(slice, "slice")) return width_make(w, WIDTH_DATA, sub, -1);
-  uint32_t n = ts_node_named_child_count(slice);
-  TSNode start = {0}, stop = {0};
-  /* Children are the present bounds, in order; a ':' before the first one
-   * means the start is absent. */
-  bool leading_colon = ts_node_child_count(slice) && !ts_node_is_named(ts_node_child(slice, 0));
-  if (leading_colon && n >= 1)
-    stop = ts_node_named_child(slice, 0);
-  else if (n >= 2)
-    start = ts_node_named_child(slice, 0), stop = ts_node_named_child(slice, 1);
-  int64_t v;
-  if (ts_node_is_null(start) && int_literal(w, stop, &v)) return width_fixed(w, NULL, v);
-  if (ts_node_is_null(start) && leading_colon && setting(w, stop)) {
-    /* top = ranked[:self.config.top_k]: a cap, however long the list is */
-    Width wd = width_make(w, WIDTH_FIXED, stop, param_of(w, facts__field(sub, FIELD_value)));
-    char *text = xasprintf("at most %s", facts__text_of(w, stop, WIDTH_TEXT_MAX));
-    wd.expr = arena_strdup(&w->f->arena, text);
-    free(text);
-    return wd;
-  }
-  if (!ts_node_is_null(start) && facts__is(stop, "binary_operator") &&
-      facts__node_text_eq(w, facts__field(stop, FIELD_operator), "+")) {
-    TSNode l = facts__field(stop, FIELD_left), r = facts__field(stop, FIELD_right);
-    uint32_t a = ts_node_start_byte(start), b = ts_node_end_byte(start);
-    uint32_t la = ts_node_start_byte(l), lb = ts_node_end_byte(l);
-    if (b - a == lb - la && memcmp(w->src->text + a, w->src->text + la, b - a) == 0) {
-      Width wd = batch_size_width(w, sub, r);
-      wd.param = param_of(w, facts__field(sub, FIELD_value));
-      return wd;
-    }
-  }
-  return width_make(w, WIDTH_DATA, sub, -1);
-}
-
-/* The iterable of the enclosing `for` that binds this name (`batch` in
- * `for batch in batched(xs, 10):`), or a null node. */
-/* Ancestors of a node, innermost first, up to the current def's node (every
- * caller stops at a def). ts_node_parent walks down from the root on every
- * call (linear in the siblings on the way: quadratic over a file of many
- * functions); this takes them all in one descent from the def. */
-#define ANCESTORS_MAX 256
-
-typedef struct {
-  TSNode items[ANCESTORS_MAX]; /* a ring: the innermost ANCESTORS_MAX */
-  uint32_t len;                /* how many there are (may exceed ANCESTORS_MAX) */
-} Ancestors;
-
-static void ancestors_of(const Walker *w, TSNode n, Ancestors *a) {
-  a->len = 0;
-  uint32_t start = ts_node_start_byte(n), end = ts_node_end_byte(n);
-  TSNode top =
-      w->def >= 0 && (uint32_t)w->def < w->def_nodes.len ? w->def_nodes.items[w->def] : w->root;
-  if (ts_node_start_byte(top) > start || ts_node_end_byte(top) < end) top = w->root;
-  TSTreeCursor c = ts_tree_cursor_new(top);
-  for (;;) {
-    TSNode cur = ts_tree_cursor_current_node(&c);
-    if (ts_node_eq(cur, n)) break;
-    a->items[a->len++ % ANCESTORS_MAX] = cur;
-    /* down to the child holding n: the first that extends past its start,
-     * or a sibling after it that starts there too */
-    bool down = ts_tree_cursor_goto_first_child_for_byte(&c, start) >= 0;
-    while (down) {
-      TSNode ch = ts_tree_cursor_current_node(&c);
-      if (ts_node_eq(ch, n) || (ts_node_start_byte(ch) <= start && ts_node_end_byte(ch) >= end))
-        break;
-      down = ts_node_start_byte(ch) <= start && ts_tree_cursor_goto_next_sibling(&c);
-    }
-    if (!down) break; /* n is not under this node: the ancestors so far */
-  }
-  ts_tree_cursor_delete(&c);
-}
-
-/* Ancestor i of the node (0: its parent), or a null node. */
-static TSNode ancestor(const Ancestors *a, uint32_t i) {
-  if (i >= a->len || i >= ANCESTORS_MAX) return (TSNode){0};
-  return a->items[(a->len - 1 - i) % ANCESTORS_MAX];
-}
-
-static TSNode loop_source(Walker *w, TSNode name) {
-  Ancestors a;
-  ancestors_of(w, name, &a);
-  TSNode p;
-  for (uint32_t i = 0; !ts_node_is_null(p = ancestor(&a, i)); i++) {
-    if (facts__is(p, "function_definition") || facts__is(p, "lambda") ||
-        facts__is(p, "class_definition"))
-      break;
-    if (!facts__is(p, "for_statement")) continue;
-    TSNode left = facts__field(p, FIELD_left), right = facts__field(p, FIELD_right);
-    /* `for i, batch in enumerate(batches)`: the batch is an item of `batches` */
-    if ((facts__is(left, "pattern_list") || facts__is(left, "tuple_pattern")) &&
-        ts_node_named_child_count(left) == 2 && facts__is(right, "call") &&
-        facts__node_text_eq(w, facts__field(right, FIELD_function), "enumerate")) {
-      left = ts_node_named_child(left, 1);
-      right = facts__positional_arg(facts__field(right, FIELD_arguments), 0);
-    }
-    if (facts__is(left, "identifier") &&
-        ts_node_end_byte(left) - ts_node_start_byte(left) ==
-            ts_node_end_byte(name) - ts_node_start_byte(name) &&
-        memcmp(w->src->text + ts_node_start_byte(left), w->src->text + ts_node_start_byte(name),
-               ts_node_end_byte(name) - ts_node_start_byte(name)) == 0)
-      return right;
-  }
-  return (TSNode){0};
-}
-
-/* The size of one group from a batching call (`batched(xs, 10)`), or the
- * width of a plain iterable's items as data. */
-static Width batch_width(Walker *w, TSNode source, unsigned depth) {
-  if (facts__is(source, "identifier") && depth < 6) { /* batches = batched(xs, 10) */
-    TSNode bound = local_binding(w, source, ts_node_start_byte(source));
-    if (facts__is(bound, "call") && single_binding(w, source))
-      return batch_width(w, bound, depth + 1);
-  }
-  if (facts__is(source, "call")) {
-    const char *callee = facts__dotted(w, facts__field(source, FIELD_function));
-    const Fact *f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
-    if (!f) f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
-    char arg[8];
-    if (f && fact_attr(f, "size", arg, sizeof arg)) {
-      TSNode args = facts__field(source, FIELD_arguments);
-      TSNode size = facts__positional_arg(args, (uint32_t)atoi(arg));
-      Width wd = batch_size_width(w, source, size);
-      wd.param = param_of(w, facts__positional_arg(args, 0));
-      return wd;
-    }
-  }
-  return width_make(w, WIDTH_DATA, source, -1); /* an item of a data list: data */
-}
-
-static Width classify_iterable(Walker *w, TSNode n, unsigned depth) {
-  if (depth > 6 || ts_node_is_null(n)) return width_make(w, WIDTH_UNKNOWN, n, -1);
-  if (facts__is(n, "parenthesized_expression"))
-    return classify_iterable(w, ts_node_named_child(n, 0), depth + 1);
-  if (facts__is(n, "list") || facts__is(n, "tuple") || facts__is(n, "set")) {
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++)
-      if (facts__is(ts_node_named_child(n, i), "list_splat"))
-        return width_make(w, WIDTH_DATA, n, -1);
-    return width_fixed(w, NULL, count);
-  }
-  if (facts__is(n, "list_comprehension") || facts__is(n, "generator_expression") ||
-      facts__is(n, "set_comprehension") || facts__is(n, "dictionary_comprehension")) {
-    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-      if (facts__is(ts_node_named_child(n, i), "for_in_clause"))
-        return classify_iterable(w, facts__field(ts_node_named_child(n, i), FIELD_right),
-                                 depth + 1);
-  }
-  if (facts__is(n, "identifier")) {
-    TSNode source = loop_source(w, n);
-    if (!ts_node_is_null(source)) return batch_width(w, source, depth);
-    uint32_t s = ts_node_start_byte(n);
-    int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(n) - s);
-    if (p >= 0) return width_make(w, WIDTH_DATA, n, p);
-    const Const *k = module_const(w, n);
-    if (k) return width_fixed(w, k->name, k->value);
-    TSNode bound = local_binding(w, n, ts_node_start_byte(n));
-    if (!ts_node_is_null(bound) && !single_binding(w, n)) return width_make(w, WIDTH_DATA, n, -1);
-    if (!ts_node_is_null(bound)) {
-      Width inner = classify_iterable(w, bound, depth + 1);
-      if (inner.kind == WIDTH_FIXED) return inner;
-      if (inner.kind == WIDTH_DATA && !inner.source) inner.source = inner.expr;
-      inner.kind = WIDTH_DATA; /* unknown: a variable holding data of its own */
-      inner.expr = facts__text_of(w, n, WIDTH_TEXT_MAX);
-      return inner;
-    }
-    return width_make(w, WIDTH_DATA, n, -1);
-  }
-  if (facts__is(n, "attribute")) {
-    Width fixed;
-    return attribute_fixed(w, n, depth, &fixed) ? fixed : width_make(w, WIDTH_DATA, n, -1);
-  }
-  if (facts__is(n, "subscript")) return classify_slice(w, n);
-  if (facts__is(n, "call")) {
-    TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
-    const char *callee = facts__dotted(w, fn);
-    if (strcmp(callee, "range") == 0 && facts__is(args, "argument_list"))
-      return classify_range(w, n, args);
-    const Fact *f = facts__callee_fact(w->ctx->knowledge, FACT_ITERABLE_WRAPPER, callee);
-    char buf[8];
-    if (f && facts__is(args, "argument_list")) {
-      uint32_t arg = fact_attr(f, "arg", buf, sizeof buf) ? (uint32_t)atoi(buf) : 0;
-      if (strcmp(buf, "self") == 0 && facts__is(fn, "attribute"))
-        return classify_iterable(w, facts__field(fn, FIELD_object), depth + 1);
-      return classify_iterable(w, facts__positional_arg(args, arg), depth + 1);
-    }
-    if (facts__callee_fact(w->ctx->knowledge, FACT_LOADER, callee))
-      return width_make(w, WIDTH_DATA, n, -1);
-    /* groups of a data list: fewer, but still as many as the input makes */
-    const Fact *batcher = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
-    if (!batcher)
-      batcher = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
-    if (batcher && facts__is(args, "argument_list")) {
-      Width inner = classify_iterable(w, facts__positional_arg(args, 0), depth + 1);
-      if (inner.kind == WIDTH_DATA) return inner;
-    }
-    return width_make(w, WIDTH_UNKNOWN, n, -1);
-  }
-  return width_make(w, WIDTH_DATA, n, -1);
-}
-
-/* Whether def d is class cls or lies inside it. */
-static bool inside_class(const Facts *f, int32_t d, int32_t cls) {
-  for (; d > 0; d = f->defs.items[d].parent)
-    if (d == cls) return true;
-  return false;
-}
-
-/* Whether `text` is followed, anywhere in the source, by an in-place
- * operator that grows it (`+=`, `|=`). */
-static bool grown_in_place(const Walker *w, const char *text, size_t n) {
-  for (const char *p = w->src->text;
-       (p = memmem(p, w->src->len - (size_t)(p - w->src->text), text, n)) != NULL; p += n) {
-    const char *q = p + n;
-    while (*q == ' ' || *q == '\t') q++;
-    if ((q[0] == '+' || q[0] == '|') && q[1] == '=') return true;
-  }
-  return false;
-}
-
-/* `self.models` in a method, when every binding of the attribute in the
- * class (`self.models = ...` in any of its methods, `models = ...` in its
- * body) is of a fixed size and nothing grows it: a small ensemble of a
- * known width, not data. Bindings are measured in their own def. */
-static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out) {
-  const Facts *f = w->f;
-  const Def *d = facts__cur_def(w);
-  TSNode obj = facts__field(n, FIELD_object), attr = facts__field(n, FIELD_attribute);
-  if (d->kind != DEF_FUNCTION || !d->params.count || d->parent <= 0 ||
-      f->defs.items[d->parent].kind != DEF_CLASS || !facts__is(obj, "identifier") ||
-      !facts__node_text_eq(w, obj, f->names.items[d->params.first]))
-    return false;
-  int32_t cls = d->parent, here = w->def;
-  const char *dotted = facts__text_of(w, n, 0);
-  uint32_t a = ts_node_start_byte(attr);
-  char name[128];
-  size_t len = strlen(dotted), nlen = ts_node_end_byte(attr) - a;
-  if (nlen >= sizeof name || grown_in_place(w, dotted, len)) return false;
-  memcpy(name, w->src->text + a, nlen);
-  name[nlen] = '\0';
-  static const char *const grow[] = {".append", ".extend", ".insert", ".update", ".add"};
-  for (uint32_t i = 0; i < f->calls.len; i++) {
-    const char *c = f->calls.items[i].callee;
-    if (strncmp(c, dotted, len) != 0 || !inside_class(f, f->calls.items[i].def, cls)) continue;
-    for (size_t g = 0; g < sizeof grow / sizeof *grow; g++)
-      if (strcmp(c + len, grow[g]) == 0) return false;
-  }
-  int64_t most = -1;
-  bool fixed = true;
-  for (uint32_t i = 0; i < f->assigns.len && fixed; i++) {
-    const Assign *as = &f->assigns.items[i];
-    bool bound = as->def == cls ? strcmp(as->target, name) == 0
-                                : inside_class(f, as->def, cls) && strcmp(as->target, dotted) == 0;
-    if (inside_class(f, as->def, cls) && strncmp(as->target, dotted, len) == 0 &&
-        strcmp(as->target + len, "[]") == 0)
-      return false; /* self.models[k] = v */
-    if (!bound) continue;
-    w->def = as->def; /* its value's names are its def's */
-    Width v = classify_iterable(w, w->assign_values.items[i], depth + 1);
-    w->def = here;
-    fixed = v.kind == WIDTH_FIXED;
-    if (fixed && v.count > most) most = v.count;
-  }
-  if (!fixed || most < 0) return false;
-  *out = width_fixed(w, dotted, most);
-  return true;
-}
-
-static TSNode enclosing_loop(const Walker *w, TSNode n) {
-  Ancestors a;
-  ancestors_of(w, n, &a);
-  TSNode p;
-  for (uint32_t i = 0; !ts_node_is_null(p = ancestor(&a, i)); i++) {
-    const char *t = ts_node_type(p);
-    if (strcmp(t, "for_statement") == 0 || strcmp(t, "while_statement") == 0 ||
-        strcmp(t, "list_comprehension") == 0 || strcmp(t, "generator_expression") == 0 ||
-        strcmp(t, "set_comprehension") == 0 || strcmp(t, "dictionary_comprehension") == 0)
-      return p;
-    if (strcmp(t, "function_definition") == 0 || strcmp(t, "class_definition") == 0 ||
-        strcmp(t, "lambda") == 0)
-      break;
-  }
-  return (TSNode){0};
-}
-
-static Width loop_width(Walker *w, TSNode loop) {
-  if (facts__is(loop, "for_statement"))
-    return classify_iterable(w, facts__field(loop, FIELD_right), 0);
-  if (facts__is(loop, "while_statement"))
-    return width_make(w, WIDTH_UNKNOWN, facts__field(loop, FIELD_condition), -1);
-  return classify_iterable(w, loop, 0);
-}
 
 static char *canonical_callee(const Walker *w, const char *callee);
 
@@ -616,12 +109,12 @@ static bool empty_collection(Walker *w, TSNode n) {
 
 /* One task item found in a loop (an appended or stored coroutine or task). */
 static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode fallback) {
-  TSNode loop = enclosing_loop(w, at);
+  TSNode loop = facts__enclosing_loop(w, at);
   it->is_list = true;
-  it->width =
-      ts_node_is_null(loop) ? width_make(w, WIDTH_UNKNOWN, fallback, -1) : loop_width(w, loop);
+  it->width = ts_node_is_null(loop) ? facts__width_make(w, WIDTH_UNKNOWN, fallback, -1)
+                                    : facts__loop_width(w, loop);
   if (facts__is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
-    TSNode b = local_binding(w, item, ts_node_start_byte(item));
+    TSNode b = facts__local_binding(w, item, ts_node_start_byte(item));
     if (is_spawn_call(w, b)) item = b;
   }
   it->loop = loop;
@@ -714,7 +207,7 @@ static bool enclosing_param(const Walker *w, TSNode name) {
 /* What a list of awaitables X is made of (gather(*X), wait(X), as_completed(X)). */
 static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth) {
   Items it = {0};
-  it.width = width_make(w, WIDTH_UNKNOWN, x, -1);
+  it.width = facts__width_make(w, WIDTH_UNKNOWN, x, -1);
   if (depth > 4 || ts_node_is_null(x)) return it;
   if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
       facts__is(x, "set_comprehension")) {
@@ -727,10 +220,10 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     it.loop = x;
     items_add_call(
         w, &it, it.spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body);
-    it.width = classify_iterable(w, x, 0);
+    it.width = facts__classify_iterable(w, x, 0);
   } else if (facts__is(x, "list") || facts__is(x, "tuple") || facts__is(x, "set")) {
     it.is_list = true;
-    it.width = classify_iterable(w, x, 0);
+    it.width = facts__classify_iterable(w, x, 0);
     for (uint32_t i = 0, n = ts_node_named_child_count(x); i < n; i++) {
       items_add_target(&it, listed_target(w, ts_node_named_child(x, i)));
     }
@@ -743,7 +236,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, FIELD_object) : (TSNode){0};
     if (str_ends_with(callee, ".values") && facts__is(obj, "identifier")) {
       /* tasks = {k: f(v) for ...} or tasks[k] = f(v) in a loop; gather(*tasks.values()) */
-      TSNode bound = local_binding(w, obj, site_byte);
+      TSNode bound = facts__local_binding(w, obj, site_byte);
       if (facts__is(bound, "dictionary_comprehension")) {
         TSNode pair = facts__field(bound, FIELD_body);
         TSNode value = facts__field(pair, FIELD_value);
@@ -754,7 +247,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
         it.task_call =
             it.spawned ? facts__positional_arg(facts__field(value, FIELD_arguments), 0) : value;
         items_add_call(w, &it, it.task_call);
-        it.width = classify_iterable(w, bound, 0);
+        it.width = facts__classify_iterable(w, bound, 0);
       } else if (empty_collection(w, bound)) {
         uint32_t s0 = ts_node_start_byte(obj);
         char *slot = xasprintf("%.*s[]", (int)(ts_node_end_byte(obj) - s0), w->src->text + s0);
@@ -771,17 +264,17 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
     if (strcmp(callee, "map") == 0 && facts__is(args, "argument_list")) {
       it.is_list = true;
       items_add_target(&it, ref_target(w, facts__positional_arg(args, 0)));
-      it.width = classify_iterable(w, facts__positional_arg(args, 1), 0);
+      it.width = facts__classify_iterable(w, facts__positional_arg(args, 1), 0);
     }
   } else if (facts__is(x, "identifier")) {
     uint32_t s = ts_node_start_byte(x);
     int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(x) - s);
     if (p >= 0) {
       it.is_list = true;
-      it.width = width_make(w, WIDTH_DATA, x, p);
+      it.width = facts__width_make(w, WIDTH_DATA, x, p);
       return it;
     }
-    TSNode bound = local_binding(w, x, site_byte);
+    TSNode bound = facts__local_binding(w, x, site_byte);
     if (empty_collection(w, bound)) {
       /* tasks = []; for ...: tasks.append(f(x)); tasks.extend(g(y) for y in ys) */
       uint32_t n = ts_node_end_byte(x) - s;
@@ -808,17 +301,17 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
       Items inner = list_items(w, bound, ts_node_start_byte(bound), depth + 1);
       if (inner.is_list) return inner;
       it.is_list = true; /* a name bound to something opaque: a fan-out of unknown width */
-      it.width = width_make(w, WIDTH_UNKNOWN, x, -1);
-    } else if (!ts_node_is_null(loop_source(w, x))) {
+      it.width = facts__width_make(w, WIDTH_UNKNOWN, x, -1);
+    } else if (!ts_node_is_null(facts__loop_source(w, x))) {
       it.is_list = true; /* for batch in batched(tasks, n): a group of the items */
-      it.width = classify_iterable(w, x, 0);
+      it.width = facts__classify_iterable(w, x, 0);
     } else if (enclosing_param(w, x)) {
       it.is_list = true; /* a parameter of the enclosing function (a closure's list) */
-      it.width = width_make(w, WIDTH_DATA, x, -1);
+      it.width = facts__width_make(w, WIDTH_DATA, x, -1);
     }
   } else if (facts__is(x, "subscript") && facts__is(facts__field(x, FIELD_subscript), "slice")) {
     it.is_list = true; /* tasks[i:i + size] */
-    it.width = classify_slice(w, x);
+    it.width = facts__classify_slice(w, x);
   }
   return it;
 }
@@ -859,7 +352,7 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
   }
   /* names bound inside the loop (`url = base + str(n)`) vary with it too */
   uint32_t lo = ts_node_start_byte(loop), hi = ts_node_end_byte(loop);
-  index_bindings(w);
+  facts__index_bindings(w);
   Span own = w->f->defs.items[w->def].own_assigns;
   uint32_t from = 0, to = (uint32_t)w->by_start.len; /* the first value starting at lo or later */
   while (from < to) {
@@ -971,8 +464,8 @@ static bool awaits_name(const Walker *w, TSNode n, TSNode name, unsigned depth) 
  * `await loop.run_in_executor(...)`, or `t = create_task(...); await t`. */
 static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
   Ancestors a;
-  ancestors_of(w, call, &a);
-  TSNode parent = ancestor(&a, 0);
+  facts__ancestors_of(w, call, &a);
+  TSNode parent = facts__ancestor(&a, 0);
   if (facts__is(parent, "await")) return true;
   if (facts__is(parent, "assignment") &&
       facts__is(facts__field(parent, FIELD_left), "identifier")) {
@@ -998,7 +491,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
   w->def = w->f->calls.items[ci].def; /* the walk is over: its scope again */
   TSNode args = facts__field(call, FIELD_arguments);
   if (needs_loop) {
-    TSNode loop = enclosing_loop(w, call);
+    TSNode loop = facts__enclosing_loop(w, call);
     if (ts_node_is_null(loop)) return;
     char arg[8];
     uint32_t target_arg = fact_attr(f, "target", arg, sizeof arg) ? (uint32_t)atoi(arg) : 0;
@@ -1012,7 +505,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
       items_add_target(&task, ref_target(w, t));
     else
       items_add_call(w, &task, t);
-    add_site(w, kind, loop_width(w, loop), task.targets, task.ntargets, ci, call,
+    add_site(w, kind, facts__loop_width(w, loop), task.targets, task.ntargets, ci, call,
              by_reference ? call : t, loop, by_reference ? target_arg + 1 : 0);
     return;
   }
@@ -1030,7 +523,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
       if (facts__is(a, "list_splat")) {
         items = list_items(w, ts_node_named_child(a, 0), ts_node_start_byte(call), 0);
         if (!items.is_list)
-          items.width = width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
+          items.width = facts__width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
         items.is_list = true;
       } else {
         fixed++;
@@ -1039,13 +532,13 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
     }
     if (!items.is_list) {
       if (fixed == 0) return;
-      add_site(w, kind, width_fixed(w, NULL, fixed), targets, nt, ci, call, (TSNode){0},
+      add_site(w, kind, facts__width_fixed(w, NULL, fixed), targets, nt, ci, call, (TSNode){0},
                (TSNode){0}, 0);
       return;
     }
   } else {
     items = list_items(w, first, ts_node_start_byte(call), 0);
-    if (!items.is_list) items.width = width_make(w, WIDTH_UNKNOWN, first, -1);
+    if (!items.is_list) items.width = facts__width_make(w, WIDTH_UNKNOWN, first, -1);
   }
   if (items.spawned) { /* reported at the create_task site, whose results this collects */
     if (kind != SITE_AS_COMPLETED && !ts_node_is_null(items.spawn))
