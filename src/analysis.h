@@ -18,7 +18,7 @@ typedef struct {
   bool item_is_external; /* the task item is the I/O call itself (client.get(u)) */
   uint32_t limiter_line; /* a limiter on the path (0: none) */
   DefRef limiter_def;
-  uint32_t timeout_line; /* a per-call timeout on the path or a phase deadline (0: none) */
+  uint32_t timeout_line;  /* a per-call timeout on the path or a phase deadline (0: none) */
   ResolvedHow target_how; /* how the task's targets were found */
   uint32_t ntargets;
   bool inferred;       /* the path to the I/O call rests on an inferred call target */
@@ -48,14 +48,28 @@ char *analysis_ext_where(const Model *m, const SiteInfo *s);
 const char *analysis_ext_callee(const Model *m, const SiteInfo *s);
 /* Mark `f` as resting on the inferred call `at` on a path of site `s`'s
  * tasks (UINT32_MAX - 1: the task itself; UINT32_MAX: nothing to mark). */
-void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f,
-                       const char *tail);
+void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f, const char *tail);
 /* `kind=` of the I/O fact (http, llm, db, net, subprocess, aws) into buf. */
 const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size);
 
 /* A finding about site `s` whose path to I/O rests on inference is marked
  * so, and its evidence says what was inferred and where the I/O is. */
 void analysis_mark_site(const Model *m, const SiteInfo *s, Finding *f);
+
+/* Widths as the checks read them (check_width.c). */
+/* A width set by a count, a cap or configuration: no data-sized concurrency. */
+bool width_set(const Model *m, const SiteRef *sr);
+/* A width that grows with the input: not bounded, not one model turn, not
+ * capped by how it was made or by every caller. */
+bool width_data(const Model *m, const SiteRef *sr);
+/* The fan-out runs once per window: inside a loop over batches, or its
+ * gather sits in the loop that fills its list. */
+bool width_windowed(const Model *m, const SiteRef *sr);
+/* Whether a call of helper `h` holds all results (see check_width.c). */
+bool width_helper_buffers(const Model *m, DefRef h, unsigned depth);
+/* Whether the tasks' results are kept: the function returns a value, or is
+ * declared to. */
+bool width_keeps_results(const Model *m, const SiteInfo *s);
 
 /* The checks. Each appends its findings. */
 void check_concurrency(Model *m, const SiteInfos *sites, Findings *out); /* FAN1xx FAN2xx FAN3xx */
