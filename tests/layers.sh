@@ -19,7 +19,7 @@ module_of() { # src file -> module: check_*.c is analysis's, cli_*.c main's cli;
   # walk's internal header facts_walk.h are facts'
   b=$(basename "$1"); b=${b%.*}
   case $b in check_*) echo analysis ;; cli_*) echo cli ;; timeline_*) echo timeline ;; index_*) echo index ;;
-    sites_*) echo facts ;; model_*) echo model ;;
+    sites_*) echo facts ;; model_*) echo model ;; report_*) echo report ;;
     sites | facts_*) echo facts ;; *) echo "$b" ;; esac
 }
 : > "$tmp/edges"
