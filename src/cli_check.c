@@ -36,6 +36,124 @@ static void memo_material(const Options *o, StrBuf *slot, StrBuf *material) {
   }
 }
 
+/* Whether `path` (as the index names it) is one of the paths given. */
+static bool given_path(const Options *o, const char *path) {
+  for (uint32_t k = 0; k < o->npaths; k++) {
+    const char *given = o->paths[k];
+    while (given[0] == '.' && given[1] == '/') given += 2;
+    if (strcmp(path, given) == 0) return true;
+  }
+  return false;
+}
+
+/* Given only files: problems in the files read for context are not this
+ * run's business. */
+static void keep_given_diags(const Options *o, Diags *diags) {
+  uint32_t w = 0;
+  for (uint32_t i = 0; i < diags->len; i++) {
+    if (!diags->items[i].path || given_path(o, diags->items[i].path))
+      diags->items[w++] = diags->items[i];
+    else
+      free(diags->items[i].path), free(diags->items[i].message);
+  }
+  diags->len = w;
+}
+
+/* The findings of the files given (only_files), or of the buffer read from
+ * stdin; the hidden count says what was hidden in those. */
+static void keep_given_findings(const Options *o, const Project *p, bool only_files, Findings *fs,
+                                PolicyRun *counts) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < counts->hidden_in.len; i++) {
+    const char *path = p->index.files[counts->hidden_in.items[i]].path;
+    n += (o->stdin_filename && strcmp(path, o->stdin_filename) == 0) ||
+         (only_files && given_path(o, path));
+  }
+  counts->hidden = n;
+  uint32_t w = 0;
+  for (uint32_t i = 0; i < fs->len; i++) {
+    const char *path = p->index.files[fs->items[i].file].path;
+    bool keep = (!only_files || given_path(o, path)) &&
+                (!o->stdin_filename || strcmp(path, o->stdin_filename) == 0);
+    if (keep)
+      fs->items[w++] = fs->items[i];
+    else
+      finding_free(&fs->items[i]);
+  }
+  fs->len = w;
+}
+
+/* The findings in the format asked for. */
+static void emit_findings(const char *fmt, Findings *fs, const Project *p, const Catalog *cat,
+                          uint32_t files_checked, StrBuf *out) {
+  if (strcmp(fmt, "json") == 0) {
+    emit_json(fs, &p->index, cat, files_checked, out);
+  } else if (strcmp(fmt, "github") == 0) {
+    emit_github(fs, &p->index, out);
+  } else if (strcmp(fmt, "markdown") == 0) {
+    emit_markdown(fs, &p->index, cat, files_checked, out);
+  } else if (strcmp(fmt, "sarif") == 0) {
+    char cwd[4096];
+    findings_read_lines(fs, &p->index);
+    emit_sarif(fs, &p->index, cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", out);
+  } else {
+    emit_text(fs, &p->index, colour_output(), out);
+  }
+}
+
+/* "3 findings: 1 error, 2 warnings (9 files checked, ...)" for text and
+ * GitHub output (the other formats carry their counts). */
+static void summary_line(const Options *o, const Findings *fs, const PolicyRun *counts,
+                         uint32_t files_checked, StrBuf *err) {
+  uint32_t errors = 0, warnings = 0;
+  for (uint32_t i = 0; i < fs->len; i++) {
+    errors += fs->items[i].severity == SEVERITY_ERROR;
+    warnings += fs->items[i].severity == SEVERITY_WARNING;
+  }
+  sb_printf(err, "%u finding%s", fs->len, fs->len == 1 ? "" : "s");
+  if (fs->len)
+    sb_printf(err, ": %u error%s, %u warning%s", errors, errors == 1 ? "" : "s", warnings,
+              warnings == 1 ? "" : "s");
+  sb_printf(err, " (%u file%s checked", files_checked, files_checked == 1 ? "" : "s");
+  if (counts->low_confidence)
+    sb_printf(err, ", %u of medium confidence not shown", counts->low_confidence);
+  if (o->show_suppressed) sb_printf(err, ", %u suppressed by noqa", counts->suppressed);
+  if (counts->hidden)
+    sb_printf(err,
+              ", %u in tests, examples, docs, scripts or startup code not shown: --include all",
+              counts->hidden);
+  sb_printf(err, ")\n");
+}
+
+/* The findings of the loaded project as output; the exit code. */
+static int check_project(const Options *o, const Project *p, const Catalog *cat, bool only_files,
+                         uint32_t files_checked, StrBuf *out, StrBuf *err) {
+  Findings fs = {0};
+  PolicyRun counts;
+  policy_run(&o->policy, p, cat, &fs, &counts);
+  if (only_files || o->stdin_filename) keep_given_findings(o, p, only_files, &fs, &counts);
+  const char *fmt = o->format ? o->format : "text";
+  emit_findings(fmt, &fs, p, cat, files_checked, out);
+  if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0)
+    summary_line(o, &fs, &counts, files_checked, err);
+  policy_run_free(&counts);
+  int rc = policy_fails(&o->policy, &fs) ? EXIT_FINDINGS : EXIT_OK;
+  findings_free(&fs);
+  return rc;
+}
+
+/* What -v and -vv say about the cache and the files parsed. */
+static void say_cache(const Options *o, const Project *p) {
+  for (uint32_t i = 0; o->verbose > 1 && i < p->parsed.len; i++)
+    fprintf(stderr, "parsed %s\n", p->parsed.items[i]);
+  if (!o->verbose) return;
+  if (o->project.cache_dir)
+    fprintf(stderr, "cache %s: %u files from the cache, %u parsed\n", o->project.cache_dir,
+            p->files_cached, p->files_parsed);
+  else
+    fprintf(stderr, "cache off: %u files parsed\n", p->files_parsed);
+}
+
 int cmd_check(Options *o, Diags *diags) {
   Catalog cat = {0};
   o->project.lazy = !o->all_files;
@@ -81,120 +199,14 @@ int cmd_check(Options *o, Diags *diags) {
   }
   Project p;
   bool ok = project_load(&p, roots, nroots, &o->project, diags);
-  int rc = ok ? EXIT_OK : EXIT_USAGE;
-  uint32_t files_checked = p.files_read;
-  if (ok && only_files) {
-    /* problems in the files read for context are not this run's business */
-    uint32_t w = 0;
-    for (uint32_t i = 0; i < diags->len; i++) {
-      bool named = false;
-      for (uint32_t k = 0; k < o->npaths && !named && diags->items[i].path; k++) {
-        const char *given = o->paths[k];
-        while (given[0] == '.' && given[1] == '/') given += 2;
-        named = strcmp(diags->items[i].path, given) == 0;
-      }
-      if (named || !diags->items[i].path)
-        diags->items[w++] = diags->items[i];
-      else
-        free(diags->items[i].path), free(diags->items[i].message);
-    }
-    diags->len = w;
-    files_checked = o->npaths;
-  }
+  int rc = EXIT_USAGE;
   if (ok) {
-    Findings fs = {0};
-    PolicyRun counts;
-    policy_run(&o->policy, &p, &cat, &fs, &counts);
-    if (only_files || o->stdin_filename) { /* count what was hidden in the files shown */
-      uint32_t n = 0;
-      for (uint32_t i = 0; i < counts.hidden_in.len; i++) {
-        const char *path = p.index.files[counts.hidden_in.items[i]].path;
-        bool named = o->stdin_filename && strcmp(path, o->stdin_filename) == 0;
-        for (uint32_t k = 0; k < o->npaths && only_files && !named; k++) {
-          const char *given = o->paths[k];
-          while (given[0] == '.' && given[1] == '/') given += 2;
-          named = strcmp(path, given) == 0;
-        }
-        n += named;
-      }
-      counts.hidden = n;
-    }
-    policy_run_free(&counts);
-    if (only_files) {
-      uint32_t w = 0;
-      for (uint32_t i = 0; i < fs.len; i++) {
-        const char *path = p.index.files[fs.items[i].file].path;
-        bool named = false;
-        for (uint32_t k = 0; k < o->npaths && !named; k++) {
-          const char *given = o->paths[k];
-          while (given[0] == '.' && given[1] == '/') given += 2;
-          named = strcmp(path, given) == 0;
-        }
-        if (named)
-          fs.items[w++] = fs.items[i];
-        else
-          finding_free(&fs.items[i]);
-      }
-      fs.len = w;
-    }
-    if (o->stdin_filename) { /* an editor asks about one buffer */
-      uint32_t w = 0;
-      for (uint32_t i = 0; i < fs.len; i++) {
-        if (strcmp(p.index.files[fs.items[i].file].path, o->stdin_filename) == 0)
-          fs.items[w++] = fs.items[i];
-        else
-          finding_free(&fs.items[i]);
-      }
-      fs.len = w;
-    }
-    const char *fmt = o->format ? o->format : "text";
-    if (strcmp(fmt, "json") == 0)
-      emit_json(&fs, &p.index, &cat, files_checked, &out);
-    else if (strcmp(fmt, "github") == 0)
-      emit_github(&fs, &p.index, &out);
-    else if (strcmp(fmt, "markdown") == 0)
-      emit_markdown(&fs, &p.index, &cat, files_checked, &out);
-    else if (strcmp(fmt, "sarif") == 0) {
-      char cwd[4096];
-      findings_read_lines(&fs, &p.index);
-      emit_sarif(&fs, &p.index, &cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", &out);
-    } else {
-      emit_text(&fs, &p.index, colour_output(), &out);
-    }
-    if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0) { /* the others carry counts */
-      uint32_t errors = 0, warnings = 0;
-      for (uint32_t i = 0; i < fs.len; i++) {
-        errors += fs.items[i].severity == SEVERITY_ERROR;
-        warnings += fs.items[i].severity == SEVERITY_WARNING;
-      }
-      sb_printf(&err, "%u finding%s", fs.len, fs.len == 1 ? "" : "s");
-      if (fs.len)
-        sb_printf(&err, ": %u error%s, %u warning%s", errors, errors == 1 ? "" : "s", warnings,
-                  warnings == 1 ? "" : "s");
-      sb_printf(&err, " (%u file%s checked", files_checked, files_checked == 1 ? "" : "s");
-      if (counts.low_confidence)
-        sb_printf(&err, ", %u of medium confidence not shown", counts.low_confidence);
-      if (o->show_suppressed) sb_printf(&err, ", %u suppressed by noqa", counts.suppressed);
-      if (counts.hidden)
-        sb_printf(&err,
-                  ", %u in tests, examples, docs, scripts or startup code not shown: --include all",
-                  counts.hidden);
-      sb_printf(&err, ")\n");
-    }
-    if (policy_fails(&o->policy, &fs)) rc = EXIT_FINDINGS;
-    findings_free(&fs);
+    if (only_files) keep_given_diags(o, diags);
+    rc = check_project(o, &p, &cat, only_files, only_files ? o->npaths : p.files_read, &out, &err);
   }
   fputs(sb_str(&out), stdout);
   fputs(sb_str(&err), stderr);
-  for (uint32_t i = 0; o->verbose > 1 && ok && i < p.parsed.len; i++)
-    fprintf(stderr, "parsed %s\n", p.parsed.items[i]);
-  if (o->verbose && ok) {
-    if (o->project.cache_dir)
-      fprintf(stderr, "cache %s: %u files from the cache, %u parsed\n", o->project.cache_dir,
-              p.files_cached, p.files_parsed);
-    else
-      fprintf(stderr, "cache off: %u files parsed\n", p.files_parsed);
-  }
+  if (ok) say_cache(o, &p);
   if (memo && ok) { /* main prints the diagnostics next, and they decide the exit code */
     for (uint32_t i = 0; i < diags->len; i++) {
       char *d = diag_format(&diags->items[i]);
