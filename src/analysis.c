@@ -1,3 +1,8 @@
+/* analysis: each fan-out site of the index, followed into what its tasks
+ * run (resolved targets, their closures REACH_DEPTH calls deep, a helper
+ * that runs them): what bounds them (limiter, timeout, deadline), the I/O
+ * they wait for, and whether the path rests on an inferred call. The checks
+ * read these. O(sites x reach), the model memoizing per definition. */
 #include "analysis.h"
 
 #include <stdio.h>
@@ -37,15 +42,30 @@ void analysis_reach_targets(const Model *m, uint32_t file, const DefRefs *target
   }
 }
 
-static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
+/* A task item that is an I/O call itself (`client.get(u)`): its client's
+ * timeout, or one passed (or maybe passed in **kwargs) on the call. */
+static void external_item(Model *m, const SiteRef *sr, const char *text, SiteInfo *info) {
+  const Facts *f = &m->ix->files[sr->file];
+  info->has_ext = info->item_is_external = true;
+  info->ext.call = UINT32_MAX; /* named, not a call of its own */
+  if (info->ext.has_origin && model_origin_has_timeout(m, &info->ext.origin))
+    info->timeout_line = sr->site.pos.line;   /* the client's own timeout */
+  for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
+    if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
+        (model_splat_timeout(m, sr->file, c) ||
+         (model_kwarg(f, &f->calls.items[c], "timeout") &&
+          strcmp(model_kwarg(f, &f->calls.items[c], "timeout"), "None") != 0)))
+      info->timeout_line = sr->site.pos.line;
+}
+
+/* What each task runs: the site's targets resolved (into `tasks`, their
+ * closures into info->reach with the inferred calls on the way in `via`),
+ * or the I/O call a task item is. */
+static void site_targets(Model *m, const SiteRef *sr, SiteInfo *info, DefRefs *tasks,
+                         CallRefs *via) {
   const Index *ix = m->ix;
   const Facts *f = &ix->files[sr->file];
-  memset(info, 0, sizeof *info);
-  info->site = sr;
-  info->orchestrator = (DefRef){sr->file, sr->site.def};
-  info->target = (DefRef){sr->file, -1};
-  CallRefs via = {0};
-  DefRefs targets = {0}, tasks = {0};
+  DefRefs targets = {0};
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
     const char *text = f->names.items[sr->site.targets.first + t];
     targets.len = 0;
@@ -61,48 +81,41 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
         info->target_how = how;
         info->ntargets = targets.len;
       }
-      for (uint32_t k = 0; k < targets.len; k++) array_push(&tasks, targets.items[k]);
-      analysis_reach_targets(m, sr->file, &targets, how, &info->reach, &via);
+      for (uint32_t k = 0; k < targets.len; k++) array_push(tasks, targets.items[k]);
+      analysis_reach_targets(m, sr->file, &targets, how, &info->reach, via);
     } else if (!defref_ok(r) && !info->has_ext &&
                model_external_name(m, sr->file, sr->site.def, text, &info->ext)) {
-      info->has_ext = info->item_is_external = true;
-      info->ext.call = UINT32_MAX; /* named, not a call of its own */
-      if (info->ext.has_origin && model_origin_has_timeout(m, &info->ext.origin))
-        info->timeout_line = sr->site.pos.line;   /* the client's own timeout */
-      for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
-        if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
-            (model_splat_timeout(m, sr->file, c) ||
-             (model_kwarg(f, &f->calls.items[c], "timeout") &&
-              strcmp(model_kwarg(f, &f->calls.items[c], "timeout"), "None") != 0)))
-          info->timeout_line = sr->site.pos.line;
+      external_item(m, sr, text, info);
     }
   }
   array_free(&targets);
-  uint32_t helper_from = info->reach.len;
-  if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
-    model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);
-  /* A timeout bounds the tasks only when it is on every path of every task
-   * to its I/O; one in the helper that runs them applies to all of them. */
+}
+
+/* The limiter and timeout that bound the tasks: a timeout bounds them only
+ * when it is on every path of every task to its I/O, and so does a limiter;
+ * one in the helper that runs them (reach from `helper_from` on) applies to
+ * all of them. */
+static void task_bounds(Model *m, const DefRefs *tasks, uint32_t helper_from, SiteInfo *info) {
   uint32_t covered = 0, bound = 0;
   bool bare = false, unbounded = false;
   /* a wrapper that awaits the coroutine it is given (`bounded(fetch(u))`)
    * inside a limiter or a timeout bounds the wrapped call */
-  for (uint32_t k = 0; k < tasks.len; k++)
-    if (model_def_bounded(m, tasks.items[k]) == DEADLINE_NO_IO) {
-      uint32_t line = model_def_limiter(m, tasks.items[k]);
+  for (uint32_t k = 0; k < tasks->len; k++)
+    if (model_def_bounded(m, tasks->items[k]) == DEADLINE_NO_IO) {
+      uint32_t line = model_def_limiter(m, tasks->items[k]);
       if (line && !info->limiter_line)
-        info->limiter_line = line, info->limiter_def = tasks.items[k];
-      line = model_def_timeout(m, tasks.items[k]);
+        info->limiter_line = line, info->limiter_def = tasks->items[k];
+      line = model_def_timeout(m, tasks->items[k]);
       if (line && !info->timeout_line) info->timeout_line = line;
     }
-  for (uint32_t k = 0; k < tasks.len; k++) {
-    uint32_t r = model_def_deadline(m, tasks.items[k]);
+  for (uint32_t k = 0; k < tasks->len; k++) {
+    uint32_t r = model_def_deadline(m, tasks->items[k]);
     if (r == 0)
       bare = true;
     else if (r != DEADLINE_NO_IO && !covered)
       covered = r;
     /* so is a limiter: every implementation, every path */
-    r = model_def_bounded(m, tasks.items[k]);
+    r = model_def_bounded(m, tasks->items[k]);
     if (r == 0)
       unbounded = true;
     else if (r != DEADLINE_NO_IO && !bound)
@@ -113,7 +126,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     info->timeout_line = model_def_timeout(m, info->reach.items[i]);
   if (!unbounded && bound && !info->limiter_line) {
     info->limiter_line = bound;
-    info->limiter_def = tasks.items[0];
+    info->limiter_def = tasks->items[0];
     for (uint32_t i = 0; i < helper_from; i++)
       if (model_def_limiter(m, info->reach.items[i]) == bound) {
         info->limiter_def = info->reach.items[i];
@@ -124,51 +137,75 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
     uint32_t line = model_def_limiter(m, info->reach.items[i]); /* the helper runs every item */
     if (line) info->limiter_line = line, info->limiter_def = info->reach.items[i];
   }
-  array_free(&tasks);
-  /* The I/O shown is the first of the highest rank: a model call over an
-   * HTTP one over a database one (the first one found may be a pool's
-   * acquire on the way to the model call the phase waits for). */
+}
+
+/* The I/O shown is the first of the highest rank: a model call over an
+ * HTTP one over a database one (the first one found may be a pool's
+ * acquire on the way to the model call the phase waits for). */
+static void primary_io(Model *m, const CallRefs *via, SiteInfo *info) {
+  const Index *ix = m->ix;
   int ext_rank = info->has_ext ? rank_of(&info->ext) : -1;
   for (uint32_t i = 0; i < info->reach.len; i++) {
     DefRef d = info->reach.items[i];
-    if (ext_rank < 3 && model_def_external(m, d)) {
-      const Facts *df = &ix->files[d.file];
-      const Def *dd = index_def(ix, d);
-      for (uint32_t k = dd->own_calls.first; k < dd->own_calls.end && ext_rank < 3; k++) {
-        External e;
-        if (!model_external_call(m, d.file, df->call_order.items[k], &e)) continue;
-        int r = rank_of(&e);
-        if (r <= ext_rank) {
-          external_free(&e);
-          continue;
-        }
-        if (info->has_ext) external_free(&info->ext);
-        info->ext = e;
-        ext_rank = r;
-        info->has_ext = true;
-        info->inferred = via.items[i].call != UINT32_MAX;
-        info->inferred_at = via.items[i];
+    if (ext_rank >= 3 || !model_def_external(m, d)) continue;
+    const Facts *df = &ix->files[d.file];
+    const Def *dd = index_def(ix, d);
+    for (uint32_t k = dd->own_calls.first; k < dd->own_calls.end && ext_rank < 3; k++) {
+      External e;
+      if (!model_external_call(m, d.file, df->call_order.items[k], &e)) continue;
+      int r = rank_of(&e);
+      if (r <= ext_rank) {
+        external_free(&e);
+        continue;
       }
+      if (info->has_ext) external_free(&info->ext);
+      info->ext = e;
+      ext_rank = r;
+      info->has_ext = true;
+      info->inferred = via->items[i].call != UINT32_MAX;
+      info->inferred_at = via->items[i];
     }
   }
-  /* `await sem.acquire()` in the spawning loop, released when a task ends */
-  if (!info->limiter_line && sr->site.kind != SITE_GATHER && sr->site.kind != SITE_HELPER) {
-    uint32_t line = model_def_limiter(m, info->orchestrator);
-    for (uint32_t i = 0; line && i < f->loops.len; i++) {
-      const Loop *l = &f->loops.items[i];
-      if (l->def == sr->site.def && l->pos.line <= line && line <= l->end_line &&
-          l->pos.line <= sr->site.pos.line && sr->site.pos.line <= l->end_line) {
-        info->limiter_line = line;
-        info->limiter_def = info->orchestrator;
-      }
+}
+
+/* `await sem.acquire()` in the spawning loop, released when a task ends. */
+static void spawn_loop_limiter(Model *m, const SiteRef *sr, SiteInfo *info) {
+  if (info->limiter_line || sr->site.kind == SITE_GATHER || sr->site.kind == SITE_HELPER) return;
+  const Facts *f = &m->ix->files[sr->file];
+  uint32_t line = model_def_limiter(m, info->orchestrator);
+  for (uint32_t i = 0; line && i < f->loops.len; i++) {
+    const Loop *l = &f->loops.items[i];
+    if (l->def == sr->site.def && l->pos.line <= line && line <= l->end_line &&
+        l->pos.line <= sr->site.pos.line && sr->site.pos.line <= l->end_line) {
+      info->limiter_line = line;
+      info->limiter_def = info->orchestrator;
     }
   }
+}
+
+/* One site: what its tasks run, what bounds them, the I/O they wait for,
+ * and a deadline on the phase (the fan-out under a timeout, or a caller's). */
+static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
+  memset(info, 0, sizeof *info);
+  info->site = sr;
+  info->orchestrator = (DefRef){sr->file, sr->site.def};
+  info->target = (DefRef){sr->file, -1};
+  CallRefs via = {0};
+  DefRefs tasks = {0};
+  site_targets(m, sr, info, &tasks, &via);
+  uint32_t helper_from = info->reach.len;
+  if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
+    model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);
+  task_bounds(m, &tasks, helper_from, info);
+  array_free(&tasks);
+  primary_io(m, &via, info);
+  spawn_loop_limiter(m, sr, info);
   array_free(&via);
   if (!info->timeout_line && sr->site.call >= 0 &&
       model_call_under_timeout(m, sr->file, (uint32_t)sr->site.call))
     info->timeout_line = sr->site.pos.line;
   if (!info->timeout_line && caller_deadline(m, info->orchestrator))
-    info->timeout_line = index_def(ix, info->orchestrator)->pos.line;
+    info->timeout_line = index_def(m->ix, info->orchestrator)->pos.line;
 }
 
 bool analysis_large(const Model *m, const SiteInfo *s) {
