@@ -1,10 +1,15 @@
+/* cache: per-file facts packed on disk between runs, and the run memo that
+ * replays an unchanged project's output. Entries are looked up by path and
+ * trusted by status, then by content hash (XXH3-128); a pack is read whole
+ * and written once at the end (atomically, by rename). Files are opened
+ * without following links, never blocking, and capped at 512 MiB. */
 #define _DEFAULT_SOURCE /* realpath, O_NOFOLLOW */
 #include "cache.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,7 +595,7 @@ char *cache_default_dir(const char *project_dir) {
   unsigned char h[16];
   hash128(real, strlen(real), h);
   const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-  char *base = xdg && xdg[0] == '/'   ? xasprintf("%s/fanout", xdg)
+  char *base = xdg && xdg[0] == '/'     ? xasprintf("%s/fanout", xdg)
                : home && home[0] == '/' ? xasprintf("%s/.cache/fanout", home)
                                         : NULL;
   if (!base) return NULL;

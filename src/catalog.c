@@ -1,3 +1,6 @@
+/* catalog: the rule docs (rules/docs/FANxxx.md, compiled in) parsed once:
+ * front matter (code, name, summary, severity, default) and body. Lookups by
+ * code are a scan of the ~20 rules. */
 #include "catalog.h"
 
 #include <stdio.h>

@@ -1,6 +1,7 @@
+/* check_blocking: FAN5xx event-loop blockers: blocking calls in async def,
+ * directly or through a sync helper of the project called on the loop
+ * thread; one finding at the helper when many async call sites reach it. */
 #define _GNU_SOURCE /* strcasestr */
-/* FAN5xx event-loop blockers: blocking calls in async def, directly or
- * through a sync helper of the project called on the loop thread. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,6 @@ static Targets followed_targets(const Index *ix, uint32_t file, uint32_t call) {
   if (t.how == RESOLVED_NAME) t.len = 0;
   return t;
 }
-
 
 static bool async_mode(const Model *m, const Origin *o) {
   char names[64];

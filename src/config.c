@@ -1,3 +1,8 @@
+/* config: [tool.fanout] read from pyproject.toml on the tree-sitter TOML
+ * tree: every spelling of the table and its keys, TOML integers, strings
+ * without control characters, duplicate keys refused with file:line; no
+ * recursion on a key's depth. Discovery stops at the first pyproject.toml
+ * or the repository root. */
 #define _DEFAULT_SOURCE
 #include "config.h"
 
@@ -430,7 +435,8 @@ void config_free(Config *c) {
   free(c->fail_on);
   free(c->min_confidence);
   free_list(&c->select), free_list(&c->ignore), free_list(&c->extend_select);
-  free_list(&c->exclude), free_list(&c->include), free_list(&c->blocking_calls), free_list(&c->external_calls);
+  free_list(&c->exclude), free_list(&c->include), free_list(&c->blocking_calls),
+      free_list(&c->external_calls);
   free_list(&c->limiters), free_list(&c->loggers);
   for (uint32_t i = 0; i < c->per_file_ignores.len; i++) {
     free(c->per_file_ignores.items[i].pattern);

@@ -1,3 +1,5 @@
+/* diag: errors as values: library code appends diagnostics, only main
+ * prints them (`path:line: level: message`). */
 #include "diag.h"
 
 #include <stdarg.h>

@@ -1,3 +1,7 @@
+/* emit: findings written as text, JSON, SARIF 2.1.0, GitHub annotations
+ * and Markdown. Output always parses: bytes that are not UTF-8 become
+ * U+FFFD in JSON, percent-escapes in SARIF URIs, \xNN in text. O(findings)
+ * (SARIF fingerprints compare findings of one file and code). */
 #include "emit.h"
 
 #include <stdio.h>

@@ -1,3 +1,6 @@
+/* findings: what the checks report: made with their message, evidence,
+ * next step and metric, related locations and confidence; sorted and
+ * de-duplicated; their lines read once per file for SARIF fingerprints. */
 #include "findings.h"
 
 #include <stdio.h>
@@ -25,13 +28,13 @@ Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t 
 void finding_mark_inferred(Finding *f, const char *callee, uint32_t n, ResolvedHow how,
                            const char *tail) {
   const char *found = how == RESOLVED_OVERRIDES ? "a method and its overrides in project subclasses"
-                      : how == RESOLVED_NAME    ? "the project methods of that name (the receiver's "
-                                                  "type is unknown; one class family)"
+                      : how == RESOLVED_NAME ? "the project methods of that name (the receiver's "
+                                               "type is unknown; one class family)"
                       : how == RESOLVED_CALLABLE ? "what callers pass for a called parameter"
                                                  : "its one definition";
-  char *evidence = xasprintf("%s (inferred: `%s` may run %u definition%s: %s%s%s)", f->evidence,
-                             callee, n, n == 1 ? "" : "s", found, tail ? "; " : "",
-                             tail ? tail : "");
+  char *evidence =
+      xasprintf("%s (inferred: `%s` may run %u definition%s: %s%s%s)", f->evidence, callee, n,
+                n == 1 ? "" : "s", found, tail ? "; " : "", tail ? tail : "");
   free(f->evidence);
   f->evidence = evidence;
   f->inferred = true;

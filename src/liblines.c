@@ -1,3 +1,6 @@
+/* liblines: rules/liblines.spec loaded and checked (each entry's example
+ * must fit its anchor and pattern) and matched against log lines: one
+ * literal anchor test per entry, then its PCRE2 pattern under a match limit. */
 #define _GNU_SOURCE /* memmem */
 #include "liblines.h"
 

@@ -1,3 +1,5 @@
+/* logline: one log line taken apart (timestamp, level, logger, message)
+ * in the formats Python's logging, JSON lines and `fanout run` write. O(line). */
 #include "logline.h"
 
 #include <jansson.h>

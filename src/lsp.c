@@ -1,3 +1,7 @@
+/* lsp: the language server: JSON-RPC over stdio (Content-Length frames,
+ * documents up to a size limit), incremental re-parse of open documents,
+ * diagnostics published only when they change, hover with the rule's doc.
+ * Each change re-runs the policy over the project with the open buffers. */
 #include "lsp.h"
 
 #include <jansson.h>

@@ -1,3 +1,5 @@
+/* map: `fanout map`: each fan-out site as a line (or JSON object): where,
+ * kind, width, the callees fanned out and the codes of its findings. */
 #include "map.h"
 
 #include <stdlib.h>

@@ -1,3 +1,6 @@
+/* multimatch: an Aho-Corasick automaton over byte classes, ASCII case
+ * ignored: which of many literals occur in a text, in one pass. Built once
+ * (its size capped by the caller), then O(text) per scan. */
 #include "multimatch.h"
 
 #include <stdlib.h>

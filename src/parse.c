@@ -1,3 +1,5 @@
+/* parse: the Python grammar (fetched and verified at build time) and
+ * parsing with tree-sitter, one parser per thread. */
 #include "parse.h"
 
 #include <pthread.h>

@@ -1,3 +1,7 @@
+/* policy: one policy for every command: selection, per-file ignores (below
+ * the configuration's directory), `# noqa`, where code runs, confidence,
+ * and a severity graded by cost; policy_run runs the checks and keeps what
+ * is shown. Sites at a finding's line are found by binary search. */
 #define _DEFAULT_SOURCE /* realpath */
 #include "policy.h"
 
@@ -261,8 +265,9 @@ static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, bo
     if (sr->site.width.kind != WIDTH_DATA) continue;
     f->severity = SEVERITY_ERROR;
     if (named) return; /* the finding is about that fan-out: its evidence says */
-    char *evidence = xasprintf("%s; error: it runs in every task of the data-sized fan-out at %s:%u",
-                               f->evidence, m->ix->files[sr->file].path, sr->site.pos.line);
+    char *evidence =
+        xasprintf("%s; error: it runs in every task of the data-sized fan-out at %s:%u",
+                  f->evidence, m->ix->files[sr->file].path, sr->site.pos.line);
     free(f->evidence);
     f->evidence = evidence;
     return;

@@ -1,3 +1,7 @@
+/* project: paths to an index: files found, read and extracted in parallel
+ * (or taken from the cache), set aside when they cannot hold a finding and
+ * parsed when a parsed file imports them; the result is the same as a full
+ * load and independent of thread timing. */
 #include "project.h"
 
 #include "cache.h"
@@ -201,9 +205,9 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
   w.lazy = opts->lazy && !opts->extra_knowledge;
   const char *refused = opts->cache_dir ? cache_refusal(opts->cache_dir) : NULL;
-  if (refused)
-    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0, "cache not used: %s", refused);
-  Cache *cache = opts->cache_dir && !refused ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
+  if (refused) diags_add(diags, DIAG_WARNING, opts->cache_dir, 0, "cache not used: %s", refused);
+  Cache *cache =
+      opts->cache_dir && !refused ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
   if (opts->cache_dir && !refused && !cache) /* a parent that is a file, a read-only disk */
     diags_add(diags, DIAG_WARNING, opts->cache_dir, 0,
               "cache not used: it cannot be made there; the run parses every file");

@@ -1,3 +1,6 @@
+/* query: tree-sitter queries from rules/NAME.scm with the predicates fanout
+ * evaluates itself (#eq?, #match? with PCRE2, #any-of?, #set!, and their
+ * negations); an unknown predicate is a load error naming file and line. */
 #include "query.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8

@@ -1,3 +1,8 @@
+/* report: `fanout report`'s ranking: each finding tied to the phase it
+ * costs (its orchestrator's, else the innermost fan-out reaching it) and to
+ * what the run measured against it (a straggler's hold, retry waits, loop
+ * stalls, RSS climb), plus what only the run shows; then observability gaps.
+ * O(findings x phase groups x reach). */
 #include "report_int.h"
 
 #include <stdlib.h>

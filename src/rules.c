@@ -1,3 +1,7 @@
+/* rules: the rule data compiled in from rules/: one fact per line of
+ * rules/NAME.txt, checked against the schema of its kind (keys and value
+ * types) as it loads; facts found by (kind, name) in a map, and walked by
+ * kind in file order. */
 #include "rules.h"
 
 #include <ctype.h>

@@ -1,3 +1,7 @@
+/* run: `fanout run`: the pipeline as a child in its own process group
+ * (given the terminal's foreground when fanout has it), its output
+ * timestamped into a log in pieces of at most 1 MiB, the RSS of its process
+ * tree sampled, signals forwarded, and the child killed with fanout. */
 #define _GNU_SOURCE
 #include "run.h"
 

@@ -1,3 +1,6 @@
+/* source: Python files found under paths (exclusions applied, directory
+ * links not followed) and read safely: regular files only, opened non-blocking, size
+ * capped, UTF-8 checked, a PEP 263 coding cookie honoured through iconv. */
 #define _DEFAULT_SOURCE
 #include "source.h"
 

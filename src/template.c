@@ -1,3 +1,6 @@
+/* template: log message templates (string literals, f-strings, %-format
+ * and str.format with holes) and the PCRE2 expressions that match the lines
+ * they produce, run under match and depth limits. */
 #include "template.h"
 
 #include <pthread.h>

@@ -1,3 +1,6 @@
+/* trace: `fanout trace`: a log line matched to the logging callsites that
+ * can write it (templates, helpers that log their parameters, library lines),
+ * then up the call graph to the nearest fan-out orchestrator. */
 #define _GNU_SOURCE /* memmem, memrchr */
 #include "trace.h"
 
@@ -313,7 +316,8 @@ static bool sends(const Facts *f, const Call *cl) {
   return false;
 }
 
-static const char *const http_methods[] = {"get", "post", "put", "patch", "delete", "head", "options"};
+static const char *const http_methods[] = {"get",    "post", "put",    "patch",
+                                           "delete", "head", "options"};
 
 void trace_request_calls(const Index *ix, CallRefs *out) {
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
@@ -383,7 +387,8 @@ bool trace_library_line(const Index *ix, const char *line, TraceLib *out) {
       uint32_t call;
       CallRefs calls = {0};
       trace_request_calls(ix, &calls);
-      bool found = m.event != LIB_SERVED && trace_request_site(ix, &calls, out->what, &out->file, &call);
+      bool found =
+          m.event != LIB_SERVED && trace_request_site(ix, &calls, out->what, &out->file, &call);
       array_free(&calls);
       if (found) {
         const Call *c = &ix->files[out->file].calls.items[call];

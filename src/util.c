@@ -1,3 +1,6 @@
+/* util: memory (aborting on out-of-memory: nothing else checks malloc),
+ * growable arrays, arenas, string builders, string maps (open addressing),
+ * hashing, and files opened for writing without following links. */
 #define _DEFAULT_SOURCE /* O_NOFOLLOW, O_CLOEXEC */
 #include "util.h"
 
@@ -241,7 +244,7 @@ const char *str_last_component(const char *s) {
 }
 
 const char *annotation_main(const char *ann, size_t *len) {
-  static const char *const wrappers[] = {"Optional[", "t.Optional[", "typing.Optional[",
+  static const char *const wrappers[] = {"Optional[",  "t.Optional[",  "typing.Optional[",
                                          "Annotated[", "t.Annotated[", "typing.Annotated["};
   const char *t = ann;
   for (bool again = true; again;) {
