@@ -100,7 +100,11 @@ $(BUILD)/build_id.h: $(LIB_SRC) $(wildcard src/*.h) $(RULE_FILES) $(GRAMMAR_PIN)
 	@id=$$(cat $^ | sha256sum | cut -c1-32) && \
 	  printf '#define FANOUT_BUILD_ID "%s"\n' "$$id" > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/cache.o: $(BUILD)/build_id.h
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(DEPS_OK)
+# The rule table, from the rule docs' front matter (rule.h includes it).
+$(BUILD)/rule_table.h: tools/rule_table.awk $(wildcard rules/docs/*.md)
+	@mkdir -p $(dir $@)
+	awk -f tools/rule_table.awk $(wildcard rules/docs/*.md) > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/rule_table.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 $(BUILD)/libfanout.a: $(LIB_OBJ) $(GRAMMAR_OBJ)
@@ -109,7 +113,7 @@ $(BUILD)/fanout: $(BUILD)/obj/main.o $(BUILD)/libfanout.a
 	$(CC) $(SANITIZE) -o $@ $^ $(LDLIBS_ALL)
 
 # ---- tests --------------------------------------------------------------
-$(BUILD)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) | $(DEPS_OK)
+$(BUILD)/tests/%.o: tests/%.c $(wildcard src/*.h tests/*.h) $(BUILD)/rule_table.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(CHECK_CFLAGS) -Itests -c $< -o $@
 $(BUILD)/test_fanout: $(TEST_OBJ) $(BUILD)/libfanout.a
@@ -194,7 +198,7 @@ demo: $(BUILD)/fanout
 # ---- housekeeping -------------------------------------------------------
 format:
 	clang-format -i src/*.c src/*.h tests/*.c tests/*.h tools/*.c
-tidy: $(BUILD)/rules_embed.c
+tidy: $(BUILD)/rules_embed.c $(BUILD)/rule_table.h
 	clang-tidy src/*.c -- -std=c11 -Isrc -I$(BUILD) $(PC_CFLAGS)
 install: $(BUILD)/fanout
 	install -D -m 755 $(BUILD)/fanout $(DESTDIR)$(PREFIX)/bin/fanout

@@ -396,6 +396,14 @@ static const HelperMemo *sync_blocks(const Model *m, DefRef d, HelperMemo *memo,
   return &memo[g];
 }
 
+/* The rule of a code the rule data gives (`code=FAN505`): the schema checked
+ * at load that it names one. */
+static Rule code_rule(const char *code) {
+  Rule r = RULE_FAN501;
+  rule_named(code, &r);
+  return r;
+}
+
 static const char *code_words(const char *code) {
   if (strncmp(code, "FAN501", 6) == 0) return "sync HTTP";
   if (strncmp(code, "FAN502", 6) == 0) return "time.sleep";
@@ -484,7 +492,7 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
     step = next_step(codebuf, c->callee, via != NULL);
   }
   Finding *f = findings_add(
-      out, m->ix, codebuf, file, c->def, c->pos, msg, evidence, step,
+      out, m->ix, code_rule(codebuf), file, c->def, c->pos, msg, evidence, step,
       xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
   if (via)
     finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,
@@ -561,7 +569,7 @@ static void report_helper(Model *m, const Reach *const *r, uint32_t n, Findings 
   const Call *first = &ix->files[r[0]->file].calls.items[r[0]->call];
   char *caller = index_def_name(ix, (DefRef){r[0]->file, first->def});
   Finding *f = findings_add(
-      out, ix, via->code, via->file, inner->def, inner->pos,
+      out, ix, code_rule(via->code), via->file, inner->def, inner->pos,
       xasprintf("`%s` in sync %s blocks the event loop of every async caller: %u call sites in "
                 "%u async functions reach it (%s)",
                 inner->callee, helper, n, funcs, code_words(via->code)),

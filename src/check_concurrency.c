@@ -57,7 +57,7 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
                    "`asyncio.Semaphore(8)`");
   }
   Finding *f = findings_add(
-      out, m->ix, "FAN101", sr->file, sr->site.def, sr->site.pos,
+      out, m->ix, RULE_FAN101, sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s starts one task per item of `%s` with no limiter; each runs %s and "
                 "reaches %s",
                 kind_phrase(sr->site.kind), orch, sr->site.width.expr, target, ext),
@@ -95,7 +95,7 @@ static void fan102(Model *m, const SiteInfo *s, Findings *out) {
     if (lim) {
       char *orch = index_def_name(ix, s->orchestrator);
       char *target = index_def_name(ix, t);
-      findings_add(out, ix, "FAN102", t.file, t.def, c->pos,
+      findings_add(out, ix, RULE_FAN102, t.file, t.def, c->pos,
                    xasprintf("`%s = %s(...)` is created anew in every task of the fan-out in %s, "
                              "so it bounds nothing",
                              a->target, canon, orch),
@@ -130,7 +130,7 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
   Finding *f = findings_add(
-      out, m->ix, "FAN201", sr->file, sr->site.def, sr->site.pos,
+      out, m->ix, RULE_FAN201, sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s schedules a task for every item of `%s` at once and holds all "
                 "results until the last one finishes",
                 kind_phrase(sr->site.kind), orch, sr->site.width.expr),
@@ -236,7 +236,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const char *assumption =
       assumed ? "; the client's origin is unknown, so the SDK's default was assumed" : "";
   Finding *f = findings_add(
-      out, m->ix, "FAN301", sr->file, sr->site.def, sr->site.pos,
+      out, m->ix, RULE_FAN301, sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s waits for the slowest of its tasks: %s has no per-call timeout and the "
                 "phase has no deadline",
                 kind_phrase(sr->site.kind), orch, ext),

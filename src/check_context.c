@@ -185,7 +185,7 @@ static void report(Model *m, const SiteInfo *s, const Call *at, const char *para
   const char *callee = built->callee[0] == '?' ? built->callee + 1 : built->callee;
   char *where = deeper ? xasprintf(" (in `%s`, called here with it)", at->callee) : xstrdup("");
   Finding *f = findings_add(
-      out, m->ix, "FAN601", s->target.file, s->target.def, at->pos,
+      out, m->ix, RULE_FAN601, s->target.file, s->target.def, at->pos,
       xasprintf("`%s(...)` over `%s` is rebuilt in every task%s: `%s` is the same for all "
                 "tasks of the fan-out in %s",
                 callee, param, where, param, orch),
@@ -286,7 +286,7 @@ static void object_context(Model *m, const SiteInfo *s, U32Array *seen, Findings
       array_push(seen, c);
       char *orch = index_def_name(m->ix, s->orchestrator);
       Finding *fd = findings_add(
-          out, m->ix, "FAN601", d.file, d.def, call->pos,
+          out, m->ix, RULE_FAN601, d.file, d.def, call->pos,
           xasprintf("`%s()` rebuilds text over `%s` in every task of the fan-out in %s: the "
                     "object's `%s` is the same for all of them",
                     call->callee, attr, orch, attr + 5),

@@ -35,7 +35,7 @@ void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
     char *orch = index_def_name(m->ix, s->orchestrator);
     if (!logs_in(f, s->orchestrator.def) && d->kind == DEF_FUNCTION)
       findings_add(
-          out, m->ix, "FAN901", s->orchestrator.file, s->orchestrator.def, d->pos,
+          out, m->ix, RULE_FAN901, s->orchestrator.file, s->orchestrator.def, d->pos,
           xasprintf("orchestrator %s fans out over `%s` but logs nothing: its phase has "
                     "no start or end in the log",
                     orch, s->site->site.width.expr),
@@ -44,7 +44,7 @@ void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
           xstrdup("`fanout report` can time this phase from the log"));
     const Handler *h = swallowing(f, s->orchestrator.def, s->site->site.pos.line);
     if (h)
-      findings_add(out, m->ix, "FAN903", s->orchestrator.file, s->orchestrator.def, h->pos,
+      findings_add(out, m->ix, RULE_FAN903, s->orchestrator.file, s->orchestrator.def, h->pos,
                    xasprintf("`except %s: pass` around the fan-out in %s hides failed tasks",
                              *h->types ? h->types : "", orch),
                    xasprintf("the fan-out at line %u is inside this try", s->site->site.pos.line),
@@ -56,7 +56,7 @@ void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
       const Handler *eh = swallowing(ef, c->def, c->pos.line);
       if (eh) {
         char *where = index_def_name(m->ix, (DefRef){s->ext.file, c->def});
-        findings_add(out, m->ix, "FAN903", s->ext.file, c->def, eh->pos,
+        findings_add(out, m->ix, RULE_FAN903, s->ext.file, c->def, eh->pos,
                      xasprintf("`except %s: pass` in fanned-out %s swallows failures of `%s`",
                                *eh->types ? eh->types : "", where, c->callee),
                      xasprintf("%s runs once per item of the fan-out in %s", where, orch),

@@ -113,7 +113,7 @@ static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Fin
     char *orch = index_def_name(m->ix, s->orchestrator);
     char *where = index_def_name(m->ix, d);
     Finding *fd = findings_add(
-        out, m->ix, "FAN701", d.file, d.def, call->pos,
+        out, m->ix, RULE_FAN701, d.file, d.def, call->pos,
         xasprintf("`%s(...)` builds a new client (its own connection pool) in every task of "
                   "the fan-out in %s",
                   canon, orch),
@@ -141,7 +141,7 @@ static void oneshot_client(Model *m, const SiteInfo *s, const Origin *o, uint32_
   const Facts *of = &m->ix->files[o->file];
   char *orch = index_def_name(m->ix, s->orchestrator);
   Finding *fd = findings_add(
-      out, m->ix, "FAN701", o->file, of->calls.items[o->call].def, o->pos,
+      out, m->ix, RULE_FAN701, o->file, of->calls.items[o->call].def, o->pos,
       xasprintf("`%s` opens a new connection pool for every request, and the fan-out in %s "
                 "makes one request per task",
                 o->ctor, orch),
@@ -324,7 +324,7 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
                               "has no bound: extra tasks queue for a connection",
                               o->ctor, pool, orch, s->site->site.width.expr);
   Finding *f = findings_add(
-      out, m->ix, "FAN702", o->file, of->calls.items[o->call].def, o->pos, msg,
+      out, m->ix, RULE_FAN702, o->file, of->calls.items[o->call].def, o->pos, msg,
       xasprintf("pool: %ld (%s%s); fan-out at %s:%u%s", pool,
                 model_kwarg(of, &of->calls.items[o->call], "limits") ||
                         model_kwarg(of, &of->calls.items[o->call], "connector")

@@ -135,7 +135,7 @@ static bool reprompt_only(const Model *m, const char *types) {
   return types_all(m, types, FACT_REPROMPT) || types_all(m, types, FACT_CONTROL_EXCEPTION);
 }
 
-static Finding *add(Model *m, Findings *out, const char *code, uint32_t file, int32_t def, Pos pos,
+static Finding *add(Model *m, Findings *out, Rule code, uint32_t file, int32_t def, Pos pos,
                     char *msg, char *evidence, char *next, char *validate) {
   return findings_add(out, m->ix, code, file, def, pos, msg, evidence, next, validate);
 }
@@ -233,7 +233,7 @@ static void check_stacked(Model *m, const Decorator *d, long attempts, const cha
                                             attempts, s.retries + 1)
                                 : xstrdup("each");
     Finding *fd =
-        add(m, out, "FAN403", d->file, d->def, d->pos,
+        add(m, out, RULE_FAN403, d->file, d->def, d->pos,
             xasprintf("retry on %s wraps %s: attempts multiply, %s", where, s.what, count),
             xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
             xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
@@ -263,7 +263,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     if (stop && (v = retry_policy_value(m, pfile, pdef, stop, 0))) stop = v;
     if (retry && (v = retry_policy_value(m, pfile, pdef, retry, 0))) retry = v;
     if ((!wait && !given) || (wait && !has_randomness(m, wait)))
-      add(m, out, "FAN401", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN401, d->file, d->def, d->pos,
           wait ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
                            "in lockstep",
                            where, wait)
@@ -277,7 +277,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     long n = n_text ? resolved_count(m, d, n_text) : -1;
     attempts = !stop && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
     if ((!stop && !given) || n > cap)
-      add(m, out, "FAN402", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN402, d->file, d->def, d->pos,
           !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
                 : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", where, n, cap,
                             n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
@@ -294,7 +294,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     bool every = (!retry && !given) || (retry && strstr(retry, "retry_if_exception_type()")) ||
                  (types && catches_everything(resolved ? resolved : types));
     if (every)
-      add(m, out, "FAN404", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN404, d->file, d->def, d->pos,
           xasprintf("retry on %s retries every exception, programming errors included", where),
           xasprintf("decorator: %s%s%s%s%s", d->text, retry ? "" : " (no `retry=`: any Exception)",
                     resolved && resolved != types ? "; `" : "",
@@ -306,7 +306,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
           xstrdup("bugs fail at once instead of after the whole retry budget"));
     free(types);
     if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before") && !given)
-      add(m, out, "FAN902", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN902, d->file, d->def, d->pos,
           xasprintf("retry on %s never logs its attempts", where),
           xasprintf("decorator: %s", d->text),
           xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
@@ -314,7 +314,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
   } else if (strcmp(d->lib, "backoff") == 0) {
     const char *jitter = kwarg(d, "jitter");
     if (jitter && strcmp(jitter, "None") == 0)
-      add(m, out, "FAN401", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN401, d->file, d->def, d->pos,
           xasprintf("backoff on %s turns jitter off (`jitter=None`)", where),
           xasprintf("decorator: %s", d->text),
           xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
@@ -322,7 +322,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     long n = tries ? resolved_count(m, d, tries) : -1;
     attempts = !tries && !time && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
     if ((!tries && !time && !given) || n > cap)
-      add(m, out, "FAN402", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN402, d->file, d->def, d->pos,
           !tries && !time
               ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
                           "retries forever",
@@ -333,14 +333,14 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
     const char *types = exc ? retry_policy_value(m, pfile, pdef, exc, 0) : NULL;
     if (exc && catches_everything(types ? types : exc))
-      add(m, out, "FAN404", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN404, d->file, d->def, d->pos,
           xasprintf("backoff on %s retries every exception (`%s`)", where, exc),
           xasprintf("decorator: %s", d->text),
           xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
     free(exc);
     if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup") && !given)
-      add(m, out, "FAN902", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN902, d->file, d->def, d->pos,
           xasprintf("backoff on %s never logs its attempts", where),
           xasprintf("decorator: %s", d->text), xstrdup("add `on_backoff=` with a logging handler"),
           xstrdup("retries become visible in the log, with their count per phase"));
@@ -348,7 +348,7 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     const char *jitter = kwarg(d, "wait_jitter"), *tries = kwarg(d, "attempts"),
                *timeout = kwarg(d, "timeout"), *on = kwarg(d, "on");
     if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
-      add(m, out, "FAN401", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN401, d->file, d->def, d->pos,
           xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
           xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"),
           xstrdup(validate_storm));
@@ -356,14 +356,14 @@ static void check_decorator(Model *m, const Decorator *d, Findings *out) {
     bool forever = tries && strcmp(tries, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
     attempts = forever ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
     if (forever || n > cap)
-      add(m, out, "FAN402", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN402, d->file, d->def, d->pos,
           xasprintf("stamina retry on %s allows %s attempts", where, tries ? tries : "?"),
           xasprintf("decorator: %s", d->text),
           xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
           xstrdup("a failing dependency ends the phase within the budget"));
     const char *types = on ? retry_policy_value(m, pfile, pdef, on, 0) : NULL;
     if (on && catches_everything(types ? types : on))
-      add(m, out, "FAN404", d->file, d->def, d->pos,
+      add(m, out, RULE_FAN404, d->file, d->def, d->pos,
           xasprintf("stamina retry on %s retries every exception (`on=%s`)", where, on),
           xasprintf("decorator: %s", d->text), xstrdup("retry only transient errors"),
           xstrdup("bugs fail at once instead of after the whole retry budget"));
@@ -714,7 +714,7 @@ static void check_loops(Model *m, Findings *out) {
         if (random_part) continue;
         mark_inferred(
             m,
-            add(m, out, "FAN401", fi, loop->def, sl->pos,
+            add(m, out, RULE_FAN401, fi, loop->def, sl->pos,
                 xasprintf(
                     "retry loop in %s sleeps `%s` with no random part: concurrent tasks retry "
                     "in lockstep",
@@ -733,7 +733,7 @@ static void check_loops(Model *m, Findings *out) {
       if ((loop->while_true && !(h && h->exits)) || n > cap)
         mark_inferred(
             m,
-            add(m, out, "FAN402", fi, loop->def, loop->pos,
+            add(m, out, RULE_FAN402, fi, loop->def, loop->pos,
                 loop->while_true
                     ? xasprintf("retry loop in %s never gives up (`while True` with no "
                                 "attempt limit)",
@@ -753,7 +753,7 @@ static void check_loops(Model *m, Findings *out) {
           continue;
         mark_inferred(
             m,
-            add(m, out, "FAN404", fi, loop->def, x->pos,
+            add(m, out, RULE_FAN404, fi, loop->def, x->pos,
                 xasprintf("retry loop in %s retries every exception (`except %s`)", where,
                           *x->types ? x->types : ""),
                 xasprintf("handler at line %u, sleep at line %u", x->pos.line, sleep->pos.line),
@@ -766,7 +766,7 @@ static void check_loops(Model *m, Findings *out) {
         logs = f->logs.items[i].def == loop->def && f->logs.items[i].pos.line > loop->pos.line &&
                f->logs.items[i].pos.line <= loop->end_line;
       if (!logs)
-        add(m, out, "FAN902", fi, loop->def, loop->pos,
+        add(m, out, RULE_FAN902, fi, loop->def, loop->pos,
             xasprintf("retry loop in %s never logs its attempts", where),
             xasprintf("loop at line %u: no logging call inside", loop->pos.line),
             xstrdup("log each retry with the attempt number and the delay"),

@@ -9,10 +9,11 @@
 
 #include "source.h"
 
-Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
-                      Pos pos, char *message, char *evidence, char *next_step, char *validate) {
+Finding *findings_add(Findings *fs, const Index *ix, Rule rule, uint32_t file, int32_t def, Pos pos,
+                      char *message, char *evidence, char *next_step, char *validate) {
   Finding f = {0};
-  snprintf(f.code, sizeof f.code, "%s", code);
+  f.rule = rule;
+  snprintf(f.code, sizeof f.code, "%s", rule_info(rule)->code);
   f.file = file;
   f.def = def;
   f.pos = pos;

@@ -3,6 +3,7 @@
 #define FANOUT_FINDINGS_H
 
 #include "index.h"
+#include "rule.h"
 
 typedef struct {
   uint32_t file;
@@ -20,16 +21,17 @@ const char *severity_name(Severity s);
 Severity severity_named(const char *word);
 
 typedef struct {
-  char code[8];
+  Rule rule;
+  char code[8]; /* its code, as rule_info(rule) has it */
   uint32_t file;
   int32_t def; /* the enclosing function (0: module code) */
   Pos pos;
-  char *where;     /* "path.py:Class.method" of the enclosing function */
-  char *message;   /* one line */
-  char *evidence;  /* what the analysis saw */
-  char *next_step; /* one minimal change */
-  char *validate;  /* the metric that should move */
-  bool inferred;   /* rests on an inferred call target: confidence medium, not high */
+  char *where;      /* "path.py:Class.method" of the enclosing function */
+  char *message;    /* one line */
+  char *evidence;   /* what the analysis saw */
+  char *next_step;  /* one minimal change */
+  char *validate;   /* the metric that should move */
+  bool inferred;    /* rests on an inferred call target: confidence medium, not high */
   uint8_t severity; /* Severity; set by the policy */
   Array(Related) related;
   char *line; /* its line's text, whitespace runs collapsed (findings_read_lines); NULL
@@ -40,8 +42,8 @@ typedef Array(Finding) Findings;
 
 /* Add a finding; takes ownership of the strings (which must be malloc'd).
  * Returns it so related locations can be added. */
-Finding *findings_add(Findings *fs, const Index *ix, const char *code, uint32_t file, int32_t def,
-                      Pos pos, char *message, char *evidence, char *next_step, char *validate);
+Finding *findings_add(Findings *fs, const Index *ix, Rule rule, uint32_t file, int32_t def, Pos pos,
+                      char *message, char *evidence, char *next_step, char *validate);
 void finding_relate(Finding *f, uint32_t file, Pos pos, char *note);
 /* Mark a finding as resting on an inferred call target: `callee` may run
  * `n` definitions, found `how`; `tail` (or NULL) says where the path leads.

@@ -173,7 +173,7 @@ static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
             if (f->defs.items[d].pos.line <= q->pos.line &&
                 q->pos.line <= f->defs.items[d].end_line)
               def = (int32_t)d;
-          findings_add(out, &p->index, "FAN900", fi, def, q->pos,
+          findings_add(out, &p->index, RULE_FAN900, fi, def, q->pos,
                        xasprintf("unused `# noqa: %.*s`: nothing on this line reports %.*s", (int)n,
                                  c, (int)n, c),
                        xasprintf("the noqa lists %s", q->codes),
@@ -311,7 +311,7 @@ static bool once_def(const Model *m, const TaskSites *ts, DefRef d, unsigned dep
 /* Whether a finding is in code that runs once: a blocking call (FAN5xx) in
  * an async function once_def says runs once. */
 static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
-  if (!str_starts_with(f->code, "FAN5") || f->def <= 0) return false;
+  if (rule_info(f->rule)->family != FAMILY_BLOCKING || f->def <= 0) return false;
   return once_def(m, ts, (DefRef){f->file, f->def}, 0);
 }
 

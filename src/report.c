@@ -10,18 +10,8 @@
 #include "model.h"
 #include "trace.h"
 
-static double weight(const char *code) {
-  switch (code[3]) {
-  case '1': return 1.0;
-  case '3': return 0.9;
-  case '4': return 0.8;
-  case '5': return 0.7;
-  case '2':
-  case '6': return 0.6;
-  case '7': return 0.5;
-  default: return 0.1;
-  }
-}
+/* A finding's family (rule.h): what the run can measure against it. */
+static RuleFamily family(const Finding *f) { return rule_info(f->rule)->family; }
 
 static bool same_def(DefRef a, uint32_t file, int32_t def) {
   return a.file == file && a.def == def;
@@ -238,22 +228,25 @@ static void rank_finding(Ranker *r, const Catalog *cat, const Finding *f, Items 
   const PhaseGroup *best = phase_of(r, f);
   double cost = 0;
   if (best) /* retries per occurrence weigh retry findings */
-    cost = best->total * weight(f->code) *
-               (f->code[3] == '4' ? 1.0 + (double)best->retries / best->count : 1.0) +
-           (f->code[3] == '2' || f->code[3] == '6' ? best->rss_climb_kb / 1024.0 / 10.0 : 0);
+    cost = best->total * rule_info(f->rule)->weight *
+               (family(f) == FAMILY_RETRY ? 1.0 + (double)best->retries / best->count : 1.0) +
+           (family(f) == FAMILY_BUFFERING || family(f) == FAMILY_CONTEXT
+                ? best->rss_climb_kb / 1024.0 / 10.0
+                : 0);
   const RuleDoc *doc = catalog_get(cat, f->code);
   double lost = 0;
   StrBuf run = {0};
-  const RetryTie *tie = f->code[3] == '4' ? tie_of(t, f) : NULL;
-  if (f->code[3] == '5') lost = stall_evidence(r, f, &run);
+  const RetryTie *tie = family(f) == FAMILY_RETRY ? tie_of(t, f) : NULL;
+  if (family(f) == FAMILY_BLOCKING) lost = stall_evidence(r, f, &run);
   if (tie) {
     lost = tie->wall;
     retry_evidence(t, tie, &run);
-  } else if ((f->code[3] == '6' || f->code[3] == '2') && best && best->rss_climb_kb >= 10 * 1024) {
+  } else if ((family(f) == FAMILY_CONTEXT || family(f) == FAMILY_BUFFERING) && best &&
+             best->rss_climb_kb >= 10 * 1024) {
     /* memory that climbed while the phase held every task's copy or result */
     sb_printf(&run, "This run: RSS climbed %.1f MiB while the phase ran (peak %.1f MiB); ",
               best->rss_climb_kb / 1024.0, best->peak_rss_kb / 1024.0);
-  } else if (f->code[3] == '3' && best && best->long_tails) {
+  } else if (family(f) == FAMILY_LONG_TAIL && best && best->long_tails) {
     lost = best->tail_lost;
     tail_evidence(r->p, best, &run);
   }
@@ -277,7 +270,7 @@ static void long_tail_items(const Timeline *t, Items *items) {
     bool has301 = false;
     for (uint32_t i = 0; i < items->len && !has301; i++)
       has301 = items->items[i].phase == g && items->items[i].finding &&
-               items->items[i].finding->code[3] == '3';
+               family(items->items[i].finding) == FAMILY_LONG_TAIL;
     if (has301) continue;
     StrBuf ev = {0};
     if (g->count > 1)

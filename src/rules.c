@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rule.h"
+
 const EmbeddedFile *rules_file(const char *name) {
   for (unsigned i = 0; i < embedded_file_count; i++)
     if (strcmp(embedded_files[i].name, name) == 0) return &embedded_files[i];
@@ -113,7 +115,14 @@ static bool value_fits(const KeySpec *spec, const char *v, size_t n) {
   case V_NUMBER: return all_digits(v, n);
   case V_SECONDS: return all_digits(v, n) || (n == 4 && strncmp(v, "none", 4) == 0);
   case V_YES: return n == 3 && strncmp(v, "yes", 3) == 0;
-  case V_CODE: return n == 6 && strncmp(v, "FAN", 3) == 0 && all_digits(v + 3, 3);
+  case V_CODE: {
+    char code[8];
+    Rule r;
+    if (n != 6) return false;
+    memcpy(code, v, n);
+    code[n] = '\0';
+    return rule_named(code, &r); /* a rule the docs define */
+  }
   case V_WORD:
     for (const char *w = spec->words; *w;) {
       size_t wn = strcspn(w, " ");
@@ -135,7 +144,7 @@ static const char *type_text(const KeySpec *spec) {
   case V_NUMBER: return "a number";
   case V_SECONDS: return "a number of seconds or none";
   case V_YES: return "yes";
-  case V_CODE: return "a rule code (FAN123)";
+  case V_CODE: return "the code of a rule (fanout rules lists them)";
   case V_WORD: return spec->words;
   case V_NAMES: return "names separated by commas";
   }
