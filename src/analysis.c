@@ -211,8 +211,8 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
 bool analysis_large(const Model *m, const SiteInfo *s) {
   const Width *w = &s->site->site.width;
   /* a wide fixed fan-out of one worker repeated (range(50) queue consumers) is a pool: a bound */
-  return w->kind == WIDTH_DATA ||
-         (w->kind == WIDTH_FIXED && w->count >= m->min_width && !s->site->site.identical_tasks);
+  return w->kind == WIDTH_DATA || (w->kind == WIDTH_FIXED && w->count >= m->settings.min_width &&
+                                   !s->site->site.identical_tasks);
 }
 
 void analysis_sites(Model *m, SiteInfos *out) {

@@ -12,7 +12,7 @@ typedef struct {
   char *name, *summary, *severity;
   bool default_on;
   bool error_when_data; /* an error where it costs in every task of a data-sized fan-out */
-  const char *body; /* Markdown after the header; points into the embedded file */
+  const char *body;     /* Markdown after the header; points into the embedded file */
 } RuleDoc;
 
 typedef Array(RuleDoc) Catalog;

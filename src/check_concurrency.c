@@ -195,7 +195,8 @@ static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *k
     return false;
   char deflt[16];
   if (!fact_attr(s->ext.fact, "timeout", deflt, sizeof deflt)) return false;
-  if (strcmp(deflt, "none") != 0 && (uint32_t)atoi(deflt) <= m->short_timeout) return false;
+  if (strcmp(deflt, "none") != 0 && (uint32_t)atoi(deflt) <= m->settings.short_timeout)
+    return false;
   if (s->item_is_external) return true; /* analysis looked at the item call's keywords */
   return !model_splat_timeout(m, s->ext.file, s->ext.call);
 }

@@ -19,12 +19,8 @@ typedef struct {
   Pos pos;
 } Decorator;
 
-/* The configuration's `retry-max-attempts`, else the rules' (a later fact
- * overrides: the first one found used to win, so the setting was ignored). */
-static long max_attempts(const Model *m) {
-  const Fact *f = knowledge_last(m->k, FACT_RETRY_MAX_ATTEMPTS);
-  return f ? strtol(f->name, NULL, 10) : 10;
-}
+/* The configuration's `retry-max-attempts`, else the rules'. */
+static long max_attempts(const Model *m) { return m->settings.retry_max_attempts; }
 
 /* Whether an expression uses a random wait (wait_random, random.uniform...). */
 static bool has_randomness(const Model *m, const char *text) {

@@ -421,7 +421,6 @@ char *config_knowledge(const Config *c) {
     sb_printf(&b, "limiter %s\n", c->limiters.items[i]);
   for (uint32_t i = 0; i < c->loggers.len; i++)
     sb_printf(&b, "logger.function %s level=info helper=yes\n", c->loggers.items[i]);
-  if (c->retry_max_attempts) sb_printf(&b, "retry.max-attempts %ld\n", c->retry_max_attempts);
   return sb_take(&b);
 }
 

@@ -17,7 +17,7 @@ typedef struct {
   Array(PerFileIgnore) per_file_ignores;
   char *fail_on;        /* the lowest severity that fails a run: error, warning, info; NULL unset */
   char *min_confidence; /* the lowest confidence shown: high, medium; NULL unset */
-  long min_width;          /* fixed widths from this many tasks count as large; 0 unset */
+  long min_width;       /* fixed widths from this many tasks count as large; 0 unset */
   long retry_max_attempts; /* 0 unset */
   StrArray blocking_calls, external_calls, limiters, loggers;
   bool found; /* the file has [tool.fanout], or a key under it in any TOML spelling */

@@ -33,14 +33,14 @@ typedef struct {
   int32_t parent;       /* enclosing definition; -1 for the module (def 0) */
   Pos pos;
   uint32_t end_line;
-  NameList decorators;    /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
-  uint32_t decorator_pos; /* positions.items[decorator_pos + i]: where decorator i is (its @) */
-  NameList bases;         /* classes: base class expressions */
-  NameList params;        /* functions: parameter names ("*args" keeps its star) */
-  NameList param_types;   /* their annotations' text, "" when absent (same count) */
+  NameList decorators;     /* decorator expressions, e.g. "retry(stop=stop_after_attempt(3))" */
+  uint32_t decorator_pos;  /* positions.items[decorator_pos + i]: where decorator i is (its @) */
+  NameList bases;          /* classes: base class expressions */
+  NameList params;         /* functions: parameter names ("*args" keeps its star) */
+  NameList param_types;    /* their annotations' text, "" when absent (same count) */
   NameList param_defaults; /* their defaults' text, "" when absent (same count) */
-  const char *returns;    /* the return annotation's text, or NULL */
-  bool returns_value;     /* has a `return <expr>` (or yields) of its own */
+  const char *returns;     /* the return annotation's text, or NULL */
+  bool returns_value;      /* has a `return <expr>` (or yields) of its own */
   bool
       returns_literal; /* every such return gives a list or tuple literal (`[A, B]`, `[A] + [B]`) */
   /* Where the calls and assignments of this def (and of the defs nested in
@@ -140,9 +140,9 @@ typedef struct {
 typedef struct {
   const char *types; /* the caught expression's text ("Exception", "(A, B)"), "" for bare except */
   bool trivial;      /* the body only passes (pass, ..., continue) */
-  bool exits;   /* the body raises, asserts, returns or breaks out of the loop around the try */
-  bool filters; /* the body tests the caught exception's type and raises (`except
-                   BaseException as e: if type(e) not in RETRYABLE: raise`) */
+  bool exits;     /* the body raises, asserts, returns or breaks out of the loop around the try */
+  bool filters;   /* the body tests the caught exception's type and raises (`except
+                     BaseException as e: if type(e) not in RETRYABLE: raise`) */
   bool try_falls; /* the try body can end without leaving the loop: its last statement
                      is no return, raise, break or continue (`if ready: return` is not) */
   int32_t def;
@@ -163,8 +163,8 @@ typedef struct {
 } Loop;
 
 typedef struct {
-  const char *callee; /* "logger.info", "print" */
-  const char *level;  /* "info", "warning", "print", ... */
+  const char *callee;  /* "logger.info", "print" */
+  const char *level;   /* "info", "warning", "print", ... */
   const char *message; /* a template (template.h): literal text and TEMPLATE_HOLEs */
   int32_t def;
   int32_t call;

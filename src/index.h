@@ -53,11 +53,12 @@ typedef struct {
 } SiteRef;
 
 typedef struct {
-  Facts *files; /* borrowed; must outlive the index */
+  Facts *files;       /* borrowed; must outlive the index */
   const Knowledge *k; /* borrowed, or NULL */
   uint32_t nfiles;
-  uint8_t *kinds;          /* per file: what it is for (where.h CodeKind), read below the files' common directory */
-  StrMap modules;          /* module name -> file (also path-derived names, see index_build) */
+  uint8_t *kinds; /* per file: what it is for (where.h CodeKind), read below the files' common
+                     directory */
+  StrMap modules; /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
   StrMap *qualnames;       /* per file: qualname -> def */
   StrMap *imports;         /* per file: "def\tbound" -> the import binding it there (the last) */
@@ -73,7 +74,7 @@ typedef struct {
    * methods, which holds each name's methods together */
   StrMap method_names;
   Array(DefRef) methods;
-  StrMap class_names; /* module-level class name -> global def, UINT32_MAX when several */
+  StrMap class_names;     /* module-level class name -> global def, UINT32_MAX when several */
   uint8_t *method_family; /* at each name's first entry: its methods share a root class
                              (bit 1: all of them, bit 2: those outside tests) */
   /* callers of each global def, as call refs, in CSR form */

@@ -372,7 +372,8 @@ static bool configure(Options *o, char **cache_dir, char **knowledge, Diags *dia
   *knowledge = config_knowledge(&o->config);
   o->project.extra_knowledge = **knowledge ? *knowledge : NULL;
   o->project.extra_knowledge_file = o->config.path;
-  o->project.min_width = o->config.min_width;
+  o->project.settings.min_width = o->config.min_width;
+  o->project.settings.retry_max_attempts = o->config.retry_max_attempts;
   return true;
 }
 

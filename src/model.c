@@ -6,7 +6,7 @@
 
 #include "model_int.h"
 
-void model_init(Model *m, const Index *ix, const Knowledge *k) {
+void model_init(Model *m, const Index *ix, const Knowledge *k, const Settings *settings) {
   memset(m, 0, sizeof *m);
   m->ix = ix;
   m->k = k;
@@ -21,10 +21,7 @@ void model_init(Model *m, const Index *ix, const Knowledge *k) {
   memset(m->splat, -1, n);
   for (size_t i = 0; i < n; i++)
     m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = m->bounded[i] = -1;
-  m->short_timeout = 30;
-  m->min_width = 50;
-  const Fact *short_default = knowledge_last(k, FACT_TIMEOUT_SHORT_DEFAULT);
-  if (short_default) m->short_timeout = (uint32_t)atoi(short_default->name);
+  m->settings = settings ? *settings : settings_make(k, NULL);
 }
 
 void model_free(Model *m) {
@@ -127,7 +124,7 @@ bool model_origin_has_timeout(const Model *m, const Origin *o) {
   }
   char buf[16];
   if (o->fact && fact_attr(o->fact, "timeout", buf, sizeof buf) && isdigit((unsigned char)buf[0]))
-    return (uint32_t)atoi(buf) <= m->short_timeout;
+    return (uint32_t)atoi(buf) <= m->settings.short_timeout;
   return false;
 }
 

@@ -15,13 +15,12 @@ typedef struct {
       external; /* per global def: a call in it that does I/O itself (+1), 0 none, -1 unknown yet */
   int32_t
       *limiter; /* per global def: a limiter acquisition in it (call or with index +1), 0 none */
-  int32_t *timeout;       /* per global def: a timeout construct in it (+1), 0 none */
-  int32_t *deadline;      /* per global def: model_def_deadline's answer, memoized */
-  int32_t *bounded;       /* per global def: model_def_bounded's answer, memoized */
-  int8_t *splat;          /* per global def: whether **kwargs into it may carry a timeout
-                             (-1 not known yet) */
-  uint32_t short_timeout; /* a client default at or below this many seconds is a deadline */
-  long min_width;         /* fixed fan-outs this wide are reported like data-sized ones */
+  int32_t *timeout;  /* per global def: a timeout construct in it (+1), 0 none */
+  int32_t *deadline; /* per global def: model_def_deadline's answer, memoized */
+  int32_t *bounded;  /* per global def: model_def_bounded's answer, memoized */
+  int8_t *splat;     /* per global def: whether **kwargs into it may carry a timeout
+                        (-1 not known yet) */
+  Settings settings; /* the thresholds (rules.h) */
   /* per global def, made when first asked: its own assignments by target
    * and its own calls by callee (model_next_assign, model_next_call) */
   struct DefNames **names;
@@ -44,7 +43,7 @@ typedef struct {
   bool has_origin;
 } External;
 
-void model_init(Model *m, const Index *ix, const Knowledge *k);
+void model_init(Model *m, const Index *ix, const Knowledge *k, const Settings *settings);
 void model_free(Model *m);
 
 /* The name with its first part replaced by what the file's imports bind it

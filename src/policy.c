@@ -326,8 +326,7 @@ static int cmp_site_finding(const void *pa, const void *pb) {
 void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Findings *out,
                 PolicyRun *run) {
   Model m;
-  model_init(&m, &p->index, &p->knowledge);
-  m.min_width = p->min_width;
+  model_init(&m, &p->index, &p->knowledge, &p->settings);
   SiteInfos sites = {0};
   analysis_sites(&m, &sites);
   Findings all = {0};

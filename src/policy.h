@@ -24,10 +24,10 @@ typedef struct {
    * "FAN50"); without --select the default-on codes */
   StrArray select, ignore, extend_select;
   Array(FileCodes) per_file;
-  char *root; /* the configuration's directory (absolute): per-file patterns match below it */
-  uint32_t include;    /* CodeKind bits shown besides production code; 0: production only */
-  bool high_only;      /* --min-confidence high: findings resting on inference not shown */
-  Severity fail_on;    /* the lowest severity that fails a run (default: any finding) */
+  char *root;       /* the configuration's directory (absolute): per-file patterns match below it */
+  uint32_t include; /* CodeKind bits shown besides production code; 0: production only */
+  bool high_only;   /* --min-confidence high: findings resting on inference not shown */
+  Severity fail_on; /* the lowest severity that fails a run (default: any finding) */
   /* given on the command line: the configuration's value does not apply */
   bool include_given, confidence_given, fail_on_given;
 } Policy;
@@ -54,10 +54,10 @@ typedef struct {
 
 /* What a run left out besides the codes not selected, and where it is. */
 typedef struct {
-  uint32_t suppressed;     /* by a `# noqa` on their line */
-  uint32_t hidden;         /* in tests, examples, docs or scripts the policy does not include */
-  uint32_t low_confidence; /* resting on inference, below --min-confidence */
-  U32Array hidden_in;      /* the file of each hidden one */
+  uint32_t suppressed;        /* by a `# noqa` on their line */
+  uint32_t hidden;            /* in tests, examples, docs or scripts the policy does not include */
+  uint32_t low_confidence;    /* resting on inference, below --min-confidence */
+  U32Array hidden_in;         /* the file of each hidden one */
   Array(SiteFinding) by_site; /* sorted by site, then finding */
 } PolicyRun;
 

@@ -169,7 +169,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   if (opts->extra_knowledge &&
       !knowledge_add_text(&p->knowledge, opts->extra_knowledge_file, opts->extra_knowledge, diags))
     return false;
-  p->min_width = opts->min_width ? opts->min_width : 50;
+  p->settings = settings_make(&p->knowledge, &opts->settings);
   p->ctx = facts_context_new(&p->knowledge, diags);
   if (!p->ctx) return false;
 

@@ -9,7 +9,7 @@ typedef struct {
   unsigned jobs;               /* worker threads; 0 = one per core */
   const char *extra_knowledge; /* more rules/NAME.txt lines (from the configuration) */
   const char *extra_knowledge_file;
-  long min_width;          /* fixed widths from this many tasks count as large (0: 50) */
+  Settings settings;       /* thresholds the configuration sets (0: the rule data's) */
   const char *buffer_path; /* a file whose content is `buffer` instead of the disk's */
   const char *buffer;      /* (an editor's unsaved buffer, --stdin-filename) */
   size_t buffer_len;
@@ -30,7 +30,7 @@ typedef struct {
   uint32_t files_cached;  /* files whose facts (or verdict) came from the cache */
   uint32_t files_parsed;  /* files parsed this run */
   StrArray parsed;        /* their paths, in order, with opts->list_parsed */
-  long min_width;
+  Settings settings;      /* the thresholds the checks use */
   Index index;
 } Project;
 

@@ -121,7 +121,7 @@ typedef struct {
 static void ranker_init(Ranker *r, const Project *p, const Timeline *t) {
   r->p = p;
   r->t = t;
-  model_init(&r->m, &p->index, &p->knowledge);
+  model_init(&r->m, &p->index, &p->knowledge, &p->settings);
   r->reach = xcalloc(t->groups.len + 1, sizeof(DefRefs));
   for (uint32_t k = 0; k < t->groups.len; k++)
     if (!t->groups.items[k].marker)

@@ -288,6 +288,18 @@ bool fact_attr(const Fact *f, const char *key, char *buf, size_t size) {
   return false;
 }
 
+Settings settings_make(const Knowledge *k, const Settings *given) {
+  Settings s = {30, 50, 10};
+  const Fact *f = knowledge_last(k, FACT_TIMEOUT_SHORT_DEFAULT);
+  if (f) s.short_timeout = (uint32_t)strtoul(f->name, NULL, 10);
+  f = knowledge_last(k, FACT_RETRY_MAX_ATTEMPTS);
+  if (f) s.retry_max_attempts = strtol(f->name, NULL, 10);
+  if (given && given->short_timeout) s.short_timeout = given->short_timeout;
+  if (given && given->min_width) s.min_width = given->min_width;
+  if (given && given->retry_max_attempts) s.retry_max_attempts = given->retry_max_attempts;
+  return s;
+}
+
 void knowledge_free(Knowledge *k) {
   for (uint32_t i = 0; i < k->owned.len; i++) free(k->owned.items[i]);
   array_free(&k->owned);

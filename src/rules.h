@@ -90,4 +90,15 @@ const Fact *knowledge_last(const Knowledge *k, FactKind kind);
 const Fact *knowledge_next(const Knowledge *k, const Fact *f);
 void knowledge_free(Knowledge *k);
 
+/* The thresholds the checks use: the rule data's (timeout.short-default,
+ * retry.max-attempts), with the configuration's where it sets one. */
+typedef struct {
+  uint32_t short_timeout;  /* a client default at or below this many seconds is a deadline */
+  long min_width;          /* fixed fan-outs this wide count as large (data-sized) */
+  long retry_max_attempts; /* FAN402: a retry allowing more attempts than this */
+} Settings;
+
+/* The settings of `k`, then each non-zero field of `given` (NULL: none) over them. */
+Settings settings_make(const Knowledge *k, const Settings *given);
+
 #endif

@@ -39,7 +39,7 @@ typedef struct {
   double tail;                      /* the last per-task line after the 90th percentile one */
   uint32_t retries, errors;
   double peak_rss_kb, rss_step_kb; /* 0 without RSS samples */
-  double rss_climb_kb;              /* peak minus the first sample in it */
+  double rss_climb_kb;             /* peak minus the first sample in it */
   /* while open: a sample of per-task times and of the gaps between them
    * (all of them up to TIMELINE_SAMPLE, then a uniform reservoir), so memory
    * stays flat on logs of any size; counts and the maximum gap are exact. */
@@ -79,7 +79,7 @@ typedef struct {
   double second; /* the second the retries fell in */
   double time;   /* the first of them */
   uint32_t count;
-  int32_t tie;   /* Timeline.ties index of the function they all retried, -1: several or none */
+  int32_t tie; /* Timeline.ties index of the function they all retried, -1: several or none */
 } RetryWave;
 
 typedef struct {
@@ -126,24 +126,24 @@ typedef struct {
 #define TIMELINE_WAVES_KEPT 64
 
 typedef struct {
-  Array(Phase) phases;      /* the TIMELINE_KEPT longest occurrences, in order of start */
-  uint64_t phases_total;    /* occurrences in all */
-  Array(PhaseGroup) groups; /* in order of first occurrence */
-  Array(RssSample) rss;     /* every RSS sample, in time order (from timeline_rss) */
-  Array(RssSample) samples; /* the same for drawing; thinned to at most ~2000 */
-  Array(RetryWave) waves;   /* the first TIMELINE_WAVES_KEPT waves: 3+ retries in one second */
-  uint32_t nwaves;          /* waves in all */
-  Array(RetryTie) ties;     /* retried functions named by library lines, in order seen */
-  Array(LoopStall) stalls;  /* blocked steps by coroutine, in order seen (at most
-                               TIMELINE_TIES_KEPT) */
+  Array(Phase) phases;           /* the TIMELINE_KEPT longest occurrences, in order of start */
+  uint64_t phases_total;         /* occurrences in all */
+  Array(PhaseGroup) groups;      /* in order of first occurrence */
+  Array(RssSample) rss;          /* every RSS sample, in time order (from timeline_rss) */
+  Array(RssSample) samples;      /* the same for drawing; thinned to at most ~2000 */
+  Array(RetryWave) waves;        /* the first TIMELINE_WAVES_KEPT waves: 3+ retries in one second */
+  uint32_t nwaves;               /* waves in all */
+  Array(RetryTie) ties;          /* retried functions named by library lines, in order seen */
+  Array(LoopStall) stalls;       /* blocked steps by coroutine, in order seen (at most
+                                    TIMELINE_TIES_KEPT) */
   uint64_t cut_lines, cut_bytes; /* lines longer than TIMELINE_LINE_MAX, and what of them was
                                     dropped (a copytruncate hole, a child's endless line) */
-  StrArray gave_up;         /* "path:line" of log calls whose template a line made backtrack
-                               past PCRE2's limits: matched no more after it */
-  uint64_t retries;         /* retries in all, each counted once */
-  uint64_t library_lines;   /* lines a library wrote (rules/liblines.spec) */
-  uint64_t requests;        /* library request lines */
-  uint64_t wave_lines;      /* retry lines in them */
+  StrArray gave_up;              /* "path:line" of log calls whose template a line made backtrack
+                                    past PCRE2's limits: matched no more after it */
+  uint64_t retries;              /* retries in all, each counted once */
+  uint64_t library_lines;        /* lines a library wrote (rules/liblines.spec) */
+  uint64_t requests;             /* library request lines */
+  uint64_t wave_lines;           /* retry lines in them */
   uint64_t lines, records, matched, untimed;
   double first, last; /* time span of the log; first < 0 when no timestamps */
   uint32_t rss_samples;

@@ -95,7 +95,7 @@ static Model model;
 static void model_setup(void) {
   test_facts_in("crawl.py", "crawl", false, model_code, &model_facts);
   index_build(&model_index, &model_facts, 1, NULL);
-  model_init(&model, &model_index, test_knowledge());
+  model_init(&model, &model_index, test_knowledge(), NULL);
 }
 
 static void model_teardown(void) {

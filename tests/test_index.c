@@ -163,11 +163,11 @@ static const struct {
   const char *want; /* the targets' qualnames, sorted, comma separated */
 } dispatch_cases[] = {
     {0, "self.complete", RESOLVED_OVERRIDES, "Local.complete,Model.complete,Remote.complete"},
-    {1, "fn", RESOLVED_CALLABLE, "double"},                           /* what the caller passes */
-    {1, "HANDLERS[]", RESOLVED_CALLABLE, "double,run"},               /* a registry of functions */
-    {1, "self.providers.llm.complete", RESOLVED_NAME,                 /* injected, untyped */
+    {1, "fn", RESOLVED_CALLABLE, "double"},             /* what the caller passes */
+    {1, "HANDLERS[]", RESOLVED_CALLABLE, "double,run"}, /* a registry of functions */
+    {1, "self.providers.llm.complete", RESOLVED_NAME,   /* injected, untyped */
      "Local.complete,Model.complete,Remote.complete"},
-    {1, "self.models[].complete", RESOLVED_OVERRIDES,                 /* dict[str, Model] element */
+    {1, "self.models[].complete", RESOLVED_OVERRIDES, /* dict[str, Model] element */
      "Local.complete,Model.complete,Remote.complete"},
     {1, "m.complete", RESOLVED_NAME, "Local.complete,Model.complete,Remote.complete"}, /* walrus */
     {1, "row.get", RESOLVED_NONE, ""}, /* a builtin type's method is never matched by name */
@@ -180,7 +180,8 @@ static int cmp_str(const void *a, const void *b) {
 START_TEST(dispatch) {
   uint32_t fi = dispatch_cases[_i].file;
   uint32_t c = 0;
-  while (c < dfiles[fi].calls.len && strcmp(dfiles[fi].calls.items[c].callee, dispatch_cases[_i].callee))
+  while (c < dfiles[fi].calls.len &&
+         strcmp(dfiles[fi].calls.items[c].callee, dispatch_cases[_i].callee))
     c++;
   ck_assert_msg(c < dfiles[fi].calls.len, "no call %s", dispatch_cases[_i].callee);
   Targets t = index_call_targets(&dix, fi, c);

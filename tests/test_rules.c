@@ -79,6 +79,16 @@ START_TEST(setting_from_configuration_overrides_the_rules) {
   ck_assert(knowledge_add_text(&k, "pyproject.toml", "retry.max-attempts 3\n", &d));
   ck_assert_str_eq(knowledge_last(&k, FACT_RETRY_MAX_ATTEMPTS)->name, "3");
   ck_assert_str_ne(knowledge_first(&k, FACT_RETRY_MAX_ATTEMPTS)->name, "3");
+  /* settings: the rule data's, then what the configuration sets */
+  Settings s = settings_make(&k, NULL);
+  ck_assert_int_eq(s.retry_max_attempts, 3);
+  ck_assert_uint_eq(s.short_timeout, 30);
+  ck_assert_int_eq(s.min_width, 50);
+  Settings given = {0, 20, 4};
+  s = settings_make(&k, &given);
+  ck_assert_int_eq(s.retry_max_attempts, 4);
+  ck_assert_int_eq(s.min_width, 20);
+  ck_assert_uint_eq(s.short_timeout, 30);
   diags_free(&d);
   knowledge_free(&k);
 }
