@@ -16,6 +16,7 @@ Suite *config_suite(void);
 Suite *timeline_suite(void);
 Suite *cache_suite(void);
 Suite *rules_suite(void);
+Suite *emit_suite(void);
 
 /* Extract the facts of a Python snippet (module name "m", path "m.py").
  * Aborts the test on failure. Free with facts_free and test_env_free. */
