@@ -77,6 +77,8 @@ void check_context(Model *m, const SiteInfos *sites, Findings *out);     /* FAN6
 void check_pool(Model *m, const SiteInfos *sites, Findings *out);        /* FAN7xx */
 void check_blocking(Model *m, Findings *out);                            /* FAN5xx */
 void check_retry(Model *m, Findings *out);                               /* FAN4xx */
+void check_retry_loops(Model *m,
+                       Findings *out); /* FAN4xx in hand-written loops (check_retry calls it) */
 void check_observability(Model *m, const SiteInfos *sites, Findings *out); /* FAN9xx */
 
 #endif

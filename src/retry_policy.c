@@ -1,4 +1,8 @@
-/* retry_policy: see retry_policy.h. */
+/* retry_policy: what a retry policy's arguments amount to (literals behind
+ * names, config fields, module constants; a few steps deep), which
+ * subclasses a retried method can run for, and what a retry does: random
+ * waits, a server's delay, the exceptions it catches. */
+#define _GNU_SOURCE /* strcasestr */
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,4 +218,84 @@ bool retry_policy_runs_under(const Index *ix, DefRef meth, DefRef reached) {
   DefRef b = {meth.file, base}, s = {reached.file, sub};
   if ((b.file == s.file && b.def == s.def) || !is_subclass(ix, s, b, 0)) return true;
   return family_runs(ix, meth, s, 0);
+}
+
+/* ---- what a retry does (shared by decorators and hand loops) ---- */
+
+/* Whether an expression uses a random wait (wait_random, random.uniform...). */
+bool retry_has_randomness(const Model *m, const char *text) {
+  if (!text) return false;
+  for (const Fact *f = knowledge_first(m->k, FACT_RETRY_RANDOM); f; f = knowledge_next(m->k, f))
+    if (strstr(text, str_last_component(f->name))) return true;
+  return strstr(text, "random") || strstr(text, "jitter");
+}
+
+/* Whether a delay is the server's: a Retry-After value (honouring it is what
+ * the API asks; the server spreads its clients). */
+bool retry_server_delay(const char *text) {
+  return text && (strcasestr(text, "retry_after") || strcasestr(text, "retry-after") ||
+                  strcasestr(text, "retryafter"));
+}
+
+/* Whether call `call` of `file` runs a project function whose class (or, for
+ * a plain function, itself) draws random numbers: a jittered backoff helper
+ * (`backoff.delay()`). */
+bool retry_random_helper(const Model *m, uint32_t file, int32_t call) {
+  if (call < 0) return false;
+  DefRef t = index_call_target(m->ix, file, (uint32_t)call);
+  if (!defref_ok(t)) return false;
+  const Facts *tf = &m->ix->files[t.file];
+  int32_t scope = t.def, parent = tf->defs.items[t.def].parent;
+  if (parent > 0 && tf->defs.items[parent].kind == DEF_CLASS) scope = parent;
+  const Def *s = &tf->defs.items[scope];
+  for (uint32_t c = s->calls_span.first; c < s->calls_span.end; c++)
+    if (retry_has_randomness(m, tf->calls.items[c].callee)) return true;
+  return false;
+}
+
+/* Exception types that include programming errors: bare, Exception, BaseException. */
+bool retry_catches_everything(const char *types) {
+  if (!types || !*types) return true;
+  const char *words[] = {"BaseException", "Exception"};
+  for (size_t i = 0; i < 2; i++)
+    for (const char *p = strstr(types, words[i]); p; p = strstr(p + 1, words[i])) {
+      char before = p == types ? ' ' : p[-1];
+      char after = p[strlen(words[i])];
+      if ((before == ' ' || before == '(' || before == ',' || before == '.') &&
+          (after == '\0' || after == ',' || after == ')' || after == ' '))
+        return true;
+    }
+  return false;
+}
+
+/* Whether every type a handler catches is a fact of `kind` (by its dotted or
+ * last name). */
+bool retry_types_all(const Model *m, const char *types, FactKind kind) {
+  if (!types || !*types) return false;
+  char *copy = xstrdup(types);
+  bool all = true, any = false;
+  for (char *tok = strtok(copy, "(), "); tok; tok = strtok(NULL, "(), ")) {
+    any = true;
+    if (!knowledge_has(m->k, kind, tok) && !knowledge_has(m->k, kind, str_last_component(tok)))
+      all = false;
+  }
+  free(copy);
+  return any && all;
+}
+
+bool retry_reprompt_only(const Model *m, const char *types) {
+  /* a bad model output is re-asked, and a control signal (an empty queue,
+   * an exhausted iterator) is no failure: neither makes a loop a retry */
+  return retry_types_all(m, types, FACT_REPROMPT) ||
+         retry_types_all(m, types, FACT_CONTROL_EXCEPTION);
+}
+
+/* A finding that rests on an inferred call target says which: confidence medium. */
+void retry_mark_inferred(const Model *m, Finding *fd, CallRef via) {
+  if (via.call == UINT32_MAX) return;
+  const Facts *f = &m->ix->files[via.file];
+  Targets t = index_call_targets(m->ix, via.file, via.call);
+  char *tail = xasprintf("called at %s:%u", f->path, f->calls.items[via.call].pos.line);
+  finding_mark_inferred(fd, f->calls.items[via.call].callee, t.len, t.how, tail);
+  free(tail);
 }

@@ -4,6 +4,7 @@
 #ifndef FANOUT_RETRY_POLICY_H
 #define FANOUT_RETRY_POLICY_H
 
+#include "findings.h"
 #include "model.h"
 
 /* The text inside the parentheses after `open` in `text` ("stop_after_attempt("),
@@ -19,5 +20,23 @@ const char *retry_policy_value(const Model *m, uint32_t file, int32_t def, const
  * overrides, can run under it: a method of a subclass of meth's class runs
  * under it only when that subclass (or one below it) can call `meth` at all. */
 bool retry_policy_runs_under(const Index *ix, DefRef meth, DefRef reached);
+
+/* ---- what a retry does (retry_policy.c; shared by decorators and hand loops) ---- */
+
+/* Whether an expression uses a random wait (wait_random, random.uniform...). */
+bool retry_has_randomness(const Model *m, const char *text);
+/* Whether a delay is the server's: a Retry-After value. */
+bool retry_server_delay(const char *text);
+/* Whether call `call` of `file` runs a project function whose class (or
+ * itself) draws random numbers: a jittered backoff helper. */
+bool retry_random_helper(const Model *m, uint32_t file, int32_t call);
+/* Exception types that include programming errors: bare, Exception, BaseException. */
+bool retry_catches_everything(const char *types);
+/* Whether every type a handler catches is a fact of `kind`. */
+bool retry_types_all(const Model *m, const char *types, FactKind kind);
+/* Only re-prompt exceptions (bad model output) or control signals: no retry. */
+bool retry_reprompt_only(const Model *m, const char *types);
+/* A finding that rests on an inferred call target says which: confidence medium. */
+void retry_mark_inferred(const Model *m, Finding *fd, CallRef via);
 
 #endif
