@@ -1,5 +1,6 @@
-/* config: [tool.fanout] read from pyproject.toml on the tree-sitter TOML
- * tree: every spelling of the table and its keys, TOML integers, strings
+/* config: [tool.fanout] read from pyproject.toml (a regular UTF-8 file,
+ * read by its own reader, not the Python one) on the tree-sitter TOML tree,
+ * with TOML's string escapes: every spelling of the table and its keys, TOML integers, strings
  * without control characters, duplicate keys refused with file:line; no
  * recursion on a key's depth. Discovery stops at the first pyproject.toml
  * or the repository root. */
@@ -8,6 +9,8 @@
 
 #include "where.h"
 
+#include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +20,6 @@
 #include <unistd.h>
 
 #include "source.h"
-#include "template.h"
 
 const TSLanguage *tree_sitter_toml(void);
 
@@ -49,19 +51,109 @@ static void error(Reader *r, TSNode at, const char *before, const char *key, con
   r->ok = false;
 }
 
-/* The text of one simple key: a bare key as written, a quoted one unquoted. */
-static char *simple_key(const Reader *r, TSNode k) {
+static void put_utf8(StrBuf *out, uint32_t cp) {
+  if (cp < 0x80) {
+    sb_putc(out, (char)cp);
+  } else if (cp < 0x800) {
+    sb_putc(out, (char)(0xC0 | (cp >> 6)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    sb_putc(out, (char)(0xE0 | (cp >> 12)));
+    sb_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  } else {
+    sb_putc(out, (char)(0xF0 | (cp >> 18)));
+    sb_putc(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
+    sb_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+    sb_putc(out, (char)(0x80 | (cp & 0x3F)));
+  }
+}
+
+/* TOML's escapes in a basic string's body s[0..n) into `out`: \b \t \n \f
+ * \r \" \\ \e, \xHH, \uXXXX and \UXXXXXXXX (a Unicode scalar value); in a
+ * multi-line string, a backslash that ends a line takes the whitespace and
+ * newlines after it away. Returns the escape character TOML does not
+ * define (or 'u' for a bad code point), or 0 when all were good. */
+static char toml_unescape(const char *s, size_t n, bool multiline, StrBuf *out) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] != '\\' || i + 1 == n) {
+      sb_putc(out, s[i]);
+      continue;
+    }
+    char e = s[++i];
+    size_t digits = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
+    char plain = e == 'b'    ? '\b'
+                 : e == 't'  ? '\t'
+                 : e == 'n'  ? '\n'
+                 : e == 'f'  ? '\f'
+                 : e == 'r'  ? '\r'
+                 : e == 'e'  ? '\033'
+                 : e == '"'  ? '"'
+                 : e == '\\' ? '\\'
+                             : 0;
+    if (plain) {
+      sb_putc(out, plain);
+    } else if (digits) {
+      uint32_t cp = 0;
+      size_t k = 0;
+      for (; k < digits && i + 1 + k < n && isxdigit((unsigned char)s[i + 1 + k]); k++)
+        cp = cp * 16 + (uint32_t)(isdigit((unsigned char)s[i + 1 + k])
+                                      ? s[i + 1 + k] - '0'
+                                      : (s[i + 1 + k] | 0x20) - 'a' + 10);
+      if (k < digits || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 'u';
+      put_utf8(out, cp);
+      i += k;
+    } else if (multiline && e && strchr(" \t\r\n", e)) { /* a line-ending backslash */
+      size_t j = i;
+      while (j < n && strchr(" \t\r", s[j])) j++;
+      if (j < n && s[j] != '\n') return e; /* whitespace after a backslash, then text */
+      while (j < n && strchr(" \t\r\n", s[j])) j++;
+      i = j - 1;
+    } else {
+      return e ? e : '\\';
+    }
+  }
+  return 0;
+}
+
+/* The content of a quoted string s[0..n) with `q` quote characters each
+ * side: literal strings raw, basic ones unescaped; a multi-line string's
+ * first newline dropped. NULL (with a diagnostic) at an escape TOML has not. */
+static char *quoted_text(Reader *r, TSNode at, const char *t, size_t n, size_t q) {
+  if (n < 2 * q) return xstrdup("");
+  const char *body = t + q;
+  size_t len = n - 2 * q;
+  if (q == 3 && len && body[0] == '\n') body++, len--;
+  if (q == 3 && len > 1 && body[0] == '\r' && body[1] == '\n') body += 2, len -= 2;
+  StrBuf out = {0};
+  if (t[0] == '\'') {
+    sb_putn(&out, body, len);
+    return sb_take(&out);
+  }
+  char bad = toml_unescape(body, len, q == 3, &out);
+  if (!bad) return sb_take(&out);
+  sb_free(&out);
+  diags_add(r->diags, DIAG_ERROR, r->path, line_of(at),
+            bad == 'u' ? "a string holds a \\u or \\U escape that is no Unicode scalar value"
+                       : "a string holds `\\%c`, an escape TOML does not define",
+            bad);
+  r->ok = false;
+  return NULL;
+}
+
+/* The text of one simple key: a bare key as written, a quoted one unquoted
+ * (a bad escape is reported, and the key kept as written). */
+static char *simple_key(Reader *r, TSNode k) {
   uint32_t a = ts_node_start_byte(k), b = ts_node_end_byte(k);
   if (!is(k, "quoted_key") || b - a < 2) return xstrndup(r->text + a, b - a);
-  StrBuf out = {0};
-  template_unescape(r->text + a + 1, b - a - 2, r->text[a] == '\'', false, &out);
-  return sb_take(&out);
+  char *text = quoted_text(r, k, r->text + a, b - a, 1);
+  return text ? text : xstrndup(r->text + a, b - a);
 }
 
 /* A key's parts in order (`a."b.c".d` is a, b.c, d), appended to `out`.
  * The grammar nests dotted keys to the left, as deep as the key is long:
  * walked in a loop, never by recursion. False past KEY_PARTS_MAX parts. */
-static bool key_parts(const Reader *r, TSNode k, StrArray *out) {
+static bool key_parts(Reader *r, TSNode k, StrArray *out) {
   StrArray rev = {0};
   bool ok = true;
   while (is(k, "dotted_key") && ok) {
@@ -91,24 +183,21 @@ static char *join_parts(const StrArray *parts, uint32_t from, char sep) {
   return sb_take(&b);
 }
 
-/* A string value's content (basic strings unescaped, literal strings raw). */
-static char *string_text(const Reader *r, TSNode s) {
+/* A string value's content (basic strings unescaped, literal strings raw);
+ * NULL (with a diagnostic) at an escape TOML does not define. */
+static char *string_text(Reader *r, TSNode s) {
   uint32_t a = ts_node_start_byte(s), b = ts_node_end_byte(s);
   const char *t = r->text + a;
   size_t n = b - a,
          q = n >= 6 && (strncmp(t, "\"\"\"", 3) == 0 || strncmp(t, "'''", 3) == 0) ? 3 : 1;
-  bool literal = t[0] == '\'';
-  if (n < 2 * q) return xstrdup("");
-  StrBuf out = {0};
-  template_unescape(t + q, n - 2 * q, literal, false, &out);
-  return sb_take(&out);
+  return quoted_text(r, s, t, n, q);
 }
 
 /* A string value, refused (NULL, with a diagnostic) when it holds a control
  * character: settings become lines of rule data, and a newline would add one. */
 static char *string_value(Reader *r, TSNode s, const char *key) {
   char *text = string_text(r, s);
-  for (const char *p = text; *p; p++)
+  for (const char *p = text; p && *p; p++)
     if ((unsigned char)*p < 0x20 || *p == 0x7f) {
       error(r, s, "", key, " holds a control character");
       free(text);
@@ -363,11 +452,47 @@ bool config_parse(const char *path, const char *text, Config *c, Diags *diags) {
   return r.ok;
 }
 
+/* A configuration file is this small; a larger one is refused. */
+#define CONFIG_MAX_BYTES (1u << 20)
+
+/* The text of a TOML file: a regular file (opened non-blocking, so a FIFO
+ * planted under the name cannot hang the run), at most CONFIG_MAX_BYTES,
+ * UTF-8 as TOML requires, no NUL. NULL with a diagnostic otherwise. */
+static char *read_toml(const char *path, Diags *diags) {
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  struct stat st;
+  const char *why = NULL;
+  if (fd < 0)
+    why = "cannot be read";
+  else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    why = "is not a regular file";
+  else if ((uint64_t)st.st_size > CONFIG_MAX_BYTES)
+    why = "is larger than 1 MiB";
+  char *text = NULL;
+  size_t len = 0;
+  if (!why) {
+    text = xmalloc((size_t)st.st_size + 1);
+    ssize_t got;
+    while (len < (size_t)st.st_size && (got = read(fd, text + len, (size_t)st.st_size - len)) > 0)
+      len += (size_t)got;
+    text[len] = '\0';
+    if (memchr(text, '\0', len))
+      why = "holds a NUL byte";
+    else if (source_utf8_invalid_at(text, len) != len)
+      why = "is not UTF-8 (TOML must be)";
+  }
+  if (fd >= 0) close(fd);
+  if (!why) return text;
+  free(text);
+  diags_add(diags, DIAG_ERROR, path, 0, "%s", why);
+  return NULL;
+}
+
 bool config_load(const char *path, Config *c, Diags *diags) {
-  SourceFile src;
-  if (!source_read(path, &src, diags)) return false;
-  bool ok = config_parse(path, src.text, c, diags);
-  source_free(&src);
+  char *text = read_toml(path, diags);
+  if (!text) return false;
+  bool ok = config_parse(path, text, c, diags);
+  free(text);
   return ok;
 }
 

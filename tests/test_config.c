@@ -62,6 +62,12 @@ static const struct {
     {"[tool.fanout]\nlimiters = [\"a.B\\nblocking x code=FAN505\"]\n", 2,
      "holds a control character"},
     {"[tool.fanout]\nmin-width = 1_0x\n", 0, ""},
+    /* escapes as TOML defines them, not as Python does (the grammar refuses
+     * the unknown ones; a \\u escape must be a Unicode scalar value) */
+    {"[tool.fanout]\n\nlimiters = [\"a\\qb\"]\n", 0, "TOML syntax error"},
+    {"[tool.fanout]\nlimiters = [\"a\\N{DASH}\"]\n", 0, "TOML syntax error"},
+    {"[tool.fanout]\nlimiters = [\"\\ud800\"]\n", 2, "no Unicode scalar value"},
+    {"[tool.fanout]\n\"\\uDFFF\" = 1\n", 2, "no Unicode scalar value"},
 };
 
 /* Every TOML spelling of the table means it; numbers as TOML writes them;
@@ -100,6 +106,26 @@ START_TEST(toml_spellings) {
   ck_assert_uint_ge(d.len, 1);
   ck_assert_uint_eq(d.items[0].line, 2);
   sb_free(&deep);
+  config_free(&c);
+  diags_free(&d);
+}
+END_TEST
+
+/* TOML's strings: basic ones unescaped as TOML says, literal ones raw, a
+ * multi-line string's first newline and line-ending backslashes dropped. */
+START_TEST(toml_strings) {
+  Config c = {0};
+  Diags d = {0};
+  ck_assert(config_parse("pyproject.toml",
+                         "[tool.fanout]\n"
+                         "limiters = [\"caf\\u00e9.Sem\", 'raw\\d.L', \"\\u0041.B\",\n"
+                         "            \"\"\"\nmulti.\\\n   Line\"\"\"]\n",
+                         &c, &d));
+  ck_assert_uint_eq(c.limiters.len, 4);
+  ck_assert_str_eq(c.limiters.items[0], "caf\xc3\xa9.Sem");
+  ck_assert_str_eq(c.limiters.items[1], "raw\\d.L");
+  ck_assert_str_eq(c.limiters.items[2], "A.B");
+  ck_assert_str_eq(c.limiters.items[3], "multi.Line");
   config_free(&c);
   diags_free(&d);
 }
@@ -165,6 +191,7 @@ Suite *config_suite(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, full_config);
   tcase_add_test(tc, toml_spellings);
+  tcase_add_test(tc, toml_strings);
   tcase_add_loop_test(tc, bad_config, 0, sizeof bad_cases / sizeof *bad_cases);
   tcase_add_loop_test(tc, where_code_kinds, 0, sizeof where_cases / sizeof *where_cases);
   tcase_add_test(tc, where_kind_names);
