@@ -162,6 +162,80 @@ static uint32_t imported_aside(Work *w, uint32_t nfiles) {
   return n;
 }
 
+/* An unsaved buffer may not exist on disk yet: it joins the walked files,
+ * in path order. */
+static void add_buffer_path(StrArray *files, const char *path) {
+  for (uint32_t i = 0; i < files->len; i++)
+    if (strcmp(files->items[i], path) == 0) return;
+  array_push(files, xstrdup(path));
+  for (uint32_t i = files->len - 1; i > 0 && strcmp(files->items[i - 1], files->items[i]) > 0;
+       i--) {
+    char *t = files->items[i];
+    files->items[i] = files->items[i - 1];
+    files->items[i - 1] = t;
+  }
+}
+
+/* The cache for this load (NULL: none), with one warning when the
+ * directory is refused or cannot be made; one pack per set of roots, and
+ * the files' module names found up front (each directory looked at once). */
+static Cache *open_cache(Work *w, const char *const *paths, uint32_t npaths, const StrArray *files,
+                         Diags *diags) {
+  const ProjectOptions *opts = w->opts;
+  if (!opts->cache_dir) return NULL;
+  const char *refused = cache_refusal(opts->cache_dir);
+  if (refused) {
+    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0, "cache not used: %s", refused);
+    return NULL;
+  }
+  Cache *cache = cache_open(opts->cache_dir, opts->extra_knowledge);
+  if (!cache) { /* a parent that is a file, a read-only disk */
+    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0,
+              "cache not used: it cannot be made there; the run parses every file");
+    return NULL;
+  }
+  StrBuf slot = {0};
+  for (uint32_t i = 0; i < npaths; i++) sb_printf(&slot, "%s\n", paths[i]);
+  cache_use_pack(cache, sb_str(&slot));
+  sb_free(&slot);
+  ModuleNames names = {0};
+  w->modules = xcalloc(files->len ? files->len : 1, sizeof(char *));
+  w->packages = xcalloc(files->len ? files->len : 1, sizeof(bool));
+  for (uint32_t i = 0; i < files->len; i++)
+    w->modules[i] = source_module_name_in(&names, files->items[i], &w->packages[i]);
+  module_names_free(&names);
+  return cache;
+}
+
+/* Keep the files that were read, in path order; merge their diagnostics
+ * likewise; count what was read, cached and parsed. Frees the work. */
+static void keep_files(Project *p, Work *w, StrArray *files, bool list_parsed, Diags *diags) {
+  p->files = xcalloc(files->len ? files->len : 1, sizeof(Facts));
+  for (uint32_t i = 0; i < files->len; i++) {
+    for (uint32_t d = 0; d < w->diags[i].len; d++) array_push(diags, w->diags[i].items[d]);
+    array_free(&w->diags[i]);
+    p->files_read += w->ok[i] || w->aside[i];
+    p->files_cached += w->cached[i];
+    p->files_parsed += w->parsed[i];
+    if (w->parsed[i] && list_parsed) array_push(&p->parsed, xstrdup(files->items[i]));
+    if (w->ok[i]) {
+      p->syntax_errors += w->facts[i].has_errors;
+      p->files[p->nfiles++] = w->facts[i];
+    } else {
+      facts_free(&w->facts[i]);
+    }
+    free(files->items[i]);
+  }
+  array_free(files);
+  free(w->facts);
+  free(w->ok);
+  free(w->aside);
+  free(w->cached);
+  free(w->parsed);
+  free(w->todo);
+  free(w->diags);
+}
+
 bool project_load(Project *p, const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
                   Diags *diags) {
   memset(p, 0, sizeof *p);
@@ -172,60 +246,27 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   p->settings = settings_make(&p->knowledge, &opts->settings);
   p->ctx = facts_context_new(&p->knowledge, diags);
   if (!p->ctx) return false;
-
   StrArray files = {0};
   source_walk(paths, npaths, &opts->walk, &files, diags);
-  if (opts->buffer_path) { /* an unsaved buffer may not exist on disk yet */
-    bool listed = false;
-    for (uint32_t i = 0; i < files.len && !listed; i++)
-      listed = strcmp(files.items[i], opts->buffer_path) == 0;
-    if (!listed) {
-      array_push(&files, xstrdup(opts->buffer_path));
-      for (uint32_t i = files.len - 1; i > 0 && strcmp(files.items[i - 1], files.items[i]) > 0;
-           i--) {
-        char *t = files.items[i];
-        files.items[i] = files.items[i - 1];
-        files.items[i - 1] = t;
-      }
-    }
-  }
+  if (opts->buffer_path) add_buffer_path(&files, opts->buffer_path);
   p->files_seen = files.len;
+  size_t n = files.len ? files.len : 1;
   Work w = {0};
   w.ctx = p->ctx;
   w.opts = opts;
   w.paths = files.items;
   w.n = files.len;
-  w.facts = xcalloc(files.len ? files.len : 1, sizeof(Facts));
-  w.ok = xcalloc(files.len ? files.len : 1, sizeof(bool));
-  w.diags = xcalloc(files.len ? files.len : 1, sizeof(Diags));
-  w.aside = xcalloc(files.len ? files.len : 1, sizeof(bool));
-  w.cached = xcalloc(files.len ? files.len : 1, sizeof(bool));
-  w.parsed = xcalloc(files.len ? files.len : 1, sizeof(bool));
-  w.todo = xcalloc(files.len ? files.len : 1, sizeof(uint32_t));
+  w.facts = xcalloc(n, sizeof(Facts));
+  w.ok = xcalloc(n, sizeof(bool));
+  w.diags = xcalloc(n, sizeof(Diags));
+  w.aside = xcalloc(n, sizeof(bool));
+  w.cached = xcalloc(n, sizeof(bool));
+  w.parsed = xcalloc(n, sizeof(bool));
+  w.todo = xcalloc(n, sizeof(uint32_t));
   for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
   w.lazy = opts->lazy && !opts->extra_knowledge;
-  const char *refused = opts->cache_dir ? cache_refusal(opts->cache_dir) : NULL;
-  if (refused) diags_add(diags, DIAG_WARNING, opts->cache_dir, 0, "cache not used: %s", refused);
-  Cache *cache =
-      opts->cache_dir && !refused ? cache_open(opts->cache_dir, opts->extra_knowledge) : NULL;
-  if (opts->cache_dir && !refused && !cache) /* a parent that is a file, a read-only disk */
-    diags_add(diags, DIAG_WARNING, opts->cache_dir, 0,
-              "cache not used: it cannot be made there; the run parses every file");
-  if (cache) { /* one pack per set of roots */
-    StrBuf slot = {0};
-    for (uint32_t i = 0; i < npaths; i++) sb_printf(&slot, "%s\n", paths[i]);
-    cache_use_pack(cache, sb_str(&slot));
-    sb_free(&slot);
-  }
+  Cache *cache = open_cache(&w, paths, npaths, &files, diags);
   w.cache = cache;
-  if (cache) { /* named up front, each directory looked at once */
-    ModuleNames names = {0};
-    w.modules = xcalloc(files.len ? files.len : 1, sizeof(char *));
-    w.packages = xcalloc(files.len ? files.len : 1, sizeof(bool));
-    for (uint32_t i = 0; i < files.len; i++)
-      w.modules[i] = source_module_name_in(&names, files.items[i], &w.packages[i]);
-    module_names_free(&names);
-  }
   pthread_mutex_init(&w.lock, NULL);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
@@ -241,32 +282,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   for (uint32_t i = 0; cache && i < files.len; i++) free(w.modules[i]);
   free(w.modules);
   free(w.packages);
-
-  /* Keep the files that were read, in path order; merge diagnostics likewise. */
-  p->files = xcalloc(files.len ? files.len : 1, sizeof(Facts));
-  for (uint32_t i = 0; i < files.len; i++) {
-    for (uint32_t d = 0; d < w.diags[i].len; d++) array_push(diags, w.diags[i].items[d]);
-    array_free(&w.diags[i]);
-    p->files_read += w.ok[i] || w.aside[i];
-    p->files_cached += w.cached[i];
-    p->files_parsed += w.parsed[i];
-    if (w.parsed[i] && opts->list_parsed) array_push(&p->parsed, xstrdup(files.items[i]));
-    if (w.ok[i]) {
-      p->syntax_errors += w.facts[i].has_errors;
-      p->files[p->nfiles++] = w.facts[i];
-    } else {
-      facts_free(&w.facts[i]);
-    }
-    free(files.items[i]);
-  }
-  array_free(&files);
-  free(w.facts);
-  free(w.ok);
-  free(w.aside);
-  free(w.cached);
-  free(w.parsed);
-  free(w.todo);
-  free(w.diags);
+  keep_files(p, &w, &files, opts->list_parsed, diags);
   index_build(&p->index, p->files, p->nfiles, &p->knowledge);
   return true;
 }
