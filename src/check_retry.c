@@ -174,6 +174,12 @@ typedef struct {
   bool given; /* `@retry(**self.retry_config)`: settings from the caller */
 } DecoratorCheck;
 
+/* A finding on the decorator, its text the evidence. */
+static void flag(const DecoratorCheck *c, Rule rule, char *msg, char *next, char *validate) {
+  findings_add(c->out, c->m->ix, rule, c->d->file, c->d->def, c->d->pos, msg,
+               xasprintf("decorator: %s", c->d->text), next, validate);
+}
+
 static const char *const validate_storm =
     "429 bursts flatten: retries of concurrent tasks spread out instead of arriving together";
 
@@ -193,29 +199,28 @@ static long tenacity_checks(const DecoratorCheck *c) {
   if (stop && (v = retry_policy_value(m, pfile, pdef, stop, 0))) stop = v;
   if (retry && (v = retry_policy_value(m, pfile, pdef, retry, 0))) retry = v;
   if ((!wait && !given) || (wait && !retry_has_randomness(m, wait)))
-    add(c->m, c->out, RULE_FAN401, d->file, d->def, d->pos,
-        wait ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
+    flag(c, RULE_FAN401,
+         wait
+             ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
                          "in lockstep",
                          where, wait)
              : xasprintf("retry on %s has no `wait=`: failed calls are retried immediately", where),
-        xasprintf("decorator: %s", d->text),
-        xstrdup("use `wait=wait_random_exponential(multiplier=1, max=30)` (or add "
-                "`+ wait_random(0, 1)`)"),
-        xstrdup(validate_storm));
+         xstrdup("use `wait=wait_random_exponential(multiplier=1, max=30)` (or add "
+                 "`+ wait_random(0, 1)`)"),
+         xstrdup(validate_storm));
   char *n_text = retry_policy_args(stop, "stop_after_attempt(");
   long n = n_text ? resolved_count(m, d, n_text) : -1;
   attempts = !stop && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
   if ((!stop && !given) || n > cap)
-    add(c->m, c->out, RULE_FAN402, d->file, d->def, d->pos,
-        !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
-              : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", where, n, cap,
-                          n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
-                          n_text && (*n_text < '0' || *n_text > '9') ? n_text : "",
-                          n_text && (*n_text < '0' || *n_text > '9') ? "` by default" : ""),
-        xasprintf("decorator: %s", d->text),
-        xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"),
-        xstrdup("a failing dependency ends the phase with an error within the stop budget "
-                "instead of stalling it"));
+    flag(c, RULE_FAN402,
+         !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
+               : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", where, n, cap,
+                           n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
+                           n_text && (*n_text < '0' || *n_text > '9') ? n_text : "",
+                           n_text && (*n_text < '0' || *n_text > '9') ? "` by default" : ""),
+         xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"),
+         xstrdup("a failing dependency ends the phase with an error within the stop budget "
+                 "instead of stalling it"));
   free(n_text);
   /* retry_if_exception_type(types): the types, through a config field */
   char *types = retry_policy_args(retry, "retry_if_exception_type(");
@@ -235,11 +240,9 @@ static long tenacity_checks(const DecoratorCheck *c) {
         xstrdup("bugs fail at once instead of after the whole retry budget"));
   free(types);
   if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before") && !given)
-    add(c->m, c->out, RULE_FAN902, d->file, d->def, d->pos,
-        xasprintf("retry on %s never logs its attempts", where),
-        xasprintf("decorator: %s", d->text),
-        xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
-        xstrdup("retries become visible in the log, with their count per phase"));
+    flag(c, RULE_FAN902, xasprintf("retry on %s never logs its attempts", where),
+         xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
+         xstrdup("retries become visible in the log, with their count per phase"));
   return attempts;
 }
 
@@ -254,36 +257,31 @@ static long backoff_checks(const DecoratorCheck *c) {
   int32_t pdef = c->pdef;
   const char *jitter = kwarg(d, "jitter");
   if (jitter && strcmp(jitter, "None") == 0)
-    add(c->m, c->out, RULE_FAN401, d->file, d->def, d->pos,
-        xasprintf("backoff on %s turns jitter off (`jitter=None`)", where),
-        xasprintf("decorator: %s", d->text),
-        xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
+    flag(c, RULE_FAN401, xasprintf("backoff on %s turns jitter off (`jitter=None`)", where),
+         xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
   const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
   long n = tries ? resolved_count(m, d, tries) : -1;
   attempts = !tries && !time && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
   if ((!tries && !time && !given) || n > cap)
-    add(c->m, c->out, RULE_FAN402, d->file, d->def, d->pos,
-        !tries && !time
-            ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
-                        "retries forever",
-                        where)
-            : xasprintf("backoff on %s allows %ld tries (more than %ld)", where, n, cap),
-        xasprintf("decorator: %s", d->text), xstrdup("add `max_tries=5, max_time=60`"),
-        xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
+    flag(c, RULE_FAN402,
+         !tries && !time
+             ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
+                         "retries forever",
+                         where)
+             : xasprintf("backoff on %s allows %ld tries (more than %ld)", where, n, cap),
+         xstrdup("add `max_tries=5, max_time=60`"),
+         xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
   char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
   const char *types = exc ? retry_policy_value(m, pfile, pdef, exc, 0) : NULL;
   if (exc && retry_catches_everything(types ? types : exc))
-    add(c->m, c->out, RULE_FAN404, d->file, d->def, d->pos,
-        xasprintf("backoff on %s retries every exception (`%s`)", where, exc),
-        xasprintf("decorator: %s", d->text),
-        xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
-        xstrdup("bugs fail at once instead of after the whole retry budget"));
+    flag(c, RULE_FAN404, xasprintf("backoff on %s retries every exception (`%s`)", where, exc),
+         xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
+         xstrdup("bugs fail at once instead of after the whole retry budget"));
   free(exc);
   if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup") && !given)
-    add(c->m, c->out, RULE_FAN902, d->file, d->def, d->pos,
-        xasprintf("backoff on %s never logs its attempts", where),
-        xasprintf("decorator: %s", d->text), xstrdup("add `on_backoff=` with a logging handler"),
-        xstrdup("retries become visible in the log, with their count per phase"));
+    flag(c, RULE_FAN902, xasprintf("backoff on %s never logs its attempts", where),
+         xstrdup("add `on_backoff=` with a logging handler"),
+         xstrdup("retries become visible in the log, with their count per phase"));
   return attempts;
 }
 
@@ -299,25 +297,23 @@ static long stamina_checks(const DecoratorCheck *c) {
   const char *jitter = kwarg(d, "wait_jitter"), *tries = kwarg(d, "attempts"),
              *timeout = kwarg(d, "timeout"), *on = kwarg(d, "on");
   if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
-    add(c->m, c->out, RULE_FAN401, d->file, d->def, d->pos,
-        xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
-        xasprintf("decorator: %s", d->text), xstrdup("drop `wait_jitter=0`"),
-        xstrdup(validate_storm));
+    flag(c, RULE_FAN401,
+         xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
+         xstrdup("drop `wait_jitter=0`"), xstrdup(validate_storm));
   long n = tries ? resolved_count(m, d, tries) : given ? -1 : 10;
   bool forever = tries && strcmp(tries, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
   attempts = forever ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
   if (forever || n > cap)
-    add(c->m, c->out, RULE_FAN402, d->file, d->def, d->pos,
-        xasprintf("stamina retry on %s allows %s attempts", where, tries ? tries : "?"),
-        xasprintf("decorator: %s", d->text),
-        xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
-        xstrdup("a failing dependency ends the phase within the budget"));
+    flag(c, RULE_FAN402,
+         xasprintf("stamina retry on %s allows %s attempts", where, tries ? tries : "?"),
+         xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
+         xstrdup("a failing dependency ends the phase within the budget"));
   const char *types = on ? retry_policy_value(m, pfile, pdef, on, 0) : NULL;
   if (on && retry_catches_everything(types ? types : on))
-    add(c->m, c->out, RULE_FAN404, d->file, d->def, d->pos,
-        xasprintf("stamina retry on %s retries every exception (`on=%s`)", where, on),
-        xasprintf("decorator: %s", d->text), xstrdup("retry only transient errors"),
-        xstrdup("bugs fail at once instead of after the whole retry budget"));
+    flag(c, RULE_FAN404,
+         xasprintf("stamina retry on %s retries every exception (`on=%s`)", where, on),
+         xstrdup("retry only transient errors"),
+         xstrdup("bugs fail at once instead of after the whole retry budget"));
   return attempts;
 }
 
