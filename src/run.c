@@ -150,8 +150,10 @@ static void give_terminal(pid_t pgrp) {
   sigaction(SIGTTOU, &old, NULL);
 }
 
-bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Diags *diags) {
-  memset(out, 0, sizeof *out);
+/* The output directory (made if needed; a planted link refused) and its
+ * two files, opened without following links. */
+static bool open_outputs(const RunOptions *opts, RunResult *out, FILE **log, FILE **rss,
+                         Diags *diags) {
   if (mkdir(opts->out_dir, 0755) != 0 && errno != EEXIST) {
     diags_add(diags, DIAG_ERROR, opts->out_dir, 0, "cannot create the output directory: %s",
               strerror(errno));
@@ -165,30 +167,24 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
   }
   out->log_path = xasprintf("%s/run.log", opts->out_dir);
   out->rss_path = xasprintf("%s/rss.log", opts->out_dir);
-  FILE *log = fopen_write_nofollow(out->log_path), *rss = fopen_write_nofollow(out->rss_path);
-  if (!log || !rss) {
-    diags_add(diags, DIAG_ERROR, out->log_path, 0, "cannot write: %s", strerror(errno));
-    if (log) fclose(log);
-    if (rss) fclose(rss);
-    return false;
-  }
-  int po[2], pe[2], ready[2];
-  if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0 || pipe2(ready, O_CLOEXEC) != 0) {
-    diags_add(diags, DIAG_ERROR, NULL, 0, "pipe: %s", strerror(errno));
-    fclose(log), fclose(rss);
-    return false;
-  }
-  fflush(stdout), fflush(stderr);
-  /* Like a shell: when fanout runs in the terminal's foreground, the child's
-   * process group gets the terminal (else its first read stops it), and
-   * fanout takes it back when the child is done. */
-  bool foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+  *log = fopen_write_nofollow(out->log_path);
+  *rss = fopen_write_nofollow(out->rss_path);
+  if (*log && *rss) return true;
+  diags_add(diags, DIAG_ERROR, out->log_path, 0, "cannot write: %s", strerror(errno));
+  if (*log) fclose(*log);
+  if (*rss) fclose(*rss);
+  return false;
+}
+
+/* Start the child in its own process group with our pipes as stdout and
+ * stderr; `ready` reports an exec failure. Returns its pid, -1 on failure. */
+static pid_t start_child(char *const argv[], bool foreground, const int po[2], const int pe[2],
+                         const int ready[2], Diags *diags) {
   pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     diags_add(diags, DIAG_ERROR, NULL, 0, "fork: %s", strerror(errno));
-    fclose(log), fclose(rss);
-    return false;
+    return -1;
   }
   if (pid == 0) { /* the child: its own process group, our pipes as stdout/stderr */
     setpgid(0, 0);
@@ -205,26 +201,16 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
   }
   setpgid(pid, pid);
   if (foreground) give_terminal(pid);
-  close(po[1]), close(pe[1]), close(ready[1]);
-  int exec_err = 0;
-  if (read(ready[0], &exec_err, sizeof exec_err) == (ssize_t)sizeof exec_err) {
-    diags_add(diags, DIAG_ERROR, argv[0], 0, "cannot run: %s", strerror(exec_err));
-    close(ready[0]), close(po[0]), close(pe[0]);
-    waitpid(pid, NULL, 0);
-    fclose(log), fclose(rss);
-    return false;
-  }
-  close(ready[0]);
-  struct sigaction sa, old_int, old_term, old_hup, old_quit;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  sigaction(SIGHUP, &sa, &old_hup);
-  sigaction(SIGQUIT, &sa, &old_quit);
-  pending_signal = 0;
-  Stream streams[2] = {{po[0], opts->quiet ? NULL : stdout, {0}, true},
-                       {pe[0], opts->quiet ? NULL : stderr, {0}, true}};
+  return pid;
+}
+
+/* Copy the child's output into the log (and to ours unless quiet) until
+ * both pipes close, sampling its process tree's RSS every interval and
+ * passing on the signals we catch. */
+static void follow_child(pid_t pid, const RunOptions *opts, int out_fd, int err_fd, FILE *log,
+                         FILE *rss, RunResult *out) {
+  Stream streams[2] = {{out_fd, opts->quiet ? NULL : stdout, {0}, true},
+                       {err_fd, opts->quiet ? NULL : stderr, {0}, true}};
   unsigned interval = opts->rss_interval_ms ? opts->rss_interval_ms : 200;
   double next_sample = now_seconds();
   while (streams[0].open || streams[1].open) {
@@ -249,6 +235,49 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
     for (nfds_t i = 0; ready_n > 0 && i < nfds; i++)
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) drain(which[i], log, &out->lines);
   }
+  sb_free(&streams[0].partial);
+  sb_free(&streams[1].partial);
+}
+
+bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Diags *diags) {
+  memset(out, 0, sizeof *out);
+  FILE *log, *rss;
+  if (!open_outputs(opts, out, &log, &rss, diags)) return false;
+  int po[2], pe[2], ready[2];
+  if (pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0 || pipe2(ready, O_CLOEXEC) != 0) {
+    diags_add(diags, DIAG_ERROR, NULL, 0, "pipe: %s", strerror(errno));
+    fclose(log), fclose(rss);
+    return false;
+  }
+  fflush(stdout), fflush(stderr);
+  /* Like a shell: when fanout runs in the terminal's foreground, the child's
+   * process group gets the terminal (else its first read stops it), and
+   * fanout takes it back when the child is done. */
+  bool foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+  pid_t pid = start_child(argv, foreground, po, pe, ready, diags);
+  if (pid < 0) {
+    fclose(log), fclose(rss);
+    return false;
+  }
+  close(po[1]), close(pe[1]), close(ready[1]);
+  int exec_err = 0;
+  if (read(ready[0], &exec_err, sizeof exec_err) == (ssize_t)sizeof exec_err) {
+    diags_add(diags, DIAG_ERROR, argv[0], 0, "cannot run: %s", strerror(exec_err));
+    close(ready[0]), close(po[0]), close(pe[0]);
+    waitpid(pid, NULL, 0);
+    fclose(log), fclose(rss);
+    return false;
+  }
+  close(ready[0]);
+  struct sigaction sa, old_int, old_term, old_hup, old_quit;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  sigaction(SIGHUP, &sa, &old_hup);
+  sigaction(SIGQUIT, &sa, &old_quit);
+  pending_signal = 0;
+  follow_child(pid, opts, po[0], pe[0], log, rss, out);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     if (pending_signal) kill(-pid, pending_signal), pending_signal = 0;
@@ -260,8 +289,6 @@ bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Dia
   sigaction(SIGQUIT, &old_quit, NULL);
   out->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   close(po[0]), close(pe[0]);
-  sb_free(&streams[0].partial);
-  sb_free(&streams[1].partial);
   fclose(log);
   fclose(rss);
   return true;
