@@ -10,77 +10,16 @@
 
 #include "timeline_reader.h"
 
-double timeline_percentile(const double *sorted, size_t n, double p) {
-  if (!n) return 0;
-  double rank = p / 100.0 * (double)(n - 1);
-  size_t lo = (size_t)rank;
-  double frac = rank - (double)lo;
-  return lo + 1 < n ? sorted[lo] * (1 - frac) + sorted[lo + 1] * frac : sorted[lo];
-}
-
-/* Keep a uniform sample of at most TIMELINE_SAMPLE values (reservoir
- * sampling with a fixed-seed generator: the same log gives the same report). */
-static void sample(Doubles *d, uint64_t *seen, double v) {
-  ++*seen;
-  if (d->len < TIMELINE_SAMPLE) {
-    array_push(d, v);
-    return;
-  }
-  uint64_t x = *seen * 6364136223846793005ull + 1442695040888963407ull;
-  uint64_t slot = (x >> 33) % *seen;
-  if (slot < TIMELINE_SAMPLE) d->items[slot] = v;
-}
-
 static void task_line(Phase *p, double now) {
   if (!p->seen_tasks || now >= p->last_task)
     p->last_request[0] = '\0'; /* a request sets it again */
   if (p->seen_tasks && now >= p->last_task) {
     double gap = now - p->last_task;
     if (gap > p->gap_max) p->gap_max = gap;
-    sample(&p->task_gaps, &p->seen_gaps, gap);
+    timeline__sample(&p->task_gaps, &p->seen_gaps, gap);
   }
   if (!p->seen_tasks || now > p->last_task) p->last_task = now;
-  sample(&p->task_times, &p->seen_tasks, now);
-}
-
-/* Put the k-th smallest of a[0..n) at a[k], smaller ones before it and
- * larger ones after (Hoare's quickselect: linear on average). */
-static void select_kth(double *a, ptrdiff_t n, ptrdiff_t k) {
-  ptrdiff_t lo = 0, hi = n - 1;
-  while (lo < hi) {
-    double pivot = a[lo + (hi - lo) / 2];
-    ptrdiff_t i = lo, j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        double x = a[i];
-        a[i++] = a[j];
-        a[j--] = x;
-      }
-    }
-    if (k <= j)
-      hi = j;
-    else if (k >= i)
-      lo = i;
-    else
-      return;
-  }
-}
-
-/* timeline_percentile of an unsorted array (reordered): the two order
- * statistics it interpolates between, selected rather than sorted. */
-static double percentile_of(double *a, size_t n, double p) {
-  double rank = p / 100.0 * (double)(n - 1);
-  size_t lo = (size_t)rank;
-  select_kth(a, (ptrdiff_t)n, (ptrdiff_t)lo);
-  double frac = rank - (double)lo, next = a[lo];
-  if (lo + 1 < n) {
-    next = a[lo + 1];
-    for (size_t i = lo + 2; i < n; i++)
-      if (a[i] < next) next = a[i];
-  }
-  return a[lo] * (1 - frac) + next * frac;
+  timeline__sample(&p->task_times, &p->seen_tasks, now);
 }
 
 bool phase_long_tail(const Phase *p) {
@@ -172,11 +111,11 @@ static void close_phase(Reader *r, Phase *p) {
   p->open = false;
   p->tasks = (uint32_t)p->seen_tasks;
   if (p->task_gaps.len) {
-    p->gap_p50 = percentile_of(p->task_gaps.items, p->task_gaps.len, 50);
-    p->gap_p95 = percentile_of(p->task_gaps.items, p->task_gaps.len, 95);
+    p->gap_p50 = timeline__percentile_of(p->task_gaps.items, p->task_gaps.len, 50);
+    p->gap_p95 = timeline__percentile_of(p->task_gaps.items, p->task_gaps.len, 95);
   }
   if (p->task_times.len > 1)
-    p->tail = p->last_task - percentile_of(p->task_times.items, p->task_times.len, 90);
+    p->tail = p->last_task - timeline__percentile_of(p->task_times.items, p->task_times.len, 90);
   array_free(&p->task_times);
   array_free(&p->task_gaps);
   phase_rss(t, p);
@@ -185,7 +124,7 @@ static void close_phase(Reader *r, Phase *p) {
   if (!g->count || d > g->longest.end - g->longest.start) g->longest = *p;
   g->count++;
   g->total += d;
-  sample(&g->durations, &g->seen, d);
+  timeline__sample(&g->durations, &g->seen, d);
   g->lines += p->lines;
   g->tasks += p->tasks;
   g->retries += p->retries;
@@ -534,6 +473,92 @@ static Phase *shared_phase(Reader *r, const DefRefs *orchs) {
 }
 
 /* Returns how many phases the line closed. */
+/* The line's time into the reader's clock: a clock without a date starts
+ * again past midnight, and a line stamped earlier than one before it
+ * (threads, clock steps) does not turn time back. */
+static void advance_clock(Reader *r, const LineClass *c) {
+  Timeline *t = r->t;
+  if (c->time < 0) {
+    t->untimed++;
+    return;
+  }
+  double time = c->time;
+  if (c->time_of_day) {
+    if (r->last_clock >= 0 && time < r->last_clock - 43200) r->day += 86400;
+    r->last_clock = time;
+    time += r->day;
+  }
+  if (time > r->now || t->first < 0) r->now = time;
+  if (t->first < 0) t->first = r->now;
+  t->last = r->now;
+}
+
+/* A project callsite's line: into its orchestrator's phase (or the one
+ * running that a shared helper's line belongs to); a retry it logs is tied
+ * to the function that logs it. Returns the phase, or NULL. */
+static Phase *project_line(Reader *r, const LineClass *c, bool *retry) {
+  Timeline *t = r->t;
+  Matcher *m = &r->matchers.items[c->matcher];
+  Phase *at = NULL;
+  t->matched++;
+  timeline__resolve(r, m);
+  *retry = *retry && m->in_retry;
+  if (m->orchestrator.def >= 0) {
+    at = m->shared.len ? shared_phase(r, &m->shared) : NULL;
+    if (!at) at = orchestrator_phase(r, m->orchestrator, m->role);
+    at->end = r->now;
+    at->lines++;
+    if (m->per_task) task_line(at, r->now);
+    if (m->role == ROLE_CLOSE && !at->ended) {
+      at->ended = true;
+      close_nested(r, m->orchestrator);
+    }
+    r->last_hit = at->seq + 1;
+    r->active = at->seq + 1;
+  }
+  if (!*retry) return at;
+  RetryTie *tie = m->tie >= 0 ? &t->ties.items[m->tie] : NULL;
+  if (!tie) {
+    DefRef d = {m->site->file, m->site->def};
+    char *name = index_def_name(r->ix, d);
+    tie = tie_for(r, name, d, "project");
+    free(name);
+    if (tie) m->tie = (int32_t)(tie - t->ties.items);
+  }
+  if (tie) {
+    tie_retry(tie, r->now, c->delay, false, 0);
+    r->line_tie = (int32_t)(tie - t->ties.items);
+  }
+  if (at && c->delay > 0) at->slept += c->delay;
+  return at;
+}
+
+/* A retry or an error is counted once, in the phase it happened in, and in
+ * the marked spans ("Starting X" ... "Finished X") around it; retries of one
+ * second form a wave. */
+static void count_retry_error(Reader *r, Phase *at, bool retry, bool error) {
+  Timeline *t = r->t;
+  if ((retry || error) && !at) at = active_phase(r);
+  for (uint32_t i = 0; (retry || error) && i < r->open.len; i++) {
+    Phase *p = &r->open.items[i];
+    if (p == at || (p->marker && r->now >= p->start)) {
+      p->retries += retry;
+      p->errors += error;
+    }
+  }
+  t->retries += retry;
+  if (!retry || r->now < 0) return;
+  double second = (double)(uint32_t)r->now;
+  if (!r->wave.count || r->wave.second != second) {
+    end_wave(r);
+    r->wave.second = second;
+    r->wave.time = r->now;
+    r->wave.tie = r->line_tie;
+  }
+  if (r->wave.tie != r->line_tie) r->wave.tie = -1;
+  r->wave.count++;
+}
+
 uint32_t timeline__apply(Reader *r, const LineClass *c) {
   Timeline *t = r->t;
   r->closed = 0;
@@ -550,82 +575,17 @@ uint32_t timeline__apply(Reader *r, const LineClass *c) {
     return 0;
   }
   t->records++;
-  if (c->time >= 0) {
-    double time = c->time;
-    if (c->time_of_day) { /* a clock without a date: past midnight it starts again */
-      if (r->last_clock >= 0 && time < r->last_clock - 43200) r->day += 86400;
-      r->last_clock = time;
-      time += r->day;
-    }
-    /* a line stamped earlier than one before it (threads, clock steps) does not
-     * turn time back: phases never get negative durations */
-    if (time > r->now || t->first < 0) r->now = time;
-    if (t->first < 0) t->first = r->now;
-    t->last = r->now;
-  } else {
-    t->untimed++;
-  }
+  advance_clock(r, c);
   markers(r, c);
   bool retry = c->flags & LC_RETRY, error = c->flags & LC_ERROR;
   r->last_hit = 0;
   r->line_tie = -1;
   Phase *at = NULL; /* the phase the record went to */
-  if (c->lib >= 0) {
+  if (c->lib >= 0)
     at = library_line(r, c, &retry);
-  } else if (c->matcher >= 0) {
-    Matcher *m = &r->matchers.items[c->matcher];
-    t->matched++;
-    timeline__resolve(r, m);
-    retry = retry && m->in_retry;
-    if (m->orchestrator.def >= 0) {
-      at = m->shared.len ? shared_phase(r, &m->shared) : NULL;
-      if (!at) at = orchestrator_phase(r, m->orchestrator, m->role);
-      at->end = r->now;
-      at->lines++;
-      if (m->per_task) task_line(at, r->now);
-      if (m->role == ROLE_CLOSE && !at->ended) {
-        at->ended = true;
-        close_nested(r, m->orchestrator);
-      }
-      r->last_hit = at->seq + 1;
-      r->active = at->seq + 1;
-    }
-    if (retry) { /* the project's own retry loop, tied to the function that logs it */
-      RetryTie *tie = m->tie >= 0 ? &t->ties.items[m->tie] : NULL;
-      if (!tie) {
-        DefRef d = {m->site->file, m->site->def};
-        char *name = index_def_name(r->ix, d);
-        tie = tie_for(r, name, d, "project");
-        free(name);
-        if (tie) m->tie = (int32_t)(tie - t->ties.items);
-      }
-      if (tie) tie_retry(tie, r->now, c->delay, false, 0);
-      if (tie) r->line_tie = (int32_t)(tie - t->ties.items);
-      if (at && c->delay > 0) at->slept += c->delay;
-    }
-  }
-  /* a retry or an error is counted once, in the phase it happened in, and
-   * in the marked spans ("Starting X" ... "Finished X") around it */
-  if ((retry || error) && !at) at = active_phase(r);
-  for (uint32_t i = 0; (retry || error) && i < r->open.len; i++) {
-    Phase *p = &r->open.items[i];
-    if (p == at || (p->marker && r->now >= p->start)) {
-      p->retries += retry;
-      p->errors += error;
-    }
-  }
-  t->retries += retry;
-  if (retry && r->now >= 0) {
-    double second = (double)(uint32_t)r->now;
-    if (!r->wave.count || r->wave.second != second) {
-      end_wave(r);
-      r->wave.second = second;
-      r->wave.time = r->now;
-      r->wave.tie = r->line_tie;
-    }
-    if (r->wave.tie != r->line_tie) r->wave.tie = -1;
-    r->wave.count++;
-  }
+  else if (c->matcher >= 0)
+    at = project_line(r, c, &retry);
+  count_retry_error(r, at, retry, error);
   return r->closed;
 }
 
@@ -676,8 +636,8 @@ void timeline_end(TimelineReader *tr) {
   for (uint32_t i = 0; i < t->groups.len; i++) {
     PhaseGroup *g = &t->groups.items[i];
     if (g->durations.len) {
-      g->p50 = percentile_of(g->durations.items, g->durations.len, 50);
-      g->p95 = percentile_of(g->durations.items, g->durations.len, 95);
+      g->p50 = timeline__percentile_of(g->durations.items, g->durations.len, 50);
+      g->p95 = timeline__percentile_of(g->durations.items, g->durations.len, 95);
     }
     array_free(&g->durations);
   }

@@ -118,4 +118,9 @@ void timeline__lineclass_free(LineClass *c);
 /* Take a classified line into the timeline, in log order. Returns the phases it closed. */
 uint32_t timeline__apply(Reader *r, const LineClass *c);
 
+/* timeline_stats.c: keep a uniform sample of at most TIMELINE_SAMPLE values. */
+void timeline__sample(Doubles *d, uint64_t *seen, double v);
+/* The percentile `p` of an unsorted array (reordered). */
+double timeline__percentile_of(double *a, size_t n, double p);
+
 #endif
