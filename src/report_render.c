@@ -72,8 +72,8 @@ static uint32_t *groups_by_cost(const Timeline *t, uint32_t *n) {
   return out;
 }
 
-void report__markdown(const Project *p, const Timeline *t, const Items *items, const StrArray *obs,
-                      const char *log_path, const char *rss_path, StrBuf *out) {
+/* The header line: what the log and the RSS samples hold. */
+static void md_header(const Timeline *t, const char *log_path, const char *rss_path, StrBuf *out) {
   sb_printf(out, "# fanout report\n\nLog `%s`: %llu lines, %llu records, %llu mapped to code",
             log_path, (unsigned long long)t->lines, (unsigned long long)t->records,
             (unsigned long long)t->matched);
@@ -85,7 +85,12 @@ void report__markdown(const Project *p, const Timeline *t, const Items *items, c
   if (rss_path)
     sb_printf(out, "; RSS `%s`: %u samples, peak %.1f MiB", rss_path, t->rss_samples,
               t->peak_rss_kb / 1024.0);
-  sb_puts(out, ".\n\n## Phases\n\n| phase | start | duration | lines | tasks | gap p50 | gap p95 | "
+  sb_puts(out, ".\n\n");
+}
+
+/* The phases shown (the longest, in log order), a row each. */
+static void md_phases(const Timeline *t, StrBuf *out) {
+  sb_puts(out, "## Phases\n\n| phase | start | duration | lines | tasks | gap p50 | gap p95 | "
                "gap max | last task after p90 | retries | errors | peak RSS |\n"
                "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   uint32_t shown_phases;
@@ -107,45 +112,51 @@ void report__markdown(const Project *p, const Timeline *t, const Items *items, c
   }
   more_phases(out, t, shown_phases, cut, false);
   free(keep);
-  if (repeated(t)) {
-    sb_puts(out,
-            "\n## Phases by name\n\nAll occurrences of each phase summed, the costliest first.\n\n"
-            "| phase | times | total | p50 | p95 | longest | tasks | retries | errors | long "
-            "tails | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-    uint32_t n;
-    uint32_t *order = groups_by_cost(t, &n);
-    for (uint32_t i = 0; i < n; i++) {
-      const PhaseGroup *g = &t->groups.items[order[i]];
-      sb_printf(out,
-                "| %s%s%s | %u | %.2f s | %.2f s | %.2f s | %.2f s | %llu | %llu | %llu | %u | ",
-                g->marker ? "" : "`", g->name, g->marker ? " (marker)" : "`", g->count, g->total,
-                g->p50, g->p95, g->longest.end - g->longest.start, (unsigned long long)g->tasks,
-                (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
-      if (g->peak_rss_kb > 0)
-        sb_printf(out, "%.1f MiB |\n", g->peak_rss_kb / 1024.0);
-      else
-        sb_puts(out, "- |\n");
-    }
-    if (n < t->groups.len)
-      sb_printf(out, "\n%u more phase names are not shown.\n", t->groups.len - n);
-    free(order);
+}
+
+/* Every phase name's sums, costliest first (a log of repeated runs). */
+static void md_groups(const Timeline *t, StrBuf *out) {
+  sb_puts(out,
+          "\n## Phases by name\n\nAll occurrences of each phase summed, the costliest first.\n\n"
+          "| phase | times | total | p50 | p95 | longest | tasks | retries | errors | long "
+          "tails | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  uint32_t n;
+  uint32_t *order = groups_by_cost(t, &n);
+  for (uint32_t i = 0; i < n; i++) {
+    const PhaseGroup *g = &t->groups.items[order[i]];
+    sb_printf(out, "| %s%s%s | %u | %.2f s | %.2f s | %.2f s | %.2f s | %llu | %llu | %llu | %u | ",
+              g->marker ? "" : "`", g->name, g->marker ? " (marker)" : "`", g->count, g->total,
+              g->p50, g->p95, g->longest.end - g->longest.start, (unsigned long long)g->tasks,
+              (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
+    if (g->peak_rss_kb > 0)
+      sb_printf(out, "%.1f MiB |\n", g->peak_rss_kb / 1024.0);
+    else
+      sb_puts(out, "- |\n");
   }
-  if (t->ties.len) {
-    sb_puts(
-        out,
-        "\n## Retries by function\n\nEach retry once, as the log shows it.\n\n"
-        "| function | retries | waits announced | with a retry pending | gave up | logged by |\n"
-        "|---|---:|---:|---:|---:|---|\n");
-    for (uint32_t i = 0; i < t->ties.len; i++) {
-      const RetryTie *tie = &t->ties.items[i];
-      char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
-      sb_printf(out, "| `%s` | %llu | %.1f s | %.1f s | %llu | %s |\n", where,
-                (unsigned long long)tie->retries, tie->slept, tie->wall,
-                (unsigned long long)tie->giveups,
-                strcmp(tie->library, "project") == 0 ? "its own line" : tie->library);
-      free(where);
-    }
+  if (n < t->groups.len)
+    sb_printf(out, "\n%u more phase names are not shown.\n", t->groups.len - n);
+  free(order);
+}
+
+/* The retries each function's lines show, once each. */
+static void md_retries(const Project *p, const Timeline *t, StrBuf *out) {
+  sb_puts(out,
+          "\n## Retries by function\n\nEach retry once, as the log shows it.\n\n"
+          "| function | retries | waits announced | with a retry pending | gave up | logged by |\n"
+          "|---|---:|---:|---:|---:|---|\n");
+  for (uint32_t i = 0; i < t->ties.len; i++) {
+    const RetryTie *tie = &t->ties.items[i];
+    char *where = tie->def.def >= 0 ? index_def_name(&p->index, tie->def) : xstrdup(tie->name);
+    sb_printf(out, "| `%s` | %llu | %.1f s | %.1f s | %llu | %s |\n", where,
+              (unsigned long long)tie->retries, tie->slept, tie->wall,
+              (unsigned long long)tie->giveups,
+              strcmp(tie->library, "project") == 0 ? "its own line" : tie->library);
+    free(where);
   }
+}
+
+/* The top findings and the observability gaps. */
+static void md_findings(const Items *items, const StrArray *obs, StrBuf *out) {
   sb_puts(out, "\n## Top findings\n");
   uint32_t shown = 0;
   for (uint32_t i = 0; i < items->len && shown < TOP_MAX; i++) {
@@ -164,14 +175,17 @@ void report__markdown(const Project *p, const Timeline *t, const Items *items, c
   if (!obs->len) sb_puts(out, "None found.\n");
 }
 
-void report__json(const Index *ix, const Timeline *t, const Items *items, const StrArray *obs,
-                  const char *log_path, StrBuf *out) {
-  sb_puts(out, "{\"version\": \"1\", \"log\": ");
-  emit_json_string(out, log_path);
-  sb_printf(
-      out, ", \"lines\": %llu, \"records\": %llu, \"matched\": %llu, \"span\": %.3f, \"phases\": [",
-      (unsigned long long)t->lines, (unsigned long long)t->records, (unsigned long long)t->matched,
-      t->first >= 0 ? t->last - t->first : 0.0);
+void report__markdown(const Project *p, const Timeline *t, const Items *items, const StrArray *obs,
+                      const char *log_path, const char *rss_path, StrBuf *out) {
+  md_header(t, log_path, rss_path, out);
+  md_phases(t, out);
+  if (repeated(t)) md_groups(t, out);
+  if (t->ties.len) md_retries(p, t, out);
+  md_findings(items, obs, out);
+}
+
+/* JSON: every phase, then every phase name's sums. */
+static void json_phases(const Timeline *t, StrBuf *out) {
   for (uint32_t i = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
     sb_puts(out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
@@ -201,11 +215,10 @@ void report__json(const Index *ix, const Timeline *t, const Items *items, const 
               (unsigned long long)g->tasks, (unsigned long long)g->retries,
               (unsigned long long)g->errors, g->long_tails, g->peak_rss_kb);
   }
-  sb_printf(out,
-            "],\n \"retries\": %llu, \"library_lines\": %llu, \"requests\": %llu, "
-            "\"retried_functions\": [",
-            (unsigned long long)t->retries, (unsigned long long)t->library_lines,
-            (unsigned long long)t->requests);
+}
+
+/* JSON: the retried functions. */
+static void json_retries(const Index *ix, const Timeline *t, StrBuf *out) {
   for (uint32_t i = 0; i < t->ties.len; i++) {
     const RetryTie *tie = &t->ties.items[i];
     sb_puts(out, i ? ",\n  {\"name\": " : "\n  {\"name\": ");
@@ -222,7 +235,10 @@ void report__json(const Index *ix, const Timeline *t, const Items *items, const 
               (unsigned long long)tie->retries, (unsigned long long)tie->giveups, tie->slept,
               tie->wall);
   }
-  sb_puts(out, "],\n \"top\": [");
+}
+
+/* JSON: the top findings. */
+static void json_top(const Index *ix, const Items *items, StrBuf *out) {
   for (uint32_t i = 0, shown = 0; i < items->len && shown < TOP_MAX; i++) {
     const Item *it = &items->items[i];
     if (it->score <= 0 && it->lost <= 0 && shown >= TOP_MIN) break;
@@ -243,6 +259,25 @@ void report__json(const Index *ix, const Timeline *t, const Items *items, const 
     }
     sb_putc(out, '}');
   }
+}
+
+void report__json(const Index *ix, const Timeline *t, const Items *items, const StrArray *obs,
+                  const char *log_path, StrBuf *out) {
+  sb_puts(out, "{\"version\": \"1\", \"log\": ");
+  emit_json_string(out, log_path);
+  sb_printf(
+      out, ", \"lines\": %llu, \"records\": %llu, \"matched\": %llu, \"span\": %.3f, \"phases\": [",
+      (unsigned long long)t->lines, (unsigned long long)t->records, (unsigned long long)t->matched,
+      t->first >= 0 ? t->last - t->first : 0.0);
+  json_phases(t, out);
+  sb_printf(out,
+            "],\n \"retries\": %llu, \"library_lines\": %llu, \"requests\": %llu, "
+            "\"retried_functions\": [",
+            (unsigned long long)t->retries, (unsigned long long)t->library_lines,
+            (unsigned long long)t->requests);
+  json_retries(ix, t, out);
+  sb_puts(out, "],\n \"top\": [");
+  json_top(ix, items, out);
   sb_puts(out, "],\n \"observability_gaps\": [");
   for (uint32_t i = 0; i < obs->len; i++) {
     if (i) sb_puts(out, ", ");
