@@ -229,6 +229,30 @@ static bool branch_never_taken(const Model *m, uint32_t file, const Call *c) {
 }
 
 /* Whether call c blocks the thread it runs on. */
+/* The code of a method call on a client of a library (`o`): a sync client's
+ * method that sends a request blocks (FAN501 for HTTP, else the client's code
+ * or FAN505); `local=` methods build a local object without I/O
+ * (conn.cursor()), `io=` lists the only methods that send (an HTTP client's
+ * get, post, ...; `build_request` and the rest are local), and
+ * `client.release` methods free a client without a request. A client that is
+ * both sync and async blocks in its LangChain sync methods. NULL: none. */
+static const char *client_method_code(const Model *m, const Origin *o, const char *method) {
+  char async_attr[8] = "", kind[16] = "", io[8];
+  fact_attr(o->fact, "async", async_attr, sizeof async_attr);
+  fact_attr(o->fact, "kind", kind, sizeof kind);
+  char key[64];
+  snprintf(key, sizeof key, ".%s", method);
+  bool sends = !fact_attr(o->fact, "io", io, sizeof io) || attr_lists(o->fact, "io", method);
+  if (strcmp(async_attr, "no") == 0 && !async_mode(m, o) && sends &&
+      !attr_lists(o->fact, "local", method) && !knowledge_has(m->k, FACT_CLIENT_RELEASE, method))
+    return fact_code(o->fact)          ? fact_code(o->fact) /* an SDK over HTTP: code=FAN505 */
+           : strcmp(kind, "http") == 0 ? "FAN501"
+                                       : "FAN505";
+  if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, FACT_BLOCKING_LANGCHAIN, key))
+    return "FAN505";
+  return NULL;
+}
+
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
@@ -280,7 +304,6 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       free(element);
       break;
     }
-    char async_attr[8] = "", kind[16] = "";
     const Fact *mf = method_fact(m, file, c, o.ctor, method);
     const Call *ctor_call = o.call >= 0 ? &m->ix->files[o.file].calls.items[o.call] : NULL;
     if (mf && ctor_call && ctor_call->nargs &&
@@ -291,23 +314,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     if (mf) {
       b.code = fact_code(mf);
     } else if (o.fact && o.fact->kind == FACT_CLIENT) {
-      fact_attr(o.fact, "async", async_attr, sizeof async_attr);
-      fact_attr(o.fact, "kind", kind, sizeof kind);
-      char key[64];
-      snprintf(key, sizeof key, ".%s", method);
-      /* `local=`: methods that build a local object without I/O (conn.cursor());
-       * `io=`: the only methods that send a request (an HTTP client's get,
-       * post, ...; `build_request` and the rest are local);
-       * `client.release`: methods of any client that free it without a request */
-      char io[8];
-      bool sends = !fact_attr(o.fact, "io", io, sizeof io) || attr_lists(o.fact, "io", method);
-      if (strcmp(async_attr, "no") == 0 && !async_mode(m, &o) && sends &&
-          !attr_lists(o.fact, "local", method) && !knowledge_has(m->k, FACT_CLIENT_RELEASE, method))
-        b.code = fact_code(o.fact)           ? fact_code(o.fact) /* an SDK over HTTP: code=FAN505 */
-                 : strcmp(kind, "http") == 0 ? "FAN501"
-                                             : "FAN505";
-      else if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, FACT_BLOCKING_LANGCHAIN, key))
-        b.code = "FAN505";
+      b.code = client_method_code(m, &o, method);
     } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
                str_ends_with(m->ix->files[o.file].calls.items[o.call].callee, ".submit")) {
       b.code = "FAN505";

@@ -88,6 +88,25 @@ static void gave_up_diags(const Timeline *t, Diags *diags) {
               "matched after that line");
 }
 
+/* Cut buf[0..used) (whole lines) into at most PARTS parts of whole lines,
+ * of about equal size. Returns how many. */
+static uint32_t cut_parts(const Reader *r, const char *buf, size_t used, Part *p) {
+  uint32_t n = 0;
+  for (size_t from = 0; from < used && n < PARTS; n++) {
+    size_t to = n + 1 == PARTS ? used : from + (used - from) / (PARTS - n);
+    if (to < used) {
+      const char *nl = memchr(buf + to, '\n', used - to);
+      to = nl ? (size_t)(nl - buf) + 1 : used;
+    }
+    p[n].r = r;
+    p[n].buf = buf;
+    p[n].from = from;
+    p[n].to = to;
+    from = to;
+  }
+  return n;
+}
+
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
   FILE *f = fopen(log_path, "r");
   if (!f) {
@@ -134,19 +153,7 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
       used = (size_t)(nl - buf) + 1;
     }
     Part *p = parts[cur];
-    uint32_t n = 0;
-    for (size_t from = 0; from < used && n < PARTS; n++) {
-      size_t to = n + 1 == PARTS ? used : from + (used - from) / (PARTS - n);
-      if (to < used) {
-        const char *nl = memchr(buf + to, '\n', used - to);
-        to = nl ? (size_t)(nl - buf) + 1 : used;
-      }
-      p[n].r = &tr->r;
-      p[n].buf = buf;
-      p[n].from = from;
-      p[n].to = to;
-      from = to;
-    }
+    uint32_t n = cut_parts(&tr->r, buf, used, p);
     block.parts = p;
     block.n = n;
     block.next = 0;
