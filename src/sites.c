@@ -204,6 +204,100 @@ static bool enclosing_param(const Walker *w, TSNode name) {
   return false;
 }
 
+/* `[f(x) for x in xs]` (or a generator, a set comprehension): its items. */
+static void comprehension_items(Walker *w, TSNode x, Items *it) {
+  TSNode body = facts__field(x, FIELD_body);
+  it->is_list = true;
+  it->spawned = is_spawn_call(w, body);
+  if (it->spawned) it->spawn = body;
+  it->task_call =
+      it->spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body;
+  it->loop = x;
+  items_add_call(
+      w, it, it->spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body);
+  it->width = facts__classify_iterable(w, x, 0);
+}
+
+/* `tasks.values()` of `tasks = {k: f(v) for ...}`, or of `tasks = {}` filled
+ * by `tasks[k] = f(v)` in a loop. */
+static void dict_values_items(Walker *w, TSNode obj, uint32_t site_byte, Items *it) {
+  TSNode bound = facts__local_binding(w, obj, site_byte);
+  if (facts__is(bound, "dictionary_comprehension")) {
+    TSNode value = facts__field(facts__field(bound, FIELD_body), FIELD_value);
+    it->is_list = true;
+    it->loop = bound;
+    it->spawned = is_spawn_call(w, value);
+    if (it->spawned) it->spawn = value;
+    it->task_call =
+        it->spawned ? facts__positional_arg(facts__field(value, FIELD_arguments), 0) : value;
+    items_add_call(w, it, it->task_call);
+    it->width = facts__classify_iterable(w, bound, 0);
+  } else if (empty_collection(w, bound)) {
+    uint32_t s0 = ts_node_start_byte(obj);
+    char *slot = xasprintf("%.*s[]", (int)(ts_node_end_byte(obj) - s0), w->src->text + s0);
+    Span own = w->f->defs.items[w->def].own_assigns;
+    for (uint32_t k = own.first; k < own.end; k++) {
+      uint32_t i = w->f->assign_order.items[k];
+      if (strcmp(w->f->assigns.items[i].target, slot) == 0)
+        add_loop_item(w, it, w->assign_values.items[i], w->assign_values.items[i], obj);
+    }
+    free(slot);
+  }
+}
+
+/* `tasks = []` then `tasks.append(f(x))` / `tasks.extend(...)` / `tasks += [...]`
+ * before the site: the items appended. */
+static void filled_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth, Items *it) {
+  uint32_t s = ts_node_start_byte(x), n = ts_node_end_byte(x) - s;
+  Span own = w->f->defs.items[w->def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    uint32_t i = w->f->call_order.items[k];
+    const Call *c = &w->f->calls.items[i];
+    if ((c->flags & CALL_REFERENCE) || c->start_byte > site_byte ||
+        strncmp(c->callee, w->src->text + s, n) != 0 || c->callee[n] != '.')
+      continue;
+    TSNode call = w->call_nodes.items[i];
+    TSNode arg = facts__field(call, FIELD_arguments); /* f(x for x in xs): no list */
+    if (!facts__is(arg, "generator_expression")) arg = facts__positional_arg(arg, 0);
+    if (strcmp(c->callee + n, ".append") == 0) {
+      add_loop_item(w, it, arg, call, x);
+    } else if (strcmp(c->callee + n, ".extend") == 0) {
+      Items more = list_items(w, arg, c->start_byte, depth + 1);
+      items_merge(it, &more);
+    }
+  }
+  TSNode body = w->def_nodes.items[w->def];
+  if (plus_assigned(w, body, x)) grown_by_plus(w, body, x, site_byte, it, depth, 0);
+}
+
+/* A name: a parameter, a list filled before the site, what it is bound to,
+ * a loop's batch, or a parameter of the enclosing function. */
+static Items name_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth, Items it) {
+  uint32_t s = ts_node_start_byte(x);
+  int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(x) - s);
+  if (p >= 0) {
+    it.is_list = true;
+    it.width = facts__width_make(w, WIDTH_DATA, x, p);
+    return it;
+  }
+  TSNode bound = facts__local_binding(w, x, site_byte);
+  if (empty_collection(w, bound)) {
+    filled_items(w, x, site_byte, depth, &it);
+  } else if (!ts_node_is_null(bound)) {
+    Items inner = list_items(w, bound, ts_node_start_byte(bound), depth + 1);
+    if (inner.is_list) return inner;
+    it.is_list = true; /* a name bound to something opaque: a fan-out of unknown width */
+    it.width = facts__width_make(w, WIDTH_UNKNOWN, x, -1);
+  } else if (!ts_node_is_null(facts__loop_source(w, x))) {
+    it.is_list = true; /* for batch in batched(tasks, n): a group of the items */
+    it.width = facts__classify_iterable(w, x, 0);
+  } else if (enclosing_param(w, x)) {
+    it.is_list = true; /* a parameter of the enclosing function (a closure's list) */
+    it.width = facts__width_make(w, WIDTH_DATA, x, -1);
+  }
+  return it;
+}
+
 /* What a list of awaitables X is made of (gather(*X), wait(X), as_completed(X)). */
 static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth) {
   Items it = {0};
@@ -211,22 +305,12 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
   if (depth > 4 || ts_node_is_null(x)) return it;
   if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
       facts__is(x, "set_comprehension")) {
-    TSNode body = facts__field(x, FIELD_body);
-    it.is_list = true;
-    it.spawned = is_spawn_call(w, body);
-    if (it.spawned) it.spawn = body;
-    it.task_call =
-        it.spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body;
-    it.loop = x;
-    items_add_call(
-        w, &it, it.spawned ? facts__positional_arg(facts__field(body, FIELD_arguments), 0) : body);
-    it.width = facts__classify_iterable(w, x, 0);
+    comprehension_items(w, x, &it);
   } else if (facts__is(x, "list") || facts__is(x, "tuple") || facts__is(x, "set")) {
     it.is_list = true;
     it.width = facts__classify_iterable(w, x, 0);
-    for (uint32_t i = 0, n = ts_node_named_child_count(x); i < n; i++) {
+    for (uint32_t i = 0, n = ts_node_named_child_count(x); i < n; i++)
       items_add_target(&it, listed_target(w, ts_node_named_child(x, i)));
-    }
   } else if (facts__is(x, "call")) {
     TSNode fn = facts__field(x, FIELD_function), args = facts__field(x, FIELD_arguments);
     const char *callee = facts__dotted(w, fn);
@@ -235,80 +319,14 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
       return list_items(w, facts__positional_arg(args, 0), site_byte, depth + 1);
     TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, FIELD_object) : (TSNode){0};
     if (str_ends_with(callee, ".values") && facts__is(obj, "identifier")) {
-      /* tasks = {k: f(v) for ...} or tasks[k] = f(v) in a loop; gather(*tasks.values()) */
-      TSNode bound = facts__local_binding(w, obj, site_byte);
-      if (facts__is(bound, "dictionary_comprehension")) {
-        TSNode pair = facts__field(bound, FIELD_body);
-        TSNode value = facts__field(pair, FIELD_value);
-        it.is_list = true;
-        it.loop = bound;
-        it.spawned = is_spawn_call(w, value);
-        if (it.spawned) it.spawn = value;
-        it.task_call =
-            it.spawned ? facts__positional_arg(facts__field(value, FIELD_arguments), 0) : value;
-        items_add_call(w, &it, it.task_call);
-        it.width = facts__classify_iterable(w, bound, 0);
-      } else if (empty_collection(w, bound)) {
-        uint32_t s0 = ts_node_start_byte(obj);
-        char *slot = xasprintf("%.*s[]", (int)(ts_node_end_byte(obj) - s0), w->src->text + s0);
-        Span own = w->f->defs.items[w->def].own_assigns;
-        for (uint32_t k = own.first; k < own.end; k++) {
-          uint32_t i = w->f->assign_order.items[k];
-          if (strcmp(w->f->assigns.items[i].target, slot) == 0)
-            add_loop_item(w, &it, w->assign_values.items[i], w->assign_values.items[i], obj);
-        }
-        free(slot);
-      }
-      return it;
-    }
-    if (strcmp(callee, "map") == 0 && facts__is(args, "argument_list")) {
+      dict_values_items(w, obj, site_byte, &it);
+    } else if (strcmp(callee, "map") == 0 && facts__is(args, "argument_list")) {
       it.is_list = true;
       items_add_target(&it, ref_target(w, facts__positional_arg(args, 0)));
       it.width = facts__classify_iterable(w, facts__positional_arg(args, 1), 0);
     }
   } else if (facts__is(x, "identifier")) {
-    uint32_t s = ts_node_start_byte(x);
-    int32_t p = facts__param_index(w, w->src->text + s, ts_node_end_byte(x) - s);
-    if (p >= 0) {
-      it.is_list = true;
-      it.width = facts__width_make(w, WIDTH_DATA, x, p);
-      return it;
-    }
-    TSNode bound = facts__local_binding(w, x, site_byte);
-    if (empty_collection(w, bound)) {
-      /* tasks = []; for ...: tasks.append(f(x)); tasks.extend(g(y) for y in ys) */
-      uint32_t n = ts_node_end_byte(x) - s;
-      Span own = w->f->defs.items[w->def].own_calls;
-      for (uint32_t k = own.first; k < own.end; k++) {
-        uint32_t i = w->f->call_order.items[k];
-        const Call *c = &w->f->calls.items[i];
-        if ((c->flags & CALL_REFERENCE) || c->start_byte > site_byte ||
-            strncmp(c->callee, w->src->text + s, n) != 0 || c->callee[n] != '.')
-          continue;
-        TSNode call = w->call_nodes.items[i];
-        TSNode arg = facts__field(call, FIELD_arguments); /* f(x for x in xs): no list */
-        if (!facts__is(arg, "generator_expression")) arg = facts__positional_arg(arg, 0);
-        if (strcmp(c->callee + n, ".append") == 0) {
-          add_loop_item(w, &it, arg, call, x);
-        } else if (strcmp(c->callee + n, ".extend") == 0) {
-          Items more = list_items(w, arg, c->start_byte, depth + 1);
-          items_merge(&it, &more);
-        }
-      }
-      TSNode body = w->def_nodes.items[w->def];
-      if (plus_assigned(w, body, x)) grown_by_plus(w, body, x, site_byte, &it, depth, 0);
-    } else if (!ts_node_is_null(bound)) {
-      Items inner = list_items(w, bound, ts_node_start_byte(bound), depth + 1);
-      if (inner.is_list) return inner;
-      it.is_list = true; /* a name bound to something opaque: a fan-out of unknown width */
-      it.width = facts__width_make(w, WIDTH_UNKNOWN, x, -1);
-    } else if (!ts_node_is_null(facts__loop_source(w, x))) {
-      it.is_list = true; /* for batch in batched(tasks, n): a group of the items */
-      it.width = facts__classify_iterable(w, x, 0);
-    } else if (enclosing_param(w, x)) {
-      it.is_list = true; /* a parameter of the enclosing function (a closure's list) */
-      it.width = facts__width_make(w, WIDTH_DATA, x, -1);
-    }
+    return name_items(w, x, site_byte, depth, it);
   } else if (facts__is(x, "subscript") && facts__is(facts__field(x, FIELD_subscript), "slice")) {
     it.is_list = true; /* tasks[i:i + size] */
     it.width = facts__classify_slice(w, x);
