@@ -82,6 +82,38 @@ static void entry_free(LibLine *e) {
   pcre2_code_free(e->re);
 }
 
+/* One `key value` line of the entry `cur` (a pattern goes to *pattern,
+ * compiled when the entry ends). False (with a diagnostic) for an unknown
+ * key, event or tie. */
+static bool entry_key(LibLine *cur, char **pattern, const char *key, const char *value,
+                      const char *file, uint32_t lineno, Diags *diags) {
+  if (strcmp(key, "library") == 0 || strcmp(key, "logger") == 0 || strcmp(key, "anchor") == 0 ||
+      strcmp(key, "example") == 0 || strcmp(key, "pattern") == 0) {
+    char **slot = key[0] == 'l' && key[1] == 'i' ? &cur->library
+                  : key[0] == 'l'                ? &cur->loggers
+                  : key[0] == 'a'                ? &cur->anchor
+                  : key[0] == 'e'                ? &cur->example
+                                                 : pattern;
+    free(*slot);
+    *slot = xstrdup(value);
+  } else if (strcmp(key, "event") == 0) {
+    cur->event = event_named(value);
+    if (!cur->event) {
+      diags_add(diags, DIAG_ERROR, file, lineno, "unknown event `%s`", value);
+      return false;
+    }
+  } else if (strcmp(key, "tie") == 0) {
+    if (!tie_named(value, &cur->tie)) {
+      diags_add(diags, DIAG_ERROR, file, lineno, "unknown tie `%s`", value);
+      return false;
+    }
+  } else if (strcmp(key, "level") != 0 && strcmp(key, "source") != 0) {
+    diags_add(diags, DIAG_ERROR, file, lineno, "unknown key `%s`", key);
+    return false;
+  }
+  return true;
+}
+
 bool liblines_load(LibLines *ll, const char *file, const char *text, Diags *diags) {
   memset(ll, 0, sizeof *ll);
   if (!text) {
@@ -127,30 +159,8 @@ bool liblines_load(LibLines *ll, const char *file, const char *text, Diags *diag
     } else if (!open || !*value) {
       diags_add(diags, DIAG_ERROR, file, lineno, "expected `line NAME` or `key value`");
       ok = false;
-    } else if (strcmp(key, "library") == 0 || strcmp(key, "logger") == 0 ||
-               strcmp(key, "anchor") == 0 || strcmp(key, "example") == 0 ||
-               strcmp(key, "pattern") == 0) {
-      char **slot = key[0] == 'l' && key[1] == 'i' ? &cur.library
-                    : key[0] == 'l'                ? &cur.loggers
-                    : key[0] == 'a'                ? &cur.anchor
-                    : key[0] == 'e'                ? &cur.example
-                                                   : &pattern;
-      free(*slot);
-      *slot = xstrdup(value);
-    } else if (strcmp(key, "event") == 0) {
-      cur.event = event_named(value);
-      if (!cur.event) {
-        diags_add(diags, DIAG_ERROR, file, lineno, "unknown event `%s`", value);
-        ok = false;
-      }
-    } else if (strcmp(key, "tie") == 0) {
-      if (!tie_named(value, &cur.tie)) {
-        diags_add(diags, DIAG_ERROR, file, lineno, "unknown tie `%s`", value);
-        ok = false;
-      }
-    } else if (strcmp(key, "level") != 0 && strcmp(key, "source") != 0) {
-      diags_add(diags, DIAG_ERROR, file, lineno, "unknown key `%s`", key);
-      ok = false;
+    } else {
+      ok &= entry_key(&cur, &pattern, key, value, file, lineno, diags);
     }
     free(line);
   }
