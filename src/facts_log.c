@@ -230,6 +230,31 @@ static bool dynamic_logger_call(Walker *w, const char *callee, TSNode call) {
   return ok;
 }
 
+/* The message's template as stored: brace fields filled from the
+ * arguments become holes (loguru, structlog, logfire and helpers that call
+ * str.format: `logger.info("got {n}", n=3)`), as do %-specs when arguments
+ * follow (logging formats them lazily). In the facts' arena. */
+static const char *final_template(Walker *w, const StrBuf *sb, bool is_print, bool more_args,
+                                  bool keywords) {
+  const char *text = sb->s ? sb->s : "";
+  bool percent = !is_print && more_args && strchr(text, '%');
+  if (!is_print && (more_args || keywords) && !percent && strchr(text, '{')) {
+    StrBuf conv = {0};
+    template_convert_format(text, &conv);
+    const char *msg = arena_strndup(&w->f->arena, sb_str(&conv), conv.len);
+    sb_free(&conv);
+    return msg;
+  }
+  if (percent) {
+    StrBuf conv = {0};
+    template_convert_percent(text, &conv);
+    const char *msg = arena_strndup(&w->f->arena, sb_str(&conv), conv.len);
+    sb_free(&conv);
+    return msg;
+  }
+  return arena_strndup(&w->f->arena, text, sb->len);
+}
+
 /* Record a log callsite for call `ci` at node `call` if it is one. Not
  * inlined: the walk recurses through the call that makes it, and its frame
  * would ride along at every level of nesting. */
@@ -293,23 +318,7 @@ __attribute__((noinline)) void facts__maybe_log_site(Walker *w, uint32_t ci, TSN
     sb_free(&sb);
     return;
   }
-  const char *msg;
-  bool percent = !is_print && positional > msg_arg + 1 && strchr(sb_str(&sb), '%');
-  if (!is_print && (positional > msg_arg + 1 || values) && !percent && strchr(sb_str(&sb), '{')) {
-    /* loguru, structlog, logfire and helpers that call str.format: brace
-     * fields filled from the arguments (`logger.info("got {n}", n=3)`) */
-    StrBuf conv = {0};
-    template_convert_format(sb_str(&sb), &conv);
-    msg = arena_strndup(&w->f->arena, sb_str(&conv), conv.len);
-    sb_free(&conv);
-  } else if (percent) { /* logging formats %-args lazily */
-    StrBuf conv = {0};
-    template_convert_percent(sb_str(&sb), &conv);
-    msg = arena_strndup(&w->f->arena, sb_str(&conv), conv.len);
-    sb_free(&conv);
-  } else {
-    msg = arena_strndup(&w->f->arena, sb_str(&sb), sb.len);
-  }
+  const char *msg = final_template(w, &sb, is_print, positional > msg_arg + 1, values > 0);
   sb_free(&sb);
   LogSite site = {callee, level, msg, c->def, (int32_t)ci, c->pos};
   array_push(&w->f->logs, site);
