@@ -17,6 +17,7 @@ Suite *timeline_suite(void);
 Suite *cache_suite(void);
 Suite *rules_suite(void);
 Suite *emit_suite(void);
+Suite *report_suite(void);
 
 /* Extract the facts of a Python snippet (module name "m", path "m.py").
  * Aborts the test on failure. Free with facts_free and test_env_free. */
