@@ -18,6 +18,7 @@ Suite *cache_suite(void);
 Suite *rules_suite(void);
 Suite *emit_suite(void);
 Suite *report_suite(void);
+Suite *lsp_suite(void);
 
 /* Extract the facts of a Python snippet (module name "m", path "m.py").
  * Aborts the test on failure. Free with facts_free and test_env_free. */
