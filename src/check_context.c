@@ -18,13 +18,13 @@ static bool uses_name(const char *text, const char *name) {
   return false;
 }
 
-/* Calls that build a big text from their argument. */
+/* Calls that build a big text from their argument (rules/api.txt
+ * `text.builder`: a function by its name, a method of any object by ".name"). */
 static bool builds_text(const Model *m, uint32_t file, const Call *c) {
-  if (str_ends_with(c->callee, ".join") || str_ends_with(c->callee, ".model_dump_json"))
-    return true;
+  const char *dot = strrchr(c->callee, '.');
+  if (dot && knowledge_has(m->k, FACT_TEXT_BUILDER, dot)) return true;
   char *canon = model_canonical(m, file, c->def, c->callee);
-  bool yes = strcmp(canon, "json.dumps") == 0 || strcmp(canon, "yaml.dump") == 0 ||
-             strcmp(canon, "yaml.safe_dump") == 0 || strcmp(canon, "pprint.pformat") == 0;
+  bool yes = knowledge_has(m->k, FACT_TEXT_BUILDER, canon);
   free(canon);
   return yes;
 }

@@ -38,7 +38,8 @@ const EmbeddedFile *rules_file(const char *name);
   X(RETRY_DECORATOR, "retry.decorator") X(RETRY_MAX_ATTEMPTS, "retry.max-attempts") \
   X(RETRY_RANDOM, "retry.random") X(RUNNER, "runner") X(SITE, "site") \
   X(TIMEOUT_CALL, "timeout.call") X(TIMEOUT_CONTEXT, "timeout.context") \
-  X(TIMEOUT_SHORT_DEFAULT, "timeout.short-default") X(TOOL_DECORATOR, "tool.decorator") \
+  X(TIMEOUT_SHORT_DEFAULT, "timeout.short-default") X(TEXT_BUILDER, "text.builder") \
+  X(TOOL_DECORATOR, "tool.decorator") \
   X(TRANSPORT_EXCEPTION, "transport.exception")
 /* clang-format on */
 
