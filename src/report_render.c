@@ -88,28 +88,121 @@ static void md_header(const Timeline *t, const char *log_path, const char *rss_p
   sb_puts(out, ".\n\n");
 }
 
-/* The phases shown (the longest, in log order), a row each. */
-static void md_phases(const Timeline *t, StrBuf *out) {
-  sb_puts(out, "## Phases\n\n| phase | start | duration | lines | tasks | gap p50 | gap p95 | "
-               "gap max | last task after p90 | retries | errors | peak RSS |\n"
-               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-  uint32_t shown_phases;
-  double cut;
-  bool *keep = phases_shown(t, &shown_phases, &cut);
+/* ---- the report's tables: one model, written as Markdown or HTML ---- */
+
+#define TABLE_COLS 12
+
+/* A row: its phase's name (styled by each writer) and its other cells,
+ * formatted ("" for a cell with nothing: Markdown shows "-"). */
+typedef struct {
+  const char *name;
+  bool marker;
+  char *cells[TABLE_COLS - 1];
+} TableRow;
+
+typedef struct {
+  const char *const *heads; /* ncols column names, the name's first */
+  uint32_t ncols;
+  Array(TableRow) rows;
+} Table;
+
+static const char *const phase_heads[] = {"phase",   "start",   "duration",
+                                          "lines",   "tasks",   "gap p50",
+                                          "gap p95", "gap max", "last task after p90",
+                                          "retries", "errors",  "peak RSS"};
+static const char *const group_heads[] = {"phase",  "times",      "total",   "p50",
+                                          "p95",    "longest",    "tasks",   "retries",
+                                          "errors", "long tails", "peak RSS"};
+
+static char *peak_cell(double kb) {
+  return kb > 0 ? xasprintf("%.1f MiB", kb / 1024.0) : xstrdup("");
+}
+
+/* The phases shown (`keep`), in log order. */
+static void phase_table(const Timeline *t, const bool *keep, Table *tb) {
+  *tb = (Table){phase_heads, TABLE_COLS, {0}};
   for (uint32_t i = 0; i < t->phases.len; i++) {
     const Phase *ph = &t->phases.items[i];
     if (!keep[i]) continue;
-    sb_printf(
-        out,
-        "| %s%s%s | %.2f s | %.2f s | %u | %u | %.3f s | %.3f s | %.3f s | %.2f s | %u | %u | ",
-        ph->marker ? "" : "`", ph->name, ph->marker ? " (marker)" : "`", ph->start - t->first,
-        ph->end - ph->start, ph->lines, ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail,
-        ph->retries, ph->errors);
-    if (ph->peak_rss_kb > 0)
-      sb_printf(out, "%.1f MiB |\n", ph->peak_rss_kb / 1024.0);
-    else
-      sb_puts(out, "- |\n");
+    TableRow r = {ph->name,
+                  ph->marker,
+                  {xasprintf("%.2f s", ph->start - t->first),
+                   xasprintf("%.2f s", ph->end - ph->start), xasprintf("%u", ph->lines),
+                   xasprintf("%u", ph->tasks), xasprintf("%.3f s", ph->gap_p50),
+                   xasprintf("%.3f s", ph->gap_p95), xasprintf("%.3f s", ph->gap_max),
+                   xasprintf("%.2f s", ph->tail), xasprintf("%u", ph->retries),
+                   xasprintf("%u", ph->errors), peak_cell(ph->peak_rss_kb)}};
+    array_push(&tb->rows, r);
   }
+}
+
+/* Every phase name's sums, in `order` (the costliest first). */
+static void group_table(const Timeline *t, const uint32_t *order, uint32_t n, Table *tb) {
+  *tb = (Table){group_heads, TABLE_COLS - 1, {0}};
+  for (uint32_t i = 0; i < n; i++) {
+    const PhaseGroup *g = &t->groups.items[order[i]];
+    TableRow r = {g->name,
+                  g->marker,
+                  {xasprintf("%u", g->count), xasprintf("%.2f s", g->total),
+                   xasprintf("%.2f s", g->p50), xasprintf("%.2f s", g->p95),
+                   xasprintf("%.2f s", g->longest.end - g->longest.start),
+                   xasprintf("%llu", (unsigned long long)g->tasks),
+                   xasprintf("%llu", (unsigned long long)g->retries),
+                   xasprintf("%llu", (unsigned long long)g->errors), xasprintf("%u", g->long_tails),
+                   peak_cell(g->peak_rss_kb), NULL}};
+    array_push(&tb->rows, r);
+  }
+}
+
+static void table_free(Table *tb) {
+  for (uint32_t i = 0; i < tb->rows.len; i++)
+    for (uint32_t c = 0; c + 1 < tb->ncols; c++) free(tb->rows.items[i].cells[c]);
+  array_free(&tb->rows);
+}
+
+/* Markdown: an orchestrator's name in backticks, a marker's as it is. */
+static void table_markdown(const Table *tb, StrBuf *out) {
+  for (uint32_t c = 0; c < tb->ncols; c++) sb_printf(out, "| %s ", tb->heads[c]);
+  sb_puts(out, "|\n|---");
+  for (uint32_t c = 1; c < tb->ncols; c++) sb_puts(out, "|---:");
+  sb_puts(out, "|\n");
+  for (uint32_t i = 0; i < tb->rows.len; i++) {
+    const TableRow *r = &tb->rows.items[i];
+    sb_printf(out, "| %s%s%s", r->marker ? "" : "`", r->name, r->marker ? " (marker)" : "`");
+    for (uint32_t c = 0; c + 1 < tb->ncols; c++)
+      sb_printf(out, " | %s", *r->cells[c] ? r->cells[c] : "-");
+    sb_puts(out, " |\n");
+  }
+}
+
+static void html_text(StrBuf *out, const char *s);
+
+/* HTML: the name escaped. */
+static void table_html(const Table *tb, StrBuf *out) {
+  sb_puts(out, "<table><tr>");
+  for (uint32_t c = 0; c < tb->ncols; c++) sb_printf(out, "<th>%s</th>", tb->heads[c]);
+  sb_puts(out, "</tr>\n");
+  for (uint32_t i = 0; i < tb->rows.len; i++) {
+    const TableRow *r = &tb->rows.items[i];
+    sb_puts(out, "<tr><td>");
+    html_text(out, r->name);
+    sb_puts(out, r->marker ? " (marker)" : "");
+    for (uint32_t c = 0; c + 1 < tb->ncols; c++) sb_printf(out, "</td><td>%s", r->cells[c]);
+    sb_puts(out, "</td></tr>\n");
+  }
+  sb_puts(out, "</table>\n");
+}
+
+/* The phases shown (the longest, in log order), a row each. */
+static void md_phases(const Timeline *t, StrBuf *out) {
+  sb_puts(out, "## Phases\n\n");
+  uint32_t shown_phases;
+  double cut;
+  bool *keep = phases_shown(t, &shown_phases, &cut);
+  Table tb;
+  phase_table(t, keep, &tb);
+  table_markdown(&tb, out);
+  table_free(&tb);
   more_phases(out, t, shown_phases, cut, false);
   free(keep);
 }
@@ -117,22 +210,13 @@ static void md_phases(const Timeline *t, StrBuf *out) {
 /* Every phase name's sums, costliest first (a log of repeated runs). */
 static void md_groups(const Timeline *t, StrBuf *out) {
   sb_puts(out,
-          "\n## Phases by name\n\nAll occurrences of each phase summed, the costliest first.\n\n"
-          "| phase | times | total | p50 | p95 | longest | tasks | retries | errors | long "
-          "tails | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          "\n## Phases by name\n\nAll occurrences of each phase summed, the costliest first.\n\n");
   uint32_t n;
   uint32_t *order = groups_by_cost(t, &n);
-  for (uint32_t i = 0; i < n; i++) {
-    const PhaseGroup *g = &t->groups.items[order[i]];
-    sb_printf(out, "| %s%s%s | %u | %.2f s | %.2f s | %.2f s | %.2f s | %llu | %llu | %llu | %u | ",
-              g->marker ? "" : "`", g->name, g->marker ? " (marker)" : "`", g->count, g->total,
-              g->p50, g->p95, g->longest.end - g->longest.start, (unsigned long long)g->tasks,
-              (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
-    if (g->peak_rss_kb > 0)
-      sb_printf(out, "%.1f MiB |\n", g->peak_rss_kb / 1024.0);
-    else
-      sb_puts(out, "- |\n");
-  }
+  Table tb;
+  group_table(t, order, n, &tb);
+  table_markdown(&tb, out);
+  table_free(&tb);
   if (n < t->groups.len)
     sb_printf(out, "\n%u more phase names are not shown.\n", t->groups.len - n);
   free(order);
@@ -375,50 +459,22 @@ static void html_svg(const Timeline *t, const bool *keep, uint32_t shown_phases,
 
 /* The phases shown, a row each. */
 static void html_phases(const Timeline *t, const bool *keep, StrBuf *out) {
-  sb_puts(
-      out,
-      "<h2>Phases</h2>\n<table><tr><th>phase</th><th>start</th><th>duration</th><th>lines</"
-      "th>"
-      "<th>tasks</th><th>gap p50</th><th>gap p95</th><th>gap max</th><th>last task after p90</th>"
-      "<th>retries</th><th>errors</th><th>peak RSS</th></tr>\n");
-  for (uint32_t i = 0; i < t->phases.len; i++) {
-    const Phase *ph = &t->phases.items[i];
-    if (!keep[i]) continue;
-    sb_puts(out, "<tr><td>");
-    html_text(out, ph->name);
-    sb_printf(
-        out,
-        "%s</td><td>%.2f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>%.3f s</td><td>%.3f s</td>"
-        "<td>%.3f s</td><td>%.2f s</td><td>%u</td><td>%u</td><td>",
-        ph->marker ? " (marker)" : "", ph->start - t->first, ph->end - ph->start, ph->lines,
-        ph->tasks, ph->gap_p50, ph->gap_p95, ph->gap_max, ph->tail, ph->retries, ph->errors);
-    if (ph->peak_rss_kb > 0) sb_printf(out, "%.1f MiB", ph->peak_rss_kb / 1024.0);
-    sb_puts(out, "</td></tr>\n");
-  }
-  sb_puts(out, "</table>\n");
+  sb_puts(out, "<h2>Phases</h2>\n");
+  Table tb;
+  phase_table(t, keep, &tb);
+  table_html(&tb, out);
+  table_free(&tb);
 }
 
 /* Every phase name's sums, costliest first (a log of repeated runs). */
 static void html_groups(const Timeline *t, StrBuf *out) {
-  sb_puts(out, "<h2>Phases by name</h2>\n<table><tr><th>phase</th><th>times</th><th>total</th>"
-               "<th>p50</th><th>p95</th><th>longest</th><th>tasks</th><th>retries</th>"
-               "<th>errors</th><th>long tails</th><th>peak RSS</th></tr>\n");
+  sb_puts(out, "<h2>Phases by name</h2>\n");
   uint32_t n;
   uint32_t *order = groups_by_cost(t, &n);
-  for (uint32_t i = 0; i < n; i++) {
-    const PhaseGroup *g = &t->groups.items[order[i]];
-    sb_puts(out, "<tr><td>");
-    html_text(out, g->name);
-    sb_printf(out,
-              "%s</td><td>%u</td><td>%.2f s</td><td>%.2f s</td><td>%.2f s</td><td>%.2f s</td>"
-              "<td>%llu</td><td>%llu</td><td>%llu</td><td>%u</td><td>",
-              g->marker ? " (marker)" : "", g->count, g->total, g->p50, g->p95,
-              g->longest.end - g->longest.start, (unsigned long long)g->tasks,
-              (unsigned long long)g->retries, (unsigned long long)g->errors, g->long_tails);
-    if (g->peak_rss_kb > 0) sb_printf(out, "%.1f MiB", g->peak_rss_kb / 1024.0);
-    sb_puts(out, "</td></tr>\n");
-  }
-  sb_puts(out, "</table>\n");
+  Table tb;
+  group_table(t, order, n, &tb);
+  table_html(&tb, out);
+  table_free(&tb);
   if (n < t->groups.len)
     sb_printf(out, "<p>%u more phase names are not shown.</p>\n", t->groups.len - n);
   free(order);
