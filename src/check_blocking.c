@@ -253,6 +253,19 @@ static const char *client_method_code(const Model *m, const Origin *o, const cha
   return NULL;
 }
 
+/* Whether callee[0..n) calls a method that returns a future whose
+ * `.result()` blocks (rules/libraries.txt `blocking.future`: `.submit`). */
+static bool future_maker(const Model *m, const char *callee, size_t n) {
+  const char *dot = NULL;
+  for (size_t i = n; i-- > 0 && !dot;)
+    if (callee[i] == '.') dot = callee + i;
+  if (!dot) return false;
+  char *method = xstrndup(dot, n - (size_t)(dot - callee));
+  bool yes = knowledge_has(m->k, FACT_BLOCKING_FUTURE, method);
+  free(method);
+  return yes;
+}
+
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;
@@ -272,7 +285,8 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     return b;
   }
   free(canon);
-  if (str_ends_with(c->callee, ".submit().result")) { /* executor.submit(f).result() */
+  if (str_ends_with(c->callee, "().result") &&
+      future_maker(m, c->callee, strlen(c->callee) - 9)) { /* executor.submit(f).result() */
     b.code = "FAN505";
     b.what = xstrdup(c->callee);
     return b;
@@ -316,7 +330,8 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     } else if (o.fact && o.fact->kind == FACT_CLIENT) {
       b.code = client_method_code(m, &o, method);
     } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
-               str_ends_with(m->ix->files[o.file].calls.items[o.call].callee, ".submit")) {
+               future_maker(m, m->ix->files[o.file].calls.items[o.call].callee,
+                            strlen(m->ix->files[o.file].calls.items[o.call].callee))) {
       b.code = "FAN505";
     }
     if (b.code) b.what = xasprintf("%s.%s (%s)", recv, method, o.ctor);
