@@ -10,8 +10,8 @@
 #include "analysis.h"
 
 typedef struct {
-  const char *code; /* NULL: not blocking */
-  const char *what; /* owned: the blocking API, for the message */
+  const RuleInfo *code; /* NULL: not blocking */
+  const char *what;     /* owned: the blocking API, for the message */
 } Blocking;
 
 /* Whether a sync client was made in its library's asynchronous mode, or may
@@ -44,16 +44,16 @@ static bool async_mode(const Model *m, const Origin *o) {
   return false;
 }
 
-static const char *const codes[] = {"FAN501", "FAN502", "FAN503", "FAN504", "FAN505", "FAN506"};
-
-/* The static code string a fact's `code=` names, or NULL. */
-static const char *fact_code(const Fact *f) {
+/* The rule a fact's `code=` names when it is an event-loop blocker
+ * (FAN5xx), or NULL. */
+static const RuleInfo *fact_code(const Fact *f) {
   char code[8];
-  if (!f || !fact_attr(f, "code", code, sizeof code)) return NULL;
-  for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
-    if (strcmp(code, codes[i]) == 0) return codes[i];
-  return NULL;
+  Rule r;
+  if (!f || !fact_attr(f, "code", code, sizeof code) || !rule_named(code, &r)) return NULL;
+  return rule_info(r)->family == FAMILY_BLOCKING ? rule_info(r) : NULL;
 }
+
+static const RuleInfo *blocker(Rule r) { return rule_info(r); }
 
 /* Whether the comma-separated list attribute `key` of a fact holds `word`. */
 static bool attr_lists(const Fact *f, const char *key, const char *word) {
@@ -134,8 +134,8 @@ static bool local_file(const Model *m, uint32_t file, int32_t def, const char *e
  * first positional argument, else a keyword the fact's `path-kwarg=` names
  * (`pd.read_csv(io.StringIO(answer))`, `df.to_csv(path_or_buf=buffer)`). */
 static bool file_in_memory(const Model *m, uint32_t file, const Call *c, const Fact *x) {
-  const char *code = fact_code(x);
-  if (!code || strcmp(code, "FAN503") != 0) return false;
+  const RuleInfo *code = fact_code(x);
+  if (!code || code->rule != RULE_FAN503) return false;
   const Facts *f = &m->ix->files[file];
   if (c->nargs)
     return c->arg0 && (pseudo_file(c->arg0) || memory_file(m, file, c->def, c->arg0) ||
@@ -236,7 +236,7 @@ static bool branch_never_taken(const Model *m, uint32_t file, const Call *c) {
  * get, post, ...; `build_request` and the rest are local), and
  * `client.release` methods free a client without a request. A client that is
  * both sync and async blocks in its LangChain sync methods. NULL: none. */
-static const char *client_method_code(const Model *m, const Origin *o, const char *method) {
+static const RuleInfo *client_method_code(const Model *m, const Origin *o, const char *method) {
   char async_attr[8] = "", kind[16] = "", io[8];
   fact_attr(o->fact, "async", async_attr, sizeof async_attr);
   fact_attr(o->fact, "kind", kind, sizeof kind);
@@ -246,10 +246,10 @@ static const char *client_method_code(const Model *m, const Origin *o, const cha
   if (strcmp(async_attr, "no") == 0 && !async_mode(m, o) && sends &&
       !attr_lists(o->fact, "local", method) && !knowledge_has(m->k, FACT_CLIENT_RELEASE, method))
     return fact_code(o->fact)          ? fact_code(o->fact) /* an SDK over HTTP: code=FAN505 */
-           : strcmp(kind, "http") == 0 ? "FAN501"
-                                       : "FAN505";
+           : strcmp(kind, "http") == 0 ? blocker(RULE_FAN501)
+                                       : blocker(RULE_FAN505);
   if (strcmp(async_attr, "both") == 0 && knowledge_has(m->k, FACT_BLOCKING_LANGCHAIN, key))
-    return "FAN505";
+    return blocker(RULE_FAN505);
   return NULL;
 }
 
@@ -287,7 +287,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   free(canon);
   if (str_ends_with(c->callee, "().result") &&
       future_maker(m, c->callee, strlen(c->callee) - 9)) { /* executor.submit(f).result() */
-    b.code = "FAN505";
+    b.code = blocker(RULE_FAN505);
     b.what = xstrdup(c->callee);
     return b;
   }
@@ -332,7 +332,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
                future_maker(m, m->ix->files[o.file].calls.items[o.call].callee,
                             strlen(m->ix->files[o.file].calls.items[o.call].callee))) {
-      b.code = "FAN505";
+      b.code = blocker(RULE_FAN505);
     }
     if (b.code) b.what = xasprintf("%s.%s (%s)", recv, method, o.ctor);
     origin_free(&o);
@@ -344,7 +344,7 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
 
 /* A blocking call in a sync function of the project. */
 typedef struct {
-  const char *code;
+  const RuleInfo *code;
   uint32_t file, call;
 } Block;
 
@@ -418,34 +418,28 @@ static const HelperMemo *sync_blocks(const Model *m, DefRef d, HelperMemo *memo,
   return &memo[g];
 }
 
-/* The rule of a code the rule data gives (`code=FAN505`): the schema checked
- * at load that it names one. */
-static Rule code_rule(const char *code) {
-  Rule r = RULE_FAN501;
-  rule_named(code, &r);
-  return r;
-}
-
-static const char *code_words(const char *code) {
-  if (strncmp(code, "FAN501", 6) == 0) return "sync HTTP";
-  if (strncmp(code, "FAN502", 6) == 0) return "time.sleep";
-  if (strncmp(code, "FAN503", 6) == 0) return "sync file I/O";
-  if (strncmp(code, "FAN504", 6) == 0) return "a subprocess wait";
-  if (strncmp(code, "FAN505", 6) == 0) return "a sync SDK call";
-  return "CPU-heavy work";
+/* What a blocker of that rule is, in words. */
+static const char *code_words(const RuleInfo *code) {
+  switch (code->rule) {
+  case RULE_FAN501: return "sync HTTP";
+  case RULE_FAN502: return "time.sleep";
+  case RULE_FAN503: return "sync file I/O";
+  case RULE_FAN504: return "a subprocess wait";
+  case RULE_FAN505: return "a sync SDK call";
+  default: return "CPU-heavy work";
+  }
 }
 
 /* One minimal change for a blocking call made on the loop. */
-static char *next_step(const char *code, const char *callee, bool helper) {
-  if (helper || strcmp(code, "FAN506") == 0 || strcmp(code, "FAN505") == 0)
+static char *next_step(const RuleInfo *code, const char *callee, bool helper) {
+  if (helper || code->rule == RULE_FAN506 || code->rule == RULE_FAN505)
     return xasprintf("run it in a worker thread: `await asyncio.to_thread(%s, ...)`%s", callee,
-                     strcmp(code, "FAN505") == 0 && !helper ? ", or use the SDK's async client"
-                                                            : "");
-  if (strcmp(code, "FAN502") == 0) return xstrdup("use `await asyncio.sleep(...)`");
-  if (strcmp(code, "FAN501") == 0)
+                     code->rule == RULE_FAN505 && !helper ? ", or use the SDK's async client" : "");
+  if (code->rule == RULE_FAN502) return xstrdup("use `await asyncio.sleep(...)`");
+  if (code->rule == RULE_FAN501)
     return xstrdup("use an async client (`httpx.AsyncClient`, `aiohttp`), or "
                    "`await asyncio.to_thread(...)` around the call");
-  if (strcmp(code, "FAN504") == 0)
+  if (code->rule == RULE_FAN504)
     return xstrdup(
         "use `await asyncio.create_subprocess_exec(...)` and `await proc.communicate()`");
   return xstrdup("move the file work into a sync function and run it with "
@@ -486,9 +480,9 @@ static bool calls_name(const Facts *f, int32_t def, const char *name) {
   return false;
 }
 
-static void report(Model *m, uint32_t file, const Call *c, const char *code, const char *what,
+static void report(Model *m, uint32_t file, const Call *c, const RuleInfo *code, const char *what,
                    const Block *via, DefRef twin, Findings *out) {
-  const char *codebuf = code;
+  const RuleInfo *codebuf = code;
   char *where = index_def_name(m->ix, (DefRef){file, c->def});
   char *msg, *evidence, *step;
   if (via) {
@@ -514,7 +508,7 @@ static void report(Model *m, uint32_t file, const Call *c, const char *code, con
     step = next_step(codebuf, c->callee, via != NULL);
   }
   Finding *f = findings_add(
-      out, m->ix, code_rule(codebuf), file, c->def, c->pos, msg, evidence, step,
+      out, m->ix, codebuf->rule, file, c->def, c->pos, msg, evidence, step,
       xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
   if (via)
     finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,
@@ -556,14 +550,14 @@ static int cmp_site(const void *pa, const void *pb) {
 }
 
 /* The one change that fixes every caller, made in the helper. */
-static char *helper_step(const char *code) {
-  if (strcmp(code, "FAN502") == 0)
+static char *helper_step(const RuleInfo *code) {
+  if (code->rule == RULE_FAN502)
     return xstrdup("fix it once, in the helper: give it an async variant that waits with "
                    "`await asyncio.sleep(...)`, and await that from the async callers");
   return xasprintf("fix it once, in the helper: give it an async variant that runs the blocking "
                    "part with `await asyncio.to_thread(...)`%s, and await that from the async "
                    "callers",
-                   strcmp(code, "FAN503") == 0 || strcmp(code, "FAN501") == 0
+                   code->rule == RULE_FAN503 || code->rule == RULE_FAN501
                        ? " (or, when callers need no result, hand the work to a background "
                          "thread through a queue)"
                        : "");
@@ -591,7 +585,7 @@ static void report_helper(Model *m, const Reach *const *r, uint32_t n, Findings 
   const Call *first = &ix->files[r[0]->file].calls.items[r[0]->call];
   char *caller = index_def_name(ix, (DefRef){r[0]->file, first->def});
   Finding *f = findings_add(
-      out, ix, code_rule(via->code), via->file, inner->def, inner->pos,
+      out, ix, via->code->rule, via->file, inner->def, inner->pos,
       xasprintf("`%s` in sync %s blocks the event loop of every async caller: %u call sites in "
                 "%u async functions reach it (%s)",
                 inner->callee, helper, n, funcs, code_words(via->code)),

@@ -5,7 +5,8 @@
 #include <string.h>
 
 static const RuleInfo table[RULE_COUNT] = {
-#define RULE_INFO(code, name, family, weight) [RULE_##code] = {#code, name, family, weight},
+#define RULE_INFO(code, name, family, weight)                                                      \
+  [RULE_##code] = {RULE_##code, #code, name, family, weight},
     RULE_TABLE(RULE_INFO)
 #undef RULE_INFO
 };

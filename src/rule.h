@@ -30,6 +30,7 @@ typedef enum {
 } Rule;
 
 typedef struct {
+  Rule rule;
   const char *code; /* "FAN101" */
   const char *name; /* "unbounded-fan-out" */
   RuleFamily family;
