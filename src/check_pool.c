@@ -54,19 +54,19 @@ static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *vi
 
 /* The finding of `code` already made at this place: one construction is one
  * finding, each fan-out that reaches it a related location. */
-static Finding *finding_at(Findings *out, const char *code, uint32_t file, Pos pos) {
+static Finding *finding_at(Findings *out, Rule rule, uint32_t file, Pos pos) {
   for (uint32_t i = 0; i < out->len; i++)
     if (out->items[i].file == file && out->items[i].pos.line == pos.line &&
-        out->items[i].pos.col == pos.col && strcmp(out->items[i].code, code) == 0)
+        out->items[i].pos.col == pos.col && out->items[i].rule == rule)
       return &out->items[i];
   return NULL;
 }
 
 /* Relate the fan-out to an existing finding; a path without inference makes
  * it certain. Returns whether there was one. */
-static bool relate_again(Findings *out, const char *code, uint32_t file, Pos pos, const SiteInfo *s,
+static bool relate_again(Findings *out, Rule rule, uint32_t file, Pos pos, const SiteInfo *s,
                          bool inferred) {
-  Finding *fd = finding_at(out, code, file, pos);
+  Finding *fd = finding_at(out, rule, file, pos);
   if (!fd) return false;
   for (uint32_t i = 0; i < fd->related.len; i++)
     if (fd->related.items[i].file == s->site->file &&
@@ -106,7 +106,7 @@ static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Fin
     }
     bool inferred = via.call != UINT32_MAX;
     if (!pooled_kind(fact) || stored(f, c) ||
-        relate_again(out, "FAN701", d.file, call->pos, s, inferred)) {
+        relate_again(out, RULE_FAN701, d.file, call->pos, s, inferred)) {
       free(canon);
       continue;
     }
@@ -137,7 +137,7 @@ static void oneshot_client(Model *m, const SiteInfo *s, const Origin *o, uint32_
                            CallRef via, Findings *out) {
   if (o->call < 0 || !oneshot(o->fact)) return;
   bool inferred = via.call != UINT32_MAX;
-  if (relate_again(out, "FAN701", o->file, o->pos, s, inferred)) return;
+  if (relate_again(out, RULE_FAN701, o->file, o->pos, s, inferred)) return;
   const Facts *of = &m->ix->files[o->file];
   char *orch = index_def_name(m->ix, s->orchestrator);
   Finding *fd = findings_add(
@@ -313,7 +313,7 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
   if (!s->limiter_line && pool > 100) goto done;
   /* `range(n)` copies of one queue worker: n, unknown here, is the bound */
   if (!s->limiter_line && s->site->site.identical_tasks) goto done;
-  if (relate_again(out, "FAN702", o->file, o->pos, s, s->inferred)) goto done;
+  if (relate_again(out, RULE_FAN702, o->file, o->pos, s, s->inferred)) goto done;
   const Facts *of = &m->ix->files[o->file];
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *msg = s->limiter_line

@@ -37,8 +37,9 @@ static bool call_does_io(Model *m, uint32_t file, uint32_t call, CallRef *via) {
   const Fact *b = knowledge_get(m->k, FACT_BLOCKING, canon);
   free(canon);
   char code[8];
-  if (b && fact_attr(b, "code", code, sizeof code) &&
-      (strcmp(code, "FAN501") == 0 || strcmp(code, "FAN505") == 0))
+  Rule r; /* sync HTTP or a sync SDK call: I/O */
+  if (b && fact_attr(b, "code", code, sizeof code) && rule_named(code, &r) &&
+      (r == RULE_FAN501 || r == RULE_FAN505))
     return true;
   Targets ts = index_call_targets(m->ix, file, call);
   bool io = false, exact = false;
