@@ -256,13 +256,10 @@ static const RuleInfo *client_method_code(const Model *m, const Origin *o, const
 /* Whether callee[0..n) calls a method that returns a future whose
  * `.result()` blocks (rules/libraries.txt `blocking.future`: `.submit`). */
 static bool future_maker(const Model *m, const char *callee, size_t n) {
-  const char *dot = NULL;
-  for (size_t i = n; i-- > 0 && !dot;)
-    if (callee[i] == '.') dot = callee + i;
-  if (!dot) return false;
-  char *method = xstrndup(dot, n - (size_t)(dot - callee));
-  bool yes = knowledge_has(m->k, FACT_BLOCKING_FUTURE, method);
-  free(method);
+  char *head = xstrndup(callee, n);
+  const char *dot = strrchr(head, '.');
+  bool yes = dot && knowledge_has(m->k, FACT_BLOCKING_FUTURE, dot);
+  free(head);
   return yes;
 }
 

@@ -187,35 +187,31 @@ static const char *const validate_storm =
 static long tenacity_checks(const DecoratorCheck *c) {
   Model *m = c->m;
   const Decorator *d = c->d;
-  const char *where = c->where;
-  long cap = c->cap, attempts = ATTEMPTS_UNKNOWN;
-  bool given = c->given;
-  uint32_t pfile = c->pfile;
-  int32_t pdef = c->pdef;
+  long attempts = ATTEMPTS_UNKNOWN;
   const char *wait = kwarg(d, "wait"), *stop = kwarg(d, "stop"), *retry = kwarg(d, "retry");
   /* `stop=STOP_POLICY`: the policy a name holds */
   const char *v;
-  if (wait && (v = retry_policy_value(m, pfile, pdef, wait, 0))) wait = v;
-  if (stop && (v = retry_policy_value(m, pfile, pdef, stop, 0))) stop = v;
-  if (retry && (v = retry_policy_value(m, pfile, pdef, retry, 0))) retry = v;
-  if ((!wait && !given) || (wait && !retry_has_randomness(m, wait)))
+  if (wait && (v = retry_policy_value(m, c->pfile, c->pdef, wait, 0))) wait = v;
+  if (stop && (v = retry_policy_value(m, c->pfile, c->pdef, stop, 0))) stop = v;
+  if (retry && (v = retry_policy_value(m, c->pfile, c->pdef, retry, 0))) retry = v;
+  if ((!wait && !c->given) || (wait && !retry_has_randomness(m, wait)))
     flag(c, RULE_FAN401,
-         wait
-             ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
-                         "in lockstep",
-                         where, wait)
-             : xasprintf("retry on %s has no `wait=`: failed calls are retried immediately", where),
+         wait ? xasprintf("retry on %s waits `%s` with no random part: concurrent tasks retry "
+                          "in lockstep",
+                          c->where, wait)
+              : xasprintf("retry on %s has no `wait=`: failed calls are retried immediately",
+                          c->where),
          xstrdup("use `wait=wait_random_exponential(multiplier=1, max=30)` (or add "
                  "`+ wait_random(0, 1)`)"),
          xstrdup(validate_storm));
   char *n_text = retry_policy_args(stop, "stop_after_attempt(");
   long n = n_text ? resolved_count(m, d, n_text) : -1;
-  attempts = !stop && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
-  if ((!stop && !given) || n > cap)
+  attempts = !stop && !c->given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
+  if ((!stop && !c->given) || n > c->cap)
     flag(c, RULE_FAN402,
-         !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", where)
-               : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", where, n, cap,
-                           n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
+         !stop ? xasprintf("retry on %s has no `stop=`: tenacity retries forever", c->where)
+               : xasprintf("retry on %s allows %ld attempts (more than %ld)%s%s%s", c->where, n,
+                           c->cap, n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
                            n_text && (*n_text < '0' || *n_text > '9') ? n_text : "",
                            n_text && (*n_text < '0' || *n_text > '9') ? "` by default" : ""),
          xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"),
@@ -224,12 +220,12 @@ static long tenacity_checks(const DecoratorCheck *c) {
   free(n_text);
   /* retry_if_exception_type(types): the types, through a config field */
   char *types = retry_policy_args(retry, "retry_if_exception_type(");
-  const char *resolved = types ? retry_policy_value(m, pfile, pdef, types, 0) : NULL;
-  bool every = (!retry && !given) || (retry && strstr(retry, "retry_if_exception_type()")) ||
+  const char *resolved = types ? retry_policy_value(m, c->pfile, c->pdef, types, 0) : NULL;
+  bool every = (!retry && !c->given) || (retry && strstr(retry, "retry_if_exception_type()")) ||
                (types && retry_catches_everything(resolved ? resolved : types));
   if (every)
     add(c->m, c->out, RULE_FAN404, d->file, d->def, d->pos,
-        xasprintf("retry on %s retries every exception, programming errors included", where),
+        xasprintf("retry on %s retries every exception, programming errors included", c->where),
         xasprintf("decorator: %s%s%s%s%s", d->text, retry ? "" : " (no `retry=`: any Exception)",
                   resolved && resolved != types ? "; `" : "",
                   resolved && resolved != types ? types : "",
@@ -239,8 +235,8 @@ static long tenacity_checks(const DecoratorCheck *c) {
                 "httpx.ConnectError))` or the SDK's RateLimitError/APIConnectionError"),
         xstrdup("bugs fail at once instead of after the whole retry budget"));
   free(types);
-  if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before") && !given)
-    flag(c, RULE_FAN902, xasprintf("retry on %s never logs its attempts", where),
+  if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before") && !c->given)
+    flag(c, RULE_FAN902, xasprintf("retry on %s never logs its attempts", c->where),
          xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
          xstrdup("retries become visible in the log, with their count per phase"));
   return attempts;
@@ -250,36 +246,32 @@ static long tenacity_checks(const DecoratorCheck *c) {
 static long backoff_checks(const DecoratorCheck *c) {
   Model *m = c->m;
   const Decorator *d = c->d;
-  const char *where = c->where;
-  long cap = c->cap, attempts = ATTEMPTS_UNKNOWN;
-  bool given = c->given;
-  uint32_t pfile = c->pfile;
-  int32_t pdef = c->pdef;
+  long attempts = ATTEMPTS_UNKNOWN;
   const char *jitter = kwarg(d, "jitter");
   if (jitter && strcmp(jitter, "None") == 0)
-    flag(c, RULE_FAN401, xasprintf("backoff on %s turns jitter off (`jitter=None`)", where),
+    flag(c, RULE_FAN401, xasprintf("backoff on %s turns jitter off (`jitter=None`)", c->where),
          xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
   const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
   long n = tries ? resolved_count(m, d, tries) : -1;
-  attempts = !tries && !time && !given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
-  if ((!tries && !time && !given) || n > cap)
+  attempts = !tries && !time && !c->given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
+  if ((!tries && !time && !c->given) || n > c->cap)
     flag(c, RULE_FAN402,
          !tries && !time
              ? xasprintf("backoff on %s has neither `max_tries` nor `max_time`: it "
                          "retries forever",
-                         where)
-             : xasprintf("backoff on %s allows %ld tries (more than %ld)", where, n, cap),
+                         c->where)
+             : xasprintf("backoff on %s allows %ld tries (more than %ld)", c->where, n, c->cap),
          xstrdup("add `max_tries=5, max_time=60`"),
          xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
   char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
-  const char *types = exc ? retry_policy_value(m, pfile, pdef, exc, 0) : NULL;
+  const char *types = exc ? retry_policy_value(m, c->pfile, c->pdef, exc, 0) : NULL;
   if (exc && retry_catches_everything(types ? types : exc))
-    flag(c, RULE_FAN404, xasprintf("backoff on %s retries every exception (`%s`)", where, exc),
+    flag(c, RULE_FAN404, xasprintf("backoff on %s retries every exception (`%s`)", c->where, exc),
          xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
          xstrdup("bugs fail at once instead of after the whole retry budget"));
   free(exc);
-  if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup") && !given)
-    flag(c, RULE_FAN902, xasprintf("backoff on %s never logs its attempts", where),
+  if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup") && !c->given)
+    flag(c, RULE_FAN902, xasprintf("backoff on %s never logs its attempts", c->where),
          xstrdup("add `on_backoff=` with a logging handler"),
          xstrdup("retries become visible in the log, with their count per phase"));
   return attempts;
@@ -289,29 +281,25 @@ static long backoff_checks(const DecoratorCheck *c) {
 static long stamina_checks(const DecoratorCheck *c) {
   Model *m = c->m;
   const Decorator *d = c->d;
-  const char *where = c->where;
-  long cap = c->cap, attempts = ATTEMPTS_UNKNOWN;
-  bool given = c->given;
-  uint32_t pfile = c->pfile;
-  int32_t pdef = c->pdef;
+  long attempts = ATTEMPTS_UNKNOWN;
   const char *jitter = kwarg(d, "wait_jitter"), *tries = kwarg(d, "attempts"),
              *timeout = kwarg(d, "timeout"), *on = kwarg(d, "on");
   if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
     flag(c, RULE_FAN401,
-         xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", where, jitter),
+         xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", c->where, jitter),
          xstrdup("drop `wait_jitter=0`"), xstrdup(validate_storm));
-  long n = tries ? resolved_count(m, d, tries) : given ? -1 : 10;
+  long n = tries ? resolved_count(m, d, tries) : c->given ? -1 : 10;
   bool forever = tries && strcmp(tries, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
   attempts = forever ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
-  if (forever || n > cap)
+  if (forever || n > c->cap)
     flag(c, RULE_FAN402,
-         xasprintf("stamina retry on %s allows %s attempts", where, tries ? tries : "?"),
+         xasprintf("stamina retry on %s allows %s attempts", c->where, tries ? tries : "?"),
          xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
          xstrdup("a failing dependency ends the phase within the budget"));
-  const char *types = on ? retry_policy_value(m, pfile, pdef, on, 0) : NULL;
+  const char *types = on ? retry_policy_value(m, c->pfile, c->pdef, on, 0) : NULL;
   if (on && retry_catches_everything(types ? types : on))
     flag(c, RULE_FAN404,
-         xasprintf("stamina retry on %s retries every exception (`on=%s`)", where, on),
+         xasprintf("stamina retry on %s retries every exception (`on=%s`)", c->where, on),
          xstrdup("retry only transient errors"),
          xstrdup("bugs fail at once instead of after the whole retry budget"));
   return attempts;

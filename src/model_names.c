@@ -13,32 +13,31 @@ struct DefNames {
   uint32_t *assign_next, *call_next, *method_next; /* UINT32_MAX: the last of its name */
 };
 
-/* Chain `n` names (name(i) for the i-th) into `map` and `next`. */
-static uint32_t *chain_names(StrMap *map, uint32_t n, const char *(*name)(const Facts *, uint32_t),
-                             const Facts *f, uint32_t first, const uint32_t *order) {
-  uint32_t *next = xmalloc(((size_t)n + 1) * sizeof *next);
-  uint32_t *last = xmalloc(((size_t)n + 1) * sizeof *last); /* per chain head: its tail */
-  for (uint32_t k = 0; k < n; k++) {
-    next[k] = UINT32_MAX;
-    const char *key = name(f, order[first + k]);
-    uint32_t head;
-    if (strmap_get(map, key, &head)) {
-      next[last[head]] = k;
-      last[head] = k;
-    } else {
-      strmap_put(map, key, k);
-      last[k] = k;
-    }
-  }
-  free(last);
-  return next;
+/* A definition's own assignments (calls) in order, as strmap_chain keys them. */
+typedef struct {
+  const Facts *f;
+  const uint32_t *order; /* the definition's stretch of assign_order (call_order) */
+} Stretch;
+
+static const char *assign_target(const void *ctx, uint32_t k) {
+  const Stretch *s = ctx;
+  return s->f->assigns.items[s->order[k]].target;
+}
+static const char *call_callee(const void *ctx, uint32_t k) {
+  const Stretch *s = ctx;
+  return s->f->calls.items[s->order[k]].callee;
+}
+static const char *call_method(const void *ctx, uint32_t k) {
+  const char *dot = strrchr(call_callee(ctx, k), '.');
+  return dot ? dot + 1 : ""; /* "" collects the calls of bare names */
 }
 
-static const char *assign_target(const Facts *f, uint32_t i) { return f->assigns.items[i].target; }
-static const char *call_callee(const Facts *f, uint32_t i) { return f->calls.items[i].callee; }
-static const char *call_method(const Facts *f, uint32_t i) {
-  const char *dot = strrchr(f->calls.items[i].callee, '.');
-  return dot ? dot + 1 : ""; /* "" collects the calls of bare names */
+static uint32_t *chain_names(StrMap *map, uint32_t n, const char *(*key)(const void *, uint32_t),
+                             const Facts *f, const uint32_t *order) {
+  Stretch s = {f, order};
+  uint32_t *next = xmalloc(((size_t)n + 1) * sizeof *next);
+  strmap_chain(map, n, key, &s, next);
+  return next;
 }
 
 static struct DefNames *def_names(const Model *m, uint32_t file, int32_t def) {
@@ -47,12 +46,13 @@ static struct DefNames *def_names(const Model *m, uint32_t file, int32_t def) {
   const Facts *f = &m->ix->files[file];
   const Def *d = &f->defs.items[def];
   struct DefNames *dn = xcalloc(1, sizeof *dn);
-  dn->assign_next = chain_names(&dn->assigns, d->own_assigns.end - d->own_assigns.first,
-                                assign_target, f, d->own_assigns.first, f->assign_order.items);
-  dn->call_next = chain_names(&dn->calls, d->own_calls.end - d->own_calls.first, call_callee, f,
-                              d->own_calls.first, f->call_order.items);
-  dn->method_next = chain_names(&dn->methods, d->own_calls.end - d->own_calls.first, call_method, f,
-                                d->own_calls.first, f->call_order.items);
+  uint32_t na = d->own_assigns.end - d->own_assigns.first;
+  uint32_t nc = d->own_calls.end - d->own_calls.first;
+  const uint32_t *assigns = f->assign_order.items + d->own_assigns.first;
+  const uint32_t *calls = f->call_order.items + d->own_calls.first;
+  dn->assign_next = chain_names(&dn->assigns, na, assign_target, f, assigns);
+  dn->call_next = chain_names(&dn->calls, nc, call_callee, f, calls);
+  dn->method_next = chain_names(&dn->methods, nc, call_method, f, calls);
   return m->names[g] = dn;
 }
 

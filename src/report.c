@@ -116,6 +116,8 @@ typedef struct {
   DefRefs *reach;       /* per phase group */
   DefRefs *stall_reach; /* per loop stall */
   bool *stall_joined;
+  CallRefs requests; /* the project's calls that may send a request (made when first needed) */
+  bool requests_made;
 } Ranker;
 
 static void ranker_init(Ranker *r, const Project *p, const Timeline *t) {
@@ -139,6 +141,7 @@ static void ranker_free(Ranker *r) {
   free(r->stall_joined);
   for (uint32_t k = 0; k < r->t->groups.len; k++) array_free(&r->reach[k]);
   free(r->reach);
+  array_free(&r->requests);
   model_free(&r->m);
 }
 
@@ -201,7 +204,8 @@ static void retry_evidence(const Timeline *t, const RetryTie *tie, StrBuf *run) 
 }
 
 /* FAN301: how long the straggler held the phase, and its last request. */
-static void tail_evidence(const Project *p, const PhaseGroup *best, StrBuf *run) {
+static void tail_evidence(Ranker *r, const PhaseGroup *best, StrBuf *run) {
+  const Project *p = r->p;
   sb_printf(run,
             "This run: the slowest task held the phase %.2f s after the 90th percentile "
             "one%s",
@@ -211,12 +215,11 @@ static void tail_evidence(const Project *p, const PhaseGroup *best, StrBuf *run)
   if (w->last_request[0]) {
     sb_printf(run, "; the last request, `%s`, landed %.2f s into the phase", w->last_request,
               w->last_task - w->start);
-    CallRefs calls = {0};
-    trace_request_calls(&p->index, &calls);
-    if (trace_request_site(&p->index, &calls, w->last_request, &rf, &rc))
+    if (!r->requests_made) trace_request_calls(&p->index, &r->requests);
+    r->requests_made = true;
+    if (trace_request_site(&p->index, &r->requests, w->last_request, &rf, &rc))
       sb_printf(run, ", sent at %s:%u", p->index.files[rf].path,
                 p->index.files[rf].calls.items[rc].pos.line);
-    array_free(&calls);
   }
   sb_puts(run, "; ");
 }
@@ -248,7 +251,7 @@ static void rank_finding(Ranker *r, const Catalog *cat, const Finding *f, Items 
               best->rss_climb_kb / 1024.0, best->peak_rss_kb / 1024.0);
   } else if (family(f) == FAMILY_LONG_TAIL && best && best->long_tails) {
     lost = best->tail_lost;
-    tail_evidence(r->p, best, &run);
+    tail_evidence(r, best, &run);
   }
   char *ev = best ? phase_evidence(t, best) : xstrdup("no phase of this run reached it");
   char *evidence = xasprintf("%s%s. Code: %s", sb_str(&run), ev, f->evidence);

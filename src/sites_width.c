@@ -42,6 +42,13 @@ static int cmp_start(const void *pa, const void *pb) {
   return a->start != b->start ? (a->start < b->start ? -1 : 1) : (a->k < b->k ? -1 : a->k > b->k);
 }
 
+/* The target of the current def's own assignment k. */
+static const char *own_assign_target(const void *ctx, uint32_t k) {
+  const Walker *w = ctx;
+  const Def *d = &w->f->defs.items[w->def];
+  return w->f->assigns.items[w->f->assign_order.items[d->own_assigns.first + k]].target;
+}
+
 /* Index the current def's own assignments by target and by where their
  * values start, and the names it grows. */
 void facts__index_bindings(Walker *w) {
@@ -56,21 +63,7 @@ void facts__index_bindings(Walker *w) {
   uint32_t n = d->own_assigns.end - d->own_assigns.first;
   array_reserve(&w->bound_next, n);
   w->bound_next.len = n;
-  uint32_t *last = xcalloc(n + 1, sizeof(uint32_t)); /* per chain head: its tail */
-  for (uint32_t k = 0; k < n; k++) {
-    w->bound_next.items[k] = UINT32_MAX;
-    const char *target =
-        w->f->assigns.items[w->f->assign_order.items[d->own_assigns.first + k]].target;
-    uint32_t head;
-    if (strmap_get(&w->bound_first, target, &head)) {
-      w->bound_next.items[last[head]] = k;
-      last[head] = k;
-    } else {
-      strmap_put(&w->bound_first, target, k);
-      last[k] = k;
-    }
-  }
-  free(last);
+  strmap_chain(&w->bound_first, n, own_assign_target, w, w->bound_next.items);
   w->by_start.len = 0;
   array_reserve(&w->by_start, n);
   for (uint32_t k = 0; k < n; k++) {

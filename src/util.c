@@ -223,6 +223,24 @@ bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
   return false;
 }
 
+void strmap_chain(StrMap *map, uint32_t n, const char *(*key)(const void *ctx, uint32_t k),
+                  const void *ctx, uint32_t *next) {
+  uint32_t *last = xmalloc(((size_t)n + 1) * sizeof *last); /* per chain head: its tail */
+  for (uint32_t k = 0; k < n; k++) {
+    next[k] = UINT32_MAX;
+    const char *name = key(ctx, k);
+    uint32_t head;
+    if (strmap_get(map, name, &head)) {
+      next[last[head]] = k;
+      last[head] = k;
+    } else {
+      strmap_put(map, name, k);
+      last[k] = k;
+    }
+  }
+  free(last);
+}
+
 void strmap_free(StrMap *m) {
   free(m->slots);
   m->slots = NULL;

@@ -98,6 +98,12 @@ void strmap_put(StrMap *m, const char *key, uint32_t value);
 /* Returns true and fills *value when found. */
 bool strmap_get(const StrMap *m, const char *key, uint32_t *value);
 void strmap_free(StrMap *m);
+/* Chain `n` entries by name: `map` gets each name's first entry k (0 <= k < n),
+ * and next[k] the following entry of the same name, UINT32_MAX after the
+ * last; key(ctx, k) names entry k. A lookup then costs the entries of that
+ * name. O(n). */
+void strmap_chain(StrMap *map, uint32_t n, const char *(*key)(const void *ctx, uint32_t k),
+                  const void *ctx, uint32_t *next);
 
 /* ---- small string helpers -------------------------------------------- */
 
