@@ -92,7 +92,7 @@ $(BUILD)/embed: tools/embed.c | $(DEPS_OK)
 	$(CC) -std=c11 -O1 -o $@ $<
 $(BUILD)/rules_embed.c: $(BUILD)/embed $(RULE_FILES)
 	$(BUILD)/embed $@ $(RULE_FILES)
-$(BUILD)/obj/rules_embed.o: $(BUILD)/rules_embed.c src/rules.h
+$(BUILD)/obj/rules_embed.o: $(BUILD)/rules_embed.c src/embed.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-overlength-strings -c $< -o $@
 # The cache is keyed by this build: its code, rule data and grammar pins.
@@ -101,9 +101,9 @@ $(BUILD)/build_id.h: $(LIB_SRC) $(wildcard src/*.h) $(RULE_FILES) $(GRAMMAR_PIN)
 	  printf '#define FANOUT_BUILD_ID "%s"\n' "$$id" > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/cache.o: $(BUILD)/build_id.h
 # The rule table, from the rule docs' front matter (rule.h includes it).
-$(BUILD)/rule_table.h: tools/rule_table.awk $(wildcard rules/docs/*.md)
+$(BUILD)/rule_table.h: tools/rule_table.awk $(sort $(wildcard rules/docs/*.md))
 	@mkdir -p $(dir $@)
-	awk -f tools/rule_table.awk $(wildcard rules/docs/*.md) > $@.tmp && mv $@.tmp $@
+	awk -f tools/rule_table.awk $(sort $(wildcard rules/docs/*.md)) > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(BUILD)/rule_table.h | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $@

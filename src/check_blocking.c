@@ -504,9 +504,8 @@ static void report(Model *m, uint32_t file, const Call *c, const RuleInfo *code,
   } else {
     step = next_step(codebuf, c->callee, via != NULL);
   }
-  Finding *f = findings_add(
-      out, m->ix, codebuf->rule, file, c->def, c->pos, msg, evidence, step,
-      xstrdup("event-loop lag (asyncio debug `Executing ... took`) and the phase's p95 drop"));
+  Finding *f =
+      findings_add(out, m->ix, codebuf->rule, file, c->def, c->pos, msg, evidence, step, NULL);
   if (via)
     finding_relate(f, via->file, m->ix->files[via->file].calls.items[via->call].pos,
                    xstrdup("the blocking call"));

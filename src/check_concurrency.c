@@ -64,7 +64,7 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
       xasprintf("width: %s; no Semaphore/CapacityLimiter is acquired on the path from %s "
                 "(%u function%s followed) to the I/O call %s",
                 width, target, s->reach.len, s->reach.len == 1 ? "" : "s", ext),
-      next, xstrdup("in-flight requests stay at the limit; 429/503 count and p95 phase time drop"));
+      next, NULL);
   analysis_mark_site(m, s, f);
   if (defref_ok(s->target))
     finding_relate(f, s->target.file, index_def(m->ix, s->target)->pos,
@@ -103,7 +103,7 @@ static void fan102(Model *m, const SiteInfo *s, Findings *out) {
                              ix->files[s->site->file].path, s->site->site.pos.line, a->target),
                    xstrdup("create the limiter once (module level, `__init__`, or in the "
                            "orchestrator) and pass or share it"),
-                   xstrdup("in-flight calls stay at the limit during the phase"));
+                   NULL);
       free(orch);
       free(target);
     }
@@ -138,7 +138,7 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
                 sr->site.width.expr, target),
       xstrdup("process the list in fixed-size batches (`itertools.batched(items, 50)`) "
               "or consume results as they finish with a bounded worker pool"),
-      xstrdup("peak RSS during the phase stops growing with the input size"));
+      NULL);
   analysis_mark_site(m, s, f);
   free(orch);
   free(target);
@@ -248,8 +248,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
           assumption),
       xstrdup("wrap each call in `asyncio.wait_for(..., timeout=30)` (or set the client's timeout) "
               "and give the phase a deadline with `async with asyncio.timeout(...)`"),
-      xstrdup("max and p99 of per-task time and the phase's wall time drop; timeouts show up as "
-              "counted errors instead of stalls"));
+      NULL);
   analysis_mark_site(m, s, f);
   free(client_none);
   free(orch);

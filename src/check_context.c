@@ -195,8 +195,7 @@ static void report(Model *m, const SiteInfo *s, const Call *at, const char *para
       xasprintf("build it once in %s before the fan-out and pass the result (or pass only "
                 "the part each task needs)",
                 orch),
-      xstrdup("peak RSS and prompt tokens per task drop; phase time drops with shorter "
-              "prompts"));
+      NULL);
   finding_relate(f, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
   if (deeper) finding_relate(f, deeper->file, built->pos, xstrdup("where the text is built"));
   free(where);

@@ -40,16 +40,14 @@ void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
                     "no start or end in the log",
                     orch, s->site->site.width.expr),
           xasprintf("fan-out at line %u; no logging call in the function", s->site->site.pos.line),
-          xstrdup("log the phase start with its width and the end with its duration"),
-          xstrdup("`fanout report` can time this phase from the log"));
+          xstrdup("log the phase start with its width and the end with its duration"), NULL);
     const Handler *h = swallowing(f, s->orchestrator.def, s->site->site.pos.line);
     if (h)
       findings_add(out, m->ix, RULE_FAN903, s->orchestrator.file, s->orchestrator.def, h->pos,
                    xasprintf("`except %s: pass` around the fan-out in %s hides failed tasks",
                              *h->types ? h->types : "", orch),
                    xasprintf("the fan-out at line %u is inside this try", s->site->site.pos.line),
-                   xstrdup("log the exception (with the item) before moving on"),
-                   xstrdup("failed task count appears in the log"));
+                   xstrdup("log the exception (with the item) before moving on"), NULL);
     if (s->has_ext && !s->item_is_external && s->ext.call != UINT32_MAX) {
       const Facts *ef = &m->ix->files[s->ext.file];
       const Call *c = &ef->calls.items[s->ext.call];
@@ -60,8 +58,7 @@ void check_observability(Model *m, const SiteInfos *sites, Findings *out) {
                      xasprintf("`except %s: pass` in fanned-out %s swallows failures of `%s`",
                                *eh->types ? eh->types : "", where, c->callee),
                      xasprintf("%s runs once per item of the fan-out in %s", where, orch),
-                     xstrdup("log the exception (with the item) before moving on"),
-                     xstrdup("failed task count appears in the log"));
+                     xstrdup("log the exception (with the item) before moving on"), NULL);
         free(where);
       }
     }

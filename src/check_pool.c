@@ -122,7 +122,7 @@ static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Fin
         xasprintf("create one `%s` for the run (in the orchestrator or `__init__`), pass it "
                   "to the tasks, and close it once",
                   canon),
-        xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
+        NULL);
     analysis_mark_one(m, s, via, fd, "one of them leads here");
     finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
     free(orch);
@@ -150,7 +150,7 @@ static void oneshot_client(Model *m, const SiteInfo *s, const Origin *o, uint32_
                 m->ix->files[file].path, use.line, s->site->site.width.expr),
       xstrdup("bound the fan-out to a few concurrent requests, or call the service through "
               "one shared HTTP client"),
-      xstrdup("open connections and TLS handshakes per run drop; p50 call latency drops"));
+      NULL);
   analysis_mark_one(m, s, via, fd, "one of them leads here");
   finding_relate(fd, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
   free(orch);
@@ -335,7 +335,7 @@ static void fan702(Model *m, const SiteInfo *s, Findings *out) {
                 s->limiter_line ? "" : ", unbounded"),
       xstrdup("make the fan-out's limiter no larger than the pool, or raise the pool limit to "
               "match the limiter"),
-      xstrdup("pool wait time and PoolTimeout errors drop to zero; p95 call latency drops"));
+      NULL);
   f->inferred = s->inferred;
   finding_relate(f, s->site->file, s->site->site.pos, xstrdup("the fan-out"));
   free(orch);

@@ -63,11 +63,6 @@ static char *nth_arg(const char *call_text, unsigned n) {
   }
 }
 
-static Finding *add(Model *m, Findings *out, Rule code, uint32_t file, int32_t def, Pos pos,
-                    char *msg, char *evidence, char *next, char *validate) {
-  return findings_add(out, m->ix, code, file, def, pos, msg, evidence, next, validate);
-}
-
 /* An SDK call under a retry layer, with the SDK client's own retries. */
 typedef struct {
   char *what;    /* "`self.client.create` (openai.AsyncOpenAI, 2 retries of its own)" */
@@ -150,12 +145,11 @@ static void check_stacked(Model *m, const Decorator *d, long attempts, const cha
                   : product > 0 ? xasprintf("up to %ld requests per call (%ld x %ld)", product,
                                             attempts, s.retries + 1)
                                 : xstrdup("each");
-    Finding *fd =
-        add(m, out, RULE_FAN403, d->file, d->def, d->pos,
-            xasprintf("retry on %s wraps %s: attempts multiply, %s", where, s.what, count),
-            xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
-            xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"),
-            xstrdup("requests per logical call and 429 count drop"));
+    Finding *fd = findings_add(
+        out, m->ix, RULE_FAN403, d->file, d->def, d->pos,
+        xasprintf("retry on %s wraps %s: attempts multiply, %s", where, s.what, count),
+        xasprintf("decorator: %s; the SDK retries each attempt again", d->text),
+        xstrdup("build the SDK client with `max_retries=0` and keep one retry layer"), NULL);
     retry_mark_inferred(m, fd, s.via);
     free(count);
   }
@@ -175,13 +169,10 @@ typedef struct {
 } DecoratorCheck;
 
 /* A finding on the decorator, its text the evidence. */
-static void flag(const DecoratorCheck *c, Rule rule, char *msg, char *next, char *validate) {
+static void flag(const DecoratorCheck *c, Rule rule, char *msg, char *next) {
   findings_add(c->out, c->m->ix, rule, c->d->file, c->d->def, c->d->pos, msg,
-               xasprintf("decorator: %s", c->d->text), next, validate);
+               xasprintf("decorator: %s", c->d->text), next, NULL);
 }
-
-static const char *const validate_storm =
-    "429 bursts flatten: retries of concurrent tasks spread out instead of arriving together";
 
 /* tenacity: `@retry(wait=..., stop=..., retry=..., before_sleep=...)`. */
 static long tenacity_checks(const DecoratorCheck *c) {
@@ -202,8 +193,7 @@ static long tenacity_checks(const DecoratorCheck *c) {
               : xasprintf("retry on %s has no `wait=`: failed calls are retried immediately",
                           c->where),
          xstrdup("use `wait=wait_random_exponential(multiplier=1, max=30)` (or add "
-                 "`+ wait_random(0, 1)`)"),
-         xstrdup(validate_storm));
+                 "`+ wait_random(0, 1)`)"));
   char *n_text = retry_policy_args(stop, "stop_after_attempt(");
   long n = n_text ? resolved_count(m, d, n_text) : -1;
   attempts = !stop && !c->given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
@@ -214,9 +204,7 @@ static long tenacity_checks(const DecoratorCheck *c) {
                            c->cap, n_text && (*n_text < '0' || *n_text > '9') ? ": `" : "",
                            n_text && (*n_text < '0' || *n_text > '9') ? n_text : "",
                            n_text && (*n_text < '0' || *n_text > '9') ? "` by default" : ""),
-         xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"),
-         xstrdup("a failing dependency ends the phase with an error within the stop budget "
-                 "instead of stalling it"));
+         xstrdup("add `stop=stop_after_attempt(5) | stop_after_delay(60)`"));
   free(n_text);
   /* retry_if_exception_type(types): the types, through a config field */
   char *types = retry_policy_args(retry, "retry_if_exception_type(");
@@ -224,7 +212,8 @@ static long tenacity_checks(const DecoratorCheck *c) {
   bool every = (!retry && !c->given) || (retry && strstr(retry, "retry_if_exception_type()")) ||
                (types && retry_catches_everything(resolved ? resolved : types));
   if (every)
-    add(c->m, c->out, RULE_FAN404, d->file, d->def, d->pos,
+    findings_add(
+        c->out, m->ix, RULE_FAN404, d->file, d->def, d->pos,
         xasprintf("retry on %s retries every exception, programming errors included", c->where),
         xasprintf("decorator: %s%s%s%s%s", d->text, retry ? "" : " (no `retry=`: any Exception)",
                   resolved && resolved != types ? "; `" : "",
@@ -233,12 +222,11 @@ static long tenacity_checks(const DecoratorCheck *c) {
         xstrdup("retry only transient errors: "
                 "`retry=retry_if_exception_type((httpx.TimeoutException, "
                 "httpx.ConnectError))` or the SDK's RateLimitError/APIConnectionError"),
-        xstrdup("bugs fail at once instead of after the whole retry budget"));
+        NULL);
   free(types);
   if (!kwarg(d, "before_sleep") && !kwarg(d, "after") && !kwarg(d, "before") && !c->given)
     flag(c, RULE_FAN902, xasprintf("retry on %s never logs its attempts", c->where),
-         xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"),
-         xstrdup("retries become visible in the log, with their count per phase"));
+         xstrdup("add `before_sleep=before_sleep_log(logger, logging.WARNING)`"));
   return attempts;
 }
 
@@ -250,7 +238,7 @@ static long backoff_checks(const DecoratorCheck *c) {
   const char *jitter = kwarg(d, "jitter");
   if (jitter && strcmp(jitter, "None") == 0)
     flag(c, RULE_FAN401, xasprintf("backoff on %s turns jitter off (`jitter=None`)", c->where),
-         xstrdup("drop `jitter=None` (full jitter is the default)"), xstrdup(validate_storm));
+         xstrdup("drop `jitter=None` (full jitter is the default)"));
   const char *tries = kwarg(d, "max_tries"), *time = kwarg(d, "max_time");
   long n = tries ? resolved_count(m, d, tries) : -1;
   attempts = !tries && !time && !c->given ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
@@ -261,19 +249,16 @@ static long backoff_checks(const DecoratorCheck *c) {
                          "retries forever",
                          c->where)
              : xasprintf("backoff on %s allows %ld tries (more than %ld)", c->where, n, c->cap),
-         xstrdup("add `max_tries=5, max_time=60`"),
-         xstrdup("a failing dependency ends the phase within the budget instead of stalling it"));
+         xstrdup("add `max_tries=5, max_time=60`"));
   char *exc = strstr(d->text, "on_exception") ? nth_arg(d->text, 1) : NULL;
   const char *types = exc ? retry_policy_value(m, c->pfile, c->pdef, exc, 0) : NULL;
   if (exc && retry_catches_everything(types ? types : exc))
     flag(c, RULE_FAN404, xasprintf("backoff on %s retries every exception (`%s`)", c->where, exc),
-         xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"),
-         xstrdup("bugs fail at once instead of after the whole retry budget"));
+         xstrdup("retry only transient errors (timeouts, connection errors, 429/5xx)"));
   free(exc);
   if (!kwarg(d, "on_backoff") && !kwarg(d, "on_giveup") && !c->given)
     flag(c, RULE_FAN902, xasprintf("backoff on %s never logs its attempts", c->where),
-         xstrdup("add `on_backoff=` with a logging handler"),
-         xstrdup("retries become visible in the log, with their count per phase"));
+         xstrdup("add `on_backoff=` with a logging handler"));
   return attempts;
 }
 
@@ -287,21 +272,19 @@ static long stamina_checks(const DecoratorCheck *c) {
   if (jitter && strtod(jitter, NULL) == 0.0 && strcmp(jitter, "None") != 0)
     flag(c, RULE_FAN401,
          xasprintf("stamina retry on %s turns jitter off (`wait_jitter=%s`)", c->where, jitter),
-         xstrdup("drop `wait_jitter=0`"), xstrdup(validate_storm));
+         xstrdup("drop `wait_jitter=0`"));
   long n = tries ? resolved_count(m, d, tries) : c->given ? -1 : 10;
   bool forever = tries && strcmp(tries, "None") == 0 && timeout && strcmp(timeout, "None") == 0;
   attempts = forever ? ATTEMPTS_FOREVER : n > 0 ? n : ATTEMPTS_UNKNOWN;
   if (forever || n > c->cap)
     flag(c, RULE_FAN402,
          xasprintf("stamina retry on %s allows %s attempts", c->where, tries ? tries : "?"),
-         xstrdup("keep `attempts` at 10 or fewer and a `timeout`"),
-         xstrdup("a failing dependency ends the phase within the budget"));
+         xstrdup("keep `attempts` at 10 or fewer and a `timeout`"));
   const char *types = on ? retry_policy_value(m, c->pfile, c->pdef, on, 0) : NULL;
   if (on && retry_catches_everything(types ? types : on))
     flag(c, RULE_FAN404,
          xasprintf("stamina retry on %s retries every exception (`on=%s`)", c->where, on),
-         xstrdup("retry only transient errors"),
-         xstrdup("bugs fail at once instead of after the whole retry budget"));
+         xstrdup("retry only transient errors"));
   return attempts;
 }
 

@@ -283,7 +283,7 @@ static void loop_jitter(Model *m, const RetryLoop *rl, Findings *out) {
                       rl->h ? "catches an error" : "checks a retryable status", delay ? delay : ""),
             xasprintf("add jitter: `%s(%s * random.uniform(0.5, 1.5))`", sl->callee,
                       sl->arg0 ? sl->arg0 : "delay"),
-            xstrdup("429 bursts flatten: retries of concurrent tasks spread out")),
+            NULL),
         rl->via);
   }
 }
@@ -307,8 +307,7 @@ static void loop_attempts(Model *m, const RetryLoop *rl, Findings *out) {
           xasprintf("loop at line %u retries after %s", loop->pos.line,
                     h ? (*h->types ? h->types : "any error") : "a retryable status"),
           xstrdup("bound the attempts (`for attempt in range(5):`) and re-raise after the last"),
-          xstrdup("a failing dependency ends the phase within the budget instead of stalling "
-                  "it")),
+          NULL),
       rl->via);
 }
 
@@ -328,8 +327,7 @@ static void loop_handlers(Model *m, const RetryLoop *rl, Findings *out) {
             xasprintf("retry loop in %s retries every exception (`except %s`)", rl->where,
                       *x->types ? x->types : ""),
             xasprintf("handler at line %u, sleep at line %u", x->pos.line, rl->sleep->pos.line),
-            xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"),
-            xstrdup("bugs fail at once instead of after the whole retry budget")),
+            xstrdup("catch only transient errors (timeouts, connection errors, 429/5xx)"), NULL),
         rl->via);
   }
 }
@@ -345,8 +343,7 @@ static void loop_logs(Model *m, const RetryLoop *rl, Findings *out) {
   findings_add(out, m->ix, RULE_FAN902, rl->file, loop->def, loop->pos,
                xasprintf("retry loop in %s never logs its attempts", rl->where),
                xasprintf("loop at line %u: no logging call inside", loop->pos.line),
-               xstrdup("log each retry with the attempt number and the delay"),
-               xstrdup("retries become visible in the log, with their count per phase"));
+               xstrdup("log each retry with the attempt number and the delay"), NULL);
 }
 
 void check_retry_loops(Model *m, Findings *out) {

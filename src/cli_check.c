@@ -84,18 +84,18 @@ static void keep_given_findings(const Options *o, const Project *p, bool only_fi
 }
 
 /* The findings in the format asked for. */
-static void emit_findings(const char *fmt, Findings *fs, const Project *p, const Catalog *cat,
-                          uint32_t files_checked, StrBuf *out) {
+static void emit_findings(const char *fmt, Findings *fs, const Project *p, uint32_t files_checked,
+                          StrBuf *out) {
   if (strcmp(fmt, "json") == 0) {
-    emit_json(fs, &p->index, cat, files_checked, out);
+    emit_json(fs, &p->index, files_checked, out);
   } else if (strcmp(fmt, "github") == 0) {
     emit_github(fs, &p->index, out);
   } else if (strcmp(fmt, "markdown") == 0) {
-    emit_markdown(fs, &p->index, cat, files_checked, out);
+    emit_markdown(fs, &p->index, files_checked, out);
   } else if (strcmp(fmt, "sarif") == 0) {
     char cwd[4096];
     findings_read_lines(fs, &p->index);
-    emit_sarif(fs, &p->index, cat, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", out);
+    emit_sarif(fs, &p->index, FANOUT_HOME, getcwd(cwd, sizeof cwd) ? cwd : "/", out);
   } else {
     emit_text(fs, &p->index, colour_output(), out);
   }
@@ -126,14 +126,14 @@ static void summary_line(const Options *o, const Findings *fs, const PolicyRun *
 }
 
 /* The findings of the loaded project as output; the exit code. */
-static int check_project(const Options *o, const Project *p, const Catalog *cat, bool only_files,
+static int check_project(const Options *o, const Project *p, bool only_files,
                          uint32_t files_checked, StrBuf *out, StrBuf *err) {
   Findings fs = {0};
   PolicyRun counts;
-  policy_run(&o->policy, p, cat, &fs, &counts);
+  policy_run(&o->policy, p, &fs, &counts);
   if (only_files || o->stdin_filename) keep_given_findings(o, p, only_files, &fs, &counts);
   const char *fmt = o->format ? o->format : "text";
-  emit_findings(fmt, &fs, p, cat, files_checked, out);
+  emit_findings(fmt, &fs, p, files_checked, out);
   if (strcmp(fmt, "text") == 0 || strcmp(fmt, "github") == 0)
     summary_line(o, &fs, &counts, files_checked, err);
   policy_run_free(&counts);
@@ -155,13 +155,8 @@ static void say_cache(const Options *o, const Project *p) {
 }
 
 int cmd_check(Options *o, Diags *diags) {
-  Catalog cat = {0};
   o->project.lazy = !o->all_files;
   o->project.list_parsed = o->verbose > 1;
-  if (!catalog_load(&cat, diags)) {
-    catalog_free(&cat);
-    return EXIT_USAGE;
-  }
   /* Given only files (a pre-commit hook passes the staged ones): read the
    * project around them so calls into other modules resolve, report theirs. */
   bool only_files = o->npaths > 0;
@@ -192,7 +187,6 @@ int cmd_check(Options *o, Diags *diags) {
         fprintf(stderr, "cache %s: nothing changed, output replayed\n", o->project.cache_dir);
       sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
       cache_close(memo);
-      catalog_free(&cat);
       free(root);
       return replayed;
     }
@@ -202,7 +196,7 @@ int cmd_check(Options *o, Diags *diags) {
   int rc = EXIT_USAGE;
   if (ok) {
     if (only_files) keep_given_diags(o, diags);
-    rc = check_project(o, &p, &cat, only_files, only_files ? o->npaths : p.files_read, &out, &err);
+    rc = check_project(o, &p, only_files, only_files ? o->npaths : p.files_read, &out, &err);
   }
   fputs(sb_str(&out), stdout);
   fputs(sb_str(&err), stderr);
@@ -219,7 +213,6 @@ int cmd_check(Options *o, Diags *diags) {
   cache_close(memo);
   sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
   project_free(&p);
-  catalog_free(&cat);
   free(root);
   return rc;
 }

@@ -12,13 +12,13 @@
 /* ---- report ---- */
 
 /* The report of a run's timeline: the findings the policy shows, ranked. */
-static void write_report(const Options *o, const Project *p, const Catalog *cat, const Timeline *t,
+static void write_report(const Options *o, const Project *p, const Timeline *t,
                          const char *log_path, const char *rss_path, StrBuf *out) {
   Findings fs = {0};
   PolicyRun counts;
-  policy_run(&o->policy, p, cat, &fs, &counts);
+  policy_run(&o->policy, p, &fs, &counts);
   policy_run_free(&counts);
-  report_write(p, cat, &fs, t, log_path, rss_path, o->format, out);
+  report_write(p, &fs, t, log_path, rss_path, o->format, out);
   findings_free(&fs);
 }
 
@@ -46,9 +46,8 @@ int cmd_report(Options *o, Diags *diags) {
     fprintf(stderr, "fanout: report needs --log FILE\n");
     return EXIT_USAGE;
   }
-  Catalog cat = {0};
   Project p;
-  bool ok = catalog_load(&cat, diags) && project_load(&p, o->paths, o->npaths, &o->project, diags);
+  bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);
   Timeline t = {0}; /* RSS samples first: each phase takes its own as it closes */
   if (ok && o->rss_path && !o->follow) ok = timeline_rss(&t, o->rss_path, diags);
   if (ok && o->follow) {
@@ -62,13 +61,12 @@ int cmd_report(Options *o, Diags *diags) {
   }
   if (ok) {
     StrBuf out = {0};
-    write_report(o, &p, &cat, &t, o->log_path, o->rss_path, &out);
+    write_report(o, &p, &t, o->log_path, o->rss_path, &out);
     fputs(sb_str(&out), stdout);
     sb_free(&out);
   }
   timeline_free(&t);
   project_free(&p);
-  catalog_free(&cat);
   return ok ? EXIT_OK : EXIT_USAGE;
 }
 
@@ -90,16 +88,15 @@ int cmd_run(Options *o, Diags *diags) {
     return EXIT_USAGE;
   }
   /* the report for the project in the current directory */
-  Catalog cat = {0};
   Project p;
   const char *here[] = {"."};
-  bool ok = catalog_load(&cat, diags) && project_load(&p, here, 1, &o->project, diags);
+  bool ok = project_load(&p, here, 1, &o->project, diags);
   Timeline t = {0};
   if (ok)
     ok = timeline_rss(&t, rr.rss_path, diags) && timeline_read(&p.index, rr.log_path, &t, diags);
   if (ok) {
     StrBuf out = {0};
-    write_report(o, &p, &cat, &t, rr.log_path, rr.rss_path, &out);
+    write_report(o, &p, &t, rr.log_path, rr.rss_path, &out);
     char *path = xasprintf("%s/report.%s", ro.out_dir,
                            o->format && strcmp(o->format, "json") == 0 ? "json" : "md");
     FILE *f = fopen_write_nofollow(path);
@@ -114,7 +111,6 @@ int cmd_run(Options *o, Diags *diags) {
   }
   timeline_free(&t);
   project_free(&p);
-  catalog_free(&cat);
   int status = rr.status;
   run_result_free(&rr);
   return status; /* the pipeline's own exit code */

@@ -82,8 +82,7 @@ static void field(StrBuf *out, const char *name, const char *value, bool comma) 
   if (comma) sb_puts(out, ", ");
 }
 
-void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
-               StrBuf *out) {
+void emit_json(const Findings *fs, const Index *ix, uint32_t files, StrBuf *out) {
   sb_puts(out, "{\"version\": \"" FANOUT_JSON_VERSION "\", \"findings\": [");
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
@@ -114,11 +113,11 @@ void emit_json(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t
             fs->len ? "\n" : "", files, fs->len);
   /* findings are sorted by place, so count codes in a second pass */
   bool first = true;
-  for (uint32_t c = 0; c < cat->len; c++) {
+  for (int r = 0; r < RULE_COUNT; r++) {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < fs->len; i++) n += strcmp(fs->items[i].code, cat->items[c].code) == 0;
+    for (uint32_t i = 0; i < fs->len; i++) n += fs->items[i].rule == (Rule)r;
     if (!n) continue;
-    sb_printf(out, "%s\"%s\": %u", first ? "" : ", ", cat->items[c].code, n);
+    sb_printf(out, "%s\"%s\": %u", first ? "" : ", ", rule_info((Rule)r)->code, n);
     first = false;
   }
   uint32_t by[SEVERITY_ERROR + 1] = {0};
@@ -166,8 +165,7 @@ static int cmp_by_where(const void *pa, const void *pb) {
   return strcmp(a->code, b->code);
 }
 
-void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint32_t files,
-                   StrBuf *out) {
+void emit_markdown(const Findings *fs, const Index *ix, uint32_t files, StrBuf *out) {
   sb_printf(out, "# fanout findings\n\n%u finding%s in %u file%s checked.\n", fs->len,
             fs->len == 1 ? "" : "s", files, files == 1 ? "" : "s");
   if (!fs->len) return;
@@ -178,8 +176,8 @@ void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint
     const Finding *f = order[i];
     if (i == 0 || strcmp(order[i - 1]->where, f->where) != 0)
       sb_printf(out, "\n## `%s`\n", f->where);
-    const RuleDoc *doc = catalog_get(cat, f->code);
-    sb_printf(out, "\n### %s %s\n\n", f->code, doc ? doc->name : "");
+    const RuleInfo *rule = rule_info(f->rule);
+    sb_printf(out, "\n### %s %s\n\n", f->code, rule->name);
     sb_printf(out, "- **Location**: `%s:%u:%u`\n", ix->files[f->file].path, f->pos.line,
               f->pos.col);
     sb_printf(out, "- **Severity**: %s, confidence %s\n", severity_name(f->severity),
@@ -188,8 +186,7 @@ void emit_markdown(const Findings *fs, const Index *ix, const Catalog *cat, uint
       sb_printf(out, "  - %s: `%s:%u`\n", f->related.items[r].note,
                 ix->files[f->related.items[r].file].path, f->related.items[r].pos.line);
     sb_printf(out, "- **Evidence**: %s\n", f->evidence);
-    sb_printf(out, "- **Diagnosis**: %s%s%s\n", doc ? doc->summary : "", doc ? ". " : "",
-              f->message);
+    sb_printf(out, "- **Diagnosis**: %s. %s\n", rule->summary, f->message);
     sb_printf(out, "- **Next step**: %s\n", f->next_step);
     sb_printf(out, "- **Validation**: %s\n", f->validate);
   }
@@ -218,8 +215,8 @@ static void sarif_location(StrBuf *out, const Index *ix, uint32_t file, Pos pos)
 }
 
 /* The first paragraph under "## What it does". */
-static char *what_it_does(const RuleDoc *r) {
-  const char *s = strstr(r->body, "## What it does\n");
+static char *what_it_does(const RuleInfo *r) {
+  const char *s = strstr(rule_doc(r->rule), "## What it does\n");
   if (!s) return xstrdup(r->summary);
   s += 16;
   const char *e = strstr(s, "\n\n");
@@ -228,16 +225,16 @@ static char *what_it_does(const RuleDoc *r) {
   return sb_take(&b);
 }
 
-void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const char *home,
-                const char *cwd, StrBuf *out) {
+void emit_sarif(const Findings *fs, const Index *ix, const char *home, const char *cwd,
+                StrBuf *out) {
   sb_puts(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
                "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
                "\"name\": \"fanout\", \"version\": \"" FANOUT_VERSION_STRING "\", "
                "\"semanticVersion\": \"" FANOUT_VERSION_STRING "\", \"informationUri\": ");
   emit_json_string(out, home);
   sb_puts(out, ",\n      \"rules\": [");
-  for (uint32_t i = 0; i < cat->len; i++) {
-    const RuleDoc *r = &cat->items[i];
+  for (int i = 0; i < RULE_COUNT; i++) {
+    const RuleInfo *r = rule_info((Rule)i);
     char *full = what_it_does(r);
     char *help = xasprintf("%sREADME.md#fan%s", home, r->code + 3); /* the rule table's anchor */
     sb_puts(out, i ? ",\n        {" : "\n        {");
@@ -250,7 +247,7 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
     sb_puts(out, "}, ");
     field(out, "helpUri", help, true);
     sb_printf(out, "\"defaultConfiguration\": {\"level\": \"%s\", \"enabled\": %s}}",
-              strcmp(r->severity, "info") == 0 ? "note" : r->severity,
+              r->severity == SEVERITY_INFO ? "note" : severity_name(r->severity),
               r->default_on ? "true" : "false");
     free(full);
     free(help);
@@ -261,13 +258,9 @@ void emit_sarif(const Findings *fs, const Index *ix, const Catalog *cat, const c
   sb_puts(out, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
   for (uint32_t i = 0; i < fs->len; i++) {
     const Finding *f = &fs->items[i];
-    const RuleDoc *doc = catalog_get(cat, f->code);
-    uint32_t rule = 0;
-    for (uint32_t k = 0; k < cat->len; k++)
-      if (&cat->items[k] == doc) rule = k;
     sb_puts(out, i ? ",\n      {" : "\n      {");
     field(out, "ruleId", f->code, true);
-    sb_printf(out, "\"ruleIndex\": %u, \"level\": \"%s\", \"message\": {", rule,
+    sb_printf(out, "\"ruleIndex\": %u, \"level\": \"%s\", \"message\": {", (unsigned)f->rule,
               f->severity == SEVERITY_INFO ? "note" : severity_name(f->severity));
     field(out, "text", f->message, false);
     sb_puts(out, "},\n        \"locations\": [");

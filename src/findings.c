@@ -21,7 +21,7 @@ Finding *findings_add(Findings *fs, const Index *ix, Rule rule, uint32_t file, i
   f.message = message;
   f.evidence = evidence;
   f.next_step = next_step;
-  f.validate = validate;
+  f.validate = validate ? validate : xstrdup(rule_info(rule)->improves);
   array_push(fs, f);
   return array_last(fs);
 }
@@ -123,15 +123,4 @@ void findings_sort(Findings *fs, const Index *ix) {
 void findings_free(Findings *fs) {
   for (uint32_t i = 0; i < fs->len; i++) finding_free(&fs->items[i]);
   array_free(fs);
-}
-
-const char *severity_name(Severity s) {
-  return s == SEVERITY_ERROR ? "error" : s == SEVERITY_INFO ? "info" : "warning";
-}
-
-Severity severity_named(const char *word) {
-  return strcmp(word, "error") == 0     ? SEVERITY_ERROR
-         : strcmp(word, "warning") == 0 ? SEVERITY_WARNING
-         : strcmp(word, "info") == 0    ? SEVERITY_INFO
-                                        : SEVERITY_NONE;
 }

@@ -11,15 +11,6 @@ typedef struct {
   char *note; /* owned */
 } Related;
 
-/* How much a finding costs: from its rule, and from what the code shows
- * (in every task of a data-sized fan-out, or once). */
-typedef enum { SEVERITY_NONE, SEVERITY_INFO, SEVERITY_WARNING, SEVERITY_ERROR } Severity;
-
-/* "error", "warning", "info" ("warning" for none). */
-const char *severity_name(Severity s);
-/* The severity a word names, or SEVERITY_NONE. */
-Severity severity_named(const char *word);
-
 typedef struct {
   Rule rule;
   char code[8]; /* its code, as rule_info(rule) has it */
@@ -41,7 +32,8 @@ typedef struct {
 typedef Array(Finding) Findings;
 
 /* Add a finding; takes ownership of the strings (which must be malloc'd).
- * Returns it so related locations can be added. */
+ * `validate` NULL: the metric the rule's doc says a fix improves. Returns it
+ * so related locations can be added. */
 Finding *findings_add(Findings *fs, const Index *ix, Rule rule, uint32_t file, int32_t def, Pos pos,
                       char *message, char *evidence, char *next_step, char *validate);
 void finding_relate(Finding *f, uint32_t file, Pos pos, char *note);

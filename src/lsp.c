@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "catalog.h"
 #include "parse.h"
 #include "policy.h"
 #include "version.h"
@@ -29,7 +28,6 @@ typedef struct {
   const Policy *pol;
   const ProjectOptions *opts;
   char *root;
-  Catalog catalog;
   Project project;
   bool loaded, shutdown;
   Array(Document) docs;
@@ -216,7 +214,7 @@ static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
   Findings fs = {0};
   PolicyRun counts;
-  policy_run(s->pol, &s->project, &s->catalog, &fs, &counts);
+  policy_run(s->pol, &s->project, &fs, &counts);
   policy_run_free(&counts);
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
@@ -411,17 +409,16 @@ static json_t *hover(Server *s, json_t *params) {
   if (!doc || !ensure_loaded(s)) return NULL;
   Findings fs = {0};
   PolicyRun counts;
-  policy_run(s->pol, &s->project, &s->catalog, &fs, &counts);
+  policy_run(s->pol, &s->project, &fs, &counts);
   policy_run_free(&counts);
   StrBuf md = {0};
   for (uint32_t i = 0; i < fs.len; i++) {
     const Finding *f = &fs.items[i];
     if (strcmp(s->project.index.files[f->file].path, doc->path) != 0 || f->pos.line != line + 1)
       continue;
-    const RuleDoc *rule = catalog_get(&s->catalog, f->code);
     if (md.len) sb_puts(&md, "\n\n---\n\n");
-    sb_printf(&md, "**%s** %s\n\n%s\n\n**Next step**: %s\n\n%s", f->code, rule ? rule->summary : "",
-              f->message, f->next_step, rule ? rule->body : "");
+    sb_printf(&md, "**%s** %s\n\n%s\n\n**Next step**: %s\n\n%s", f->code,
+              rule_info(f->rule)->summary, f->message, f->next_step, rule_doc(f->rule));
   }
   findings_free(&fs);
   if (!md.len) return NULL;
@@ -455,9 +452,6 @@ static json_t *capabilities(void) {
 int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOptions *opts) {
   Server s = {0};
   s.in = in, s.out = out, s.log = log, s.pol = pol, s.opts = opts;
-  Diags d = {0};
-  catalog_load(&s.catalog, &d);
-  diags_free(&d);
   int status = 1;
   for (;;) {
     size_t len;
@@ -513,7 +507,6 @@ int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOp
   }
   array_free(&s.docs);
   if (s.loaded) project_free(&s.project);
-  catalog_free(&s.catalog);
   free(s.root);
   return status;
 }

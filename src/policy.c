@@ -177,8 +177,7 @@ static void unused_noqa(const Project *p, const Marks *all, Findings *out) {
                        xasprintf("unused `# noqa: %.*s`: nothing on this line reports %.*s", (int)n,
                                  c, (int)n, c),
                        xasprintf("the noqa lists %s", q->codes),
-                       xasprintf("remove `%.*s` from the noqa comment", (int)n, c),
-                       xstrdup("the noqa list matches what is reported"));
+                       xasprintf("remove `%.*s` from the noqa comment", (int)n, c), NULL);
         }
         c += n + (c[n] == ',');
       }
@@ -256,10 +255,10 @@ static bool finding_sites(const Model *m, const SiteInfos *sites, const TaskSite
  * function its tasks run. Fixed-width fan-outs and code that runs once keep
  * the rule's severity. */
 static void grade(const Model *m, const SiteInfos *sites, const U32Array *at, bool named,
-                  const RuleDoc *doc, Finding *f) {
-  Severity rule = doc ? severity_named(doc->severity) : SEVERITY_WARNING;
-  f->severity = rule ? (uint8_t)rule : SEVERITY_WARNING;
-  if (!doc || !doc->error_when_data) return;
+                  Finding *f) {
+  const RuleInfo *rule = rule_info(f->rule);
+  f->severity = (uint8_t)rule->severity;
+  if (!rule->error_when_data) return;
   for (uint32_t i = 0; i < at->len; i++) {
     const SiteRef *sr = sites->items[at->items[i]].site;
     if (sr->site.width.kind != WIDTH_DATA) continue;
@@ -323,8 +322,7 @@ static int cmp_site_finding(const void *pa, const void *pb) {
   return a->finding < b->finding ? -1 : a->finding > b->finding;
 }
 
-void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Findings *out,
-                PolicyRun *run) {
+void policy_run(const Policy *pol, const Project *p, Findings *out, PolicyRun *run) {
   Model m;
   model_init(&m, &p->index, &p->knowledge, &p->settings);
   SiteInfos sites = {0};
@@ -346,9 +344,8 @@ void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Finding
     Mark mk = {f->file, f->pos.line, {0}};
     memcpy(mk.code, f->code, sizeof mk.code);
     array_push(&marks, mk);
-    const RuleDoc *doc = catalog_get(cat, f->code);
     const char *path = p->files[f->file].path;
-    bool on = policy_enabled(pol, f->code, doc ? doc->default_on : true) &&
+    bool on = policy_enabled(pol, f->code, rule_info(f->rule)->default_on) &&
               !policy_file_ignores(pol, path, f->code);
     if (on && noqa_for(&p->files[f->file], f)) run->suppressed++, on = false;
     uint32_t kind = p->index.kinds[f->file];
@@ -364,13 +361,14 @@ void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Finding
       finding_free(f);
   }
   array_free(&all);
-  if (policy_enabled(pol, "FAN900", false)) unused_noqa(p, &marks, out);
+  if (policy_enabled(pol, "FAN900", rule_info(RULE_FAN900)->default_on))
+    unused_noqa(p, &marks, out);
   array_free(&marks);
   findings_sort(out, &p->index);
   for (uint32_t i = 0; i < out->len; i++) { /* severity, and the sites each finding concerns */
     Finding *f = &out->items[i];
     bool named = finding_sites(&m, &sites, &ts, f, &at);
-    grade(&m, &sites, &at, named, catalog_get(cat, f->code), f);
+    grade(&m, &sites, &at, named, f);
     for (uint32_t k = 0; k < at.len; k++) {
       SiteFinding sf = {(uint32_t)(sites.items[at.items[k]].site - p->index.sites.items), i};
       array_push(&run->by_site, sf);

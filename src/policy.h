@@ -8,7 +8,6 @@
 #ifndef FANOUT_POLICY_H
 #define FANOUT_POLICY_H
 
-#include "catalog.h"
 #include "config.h"
 #include "findings.h"
 #include "project.h"
@@ -66,7 +65,7 @@ typedef struct {
  * enough, with no `# noqa` on their line. Each carries its severity. With
  * FAN900 selected, a `# noqa: FANxxx` code that suppressed nothing is a
  * finding. Free run with policy_run_free. */
-void policy_run(const Policy *pol, const Project *p, const Catalog *cat, Findings *out,
+void policy_run(const Policy *pol, const Project *p, Findings *out,
                 PolicyRun *run);
 void policy_run_free(PolicyRun *run);
 /* Whether the findings fail the run: one at or above fail_on. */

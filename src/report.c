@@ -226,7 +226,7 @@ static void tail_evidence(Ranker *r, const PhaseGroup *best, StrBuf *run) {
 
 /* One finding as an item: its phase's cost (weighted by its family) and
  * what the run measured against it. */
-static void rank_finding(Ranker *r, const Catalog *cat, const Finding *f, Items *items) {
+static void rank_finding(Ranker *r, const Finding *f, Items *items) {
   const Timeline *t = r->t;
   const PhaseGroup *best = phase_of(r, f);
   double cost = 0;
@@ -236,7 +236,7 @@ static void rank_finding(Ranker *r, const Catalog *cat, const Finding *f, Items 
            (family(f) == FAMILY_BUFFERING || family(f) == FAMILY_CONTEXT
                 ? best->rss_climb_kb / 1024.0 / 10.0
                 : 0);
-  const RuleDoc *doc = catalog_get(cat, f->code);
+  const RuleInfo *rule = rule_info(f->rule);
   double lost = 0;
   StrBuf run = {0};
   const RetryTie *tie = family(f) == FAMILY_RETRY ? tie_of(t, f) : NULL;
@@ -258,11 +258,11 @@ static void rank_finding(Ranker *r, const Catalog *cat, const Finding *f, Items 
   free(ev);
   sb_free(&run);
   add_item(items, f, best, lost, cost,
-           xasprintf("%s %s (%s)", f->code, doc ? doc->name : "", severity_name(f->severity)),
+           xasprintf("%s %s (%s)", f->code, rule->name, severity_name(f->severity)),
            xasprintf("`%s:%u:%u` in `%s`", r->p->index.files[f->file].path, f->pos.line, f->pos.col,
                      f->where),
-           evidence, xasprintf("%s: %s", doc ? doc->summary : f->code, f->message),
-           xstrdup(f->next_step), xstrdup(f->validate));
+           evidence, xasprintf("%s: %s", rule->summary, f->message), xstrdup(f->next_step),
+           xstrdup(f->validate));
 }
 
 /* Evidence only the run has: a long tail with no timeout finding there. */
@@ -359,11 +359,10 @@ static void wave_item(const Timeline *t, Items *items) {
 /* Each finding costs the time of the phase it belongs to: all occurrences of
  * it in the log, summed (a log of many runs repeats each phase); then what
  * only the run shows. Sorted by time lost, then cost. */
-static void rank(const Project *p, const Catalog *cat, const Timeline *t, const Findings *fs,
-                 Items *items) {
+static void rank(const Project *p, const Timeline *t, const Findings *fs, Items *items) {
   Ranker r = {0};
   ranker_init(&r, p, t);
-  for (uint32_t i = 0; i < fs->len; i++) rank_finding(&r, cat, &fs->items[i], items);
+  for (uint32_t i = 0; i < fs->len; i++) rank_finding(&r, &fs->items[i], items);
   long_tail_items(t, items);
   stall_items(&r, items);
   untied_retry_items(p, t, items);
@@ -403,10 +402,10 @@ static void gaps(const Project *p, const Timeline *t, StrArray *out) {
                             "in this run's log"));
 }
 
-void report_write(const Project *p, const Catalog *cat, const Findings *fs, const Timeline *t,
-                  const char *log_path, const char *rss_path, const char *format, StrBuf *out) {
+void report_write(const Project *p, const Findings *fs, const Timeline *t, const char *log_path,
+                  const char *rss_path, const char *format, StrBuf *out) {
   Items items = {0};
-  rank(p, cat, t, fs, &items);
+  rank(p, t, fs, &items);
   StrArray obs = {0};
   gaps(p, t, &obs);
   if (format && strcmp(format, "json") == 0)

@@ -5,15 +5,7 @@
 #define FANOUT_RULES_H
 
 #include "diag.h"
-
-typedef struct {
-  const char *name; /* path under the source tree, e.g. "rules/sites.scm" */
-  const char *data; /* NUL-terminated */
-  unsigned long len;
-} EmbeddedFile;
-
-extern const EmbeddedFile embedded_files[];
-extern const unsigned embedded_file_count;
+#include "embed.h"
 
 /* The embedded file with this path, or NULL. */
 const EmbeddedFile *rules_file(const char *name);

@@ -134,6 +134,17 @@ awk '/<!-- rules:begin -->/{grab=1; next} /<!-- rules:end -->/{grab=0} grab' REA
 if diff -u "$tmp/table" "$tmp/readme_table" > "$tmp/diff"; then ok; else
   bad "README rule table differs from fanout rules --format markdown (make readme-rules)"; cat "$tmp/diff"; fi
 
+# ---- the rule table's generator refuses a doc it cannot hold, naming file and line ----
+for case in 's/^severity: warning/severity: loud/|5: severity is error' \
+            's/^improves: .*//|8: front matter lines are' 's/^default: on/default: yes/|9: default is on or off'; do
+  edit=${case%%|*}; want=${case#*|}
+  sed "$edit" rules/docs/FAN101.md > "$tmp/FAN101.md"
+  if awk -f tools/rule_table.awk "$tmp/FAN101.md" > /dev/null 2> "$tmp/err"; then
+    bad "rule_table.awk took a doc edited by $edit"
+  elif grep -q "^$tmp/FAN101.md:$want" "$tmp/err"; then ok
+  else bad "rule_table.awk on a doc edited by $edit: $(cat "$tmp/err")"; fi
+done
+
 # ---- golden outputs -----------------------------------------------------------
 for cmdfile in tests/golden/*.cmd; do
   [ -e "$cmdfile" ] || continue

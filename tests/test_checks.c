@@ -2,7 +2,6 @@
 #include <string.h>
 
 #include "analysis.h"
-#include "catalog.h"
 #include "policy.h"
 #include "test_main.h"
 
@@ -38,29 +37,36 @@ START_TEST(selection) {
 }
 END_TEST
 
-START_TEST(catalog) {
-  Catalog c = {0};
-  Diags d = {0};
-  ck_assert(catalog_load(&c, &d));
-  ck_assert_uint_eq(d.len, 0);
-  ck_assert_uint_ge(c.len, 20);
-  const RuleDoc *r = catalog_get(&c, "FAN101");
-  ck_assert_ptr_nonnull(r);
-  ck_assert(r->default_on);
-  ck_assert(!catalog_get(&c, "FAN901")->default_on);
-  char *example = catalog_code_block(r, "Example");
+START_TEST(rule_table) {
+  ck_assert_int_ge(RULE_COUNT, 20);
+  const RuleInfo *r = rule_info(RULE_FAN101);
+  ck_assert_str_eq(r->code, "FAN101");
+  ck_assert_str_eq(r->name, "unbounded-fan-out");
+  ck_assert(r->default_on && r->error_when_data);
+  ck_assert_int_eq(r->severity, SEVERITY_WARNING);
+  ck_assert_int_eq(r->family, FAMILY_CONCURRENCY);
+  ck_assert(!rule_info(RULE_FAN901)->default_on);
+  ck_assert_int_eq(rule_info(RULE_FAN900)->severity, SEVERITY_INFO);
+  Rule named;
+  ck_assert(rule_named("FAN702", &named) && named == RULE_FAN702);
+  ck_assert(!rule_named("FAN799", &named));
+  char *example = rule_doc_block(RULE_FAN101, "Example");
   ck_assert_ptr_nonnull(example);
   ck_assert_ptr_nonnull(strstr(example, "gather"));
   free(example);
-  for (uint32_t i = 0; i < c.len; i++) { /* every doc has every section */
+  ck_assert_ptr_null(rule_doc_block(RULE_FAN101, "No such section"));
+  for (int i = 0; i < RULE_COUNT; i++) { /* every doc has every section, and a metric */
+    const RuleInfo *ri = rule_info((Rule)i);
+    const char *doc = rule_doc((Rule)i);
+    ck_assert_msg(strncmp(doc, "## What it does", 15) == 0, "%s: body starts after front matter",
+                  ri->code);
     const char *sections[] = {"## What it does", "## Why is this bad?", "## Example",
                               "## Use instead", "## What to measure"};
     for (size_t k = 0; k < 5; k++)
-      ck_assert_msg(strstr(c.items[i].body, sections[k]), "%s lacks %s", c.items[i].code,
-                    sections[k]);
+      ck_assert_msg(strstr(doc, sections[k]), "%s lacks %s", ri->code, sections[k]);
+    ck_assert_msg(ri->improves[0] && ri->summary[0], "%s lacks improves or summary", ri->code);
+    ck_assert_int_eq(ri->code[3] - '0', (int)ri->family + 1 + (ri->family >= FAMILY_OBSERVABILITY));
   }
-  catalog_free(&c);
-  diags_free(&d);
 }
 END_TEST
 
@@ -175,7 +181,7 @@ Suite *checks_suite(void) {
   Suite *s = suite_create("checks");
   TCase *tc = tcase_create("selection");
   tcase_add_loop_test(tc, selection, 0, sizeof selection_cases / sizeof *selection_cases);
-  tcase_add_test(tc, catalog);
+  tcase_add_test(tc, rule_table);
   suite_add_tcase(s, tc);
   TCase *m = tcase_create("model");
   tcase_add_checked_fixture(m, model_setup, model_teardown);

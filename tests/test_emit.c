@@ -27,7 +27,6 @@ typedef struct {
   char dir[64], path[128];
   Facts facts;
   Index ix;
-  Catalog cat;
   Findings fs;
 } Fixture;
 
@@ -49,9 +48,6 @@ static void fixture_make(Fixture *x, const char *name, unsigned shift) {
   test_facts_in(x->path, "m", false, sb_str(&text), &x->facts);
   sb_free(&text);
   index_build(&x->ix, &x->facts, 1, NULL);
-  Diags d = {0};
-  ck_assert(catalog_load(&x->cat, &d));
-  diags_free(&d);
   ck_assert_uint_eq(x->facts.sites.len, 3);
   for (uint32_t i = 0; i < x->facts.sites.len; i++) {
     const Site *s = &x->facts.sites.items[i];
@@ -64,7 +60,6 @@ static void fixture_make(Fixture *x, const char *name, unsigned shift) {
 
 static void fixture_free(Fixture *x) {
   findings_free(&x->fs);
-  catalog_free(&x->cat);
   index_free(&x->ix);
   facts_free(&x->facts);
   unlink(x->path);
@@ -82,7 +77,7 @@ static json_t *parsed(const StrBuf *b) {
 static json_t *sarif_of(Fixture *x) {
   StrBuf out = {0};
   findings_read_lines(&x->fs, &x->ix);
-  emit_sarif(&x->fs, &x->ix, &x->cat, "https://example.invalid/", "/", &out);
+  emit_sarif(&x->fs, &x->ix, "https://example.invalid/", "/", &out);
   json_t *doc = parsed(&out);
   sb_free(&out);
   return doc;
@@ -129,7 +124,7 @@ START_TEST(documents_parse_whatever_the_name) {
   Fixture x;
   fixture_make(&x, "bad\xff\xfename.py", 0);
   StrBuf out = {0};
-  emit_json(&x.fs, &x.ix, &x.cat, 1, &out);
+  emit_json(&x.fs, &x.ix, 1, &out);
   json_t *doc = parsed(&out);
   json_t *first = json_array_get(json_object_get(doc, "findings"), 0);
   ck_assert_ptr_nonnull(first);

@@ -34,7 +34,6 @@ static const char *const app = "import asyncio\n"
 typedef struct {
   char dir[64], path[128];
   Project p;
-  Catalog cat;
   Findings fs;
   Timeline t;
 } Run;
@@ -54,12 +53,11 @@ static void run_make(Run *r) {
   const char *paths[] = {r->dir};
   ProjectOptions opts = {0};
   ck_assert(project_load(&r->p, paths, 1, &opts, &d));
-  ck_assert(catalog_load(&r->cat, &d));
   Policy pol = {0};
   Config cfg = {0};
   policy_configure(&pol, &cfg);
   PolicyRun counts;
-  policy_run(&pol, &r->p, &r->cat, &r->fs, &counts);
+  policy_run(&pol, &r->p, &r->fs, &counts);
   policy_run_free(&counts);
   policy_free(&pol);
   TimelineReader *tr = timeline_begin(&r->p.index, &r->t);
@@ -79,7 +77,6 @@ static void run_make(Run *r) {
 static void run_free(Run *r) {
   timeline_free(&r->t);
   findings_free(&r->fs);
-  catalog_free(&r->cat);
   project_free(&r->p);
   unlink(r->path);
   rmdir(r->dir);
@@ -89,7 +86,7 @@ START_TEST(straggler_ranked_first) {
   Run r;
   run_make(&r);
   StrBuf out = {0};
-  report_write(&r.p, &r.cat, &r.fs, &r.t, "run.log", NULL, "json", &out);
+  report_write(&r.p, &r.fs, &r.t, "run.log", NULL, "json", &out);
   json_error_t err;
   json_t *doc = json_loads(sb_str(&out), 0, &err);
   ck_assert_msg(doc != NULL, "report JSON does not parse: %s", err.text);
@@ -116,8 +113,8 @@ START_TEST(writers_agree) {
   Run r;
   run_make(&r);
   StrBuf md = {0}, html = {0};
-  report_write(&r.p, &r.cat, &r.fs, &r.t, "run.log", NULL, "markdown", &md);
-  report_write(&r.p, &r.cat, &r.fs, &r.t, "run.log", NULL, "html", &html);
+  report_write(&r.p, &r.fs, &r.t, "run.log", NULL, "markdown", &md);
+  report_write(&r.p, &r.fs, &r.t, "run.log", NULL, "html", &html);
   ck_assert_ptr_nonnull(strstr(sb_str(&md), "## Phases\n"));
   ck_assert_ptr_nonnull(strstr(sb_str(&md), "### 1. FAN301"));
   ck_assert_ptr_nonnull(strstr(sb_str(&html), "<h2>Phases</h2>"));
