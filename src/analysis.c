@@ -21,9 +21,9 @@ static bool caller_deadline(Model *m, DefRef orch) {
 /* How much an I/O call says about a phase's time: 3 a model call, 2 another
  * remote API, 1 a database, 0 anything else. */
 static int rank_of(const External *e) {
-  char kind[16];
   const Fact *f = e->has_origin && e->origin.fact ? e->origin.fact : e->fact;
-  if (!f || !fact_attr(f, "kind", kind, sizeof kind)) return 0;
+  const char *kind = fact_get(f, ATTR_KIND);
+  if (!kind) return 0;
   if (strcmp(kind, "llm") == 0) return 3;
   if (strcmp(kind, "http") == 0 || strcmp(kind, "aws") == 0 || strcmp(kind, "net") == 0 ||
       strcmp(kind, "rpc") == 0)
@@ -274,7 +274,7 @@ void analysis_mark_site(const Model *m, const SiteInfo *s, Finding *f) {
   free(tail);
 }
 
-const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size) {
-  if (!s->ext.fact || !fact_attr(s->ext.fact, "kind", buf, size)) snprintf(buf, size, "io");
-  return buf;
+const char *analysis_ext_kind(const SiteInfo *s) {
+  const char *kind = fact_get(s->ext.fact, ATTR_KIND);
+  return kind ? kind : "io";
 }

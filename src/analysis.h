@@ -50,7 +50,7 @@ const char *analysis_ext_callee(const Model *m, const SiteInfo *s);
  * tasks (UINT32_MAX - 1: the task itself; UINT32_MAX: nothing to mark). */
 void analysis_mark_one(const Model *m, const SiteInfo *s, CallRef at, Finding *f, const char *tail);
 /* `kind=` of the I/O fact (http, llm, db, net, subprocess, aws) into buf. */
-const char *analysis_ext_kind(const SiteInfo *s, char *buf, size_t size);
+const char *analysis_ext_kind(const SiteInfo *s);
 
 /* A finding about site `s` whose path to I/O rests on inference is marked
  * so, and its evidence says what was inferred and where the I/O is. */

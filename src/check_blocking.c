@@ -28,18 +28,15 @@ static Targets followed_targets(const Index *ix, uint32_t file, uint32_t call) {
 }
 
 static bool async_mode(const Model *m, const Origin *o) {
-  char names[64];
-  if (!o->fact || o->call < 0 || !fact_attr(o->fact, "async-kwarg", names, sizeof names))
-    return false;
+  if (o->call < 0 || !fact_get(o->fact, ATTR_ASYNC_KWARG)) return false;
   const Facts *f = &m->ix->files[o->file];
   const Call *c = &f->calls.items[o->call];
   if (c->flags & CALL_KW_SPLAT) return true;
-  for (char *name = names; *name;) {
-    char *comma = strchr(name, ',');
-    if (comma) *comma = '\0';
-    const char *v = model_kwarg(f, c, name);
-    if (v && strcmp(v, "False") != 0 && strcmp(v, "0") != 0 && strcmp(v, "None") != 0) return true;
-    name = comma ? comma + 1 : name + strlen(name);
+  for (uint32_t a = 0; a < c->nkwargs; a++) {
+    const Kwarg *kw = &f->kwargs.items[c->first_kwarg + a];
+    if (fact_lists(o->fact, ATTR_ASYNC_KWARG, kw->name) && strcmp(kw->value, "False") != 0 &&
+        strcmp(kw->value, "0") != 0 && strcmp(kw->value, "None") != 0)
+      return true;
   }
   return false;
 }
@@ -47,26 +44,12 @@ static bool async_mode(const Model *m, const Origin *o) {
 /* The rule a fact's `code=` names when it is an event-loop blocker
  * (FAN5xx), or NULL. */
 static const RuleInfo *fact_code(const Fact *f) {
-  char code[8];
   Rule r;
-  if (!f || !fact_attr(f, "code", code, sizeof code) || !rule_named(code, &r)) return NULL;
+  if (!fact_rule(f, ATTR_CODE, &r)) return NULL;
   return rule_info(r)->family == FAMILY_BLOCKING ? rule_info(r) : NULL;
 }
 
 static const RuleInfo *blocker(Rule r) { return rule_info(r); }
-
-/* Whether the comma-separated list attribute `key` of a fact holds `word`. */
-static bool attr_lists(const Fact *f, const char *key, const char *word) {
-  char list[256];
-  if (!f || !fact_attr(f, key, list, sizeof list)) return false;
-  size_t n = strlen(word);
-  for (const char *p = list; *p;) {
-    size_t len = strcspn(p, ",");
-    if (len == n && strncmp(p, word, n) == 0) return true;
-    p += len + (p[len] == ',');
-  }
-  return false;
-}
 
 /* Whether an expression is an in-memory file (`io.StringIO(text)`, or a name
  * bound to one): reading or writing it is no file I/O. */
@@ -142,7 +125,7 @@ static bool file_in_memory(const Model *m, uint32_t file, const Call *c, const F
                        local_file(m, file, c->def, c->arg0, 0));
   for (uint32_t a = 0; a < c->nkwargs; a++) {
     const Kwarg *kw = &f->kwargs.items[c->first_kwarg + a];
-    if (attr_lists(x, "path-kwarg", kw->name)) return memory_file(m, file, c->def, kw->value);
+    if (fact_lists(x, ATTR_PATH_KWARG, kw->name)) return memory_file(m, file, c->def, kw->value);
   }
   return false;
 }
@@ -156,17 +139,16 @@ static const Fact *method_fact(const Model *m, uint32_t file, const Call *c, con
   const Knowledge *k = m->k;
   const Facts *f = &m->ix->files[file];
   for (const Fact *x = knowledge_first(k, FACT_BLOCKING_METHOD); x; x = knowledge_next(k, x)) {
-    if (!attr_lists(x, "methods", method)) continue;
+    if (!fact_lists(x, ATTR_METHODS, method)) continue;
     size_t n = strlen(x->name);
     bool prefix = n && x->name[n - 1] == '.';
     if (prefix ? strncmp(ctor, x->name, n) != 0 || strchr(ctor + n, '(')
                : strcmp(ctor, x->name) != 0)
       continue;
-    char kwargs[128];
-    if (c->nargs == 0 && fact_attr(x, "path-kwarg", kwargs, sizeof kwargs)) {
+    if (c->nargs == 0 && fact_get(x, ATTR_PATH_KWARG)) {
       bool given = false;
       for (uint32_t a = 0; a < c->nkwargs && !given; a++)
-        given = attr_lists(x, "path-kwarg", f->kwargs.items[c->first_kwarg + a].name);
+        given = fact_lists(x, ATTR_PATH_KWARG, f->kwargs.items[c->first_kwarg + a].name);
       if (!given) continue;
     }
     return file_in_memory(m, file, c, x) ? NULL : x;
@@ -237,14 +219,14 @@ static bool branch_never_taken(const Model *m, uint32_t file, const Call *c) {
  * `client.release` methods free a client without a request. A client that is
  * both sync and async blocks in its LangChain sync methods. NULL: none. */
 static const RuleInfo *client_method_code(const Model *m, const Origin *o, const char *method) {
-  char async_attr[8] = "", kind[16] = "", io[8];
-  fact_attr(o->fact, "async", async_attr, sizeof async_attr);
-  fact_attr(o->fact, "kind", kind, sizeof kind);
+  const char *async_attr = fact_get(o->fact, ATTR_ASYNC), *kind = fact_get(o->fact, ATTR_KIND);
+  if (!async_attr) async_attr = "";
+  if (!kind) kind = "";
   char key[64];
   snprintf(key, sizeof key, ".%s", method);
-  bool sends = !fact_attr(o->fact, "io", io, sizeof io) || attr_lists(o->fact, "io", method);
+  bool sends = !fact_get(o->fact, ATTR_IO) || fact_lists(o->fact, ATTR_IO, method);
   if (strcmp(async_attr, "no") == 0 && !async_mode(m, o) && sends &&
-      !attr_lists(o->fact, "local", method) && !knowledge_has(m->k, FACT_CLIENT_RELEASE, method))
+      !fact_lists(o->fact, ATTR_LOCAL, method) && !knowledge_has(m->k, FACT_CLIENT_RELEASE, method))
     return fact_code(o->fact)          ? fact_code(o->fact) /* an SDK over HTTP: code=FAN505 */
            : strcmp(kind, "http") == 0 ? blocker(RULE_FAN501)
                                        : blocker(RULE_FAN505);
@@ -253,14 +235,15 @@ static const RuleInfo *client_method_code(const Model *m, const Origin *o, const
   return NULL;
 }
 
-/* Whether callee[0..n) calls a method that returns a future whose
- * `.result()` blocks (rules/libraries.txt `blocking.future`: `.submit`). */
-static bool future_maker(const Model *m, const char *callee, size_t n) {
+/* The fact of the method callee[0..n) calls when it returns a future whose
+ * waiting methods block (rules/libraries.txt `blocking.future .submit
+ * waits=result`), or NULL. */
+static const Fact *future_maker(const Model *m, const char *callee, size_t n) {
   char *head = xstrndup(callee, n);
   const char *dot = strrchr(head, '.');
-  bool yes = dot && knowledge_has(m->k, FACT_BLOCKING_FUTURE, dot);
+  const Fact *f = dot ? knowledge_get(m->k, FACT_BLOCKING_FUTURE, dot) : NULL;
   free(head);
-  return yes;
+  return f;
 }
 
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
@@ -282,8 +265,10 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
     return b;
   }
   free(canon);
-  if (str_ends_with(c->callee, "().result") &&
-      future_maker(m, c->callee, strlen(c->callee) - 9)) { /* executor.submit(f).result() */
+  const char *chained = strstr(c->callee, "().");
+  while (chained && strstr(chained + 3, "().")) chained = strstr(chained + 3, "().");
+  if (chained && fact_lists(future_maker(m, c->callee, (size_t)(chained - c->callee)), ATTR_WAITS,
+                            chained + 3)) { /* executor.submit(f).result() */
     b.code = blocker(RULE_FAN505);
     b.what = xstrdup(c->callee);
     return b;
@@ -326,9 +311,10 @@ static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
       b.code = fact_code(mf);
     } else if (o.fact && o.fact->kind == FACT_CLIENT) {
       b.code = client_method_code(m, &o, method);
-    } else if (strcmp(method, "result") == 0 && o.call >= 0 &&
-               future_maker(m, m->ix->files[o.file].calls.items[o.call].callee,
-                            strlen(m->ix->files[o.file].calls.items[o.call].callee))) {
+    } else if (o.call >= 0 &&
+               fact_lists(future_maker(m, m->ix->files[o.file].calls.items[o.call].callee,
+                                       strlen(m->ix->files[o.file].calls.items[o.call].callee)),
+                          ATTR_WAITS, method)) {
       b.code = blocker(RULE_FAN505);
     }
     if (b.code) b.what = xasprintf("%s.%s (%s)", recv, method, o.ctor);

@@ -1,4 +1,5 @@
 /* FAN1xx unbounded concurrency, FAN2xx gather over huge lists, FAN3xx long tail. */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "analysis.h"
@@ -168,8 +169,9 @@ static bool waits_for_all(const Model *m, const SiteRef *sr) {
 }
 
 /* Whether the function that spawns tasks awaits all of them after the site:
- * with gather or wait (all results held), or, unless `held` is asked for,
- * with as_completed (each consumed as it ends). */
+ * with gather, or wait unless told to return early (all results held), or,
+ * unless `held` is asked for, with as_completed (each consumed as it ends).
+ * Which call is which is the `site` facts' `kind` and `early`. */
 static bool awaited_later(const Model *m, const SiteRef *sr, bool held) {
   const Facts *f = &m->ix->files[sr->file];
   const Def *d = &f->defs.items[sr->site.def];
@@ -177,9 +179,14 @@ static bool awaited_later(const Model *m, const SiteRef *sr, bool held) {
     const Call *c = &f->calls.items[f->call_order.items[k]];
     if (c->pos.line <= sr->site.pos.line) continue;
     char *canon = model_canonical(m, sr->file, sr->site.def, c->callee);
-    bool all = strcmp(canon, "asyncio.gather") == 0 ||
-               (!held && strcmp(canon, "asyncio.as_completed") == 0) ||
-               (strcmp(canon, "asyncio.wait") == 0 && !model_kwarg(f, c, "return_when"));
+    const Fact *site = knowledge_get(m->k, FACT_SITE, canon);
+    const char *kind = fact_get(site, ATTR_KIND);
+    bool early = false;
+    for (uint32_t a = 0; a < c->nkwargs && !early; a++)
+      early = fact_lists(site, ATTR_EARLY, f->kwargs.items[c->first_kwarg + a].name);
+    bool all =
+        kind && (strcmp(kind, "gather") == 0 || (!held && strcmp(kind, "as_completed") == 0) ||
+                 (strcmp(kind, "wait") == 0 && !early));
     free(canon);
     if (all) return true;
   }
@@ -193,9 +200,9 @@ static bool awaited_later(const Model *m, const SiteRef *sr, bool held) {
 static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *kind) {
   if (!s->ext.fact || s->ext.fact->kind != FACT_EXTERNAL_METHOD || strcmp(kind, "llm"))
     return false;
-  char deflt[16];
-  if (!fact_attr(s->ext.fact, "timeout", deflt, sizeof deflt)) return false;
-  if (strcmp(deflt, "none") != 0 && (uint32_t)atoi(deflt) <= m->settings.short_timeout)
+  const char *deflt = fact_get(s->ext.fact, ATTR_TIMEOUT);
+  if (!deflt) return false;
+  if (fact_number(s->ext.fact, ATTR_TIMEOUT, LONG_MAX) <= (long)m->settings.short_timeout)
     return false;
   if (s->item_is_external) return true; /* analysis looked at the item call's keywords */
   return !model_splat_timeout(m, s->ext.file, s->ext.call);
@@ -208,8 +215,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   bool capped = sr->site.width.kind == WIDTH_FIXED && sr->site.width.count < 0 && s->has_ext &&
                 sr->site.kind != SITE_RUN_IN_EXECUTOR;
   if ((!io_fan_out(m, s) && !capped) || s->timeout_line || !waits_for_all(m, sr)) return;
-  char kind[16];
-  analysis_ext_kind(s, kind, sizeof kind);
+  const char *kind = analysis_ext_kind(s);
   /* A client of unknown origin may carry its own timeout: judge I/O whose
    * client (or module function) fanout has seen, and a model call known by
    * its shape (`.chat.completions.create`), with the SDK's default assumed. */
@@ -219,9 +225,9 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
     return;
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *ext = analysis_ext_where(m, s);
-  char deflt[16] = "";
   const Fact *fact = s->ext.has_origin && s->ext.origin.fact ? s->ext.origin.fact : s->ext.fact;
-  if (fact) fact_attr(fact, "timeout", deflt, sizeof deflt);
+  const char *deflt = fact_get(fact, ATTR_TIMEOUT);
+  if (!deflt) deflt = "";
   /* `timeout=None` given to the client turns its default off: say what the code says */
   const Origin *o = s->ext.has_origin ? &s->ext.origin : NULL;
   const char *given = o && o->call >= 0
@@ -233,7 +239,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
                                       "no timeout at all",
                                       m->ix->files[o->file].path, o->pos.line)
                           : NULL;
-  if (client_none) deflt[0] = '\0';
+  if (client_none) deflt = "";
   const char *assumption =
       assumed ? "; the client's origin is unknown, so the SDK's default was assumed" : "";
   Finding *f = findings_add(

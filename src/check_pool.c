@@ -78,17 +78,14 @@ static bool relate_again(Findings *out, Rule rule, uint32_t file, Pos pos, const
 }
 
 static bool pooled_kind(const Fact *fact) {
-  char kind[16] = "";
-  if (!fact || !fact_attr(fact, "kind", kind, sizeof kind)) return false;
+  const char *kind = fact_get(fact, ATTR_KIND);
+  if (!kind) return false;
   return strcmp(kind, "http") == 0 || strcmp(kind, "llm") == 0 || strcmp(kind, "aws") == 0;
 }
 
 /* A client whose every request opens a connection pool of its own
  * (`oneshot=yes` in rules/libraries.txt). */
-static bool oneshot(const Fact *fact) {
-  char v[8];
-  return fact && fact_attr(fact, "oneshot", v, sizeof v) && strcmp(v, "yes") == 0;
-}
+static bool oneshot(const Fact *fact) { return fact_yes(fact, ATTR_ONESHOT); }
 
 /* A client built inside a task: every task gets its own pool. */
 static void client_built(Model *m, const SiteInfo *s, DefRef d, CallRef via, Findings *out) {
@@ -213,9 +210,7 @@ static long pool_size(const Model *m, const Origin *o) {
     if (v) return strtol(v + 6, NULL, 10);
     if (limits || connector) return -1; /* a pool configured elsewhere */
   }
-  char buf[16];
-  if (o->fact && fact_attr(o->fact, "pool", buf, sizeof buf)) return strtol(buf, NULL, 10);
-  return -1;
+  return fact_number(o->fact, ATTR_POOL, -1);
 }
 
 /* The size of the limiter acquired on the path, when it is a literal. */

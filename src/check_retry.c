@@ -96,9 +96,8 @@ static bool stacked_sdk(Model *m, const Decorator *d, Stacked *out) {
           !retry_policy_runs_under(m->ix, (DefRef){d->file, d->def}, reach.items[r]))
         break;
       if (!model_external_call(m, reach.items[r].file, c, &e)) continue;
-      char retries[8] = "";
-      if (e.has_origin && e.origin.fact &&
-          fact_attr(e.origin.fact, "retries", retries, sizeof retries) && atoi(retries) > 0) {
+      const char *retries = e.has_origin ? fact_get(e.origin.fact, ATTR_RETRIES) : NULL;
+      if (retries && atol(retries) > 0) {
         const char *given = NULL;
         if (e.origin.call >= 0) {
           const Facts *of = &m->ix->files[e.origin.file];
@@ -346,7 +345,6 @@ static void check_decorators(Model *m, Findings *out) {
         char *name = xstrndup(text, head);
         char *canon = model_canonical(m, fi, (int32_t)di, name);
         const Fact *fact = knowledge_get(m->k, FACT_RETRY_DECORATOR, canon);
-        char lib[16];
         Decorator d = {NULL, text, f, NULL, fi, (int32_t)di, at};
         if (fact) {
           for (uint32_t c = 0; c < f->calls.len; c++) /* the decorator call itself */
@@ -368,8 +366,8 @@ static void check_decorators(Model *m, Findings *out) {
             d.f = &m->ix->files[afile];
           }
         }
-        if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
-          d.lib = lib;
+        if (fact_get(fact, ATTR_LIB)) {
+          d.lib = fact_get(fact, ATTR_LIB);
           check_decorator(m, &d, out);
         }
         free(canon);
@@ -392,9 +390,8 @@ static void check_retrying_calls(Model *m, Findings *out) {
         continue;
       char *canon = model_canonical(m, fi, call->def, call->callee);
       const Fact *fact = knowledge_get(m->k, FACT_RETRY_DECORATOR, canon);
-      char lib[16];
-      if (fact && fact_attr(fact, "lib", lib, sizeof lib)) {
-        Decorator d = {lib, canon, f, call, fi, call->def, call->pos};
+      if (fact_get(fact, ATTR_LIB)) {
+        Decorator d = {fact_get(fact, ATTR_LIB), canon, f, call, fi, call->def, call->pos};
         check_decorator(m, &d, out);
       }
       free(canon);

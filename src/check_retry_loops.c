@@ -14,8 +14,7 @@
 static bool is_sleep(const Model *m, uint32_t file, const Call *c) {
   if (model_zero_arg(c)) return false; /* `await asyncio.sleep(0)` yields: no wait */
   char *canon = model_canonical(m, file, c->def, c->callee);
-  bool yes = strcmp(canon, "asyncio.sleep") == 0 || strcmp(canon, "time.sleep") == 0 ||
-             strcmp(canon, "anyio.sleep") == 0 || strcmp(canon, "trio.sleep") == 0;
+  bool yes = knowledge_has(m->k, FACT_SLEEP, canon);
   free(canon);
   return yes;
 }
@@ -36,11 +35,8 @@ static bool call_does_io(Model *m, uint32_t file, uint32_t call, CallRef *via) {
   char *canon = model_canonical(m, file, c->def, c->callee);
   const Fact *b = knowledge_get(m->k, FACT_BLOCKING, canon);
   free(canon);
-  char code[8];
   Rule r; /* sync HTTP or a sync SDK call: I/O */
-  if (b && fact_attr(b, "code", code, sizeof code) && rule_named(code, &r) &&
-      (r == RULE_FAN501 || r == RULE_FAN505))
-    return true;
+  if (fact_rule(b, ATTR_CODE, &r) && (r == RULE_FAN501 || r == RULE_FAN505)) return true;
   Targets ts = index_call_targets(m->ix, file, call);
   bool io = false, exact = false;
   for (uint32_t t = 0; t < ts.len && !exact; t++) {

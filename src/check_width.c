@@ -88,10 +88,9 @@ static bool chat_call(const Model *m, uint32_t file, uint32_t c) {
     return true;
   External e;
   if (!model_external_call(m, file, c, &e)) return false;
-  char kind[16] = "";
-  if (e.fact) fact_attr(e.fact, "kind", kind, sizeof kind);
+  const char *kind = fact_get(e.fact, ATTR_KIND);
   external_free(&e);
-  return strcmp(kind, "llm") == 0 && !strstr(call->callee, "embed");
+  return kind && strcmp(kind, "llm") == 0 && !strstr(call->callee, "embed");
 }
 
 /* Whether a project function reaches a chat-model call (not an embedding; a

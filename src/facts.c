@@ -230,9 +230,8 @@ static void walk_import(Walker *w, TSNode n) {
 static void add_reference_call(Walker *w, uint32_t ci, TSNode args) {
   const Fact *f =
       facts__callee_fact(w->ctx->knowledge, FACT_REFERENCE, w->f->calls.items[ci].callee);
-  char buf[8];
-  if (!f || !facts__is(args, "argument_list") || !fact_attr(f, "arg", buf, sizeof buf)) return;
-  TSNode a = facts__positional_arg(args, (uint32_t)atoi(buf));
+  if (!fact_get(f, ATTR_ARG) || !facts__is(args, "argument_list")) return;
+  TSNode a = facts__positional_arg(args, (uint32_t)fact_number(f, ATTR_ARG, 0));
   if (!facts__is(a, "identifier") && !facts__is(a, "attribute")) return;
   Call r = w->f->calls.items[ci];
   r.callee = facts__dotted(w, a);

@@ -267,9 +267,9 @@ __attribute__((noinline)) void facts__maybe_log_site(Walker *w, uint32_t ci, TSN
   const Fact *fn = knowledge_get(k, FACT_LOGGER_FUNCTION, callee);
   bool helper = false; /* a project's own log helper, named in the configuration */
   if (fn) {
-    char buf[32];
-    level = fact_attr(fn, "level", buf, sizeof buf) ? arena_strdup(&w->f->arena, buf) : callee;
-    helper = fact_attr(fn, "helper", buf, sizeof buf);
+    level =
+        fact_get(fn, ATTR_LEVEL) ? arena_strdup(&w->f->arena, fact_get(fn, ATTR_LEVEL)) : callee;
+    helper = fact_yes(fn, ATTR_HELPER);
   } else if (dynamic_logger_call(w, callee, call)) {
     level = "log";
   } else {

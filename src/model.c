@@ -2,6 +2,7 @@
  * limiters and timeouts in a definition, and whether every path of a task
  * to its I/O is bounded (memoized per definition: each is judged once). */
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 
 #include "model_int.h"
@@ -122,10 +123,7 @@ bool model_origin_has_timeout(const Model *m, const Origin *o) {
     if (model_kwarg(f, c, "request_timeout"))
       return timeout_value_set(model_kwarg(f, c, "request_timeout"));
   }
-  char buf[16];
-  if (o->fact && fact_attr(o->fact, "timeout", buf, sizeof buf) && isdigit((unsigned char)buf[0]))
-    return (uint32_t)atoi(buf) <= m->settings.short_timeout;
-  return false;
+  return fact_number(o->fact, ATTR_TIMEOUT, LONG_MAX) <= (long)m->settings.short_timeout;
 }
 
 uint32_t model_def_timeout(Model *m, DefRef d) {

@@ -305,7 +305,8 @@ static bool awaited_through(const Model *m, uint32_t file, const Call *c) {
   const Call *o = &f->calls.items[c->outer];
   if (!(o->flags & CALL_AWAITED)) return false;
   char *canon = model_canonical(m, file, o->def, o->callee);
-  bool yes = knowledge_has(m->k, FACT_TIMEOUT_CALL, canon) || strcmp(canon, "asyncio.shield") == 0;
+  bool yes = knowledge_has(m->k, FACT_TIMEOUT_CALL, canon) ||
+             knowledge_has(m->k, FACT_AWAIT_WRAPPER, canon);
   /* `await loop.run_in_executor(None, lambda: client.search(q))`: the task
    * waits for the I/O, run in a thread */
   const char *dot = strrchr(canon, '.');
@@ -356,9 +357,8 @@ static bool external_name(const Model *m, uint32_t file, int32_t def, const char
     *dot = '\0';
     Origin o;
     if (model_origin(m, file, def, recv, &o)) {
-      char async_attr[8] = "";
-      if (o.fact && o.fact->kind == FACT_CLIENT &&
-          fact_attr(o.fact, "async", async_attr, sizeof async_attr) &&
+      const char *async_attr = fact_get(o.fact, ATTR_ASYNC);
+      if (o.fact && o.fact->kind == FACT_CLIENT && async_attr &&
           (in_thread || strcmp(async_attr, "no") != 0)) {
         out->origin = o;
         out->has_origin = true;

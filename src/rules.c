@@ -20,6 +20,7 @@ const EmbeddedFile *rules_file(const char *name) {
 /* ---- the schema: which keys each kind of fact takes ------------------- */
 
 typedef enum {
+  V_NONE,    /* the end of a kind's keys */
   V_NUMBER,  /* digits */
   V_SECONDS, /* digits, or none */
   V_YES,     /* yes */
@@ -29,51 +30,59 @@ typedef enum {
 } ValueType;
 
 typedef struct {
-  const char *key;
+  AttrKey key;
   ValueType type;
   const char *words; /* V_WORD: the values it takes, space separated */
 } KeySpec;
 
-#define KEYS_MAX 8
+#define KEYS_MAX 10
+
+static const char *const key_names[ATTR_COUNT] = {
+#define ATTR_KEY_NAME(id, text) [ATTR_##id] = text,
+    ATTR_KEYS(ATTR_KEY_NAME)
+#undef ATTR_KEY_NAME
+};
 
 /* The keys of each kind (none listed: it takes none). The kinds of I/O are
  * what the checks tell apart: `kind=` of a client or an external call. */
 #define IO_KINDS "aws db http llm net rpc subprocess"
 static const KeySpec schema[FACT_COUNT][KEYS_MAX] = {
-    [FACT_BATCHER] = {{"size", V_NUMBER, NULL}},
-    [FACT_BLOCKING] = {{"code", V_CODE, NULL}},
-    [FACT_BLOCKING_METHOD] = {{"code", V_CODE, NULL},
-                              {"methods", V_NAMES, NULL},
-                              {"path-kwarg", V_NAMES, NULL}},
-    [FACT_CLIENT] = {{"kind", V_WORD, IO_KINDS},
-                     {"async", V_WORD, "yes no both"},
-                     {"async-kwarg", V_NAMES, NULL},
-                     {"timeout", V_SECONDS, NULL},
-                     {"code", V_CODE, NULL},
-                     {"oneshot", V_YES, NULL},
-                     {"io", V_NAMES, NULL},
-                     {"local", V_NAMES, NULL}},
-    [FACT_EXTERNAL] = {{"kind", V_WORD, IO_KINDS},
-                       {"async", V_YES, NULL},
-                       {"timeout", V_SECONDS, NULL},
-                       {"oneshot", V_YES, NULL}},
-    [FACT_EXTERNAL_METHOD] = {{"kind", V_WORD, IO_KINDS}, {"timeout", V_SECONDS, NULL}},
-    [FACT_EXTERNAL_RECEIVER] = {{"kind", V_WORD, IO_KINDS}},
-    [FACT_ITERABLE_WRAPPER] = {{"arg", V_WORD, "0 1 2 3 self"}},
-    [FACT_LIMITER] = {{"size", V_NUMBER, NULL}, {"rate", V_YES, NULL}},
-    [FACT_LOGGER_FUNCTION] = {{"level", V_WORD, "debug info warning error critical print span log"},
-                              {"helper", V_YES, NULL}},
-    [FACT_REFERENCE] = {{"arg", V_NUMBER, NULL}},
-    [FACT_RETRY_DECORATOR] = {{"lib", V_WORD, "tenacity backoff stamina"}},
+    [FACT_BATCHER] = {{ATTR_SIZE, V_NUMBER, NULL}},
+    [FACT_BLOCKING] = {{ATTR_CODE, V_CODE, NULL}},
+    [FACT_BLOCKING_FUTURE] = {{ATTR_WAITS, V_NAMES, NULL}},
+    [FACT_BLOCKING_METHOD] = {{ATTR_CODE, V_CODE, NULL},
+                              {ATTR_METHODS, V_NAMES, NULL},
+                              {ATTR_PATH_KWARG, V_NAMES, NULL}},
+    [FACT_CLIENT] = {{ATTR_KIND, V_WORD, IO_KINDS},
+                     {ATTR_ASYNC, V_WORD, "yes no both"},
+                     {ATTR_ASYNC_KWARG, V_NAMES, NULL},
+                     {ATTR_TIMEOUT, V_SECONDS, NULL},
+                     {ATTR_CODE, V_CODE, NULL},
+                     {ATTR_ONESHOT, V_YES, NULL},
+                     {ATTR_IO, V_NAMES, NULL},
+                     {ATTR_LOCAL, V_NAMES, NULL},
+                     {ATTR_POOL, V_NUMBER, NULL},
+                     {ATTR_RETRIES, V_NUMBER, NULL}},
+    [FACT_EXTERNAL] = {{ATTR_KIND, V_WORD, IO_KINDS},
+                       {ATTR_ASYNC, V_YES, NULL},
+                       {ATTR_TIMEOUT, V_SECONDS, NULL},
+                       {ATTR_ONESHOT, V_YES, NULL}},
+    [FACT_EXTERNAL_METHOD] = {{ATTR_KIND, V_WORD, IO_KINDS}, {ATTR_TIMEOUT, V_SECONDS, NULL}},
+    [FACT_EXTERNAL_RECEIVER] = {{ATTR_KIND, V_WORD, IO_KINDS}},
+    [FACT_ITERABLE_WRAPPER] = {{ATTR_ARG, V_WORD, "0 1 2 3 self"}},
+    [FACT_LIMITER] = {{ATTR_SIZE, V_NUMBER, NULL}, {ATTR_RATE, V_YES, NULL}},
+    [FACT_LOGGER_FUNCTION] = {{ATTR_LEVEL, V_WORD,
+                               "debug info warning error critical print span log"},
+                              {ATTR_HELPER, V_YES, NULL}},
+    [FACT_REFERENCE] = {{ATTR_ARG, V_NUMBER, NULL}},
+    [FACT_RETRY_DECORATOR] = {{ATTR_LIB, V_WORD, "tenacity backoff stamina"}},
     [FACT_SITE] =
-        {{"kind", V_WORD,
+        {{ATTR_KIND, V_WORD,
           "gather create_task ensure_future as_completed wait run_in_executor start_soon"},
-         {"loop", V_YES, NULL},
-         {"target", V_NUMBER, NULL}},
+         {ATTR_LOOP, V_YES, NULL},
+         {ATTR_TARGET, V_NUMBER, NULL},
+         {ATTR_EARLY, V_NAMES, NULL}},
 };
-
-/* The pool and retry settings of clients are numbers too. */
-static const KeySpec client_numbers[] = {{"pool", V_NUMBER, NULL}, {"retries", V_NUMBER, NULL}};
 
 static const char *const kind_names[FACT_COUNT] = {
 #define FACT_KIND_NAME(id, text) [FACT_##id] = text,
@@ -92,13 +101,13 @@ static bool kind_named(const char *text, FactKind *out) {
   return false;
 }
 
+static bool key_is(AttrKey key, const char *text, size_t n) {
+  return strlen(key_names[key]) == n && strncmp(key_names[key], text, n) == 0;
+}
+
 static const KeySpec *key_spec(FactKind kind, const char *key, size_t n) {
-  for (int i = 0; i < KEYS_MAX && schema[kind][i].key; i++)
-    if (strlen(schema[kind][i].key) == n && strncmp(schema[kind][i].key, key, n) == 0)
-      return &schema[kind][i];
-  for (size_t i = 0; kind == FACT_CLIENT && i < sizeof client_numbers / sizeof *client_numbers; i++)
-    if (strlen(client_numbers[i].key) == n && strncmp(client_numbers[i].key, key, n) == 0)
-      return &client_numbers[i];
+  for (int i = 0; i < KEYS_MAX && schema[kind][i].type != V_NONE; i++)
+    if (key_is(schema[kind][i].key, key, n)) return &schema[kind][i];
   return NULL;
 }
 
@@ -130,6 +139,7 @@ static bool value_fits(const KeySpec *spec, const char *v, size_t n) {
       w += wn + (w[wn] == ' ');
     }
     return false;
+  case V_NONE: return false;
   case V_NAMES:
     for (size_t i = 0; i < n; i++)
       if (!isalnum((unsigned char)v[i]) && v[i] != '_' && v[i] != ',' && v[i] != '.') return false;
@@ -147,6 +157,7 @@ static const char *type_text(const KeySpec *spec) {
   case V_CODE: return "the code of a rule (fanout rules lists them)";
   case V_WORD: return spec->words;
   case V_NAMES: return "names separated by commas";
+  case V_NONE: break;
   }
   return "?";
 }
@@ -160,9 +171,10 @@ static char *next_word(char **p) {
   return w;
 }
 
-/* Check one attribute `a` (n bytes, key=value) of a fact of `kind`. */
+/* Check one attribute `a` (n bytes, key=value) of a fact of `kind`; its key
+ * in *key. */
 static bool attr_ok(FactKind kind, const char *a, size_t n, const char *file, uint32_t line,
-                    Diags *diags) {
+                    Diags *diags, AttrKey *key) {
   const char *eq = memchr(a, '=', n);
   if (!eq || eq == a) {
     diags_add(diags, DIAG_ERROR, file, line, "attribute `%.*s` is not key=value", (int)n, a);
@@ -180,6 +192,7 @@ static bool attr_ok(FactKind kind, const char *a, size_t n, const char *file, ui
               kind_names[kind], type_text(spec), (int)(n - kn - 1), eq + 1);
     return false;
   }
+  *key = spec->key;
   return true;
 }
 
@@ -211,18 +224,26 @@ bool knowledge_add_text(Knowledge *k, const char *file, const char *text, Diags 
     while (*p == ' ' || *p == '\t') p++;
     size_t n = strlen(p);
     while (n && isspace((unsigned char)p[n - 1])) p[--n] = '\0';
+    Fact f = {.kind = kind, .name = name, .file = file, .line = lineno};
     bool fits = true;
     for (char *a = p; *a && fits;) { /* every attribute is key=value, as the schema says */
       size_t an = strcspn(a, " \t");
-      fits = attr_ok(kind, a, an, file, lineno, diags);
+      AttrKey key;
+      fits = attr_ok(kind, a, an, file, lineno, diags, &key);
+      if (fits && f.attr[key]) {
+        diags_add(diags, DIAG_ERROR, file, lineno, "`%s` is given twice", key_names[key]);
+        fits = false;
+      } else if (fits) {
+        f.attr[key] = strchr(a, '=') + 1; /* the value, cut in place below */
+      }
       a += an;
+      if (*a) *a++ = '\0';
       a += strspn(a, " \t");
     }
     if (!fits) {
       ok = false;
       continue;
     }
-    Fact f = {kind, name, p, file, lineno};
     array_push(&k->facts, f);
     char *key = xasprintf("%s\t%s", kind_text, name);
     array_push(&k->owned, key);
@@ -271,19 +292,23 @@ const Fact *knowledge_get(const Knowledge *k, FactKind kind, const char *name) {
   return strmap_get(&k->by_key, key, &i) ? &k->facts.items[i] : NULL;
 }
 
-bool fact_attr(const Fact *f, const char *key, char *buf, size_t size) {
-  size_t kn = strlen(key);
-  for (const char *a = f->attrs; *a;) {
-    size_t n = strcspn(a, " \t");
-    if (n > kn && strncmp(a, key, kn) == 0 && a[kn] == '=') {
-      size_t vn = n - kn - 1;
-      if (vn >= size) vn = size - 1;
-      memcpy(buf, a + kn + 1, vn);
-      buf[vn] = '\0';
-      return true;
-    }
-    a += n;
-    a += strspn(a, " \t");
+long fact_number(const Fact *f, AttrKey key, long dflt) {
+  const char *v = fact_get(f, key);
+  return v && isdigit((unsigned char)*v) ? strtol(v, NULL, 10) : dflt;
+}
+
+bool fact_rule(const Fact *f, AttrKey key, Rule *out) {
+  const char *v = fact_get(f, key);
+  return v && rule_named(v, out);
+}
+
+bool fact_lists(const Fact *f, AttrKey key, const char *name) {
+  const char *list = fact_get(f, key);
+  size_t n = strlen(name);
+  for (const char *p = list; p && *p;) {
+    size_t len = strcspn(p, ",");
+    if (len == n && strncmp(p, name, n) == 0) return true;
+    p += len + (p[len] == ',');
   }
   return false;
 }

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "embed.h"
+#include "rule.h"
 
 /* The embedded file with this path, or NULL. */
 const EmbeddedFile *rules_file(const char *name);
@@ -16,7 +17,7 @@ const EmbeddedFile *rules_file(const char *name);
  * off in silence. C names a kind by its enum, so a typo there does not compile. */
 /* clang-format off */
 #define FACT_KINDS(X) \
-  X(BATCHER, "batcher") X(BLOCKING, "blocking") X(BLOCKING_FUTURE, "blocking.future") \
+  X(AWAIT_WRAPPER, "await.wrapper") X(BATCHER, "batcher") X(BLOCKING, "blocking") X(BLOCKING_FUTURE, "blocking.future") \
   X(BLOCKING_LANGCHAIN, "blocking.langchain") X(BLOCKING_METHOD, "blocking.method") \
   X(BUILTIN_METHOD, "builtin.method") X(CLIENT, "client") X(CLIENT_RELEASE, "client.release") \
   X(CONFIG_OBJECT, "config.object") X(CONTROL_EXCEPTION, "control.exception") \
@@ -28,7 +29,7 @@ const EmbeddedFile *rules_file(const char *name);
   X(LOGGER_RECEIVER, "logger.receiver") X(MEMOIZE, "memoize") X(MEMORY_FILE, "memory-file") \
   X(OFFLOAD, "offload") X(REFERENCE, "reference") X(REPROMPT, "reprompt") \
   X(RETRY_DECORATOR, "retry.decorator") X(RETRY_MAX_ATTEMPTS, "retry.max-attempts") \
-  X(RETRY_RANDOM, "retry.random") X(RUNNER, "runner") X(SITE, "site") \
+  X(RETRY_RANDOM, "retry.random") X(RUNNER, "runner") X(SITE, "site") X(SLEEP, "sleep") \
   X(TIMEOUT_CALL, "timeout.call") X(TIMEOUT_CONTEXT, "timeout.context") \
   X(TIMEOUT_SHORT_DEFAULT, "timeout.short-default") X(TEXT_BUILDER, "text.builder") \
   X(TOOL_DECORATOR, "tool.decorator") \
@@ -45,10 +46,30 @@ typedef enum {
 /* "timeout.context" for FACT_TIMEOUT_CONTEXT. */
 const char *fact_kind_name(FactKind kind);
 
+/* The keys of facts' attributes (`key=value` after the name). Which kinds
+ * take which keys, and the type of each value, is the schema in rules.c; C
+ * names a key by its enum. */
+/* clang-format off */
+#define ATTR_KEYS(X) \
+  X(ARG, "arg") X(ASYNC, "async") X(ASYNC_KWARG, "async-kwarg") X(CODE, "code") X(EARLY, "early") \
+  X(HELPER, "helper") X(IO, "io") X(KIND, "kind") X(LEVEL, "level") X(LIB, "lib") \
+  X(LOCAL, "local") X(LOOP, "loop") X(METHODS, "methods") X(ONESHOT, "oneshot") \
+  X(PATH_KWARG, "path-kwarg") X(POOL, "pool") X(RATE, "rate") X(RETRIES, "retries") \
+  X(SIZE, "size") X(TARGET, "target") X(TIMEOUT, "timeout") X(WAITS, "waits")
+/* clang-format on */
+
+typedef enum {
+#define ATTR_KEY_ENUM(id, text) ATTR_##id,
+  ATTR_KEYS(ATTR_KEY_ENUM)
+#undef ATTR_KEY_ENUM
+      ATTR_COUNT
+} AttrKey;
+
 typedef struct {
   FactKind kind;
   const char *name;
-  const char *attrs; /* "key=value key=value" (checked against the schema), or "" */
+  const char *attr[ATTR_COUNT]; /* each key's value as written, checked against the schema
+                                   at load; NULL: not given */
   const char *file;
   uint32_t line;
 } Fact;
@@ -72,8 +93,16 @@ const Fact *knowledge_get(const Knowledge *k, FactKind kind, const char *name);
 static inline bool knowledge_has(const Knowledge *k, FactKind kind, const char *name) {
   return knowledge_get(k, kind, name) != 0;
 }
-/* Value of `key` in a fact's attributes, copied into buf; false when absent. */
-bool fact_attr(const Fact *f, const char *key, char *buf, size_t size);
+/* A fact's value of `key`, or NULL when not given (or no fact). */
+static inline const char *fact_get(const Fact *f, AttrKey key) { return f ? f->attr[key] : 0; }
+/* The value of a number or seconds key; `dflt` when not given or `none`. */
+long fact_number(const Fact *f, AttrKey key, long dflt);
+/* Whether a `yes` key is given. */
+static inline bool fact_yes(const Fact *f, AttrKey key) { return fact_get(f, key) != 0; }
+/* The rule a code key names (the schema checked it names one). */
+bool fact_rule(const Fact *f, AttrKey key, Rule *out);
+/* Whether a names key (comma-separated) lists `name`. */
+bool fact_lists(const Fact *f, AttrKey key, const char *name);
 /* The facts of one kind in file order: the first (NULL: none) and the one
  * after `f`. A walk costs the facts of that kind, not all of them. */
 const Fact *knowledge_first(const Knowledge *k, FactKind kind);

@@ -27,9 +27,8 @@ static const Fact *site_fact(const Walker *w, const char *callee) {
 static bool is_spawn_call(Walker *w, TSNode call) {
   if (!facts__is(call, "call")) return false;
   const Fact *f = site_fact(w, facts__dotted(w, facts__field(call, FIELD_function)));
-  char kind[32];
-  return f && fact_attr(f, "kind", kind, sizeof kind) &&
-         (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
+  const char *kind = fact_get(f, ATTR_KIND);
+  return kind && (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
 }
 
 /* The function a function reference names: `f`, `self.m`, `partial(f, ...)`. */
@@ -499,20 +498,15 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
  * a site when its callee is a fan-out of rules/api.txt. */
 static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
   const Fact *f = site_fact(w, facts__dotted(w, fn));
-  char kind_name[32], loop_attr[8];
   SiteKind kind;
-  if (!f || !fact_attr(f, "kind", kind_name, sizeof kind_name) ||
-      !site_kind_from_name(kind_name, &kind))
-    return;
-  bool needs_loop =
-      fact_attr(f, "loop", loop_attr, sizeof loop_attr) && strcmp(loop_attr, "yes") == 0;
+  if (!fact_get(f, ATTR_KIND) || !site_kind_from_name(fact_get(f, ATTR_KIND), &kind)) return;
+  bool needs_loop = fact_yes(f, ATTR_LOOP);
   w->def = w->f->calls.items[ci].def; /* the walk is over: its scope again */
   TSNode args = facts__field(call, FIELD_arguments);
   if (needs_loop) {
     TSNode loop = facts__enclosing_loop(w, call);
     if (ts_node_is_null(loop)) return;
-    char arg[8];
-    uint32_t target_arg = fact_attr(f, "target", arg, sizeof arg) ? (uint32_t)atoi(arg) : 0;
+    uint32_t target_arg = (uint32_t)fact_number(f, ATTR_TARGET, 0);
     if (sequential_spawn(w, call, loop)) return;
     TSNode t = facts__positional_arg(args, target_arg);
     /* run_in_executor(ex, f, x) and start_soon(f, x) take the function;

@@ -320,10 +320,9 @@ static Width batch_width(Walker *w, TSNode source, unsigned depth) {
     const char *callee = facts__dotted(w, facts__field(source, FIELD_function));
     const Fact *f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
     if (!f) f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
-    char arg[8];
-    if (f && fact_attr(f, "size", arg, sizeof arg)) {
+    if (fact_get(f, ATTR_SIZE)) {
       TSNode args = facts__field(source, FIELD_arguments);
-      TSNode size = facts__positional_arg(args, (uint32_t)atoi(arg));
+      TSNode size = facts__positional_arg(args, (uint32_t)fact_number(f, ATTR_SIZE, 0));
       Width wd = batch_size_width(w, source, size);
       wd.param = param_of(w, facts__positional_arg(args, 0));
       return wd;
@@ -382,10 +381,10 @@ Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth) {
     if (strcmp(callee, "range") == 0 && facts__is(args, "argument_list"))
       return classify_range(w, n, args);
     const Fact *f = facts__callee_fact(w->ctx->knowledge, FACT_ITERABLE_WRAPPER, callee);
-    char buf[8];
     if (f && facts__is(args, "argument_list")) {
-      uint32_t arg = fact_attr(f, "arg", buf, sizeof buf) ? (uint32_t)atoi(buf) : 0;
-      if (strcmp(buf, "self") == 0 && facts__is(fn, "attribute"))
+      const char *which = fact_get(f, ATTR_ARG);
+      uint32_t arg = (uint32_t)fact_number(f, ATTR_ARG, 0);
+      if (which && strcmp(which, "self") == 0 && facts__is(fn, "attribute"))
         return facts__classify_iterable(w, facts__field(fn, FIELD_object), depth + 1);
       return facts__classify_iterable(w, facts__positional_arg(args, arg), depth + 1);
     }

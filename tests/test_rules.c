@@ -52,6 +52,9 @@ START_TEST(schema_refuses_what_does_not_fit) {
       {"limiter x.L rate=true\n", "`rate` of `limiter` must be yes, not `true`"},
       {"timeout.call x.f seconds=3\n", "`timeout.call` takes no key `seconds`"},
       {"client x.C kind\n", "attribute `kind` is not key=value"},
+      {"client x.C kind=http kind=llm\n", "`kind` is given twice"},
+      {"site x.w kind=wait early=a;b\n",
+       "`early` of `site` must be names separated by commas, not `a;b`"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
     Knowledge k = {0};
@@ -69,6 +72,38 @@ START_TEST(schema_refuses_what_does_not_fit) {
     free(text);
     knowledge_free(&k);
   }
+}
+END_TEST
+
+/* Attributes are parsed once at load: values by key, typed on access. */
+START_TEST(attributes_by_key) {
+  Knowledge k = {0};
+  Diags d = {0};
+  ck_assert(knowledge_add_text(&k, "rules/extra.txt",
+                               "client x.C  kind=http timeout=none pool=20 io=get,post  # c\n"
+                               "blocking x.f code=FAN502\n"
+                               "site x.w kind=wait early=return_when\n",
+                               &d));
+  ck_assert_uint_eq(d.len, 0);
+  const Fact *c = knowledge_get(&k, FACT_CLIENT, "x.C");
+  ck_assert_str_eq(c->name, "x.C");
+  ck_assert_str_eq(fact_get(c, ATTR_KIND), "http");
+  ck_assert_str_eq(fact_get(c, ATTR_TIMEOUT), "none");
+  ck_assert_int_eq(fact_number(c, ATTR_TIMEOUT, -7), -7); /* none: the default */
+  ck_assert_int_eq(fact_number(c, ATTR_POOL, -1), 20);
+  ck_assert_int_eq(fact_number(c, ATTR_RETRIES, -1), -1); /* not given */
+  ck_assert_ptr_null(fact_get(c, ATTR_ASYNC));
+  ck_assert(fact_lists(c, ATTR_IO, "get") && fact_lists(c, ATTR_IO, "post"));
+  ck_assert(!fact_lists(c, ATTR_IO, "ge") && !fact_lists(c, ATTR_IO, "posts"));
+  ck_assert(!fact_yes(c, ATTR_ONESHOT));
+  Rule r;
+  ck_assert(fact_rule(knowledge_get(&k, FACT_BLOCKING, "x.f"), ATTR_CODE, &r));
+  ck_assert_int_eq(r, RULE_FAN502);
+  ck_assert(!fact_rule(c, ATTR_CODE, &r));
+  ck_assert(fact_lists(knowledge_get(&k, FACT_SITE, "x.w"), ATTR_EARLY, "return_when"));
+  ck_assert_ptr_null(fact_get(NULL, ATTR_KIND)); /* no fact: nothing given */
+  diags_free(&d);
+  knowledge_free(&k);
 }
 END_TEST
 
@@ -98,6 +133,7 @@ Suite *rules_suite(void) {
   Suite *s = suite_create("rules");
   TCase *tc = tcase_create("schema");
   tcase_add_test(tc, schema_accepts_the_shipped_data);
+  tcase_add_test(tc, attributes_by_key);
   tcase_add_test(tc, schema_refuses_what_does_not_fit);
   tcase_add_test(tc, setting_from_configuration_overrides_the_rules);
   suite_add_tcase(s, tc);
