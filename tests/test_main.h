@@ -19,6 +19,7 @@ Suite *rules_suite(void);
 Suite *emit_suite(void);
 Suite *report_suite(void);
 Suite *lsp_suite(void);
+Suite *map_suite(void);
 
 /* Extract the facts of a Python snippet (module name "m", path "m.py").
  * Aborts the test on failure. Free with facts_free and test_env_free. */
