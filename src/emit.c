@@ -1,9 +1,11 @@
 /* emit: findings written as text, JSON, SARIF 2.1.0, GitHub annotations
- * and Markdown. Output always parses: bytes that are not UTF-8 become
- * U+FFFD in JSON, percent-escapes in SARIF URIs, \xNN in text. O(findings)
- * (SARIF fingerprints compare findings of one file and code). */
+ * and Markdown. JSON and SARIF are built as jansson values (JSON one finding
+ * per line, SARIF indented). Output always parses: bytes that are not UTF-8
+ * become U+FFFD in JSON, percent-escapes in SARIF URIs, \xNN in text.
+ * O(findings): SARIF fingerprints count identical lines in a hash map. */
 #include "emit.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,55 +78,74 @@ void emit_json_string(StrBuf *out, const char *s) {
   sb_putc(out, '"');
 }
 
-static void field(StrBuf *out, const char *name, const char *value, bool comma) {
-  sb_printf(out, "\"%s\": ", name);
-  emit_json_string(out, value);
-  if (comma) sb_puts(out, ", ");
+/* A JSON string of `s` (NULL: ""): bytes that are no UTF-8 (a file name
+ * need not be) become U+FFFD, one per byte, so the document always parses. */
+static json_t *jstr(const char *s) {
+  if (!s) s = "";
+  size_t n = strlen(s);
+  if (source_utf8_invalid_at(s, n) == n) return json_stringn(s, n);
+  StrBuf b = {0};
+  for (size_t i = 0; i < n;) {
+    size_t ok = source_utf8_invalid_at(s + i, n - i); /* the valid run from i */
+    sb_putn(&b, s + i, ok);
+    i += ok;
+    if (i < n) sb_puts(&b, "\xef\xbf\xbd"), i++;
+  }
+  json_t *j = json_stringn(sb_str(&b), b.len);
+  sb_free(&b);
+  return j;
+}
+
+/* `value` dumped on one line (`{"k": v, ...}`, keys in insertion order) onto
+ * out, and released. */
+static void dump_line(StrBuf *out, json_t *value) {
+  char *text = json_dumps(value, JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+  sb_puts(out, text ? text : "null");
+  free(text);
+  json_decref(value);
+}
+
+static json_t *finding_json(const Finding *f, const Index *ix) {
+  json_t *related = json_array();
+  for (uint32_t r = 0; r < f->related.len; r++) {
+    const Related *rel = &f->related.items[r];
+    json_array_append_new(related,
+                          json_pack("{s:o, s:I, s:I, s:o}", "path", jstr(ix->files[rel->file].path),
+                                    "line", (json_int_t)rel->pos.line, "column",
+                                    (json_int_t)rel->pos.col, "note", jstr(rel->note)));
+  }
+  return json_pack("{s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:s, s:o}", "code",
+                   f->code, "severity", severity_name(f->severity), "path",
+                   jstr(ix->files[f->file].path), "line", (json_int_t)f->pos.line, "column",
+                   (json_int_t)f->pos.col, "end_line", (json_int_t)f->pos.line, "end_column",
+                   (json_int_t)f->pos.col, "qualname", jstr(f->where), "message", jstr(f->message),
+                   "evidence", jstr(f->evidence), "next_step", jstr(f->next_step), "validate",
+                   jstr(f->validate), "confidence", finding_confidence(f), "related", related);
 }
 
 void emit_json(const Findings *fs, const Index *ix, uint32_t files, StrBuf *out) {
+  /* one finding per line, so the output greps and diffs by finding */
   sb_puts(out, "{\"version\": \"" FANOUT_JSON_VERSION "\", \"findings\": [");
   for (uint32_t i = 0; i < fs->len; i++) {
-    const Finding *f = &fs->items[i];
-    sb_puts(out, i ? ",\n  {" : "\n  {");
-    field(out, "code", f->code, true);
-    field(out, "severity", severity_name(f->severity), true);
-    field(out, "path", ix->files[f->file].path, true);
-    sb_printf(out, "\"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u, ",
-              f->pos.line, f->pos.col, f->pos.line, f->pos.col);
-    field(out, "qualname", f->where, true);
-    field(out, "message", f->message, true);
-    field(out, "evidence", f->evidence, true);
-    field(out, "next_step", f->next_step, true);
-    field(out, "validate", f->validate, true);
-    field(out, "confidence", finding_confidence(f), true);
-    sb_puts(out, "\"related\": [");
-    for (uint32_t r = 0; r < f->related.len; r++) {
-      const Related *rel = &f->related.items[r];
-      sb_puts(out, r ? ", {" : "{");
-      field(out, "path", ix->files[rel->file].path, true);
-      sb_printf(out, "\"line\": %u, \"column\": %u, ", rel->pos.line, rel->pos.col);
-      field(out, "note", rel->note, false);
-      sb_putc(out, '}');
-    }
-    sb_puts(out, "]}");
+    sb_puts(out, i ? ",\n  " : "\n  ");
+    dump_line(out, finding_json(&fs->items[i], ix));
   }
-  sb_printf(out, "%s], \"counts\": {\"files\": %u, \"findings\": %u, \"by_code\": {",
-            fs->len ? "\n" : "", files, fs->len);
-  /* findings are sorted by place, so count codes in a second pass */
-  bool first = true;
-  for (int r = 0; r < RULE_COUNT; r++) {
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < fs->len; i++) n += fs->items[i].rule == (Rule)r;
-    if (!n) continue;
-    sb_printf(out, "%s\"%s\": %u", first ? "" : ", ", rule_info((Rule)r)->code, n);
-    first = false;
-  }
-  uint32_t by[SEVERITY_ERROR + 1] = {0};
-  for (uint32_t i = 0; i < fs->len; i++)
+  uint32_t by_rule[RULE_COUNT] = {0}, by[SEVERITY_ERROR + 1] = {0};
+  for (uint32_t i = 0; i < fs->len; i++) {
+    if (fs->items[i].rule < RULE_COUNT) by_rule[fs->items[i].rule]++;
     by[fs->items[i].severity <= SEVERITY_ERROR ? fs->items[i].severity : 0]++;
-  sb_printf(out, "}, \"by_severity\": {\"error\": %u, \"warning\": %u, \"info\": %u}}}\n",
-            by[SEVERITY_ERROR], by[SEVERITY_WARNING], by[SEVERITY_INFO]);
+  }
+  json_t *by_code = json_object();
+  for (int r = 0; r < RULE_COUNT; r++)
+    if (by_rule[r])
+      json_object_set_new(by_code, rule_info((Rule)r)->code, json_integer(by_rule[r]));
+  sb_puts(out, fs->len ? "\n], \"counts\": " : "], \"counts\": ");
+  dump_line(out,
+            json_pack("{s:I, s:I, s:o, s:{s:I, s:I, s:I}}", "files", (json_int_t)files, "findings",
+                      (json_int_t)fs->len, "by_code", by_code, "by_severity", "error",
+                      (json_int_t)by[SEVERITY_ERROR], "warning", (json_int_t)by[SEVERITY_WARNING],
+                      "info", (json_int_t)by[SEVERITY_INFO]));
+  sb_puts(out, "}\n");
 }
 
 /* Workflow command data: %, CR and LF escaped; in properties also , and :. */
@@ -205,15 +226,19 @@ static void uri_path(StrBuf *out, const char *path) {
   }
 }
 
-static void sarif_location(StrBuf *out, const Index *ix, uint32_t file, Pos pos) {
+/* A path as a SARIF artifact location: absolute as a file: URI, relative
+ * against SRCROOT (the working directory). */
+static json_t *sarif_location(const Index *ix, uint32_t file, Pos pos) {
   const char *path = ix->files[file].path;
-  sb_puts(out, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \"");
-  if (path[0] == '/') sb_puts(out, "file://");
-  uri_path(out, path);
-  sb_puts(out, path[0] == '/' ? "\"}" : "\", \"uriBaseId\": \"SRCROOT\"}");
-  sb_printf(out, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}}", pos.line, pos.col);
+  StrBuf uri = {0};
+  if (path[0] == '/') sb_puts(&uri, "file://");
+  uri_path(&uri, path);
+  json_t *artifact = json_pack("{s:s}", "uri", sb_str(&uri));
+  if (path[0] != '/') json_object_set_new(artifact, "uriBaseId", json_string("SRCROOT"));
+  sb_free(&uri);
+  return json_pack("{s:{s:o, s:{s:I, s:I}}}", "physicalLocation", "artifactLocation", artifact,
+                   "region", "startLine", (json_int_t)pos.line, "startColumn", (json_int_t)pos.col);
 }
-
 /* The first paragraph under "## What it does". */
 static char *what_it_does(const RuleInfo *r) {
   const char *s = strstr(rule_doc(r->rule), "## What it does\n");
@@ -225,78 +250,111 @@ static char *what_it_does(const RuleInfo *r) {
   return sb_take(&b);
 }
 
-void emit_sarif(const Findings *fs, const Index *ix, const char *home, const char *cwd,
-                StrBuf *out) {
-  sb_puts(out, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
-               "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
-               "\"name\": \"fanout\", \"version\": \"" FANOUT_VERSION_STRING "\", "
-               "\"semanticVersion\": \"" FANOUT_VERSION_STRING "\", \"informationUri\": ");
-  emit_json_string(out, home);
-  sb_puts(out, ",\n      \"rules\": [");
+static const char *sarif_level(Severity s) {
+  return s == SEVERITY_INFO ? "note" : severity_name(s);
+}
+
+/* The tool and its rules: one per code of the rule table, in code order, so
+ * a result's ruleIndex is its rule's enum. */
+static json_t *sarif_tool(const char *home) {
+  json_t *rules = json_array();
   for (int i = 0; i < RULE_COUNT; i++) {
     const RuleInfo *r = rule_info((Rule)i);
     char *full = what_it_does(r);
     char *help = xasprintf("%sREADME.md#fan%s", home, r->code + 3); /* the rule table's anchor */
-    sb_puts(out, i ? ",\n        {" : "\n        {");
-    field(out, "id", r->code, true);
-    field(out, "name", r->name, true);
-    sb_puts(out, "\"shortDescription\": {");
-    field(out, "text", r->summary, false);
-    sb_puts(out, "}, \"fullDescription\": {");
-    field(out, "text", full, false);
-    sb_puts(out, "}, ");
-    field(out, "helpUri", help, true);
-    sb_printf(out, "\"defaultConfiguration\": {\"level\": \"%s\", \"enabled\": %s}}",
-              r->severity == SEVERITY_INFO ? "note" : severity_name(r->severity),
-              r->default_on ? "true" : "false");
+    json_array_append_new(rules, json_pack("{s:s, s:s, s:{s:s}, s:{s:o}, s:o, s:{s:s, s:b}}", "id",
+                                           r->code, "name", r->name, "shortDescription", "text",
+                                           r->summary, "fullDescription", "text", jstr(full),
+                                           "helpUri", jstr(help), "defaultConfiguration", "level",
+                                           sarif_level(r->severity), "enabled", r->default_on));
     free(full);
     free(help);
   }
-  sb_puts(out, "\n      ]}},\n    \"originalUriBaseIds\": {\"SRCROOT\": {\"uri\": \"file://");
-  uri_path(out, cwd);
-  sb_puts(out, str_ends_with(cwd, "/") ? "\"}},\n" : "/\"}},\n");
-  sb_puts(out, "    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
-  for (uint32_t i = 0; i < fs->len; i++) {
-    const Finding *f = &fs->items[i];
-    sb_puts(out, i ? ",\n      {" : "\n      {");
-    field(out, "ruleId", f->code, true);
-    sb_printf(out, "\"ruleIndex\": %u, \"level\": \"%s\", \"message\": {", (unsigned)f->rule,
-              f->severity == SEVERITY_INFO ? "note" : severity_name(f->severity));
-    field(out, "text", f->message, false);
-    sb_puts(out, "},\n        \"locations\": [");
-    sarif_location(out, ix, f->file, f->pos);
-    sb_puts(out, ", \"logicalLocations\": [{");
-    field(out, "fullyQualifiedName", f->where, true);
-    sb_puts(out, "\"kind\": \"function\"}]}]");
-    if (f->related.len) {
-      sb_puts(out, ",\n        \"relatedLocations\": [");
-      for (uint32_t r = 0; r < f->related.len; r++) {
-        sb_puts(out, r ? ", " : "");
-        sarif_location(out, ix, f->related.items[r].file, f->related.items[r].pos);
-        sb_printf(out, ", \"id\": %u, \"message\": {", r + 1);
-        field(out, "text", f->related.items[r].note, false);
-        sb_puts(out, "}}");
-      }
-      sb_puts(out, "]");
+  return json_pack("{s:{s:s, s:s, s:s, s:o, s:o}}", "driver", "name", "fanout", "version",
+                   FANOUT_VERSION_STRING, "semanticVersion", FANOUT_VERSION_STRING,
+                   "informationUri", jstr(home), "rules", rules);
+}
+
+/* What a run's fingerprints have counted: each distinct line key (owned in
+ * `keys`) maps to its slot in `counts`. */
+typedef struct {
+  StrMap slot;
+  StrArray keys;
+  U32Array counts;
+} Seen;
+
+/* A result's fingerprint, stable across unrelated edits: the code, the
+ * function and the line's text (findings_read_lines); the occurrence number
+ * tells apart identical lines of one file. O(1) per result. */
+static json_t *sarif_fingerprint(const Finding *f, Seen *seen) {
+  char *key = xasprintf("%s|%s|%s", f->code, f->where, f->line ? f->line : f->message);
+  uint32_t occurrence = 1, at;
+  if (f->line) { /* a line read: count it; a message stands alone */
+    char *counted = xasprintf("%u|%s", f->file, key);
+    if (strmap_get(&seen->slot, counted, &at)) {
+      occurrence = ++seen->counts.items[at];
+      free(counted);
+    } else {
+      array_push(&seen->keys, counted);
+      strmap_put(&seen->slot, counted, seen->counts.len);
+      array_push(&seen->counts, 1);
     }
-    /* Stable across unrelated edits: the code, the function and the line's
-     * text (findings_read_lines); the occurrence number tells apart
-     * identical lines. */
-    const char *text = f->line;
-    char *key = xasprintf("%s|%s|%s", f->code, f->where, text ? text : f->message);
-    uint64_t h = hash_bytes(key, strlen(key));
-    uint32_t occurrence = 1;
-    for (uint32_t k = 0; k < i; k++) {
-      const Finding *g = &fs->items[k];
-      if (g->file == f->file && strcmp(g->code, f->code) == 0 && g->line && text &&
-          strcmp(g->line, text) == 0 && strcmp(g->where, f->where) == 0)
-        occurrence++;
-    }
-    sb_printf(out,
-              ",\n        \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%u\"},"
-              "\n        \"properties\": {\"confidence\": \"%s\"}}",
-              (unsigned long long)h, occurrence, finding_confidence(f));
-    free(key);
   }
-  sb_puts(out, "\n    ]\n  }]\n}\n");
+  char *hash =
+      xasprintf("%016llx:%u", (unsigned long long)hash_bytes(key, strlen(key)), occurrence);
+  json_t *fp = json_pack("{s:s}", "primaryLocationLineHash", hash);
+  free(hash);
+  free(key);
+  return fp;
+}
+
+static json_t *sarif_result(const Finding *f, const Index *ix, Seen *seen) {
+  json_t *loc = sarif_location(ix, f->file, f->pos);
+  json_object_set_new(
+      loc, "logicalLocations",
+      json_pack("[{s:o, s:s}]", "fullyQualifiedName", jstr(f->where), "kind", "function"));
+  json_t *result = json_pack("{s:s, s:I, s:s, s:{s:o}, s:[o]}", "ruleId", f->code, "ruleIndex",
+                             (json_int_t)f->rule, "level", sarif_level(f->severity), "message",
+                             "text", jstr(f->message), "locations", loc);
+  if (f->related.len) {
+    json_t *related = json_array();
+    for (uint32_t r = 0; r < f->related.len; r++) {
+      json_t *rl = sarif_location(ix, f->related.items[r].file, f->related.items[r].pos);
+      json_object_set_new(rl, "id", json_integer(r + 1));
+      json_object_set_new(rl, "message",
+                          json_pack("{s:o}", "text", jstr(f->related.items[r].note)));
+      json_array_append_new(related, rl);
+    }
+    json_object_set_new(result, "relatedLocations", related);
+  }
+  json_object_set_new(result, "partialFingerprints", sarif_fingerprint(f, seen));
+  json_object_set_new(result, "properties",
+                      json_pack("{s:s}", "confidence", finding_confidence(f)));
+  return result;
+}
+
+void emit_sarif(const Findings *fs, const Index *ix, const char *home, const char *cwd,
+                StrBuf *out) {
+  StrBuf root = {0};
+  sb_puts(&root, "file://");
+  uri_path(&root, cwd);
+  if (!str_ends_with(cwd, "/")) sb_putc(&root, '/');
+  json_t *results = json_array();
+  Seen seen = {0};
+  for (uint32_t i = 0; i < fs->len; i++)
+    json_array_append_new(results, sarif_result(&fs->items[i], ix, &seen));
+  strmap_free(&seen.slot);
+  for (uint32_t i = 0; i < seen.keys.len; i++) free(seen.keys.items[i]);
+  array_free(&seen.keys);
+  array_free(&seen.counts);
+  json_t *doc = json_pack("{s:s, s:s, s:[{s:o, s:{s:{s:s}}, s:s, s:o}]}", "$schema",
+                          "https://json.schemastore.org/sarif-2.1.0.json", "version", "2.1.0",
+                          "runs", "tool", sarif_tool(home), "originalUriBaseIds", "SRCROOT", "uri",
+                          sb_str(&root), "columnKind", "unicodeCodePoints", "results", results);
+  sb_free(&root);
+  char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  sb_puts(out, text ? text : "");
+  sb_putc(out, '\n');
+  free(text);
+  json_decref(doc);
 }
