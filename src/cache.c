@@ -298,6 +298,9 @@ bool cache_file_status(const char *path, uint64_t status[5]) {
   return true;
 }
 
+/* An entry counts only when its checksum, magic, cache key, path, module and package flag all
+ * match; it is fresh (no hash needed) when it was stored trusted and the file's status has not
+ * changed since. The lock is held only to find the entry. */
 void cache_lookup(const Cache *c, const char *path, const char *module, bool is_package,
                   CacheSlot *s) {
   memset(s, 0, sizeof *s);

@@ -246,6 +246,9 @@ static const Fact *future_maker(const Model *m, const char *callee, size_t n) {
   return f;
 }
 
+/* Whether call `c` blocks, and as what: a blocking API by its canonical name, `.result()` on a
+ * future made in place, a blocking method of an object made in place, or a method of a receiver
+ * traced to its constructor (a client, a future, a loop's element). The caller frees b.what. */
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;

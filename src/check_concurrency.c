@@ -31,6 +31,9 @@ static bool io_fan_out(const Model *m, const SiteInfo *s) {
   return analysis_large(m, s) && s->has_ext && s->site->site.kind != SITE_RUN_IN_EXECUTOR;
 }
 
+/* FAN101: an I/O fan-out sized by the data with no limiter on the task's path (a width set by a
+ * count, a cap or configuration is exempt). The fix names where the semaphore goes: the target's
+ * class `__init__`, else module level. */
 static void fan101(Model *m, const SiteInfo *s, Findings *out) {
   if (!io_fan_out(m, s) || s->limiter_line) return;
   /* a width set by a count, a cap or configuration is no data-sized
@@ -208,6 +211,9 @@ static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *k
   return !model_splat_timeout(m, s->ext.file, s->ext.call);
 }
 
+/* FAN301: a fan-out over network I/O (http, llm, aws, net), capped widths included, that waits for
+ * all its tasks with no per-call timeout and no deadline. A client of unknown origin is judged by
+ * its SDK's default timeout; one built with `timeout=None` is named as having none. */
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   /* a width capped by a setting (`calls[:cfg.max_units]`) still waits for

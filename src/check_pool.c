@@ -284,6 +284,9 @@ static bool default_origin(const Model *m, const SiteInfo *s, Origin *o) {
   return false;
 }
 
+/* FAN702: a shared client whose pool is smaller than what the fan-out lets use it at once (a
+ * limiter above the pool, or no bound over a pool of 100 or less); a client built in the task and a
+ * fixed width within the pool are left alone. A client reported before just gets this fan-out. */
 static void fan702(Model *m, const SiteInfo *s, Findings *out) {
   if (!s->has_ext) return;
   Origin fallback = {0};

@@ -333,6 +333,9 @@ static const Call *alias_call(const Model *m, uint32_t file, const char *name, u
   return NULL;
 }
 
+/* Find the retry decorators of every def, by their own name or through a module-level alias
+ * (`llm_retry = retry(...)`), and check each against its library. A scan of the file's calls per
+ * known decorator finds the decorator's own call. */
 static void check_decorators(Model *m, Findings *out) {
   for (uint32_t fi = 0; fi < m->ix->nfiles; fi++) {
     const Facts *f = &m->ix->files[fi];

@@ -401,6 +401,9 @@ static bool returns_literal(const Model *m, uint32_t file, uint32_t call) {
   return literal;
 }
 
+/* Whether the local list `name` is made with a bounded size: by a call given a count keyword or
+ * returning a literal list, as a sum of such lists, or by appends each outside any loop or in a
+ * `for` over a bounded iterable (an `.extend` makes it unbounded). */
 static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name) {
   const Facts *f = &m->ix->files[sr->file];
   int32_t def = sr->site.def;

@@ -154,6 +154,8 @@ static void say_cache(const Options *o, const Project *p) {
     fprintf(stderr, "cache off: %u files parsed\n", p->files_parsed);
 }
 
+/* Replay the run memo when the command and its files are unchanged; else load the project (given
+ * only files, the project around them, reporting theirs), check it and record the output. */
 int cmd_check(Options *o, Diags *diags) {
   o->project.lazy = !o->all_files;
   o->project.list_parsed = o->verbose > 1;

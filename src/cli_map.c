@@ -81,6 +81,9 @@ static void print_chain(const Index *ix, const TraceChain *chain, const Shown *s
   }
 }
 
+/* Print each logging callsite the marker matches with its chain to the nearest orchestrator; with
+ * none, read the marker as a library's log line and trace the project code it names. EXIT_FINDINGS
+ * when nothing matches. */
 int cmd_trace(Options *o, Diags *diags) {
   Project p;
   if (!project_load(&p, o->paths, o->npaths, &o->project, diags)) {

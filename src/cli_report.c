@@ -72,6 +72,9 @@ int cmd_report(Options *o, Diags *diags) {
 
 /* ---- run ---- */
 
+/* Run the command after `--` (its log and RSS samples go to the out dir, fanout-run by default),
+ * then report on the project in the current directory from what it logged. Once the command has
+ * started, the exit code is its own, whatever the report did. */
 int cmd_run(Options *o, Diags *diags) {
   if (!o->npaths) {
     fprintf(stderr, "fanout: run needs a command after --\n");

@@ -57,6 +57,8 @@ int cmd_rules(Options *o, Diags *diags) {
 
 /* ---- facts (for debugging rules and fixtures) ---- */
 
+/* Print every file's facts, one per line: defs, imports, calls with their resolved targets,
+ * assignments, with-items and log calls. */
 int cmd_facts(Options *o, Diags *diags) {
   Project p;
   bool ok = project_load(&p, o->paths, o->npaths, &o->project, diags);

@@ -389,6 +389,9 @@ static void pair_in(Reader *r, const StrArray *base, TSNode pair, unsigned depth
   array_free(&parts);
 }
 
+/* On a syntax error, name the first broken line (a walk down to the first ERROR or missing node)
+ * and read nothing; else read top-level dotted pairs and the pairs of every [tool.fanout...] table,
+ * reporting a sub-table given twice. */
 bool config_parse(const char *path, const char *text, Config *c, Diags *diags) {
   Reader r = {path, text, c, diags, true, false, {0}};
   TSParser *parser = ts_parser_new();

@@ -75,6 +75,9 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
   return (int32_t)w->f->defs.len - 1;
 }
 
+/* Record a class (its bases) or function (its parameters, their types and defaults, its return
+ * type) as a def, then walk its decorators and body in its own scope. Defaults are walked in the
+ * enclosing scope; calls in decorators are flagged CALL_DECORATOR. */
 static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
   bool is_class = facts__is(node, "class_definition");
   int32_t id =
@@ -171,6 +174,9 @@ static char *relative_base(const Walker *w, uint32_t dots) {
   return base;
 }
 
+/* Record what an import binds: `from m import f as g` binds g to m.f (a relative m resolved from
+ * this file's package, `*` bound to m itself), `import a.b` binds a, `import a.b as c` binds c to
+ * a.b. A relative import that climbs above the top package is dropped. */
 static void walk_import(Walker *w, TSNode n) {
   bool from = facts__is(n, "import_from_statement");
   char *module = NULL;
@@ -245,6 +251,9 @@ static void add_reference_call(Walker *w, uint32_t ci, TSNode args) {
   array_push(&w->call_nodes, w->call_nodes.items[ci]); /* its bytes are the outer call's */
 }
 
+/* Record a call: its callee, span, def, outer call, flags, keyword arguments and up to 16
+ * positional argument texts, and note a log site or passed-function reference it makes. Then walk
+ * the callee, and the arguments with this call as their outer call. */
 static void walk_call(Walker *w, TSNode n) {
   Call c = {0};
   TSNode fn = facts__field(n, FIELD_function);
@@ -347,6 +356,9 @@ static void walk_walrus(Walker *w, TSNode n) {
   record_assign(w, &a, value);
 }
 
+/* Record `x = v`, `obj.attr = v` and `d[k] = v` (target `d[]`) with the call that makes the value;
+ * at module level, also a name bound to a dead condition, and integer, list or tuple literals as
+ * constants. The value is walked before the target. */
 static void walk_assignment(Walker *w, TSNode n) {
   TSNode left = facts__field(n, FIELD_left), right = facts__field(n, FIELD_right);
   if (ts_node_is_null(right)) { /* annotation only */
@@ -419,6 +431,9 @@ static void walk_with(Walker *w, TSNode n) {
   facts__walk_children(w, n);
 }
 
+/* Dispatch a node by kind to its walker, keeping what the children need (the awaited call, a call
+ * that is a whole statement, lambda depth, what a def returns). Recursive: nesting past MAX_DEPTH
+ * is reported once and not walked. */
 void facts__walk(Walker *w, TSNode n) {
   if (ts_node_is_null(n)) return;
   if (++w->depth > MAX_DEPTH) {
@@ -622,6 +637,8 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
   return true;
 }
 
+/* Walk the tree under a module def (def 0) spanning the file, then work out each def's own spans
+ * and find the fan-out sites, now that every def and call is known. */
 void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
                         Diags *diags) {
   out->path = arena_strdup(&out->arena, src->path);

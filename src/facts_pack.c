@@ -378,6 +378,9 @@ static bool in_section(const Reader *r, uint8_t s, uint64_t v, uint32_t slack) {
   return s == S_NONE || v < (uint64_t)r->lens[s] + slack;
 }
 
+/* Read one record's fields in schema order (the caller has checked the bytes are there), checking
+ * each: string offsets inside the table, bools 0 or 1, enums in range, indices and spans inside
+ * their sections. A bad field sets r->bad; the bytes are copied regardless. */
 static void unpack_record(Reader *r, char *rec, const Field *fields) {
   for (const Field *fd = fields; fd->kind != F_END; fd++) {
     char *at = rec + fd->off;
@@ -457,6 +460,9 @@ static bool structure_ok(const Facts *f) {
   return true;
 }
 
+/* The section counts and the table's length must add up to the bytes before any record is read;
+ * then the string table goes into the arena, every section is unpacked, and what the schema cannot
+ * say is checked (decorator slices, parameter lists, the module def, structure_ok). */
 bool facts_unpack(const void *data, size_t len, Facts *out) {
   memset(out, 0, sizeof *out);
   Reader r = {data, (const unsigned char *)data + len, NULL, 0, {0}, false};

@@ -152,6 +152,9 @@ static size_t common_dir(const Facts *files, uint32_t n) {
   return len;
 }
 
+/* Map modules (the first file in path order wins, then namespace-package aliases), qualnames and
+ * imports per file; resolve calls and build callers, then collect the fan-out sites, sorted. A few
+ * passes over every file's defs, imports, calls and sites. */
 void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   memset(ix, 0, sizeof *ix);
   ix->k = k;

@@ -114,6 +114,9 @@ static bool entry_key(LibLine *cur, char **pattern, const char *key, const char 
   return true;
 }
 
+/* Read the spec a line at a time: `line NAME` opens an entry and `key value` lines fill it; an
+ * entry is checked and compiled when the next opens or the text ends. A bad entry is dropped with a
+ * diagnostic and the rest still load. */
 bool liblines_load(LibLines *ll, const char *file, const char *text, Diags *diags) {
   memset(ll, 0, sizeof *ll);
   if (!text) {
@@ -207,6 +210,8 @@ static bool group(const LibLine *e, pcre2_match_data *md, const char *name, cons
   return true;
 }
 
+/* The first entry in spec order whose anchor, logger and pattern all match wins, and its named
+ * groups fill `out`. A line announcing a first attempt is no retry: its event is LIB_NONE. */
 bool liblines_match(const LibLines *ll, pcre2_match_data *md, const char *logger, size_t logger_len,
                     const char *msg, size_t n, const uint64_t *found, uint32_t first,
                     LibMatch *out) {

@@ -160,6 +160,9 @@ static void take_logger(const char *line, size_t len, size_t *i, bool any_text, 
   }
 }
 
+/* Peel off in turn a JSON record, a continuation line, a timestamp (a second one after `fanout
+ * run`'s prefix is skipped), a level (bare, bracketed or `LEVEL:logger:`) and a logger name; the
+ * rest is the message. */
 void logline_parse(const char *line, size_t len, LogLine *out) {
   memset(out, 0, sizeof *out);
   out->time = -1;

@@ -308,6 +308,9 @@ static void did_open(Server *s, json_t *params) {
   publish(s);
 }
 
+/* Apply each change to the document's text (the whole text, or a range in UTF-16 positions) and
+ * edit its tree to match, then re-parse reusing the old tree and publish. Each ranged change copies
+ * the text: O(document) per change. */
 static void did_change(Server *s, json_t *params) {
   const char *uri = NULL;
   json_t *changes = NULL;
@@ -449,6 +452,8 @@ static json_t *capabilities(void) {
                    FANOUT_VERSION_STRING);
 }
 
+/* Read one framed JSON-RPC message at a time and dispatch it by method; after `shutdown` any
+ * request but `exit` gets an error. The documents and the project are freed on the way out. */
 int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOptions *opts) {
   Server s = {0};
   s.in = in, s.out = out, s.log = log, s.pol = pol, s.opts = opts;

@@ -377,6 +377,9 @@ static bool configure(Options *o, char **cache_dir, char **knowledge, Diags *dia
   return true;
 }
 
+/* Handle --version and --help, find the command, parse its arguments and the configuration, read
+ * stdin for --stdin-filename, run the command and print the diagnostics. An error diagnostic turns
+ * any exit code but `run`'s into EXIT_USAGE. */
 int main(int argc, char **argv) {
   if (argc < 2) {
     usage_all(stderr);

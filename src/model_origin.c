@@ -55,6 +55,8 @@ static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
   return f ? f : knowledge_get(k, FACT_LIMITER, ctor);
 }
 
+/* Declared ahead: origin_from_call follows a receiver with origin_at and a return annotation with
+ * annotation_type, and origin_in_def asks origin_from_callers. */
 static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out,
                       unsigned depth);
 
@@ -62,6 +64,9 @@ static bool origin_from_callers(const Model *m, uint32_t file, int32_t def, cons
                                 Origin *out, unsigned depth);
 static char *annotation_type(const char *t);
 
+/* The origin of the value call `call` returns: its canonical callee, or, when that is no known
+ * constructor, the object a method is called on (`session.client("s3")`), a project function's
+ * return annotation, or the one kind of client a factory builds. Nested lookups stop at depth 4. */
 static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t call, Origin *out,
                              unsigned depth) {
   const Facts *f = &m->ix->files[file];
@@ -128,6 +133,9 @@ static char *annotation_type(const char *t) {
   return xstrndup(t, n);
 }
 
+/* Where `receiver` comes from in def `scope`: the last of its assignments there that tells (a call,
+ * a path joined with `/`, `x or Ctor()`), a `with ... as receiver`, or an annotated parameter (a
+ * constructor call a caller passes wins). Scans the def's assignments and the file's withs. */
 static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t scope,
                           const char *receiver, Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];

@@ -20,6 +20,9 @@ struct MultiMatch {
   int32_t *next;   /* pattern -> next pattern with the same text, or -1 */
 };
 
+/* Aho-Corasick over ASCII-case-folded byte classes: a trie, failure links breadth first, then a
+ * dense table whose edges carry an output flag, so a scan takes one load a byte. The table takes
+ * (total pattern bytes + 1) x classes x 4 bytes. */
 MultiMatch *multimatch_new(const char *const *pats, const size_t *lens, uint32_t n,
                            size_t max_bytes) {
   MultiMatch *m = xcalloc(1, sizeof *m);

@@ -322,6 +322,9 @@ static int cmp_site_finding(const void *pa, const void *pb) {
   return a->finding < b->finding ? -1 : a->finding > b->finding;
 }
 
+/* All checks run first; each finding's `# noqa` mark is noted for FAN900, then the finding is kept
+ * or counted as suppressed, hidden or low confidence. Severity comes last, from the sites each kept
+ * finding concerns. */
 void policy_run(const Policy *pol, const Project *p, Findings *out, PolicyRun *run) {
   Model m;
   model_init(&m, &p->index, &p->knowledge, &p->settings);

@@ -236,6 +236,9 @@ static void keep_files(Project *p, Work *w, StrArray *files, bool list_parsed, D
   free(w->diags);
 }
 
+/* `jobs` threads (one per core by default) extract the files, reusing cached facts that still hold;
+ * a lazy load sets aside files that cannot matter and parses them in later rounds only when a
+ * parsed file imports them. */
 bool project_load(Project *p, const char *const *paths, uint32_t npaths, const ProjectOptions *opts,
                   Diags *diags) {
   memset(p, 0, sizeof *p);

@@ -44,6 +44,9 @@ static uint32_t predicate_line(const TSQuery *ts, const char *source, uint32_t p
   return line_at(source, hit ? (uint32_t)(hit - source) : start);
 }
 
+/* Check one predicate of a pattern and store it: `#set!` key and value as settings, `#eq?`,
+ * `#match?` (compiled) and `#any-of?` and their `not-` forms as tests. A malformed one is an error
+ * diagnostic on its line. */
 static bool parse_predicate(Query *q, const char *file, const char *source, uint32_t pattern,
                             const TSQueryPredicateStep *steps, uint32_t n, Diags *diags) {
   PatternInfo *info = &q->patterns[pattern];

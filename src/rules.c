@@ -196,6 +196,9 @@ static bool attr_ok(FactKind kind, const char *a, size_t n, const char *file, ui
   return true;
 }
 
+/* Parse `kind name key=value ...` lines (`#` starts a comment), each attribute checked against the
+ * schema; the first fact of a kind and name is the one looked up, and facts of a kind are chained
+ * in order. Facts point into a copy of the text that `k` keeps. */
 bool knowledge_add_text(Knowledge *k, const char *file, const char *text, Diags *diags) {
   char *copy = xstrdup(text);
   array_push(&k->owned, copy);

@@ -39,6 +39,8 @@ static void write_stamp(FILE *f, double t) {
           tm.tm_hour, tm.tm_min, tm.tm_sec, (int)((t - (double)secs) * 1000));
 }
 
+/* Read every process's parent from /proc/PID/stat, collect pid's descendants breadth first and sum
+ * their VmRSS. One file read per process, and O(processes x descendants) to find them. */
 unsigned long run_tree_rss_kb(int pid) {
   /* parent of every process, then the sum over the descendants of pid */
   DIR *d = opendir("/proc");
@@ -239,6 +241,9 @@ static void follow_child(pid_t pid, const RunOptions *opts, int out_fd, int err_
   sb_free(&streams[1].partial);
 }
 
+/* Start the child in its own process group (given the terminal when fanout has it), learn through a
+ * close-on-exec pipe whether exec failed, then follow its output and forward signals until it
+ * exits. The status is its exit code, or 128 + the signal that ended it. */
 bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Diags *diags) {
   memset(out, 0, sizeof *out);
   FILE *log, *rss;

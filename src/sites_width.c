@@ -331,6 +331,9 @@ static Width batch_width(Walker *w, TSNode source, unsigned depth) {
   return facts__width_make(w, WIDTH_DATA, source, -1); /* an item of a data list: data */
 }
 
+/* By the node's shape: a literal is fixed (data with a splat), a comprehension or wrapper goes by
+ * what it iterates, a name by its loop, parameter, module constant or single local binding,
+ * `range()` by its bounds, a loader as data, a batcher by the list it groups. Stops at depth 6. */
 Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (depth > 6 || ts_node_is_null(n)) return facts__width_make(w, WIDTH_UNKNOWN, n, -1);
   if (facts__is(n, "parenthesized_expression"))

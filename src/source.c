@@ -60,6 +60,9 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Collect wanted files under `dir` in sorted name order, recursing into real directories (not
+ * symlinked ones) up to 64 deep. Entries the directory lists but will not let us stat get one error
+ * for the directory. */
 static void walk_dir(const char *dir, const WalkOptions *opts, StrArray *out, Diags *diags,
                      unsigned depth) {
   if (depth > 64) {
@@ -253,6 +256,9 @@ static char *decode(const char *data, size_t len, const char *encoding, size_t *
   return buf;
 }
 
+/* Drop a UTF-8 BOM, refuse NUL bytes, decode a declared non-UTF-8 coding with iconv, check the
+ * result is UTF-8, and turn lone CRs into LFs (byte offsets unchanged). The size limit applies to
+ * the bytes as given, before decoding. */
 bool source_from_buffer(const char *path, const char *data, size_t len, SourceFile *out,
                         Diags *diags) {
   memset(out, 0, sizeof *out);
@@ -307,6 +313,8 @@ bool source_from_buffer(const char *path, const char *data, size_t len, SourceFi
   return true;
 }
 
+/* Open without blocking (a FIFO is then refused as no regular file) and read at most one chunk past
+ * the size limit, so a file that grew after fstat is still refused as too large. */
 bool source_read(const char *path, SourceFile *out, Diags *diags) {
   memset(out, 0, sizeof *out);
   /* non-blocking: a FIFO planted under a source's name must not hang the

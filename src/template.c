@@ -31,6 +31,9 @@ static int hexval(char c) {
   return -1;
 }
 
+/* Decode \n \t \r \\ \' \" \x \u \U and line continuations; other escapes, and \x \u \U that are
+ * short, NUL, surrogates or out of range, stay as written. Hole bytes in the source are dropped so
+ * text cannot forge a hole. */
 void template_unescape(const char *s, size_t n, bool raw, bool fstring, StrBuf *out) {
   for (size_t i = 0; i < n; i++) {
     char c = s[i];
@@ -300,6 +303,9 @@ static void pick_line(const char *t, const char **start, size_t *len) {
   }
 }
 
+/* Literal text becomes escaped literals, a run of whitespace `\s+`, a `d` or `f` hole a signed
+ * integer or number, and any other hole one lazy `.*?` (never two in a row). Compiled with UTF
+ * checks on, and JIT when available. */
 TemplateRegex *template_regex_new(const char *tmpl) {
   const char *t;
   size_t n;

@@ -185,6 +185,9 @@ void timeline__lineclass_free(LineClass *c) {
   free(c->target);
 }
 
+/* One scan of the anchor automaton over the message, then regexes only where an anchor was seen
+ * (all of them with no automaton): a library's line is its entry and nothing else; else start and
+ * end markers, a retry and its delay, an error level and the project's template. */
 void timeline__classify(const Reader *r, pcre2_match_data *md, uint64_t *found, const char *line,
                         size_t len, LineClass *c) {
   LogLine l;

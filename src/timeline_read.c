@@ -107,6 +107,9 @@ static uint32_t cut_parts(const Reader *r, const char *buf, size_t used, Part *p
   return n;
 }
 
+/* Double-buffered: while the threads (at most THREADS_MAX, this one helping) classify a block of
+ * whole lines, this thread applies the block before in order and reads the next. A line longer than
+ * TIMELINE_LINE_MAX is cut there and the rest counted, not kept. */
 bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *diags) {
   FILE *f = fopen(log_path, "r");
   if (!f) {
@@ -315,6 +318,9 @@ static void take_rss_line(void *ctx, const char *line, size_t len) {
   rss_line(r->t, line, len, &r->time);
 }
 
+/* Each poll drains the RSS samples, then the log; a rewrite is noticed by the file's first 64
+ * bytes, a truncation by its size and a rotation by its inode, and reading starts over accordingly.
+ * Then it sleeps poll_ms. */
 bool timeline_follow(const Index *ix, const char *path, const char *rss_path, Timeline *t,
                      volatile int *stop, unsigned poll_ms,
                      void (*on_phase)(const Timeline *, const Phase *, void *), void *ctx,

@@ -48,6 +48,9 @@ static void add_callsite(TraceCallsites *out, uint32_t file, int32_t def, Pos po
   array_push(out, c);
 }
 
+/* Each log call is a callsite; when it is in a thin log helper whose template uses a parameter,
+ * each caller passing literal text for it is one too, the template filled in. Costs the helper's
+ * callers per such log call. */
 void trace_callsites(const Index *ix, TraceCallsites *out) {
   uint32_t group = 0;
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
@@ -160,6 +163,9 @@ typedef struct {
   uint32_t hops;
 } Visit;
 
+/* Breadth first from `from` over callers (direction > 0) or callees (< 0), up to 12 hops, to the
+ * nearest orchestrator other than itself; appends the steps to it to `chain`. Each def is visited
+ * once; going to callees scans the file's calls per def. */
 static void bfs(const Index *ix, DefRef from, int direction, TraceChain *chain) {
   Array(Visit) q = {0};
   bool *seen = xcalloc(ix->ndefs + 1, 1);
@@ -362,6 +368,9 @@ bool trace_request_site(const Index *ix, const CallRefs *calls, const char *requ
   return best > 0;
 }
 
+/* Load the built-in spec on every call (a one-off for the CLI), parse the line and match it; a
+ * retry names its function, and a request (not a served one) is tied to the project call whose
+ * method and URL path it matches. */
 bool trace_library_line(const Index *ix, const char *line, TraceLib *out) {
   memset(out, 0, sizeof *out);
   out->def = (DefRef){0, -1};
