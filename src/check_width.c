@@ -404,7 +404,8 @@ static bool returns_literal(const Model *m, uint32_t file, uint32_t call) {
 /* Whether the local list `name` is made with a bounded size: by a call given a count keyword or
  * returning a literal list, as a sum of such lists, or by appends each outside any loop or in a
  * `for` over a bounded iterable (an `.extend` makes it unbounded). */
-static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name) {
+static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name, unsigned depth) {
+  if (depth > 8) return false; /* `a = b + c`, `b = a + d`: a cycle, or too deep to say */
   const Facts *f = &m->ix->files[sr->file];
   int32_t def = sr->site.def;
   const Def *own = &f->defs.items[def];
@@ -425,7 +426,8 @@ static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *nam
       if (strchr(plus + 3, '+') || strpbrk(a->value, "([")) continue;
       char *left = xstrndup(a->value, (size_t)(plus - a->value));
       bool both = strcmp(left, name) != 0 && strcmp(plus + 3, name) != 0 &&
-                  bounded_by_making(m, sr, left) && bounded_by_making(m, sr, plus + 3);
+                  bounded_by_making(m, sr, left, depth + 1) &&
+                  bounded_by_making(m, sr, plus + 3, depth + 1);
       free(left);
       if (both) return true;
       continue;
@@ -470,7 +472,7 @@ static bool made_bounded(const Model *m, const SiteRef *sr) {
   for (int i = 0; i < 2; i++) {
     bool plain = names[i] && *names[i];
     for (const char *q = names[i]; plain && *q; q++) plain = ident_char(*q);
-    if (plain && bounded_by_making(m, sr, names[i])) return true;
+    if (plain && bounded_by_making(m, sr, names[i], 0)) return true;
   }
   return false;
 }

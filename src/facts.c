@@ -222,7 +222,8 @@ static void walk_import(Walker *w, TSNode n) {
     } else if (!ts_node_is_null(alias)) {
       add_import(w, c, facts__text_of(w, alias, 0), dn, false);
     } else {
-      /* `import a.b.c` binds `a`; record the full name too so a.b.c.f resolves. */
+      /* `import a.b.c` binds `a` to the package `a`; a call `a.b.c.f()` then
+       * reads as the dotted name it is. */
       size_t first = strcspn(dn, ".");
       add_import(w, c, arena_strndup(&w->f->arena, dn, first),
                  arena_strndup(&w->f->arena, dn, first), false);
@@ -390,10 +391,11 @@ static void walk_assignment(Walker *w, TSNode n) {
        * once, never grown) is judged where it is used. */
       const char *name = a.target;
       if (facts__is(right, "integer")) {
-        Const k = {name, strtoll(a.value, NULL, 0)};
+        Const k = {name, facts__int_value(w->src->text + ts_node_start_byte(right),
+                                          ts_node_end_byte(right) - ts_node_start_byte(right))};
         array_push(&w->f->consts, k);
       } else if (facts__is(right, "list") || facts__is(right, "tuple")) {
-        Const k = {name, ts_node_named_child_count(right)};
+        Const k = {name, facts__element_count(right)};
         array_push(&w->f->consts, k);
       }
     }

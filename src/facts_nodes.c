@@ -9,6 +9,35 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
+uint32_t facts__element_count(TSNode n) {
+  uint32_t count = 0;
+  for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
+    count += !facts__is(ts_node_named_child(n, i), "comment");
+  return count;
+}
+
+int64_t facts__int_value(const char *text, size_t n) {
+  unsigned base = 10;
+  size_t i = 0;
+  if (n > 2 && text[0] == '0' && strchr("xXoObB", text[1])) {
+    base = text[1] == 'x' || text[1] == 'X' ? 16 : text[1] == 'o' || text[1] == 'O' ? 8 : 2;
+    i = 2;
+  }
+  uint64_t v = 0;
+  for (; i < n; i++) {
+    char c = text[i];
+    if (c == '_') continue;
+    unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                 : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                 : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                        : 99;
+    if (d >= base) break; /* a suffix (`10j`) or the end */
+    if (v > ((uint64_t)INT64_MAX - d) / base) return INT64_MAX;
+    v = v * base + d;
+  }
+  return (int64_t)v;
+}
+
 bool facts__is(TSNode n, const char *type) {
   return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
 }

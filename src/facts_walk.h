@@ -61,6 +61,12 @@ typedef struct {
 
 /* Node helpers. Text and names are owned by the facts' arena. */
 bool facts__is(TSNode n, const char *type);
+/* The elements of a list, tuple, set or argument list: its named children
+ * that are not comments. */
+uint32_t facts__element_count(TSNode n);
+/* The value of a Python integer literal's text (n bytes): underscores
+ * allowed, 0x/0o/0b prefixes; saturates at INT64_MAX. */
+int64_t facts__int_value(const char *text, size_t n);
 /* The grammar fields the walk reads; their ids are looked up once. */
 /* clang-format off */
 #define FACTS_FIELDS(X) \

@@ -41,7 +41,9 @@ static bool tie_named(const char *s, LibTie *out) {
 /* Check an entry when it is complete: every key it needs, a pattern that
  * compiles, an example it matches. */
 static bool finish(LibLine *e, const char *pattern, const char *file, Diags *diags) {
-  const char *missing = !e->loggers   ? "logger"
+  const char *missing = !e->name[0]   ? "name"
+                        : !e->library ? "library"
+                        : !e->loggers ? "logger"
                         : !e->anchor  ? "anchor"
                         : !pattern    ? "pattern"
                         : !e->event   ? "event"

@@ -19,7 +19,7 @@ typedef struct {
 
 /* Run argv[0] with argv, its stdout and stderr teed to ours and written, each
  * line prefixed with an ISO 8601 UTC time, to OUT/run.log; RSS samples of the
- * process tree (`EPOCH KB`) to OUT/rss.log. SIGINT, SIGTERM and SIGHUP are
+ * process tree (`EPOCH KB`) to OUT/rss.log. SIGINT, SIGTERM, SIGHUP and SIGQUIT are
  * forwarded to the child's process group. Returns false (with a diagnostic)
  * when the child cannot be started. */
 bool run_command(char *const argv[], const RunOptions *opts, RunResult *out, Diags *diags);

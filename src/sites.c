@@ -97,13 +97,13 @@ static void items_add_call(Walker *w, Items *it, TSNode item) {
 
 /* `[]`, `{}`, `list()`, `dict()`: a collection filled later. */
 static bool empty_collection(Walker *w, TSNode n) {
-  if ((facts__is(n, "list") || facts__is(n, "dictionary")) && ts_node_named_child_count(n) == 0)
+  if ((facts__is(n, "list") || facts__is(n, "dictionary")) && facts__element_count(n) == 0)
     return true;
   if (!facts__is(n, "call")) return false;
   const char *callee = facts__dotted(w, facts__field(n, FIELD_function));
   TSNode args = facts__field(n, FIELD_arguments);
   return (strcmp(callee, "list") == 0 || strcmp(callee, "dict") == 0) &&
-         facts__is(args, "argument_list") && ts_node_named_child_count(args) == 0;
+         facts__is(args, "argument_list") && facts__element_count(args) == 0;
 }
 
 /* One task item found in a loop (an appended or stored coroutine or task). */

@@ -122,7 +122,8 @@ static bool single_binding(Walker *w, TSNode name) {
 
 static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
   if (!facts__is(n, "integer")) return false;
-  *out = strtoll(w->src->text + ts_node_start_byte(n), NULL, 0);
+  *out = facts__int_value(w->src->text + ts_node_start_byte(n),
+                          ts_node_end_byte(n) - ts_node_start_byte(n));
   return true;
 }
 
@@ -174,7 +175,7 @@ static TSNode configured_cap(Walker *w, TSNode n, unsigned depth) {
 }
 
 static Width classify_range(Walker *w, TSNode call, TSNode args) {
-  uint32_t n = ts_node_named_child_count(args);
+  uint32_t n = facts__element_count(args);
   TSNode a = facts__positional_arg(args, 0), b = facts__positional_arg(args, 1);
   int64_t x, y;
   if (n == 1 && int_literal(w, a, &x)) return facts__width_fixed(w, NULL, x);
@@ -339,11 +340,10 @@ Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (facts__is(n, "parenthesized_expression"))
     return facts__classify_iterable(w, ts_node_named_child(n, 0), depth + 1);
   if (facts__is(n, "list") || facts__is(n, "tuple") || facts__is(n, "set")) {
-    uint32_t count = ts_node_named_child_count(n);
-    for (uint32_t i = 0; i < count; i++)
+    for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
       if (facts__is(ts_node_named_child(n, i), "list_splat"))
         return facts__width_make(w, WIDTH_DATA, n, -1);
-    return facts__width_fixed(w, NULL, count);
+    return facts__width_fixed(w, NULL, facts__element_count(n));
   }
   if (facts__is(n, "list_comprehension") || facts__is(n, "generator_expression") ||
       facts__is(n, "set_comprehension") || facts__is(n, "dictionary_comprehension")) {

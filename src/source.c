@@ -289,6 +289,13 @@ bool source_from_buffer(const char *path, const char *data, size_t len, SourceFi
       return false;
     }
     data = decoded, len = n;
+    if (len > SOURCE_MAX_BYTES) { /* Latin-1 as UTF-8 can be twice its size */
+      diags_add(diags, DIAG_ERROR, path, 0,
+                "file too large once decoded from %s (%zu bytes, limit %u), skipped", enc, len,
+                SOURCE_MAX_BYTES);
+      free(decoded);
+      return false;
+    }
   }
   size_t bad = source_utf8_invalid_at(data, len);
   if (bad < len) {

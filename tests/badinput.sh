@@ -77,6 +77,15 @@ with open(sys.argv[1], 'w') as f:
 " "$tmp/huge/generated.py"
 case_ huge 2 "generated.py: error: file too large"
 
+# under the limit as Latin-1 bytes, over it once decoded to UTF-8: named and skipped
+mk hugedecoded && python3 -c "
+import sys
+with open(sys.argv[1], 'wb') as f:
+    f.write(b'# -*- coding: latin-1 -*-\\n')
+    f.write(b'x = 1  # ' + b'\\xe9' * (10 * 1024 * 1024) + b'\\n')
+" "$tmp/hugedecoded/latin.py"
+case_ hugedecoded 2 "latin.py: error: file too large once decoded from latin-1"
+
 # large but under the limit: analyzed in bounded time (a ratio lives in make bench)
 mk large && python3 -c "
 import sys

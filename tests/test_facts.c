@@ -54,6 +54,29 @@ START_TEST(definitions) {
 }
 END_TEST
 
+/* Module constants read as Python reads them: underscores and prefixes in
+ * integers; comments in a list are no elements. */
+START_TEST(literals_as_python_reads_them) {
+  Facts f;
+  test_facts("N = 1_000\nM = 0o1750\nH = 0x_ff\nB = 0b101\nD = 10\n"
+             "ITEMS = [\n    'a',  # first\n    'b',  # second\n]\n"
+             "async def go(fetch):\n"
+             "    await asyncio.gather(*[fetch(i) for i in range(1_000)])\n"
+             "    await asyncio.gather(*[fetch(x) for x in ['a',  # one\n 'b']])\n",
+             &f);
+  ck_assert_int_eq(facts_module_const(&f, "N")->value, 1000);
+  ck_assert_int_eq(facts_module_const(&f, "M")->value, 1000);
+  ck_assert_int_eq(facts_module_const(&f, "H")->value, 255);
+  ck_assert_int_eq(facts_module_const(&f, "B")->value, 5);
+  ck_assert_int_eq(facts_module_const(&f, "D")->value, 10);
+  ck_assert_int_eq(facts_module_const(&f, "ITEMS")->value, 2);
+  ck_assert_uint_eq(f.sites.len, 2);
+  ck_assert_int_eq(f.sites.items[0].width.count, 1000);
+  ck_assert_int_eq(f.sites.items[1].width.count, 2);
+  facts_free(&f);
+}
+END_TEST
+
 START_TEST(imports) {
   Facts f;
   test_facts_in("pkg/sub/mod.py", "pkg.sub.mod", false,
@@ -259,6 +282,7 @@ Suite *facts_suite(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, definitions);
   tcase_add_test(tc, imports);
+  tcase_add_test(tc, literals_as_python_reads_them);
   tcase_add_test(tc, calls_awaited_and_loops);
   tcase_add_loop_test(tc, log_templates, 0, sizeof log_cases / sizeof *log_cases);
   tcase_add_test(tc, not_loggers);

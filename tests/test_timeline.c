@@ -373,6 +373,21 @@ START_TEST(library_lines_mean_what_they_say) {
   ck_assert_uint_eq(d.items[0].line, 1);
   liblines_free(&ll);
   diags_free(&d);
+  /* an entry needs a name and the library it stands for */
+  static const char *const incomplete[][2] = {
+      {"line a.b\n  logger x\n  anchor GET\n  event request\n  pattern ^GET\n  example GET /\n",
+       "line a.b: no `library`"},
+      {"line\n  library x\n  logger x\n  anchor GET\n  event request\n  pattern ^GET\n"
+       "  example GET /\n",
+       "line : no `name`"},
+  };
+  for (size_t i = 0; i < 2; i++) {
+    ck_assert(!liblines_load(&ll, "x.spec", incomplete[i][0], &d));
+    ck_assert_uint_eq(d.len, 1);
+    ck_assert_str_eq(d.items[0].message, incomplete[i][1]);
+    liblines_free(&ll);
+    diags_free(&d);
+  }
 }
 END_TEST
 
