@@ -64,6 +64,9 @@ bool facts__is(TSNode n, const char *type);
 /* The elements of a list, tuple, set or argument list: its named children
  * that are not comments. */
 uint32_t facts__element_count(TSNode n);
+/* Fill each definition's own_calls, own_assigns, calls_span and assigns_span
+ * (facts_defs.c). */
+void facts__def_spans(Facts *f);
 /* The value of a Python integer literal's text (n bytes): underscores
  * allowed, 0x/0o/0b prefixes; saturates at INT64_MAX. */
 int64_t facts__int_value(const char *text, size_t n);
