@@ -14,9 +14,6 @@ typedef struct {
   const char *what;     /* owned: the blocking API, for the message */
 } Blocking;
 
-/* Whether a sync client was made in its library's asynchronous mode, or may
- * have been: `async-kwarg=async_,async` names the keywords that turn it on
- * (psycopg2.connect(dsn, async_=True)), and a **kwargs splat may hold one. */
 /* The targets a blocking call is followed into: exact ones, a method's
  * overrides and what callers pass for a called parameter; not methods
  * matched by name alone (a receiver of unknown type: `record.get(...)` is
@@ -27,6 +24,9 @@ static Targets followed_targets(const Index *ix, uint32_t file, uint32_t call) {
   return t;
 }
 
+/* Whether a sync client was made in its library's asynchronous mode, or may
+ * have been: `async-kwarg=async_,async` names the keywords that turn it on
+ * (psycopg2.connect(dsn, async_=True)), and a **kwargs splat may hold one. */
 static bool async_mode(const Model *m, const Origin *o) {
   if (o->call < 0 || !fact_get(o->fact, ATTR_ASYNC_KWARG)) return false;
   const Facts *f = &m->ix->files[o->file];
@@ -210,7 +210,6 @@ static bool branch_never_taken(const Model *m, uint32_t file, const Call *c) {
   return n > 0;
 }
 
-/* Whether call c blocks the thread it runs on. */
 /* The code of a method call on a client of a library (`o`): a sync client's
  * method that sends a request blocks (FAN501 for HTTP, else the client's code
  * or FAN505); `local=` methods build a local object without I/O
@@ -246,9 +245,10 @@ static const Fact *future_maker(const Model *m, const char *callee, size_t n) {
   return f;
 }
 
-/* Whether call `c` blocks, and as what: a blocking API by its canonical name, `.result()` on a
- * future made in place, a blocking method of an object made in place, or a method of a receiver
- * traced to its constructor (a client, a future, a loop's element). The caller frees b.what. */
+/* Whether call `c` blocks the thread it runs on, and as what: a blocking API by its canonical
+ * name, `.result()` on a future made in place, a blocking method of an object made in place, or a
+ * method of a receiver traced to its constructor (a client, a future, a loop's element). The
+ * caller frees b.what. */
 static Blocking blocking_call(const Model *m, uint32_t file, const Call *c) {
   Blocking b = {0};
   if (c->flags & (CALL_REFERENCE | CALL_IN_LAMBDA | CALL_AWAITED | CALL_DECORATOR)) return b;

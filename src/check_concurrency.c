@@ -148,7 +148,6 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
   free(target);
 }
 
-/* FAN301: nothing stops the slowest call from holding the phase. */
 /* Whether the orchestrator waits for every task: gathered or waited, or made
  * in a task group (`tg.create_task`, `start_soon`) whose block waits for all. */
 static bool waits_for_all(const Model *m, const SiteRef *sr) {
@@ -211,9 +210,10 @@ static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *k
   return !model_splat_timeout(m, s->ext.file, s->ext.call);
 }
 
-/* FAN301: a fan-out over network I/O (http, llm, aws, net), capped widths included, that waits for
- * all its tasks with no per-call timeout and no deadline. A client of unknown origin is judged by
- * its SDK's default timeout; one built with `timeout=None` is named as having none. */
+/* FAN301: nothing stops the slowest call from holding the phase. A fan-out over network I/O
+ * (http, llm, aws, net), capped widths included, that waits for all its tasks with no per-call
+ * timeout and no deadline. A client of unknown origin is judged by its SDK's default timeout; one
+ * built with `timeout=None` is named as having none. */
 static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   const SiteRef *sr = s->site;
   /* a width capped by a setting (`calls[:cfg.max_units]`) still waits for

@@ -263,8 +263,6 @@ static bool model_output(const Model *m, const SiteRef *sr) {
   return false;
 }
 
-/* What a caller passes for a parameter: bounded when it is a literal list, a
- * capped or configured value, or a local bound once to one. */
 /* Whether a list's text is bounded: a comprehension by what it iterates
  * (`[xs[i:i + k] for i in range(0, len(xs), k)]` has as many items as xs has
  * batches, however small each), anything else by bounded_text. */
@@ -279,6 +277,8 @@ static bool bounded_list_text(const Model *m, const char *text) {
   return bounded_text(m, iter);
 }
 
+/* What a caller passes for a parameter: bounded when it is a literal list, a
+ * capped or configured value, or a local bound once to one. */
 static bool bounded_argument(const Model *m, const Facts *cf, int32_t def, const char *arg) {
   if (!arg) return true; /* omitted: the parameter's default */
   if ((arg[0] == '[' || arg[0] == '(') && !has_word(arg, "for") && !strstr(arg, "*"))
@@ -388,9 +388,6 @@ static bool count_keyword(const char *name, const char *value) {
   return count && value && strcmp(value, "None") != 0 && value[0] != '-';
 }
 
-/* How the list named `name` is made in the def: from a call told how many
- * items to return, or filled by appends none of which is in a loop (a few
- * fixed sources), or by appends in a loop over a bounded iterable. */
 /* Whether a call runs only project functions that return lists written out
  * (a schema's index statements): as many items as their code has. */
 static bool returns_literal(const Model *m, uint32_t file, uint32_t call) {
@@ -401,9 +398,10 @@ static bool returns_literal(const Model *m, uint32_t file, uint32_t call) {
   return literal;
 }
 
-/* Whether the local list `name` is made with a bounded size: by a call given a count keyword or
- * returning a literal list, as a sum of such lists, or by appends each outside any loop or in a
- * `for` over a bounded iterable (an `.extend` makes it unbounded). */
+/* Whether the local list `name` is made in the def with a bounded size: by a call told how many
+ * items to return (a count keyword) or returning a literal list, as a sum of such lists, or by
+ * appends each outside any loop (a few fixed sources) or in a `for` over a bounded iterable (an
+ * `.extend` makes it unbounded). */
 static bool bounded_by_making(const Model *m, const SiteRef *sr, const char *name, unsigned depth) {
   if (depth > 8) return false; /* `a = b + c`, `b = a + d`: a cycle, or too deep to say */
   const Facts *f = &m->ix->files[sr->file];

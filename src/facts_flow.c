@@ -252,8 +252,6 @@ bool facts__dead_condition(Walker *w, TSNode cond) {
   return false;
 }
 
-/* if/elif: the condition, then the branch only when it can run, then the
- * clauses after it. */
 /* The name a condition tests for being set: `if path:`, `if path is not
  * None:`; NULL for any other condition. */
 static const char *flag_test(Walker *w, TSNode cond) {
@@ -268,6 +266,8 @@ static const char *flag_test(Walker *w, TSNode cond) {
              : NULL;
 }
 
+/* if/elif: the condition, then the branch only when it can run, then the
+ * clauses after it. */
 void facts__walk_if(Walker *w, TSNode n) {
   TSNode cond = facts__field(n, FIELD_condition), body = facts__field(n, FIELD_consequence);
   bool dead = facts__dead_condition(w, cond);

@@ -228,8 +228,6 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
   return index__unresolved(cls.file);
 }
 
-/* The project class of a receiver: `self.client` assigned in a method of the
- * class, a local assigned from a class call, a parameter annotated with one. */
 /* The element type an annotation of a collection names: `list[Agent]`,
  * `dict[str, Agent]`, `Sequence[Agent]` -> "Agent" (into out). */
 static bool element_type(const char *ann, char out[NAME_CAP]) {
@@ -266,6 +264,8 @@ const char *index__annotation_of(const Facts *f, int32_t def, const char *name) 
   return p >= 0 ? f->names.items[f->defs.items[def].param_types.first + (uint32_t)p] : NULL;
 }
 
+/* The project class of a receiver: `self.client` assigned in a method of the
+ * class, a local assigned from a class call, a parameter annotated with one. */
 static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *recv,
                       unsigned depth) {
   const Facts *f = &ix->files[file];

@@ -85,9 +85,6 @@ uint32_t model_next_call(const Model *m, uint32_t file, int32_t def, const char 
                     m->ix->files[file].call_order.items);
 }
 
-/* The import that binds `name` (its first n bytes) in def `scope` of
- * `file`: the last such one, as a scan from the end finds; NULL if none. */
-
 uint32_t model_next_method(const Model *m, uint32_t file, int32_t def, const char *method,
                            uint32_t *at) {
   const struct DefNames *dn = def_names(m, file, def);

@@ -207,9 +207,6 @@ static void task_sites(const Model *m, const SiteInfos *sites, TaskSites *ts) {
       ts->sites[ts->start[index_global_def(m->ix, sites->items[s].reach.items[r]) + 1]++] = s;
 }
 
-/* The sites a finding concerns: the one it is reported at (same file, line
- * and function) or names as a related location (returns true: the finding is
- * about them), else those whose tasks run the function it is in. */
 /* The sites at a line of a file, appended to out: the index keeps its sites
  * sorted by file and line, and the site infos follow that order. */
 static void sites_at(const SiteInfos *sites, uint32_t file, uint32_t line, int32_t def,
@@ -232,6 +229,9 @@ static void sites_at(const SiteInfos *sites, uint32_t file, uint32_t line, int32
   }
 }
 
+/* The sites a finding concerns: the one it is reported at (same file, line
+ * and function) or names as a related location (returns true: the finding is
+ * about them), else those whose tasks run the function it is in. */
 static bool finding_sites(const Model *m, const SiteInfos *sites, const TaskSites *ts,
                           const Finding *f, U32Array *out) {
   int32_t def = f->def;

@@ -401,8 +401,6 @@ static void html_rich(StrBuf *out, const char *s) {
   if (code) sb_puts(out, "</code>");
 }
 
-/* One self-contained page: the phase timeline as inline SVG (phases as bars,
- * RSS as a line), the phase table, the top findings and the gaps. */
 /* The timeline as SVG: a bar per phase shown over one time axis, and RSS as
  * a line over the same axis. */
 static void html_svg(const Timeline *t, const bool *keep, uint32_t shown_phases, StrBuf *out) {
@@ -508,6 +506,8 @@ static void html_findings(const Items *items, const StrArray *obs, StrBuf *out) 
   sb_puts(out, "</ul>\n</body></html>\n");
 }
 
+/* One self-contained page: the phase timeline as inline SVG (phases as bars,
+ * RSS as a line), the phase table, the top findings and the gaps. */
 void report__html(const Timeline *t, const Items *items, const StrArray *obs, const char *log_path,
                   StrBuf *out) {
   double span = t->first >= 0 && t->last > t->first ? t->last - t->first : 1.0;

@@ -304,8 +304,6 @@ static void end_wave(Reader *r) {
   r->wave.count = 0;
 }
 
-/* The tie of a retried function, made when it is first named; NULL beyond
- * TIMELINE_TIES_KEPT distinct names. */
 /* A retry line of a tied function, of a kind (see LineClass), with the wait it
  * announced. Returns whether it is a retry not counted yet: tenacity's
  * before_sleep, after and before lines of one retry count once. */
@@ -326,6 +324,8 @@ static bool tie_retry(RetryTie *tie, double now, double delay, bool giveup, uint
   return fresh;
 }
 
+/* The tie of a retried function, made when it is first named; NULL beyond
+ * TIMELINE_TIES_KEPT distinct names. */
 static RetryTie *tie_for(Reader *r, const char *name, DefRef def, const char *by) {
   uint32_t i;
   if (strmap_get(&r->tie_of, name, &i)) return &r->t->ties.items[i];
@@ -472,7 +472,6 @@ static Phase *shared_phase(Reader *r, const DefRefs *orchs) {
   return best;
 }
 
-/* Returns how many phases the line closed. */
 /* The line's time into the reader's clock: a clock without a date starts
  * again past midnight, and a line stamped earlier than one before it
  * (threads, clock steps) does not turn time back. */
@@ -559,6 +558,7 @@ static void count_retry_error(Reader *r, Phase *at, bool retry, bool error) {
   r->wave.count++;
 }
 
+/* Returns how many phases the line closed. */
 uint32_t timeline__apply(Reader *r, const LineClass *c) {
   Timeline *t = r->t;
   r->closed = 0;

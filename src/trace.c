@@ -296,10 +296,6 @@ DefRef trace_named_def(const Index *ix, const char *dotted) {
   return found;
 }
 
-/* The project's call that sends a request a library logged ("POST
- * http://host/v1/embed?x 200"): an HTTP method call of that name whose first
- * argument is a string literal (an f-string up to its first hole) that the
- * URL's path holds; the longest literal wins. Returns false when none does. */
 /* The string literal a call's first argument starts with (an f-string up to
  * its first field), or 0 when it is none; *lit points at it. */
 static size_t literal_prefix(const Call *cl, const char **lit) {
@@ -342,6 +338,11 @@ void trace_request_calls(const Index *ix, CallRefs *out) {
   }
 }
 
+/* The project's call, of `calls`, that sends a request a library logged ("POST
+ * http://host/v1/embed?x 200"): an HTTP method call of that name whose first argument is a string
+ * literal (an f-string up to its first hole) that the URL's path holds (a full URL in the code:
+ * the whole URL); one that is awaited or an `async with` item before any other, then the longest
+ * literal wins. Returns false when none does. */
 bool trace_request_site(const Index *ix, const CallRefs *calls, const char *request, uint32_t *file,
                         uint32_t *call) {
   size_t mlen = strcspn(request, " ");
