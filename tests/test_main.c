@@ -1,6 +1,9 @@
 /* One runner for every suite; `make unit` runs it from tests/. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_main.h"
 
@@ -25,6 +28,35 @@ const Knowledge *test_knowledge(void) {
 const FactsContext *test_context(void) {
   load_env();
   return context;
+}
+
+void test_project_make(TestProject *t, const char *tag, const char *code) {
+  memset(t, 0, sizeof *t);
+  snprintf(t->dir, sizeof t->dir, "/tmp/fanout-%s-%ld", tag, (long)getpid());
+  mkdir(t->dir, 0700);
+  snprintf(t->path, sizeof t->path, "%s/app.py", t->dir);
+  FILE *f = fopen(t->path, "wb");
+  ck_assert_ptr_nonnull(f);
+  fputs(code, f);
+  fclose(f);
+  Diags d = {0};
+  const char *paths[] = {t->dir};
+  ProjectOptions opts = {0};
+  ck_assert(project_load(&t->p, paths, 1, &opts, &d));
+  Policy pol = {0};
+  Config cfg = {0};
+  policy_configure(&pol, &cfg);
+  policy_run(&pol, &t->p, &t->fs, &t->run);
+  policy_free(&pol);
+  diags_free(&d);
+}
+
+void test_project_free(TestProject *t) {
+  policy_run_free(&t->run);
+  findings_free(&t->fs);
+  project_free(&t->p);
+  unlink(t->path);
+  rmdir(t->dir);
 }
 
 void test_facts(const char *code, Facts *out) { test_facts_in("m.py", "m", false, code, out); }

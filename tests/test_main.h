@@ -4,6 +4,7 @@
 #include <check.h>
 
 #include "facts.h"
+#include "policy.h"
 
 Suite *source_suite(void);
 Suite *template_suite(void);
@@ -27,6 +28,16 @@ void test_facts(const char *code, Facts *out);
 /* The same for a file of a given path and module name. */
 void test_facts_in(const char *path, const char *module, bool is_package, const char *code,
                    Facts *out);
+/* A one-file project: `code` written to /tmp/fanout-TAG-PID/app.py, loaded,
+ * and its findings as the default policy shows them (and ties to sites). */
+typedef struct {
+  char dir[64], path[128];
+  Project p;
+  Findings fs;
+  PolicyRun run;
+} TestProject;
+void test_project_make(TestProject *t, const char *tag, const char *code);
+void test_project_free(TestProject *t);
 /* The shared rule data and site queries, loaded once per process. */
 const Knowledge *test_knowledge(void);
 const FactsContext *test_context(void);

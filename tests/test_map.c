@@ -42,42 +42,6 @@ static const char *const app = "import asyncio\n"
                                "async def crawl(urls):\n"
                                "    return await asyncio.gather(*[fetch(u) for u in urls])\n";
 
-typedef struct {
-  char dir[64], path[128];
-  Project p;
-  Findings fs;
-  PolicyRun run;
-} Mapped;
-
-static void mapped_make(Mapped *m) {
-  memset(m, 0, sizeof *m);
-  snprintf(m->dir, sizeof m->dir, "/tmp/fanout-map-%ld", (long)getpid());
-  mkdir(m->dir, 0700);
-  snprintf(m->path, sizeof m->path, "%s/app.py", m->dir);
-  FILE *f = fopen(m->path, "wb");
-  ck_assert_ptr_nonnull(f);
-  fputs(app, f);
-  fclose(f);
-  Diags d = {0};
-  const char *paths[] = {m->dir};
-  ProjectOptions opts = {0};
-  ck_assert(project_load(&m->p, paths, 1, &opts, &d));
-  Policy pol = {0};
-  Config cfg = {0};
-  policy_configure(&pol, &cfg);
-  policy_run(&pol, &m->p, &m->fs, &m->run);
-  policy_free(&pol);
-  diags_free(&d);
-}
-
-static void mapped_free(Mapped *m) {
-  policy_run_free(&m->run);
-  findings_free(&m->fs);
-  project_free(&m->p);
-  unlink(m->path);
-  rmdir(m->dir);
-}
-
 /* The text line of the site at `line`, or NULL; the caller frees. */
 static char *line_of(const char *text, const char *path, const char *qual, unsigned line) {
   char *head = xasprintf("%s:%s  %u  ", path, qual, line);
@@ -88,8 +52,8 @@ static char *line_of(const char *text, const char *path, const char *qual, unsig
 }
 
 START_TEST(one_line_per_site_with_its_findings) {
-  Mapped m;
-  mapped_make(&m);
+  TestProject m;
+  test_project_make(&m, "map", app);
   StrBuf out = {0};
   map_format(&m.p.index, &m.fs, &m.run, &out);
   const char *text = sb_str(&out);
@@ -114,13 +78,13 @@ START_TEST(one_line_per_site_with_its_findings) {
   ck_assert_ptr_nonnull(strstr(crawl, "FAN101"));
   free(pair), free(limited), free(crawl);
   sb_free(&out);
-  mapped_free(&m);
+  test_project_free(&m);
 }
 END_TEST
 
 START_TEST(json_says_what_the_text_says) {
-  Mapped m;
-  mapped_make(&m);
+  TestProject m;
+  test_project_make(&m, "map", app);
   StrBuf out = {0}, text = {0};
   map_format_json(&m.p.index, &m.fs, &m.run, &out);
   map_format(&m.p.index, &m.fs, &m.run, &text);
@@ -149,7 +113,7 @@ START_TEST(json_says_what_the_text_says) {
   }
   json_decref(doc);
   sb_free(&out), sb_free(&text);
-  mapped_free(&m);
+  test_project_free(&m);
 }
 END_TEST
 

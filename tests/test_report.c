@@ -32,9 +32,7 @@ static const char *const app = "import asyncio\n"
                                "    return await asyncio.gather(*[fetch(u) for u in urls])\n";
 
 typedef struct {
-  char dir[64], path[128];
-  Project p;
-  Findings fs;
+  TestProject tp;
   Timeline t;
 } Run;
 
@@ -42,25 +40,8 @@ typedef struct {
  * one crawl of 20 URLs: 19 fetched within a second, the last after 9 s. */
 static void run_make(Run *r) {
   memset(r, 0, sizeof *r);
-  snprintf(r->dir, sizeof r->dir, "/tmp/fanout-report-%ld", (long)getpid());
-  mkdir(r->dir, 0700);
-  snprintf(r->path, sizeof r->path, "%s/app.py", r->dir);
-  FILE *f = fopen(r->path, "wb");
-  ck_assert_ptr_nonnull(f);
-  fputs(app, f);
-  fclose(f);
-  Diags d = {0};
-  const char *paths[] = {r->dir};
-  ProjectOptions opts = {0};
-  ck_assert(project_load(&r->p, paths, 1, &opts, &d));
-  Policy pol = {0};
-  Config cfg = {0};
-  policy_configure(&pol, &cfg);
-  PolicyRun counts;
-  policy_run(&pol, &r->p, &r->fs, &counts);
-  policy_run_free(&counts);
-  policy_free(&pol);
-  TimelineReader *tr = timeline_begin(&r->p.index, &r->t);
+  test_project_make(&r->tp, "report", app);
+  TimelineReader *tr = timeline_begin(&r->tp.p.index, &r->t);
   char line[160];
   snprintf(line, sizeof line, "2026-12-01 10:00:00,000 INFO app: crawling 20 urls\n");
   timeline_feed(tr, line, strlen(line));
@@ -71,22 +52,18 @@ static void run_make(Run *r) {
     timeline_feed(tr, line, strlen(line));
   }
   timeline_end(tr);
-  diags_free(&d);
 }
 
 static void run_free(Run *r) {
   timeline_free(&r->t);
-  findings_free(&r->fs);
-  project_free(&r->p);
-  unlink(r->path);
-  rmdir(r->dir);
+  test_project_free(&r->tp);
 }
 
 START_TEST(straggler_ranked_first) {
   Run r;
   run_make(&r);
   StrBuf out = {0};
-  report_write(&r.p, &r.fs, &r.t, "run.log", NULL, "json", &out);
+  report_write(&r.tp.p, &r.tp.fs, &r.t, "run.log", NULL, "json", &out);
   json_error_t err;
   json_t *doc = json_loads(sb_str(&out), 0, &err);
   ck_assert_msg(doc != NULL, "report JSON does not parse: %s", err.text);
@@ -113,8 +90,8 @@ START_TEST(writers_agree) {
   Run r;
   run_make(&r);
   StrBuf md = {0}, html = {0};
-  report_write(&r.p, &r.fs, &r.t, "run.log", NULL, "markdown", &md);
-  report_write(&r.p, &r.fs, &r.t, "run.log", NULL, "html", &html);
+  report_write(&r.tp.p, &r.tp.fs, &r.t, "run.log", NULL, "markdown", &md);
+  report_write(&r.tp.p, &r.tp.fs, &r.t, "run.log", NULL, "html", &html);
   ck_assert_ptr_nonnull(strstr(sb_str(&md), "## Phases\n"));
   ck_assert_ptr_nonnull(strstr(sb_str(&md), "### 1. FAN301"));
   ck_assert_ptr_nonnull(strstr(sb_str(&html), "<h2>Phases</h2>"));
