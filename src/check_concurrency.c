@@ -1,5 +1,4 @@
 /* FAN1xx unbounded concurrency, FAN2xx gather over huge lists, FAN3xx long tail. */
-#include <limits.h>
 #include <stdlib.h>
 
 #include "analysis.h"
@@ -202,10 +201,7 @@ static bool awaited_later(const Model *m, const SiteRef *sr, bool held) {
 static bool llm_default_applies(const Model *m, const SiteInfo *s, const char *kind) {
   if (!s->ext.fact || s->ext.fact->kind != FACT_EXTERNAL_METHOD || strcmp(kind, "llm"))
     return false;
-  const char *deflt = fact_get(s->ext.fact, ATTR_TIMEOUT);
-  if (!deflt) return false;
-  if (fact_number(s->ext.fact, ATTR_TIMEOUT, LONG_MAX) <= (long)m->settings.short_timeout)
-    return false;
+  if (!fact_get(s->ext.fact, ATTR_TIMEOUT) || model_short_default(m, s->ext.fact)) return false;
   if (s->item_is_external) return true; /* analysis looked at the item call's keywords */
   return !model_splat_timeout(m, s->ext.file, s->ext.call);
 }

@@ -1,7 +1,6 @@
 /* model: what the names and calls of a project mean against the rule data:
  * limiters and timeouts in a definition, and whether every path of a task
  * to its I/O is bounded (memoized per definition: each is judged once). */
-#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 
@@ -123,7 +122,11 @@ bool model_origin_has_timeout(const Model *m, const Origin *o) {
     if (model_kwarg(f, c, "request_timeout"))
       return timeout_value_set(model_kwarg(f, c, "request_timeout"));
   }
-  return fact_number(o->fact, ATTR_TIMEOUT, LONG_MAX) <= (long)m->settings.short_timeout;
+  return model_short_default(m, o->fact);
+}
+
+bool model_short_default(const Model *m, const Fact *f) {
+  return fact_number(f, ATTR_TIMEOUT, LONG_MAX) <= (long)m->settings.short_timeout;
 }
 
 uint32_t model_def_timeout(Model *m, DefRef d) {

@@ -100,6 +100,9 @@ bool model_call_under_timeout(const Model *m, uint32_t file, uint32_t call);
 /* Whether a client made as `o` says has a timeout: given at construction,
  * or a default at or below the short-timeout fact. */
 bool model_origin_has_timeout(const Model *m, const Origin *o);
+/* Whether a fact's default `timeout=` is a deadline: seconds at or below the
+ * short-timeout setting (`none` or absent: no). */
+bool model_short_default(const Model *m, const Fact *f);
 
 /* Whether a call's **kwargs may carry a timeout: its function has a
  * parameter or binds a name or key that says timeout, or a caller passes it

@@ -193,32 +193,34 @@ static void table_html(const Table *tb, StrBuf *out) {
   sb_puts(out, "</table>\n");
 }
 
-/* The phases shown (the longest, in log order), a row each. */
-static void md_phases(const Timeline *t, StrBuf *out) {
-  sb_puts(out, "## Phases\n\n");
-  uint32_t shown_phases;
-  double cut;
-  bool *keep = phases_shown(t, &shown_phases, &cut);
+/* The phases shown (the longest, in log order), a row each, and a line
+ * for those left out; Markdown or HTML from the one table. */
+static void phases_section(const Timeline *t, const bool *keep, uint32_t shown, double cut,
+                           bool html, StrBuf *out) {
+  sb_puts(out, html ? "<h2>Phases</h2>\n" : "## Phases\n\n");
   Table tb;
   phase_table(t, keep, &tb);
-  table_markdown(&tb, out);
+  (html ? table_html : table_markdown)(&tb, out);
   table_free(&tb);
-  more_phases(out, t, shown_phases, cut, false);
-  free(keep);
+  more_phases(out, t, shown, cut, html);
 }
 
 /* Every phase name's sums, costliest first (a log of repeated runs). */
-static void md_groups(const Timeline *t, StrBuf *out) {
-  sb_puts(out,
-          "\n## Phases by name\n\nAll occurrences of each phase summed, the costliest first.\n\n");
+static void groups_section(const Timeline *t, bool html, StrBuf *out) {
+  sb_puts(out, html ? "<h2>Phases by name</h2>\n"
+                    : "\n## Phases by name\n\nAll occurrences of each phase summed, the "
+                      "costliest first.\n\n");
   uint32_t n;
   uint32_t *order = groups_by_cost(t, &n);
   Table tb;
   group_table(t, order, n, &tb);
-  table_markdown(&tb, out);
+  (html ? table_html : table_markdown)(&tb, out);
   table_free(&tb);
   if (n < t->groups.len)
-    sb_printf(out, "\n%u more phase names are not shown.\n", t->groups.len - n);
+    sb_printf(out,
+              html ? "<p>%u more phase names are not shown.</p>\n"
+                   : "\n%u more phase names are not shown.\n",
+              t->groups.len - n);
   free(order);
 }
 
@@ -261,9 +263,13 @@ static void md_findings(const Items *items, const StrArray *obs, StrBuf *out) {
 
 void report__markdown(const Project *p, const Timeline *t, const Items *items, const StrArray *obs,
                       const char *log_path, const char *rss_path, StrBuf *out) {
+  uint32_t shown;
+  double cut;
+  bool *keep = phases_shown(t, &shown, &cut);
   md_header(t, log_path, rss_path, out);
-  md_phases(t, out);
-  if (repeated(t)) md_groups(t, out);
+  phases_section(t, keep, shown, cut, false, out);
+  free(keep);
+  if (repeated(t)) groups_section(t, false, out);
   if (t->ties.len) md_retries(p, t, out);
   md_findings(items, obs, out);
 }
@@ -455,29 +461,6 @@ static void html_svg(const Timeline *t, const bool *keep, uint32_t shown_phases,
   sb_puts(out, "</svg>\n");
 }
 
-/* The phases shown, a row each. */
-static void html_phases(const Timeline *t, const bool *keep, StrBuf *out) {
-  sb_puts(out, "<h2>Phases</h2>\n");
-  Table tb;
-  phase_table(t, keep, &tb);
-  table_html(&tb, out);
-  table_free(&tb);
-}
-
-/* Every phase name's sums, costliest first (a log of repeated runs). */
-static void html_groups(const Timeline *t, StrBuf *out) {
-  sb_puts(out, "<h2>Phases by name</h2>\n");
-  uint32_t n;
-  uint32_t *order = groups_by_cost(t, &n);
-  Table tb;
-  group_table(t, order, n, &tb);
-  table_html(&tb, out);
-  table_free(&tb);
-  if (n < t->groups.len)
-    sb_printf(out, "<p>%u more phase names are not shown.</p>\n", t->groups.len - n);
-  free(order);
-}
-
 /* The top findings and the observability gaps. */
 static void html_findings(const Items *items, const StrArray *obs, StrBuf *out) {
   sb_puts(out, "<h2>Top findings</h2>\n");
@@ -529,9 +512,8 @@ void report__html(const Timeline *t, const Items *items, const StrArray *obs, co
             (unsigned long long)t->matched, span);
   if (t->rss_samples) sb_printf(out, "; peak RSS %.1f MiB", t->peak_rss_kb / 1024.0);
   html_svg(t, keep, shown_phases, out);
-  html_phases(t, keep, out);
-  more_phases(out, t, shown_phases, cut, true);
+  phases_section(t, keep, shown_phases, cut, true, out);
   free(keep);
-  if (repeated(t)) html_groups(t, out);
+  if (repeated(t)) groups_section(t, true, out);
   html_findings(items, obs, out);
 }
