@@ -38,7 +38,7 @@ TEST_SRC := $(wildcard tests/*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o)
 DEPS_OK  := $(BUILD)/.deps-ok
 
-.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html policy security layers demo asan valgrind format tidy golden install uninstall clean readme-rules
+.PHONY: all deps grammar bench fuzz fuzz-run check real-code unit cli badinput precommit sarif lsp html policy security layers demo asan tsan valgrind format tidy golden install uninstall clean readme-rules
 all: $(BUILD)/fanout
 
 # ---- dependencies -------------------------------------------------------
@@ -146,6 +146,16 @@ golden: $(BUILD)/fanout
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check real-code
+# the parallel load (one queue, files imported while others are read) under
+# ThreadSanitizer: lazy checks of the real code on 4 threads, cold and with a
+# cache; any report of a race fails
+tsan:
+	$(MAKE) BUILD=build-tsan OPT=-O1 SANITIZE="-fsanitize=thread" build-tsan/fanout
+	@rm -rf build-tsan/cache; for args in "--no-cache" "--cache-dir build-tsan/cache" "--cache-dir build-tsan/cache"; do \
+	  build-tsan/fanout check -j 4 $$args $(REAL_CODE) corpus > /dev/null 2> build-tsan/tsan.err; \
+	  if grep -q "ThreadSanitizer" build-tsan/tsan.err; then \
+	    echo "tsan: fanout check $$args"; grep -A20 ThreadSanitizer build-tsan/tsan.err | head -40; exit 1; fi; \
+	done; rm -rf build-tsan/cache; echo "tsan: lazy parallel loads of $(words $(REAL_CODE)) trees and corpus/: no race"
 # check, map and report over the standard library and Debian's async packages:
 # a crash (exit over 2) or a sanitizer's report is a failure; 2 (a file that
 # cannot be analyzed, named on stderr) is not
@@ -206,7 +216,7 @@ install: $(BUILD)/fanout
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/fanout $(DESTDIR)$(PREFIX)/share/man/man1/fanout.1
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-tsan
 
 # ---- README rule table, generated from rules/docs -----------------------
 readme-rules: $(BUILD)/fanout

@@ -1,7 +1,9 @@
 /* project: paths to an index: files found, read and extracted in parallel
  * (or taken from the cache), set aside when they cannot hold a finding and
- * parsed when a parsed file imports them; the result is the same as a full
- * load and independent of thread timing. */
+ * parsed as soon as a parsed file imports them (one queue, no rounds: an
+ * import found by one thread puts the module in the queue while the others
+ * go on). The files parsed are the import closure of those that may matter,
+ * whatever the thread timing, so the result does not depend on it. */
 #include "project.h"
 
 #include "cache.h"
@@ -25,24 +27,32 @@ typedef struct {
   bool *aside;  /* read, and left unparsed until something imports it */
   bool *cached; /* its facts (or its verdict) came from the cache */
   bool *parsed;
-  bool lazy;      /* this round sets files aside */
-  uint32_t *todo; /* the files of this round */
-  uint32_t n;
-  uint32_t next;
+  bool lazy;      /* the load sets aside what cannot matter */
+  bool *forced;   /* queued because a parsed file imports it: parsed, not set aside */
+  bool *waiting;  /* set aside and not yet imported (only touched with the lock held) */
+  uint32_t *todo; /* the queue: every file, then the imported ones set aside */
+  uint32_t len, next, active;
+  StrMap wanted; /* module names imported by parsed files (keys in wanted_keys) */
+  StrArray wanted_keys;
+  char **dotted;     /* each file's dotted path ("pkg.mod"): a module name is a suffix of it */
+  StrMap by_suffix;  /* a dotted suffix of a file's path -> its first entry in suffixes */
+  StrArray suffixes; /* (pointers into dotted) */
+  U32Array suffix_file, suffix_next;
   pthread_mutex_t lock;
+  pthread_cond_t changed; /* the queue grew, or a file was done */
 } Work;
 
 /* Take the cached entry's verdict or facts; false when they do not serve
  * (no facts where they are needed), and the file must be parsed. */
-static bool use_cached(Work *w, uint32_t i, const CacheSlot *slot) {
-  if (w->lazy && !slot->may_matter)
+static bool use_cached(Work *w, uint32_t i, const CacheSlot *slot, bool lazy) {
+  if (lazy && !slot->may_matter)
     w->aside[i] = true;
   else
     w->ok[i] = cache_load_facts(slot, &w->facts[i], &w->diags[i]);
   return (w->cached[i] = w->aside[i] || w->ok[i]);
 }
 
-static void process_file(Work *w, uint32_t i) {
+static void process_file(Work *w, uint32_t i, bool lazy) {
   SourceFile src;
   const ProjectOptions *o = w->opts;
   const char *path = w->paths[i];
@@ -51,7 +61,7 @@ static void process_file(Work *w, uint32_t i) {
   CacheSlot slot = {0};
   if (w->cache && !buffer) {
     cache_lookup(w->cache, path, w->modules[i], w->packages[i], &slot);
-    if (slot.fresh && use_cached(w, i, &slot)) {
+    if (slot.fresh && use_cached(w, i, &slot, lazy)) {
       cache_slot_free(&slot);
       return;
     }
@@ -62,13 +72,13 @@ static void process_file(Work *w, uint32_t i) {
     cache_slot_free(&slot);
     return;
   }
-  if (slot.found && cache_same_text(&slot, src.text, src.len) && use_cached(w, i, &slot)) {
+  if (slot.found && cache_same_text(&slot, src.text, src.len) && use_cached(w, i, &slot, lazy)) {
     /* unchanged text with a new status (touched, copied, checked out): record it */
     cache_refresh(w->cache, &slot);
   } else {
     bool may_matter = facts_may_matter(w->ctx, src.text);
     StrBuf pack = {0};
-    if (w->lazy && !may_matter)
+    if (lazy && !may_matter)
       w->aside[i] = true;
     else if ((w->ok[i] = w->parsed[i] = facts_extract(w->ctx, &src, &w->facts[i], &w->diags[i])))
       facts_compact(&w->facts[i], &pack); /* kept for the whole run: the compact form */
@@ -79,33 +89,6 @@ static void process_file(Work *w, uint32_t i) {
   }
   cache_slot_free(&slot);
   source_free(&src);
-}
-
-static void *worker(void *arg) {
-  Work *w = arg;
-  for (;;) {
-    pthread_mutex_lock(&w->lock);
-    uint32_t i = w->next++;
-    pthread_mutex_unlock(&w->lock);
-    if (i >= w->n) return NULL;
-    process_file(w, w->todo[i]);
-  }
-}
-
-static void run_round(Work *w, unsigned jobs) {
-  w->next = 0;
-  if (jobs > w->n) jobs = w->n ? w->n : 1;
-  if (jobs <= 1) {
-    worker(w);
-    return;
-  }
-  pthread_t *threads = xcalloc(jobs, sizeof(pthread_t));
-  unsigned started = 0;
-  for (; started < jobs; started++)
-    if (pthread_create(&threads[started], NULL, worker, w) != 0) break;
-  if (!started) worker(w);
-  for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
-  free(threads);
 }
 
 /* The dotted path of a file ("src/pkg/mod.py" -> "src.pkg.mod"); a module
@@ -121,45 +104,116 @@ static char *dotted_path(const char *path) {
   return d;
 }
 
-/* Files set aside that the files of the last round import (a module named
- * by an import or any package above it): they become the next round. */
-static uint32_t imported_aside(Work *w, uint32_t nfiles) {
-  StrMap wanted = {0};
-  StrArray keys = {0};
-  for (uint32_t r = 0; r < w->n; r++) {
-    uint32_t i = w->todo[r];
-    if (!w->ok[i]) continue;
-    const Facts *f = &w->facts[i];
-    for (uint32_t k = 0; k < f->imports.len; k++) {
-      char *t = xstrdup(f->imports.items[k].target);
-      for (char *dot = t + strlen(t);; dot = strrchr(t, '.')) {
-        *dot = '\0';
-        if (!strmap_get(&wanted, t, NULL)) {
-          char *key = xstrdup(t);
-          array_push(&keys, key);
-          strmap_put(&wanted, key, 1);
-        }
-        if (!strchr(t, '.')) break;
-      }
-      free(t);
-    }
-  }
-  uint32_t n = 0, *next = xcalloc(nfiles ? nfiles : 1, sizeof *next);
+static const char *suffix_key(const void *ctx, uint32_t k) {
+  return ((const StrArray *)ctx)->items[k];
+}
+
+/* Every dotted suffix of every file's path, chained by name, so a module
+ * name finds the files it may be in. O(path bytes). */
+static void index_suffixes(Work *w, uint32_t nfiles) {
+  w->dotted = xcalloc(nfiles ? nfiles : 1, sizeof(char *));
   for (uint32_t i = 0; i < nfiles; i++) {
-    if (!w->aside[i]) continue;
-    char *d = dotted_path(w->paths[i]);
-    bool hit = false;
-    for (const char *s = d; s && !hit; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL)
-      hit = *s && strmap_get(&wanted, s, NULL);
-    free(d);
-    if (hit) next[n++] = i;
+    w->dotted[i] = dotted_path(w->paths[i]);
+    for (char *s = w->dotted[i]; s; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL)
+      if (*s) {
+        array_push(&w->suffixes, s);
+        array_push(&w->suffix_file, i);
+      }
   }
-  for (uint32_t k = 0; k < keys.len; k++) free(keys.items[k]);
-  array_free(&keys);
-  strmap_free(&wanted);
-  free(w->todo);
-  w->todo = next;
-  return n;
+  array_reserve(&w->suffix_next, w->suffixes.len);
+  w->suffix_next.len = w->suffixes.len;
+  strmap_chain(&w->by_suffix, w->suffixes.len, suffix_key, &w->suffixes, w->suffix_next.items);
+}
+
+/* Queue file i to be parsed (the lock held). */
+static void force(Work *w, uint32_t i) {
+  w->waiting[i] = false;
+  if (w->forced[i]) return;
+  w->forced[i] = true;
+  w->todo[w->len++] = i;
+}
+
+/* Whether a parsed file imports a module file i may be (the lock held). */
+static bool wanted(const Work *w, uint32_t i) {
+  bool hit = false;
+  for (const char *s = w->dotted[i]; s && !hit; s = strchr(s, '.') ? strchr(s, '.') + 1 : NULL)
+    hit = *s && strmap_get(&w->wanted, s, NULL);
+  return hit;
+}
+
+/* The modules file i imports (each named by an import, and every package
+ * above it) become wanted; the files set aside that they may be are queued
+ * (the lock held). */
+static void want_imports(Work *w, uint32_t i) {
+  const Facts *f = &w->facts[i];
+  for (uint32_t k = 0; k < f->imports.len; k++) {
+    char *t = xstrdup(f->imports.items[k].target);
+    for (char *dot = t + strlen(t);; dot = strrchr(t, '.')) {
+      *dot = '\0';
+      uint32_t e;
+      if (!strmap_get(&w->wanted, t, NULL)) {
+        char *key = xstrdup(t);
+        array_push(&w->wanted_keys, key);
+        strmap_put(&w->wanted, key, 1);
+        for (bool on = strmap_get(&w->by_suffix, key, &e); on && e != UINT32_MAX;
+             e = w->suffix_next.items[e])
+          if (w->waiting[w->suffix_file.items[e]]) force(w, w->suffix_file.items[e]);
+      }
+      if (!strchr(t, '.')) break;
+    }
+    free(t);
+  }
+}
+
+/* Take files off the queue until it is empty and no thread can add to it. */
+static void *worker(void *arg) {
+  Work *w = arg;
+  pthread_mutex_lock(&w->lock);
+  for (;;) {
+    while (w->next == w->len && w->active) pthread_cond_wait(&w->changed, &w->lock);
+    if (w->next == w->len) break;
+    uint32_t i = w->todo[w->next++];
+    bool lazy = w->lazy && !w->forced[i];
+    w->active++;
+    pthread_mutex_unlock(&w->lock);
+    process_file(w, i, lazy);
+    pthread_mutex_lock(&w->lock);
+    if (w->aside[i] && wanted(w, i)) /* imported while it was being read */
+      force(w, i);
+    else if (w->aside[i])
+      w->waiting[i] = true;
+    else if (w->ok[i] && w->lazy)
+      want_imports(w, i);
+    w->active--;
+    pthread_cond_broadcast(&w->changed);
+  }
+  pthread_mutex_unlock(&w->lock);
+  return NULL;
+}
+
+static void run_queue(Work *w, unsigned jobs) {
+  if (jobs > w->len) jobs = w->len ? w->len : 1;
+  pthread_t *threads = xcalloc(jobs, sizeof(pthread_t));
+  unsigned started = 0;
+  for (; jobs > 1 && started < jobs; started++)
+    if (pthread_create(&threads[started], NULL, worker, w) != 0) break;
+  if (!started) worker(w);
+  for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+  free(threads);
+}
+
+static void queue_free(Work *w, uint32_t nfiles) {
+  for (uint32_t k = 0; k < w->wanted_keys.len; k++) free(w->wanted_keys.items[k]);
+  array_free(&w->wanted_keys);
+  strmap_free(&w->wanted);
+  for (uint32_t i = 0; w->dotted && i < nfiles; i++) free(w->dotted[i]);
+  free(w->dotted);
+  array_free(&w->suffixes);
+  array_free(&w->suffix_file);
+  array_free(&w->suffix_next);
+  strmap_free(&w->by_suffix);
+  free(w->forced);
+  free(w->waiting);
 }
 
 /* An unsaved buffer may not exist on disk yet: it joins the walked files,
@@ -258,27 +312,31 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.ctx = p->ctx;
   w.opts = opts;
   w.paths = files.items;
-  w.n = files.len;
   w.facts = xcalloc(n, sizeof(Facts));
   w.ok = xcalloc(n, sizeof(bool));
   w.diags = xcalloc(n, sizeof(Diags));
   w.aside = xcalloc(n, sizeof(bool));
   w.cached = xcalloc(n, sizeof(bool));
   w.parsed = xcalloc(n, sizeof(bool));
-  w.todo = xcalloc(n, sizeof(uint32_t));
+  w.todo = xcalloc(2 * n, sizeof(uint32_t)); /* each file once, and once more when imported */
+  w.forced = xcalloc(n, sizeof(bool));
+  w.waiting = xcalloc(n, sizeof(bool));
   for (uint32_t i = 0; i < files.len; i++) w.todo[i] = i;
+  w.len = files.len;
   w.lazy = opts->lazy && !opts->extra_knowledge;
+  if (w.lazy) index_suffixes(&w, files.len);
   Cache *cache = open_cache(&w, paths, npaths, &files, diags);
   w.cache = cache;
   pthread_mutex_init(&w.lock, NULL);
+  pthread_cond_init(&w.changed, NULL);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
-  run_round(&w, jobs);
   /* Files set aside are parsed when a parsed file imports them, until no
    * parsed file imports one more: calls into them resolve as in a full load. */
-  w.lazy = false;
-  while ((w.n = imported_aside(&w, files.len)) > 0) run_round(&w, jobs);
+  run_queue(&w, jobs);
+  pthread_cond_destroy(&w.changed);
   pthread_mutex_destroy(&w.lock);
+  queue_free(&w, files.len);
   if (!cache_close(cache)) /* the run is right; the next one will be slow */
     diags_add(diags, DIAG_WARNING, opts->cache_dir, 0,
               "cache not written (a full or read-only disk?); the next run parses again");

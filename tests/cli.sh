@@ -145,6 +145,17 @@ for case in 's/^severity: warning/severity: loud/|5: severity is error' \
   else bad "rule_table.awk on a doc edited by $edit: $(cat "$tmp/err")"; fi
 done
 
+# ---- the lazy load parses the same files whatever the threads ------------------
+# (files set aside are parsed when a parsed file imports them, from one queue)
+"$FANOUT" check --no-cache -vv -j 1 corpus 2>&1 > /dev/null | grep '^parsed ' | sort > "$tmp/parsed1"
+"$FANOUT" check --no-cache -vv -j 4 corpus 2>&1 > /dev/null | grep '^parsed ' | sort > "$tmp/parsed4"
+"$FANOUT" check --no-cache -vv --all-files corpus 2>&1 > /dev/null | grep '^parsed ' | sort > "$tmp/parsedall"
+if [ -s "$tmp/parsed1" ] && cmp -s "$tmp/parsed1" "$tmp/parsed4" &&
+   [ "$(wc -l < "$tmp/parsed1")" -lt "$(wc -l < "$tmp/parsedall")" ] &&
+   grep -q "neg_ensemble_imported/config.py" "$tmp/parsed1"; then ok
+else bad "lazy load: -j 1 and -j 4 parse different files, or set nothing aside, or miss an import"
+  diff "$tmp/parsed1" "$tmp/parsed4" | head; fi
+
 # ---- golden outputs -----------------------------------------------------------
 for cmdfile in tests/golden/*.cmd; do
   [ -e "$cmdfile" ] || continue

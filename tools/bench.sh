@@ -187,3 +187,8 @@ awk 'BEGIN { print "import asyncio\nimport httpx\n\nasync def fetch(u):\n    asy
 measure text400 "$FANOUT" check --no-cache "$tmp/gen/sarif.py"
 measure sarif400 "$FANOUT" check --no-cache --format sarif "$tmp/gen/sarif.py"
 printf '%-44s %8s s   %s x text output (target <= 2)\n' "SARIF of 400 findings in one file" "$(t sarif400)" "$(ratio "$(t sarif400)" "$(t text400)")"
+
+# how time and memory grow with the project: 1, 2, 4 and 8 M lines of Debian's
+# packages replicated, fanout and ast-grep interleaved (BENCH_SCALE=none skips it)
+echo
+[ "${BENCH_SCALE:-}" = none ] || sh tools/bench_scale.sh "$FANOUT" "$ASTGREP"
