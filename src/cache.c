@@ -369,9 +369,7 @@ bool cache_load_facts(const CacheSlot *s, Facts *out, Diags *diags) {
     diags_free(&got);
     return false;
   }
-  out->path = arena_strdup(&out->arena, s->path);
-  out->module = arena_strdup(&out->arena, s->module);
-  out->is_package = s->is_package;
+  facts_set_place(out, s->path, s->module, s->is_package);
   for (uint32_t i = 0; i < got.len; i++) array_push(diags, got.items[i]);
   array_free(&got);
   return true;

@@ -263,6 +263,10 @@ void facts_pack(const Facts *f, StrBuf *out);
  * it needs. Returns false, `out` empty, when the bytes are not such a pack:
  * every string offset and index is checked, nothing is trusted. */
 bool facts_unpack(const void *data, size_t len, Facts *out);
+/* Set where unpacked facts are from: path and module copied into one block
+ * of their exact size (an unpacked arena has no room to spare: a string put
+ * in it the usual way would take a whole new 16 KB block). */
+void facts_set_place(Facts *f, const char *path, const char *module, bool is_package);
 /* Pack `f` into `pack` and replace it with its unpacked copy: the same facts
  * in exactly sized arrays, each string once (what a project keeps). */
 void facts_compact(Facts *f, StrBuf *pack);

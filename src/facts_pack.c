@@ -507,6 +507,14 @@ bool facts_unpack(const void *data, size_t len, Facts *out) {
   return true;
 }
 
+void facts_set_place(Facts *f, const char *path, const char *module, bool is_package) {
+  size_t lp = strlen(path) + 1, lm = strlen(module) + 1;
+  char *block = arena_alloc_block(&f->arena, lp + lm);
+  f->path = memcpy(block, path, lp);
+  f->module = memcpy(block + lp, module, lm);
+  f->is_package = is_package;
+}
+
 void facts_compact(Facts *f, StrBuf *pack) {
   Facts g;
   size_t at = pack->len;
@@ -514,9 +522,7 @@ void facts_compact(Facts *f, StrBuf *pack) {
   bool ok = facts_unpack(pack->s + at, pack->len - at, &g);
   assert(ok && "facts that do not unpack: a field's kind in the schema is wrong");
   if (!ok) return;
-  g.path = arena_strdup(&g.arena, f->path);
-  g.module = arena_strdup(&g.arena, f->module);
-  g.is_package = f->is_package;
+  facts_set_place(&g, f->path, f->module, f->is_package);
   facts_free(f);
   *f = g;
 }

@@ -61,7 +61,8 @@ typedef struct {
   StrMap modules; /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
   StrMap *qualnames;       /* per file: qualname -> def */
-  StrMap *imports;         /* per file: "def\tbound" -> the import binding it there (the last) */
+  StrMap *imports;         /* per file: a bound name -> its first import, */
+  uint32_t **import_next;  /* and per import the next one binding the same name (index_import) */
   uint32_t *def_base;      /* global def id = def_base[file] + def */
   uint32_t ndefs;
   DefRef **resolved;  /* per file, per call: the callee's definition (the first target) */

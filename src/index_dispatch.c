@@ -425,11 +425,12 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
 
 const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
                            size_t n) {
-  char buf[256];
-  int len = snprintf(buf, sizeof buf, "%d\t%.*s", scope, (int)n, name);
-  uint32_t i;
-  if (len < 0 || (size_t)len >= sizeof buf || !strmap_get(&ix->imports[file], buf, &i)) return NULL;
-  return &ix->files[file].imports.items[i];
+  const Facts *f = &ix->files[file];
+  uint32_t i, last = UINT32_MAX;
+  bool on = strmap_getn(&ix->imports[file], name, n, &i);
+  for (; on && i != UINT32_MAX; i = ix->import_next[file][i])
+    if (f->imports.items[i].def == scope) last = i;
+  return last == UINT32_MAX ? NULL : &f->imports.items[last];
 }
 
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {

@@ -19,8 +19,8 @@ typedef struct {
   char *uri, *path;
   StrBuf text;
   TSTree *tree;
-  char *published; /* the diagnostics last sent for it (compact JSON): unchanged ones are not
-                      sent again */
+  StrBuf published; /* the diagnostics last sent for it, as diagnostic_key writes them: */
+  bool sent;        /* unchanged ones are not sent again */
 } Document;
 
 typedef struct {
@@ -209,7 +209,58 @@ static int32_t doc_index(Server *s, const char *path) {
   return -1;
 }
 
-/* Publish the diagnostics of every open document. */
+/* A finding as the diagnostic says it: its range in UTF-16 columns and
+ * everything shown, one line per field, so that equal bytes mean an equal
+ * diagnostic. Related positions of other open documents use their text. */
+static void diagnostic_key(const Server *s, const Finding *f, const char *text,
+                           const LineStarts *starts, const LineStarts *all, StrBuf *key) {
+  sb_printf(
+      key, "%u %u %u %d %s\n%s\n", f->pos.line, utf16_column(text, starts, f->pos.line, f->pos.col),
+      utf16_column(text, starts, f->pos.line, UINT32_MAX / 2), f->severity, f->code, f->message);
+  for (uint32_t r = 0; r < f->related.len; r++) {
+    const Related *rel = &f->related.items[r];
+    const char *path = s->project.index.files[rel->file].path;
+    int32_t at = doc_index((Server *)s, path);
+    sb_printf(key, "  %s %u %u %s\n", path, rel->pos.line,
+              utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
+                           at >= 0 ? &all[at] : NULL, rel->pos.line, rel->pos.col),
+              rel->note);
+  }
+}
+
+/* The LSP Diagnostic of a finding in a document. */
+static json_t *diagnostic_json(const Server *s, const Finding *f, const char *text,
+                               const LineStarts *starts, const LineStarts *all) {
+  uint32_t line = f->pos.line - 1, col = utf16_column(text, starts, f->pos.line, f->pos.col);
+  char *href = xasprintf("%srules/docs/%s.md", FANOUT_HOME, f->code);
+  json_t *diag = json_pack(
+      "{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
+      range_json(line, col, utf16_column(text, starts, f->pos.line, UINT32_MAX / 2)), "severity",
+      f->severity == SEVERITY_ERROR  ? 1
+      : f->severity == SEVERITY_INFO ? 3
+                                     : 2,
+      "code", f->code, "codeDescription", "href", href, "source", "fanout", "message", f->message);
+  free(href);
+  json_t *related = json_array();
+  for (uint32_t r = 0; r < f->related.len; r++) {
+    const Related *rel = &f->related.items[r];
+    const char *path = s->project.index.files[rel->file].path;
+    char *uri = path_to_uri(path);
+    int32_t at = doc_index((Server *)s, path);
+    uint32_t rc = utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
+                               at >= 0 ? &all[at] : NULL, rel->pos.line, rel->pos.col);
+    json_array_append_new(related,
+                          json_pack("{s:{s:s, s:o}, s:s}", "location", "uri", uri, "range",
+                                    range_json(rel->pos.line - 1, rc, rc), "message", rel->note));
+    free(uri);
+  }
+  json_object_set_new(diag, "relatedInformation", related);
+  return diag;
+}
+
+/* Publish the diagnostics of every open document whose diagnostics changed.
+ * What was sent is kept as a key (diagnostic_key), so an edit that changes
+ * no diagnostic of a document costs no JSON for it. */
 static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
   Findings fs = {0};
@@ -219,53 +270,33 @@ static void publish(Server *s) {
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
     line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
+  U32Array mine = {0};
   for (uint32_t d = 0; d < s->docs.len; d++) {
     Document *doc = &s->docs.items[d];
     const char *text = sb_str(&doc->text);
-    json_t *list = json_array();
-    for (uint32_t i = 0; i < fs.len; i++) {
-      const Finding *f = &fs.items[i];
-      if (strcmp(s->project.index.files[f->file].path, doc->path) != 0) continue;
-      uint32_t line = f->pos.line - 1,
-               col = utf16_column(text, &starts[d], f->pos.line, f->pos.col);
-      char *href = xasprintf("%srules/docs/%s.md", FANOUT_HOME, f->code);
-      json_t *diag = json_pack(
-          "{s:o, s:i, s:s, s:{s:s}, s:s, s:s}", "range",
-          range_json(line, col, utf16_column(text, &starts[d], f->pos.line, UINT32_MAX / 2)),
-          "severity",
-          f->severity == SEVERITY_ERROR  ? 1
-          : f->severity == SEVERITY_INFO ? 3
-                                         : 2,
-          "code", f->code, "codeDescription", "href", href, "source", "fanout", "message",
-          f->message);
-      json_t *related = json_array();
-      for (uint32_t r = 0; r < f->related.len; r++) {
-        const Related *rel = &f->related.items[r];
-        const char *path = s->project.index.files[rel->file].path;
-        char *uri = path_to_uri(path);
-        int32_t at = doc_index(s, path);
-        uint32_t rc = utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
-                                   at >= 0 ? &starts[at] : NULL, rel->pos.line, rel->pos.col);
-        json_array_append_new(related, json_pack("{s:{s:s, s:o}, s:s}", "location", "uri", uri,
-                                                 "range", range_json(rel->pos.line - 1, rc, rc),
-                                                 "message", rel->note));
-        free(uri);
+    StrBuf key = {0};
+    mine.len = 0;
+    for (uint32_t i = 0; i < fs.len; i++)
+      if (strcmp(s->project.index.files[fs.items[i].file].path, doc->path) == 0) {
+        array_push(&mine, i);
+        diagnostic_key(s, &fs.items[i], text, &starts[d], starts, &key);
       }
-      json_object_set_new(diag, "relatedInformation", related);
-      json_array_append_new(list, diag);
-      free(href);
-    }
-    char *now = json_dumps(list, JSON_COMPACT | JSON_SORT_KEYS);
-    if (now && doc->published && strcmp(now, doc->published) == 0) { /* nothing changed */
-      free(now);
-      json_decref(list);
+    if (doc->sent && key.len == doc->published.len &&
+        memcmp(sb_str(&key), sb_str(&doc->published), key.len) == 0) { /* nothing changed */
+      sb_free(&key);
       continue;
     }
-    free(doc->published);
-    doc->published = now;
+    sb_free(&doc->published);
+    doc->published = key;
+    doc->sent = true;
+    json_t *list = json_array();
+    for (uint32_t i = 0; i < mine.len; i++)
+      json_array_append_new(list,
+                            diagnostic_json(s, &fs.items[mine.items[i]], text, &starts[d], starts));
     send(s, json_pack("{s:s, s:{s:s, s:o}}", "method", "textDocument/publishDiagnostics", "params",
                       "uri", doc->uri, "diagnostics", list));
   }
+  array_free(&mine);
   for (uint32_t d = 0; d < s->docs.len; d++) array_free(&starts[d]);
   free(starts);
   findings_free(&fs);
@@ -296,7 +327,7 @@ static void did_open(Server *s, json_t *params) {
   }
   Document *doc = find_doc(s, uri);
   if (!doc) {
-    Document fresh = {xstrdup(uri), uri_to_path(uri), {0}, NULL, NULL};
+    Document fresh = {xstrdup(uri), uri_to_path(uri), {0}, NULL, {0}, false};
     array_push(&s->docs, fresh);
     doc = array_last(&s->docs);
   }
@@ -394,7 +425,7 @@ static void did_close(Server *s, json_t *params) {
     diags_free(&d);
     free(doc->uri);
     free(doc->path);
-    free(doc->published);
+    sb_free(&doc->published);
     sb_free(&doc->text);
     if (doc->tree) ts_tree_delete(doc->tree);
     s->docs.items[i] = s->docs.items[--s->docs.len];
@@ -506,7 +537,7 @@ int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOp
   for (uint32_t i = 0; i < s.docs.len; i++) {
     free(s.docs.items[i].uri);
     free(s.docs.items[i].path);
-    free(s.docs.items[i].published);
+    sb_free(&s.docs.items[i].published);
     sb_free(&s.docs.items[i].text);
     if (s.docs.items[i].tree) ts_tree_delete(s.docs.items[i].tree);
   }

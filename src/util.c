@@ -212,10 +212,15 @@ void strmap_put(StrMap *m, const char *key, uint32_t value) {
 }
 
 bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
+  return strmap_getn(m, key, strlen(key), value);
+}
+
+bool strmap_getn(const StrMap *m, const char *key, size_t n, uint32_t *value) {
   if (!m->cap) return false;
-  uint32_t mask = m->cap - 1, hash = (uint32_t)XXH3_64bits(key, strlen(key));
+  uint32_t mask = m->cap - 1, hash = (uint32_t)XXH3_64bits(key, n);
   for (uint32_t i = hash & mask; m->slots[i].key; i = (i + 1) & mask) {
-    if (m->slots[i].hash == hash && strcmp(m->slots[i].key, key) == 0) {
+    const char *k = m->slots[i].key;
+    if (m->slots[i].hash == hash && strncmp(k, key, n) == 0 && k[n] == '\0') {
       if (value) *value = m->slots[i].value;
       return true;
     }

@@ -97,6 +97,8 @@ uint64_t hash_bytes(const void *p, size_t n);
 void strmap_put(StrMap *m, const char *key, uint32_t value);
 /* Returns true and fills *value when found. */
 bool strmap_get(const StrMap *m, const char *key, uint32_t *value);
+/* The same for the first n bytes of `key` (no NUL needed after them). */
+bool strmap_getn(const StrMap *m, const char *key, size_t n, uint32_t *value);
 void strmap_free(StrMap *m);
 /* Chain `n` entries by name: `map` gets each name's first entry k (0 <= k < n),
  * and next[k] the following entry of the same name, UINT32_MAX after the

@@ -139,11 +139,81 @@ START_TEST(session) {
 }
 END_TEST
 
+/* Run a session's frames through the server: the messages it wrote. */
+static json_t *serve(StrBuf *in) {
+  frame(in, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"shutdown\"}");
+  frame(in, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}");
+  FILE *fin = fmemopen(in->s, in->len, "r");
+  char *out = NULL, *log = NULL;
+  size_t out_len = 0, log_len = 0;
+  FILE *fout = open_memstream(&out, &out_len), *flog = open_memstream(&log, &log_len);
+  Policy pol = {0};
+  Config cfg = {0};
+  policy_configure(&pol, &cfg);
+  ProjectOptions opts = {0};
+  ck_assert_int_eq(lsp_serve(fin, fout, flog, &pol, &opts), 0);
+  fclose(fin);
+  fclose(fout);
+  fclose(flog);
+  json_t *all = messages(out, out_len);
+  policy_free(&pol);
+  free(out);
+  free(log);
+  return all;
+}
+
+/* The start line of the first diagnostic of publish i. */
+static json_int_t first_line(json_t *all, size_t i) {
+  size_t n = 0;
+  for (size_t k = 0; k < json_array_size(all); k++) {
+    json_t *m = json_array_get(all, k);
+    const char *method = json_string_value(json_object_get(m, "method"));
+    if (!method || strcmp(method, "textDocument/publishDiagnostics") != 0 || n++ != i) continue;
+    json_t *d = json_array_get(json_object_get(json_object_get(m, "params"), "diagnostics"), 0);
+    return json_integer_value(
+        json_object_get(json_object_get(json_object_get(d, "range"), "start"), "line"));
+  }
+  return -1;
+}
+
+/* The same diagnostics on other lines are sent again (with their new lines);
+ * a change that moves none, as the text in a string does, sends nothing. */
+START_TEST(moved) {
+  StrBuf in = {0};
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+             "{\"rootUri\":\"file:///tmp/fanout-lsp-none\",\"capabilities\":{}}}");
+  char *open = xasprintf("{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":"
+                         "{\"textDocument\":{\"uri\":\"file:///tmp/fanout-lsp-none/app.py\","
+                         "\"languageId\":\"python\",\"version\":1,\"text\":\"%s\"}}}",
+                         unbounded);
+  frame(&in, open);
+  free(open);
+  /* a line inserted at the top: every diagnostic one line down */
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":"
+             "{\"textDocument\":{\"uri\":\"file:///tmp/fanout-lsp-none/app.py\",\"version\":2},"
+             "\"contentChanges\":[{\"range\":{\"start\":{\"line\":0,\"character\":0},"
+             "\"end\":{\"line\":0,\"character\":0}},\"text\":\"# top\\n\"}]}}");
+  /* the comment's text changed: nothing moves */
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":"
+             "{\"textDocument\":{\"uri\":\"file:///tmp/fanout-lsp-none/app.py\",\"version\":3},"
+             "\"contentChanges\":[{\"range\":{\"start\":{\"line\":0,\"character\":2},"
+             "\"end\":{\"line\":0,\"character\":5}},\"text\":\"head\"}]}}");
+  json_t *all = serve(&in);
+  json_t *last = NULL;
+  ck_assert_uint_eq(published(all, &last), 2);
+  ck_assert_int_ge(first_line(all, 0), 0);
+  ck_assert_int_eq(first_line(all, 1), first_line(all, 0) + 1);
+  json_decref(all);
+  sb_free(&in);
+}
+END_TEST
+
 Suite *lsp_suite(void) {
   Suite *s = suite_create("lsp");
   TCase *tc = tcase_create("session");
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, session);
+  tcase_add_test(tc, moved);
   suite_add_tcase(s, tc);
   return s;
 }
