@@ -652,4 +652,31 @@ void facts_free(Facts *f) {
   array_free(&f->loops);
   array_free(&f->names);
   arena_free(&f->arena);
+  strmap_free(&f->tables.qualnames);
+  strmap_free(&f->tables.imports);
+  free(f->tables.import_next);
+  strmap_free(&f->tables.assign_targets);
+  free(f->tables.assign_next);
+  memset(&f->tables, 0, sizeof f->tables);
+}
+
+static const char *import_bound(const void *facts, uint32_t k) {
+  return ((const Facts *)facts)->imports.items[k].bound;
+}
+
+static const char *assign_target(const void *facts, uint32_t k) {
+  return ((const Facts *)facts)->assigns.items[k].target;
+}
+
+void facts_tables_build(Facts *f) {
+  FactsTables *t = &f->tables;
+  if (t->built) return;
+  for (uint32_t d = 1; d < f->defs.len; d++)
+    if (!strmap_get(&t->qualnames, f->defs.items[d].qualname, NULL))
+      strmap_put(&t->qualnames, f->defs.items[d].qualname, d);
+  t->import_next = xmalloc(((size_t)f->imports.len + 1) * sizeof(uint32_t));
+  strmap_chain(&t->imports, f->imports.len, import_bound, f, t->import_next);
+  t->assign_next = xmalloc(((size_t)f->assigns.len + 1) * sizeof(uint32_t));
+  strmap_chain(&t->assign_targets, f->assigns.len, assign_target, f, t->assign_next);
+  t->built = true;
 }

@@ -209,6 +209,18 @@ typedef struct {
   Pos pos;
 } Noqa;
 
+/* Lookups over one file's facts, made once by facts_tables_build (in the
+ * parallel load, and for an editor's document when it changes) and kept with
+ * them, so that building the index over many files does not make them again. */
+typedef struct {
+  bool built;
+  StrMap qualnames;      /* qualname -> its first def */
+  StrMap imports;        /* bound name -> its first import; */
+  uint32_t *import_next; /* per import, the next binding the same name (UINT32_MAX: none) */
+  StrMap assign_targets; /* assignment target -> its first assignment; */
+  uint32_t *assign_next; /* per assignment, the next to the same target */
+} FactsTables;
+
 typedef struct {
   Arena arena;
   const char *path;
@@ -231,6 +243,7 @@ typedef struct {
   Array(Loop) loops;
   Array(const char *) names;
   Array(uint32_t) call_order, assign_order; /* indices grouped by def (see Def.own_calls) */
+  FactsTables tables;                       /* not packed: made from the rest */
 } Facts;
 
 typedef struct FactsContext FactsContext;
@@ -255,6 +268,8 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
 void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
                         Diags *diags);
 void facts_free(Facts *f);
+/* Make f->tables (once; they point into the facts, which must not change after). */
+void facts_tables_build(Facts *f);
 
 /* Append the facts' bytes (all but path, module and is_package, which come
  * from where the file is) to `out`: a function of the facts alone. */

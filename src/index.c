@@ -152,21 +152,14 @@ static size_t common_dir(const Facts *files, uint32_t n) {
   return len;
 }
 
-static const char *import_bound(const void *facts, uint32_t k) {
-  return ((const Facts *)facts)->imports.items[k].bound;
-}
-
-/* Map modules (the first file in path order wins, then namespace-package aliases), qualnames and
- * imports per file; resolve calls and build callers, then collect the fan-out sites, sorted. A few
- * passes over every file's defs, imports, calls and sites. */
+/* Map modules (the first file in path order wins, then namespace-package aliases), with each
+ * file's lookups (facts_tables_build); resolve calls and build callers, then collect the fan-out
+ * sites, sorted. A few passes over every file's defs, imports, calls and sites. */
 void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   memset(ix, 0, sizeof *ix);
   ix->k = k;
   ix->files = files;
   ix->nfiles = n;
-  ix->qualnames = xcalloc(n ? n : 1, sizeof(StrMap));
-  ix->imports = xcalloc(n ? n : 1, sizeof(StrMap));
-  ix->import_next = xcalloc(n ? n : 1, sizeof(uint32_t *));
   ix->def_base = xcalloc((size_t)n + 1, sizeof(uint32_t));
   ix->resolved = xcalloc(n ? n : 1, sizeof(DefRef *));
   ix->kinds = xcalloc(n ? n : 1, 1);
@@ -178,11 +171,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
     /* Two files claiming one module (scripts in different dirs): the first,
      * in path order, keeps the name. */
     if (!strmap_get(&ix->modules, f->module, &existing)) strmap_put(&ix->modules, f->module, i);
-    for (uint32_t d = 1; d < f->defs.len; d++)
-      if (!strmap_get(&ix->qualnames[i], f->defs.items[d].qualname, NULL))
-        strmap_put(&ix->qualnames[i], f->defs.items[d].qualname, d);
-    ix->import_next[i] = xmalloc(((size_t)f->imports.len + 1) * sizeof(uint32_t));
-    strmap_chain(&ix->imports[i], f->imports.len, import_bound, f, ix->import_next[i]);
+    facts_tables_build(f); /* made already, unless these facts came from elsewhere */
     ix->def_base[i + 1] = ix->def_base[i] + f->defs.len;
   }
   /* Namespace packages (no __init__.py, PEP 420) and directories put on
@@ -237,14 +226,8 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
 
 void index_free(Index *ix) {
   for (uint32_t i = 0; i < ix->nfiles; i++) {
-    strmap_free(&ix->qualnames[i]);
-    strmap_free(&ix->imports[i]);
-    free(ix->import_next[i]);
     free(ix->resolved[i]);
   }
-  free(ix->qualnames);
-  free(ix->imports);
-  free(ix->import_next);
   free(ix->resolved);
   free(ix->kinds);
   free(ix->def_base);

@@ -60,9 +60,6 @@ typedef struct {
                      directory */
   StrMap modules; /* module name -> file (also path-derived names, see index_build) */
   StrArray module_aliases; /* owned keys of the path-derived names */
-  StrMap *qualnames;       /* per file: qualname -> def */
-  StrMap *imports;         /* per file: a bound name -> its first import, */
-  uint32_t **import_next;  /* and per import the next one binding the same name (index_import) */
   uint32_t *def_base;      /* global def id = def_base[file] + def */
   uint32_t ndefs;
   DefRef **resolved;  /* per file, per call: the callee's definition (the first target) */
@@ -114,6 +111,12 @@ const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t p
  * the last such one, as a scan from the end finds; NULL if none. O(1). */
 const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
                            size_t n);
+/* The assignments of `file` to `target` (its first n bytes), in order: the
+ * first (UINT32_MAX: none), then index_assign_next of each. */
+uint32_t index_assigns_to(const Index *ix, uint32_t file, const char *target, size_t n);
+static inline uint32_t index_assign_next(const Index *ix, uint32_t file, uint32_t i) {
+  return ix->files[file].tables.assign_next[i];
+}
 /* The calls that reach a definition; *count is set. Valid until index_free. */
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
 /* The stretch [*first, *end) of sites that lie within definition `d`'s lines

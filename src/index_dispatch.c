@@ -183,9 +183,10 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
   if (strchr(recv + first + 1, '.')) return false; /* self.a.b: unknown */
   int32_t cls = index__enclosing_class(f, def);
   Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-  for (uint32_t i = sp.first; i < sp.end; i++) { /* self.x = ... in a method of the class */
+  for (uint32_t i = index_assigns_to(ix, file, recv, strlen(recv)); i < sp.end;
+       i = index_assign_next(ix, file, i)) { /* self.x = ... in a method of the class */
     const Assign *a = &f->assigns.items[i];
-    if (strcmp(a->target, recv) != 0 || index__enclosing_class(f, a->def) != cls) continue;
+    if (i < sp.first || index__enclosing_class(f, a->def) != cls) continue;
     if (foreign_value(ix, file, a)) return true;
     int32_t p = a->call < 0 ? index__param_index(f, a->def, a->value) : -1;
     if (p >= 0) {
@@ -290,7 +291,7 @@ static uint32_t union_targets(const Index *ix, uint32_t file, int32_t def, const
                               const char *name, DefRefs *out, uint32_t first) {
   char recv[NAME_CAP];
   if (!index__join(recv, dotted, (size_t)(name - 1 - dotted), "", 0)) return 0;
-  const char *ann = index__annotation_of(&ix->files[file], def, recv);
+  const char *ann = index__annotation_of(ix, file, def, recv);
   if (!ann) return 0;
   size_t len;
   const char *u = strstr(ann, "Union[");
@@ -427,10 +428,16 @@ const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const 
                            size_t n) {
   const Facts *f = &ix->files[file];
   uint32_t i, last = UINT32_MAX;
-  bool on = strmap_getn(&ix->imports[file], name, n, &i);
-  for (; on && i != UINT32_MAX; i = ix->import_next[file][i])
+  bool on = strmap_getn(&f->tables.imports, name, n, &i);
+  for (; on && i != UINT32_MAX; i = f->tables.import_next[i])
     if (f->imports.items[i].def == scope) last = i;
   return last == UINT32_MAX ? NULL : &f->imports.items[last];
+}
+
+uint32_t index_assigns_to(const Index *ix, uint32_t file, const char *target, size_t n) {
+  uint32_t first;
+  return strmap_getn(&ix->files[file].tables.assign_targets, target, n, &first) ? first
+                                                                                : UINT32_MAX;
 }
 
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {
@@ -474,10 +481,10 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
     int32_t cls = index__enclosing_class(f, def); /* self.func = func in a method of the class */
     owner = -1;
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = sp.first; i < sp.end && owner < 0; i++) {
+    for (uint32_t i = index_assigns_to(ix, fi, callee, strlen(callee)); i < sp.end && owner < 0;
+         i = index_assign_next(ix, fi, i)) {
       const Assign *a = &f->assigns.items[i];
-      if (a->call < 0 && strcmp(a->target, callee) == 0 &&
-          index__param_index(f, a->def, a->value) >= 0) {
+      if (i >= sp.first && a->call < 0 && index__param_index(f, a->def, a->value) >= 0) {
         owner = a->def;
         callee = a->value;
       }

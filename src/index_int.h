@@ -42,7 +42,7 @@ DefRef index__resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
                            unsigned depth, DefRef *recv);
 /* The annotation text of what `name` is bound to in `def`: a parameter's,
  * or for `self.x` the parameter a method of the class stores in it. */
-const char *index__annotation_of(const Facts *f, int32_t def, const char *name);
+const char *index__annotation_of(const Index *ix, uint32_t file, int32_t def, const char *name);
 
 /* ---- index_dispatch.c ---- */
 

@@ -25,7 +25,7 @@ static DefRef global_def_ref(const Index *ix, uint32_t g);
 /* The definition named `qualname` in a file, or -1. */
 int32_t index__qual_lookup(const Index *ix, uint32_t file, const char *qualname) {
   uint32_t d;
-  return strmap_get(&ix->qualnames[file], qualname, &d) ? (int32_t)d : -1;
+  return strmap_get(&ix->files[file].tables.qualnames, qualname, &d) ? (int32_t)d : -1;
 }
 
 /* The class a base expression names: `Base`, `pkg.Base`, and the generic
@@ -215,10 +215,10 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
     const Def *bc = index_def(ix, base);
     char self_attr[NAME_CAP];
     if (!index__join(self_attr, "self", 4, attr, strlen(attr))) continue;
-    for (uint32_t i = bc->assigns_span.first; i < bc->assigns_span.end; i++) {
+    for (uint32_t i = index_assigns_to(ix, base.file, self_attr, strlen(self_attr));
+         i < bc->assigns_span.end; i = index_assign_next(ix, base.file, i)) {
       const Assign *a = &bf->assigns.items[i];
-      if (strcmp(a->target, self_attr) != 0 || index__enclosing_class(bf, a->def) != base.def)
-        continue;
+      if (i < bc->assigns_span.first || index__enclosing_class(bf, a->def) != base.def) continue;
       DefRef r = class_of_value(ix, base.file, a->def, a, depth + 1);
       if (defref_ok(r)) return r;
     }
@@ -247,14 +247,15 @@ static bool element_type(const char *ann, char out[NAME_CAP]) {
 
 /* The annotation text of what `name` is bound to in `def`: a parameter's,
  * or for `self.x` the parameter a method of the class stores in it. */
-const char *index__annotation_of(const Facts *f, int32_t def, const char *name) {
+const char *index__annotation_of(const Index *ix, uint32_t file, int32_t def, const char *name) {
+  const Facts *f = &ix->files[file];
   if (str_starts_with(name, "self.")) {
     int32_t cls = index__enclosing_class(f, def);
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = sp.first; i < sp.end; i++) {
+    for (uint32_t i = index_assigns_to(ix, file, name, strlen(name)); i < sp.end;
+         i = index_assign_next(ix, file, i)) {
       const Assign *a = &f->assigns.items[i];
-      if (a->call >= 0 || strcmp(a->target, name) != 0 || index__enclosing_class(f, a->def) != cls)
-        continue;
+      if (i < sp.first || a->call >= 0 || index__enclosing_class(f, a->def) != cls) continue;
       int32_t p = index__param_index(f, a->def, a->value);
       if (p >= 0) return f->names.items[f->defs.items[a->def].param_types.first + (uint32_t)p];
     }
@@ -274,7 +275,7 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
   if (rn > 2 && strcmp(recv + rn - 2, "[]") == 0) { /* self.agents[name]: an element */
     char base[NAME_CAP], elem[NAME_CAP];
     if (!index__join(base, recv, rn - 2, "", 0)) return index__unresolved(file);
-    const char *ann = index__annotation_of(f, def, base);
+    const char *ann = index__annotation_of(ix, file, def, base);
     if (!ann || !element_type(ann, elem)) return index__unresolved(file);
     DefRef r = index__resolve_name(ix, file, def, elem, depth + 1, NULL);
     return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : index__unresolved(file);
@@ -282,9 +283,10 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
   if (str_starts_with(recv, "self.") && !strchr(recv + 5, '.')) {
     int32_t cls = index__enclosing_class(f, def);
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = sp.first; i < sp.end; i++) {
+    for (uint32_t i = index_assigns_to(ix, file, recv, rn); i < sp.end;
+         i = index_assign_next(ix, file, i)) {
       const Assign *a = &f->assigns.items[i];
-      if (strcmp(a->target, recv) != 0 || index__enclosing_class(f, a->def) != cls) continue;
+      if (i < sp.first || index__enclosing_class(f, a->def) != cls) continue;
       DefRef r = class_of_value(ix, file, a->def, a, depth);
       if (defref_ok(r)) return r;
     }

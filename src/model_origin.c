@@ -226,10 +226,10 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
     if (cls < 0 || strchr(strchr(receiver, '.') + 1, '.')) return false;
     const char *attr = strchr(receiver, '.') + 1;
     Span sp = f->defs.items[cls].assigns_span;
-    for (uint32_t i = sp.first; i < sp.end; i++) { /* self.x = Ctor() in any method */
+    for (uint32_t i = index_assigns_to(m->ix, file, receiver, strlen(receiver)); i < sp.end;
+         i = index_assign_next(m->ix, file, i)) { /* self.x = Ctor() in any method */
       const Assign *a = &f->assigns.items[i];
-      if (a->call < 0 || model__class_of(f, a->def) != cls || strcmp(a->target, receiver) != 0)
-        continue;
+      if (i < sp.first || a->call < 0 || model__class_of(f, a->def) != cls) continue;
       return origin_from_call(m, file, a->def, a->call, out, depth);
     }
     for (uint32_t i = sp.first; i < sp.end; i++) { /* x = Ctor() in the class body */

@@ -65,8 +65,7 @@ typedef struct {
  * enough, with no `# noqa` on their line. Each carries its severity. With
  * FAN900 selected, a `# noqa: FANxxx` code that suppressed nothing is a
  * finding. Free run with policy_run_free. */
-void policy_run(const Policy *pol, const Project *p, Findings *out,
-                PolicyRun *run);
+void policy_run(const Policy *pol, const Project *p, Findings *out, PolicyRun *run);
 void policy_run_free(PolicyRun *run);
 /* Whether the findings fail the run: one at or above fail_on. */
 bool policy_fails(const Policy *pol, const Findings *fs);

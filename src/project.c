@@ -177,6 +177,7 @@ static void *worker(void *arg) {
     w->active++;
     pthread_mutex_unlock(&w->lock);
     process_file(w, i, lazy);
+    if (w->ok[i]) facts_tables_build(&w->facts[i]); /* in parallel, not in index_build */
     pthread_mutex_lock(&w->lock);
     if (w->aside[i] && wanted(w, i)) /* imported while it was being read */
       force(w, i);

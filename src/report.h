@@ -11,7 +11,7 @@
 /* Write the report as `format` ("markdown", "json" or "html") into `out`:
  * the findings `fs` (what the policy shows) ranked by what their phases cost
  * in the run the timeline `t` read. */
-void report_write(const Project *p, const Findings *fs, const Timeline *t,
-                  const char *log_path, const char *rss_path, const char *format, StrBuf *out);
+void report_write(const Project *p, const Findings *fs, const Timeline *t, const char *log_path,
+                  const char *rss_path, const char *format, StrBuf *out);
 
 #endif

@@ -156,7 +156,7 @@ static int32_t class_of(const Index *ix, DefRef d) {
 static DefRef class_method(const Index *ix, DefRef cls, const char *name, unsigned depth) {
   char *q = xasprintf("%s.%s", index_def(ix, cls)->qualname, name);
   uint32_t d;
-  bool own = strmap_get(&ix->qualnames[cls.file], q, &d);
+  bool own = strmap_get(&ix->files[cls.file].tables.qualnames, q, &d);
   free(q);
   if (own) return (DefRef){cls.file, (int32_t)d};
   uint32_t g = index_global_def(ix, cls);

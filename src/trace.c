@@ -273,14 +273,16 @@ DefRef trace_named_def(const Index *ix, const char *dotted) {
   for (char *cut = strrchr(name, '.'); cut && found.def < 0;
        cut = memrchr(name, '.', (size_t)(cut - name))) {
     *cut = '\0';
-    if (strmap_get(&ix->modules, name, &file) && strmap_get(&ix->qualnames[file], cut + 1, &def))
+    if (strmap_get(&ix->modules, name, &file) &&
+        strmap_get(&ix->files[file].tables.qualnames, cut + 1, &def))
       found = (DefRef){file, (int32_t)def};
     *cut = '.';
   }
   if (found.def < 0 && strchr(name, '.')) { /* `Class.method` (asyncio prints __qualname__) */
     uint32_t hits = 0;
     for (uint32_t f = 0; f < ix->nfiles && hits < 2; f++)
-      if (strmap_get(&ix->qualnames[f], name, &def)) hits++, found = (DefRef){f, (int32_t)def};
+      if (strmap_get(&ix->files[f].tables.qualnames, name, &def))
+        hits++, found = (DefRef){f, (int32_t)def};
     if (hits != 1) found = (DefRef){0, -1};
   }
   if (found.def < 0 && !strchr(name, '.')) { /* a bare name: the one function of that name */
