@@ -563,17 +563,42 @@ void index__dispatch_set(Dispatch *d, uint32_t ncalls, uint32_t c, const DefRefs
   d->how[c] = (uint8_t)how;
 }
 
-typedef struct {
-  const char *name;
-  DefRef def;
-} NamedDef;
+static const char *method_name(const void *ix, uint32_t k) {
+  const Index *x = ix;
+  return index_def(x, x->methods.items[k])->name;
+}
 
-static int cmp_named(const void *pa, const void *pb) {
-  const NamedDef *a = pa, *b = pb;
-  int c = strcmp(a->name, b->name);
-  if (c) return c;
-  if (a->def.file != b->def.file) return a->def.file < b->def.file ? -1 : 1;
-  return a->def.def < b->def.def ? -1 : a->def.def > b->def.def;
+/* Put each name's methods together (in file and def order), map the name to
+ * its first, and mark the names whose methods are one class family. */
+static void group_methods(Index *ix) {
+  uint32_t n = ix->methods.len;
+  uint32_t *next = xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+  StrMap heads = {0};
+  strmap_chain(&heads, n, method_name, ix, next);
+  DefRefs grouped = {0};
+  array_reserve(&grouped, n);
+  ix->method_family = xcalloc((size_t)n + 1, 1);
+  for (uint32_t k = 0; k < n; k++) {
+    uint32_t head;
+    const char *name = method_name(ix, k);
+    if (!strmap_get(&heads, name, &head) || head != k) continue; /* not the first of its name */
+    uint32_t at = grouped.len;
+    for (uint32_t j = k; j != UINT32_MAX; j = next[j])
+      grouped.items[grouped.len++] = ix->methods.items[j];
+    strmap_put(&ix->method_names, name, at);
+  }
+  strmap_free(&heads);
+  free(next);
+  array_free(&ix->methods);
+  ix->methods.items = grouped.items;
+  ix->methods.len = grouped.len;
+  ix->methods.cap = grouped.cap;
+  for (uint32_t i = 0, len; i < n; i += len) {
+    const char *name = method_name(ix, i);
+    for (len = 1; i + len < n && strcmp(method_name(ix, i + len), name) == 0;) len++;
+    ix->method_family[i] = (uint8_t)((one_family(ix, i, len, true) ? FAMILY_ALL : 0) |
+                                     (one_family(ix, i, len, false) ? FAMILY_NON_TEST : 0));
+  }
 }
 
 /* The class tables: each class's project bases and direct subclasses, and
@@ -625,22 +650,5 @@ void index__build_classes(Index *ix) {
   free(bfill);
   free(sfill);
   array_free(&edges);
-  Array(NamedDef) named = {0};
-  array_reserve(&named, ix->methods.len);
-  for (uint32_t i = 0; i < ix->methods.len; i++)
-    named.items[named.len++] =
-        (NamedDef){index_def(ix, ix->methods.items[i])->name, ix->methods.items[i]};
-  if (named.len) qsort(named.items, named.len, sizeof(NamedDef), cmp_named);
-  for (uint32_t i = 0; i < named.len; i++) ix->methods.items[i] = named.items[i].def;
-  for (uint32_t i = named.len; i-- > 0;) /* the first of each name wins */
-    strmap_put(&ix->method_names, named.items[i].name, i);
-  ix->method_family = xcalloc(named.len + 1, 1);
-  for (uint32_t i = 0, len; i < named.len; i += len) {
-    for (len = 1;
-         i + len < named.len && strcmp(named.items[i + len].name, named.items[i].name) == 0;)
-      len++;
-    ix->method_family[i] = (uint8_t)((one_family(ix, i, len, true) ? FAMILY_ALL : 0) |
-                                     (one_family(ix, i, len, false) ? FAMILY_NON_TEST : 0));
-  }
-  array_free(&named);
+  group_methods(ix);
 }

@@ -84,6 +84,38 @@ static DefRef resolve_rest(const Index *ix, DefRef base, const char *rest, unsig
   return index__unresolved(base.file);
 }
 
+/* The module-level `from M import *` of a file, as import indices in order:
+ * their number (at most cap are written), UINT32_MAX when there are more. */
+#define STARS_CAP 32
+static uint32_t star_imports(const Index *ix, uint32_t file, uint32_t out[STARS_CAP]) {
+  const Facts *f = &ix->files[file];
+  uint32_t n = 0, i;
+  bool on = strmap_get(&f->tables.imports, "*", &i);
+  for (; on && i != UINT32_MAX; i = f->tables.import_next[i]) {
+    if (f->imports.items[i].def != 0) continue;
+    if (n == STARS_CAP) return UINT32_MAX;
+    out[n++] = i;
+  }
+  return n;
+}
+
+/* Resolve `dotted` (its part after the file's own name) through the star
+ * imports of a module, the last one first: the definition found, or an
+ * unresolved ref. */
+static DefRef through_stars(const Index *ix, uint32_t file, const char *dotted, unsigned depth) {
+  const Facts *f = &ix->files[file];
+  uint32_t stars[STARS_CAP], n = star_imports(ix, file, stars);
+  char full[NAME_CAP];
+  DefRef r = index__unresolved(file);
+  for (uint32_t k = n == UINT32_MAX ? f->imports.len : n; k-- > 0 && !defref_ok(r);) {
+    const Import *im = &f->imports.items[n == UINT32_MAX ? k : stars[k]];
+    if (n == UINT32_MAX && (im->def != 0 || strcmp(im->bound, "*") != 0)) continue;
+    if (index__join(full, im->target, strlen(im->target), dotted, strlen(dotted)))
+      r = resolve_dotted(ix, full, depth + 1);
+  }
+  return r;
+}
+
 static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest, unsigned depth) {
   const Facts *f = &ix->files[file];
   size_t first = strcspn(rest, ".");
@@ -95,21 +127,12 @@ static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest
   if (d >= 0 && f->defs.items[d].parent == 0) {
     r = resolve_rest(ix, (DefRef){file, d}, after, depth);
   } else {
-    bool bound = false;
-    for (uint32_t i = f->imports.len; i-- > 0;) { /* a re-export: from .x import f */
-      const Import *im = &f->imports.items[i];
-      if (im->def != 0 || strcmp(im->bound, name) != 0) continue;
+    const Import *im = index_import(ix, file, 0, name, first); /* a re-export: from .x import f */
+    if (im) {
       if (index__join(full, im->target, strlen(im->target), after, strlen(after)))
         r = resolve_dotted(ix, full, depth + 1);
-      bound = true;
-      break;
-    }
-    /* from .providers import *: the name may come from any such module */
-    for (uint32_t i = f->imports.len; i-- > 0 && !bound && !defref_ok(r);) {
-      const Import *im = &f->imports.items[i];
-      if (im->def == 0 && strcmp(im->bound, "*") == 0 &&
-          index__join(full, im->target, strlen(im->target), rest, strlen(rest)))
-        r = resolve_dotted(ix, full, depth + 1);
+    } else { /* from .providers import *: the name may come from any such module */
+      r = through_stars(ix, file, rest, depth);
     }
   }
   return r;
@@ -363,11 +386,8 @@ DefRef index__resolve_name(const Index *ix, uint32_t file, int32_t def, const ch
       found = true;
     }
   }
-  for (uint32_t i = f->imports.len; i-- > 0 && !found;) { /* from .x import * at module level */
-    const Import *im = &f->imports.items[i];
-    if (im->def != 0 || strcmp(im->bound, "*") != 0) continue;
-    if (index__join(q, im->target, strlen(im->target), dotted, strlen(dotted)))
-      r = resolve_dotted(ix, q, depth + 1);
+  if (!found) { /* from .x import * at module level */
+    r = through_stars(ix, file, dotted, depth);
     found = defref_ok(r);
   }
   if (!found && *rest && !strchr(rest, '.')) { /* client.search() on a typed local */

@@ -12,10 +12,11 @@ char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *do
     int32_t cls = model__class_of(f, def);
     size_t n = 5 + strcspn(dotted + 5, ".(");
     Span sp = cls > 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = sp.first; i < sp.end; i++) {
+    for (uint32_t i = index_assigns_to(m->ix, file, dotted, n); i < sp.end;
+         i = index_assign_next(m->ix, file, i)) {
       const Assign *a = &f->assigns.items[i];
-      if (a->call >= 0 || strlen(a->target) != n || strncmp(a->target, dotted, n) != 0 ||
-          strpbrk(a->value, "([{ \"'") || str_starts_with(a->value, "self.") ||
+      if (i < sp.first || a->call >= 0 || strpbrk(a->value, "([{ \"'") ||
+          str_starts_with(a->value, "self.") ||
           model__is_param(f, a->def, a->value)) /* a parameter shadows the import */
         continue;
       char *inner = xasprintf("%s%s", a->value, dotted + n);
@@ -140,9 +141,19 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
                           const char *receiver, Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];
   Span own = f->defs.items[scope].own_assigns;
-  for (uint32_t k = own.end; k-- > own.first;) {
-    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
-    if (strcmp(a->target, receiver) != 0) continue;
+  /* its assignments in the scope, from the chain of the target (in order,
+   * as the scope's own are); more than fit: the scope's own, scanned */
+  uint32_t hits[32], nhits = 0;
+  for (uint32_t i = index_assigns_to(m->ix, file, receiver, strlen(receiver));
+       i != UINT32_MAX && nhits <= 32; i = index_assign_next(m->ix, file, i)) {
+    if (f->assigns.items[i].def != scope) continue;
+    if (nhits < 32) hits[nhits] = i;
+    nhits++;
+  }
+  bool chained = nhits <= 32;
+  for (uint32_t k = chained ? nhits : own.end - own.first; k-- > 0;) {
+    const Assign *a = &f->assigns.items[chained ? hits[k] : f->assign_order.items[own.first + k]];
+    if (!chained && strcmp(a->target, receiver) != 0) continue;
     const char *slash = strstr(a->value, " / ");
     if (slash && depth < 4) { /* out = Path(d) / "x.md", p = CACHE_DIR / name */
       char *left = xstrndup(a->value, (size_t)(slash - a->value));
