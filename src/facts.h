@@ -213,12 +213,19 @@ typedef struct {
  * parallel load, and for an editor's document when it changes) and kept with
  * them, so that building the index over many files does not make them again. */
 typedef struct {
+  const char *bound;
+  uint32_t hash, def, import;
+} ImportSlot;
+
+typedef struct {
   bool built;
-  StrMap qualnames;      /* qualname -> its first def */
-  StrMap imports;        /* bound name -> its first import; */
-  uint32_t *import_next; /* per import, the next binding the same name (UINT32_MAX: none) */
-  StrMap assign_targets; /* assignment target -> its first assignment; */
-  uint32_t *assign_next; /* per assignment, the next to the same target */
+  StrMap qualnames;       /* qualname -> its first def */
+  ImportSlot *imports;    /* (def, bound name) -> the last import binding it there: */
+  uint32_t import_cap;    /* open addressing, a power of two (facts_import) */
+  U32Array stars;         /* the module-level `from M import *`, in order */
+  StrMap assign_targets;  /* assignment target -> its first assignment; */
+  uint32_t *assign_next;  /* per assignment, the next to the same target (UINT32_MAX: none), */
+  uint32_t *assign_count; /* and at a target's first, how many there are */
 } FactsTables;
 
 typedef struct {
@@ -270,6 +277,9 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
 void facts_free(Facts *f);
 /* Make f->tables (once; they point into the facts, which must not change after). */
 void facts_tables_build(Facts *f);
+/* The last import binding `name` (its first n bytes) in def `def` itself,
+ * or UINT32_MAX. O(1). */
+uint32_t facts_import(const Facts *f, int32_t def, const char *name, size_t n);
 
 /* Append the facts' bytes (all but path, module and is_package, which come
  * from where the file is) to `out`: a function of the facts alone. */

@@ -111,12 +111,20 @@ const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t p
  * the last such one, as a scan from the end finds; NULL if none. O(1). */
 const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
                            size_t n);
-/* The assignments of `file` to `target` (its first n bytes), in order: the
- * first (UINT32_MAX: none), then index_assign_next of each. */
-uint32_t index_assigns_to(const Index *ix, uint32_t file, const char *target, size_t n);
-static inline uint32_t index_assign_next(const Index *ix, uint32_t file, uint32_t i) {
-  return ix->files[file].tables.assign_next[i];
-}
+/* The assignments of a file to one target that lie in a span of its
+ * assignments, in order (index_assigns_in, then index_assign_iter_next until
+ * UINT32_MAX): the target's chain is walked or the span scanned, whichever
+ * is shorter. */
+typedef struct {
+  const Facts *f;
+  const char *target;
+  size_t n;
+  uint32_t first, at, end;
+  bool chained;
+} AssignIter;
+AssignIter index_assigns_in(const Index *ix, uint32_t file, const char *target, size_t n,
+                            Span span);
+uint32_t index_assign_iter_next(AssignIter *it);
 /* The calls that reach a definition; *count is set. Valid until index_free. */
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
 /* The stretch [*first, *end) of sites that lie within definition `d`'s lines

@@ -183,10 +183,11 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
   if (strchr(recv + first + 1, '.')) return false; /* self.a.b: unknown */
   int32_t cls = index__enclosing_class(f, def);
   Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-  for (uint32_t i = index_assigns_to(ix, file, recv, strlen(recv)); i < sp.end;
-       i = index_assign_next(ix, file, i)) { /* self.x = ... in a method of the class */
+  AssignIter it = index_assigns_in(ix, file, recv, strlen(recv), sp);
+  for (uint32_t i; (i = index_assign_iter_next(&it)) !=
+                   UINT32_MAX;) { /* self.x = ... in a method of the class */
     const Assign *a = &f->assigns.items[i];
-    if (i < sp.first || index__enclosing_class(f, a->def) != cls) continue;
+    if (index__enclosing_class(f, a->def) != cls) continue;
     if (foreign_value(ix, file, a)) return true;
     int32_t p = a->call < 0 ? index__param_index(f, a->def, a->value) : -1;
     if (p >= 0) {
@@ -427,17 +428,37 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
 const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
                            size_t n) {
   const Facts *f = &ix->files[file];
-  uint32_t i, last = UINT32_MAX;
-  bool on = strmap_getn(&f->tables.imports, name, n, &i);
-  for (; on && i != UINT32_MAX; i = f->tables.import_next[i])
-    if (f->imports.items[i].def == scope) last = i;
-  return last == UINT32_MAX ? NULL : &f->imports.items[last];
+  uint32_t i = facts_import(f, scope, name, n);
+  return i == UINT32_MAX ? NULL : &f->imports.items[i];
 }
 
-uint32_t index_assigns_to(const Index *ix, uint32_t file, const char *target, size_t n) {
-  uint32_t first;
-  return strmap_getn(&ix->files[file].tables.assign_targets, target, n, &first) ? first
-                                                                                : UINT32_MAX;
+AssignIter index_assigns_in(const Index *ix, uint32_t file, const char *target, size_t n,
+                            Span span) {
+  const Facts *f = &ix->files[file];
+  AssignIter it = {f, target, n, span.first, span.first, span.end, false};
+  uint32_t head;
+  if (!strmap_getn(&f->tables.assign_targets, target, n, &head))
+    it.at = it.end; /* none anywhere */
+  else if (f->tables.assign_count[head] < span.end - span.first)
+    it.chained = true, it.at = head;
+  return it;
+}
+
+uint32_t index_assign_iter_next(AssignIter *it) {
+  const Facts *f = it->f;
+  if (it->chained) {
+    while (it->at != UINT32_MAX && it->at < it->first) it->at = f->tables.assign_next[it->at];
+    if (it->at == UINT32_MAX || it->at >= it->end) return it->at = UINT32_MAX;
+    uint32_t i = it->at;
+    it->at = f->tables.assign_next[i];
+    return i;
+  }
+  while (it->at < it->end) {
+    uint32_t i = it->at++;
+    const char *t = f->assigns.items[i].target;
+    if (strncmp(t, it->target, it->n) == 0 && t[it->n] == '\0') return i;
+  }
+  return UINT32_MAX;
 }
 
 const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count) {
@@ -481,10 +502,10 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
     int32_t cls = index__enclosing_class(f, def); /* self.func = func in a method of the class */
     owner = -1;
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = index_assigns_to(ix, fi, callee, strlen(callee)); i < sp.end && owner < 0;
-         i = index_assign_next(ix, fi, i)) {
+    AssignIter it = index_assigns_in(ix, fi, callee, strlen(callee), sp);
+    for (uint32_t i; owner < 0 && (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
       const Assign *a = &f->assigns.items[i];
-      if (i >= sp.first && a->call < 0 && index__param_index(f, a->def, a->value) >= 0) {
+      if (a->call < 0 && index__param_index(f, a->def, a->value) >= 0) {
         owner = a->def;
         callee = a->value;
       }

@@ -84,32 +84,16 @@ static DefRef resolve_rest(const Index *ix, DefRef base, const char *rest, unsig
   return index__unresolved(base.file);
 }
 
-/* The module-level `from M import *` of a file, as import indices in order:
- * their number (at most cap are written), UINT32_MAX when there are more. */
-#define STARS_CAP 32
-static uint32_t star_imports(const Index *ix, uint32_t file, uint32_t out[STARS_CAP]) {
-  const Facts *f = &ix->files[file];
-  uint32_t n = 0, i;
-  bool on = strmap_get(&f->tables.imports, "*", &i);
-  for (; on && i != UINT32_MAX; i = f->tables.import_next[i]) {
-    if (f->imports.items[i].def != 0) continue;
-    if (n == STARS_CAP) return UINT32_MAX;
-    out[n++] = i;
-  }
-  return n;
-}
-
 /* Resolve `dotted` (its part after the file's own name) through the star
  * imports of a module, the last one first: the definition found, or an
  * unresolved ref. */
 static DefRef through_stars(const Index *ix, uint32_t file, const char *dotted, unsigned depth) {
   const Facts *f = &ix->files[file];
-  uint32_t stars[STARS_CAP], n = star_imports(ix, file, stars);
+  const U32Array *stars = &f->tables.stars;
   char full[NAME_CAP];
   DefRef r = index__unresolved(file);
-  for (uint32_t k = n == UINT32_MAX ? f->imports.len : n; k-- > 0 && !defref_ok(r);) {
-    const Import *im = &f->imports.items[n == UINT32_MAX ? k : stars[k]];
-    if (n == UINT32_MAX && (im->def != 0 || strcmp(im->bound, "*") != 0)) continue;
+  for (uint32_t k = stars->len; k-- > 0 && !defref_ok(r);) {
+    const Import *im = &f->imports.items[stars->items[k]];
     if (index__join(full, im->target, strlen(im->target), dotted, strlen(dotted)))
       r = resolve_dotted(ix, full, depth + 1);
   }
@@ -238,10 +222,10 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
     const Def *bc = index_def(ix, base);
     char self_attr[NAME_CAP];
     if (!index__join(self_attr, "self", 4, attr, strlen(attr))) continue;
-    for (uint32_t i = index_assigns_to(ix, base.file, self_attr, strlen(self_attr));
-         i < bc->assigns_span.end; i = index_assign_next(ix, base.file, i)) {
+    AssignIter it = index_assigns_in(ix, base.file, self_attr, strlen(self_attr), bc->assigns_span);
+    for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
       const Assign *a = &bf->assigns.items[i];
-      if (i < bc->assigns_span.first || index__enclosing_class(bf, a->def) != base.def) continue;
+      if (index__enclosing_class(bf, a->def) != base.def) continue;
       DefRef r = class_of_value(ix, base.file, a->def, a, depth + 1);
       if (defref_ok(r)) return r;
     }
@@ -275,10 +259,10 @@ const char *index__annotation_of(const Index *ix, uint32_t file, int32_t def, co
   if (str_starts_with(name, "self.")) {
     int32_t cls = index__enclosing_class(f, def);
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = index_assigns_to(ix, file, name, strlen(name)); i < sp.end;
-         i = index_assign_next(ix, file, i)) {
+    AssignIter it = index_assigns_in(ix, file, name, strlen(name), sp);
+    for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
       const Assign *a = &f->assigns.items[i];
-      if (i < sp.first || a->call >= 0 || index__enclosing_class(f, a->def) != cls) continue;
+      if (a->call >= 0 || index__enclosing_class(f, a->def) != cls) continue;
       int32_t p = index__param_index(f, a->def, a->value);
       if (p >= 0) return f->names.items[f->defs.items[a->def].param_types.first + (uint32_t)p];
     }
@@ -306,10 +290,10 @@ static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *r
   if (str_starts_with(recv, "self.") && !strchr(recv + 5, '.')) {
     int32_t cls = index__enclosing_class(f, def);
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = index_assigns_to(ix, file, recv, rn); i < sp.end;
-         i = index_assign_next(ix, file, i)) {
+    AssignIter it = index_assigns_in(ix, file, recv, rn, sp);
+    for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
       const Assign *a = &f->assigns.items[i];
-      if (i < sp.first || index__enclosing_class(f, a->def) != cls) continue;
+      if (index__enclosing_class(f, a->def) != cls) continue;
       DefRef r = class_of_value(ix, file, a->def, a, depth);
       if (defref_ok(r)) return r;
     }

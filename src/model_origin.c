@@ -12,11 +12,10 @@ char *model_canonical(const Model *m, uint32_t file, int32_t def, const char *do
     int32_t cls = model__class_of(f, def);
     size_t n = 5 + strcspn(dotted + 5, ".(");
     Span sp = cls > 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
-    for (uint32_t i = index_assigns_to(m->ix, file, dotted, n); i < sp.end;
-         i = index_assign_next(m->ix, file, i)) {
+    AssignIter it = index_assigns_in(m->ix, file, dotted, n, sp);
+    for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
       const Assign *a = &f->assigns.items[i];
-      if (i < sp.first || a->call >= 0 || strpbrk(a->value, "([{ \"'") ||
-          str_starts_with(a->value, "self.") ||
+      if (a->call >= 0 || strpbrk(a->value, "([{ \"'") || str_starts_with(a->value, "self.") ||
           model__is_param(f, a->def, a->value)) /* a parameter shadows the import */
         continue;
       char *inner = xasprintf("%s%s", a->value, dotted + n);
@@ -141,16 +140,14 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
                           const char *receiver, Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];
   Span own = f->defs.items[scope].own_assigns;
-  /* its assignments in the scope, from the chain of the target (in order,
-   * as the scope's own are); more than fit: the scope's own, scanned */
-  uint32_t hits[32], nhits = 0;
-  for (uint32_t i = index_assigns_to(m->ix, file, receiver, strlen(receiver));
-       i != UINT32_MAX && nhits <= 32; i = index_assign_next(m->ix, file, i)) {
-    if (f->assigns.items[i].def != scope) continue;
-    if (nhits < 32) hits[nhits] = i;
-    nhits++;
-  }
-  bool chained = nhits <= 32;
+  /* its assignments in the scope: from the chain of the target (in order,
+   * as the scope's own are) when that is short, else the scope's own, scanned */
+  uint32_t hits[32], nhits = 0, head;
+  bool chained = strmap_get(&f->tables.assign_targets, receiver, &head) &&
+                 f->tables.assign_count[head] <= 32 &&
+                 f->tables.assign_count[head] <= own.end - own.first;
+  for (uint32_t i = head; chained && i != UINT32_MAX; i = f->tables.assign_next[i])
+    if (f->assigns.items[i].def == scope) hits[nhits++] = i;
   for (uint32_t k = chained ? nhits : own.end - own.first; k-- > 0;) {
     const Assign *a = &f->assigns.items[chained ? hits[k] : f->assign_order.items[own.first + k]];
     if (!chained && strcmp(a->target, receiver) != 0) continue;
@@ -237,10 +234,11 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
     if (cls < 0 || strchr(strchr(receiver, '.') + 1, '.')) return false;
     const char *attr = strchr(receiver, '.') + 1;
     Span sp = f->defs.items[cls].assigns_span;
-    for (uint32_t i = index_assigns_to(m->ix, file, receiver, strlen(receiver)); i < sp.end;
-         i = index_assign_next(m->ix, file, i)) { /* self.x = Ctor() in any method */
+    AssignIter it = index_assigns_in(m->ix, file, receiver, strlen(receiver), sp);
+    for (uint32_t i;
+         (i = index_assign_iter_next(&it)) != UINT32_MAX;) { /* self.x = Ctor() in any method */
       const Assign *a = &f->assigns.items[i];
-      if (i < sp.first || a->call < 0 || model__class_of(f, a->def) != cls) continue;
+      if (a->call < 0 || model__class_of(f, a->def) != cls) continue;
       return origin_from_call(m, file, a->def, a->call, out, depth);
     }
     for (uint32_t i = sp.first; i < sp.end; i++) { /* x = Ctor() in the class body */

@@ -211,6 +211,8 @@ void strmap_put(StrMap *m, const char *key, uint32_t value) {
   strmap__insert(m, key, (uint32_t)XXH3_64bits(key, strlen(key)), value);
 }
 
+uint32_t str_hash(const char *key, size_t n) { return (uint32_t)XXH3_64bits(key, n); }
+
 bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
   return strmap_getn(m, key, strlen(key), value);
 }

@@ -91,6 +91,8 @@ typedef struct {
   uint32_t cap, len;
 } StrMap;
 
+/* The hash string maps use (fast, not stable across versions). */
+uint32_t str_hash(const char *key, size_t n);
 /* FNV-1a of n bytes: stable across versions (SARIF fingerprints). */
 uint64_t hash_bytes(const void *p, size_t n);
 /* Insert or overwrite. The key must outlive the map. */

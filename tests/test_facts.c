@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "index.h"
 #include "template.h"
 #include "test_main.h"
 
@@ -97,6 +98,48 @@ START_TEST(imports) {
 
   test_facts_in("pkg/__init__.py", "pkg", true, "from .core import run\n", &f);
   ck_assert_str_eq(f.imports.items[0].target, "pkg.core.run");
+  facts_free(&f);
+}
+END_TEST
+
+/* A file's lookups: the import binding a name in a def is the last one
+ * there (not one of another def); star imports in order; a target's
+ * assignments in order whether its chain is walked or a span scanned. */
+START_TEST(lookup_tables) {
+  Facts f;
+  test_facts("import a as x\nimport b as x\nfrom m import *\nfrom n import *\n"
+             "def g():\n    import c as x\n    y = 1\n    y = 2\n\n"
+             "import d as x\ny = 3\nz = 4\n",
+             &f);
+  facts_tables_build(&f);
+  uint32_t at = facts_import(&f, 0, "x.attr", 1);
+  ck_assert_uint_ne(at, UINT32_MAX);
+  ck_assert_str_eq(f.imports.items[at].target, "d");
+  at = facts_import(&f, 1, "x", 1);
+  ck_assert_uint_ne(at, UINT32_MAX);
+  ck_assert_str_eq(f.imports.items[at].target, "c");
+  ck_assert_uint_eq(facts_import(&f, 1, "y", 1), UINT32_MAX);
+  ck_assert_uint_eq(f.tables.stars.len, 2);
+  ck_assert_str_eq(f.imports.items[f.tables.stars.items[1]].target, "n");
+  Index ix = {0};
+  ix.files = &f;
+  ix.nfiles = 1;
+  Span all = {0, f.assigns.len}, first_two = {0, 2};
+  uint32_t seen[4], n = 0;
+  AssignIter it = index_assigns_in(&ix, 0, "y", 1, all); /* 3 of them, 4 in the span: the chain */
+  ck_assert(it.chained);
+  for (uint32_t i; n < 4 && (i = index_assign_iter_next(&it)) != UINT32_MAX;) seen[n++] = i;
+  ck_assert_uint_eq(n, 3);
+  ck_assert(seen[0] < seen[1] && seen[1] < seen[2]);
+  ck_assert_str_eq(f.assigns.items[seen[2]].value, "3");
+  it = index_assigns_in(&ix, 0, "y", 1, first_two); /* a span shorter than the chain: scanned */
+  ck_assert(!it.chained);
+  n = 0;
+  for (uint32_t i; n < 4 && (i = index_assign_iter_next(&it)) != UINT32_MAX;) seen[n++] = i;
+  ck_assert_uint_eq(n, 2);
+  ck_assert_str_eq(f.assigns.items[seen[1]].value, "2");
+  it = index_assigns_in(&ix, 0, "w", 1, all);
+  ck_assert_uint_eq(index_assign_iter_next(&it), UINT32_MAX);
   facts_free(&f);
 }
 END_TEST
@@ -290,6 +333,7 @@ Suite *facts_suite(void) {
   tcase_add_loop_test(tc, sites, 0, sizeof site_cases / sizeof *site_cases);
   tcase_add_test(tc, syntax_errors_recovered);
   tcase_add_test(tc, calls_grouped_by_def);
+  tcase_add_test(tc, lookup_tables);
   suite_add_tcase(s, tc);
   return s;
 }
