@@ -226,6 +226,8 @@ typedef struct {
   StrMap assign_targets;  /* assignment target -> its first assignment; */
   uint32_t *assign_next;  /* per assignment, the next to the same target (UINT32_MAX: none), */
   uint32_t *assign_count; /* and at a target's first, how many there are */
+  StrBuf compared;        /* an editor's document: its facts as project_set_document compares
+                             them (empty until then) */
 } FactsTables;
 
 typedef struct {

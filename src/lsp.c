@@ -31,6 +31,8 @@ typedef struct {
   Project project;
   bool loaded, shutdown;
   Array(Document) docs;
+  Findings findings; /* the policy's last run over the project, */
+  bool current;      /* and whether the project's facts are still those it ran on */
 } Server;
 
 /* ---- framing ---- */
@@ -263,10 +265,15 @@ static json_t *diagnostic_json(const Server *s, const Finding *f, const char *te
  * no diagnostic of a document costs no JSON for it. */
 static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
-  Findings fs = {0};
-  PolicyRun counts;
-  policy_run(s->pol, &s->project, &fs, &counts);
-  policy_run_free(&counts);
+  if (!s->current) { /* the facts changed: run the policy again */
+    findings_free(&s->findings);
+    memset(&s->findings, 0, sizeof s->findings);
+    PolicyRun counts;
+    policy_run(s->pol, &s->project, &s->findings, &counts);
+    policy_run_free(&counts);
+    s->current = true;
+  }
+  const Findings fs = s->findings;
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
     line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
@@ -299,15 +306,16 @@ static void publish(Server *s) {
   array_free(&mine);
   for (uint32_t d = 0; d < s->docs.len; d++) array_free(&starts[d]);
   free(starts);
-  findings_free(&fs);
 }
 
 static void update_project(Server *s, Document *doc) {
   if (!ensure_loaded(s)) return;
   Diags d = {0};
+  bool changed;
   if (!project_set_document(&s->project, doc->path, sb_str(&doc->text), doc->text.len, doc->tree,
-                            &d))
+                            &changed, &d))
     fprintf(s->log, "fanout lsp: %s: %s\n", doc->path, d.len ? d.items[0].message : "rejected");
+  if (changed) s->current = false;
   diags_free(&d);
 }
 
@@ -418,7 +426,9 @@ static void did_close(Server *s, json_t *params) {
     Diags d = {0};
     if (s->loaded && source_read(doc->path, &src, &d)) {
       TSTree *tree = parse_source(src.text, src.len, NULL);
-      project_set_document(&s->project, doc->path, src.text, src.len, tree, &d);
+      bool changed;
+      project_set_document(&s->project, doc->path, src.text, src.len, tree, &changed, &d);
+      if (changed) s->current = false;
       ts_tree_delete(tree);
       source_free(&src);
     }
@@ -543,6 +553,7 @@ int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOp
   }
   array_free(&s.docs);
   if (s.loaded) project_free(&s.project);
+  findings_free(&s.findings);
   free(s.root);
   return status;
 }

@@ -349,17 +349,67 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   return true;
 }
 
+static int cmp_u32(const void *pa, const void *pb) {
+  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* The pack of facts whose calls' byte ranges are replaced by their ranks
+ * among all of them: what the analysis can tell of those offsets, which it
+ * only compares with each other (a call's end with the starts of the calls
+ * after it, index_sites.c), never reads as numbers. */
+static void pack_ranked(const Facts *f, StrBuf *out) {
+  uint32_t n = f->calls.len;
+  uint32_t *bytes = xmalloc(((size_t)n * 2 + 1) * sizeof(uint32_t));
+  for (uint32_t c = 0; c < n; c++) {
+    bytes[2 * c] = f->calls.items[c].start_byte;
+    bytes[2 * c + 1] = f->calls.items[c].end_byte;
+  }
+  qsort(bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
+  Facts g = *f; /* a shallow copy with ranked calls */
+  g.calls.items = xmalloc(((size_t)n + 1) * sizeof(Call));
+  for (uint32_t c = 0; c < n; c++) {
+    g.calls.items[c] = f->calls.items[c];
+    uint32_t *at =
+        bsearch(&f->calls.items[c].start_byte, bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
+    g.calls.items[c].start_byte = (uint32_t)(at - bytes);
+    at = bsearch(&f->calls.items[c].end_byte, bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
+    g.calls.items[c].end_byte = (uint32_t)(at - bytes);
+  }
+  facts_pack(&g, out);
+  free(g.calls.items);
+  free(bytes);
+}
+
+/* Whether new facts of a file say what its old ones did, to the analysis:
+ * equal packs but for where the calls are in the bytes (a comment typed
+ * above them moves them all). Each keeps its compared pack, so an edit
+ * packs only the new facts. */
+static bool same_facts(Facts *was, Facts *now) {
+  if (!was->tables.compared.len) pack_ranked(was, &was->tables.compared);
+  pack_ranked(now, &now->tables.compared);
+  const StrBuf *a = &was->tables.compared, *b = &now->tables.compared;
+  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+}
+
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
-                          Diags *diags) {
+                          bool *changed, Diags *diags) {
   SourceFile src;
+  *changed = false;
   if (!source_from_buffer(path, text, len, &src, diags)) return false;
   Facts facts = {0};
   facts_extract_tree(p->ctx, &src, tree, &facts, diags);
   source_free(&src);
-  index_free(&p->index);
   uint32_t i = 0;
   while (i < p->nfiles && strcmp(p->files[i].path, path) < 0) i++;
-  if (i < p->nfiles && strcmp(p->files[i].path, path) == 0) {
+  bool known = i < p->nfiles && strcmp(p->files[i].path, path) == 0;
+  if (known && same_facts(&p->files[i], &facts)) { /* nothing to redo */
+    facts_free(&facts);
+    return true;
+  }
+  *changed = true;
+  index_free(&p->index);
+  if (known) {
     facts_free(&p->files[i]);
   } else { /* a new file: keep path order */
     p->files = xrealloc(p->files, ((size_t)p->nfiles + 1) * sizeof(Facts));

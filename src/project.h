@@ -42,10 +42,12 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
                   Diags *diags);
 /* Replace (or add) one file's facts with those of an editor's document:
  * `text` as parsed into `tree` (kept by the caller for incremental parsing),
- * then rebuild the index. Returns false (with a diagnostic) when the text is
- * not acceptable source (binary, not UTF-8). */
+ * then rebuild the index. When the new facts are the old ones byte for byte
+ * (a comment typed, a blank line's spaces), nothing is replaced or rebuilt
+ * and *changed is false: every finding is what it was. Returns false (with
+ * a diagnostic) when the text is not acceptable source (binary, not UTF-8). */
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
-                          Diags *diags);
+                          bool *changed, Diags *diags);
 void project_free(Project *p);
 
 /* What a load of `paths` would read, as bytes for a memo of a command's

@@ -176,8 +176,9 @@ static json_int_t first_line(json_t *all, size_t i) {
   return -1;
 }
 
-/* The same diagnostics on other lines are sent again (with their new lines);
- * a change that moves none, as the text in a string does, sends nothing. */
+/* A comment typed above the findings sends nothing; the same diagnostics on
+ * other lines are sent again (with their new lines); a change that moves
+ * none, as the text of a comment does, sends nothing. */
 START_TEST(moved) {
   StrBuf in = {0};
   frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
@@ -188,6 +189,12 @@ START_TEST(moved) {
                          unbounded);
   frame(&in, open);
   free(open);
+  /* a comment typed on the empty line above the calls moves their bytes, not
+   * what the analysis sees: nothing is sent */
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":"
+             "{\"textDocument\":{\"uri\":\"file:///tmp/fanout-lsp-none/app.py\",\"version\":2},"
+             "\"contentChanges\":[{\"range\":{\"start\":{\"line\":2,\"character\":0},"
+             "\"end\":{\"line\":2,\"character\":0}},\"text\":\"# calls below\"}]}}");
   /* a line inserted at the top: every diagnostic one line down */
   frame(&in, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didChange\",\"params\":"
              "{\"textDocument\":{\"uri\":\"file:///tmp/fanout-lsp-none/app.py\",\"version\":2},"
