@@ -83,6 +83,40 @@ if diff "$tmp/want" "$tmp/check.codes" > "$tmp/diff"; then ok; else
 # lsp shows exactly what check shows
 if [ -s "$tmp/check" ] && diff "$tmp/check" "$tmp/lsp" > "$tmp/diff"; then ok; else
   bad "lsp differs from check (< check, > lsp):"; cat "$tmp/diff"; fi
+# the open documents edited: a line put above everything in each (all the facts move, the
+# index and the policy run again) and a comment typed on it (nothing moves: the findings kept
+# are published): the last diagnostics are check's, each one line down
+{
+  frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":"file://'"$root"'","capabilities":{}}}'
+  for f in pipeline/fetch.py pipeline/store.py; do
+    text=$(python3 -c 'import json,sys; print(json.dumps(open(sys.argv[1]).read()))' "$f")
+    frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file://'"$root/$f"'","languageId":"python","version":1,"text":'"$text"'}}}'
+  done
+  for f in pipeline/fetch.py pipeline/store.py; do
+    frame '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file://'"$root/$f"'","version":2},"contentChanges":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"text":"\n"}]}}'
+    frame '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file://'"$root/$f"'","version":3},"contentChanges":[{"range":{"start":{"line":0,"character":0},"end":{"line":0,"character":0}},"text":"# moved"}]}}'
+  done
+  frame '{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
+  frame '{"jsonrpc":"2.0","method":"exit"}'
+} > "$tmp/edits.in"
+timeout 30 "$FANOUT" lsp < "$tmp/edits.in" > "$tmp/edits.out" 2> /dev/null
+python3 - "$tmp/edits.out" "$root" << 'EOF' | sort -u > "$tmp/edited"
+import json, re, sys
+data, root = open(sys.argv[1], "rb").read().decode(), sys.argv[2]
+last = {}
+for body in re.split(r"Content-Length: \d+\r\n\r\n", data):
+    if body.strip():
+        msg = json.loads(body)
+        if msg.get("method") == "textDocument/publishDiagnostics":
+            last[msg["params"]["uri"]] = msg["params"]["diagnostics"]
+names = {1: "error", 2: "warning", 3: "info"}
+for uri, diags in last.items():
+    for d in diags:  # 0-based: the line it was on before the edit
+        print(f"{uri[len('file://' + root) + 1:]}:{d['range']['start']['line']} {d['code']} {names[d['severity']]}")
+EOF
+grep -E '^pipeline/(fetch|store)\.py:' "$tmp/check" > "$tmp/opened"
+if [ -s "$tmp/opened" ] && diff "$tmp/opened" "$tmp/edited" > "$tmp/diff"; then ok; else
+  bad "lsp after edits is not check one line down (< check, > lsp):"; cat "$tmp/diff"; fi
 # map lists, per orchestrator, the findings check ties to it: all of them here
 if diff "$tmp/check" "$tmp/map" > "$tmp/diff"; then ok; else
   bad "map differs from check (< check, > map):"; cat "$tmp/diff"; fi
