@@ -211,22 +211,44 @@ static int32_t doc_index(Server *s, const char *path) {
   return -1;
 }
 
+/* A number and a separator, for diagnostic_key (no printf: it runs for every finding of every
+ * open document on every edit). */
+static void put_u32(StrBuf *b, uint32_t v, char sep) {
+  char digits[16];
+  int n = 0;
+  do digits[n++] = (char)('0' + v % 10);
+  while ((v /= 10) && n < 15);
+  while (n) sb_putc(b, digits[--n]);
+  sb_putc(b, sep);
+}
+
 /* A finding as the diagnostic says it: its range in UTF-16 columns and
  * everything shown, one line per field, so that equal bytes mean an equal
  * diagnostic. Related positions of other open documents use their text. */
 static void diagnostic_key(const Server *s, const Finding *f, const char *text,
                            const LineStarts *starts, const LineStarts *all, StrBuf *key) {
-  sb_printf(
-      key, "%u %u %u %d %s\n%s\n", f->pos.line, utf16_column(text, starts, f->pos.line, f->pos.col),
-      utf16_column(text, starts, f->pos.line, UINT32_MAX / 2), f->severity, f->code, f->message);
+  put_u32(key, f->pos.line, ' ');
+  put_u32(key, utf16_column(text, starts, f->pos.line, f->pos.col), ' ');
+  put_u32(key, utf16_column(text, starts, f->pos.line, UINT32_MAX / 2), ' ');
+  put_u32(key, f->severity, ' ');
+  sb_puts(key, f->code);
+  sb_putc(key, '\n');
+  sb_puts(key, f->message);
+  sb_putc(key, '\n');
   for (uint32_t r = 0; r < f->related.len; r++) {
     const Related *rel = &f->related.items[r];
     const char *path = s->project.index.files[rel->file].path;
     int32_t at = doc_index((Server *)s, path);
-    sb_printf(key, "  %s %u %u %s\n", path, rel->pos.line,
-              utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
-                           at >= 0 ? &all[at] : NULL, rel->pos.line, rel->pos.col),
-              rel->note);
+    sb_puts(key, "  ");
+    sb_puts(key, path);
+    sb_putc(key, ' ');
+    put_u32(key, rel->pos.line, ' ');
+    put_u32(key,
+            utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
+                         at >= 0 ? &all[at] : NULL, rel->pos.line, rel->pos.col),
+            ' ');
+    sb_puts(key, rel->note);
+    sb_putc(key, '\n');
   }
 }
 
