@@ -622,6 +622,8 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   array_free(&w.assign_values);
   array_free(&w.call_nodes);
   array_free(&w.def_nodes);
+  free(w.loop_head);
+  free(w.loop_next);
   strmap_free(&w.bound_first);
   strmap_free(&w.grown);
   strmap_free(&w.assigned);

@@ -57,6 +57,8 @@ typedef struct {
   /* the same assignments ordered by where their values start (an assignment
    * is recorded after those inside its value, so record order is not this) */
   Array(AssignStart) by_start;
+  /* after the walk: each def's for loops, chained (facts__loop_source) */
+  uint32_t *loop_head, *loop_next; /* per def / per loop: a loop index, UINT32_MAX after the last */
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */

@@ -282,7 +282,49 @@ TSNode facts__ancestor(const Ancestors *a, uint32_t i) {
 
 /* The iterable of the enclosing `for` that binds this name (`batch` in
  * `for batch in batched(xs, 10):`), or a null node. */
+/* Whether a for loop of the current def may bind `name` (its target's text
+ * holds it, or was cut short): the loops are all known once the walk is over,
+ * and a name no loop target mentions needs no search of its ancestors. */
+static bool loop_may_bind(Walker *w, TSNode name) {
+  const Facts *f = w->f;
+  if (!w->loop_head) { /* chain each def's loops, once */
+    w->loop_head = xmalloc(((size_t)f->defs.len + 1) * sizeof(uint32_t));
+    w->loop_next = xmalloc(((size_t)f->loops.len + 1) * sizeof(uint32_t));
+    for (uint32_t d = 0; d <= f->defs.len; d++) w->loop_head[d] = UINT32_MAX;
+    for (uint32_t i = f->loops.len; i-- > 0;) {
+      uint32_t d = (uint32_t)f->loops.items[i].def;
+      w->loop_next[i] = w->loop_head[d];
+      w->loop_head[d] = i;
+    }
+  }
+  char text[256];
+  uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
+  /* the innermost def around the name: defs are in source order (the walk's), so the last
+   * one starting before it, or the nearest def around that one */
+  uint32_t lo = 0, hi = w->def_nodes.len;
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (ts_node_start_byte(w->def_nodes.items[mid]) <= a)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  int32_t d = (int32_t)lo;
+  while (d > 0 && ts_node_end_byte(w->def_nodes.items[d]) < a + n) d = f->defs.items[d].parent;
+  if (d < 0) return true;
+  if (n >= sizeof text) return true;
+  memcpy(text, w->src->text + a, n);
+  text[n] = '\0';
+  for (uint32_t i = w->loop_head[d]; i != UINT32_MAX; i = w->loop_next[i]) {
+    const Loop *l = &f->loops.items[i];
+    if (l->is_while || !l->target) continue;
+    if (strstr(l->target, text) || str_ends_with(l->target, "...")) return true; /* or cut short */
+  }
+  return false;
+}
+
 TSNode facts__loop_source(Walker *w, TSNode name) {
+  if (!loop_may_bind(w, name)) return (TSNode){0};
   Ancestors a;
   facts__ancestors_of(w, name, &a);
   TSNode p;
