@@ -606,11 +606,11 @@ void facts__find_sites(Walker *w) {
       const Call *c = &w->f->calls.items[i];
       if ((c->flags & CALL_REFERENCE) || !query_may_match(q, c->callee))
         continue; /* a reference shares its outer call's node: that call is the candidate */
-      TSNode node = w->call_nodes.items[i];
-      if (!run.cursor)
-        query_run_begin(&run, q, node, w->src->text);
-      else
-        query_run_node(&run, node);
+      TSNode node = w->call_nodes.items[i], callee = facts__field(node, FIELD_function);
+      if (!run.cursor) query_run_begin(&run, q, node, w->src->text);
+      /* the patterns are about the call and its callee, not its arguments' nodes */
+      query_run_head(&run, node,
+                     ts_node_is_null(callee) ? ts_node_end_byte(node) : ts_node_end_byte(callee));
       TSQueryMatch m;
       while (query_run_next(&run, &m)) {
         TSNode call, fn;
