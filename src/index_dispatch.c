@@ -183,9 +183,9 @@ static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const 
   if (strchr(recv + first + 1, '.')) return false; /* self.a.b: unknown */
   int32_t cls = index__enclosing_class(f, def);
   Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
+  /* self.x = ... in a method of the class */
   AssignIter it = index_assigns_in(ix, file, recv, strlen(recv), sp);
-  for (uint32_t i; (i = index_assign_iter_next(&it)) !=
-                   UINT32_MAX;) { /* self.x = ... in a method of the class */
+  for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
     const Assign *a = &f->assigns.items[i];
     if (index__enclosing_class(f, a->def) != cls) continue;
     if (foreign_value(ix, file, a)) return true;
@@ -437,10 +437,12 @@ AssignIter index_assigns_in(const Index *ix, uint32_t file, const char *target, 
   const Facts *f = &ix->files[file];
   AssignIter it = {f, target, n, span.first, span.first, span.end, false};
   uint32_t head;
-  if (!strmap_getn(&f->tables.assign_targets, target, n, &head))
+  if (!strmap_getn(&f->tables.assign_targets, target, n, &head)) {
     it.at = it.end; /* none anywhere */
-  else if (f->tables.assign_count[head] < span.end - span.first)
-    it.chained = true, it.at = head;
+  } else if (f->tables.assign_count[head] < span.end - span.first) {
+    it.chained = true;
+    it.at = head;
+  }
   return it;
 }
 

@@ -234,9 +234,9 @@ static bool origin_at(const Model *m, uint32_t file, int32_t def, const char *re
     if (cls < 0 || strchr(strchr(receiver, '.') + 1, '.')) return false;
     const char *attr = strchr(receiver, '.') + 1;
     Span sp = f->defs.items[cls].assigns_span;
+    /* self.x = Ctor() in any method */
     AssignIter it = index_assigns_in(m->ix, file, receiver, strlen(receiver), sp);
-    for (uint32_t i;
-         (i = index_assign_iter_next(&it)) != UINT32_MAX;) { /* self.x = Ctor() in any method */
+    for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;) {
       const Assign *a = &f->assigns.items[i];
       if (a->call < 0 || model__class_of(f, a->def) != cls) continue;
       return origin_from_call(m, file, a->def, a->call, out, depth);
