@@ -222,6 +222,14 @@ static void put_u32(StrBuf *b, uint32_t v, char sep) {
   sb_putc(b, sep);
 }
 
+/* The UTF-16 column of a related location: in its open document's text, if
+ * it is open. */
+static uint32_t related_column(const Server *s, const Related *rel, const LineStarts *all) {
+  int32_t at = doc_index((Server *)s, s->project.index.files[rel->file].path);
+  return utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL, at >= 0 ? &all[at] : NULL,
+                      rel->pos.line, rel->pos.col);
+}
+
 /* A finding as the diagnostic says it: its range in UTF-16 columns and
  * everything shown, one line per field, so that equal bytes mean an equal
  * diagnostic. Related positions of other open documents use their text. */
@@ -237,16 +245,11 @@ static void diagnostic_key(const Server *s, const Finding *f, const char *text,
   sb_putc(key, '\n');
   for (uint32_t r = 0; r < f->related.len; r++) {
     const Related *rel = &f->related.items[r];
-    const char *path = s->project.index.files[rel->file].path;
-    int32_t at = doc_index((Server *)s, path);
     sb_puts(key, "  ");
-    sb_puts(key, path);
+    sb_puts(key, s->project.index.files[rel->file].path);
     sb_putc(key, ' ');
     put_u32(key, rel->pos.line, ' ');
-    put_u32(key,
-            utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
-                         at >= 0 ? &all[at] : NULL, rel->pos.line, rel->pos.col),
-            ' ');
+    put_u32(key, related_column(s, rel, all), ' ');
     sb_puts(key, rel->note);
     sb_putc(key, '\n');
   }
@@ -268,11 +271,8 @@ static json_t *diagnostic_json(const Server *s, const Finding *f, const char *te
   json_t *related = json_array();
   for (uint32_t r = 0; r < f->related.len; r++) {
     const Related *rel = &f->related.items[r];
-    const char *path = s->project.index.files[rel->file].path;
-    char *uri = path_to_uri(path);
-    int32_t at = doc_index((Server *)s, path);
-    uint32_t rc = utf16_column(at >= 0 ? sb_str(&s->docs.items[at].text) : NULL,
-                               at >= 0 ? &all[at] : NULL, rel->pos.line, rel->pos.col);
+    char *uri = path_to_uri(s->project.index.files[rel->file].path);
+    uint32_t rc = related_column(s, rel, all);
     json_array_append_new(related,
                           json_pack("{s:{s:s, s:o}, s:s}", "location", "uri", uri, "range",
                                     range_json(rel->pos.line - 1, rc, rc), "message", rel->note));
@@ -289,7 +289,6 @@ static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
   if (!s->current) { /* the facts changed: run the policy again */
     findings_free(&s->findings);
-    memset(&s->findings, 0, sizeof s->findings);
     PolicyRun counts;
     policy_run(s->pol, &s->project, &s->findings, &counts);
     policy_run_free(&counts);

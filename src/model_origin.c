@@ -133,56 +133,62 @@ static char *annotation_type(const char *t) {
   return xstrndup(t, n);
 }
 
+/* What assignment `a` in `scope` tells of its target's origin: 1 (in *out) or 0 when it
+ * settles it (a call, `Ctor(...) / x`, `x or Ctor()`), -1 when an earlier one must say. */
+static int origin_of_assign(const Model *m, uint32_t file, int32_t def, int32_t scope,
+                            const Assign *a, Origin *out, unsigned depth) {
+  const Facts *f = &m->ix->files[file];
+  const char *slash = strstr(a->value, " / ");
+  if (slash && depth < 4) { /* out = Path(d) / "x.md", p = CACHE_DIR / name */
+    char *left = xstrndup(a->value, (size_t)(slash - a->value));
+    bool ok = false;
+    if (strchr(left, '(')) { /* Path(args.out) */
+      char *ctor = xstrndup(left, strcspn(left, "("));
+      out->ctor = model_canonical(m, file, scope, ctor);
+      out->fact = ctor_fact(m->k, out->ctor);
+      out->file = file;
+      out->call = -1;
+      out->pos = a->pos;
+      free(ctor);
+      ok = true;
+    } else {
+      ok = origin_at(m, file, def, left, out, depth + 1);
+    }
+    free(left);
+    if (ok) return 1;
+  }
+  if (a->call >= 0) return origin_from_call(m, file, scope, a->call, out, depth);
+  /* `client or httpx.AsyncClient()`: the default a caller may override */
+  const char * or = strstr(a->value, " or ");
+  if (or) {
+    const Def *sd = &f->defs.items[scope];
+    for (uint32_t j = sd->own_calls.first; j < sd->own_calls.end; j++) {
+      uint32_t c = f->call_order.items[j];
+      const Call *call = &f->calls.items[c];
+      if (call->pos.line != a->pos.line || !str_starts_with(or +4, call->callee)) continue;
+      return origin_from_call(m, file, scope, (int32_t)c, out, depth);
+    }
+  }
+  return -1;
+}
+
 /* Where `receiver` comes from in def `scope`: the last of its assignments there that tells (a call,
  * a path joined with `/`, `x or Ctor()`), a `with ... as receiver`, or an annotated parameter (a
  * constructor call a caller passes wins). Scans the def's assignments and the file's withs. */
 static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t scope,
                           const char *receiver, Origin *out, unsigned depth) {
   const Facts *f = &m->ix->files[file];
-  Span own = f->defs.items[scope].own_assigns;
-  /* its assignments in the scope: from the chain of the target (in order,
-   * as the scope's own are) when that is short, else the scope's own, scanned */
-  uint32_t hits[32], nhits = 0, head;
-  bool chained = strmap_get(&f->tables.assign_targets, receiver, &head) &&
-                 f->tables.assign_count[head] <= 32 &&
-                 f->tables.assign_count[head] <= own.end - own.first;
-  for (uint32_t i = head; chained && i != UINT32_MAX; i = f->tables.assign_next[i])
-    if (f->assigns.items[i].def == scope) hits[nhits++] = i;
-  for (uint32_t k = chained ? nhits : own.end - own.first; k-- > 0;) {
-    const Assign *a = &f->assigns.items[chained ? hits[k] : f->assign_order.items[own.first + k]];
-    if (!chained && strcmp(a->target, receiver) != 0) continue;
-    const char *slash = strstr(a->value, " / ");
-    if (slash && depth < 4) { /* out = Path(d) / "x.md", p = CACHE_DIR / name */
-      char *left = xstrndup(a->value, (size_t)(slash - a->value));
-      bool ok = false;
-      if (strchr(left, '(')) { /* Path(args.out) */
-        char *ctor = xstrndup(left, strcspn(left, "("));
-        out->ctor = model_canonical(m, file, scope, ctor);
-        out->fact = ctor_fact(m->k, out->ctor);
-        out->file = file;
-        out->call = -1;
-        out->pos = a->pos;
-        free(ctor);
-        ok = true;
-      } else {
-        ok = origin_at(m, file, def, left, out, depth + 1);
-      }
-      free(left);
-      if (ok) return true;
-    }
-    if (a->call >= 0) return origin_from_call(m, file, scope, a->call, out, depth);
-    /* `client or httpx.AsyncClient()`: the default a caller may override */
-    const char * or = strstr(a->value, " or ");
-    if (or) {
-      const Def *sd = &f->defs.items[scope];
-      for (uint32_t j = sd->own_calls.first; j < sd->own_calls.end; j++) {
-        uint32_t c = f->call_order.items[j];
-        const Call *call = &f->calls.items[c];
-        if (call->pos.line != a->pos.line || !str_starts_with(or +4, call->callee)) continue;
-        return origin_from_call(m, file, scope, (int32_t)c, out, depth);
-      }
-    }
-  }
+  /* its assignments in the scope itself (not in the defs nested in it), the last first */
+  U32Array mine = {0};
+  AssignIter it =
+      index_assigns_in(m->ix, file, receiver, strlen(receiver), f->defs.items[scope].assigns_span);
+  for (uint32_t i; (i = index_assign_iter_next(&it)) != UINT32_MAX;)
+    if (f->assigns.items[i].def == scope) array_push(&mine, i);
+  int told = -1;
+  for (uint32_t k = mine.len; k-- > 0 && told < 0;)
+    told = origin_of_assign(m, file, def, scope, &f->assigns.items[mine.items[k]], out, depth);
+  array_free(&mine);
+  if (told >= 0) return told == 1;
   for (uint32_t i = 0; i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];
     if (wi->def != scope || !wi->alias || !wi->callee || strcmp(wi->alias, receiver) != 0) continue;

@@ -366,15 +366,20 @@ static void pack_ranked(const Facts *f, StrBuf *out) {
     bytes[2 * c + 1] = f->calls.items[c].end_byte;
   }
   qsort(bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
+  size_t distinct = 0; /* each offset once: its rank is its place among them */
+  for (size_t k = 0; k < (size_t)n * 2; k++)
+    if (!distinct || bytes[distinct - 1] != bytes[k]) bytes[distinct++] = bytes[k];
   Facts g = *f; /* a shallow copy with ranked calls */
   g.calls.items = xmalloc(((size_t)n + 1) * sizeof(Call));
   for (uint32_t c = 0; c < n; c++) {
-    g.calls.items[c] = f->calls.items[c];
-    uint32_t *at =
-        bsearch(&f->calls.items[c].start_byte, bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
-    g.calls.items[c].start_byte = (uint32_t)(at - bytes);
-    at = bsearch(&f->calls.items[c].end_byte, bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
-    g.calls.items[c].end_byte = (uint32_t)(at - bytes);
+    Call *r = &g.calls.items[c];
+    *r = f->calls.items[c];
+    r->start_byte =
+        (uint32_t)((uint32_t *)bsearch(&r->start_byte, bytes, distinct, sizeof(uint32_t), cmp_u32) -
+                   bytes);
+    r->end_byte =
+        (uint32_t)((uint32_t *)bsearch(&r->end_byte, bytes, distinct, sizeof(uint32_t), cmp_u32) -
+                   bytes);
   }
   facts_pack(&g, out);
   free(g.calls.items);

@@ -42,9 +42,10 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
                   Diags *diags);
 /* Replace (or add) one file's facts with those of an editor's document:
  * `text` as parsed into `tree` (kept by the caller for incremental parsing),
- * then rebuild the index. When the new facts are the old ones byte for byte
- * (a comment typed, a blank line's spaces), nothing is replaced or rebuilt
- * and *changed is false: every finding is what it was. Returns false (with
+ * then rebuild the index. When the new facts say what the old ones did to the
+ * analysis (equal but for where the calls lie in the bytes: a comment typed),
+ * nothing is replaced or rebuilt and *changed is false: every finding is what
+ * it was. Returns false (with
  * a diagnostic) when the text is not acceptable source (binary, not UTF-8). */
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
                           bool *changed, Diags *diags);

@@ -237,11 +237,6 @@ void query_run_begin(QueryRun *run, const Query *q, TSNode root, const char *tex
   ts_query_cursor_exec(run->cursor, q->ts, root);
 }
 
-void query_run_node(QueryRun *run, TSNode node) {
-  ts_query_cursor_set_byte_range(run->cursor, 0, UINT32_MAX);
-  ts_query_cursor_exec(run->cursor, run->query->ts, node);
-}
-
 void query_run_head(QueryRun *run, TSNode node, uint32_t end) {
   ts_query_cursor_set_byte_range(run->cursor, ts_node_start_byte(node), end);
   ts_query_cursor_exec(run->cursor, run->query->ts, node);

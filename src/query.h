@@ -36,10 +36,9 @@ typedef struct {
 
 /* Start matching `q` under `root`. Free with query_run_end. */
 void query_run_begin(QueryRun *run, const Query *q, TSNode root, const char *text);
-/* Match again, under `node` (the same cursor, the same query). */
-void query_run_node(QueryRun *run, TSNode node);
-/* The same, for nodes that start before byte `end` only: `node` and its head
- * (a call and its callee), not what follows (its arguments). */
+/* Match again under `node` (the same cursor, the same query), for nodes that
+ * start before byte `end` only: `node` and its head (a call and its callee),
+ * not what follows (its arguments). */
 void query_run_head(QueryRun *run, TSNode node, uint32_t end);
 /* Next match whose predicates all hold; false at the end. */
 bool query_run_next(QueryRun *run, TSQueryMatch *match);

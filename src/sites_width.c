@@ -280,8 +280,6 @@ TSNode facts__ancestor(const Ancestors *a, uint32_t i) {
   return a->items[(a->len - 1 - i) % ANCESTORS_MAX];
 }
 
-/* The iterable of the enclosing `for` that binds this name (`batch` in
- * `for batch in batched(xs, 10):`), or a null node. */
 /* Whether a for loop of the current def may bind `name` (its target's text
  * holds it, or was cut short): the loops are all known once the walk is over,
  * and a name no loop target mentions needs no search of its ancestors. */
@@ -323,6 +321,8 @@ static bool loop_may_bind(Walker *w, TSNode name) {
   return false;
 }
 
+/* The iterable of the enclosing `for` that binds this name (`batch` in
+ * `for batch in batched(xs, 10):`), or a null node. */
 TSNode facts__loop_source(Walker *w, TSNode name) {
   if (!loop_may_bind(w, name)) return (TSNode){0};
   Ancestors a;

@@ -206,12 +206,12 @@ static void strmap__rehash(StrMap *m, uint32_t cap) {
   free(old);
 }
 
+uint32_t str_hash(const char *key, size_t n) { return (uint32_t)XXH3_64bits(key, n); }
+
 void strmap_put(StrMap *m, const char *key, uint32_t value) {
   if ((m->len + 1) * 4 >= m->cap * 3) strmap__rehash(m, m->cap ? m->cap * 2 : 16);
-  strmap__insert(m, key, (uint32_t)XXH3_64bits(key, strlen(key)), value);
+  strmap__insert(m, key, str_hash(key, strlen(key)), value);
 }
-
-uint32_t str_hash(const char *key, size_t n) { return (uint32_t)XXH3_64bits(key, n); }
 
 bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
   return strmap_getn(m, key, strlen(key), value);
@@ -219,7 +219,7 @@ bool strmap_get(const StrMap *m, const char *key, uint32_t *value) {
 
 bool strmap_getn(const StrMap *m, const char *key, size_t n, uint32_t *value) {
   if (!m->cap) return false;
-  uint32_t mask = m->cap - 1, hash = (uint32_t)XXH3_64bits(key, n);
+  uint32_t mask = m->cap - 1, hash = str_hash(key, n);
   for (uint32_t i = hash & mask; m->slots[i].key; i = (i + 1) & mask) {
     const char *k = m->slots[i].key;
     if (m->slots[i].hash == hash && strncmp(k, key, n) == 0 && k[n] == '\0') {
