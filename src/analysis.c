@@ -49,13 +49,16 @@ static void external_item(Model *m, const SiteRef *sr, const char *text, SiteInf
   info->has_ext = info->item_is_external = true;
   info->ext.call = UINT32_MAX; /* named, not a call of its own */
   if (info->ext.has_origin && model_origin_has_timeout(m, &info->ext.origin))
-    info->timeout_line = sr->site.pos.line;   /* the client's own timeout */
-  for (uint32_t c = 0; c < f->calls.len; c++) /* acompletion(..., **kwargs): maybe a timeout */
-    if (f->calls.items[c].def == sr->site.def && strcmp(f->calls.items[c].callee, text) == 0 &&
+    info->timeout_line = sr->site.pos.line; /* the client's own timeout */
+  Span own = f->defs.items[sr->site.def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) { /* acompletion(..., **kwargs): maybe a timeout */
+    uint32_t c = f->call_order.items[k];
+    if (strcmp(f->calls.items[c].callee, text) == 0 &&
         (model_splat_timeout(m, sr->file, c) ||
          (model_kwarg(f, &f->calls.items[c], "timeout") &&
           strcmp(model_kwarg(f, &f->calls.items[c], "timeout"), "None") != 0)))
       info->timeout_line = sr->site.pos.line;
+  }
 }
 
 /* What each task runs: the site's targets resolved (into `tasks`, their

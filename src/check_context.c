@@ -48,11 +48,10 @@ static void helper_invariant_params(const Model *m, const SiteInfo *s, uint32_t 
   const Def *t = index_def(m->ix, s->target);
   const char *text = sf->names.items[s->site->site.targets.first];
   const char *width = s->site->site.width.expr ? s->site->site.width.expr : "";
-  for (uint32_t c = 0; c < sf->calls.len; c++) {
-    const Call *call = &sf->calls.items[c];
-    if (call->def != s->site->site.def || !(call->flags & CALL_IN_LOOP) ||
-        strcmp(call->callee, text) != 0)
-      continue;
+  Span own = sf->defs.items[s->site->site.def].own_calls;
+  for (uint32_t j = own.first; j < own.end; j++) {
+    const Call *call = &sf->calls.items[sf->call_order.items[j]];
+    if (!(call->flags & CALL_IN_LOOP) || strcmp(call->callee, text) != 0) continue;
     for (uint32_t i = 0; i < call->args.count && i + shift < t->params.count; i++) {
       const char *arg = sf->names.items[call->args.first + i];
       const char *p = tf->names.items[t->params.first + i + shift];
@@ -137,9 +136,10 @@ static bool walks_items(const Facts *f, int32_t def, const char *arg0, const cha
           (*q >= '0' && *q <= '9')))
       return false;
   size_t n = strlen(arg0);
-  for (uint32_t c = 0; c < f->calls.len; c++) {
-    const Call *call = &f->calls.items[c];
-    if (call->def != def || !(call->flags & CALL_IN_LOOP) || strncmp(call->callee, arg0, n) != 0 ||
+  Span own = f->defs.items[def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Call *call = &f->calls.items[f->call_order.items[k]];
+    if (!(call->flags & CALL_IN_LOOP) || strncmp(call->callee, arg0, n) != 0 ||
         strcmp(call->callee + n, ".append") != 0)
       continue;
     for (uint32_t l = 0; l < f->loops.len; l++) {
@@ -156,18 +156,21 @@ static bool walks_items(const Facts *f, int32_t def, const char *arg0, const cha
  * `d` hands it to unchanged (at most FOLLOW_DEPTH calls further down). */
 static bool find_build(const Model *m, DefRef d, const char *param, unsigned depth, Build *out) {
   const Facts *f = &m->ix->files[d.file];
-  for (uint32_t c = 0; c < f->calls.len; c++) {
+  Span own = f->defs.items[d.def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    uint32_t c = f->call_order.items[k];
     const Call *call = &f->calls.items[c];
-    if (call->def != d.def || (call->flags & CALL_REFERENCE)) continue;
+    if (call->flags & CALL_REFERENCE) continue;
     if (call->arg0 && builds_text(m, d.file, call) && walks_items(f, d.def, call->arg0, param)) {
       *out = (Build){d.file, c, param};
       return true;
     }
   }
   if (depth >= FOLLOW_DEPTH) return false;
-  for (uint32_t c = 0; c < f->calls.len; c++) {
+  for (uint32_t k = own.first; k < own.end; k++) {
+    uint32_t c = f->call_order.items[k];
     const Call *call = &f->calls.items[c];
-    if (call->def != d.def || (call->flags & CALL_REFERENCE)) continue;
+    if (call->flags & CALL_REFERENCE) continue;
     DefRef callee = index_call_target(m->ix, d.file, c);
     if (!defref_ok(callee) || index_def(m->ix, callee)->kind != DEF_FUNCTION) continue;
     const char *inner = passed_as(m, f, call, callee, param);
@@ -320,9 +323,11 @@ void check_context(Model *m, const SiteInfos *sites, Findings *out) {
     for (uint32_t p = 0; p < params.len; p++) {
       /* built in the fanned-out function itself, else in a function it
        * hands the value to: the first such call of the function */
-      for (uint32_t c = 0; c < tf->calls.len; c++) {
+      Span own = tf->defs.items[s->target.def].own_calls;
+      for (uint32_t k = own.first; k < own.end; k++) {
+        uint32_t c = tf->call_order.items[k];
         const Call *call = &tf->calls.items[c];
-        if (call->def != s->target.def || (call->flags & CALL_REFERENCE)) continue;
+        if (call->flags & CALL_REFERENCE) continue;
         if (call->arg0 && builds_text(m, s->target.file, call) &&
             uses_name(call->arg0, params.items[p])) {
           report(m, s, call, params.items[p], NULL, out);

@@ -266,9 +266,11 @@ static bool default_origin(const Model *m, const SiteInfo *s, Origin *o) {
     alt += 4;
     size_t len = strcspn(alt, "(");
     if (!alt[len]) continue;
-    for (uint32_t c = 0; c < f->calls.len; c++) {
+    Span own = f->defs.items[a->def].own_calls;
+    for (uint32_t k = own.first; k < own.end; k++) {
+      uint32_t c = f->call_order.items[k];
       const Call *call = &f->calls.items[c];
-      if (call->def != a->def || call->pos.line < a->pos.line || strlen(call->callee) != len ||
+      if (call->pos.line < a->pos.line || strlen(call->callee) != len ||
           strncmp(call->callee, alt, len) != 0)
         continue;
       char *canon = model_canonical(m, s->ext.file, a->def, call->callee);

@@ -89,8 +89,9 @@ static bool stacked_sdk(Model *m, const Decorator *d, Stacked *out) {
   bool found = false;
   for (uint32_t r = 0; r < reach.len; r++) {
     const Facts *f = &m->ix->files[reach.items[r].file];
-    for (uint32_t c = 0; c < f->calls.len; c++) {
-      if (f->calls.items[c].def != reach.items[r].def) continue;
+    Span own = f->defs.items[reach.items[r].def].own_calls;
+    for (uint32_t k = own.first; k < own.end; k++) {
+      uint32_t c = f->call_order.items[k];
       External e;
       if (via.items[r].call != UINT32_MAX &&
           !retry_policy_runs_under(m->ix, (DefRef){d->file, d->def}, reach.items[r]))
@@ -350,14 +351,14 @@ static void check_decorators(Model *m, Findings *out) {
         const Fact *fact = knowledge_get(m->k, FACT_RETRY_DECORATOR, canon);
         Decorator d = {NULL, text, f, NULL, fi, (int32_t)di, at};
         if (fact) {
-          for (uint32_t c = 0; c < f->calls.len; c++) /* the decorator call itself */
-            if (f->calls.items[c].def == (int32_t)di &&
-                (f->calls.items[c].flags & CALL_DECORATOR) &&
-                strcmp(f->calls.items[c].callee, name) == 0) {
-              d.call = &f->calls.items[c];
+          for (uint32_t j = def->own_calls.first; j < def->own_calls.end; j++) {
+            const Call *c = &f->calls.items[f->call_order.items[j]]; /* the decorator call itself */
+            if ((c->flags & CALL_DECORATOR) && strcmp(c->callee, name) == 0) {
+              d.call = c;
               d.pos = d.call->pos;
               break;
             }
+          }
         } else if (!text[head]) { /* @llm_retry: a name bound to a retry(...) call */
           uint32_t afile;
           const Call *ac = alias_call(m, fi, name, &afile, 0);

@@ -33,16 +33,17 @@ static NameList collect_params(Walker *w, TSNode params, ParamPart part) {
   uint32_t n = ts_node_named_child_count(params);
   for (uint32_t i = 0; i < n; i++) {
     TSNode p = ts_node_named_child(params, i), name = p;
-    if (facts__is(p, "default_parameter") || facts__is(p, "typed_default_parameter"))
+    if (facts__is(p, KIND_default_parameter) || facts__is(p, KIND_typed_default_parameter))
       name = facts__field(p, FIELD_name);
-    else if (facts__is(p, "typed_parameter"))
+    else if (facts__is(p, KIND_typed_parameter))
       name = ts_node_named_child(p, 0);
-    if (facts__is(name, "list_splat_pattern") || facts__is(name, "dictionary_splat_pattern") ||
-        facts__is(name, "identifier")) {
+    if (facts__is(name, KIND_list_splat_pattern) ||
+        facts__is(name, KIND_dictionary_splat_pattern) || facts__is(name, KIND_identifier)) {
       TSNode type = facts__field(p, FIELD_type);
-      TSNode dflt = facts__is(p, "default_parameter") || facts__is(p, "typed_default_parameter")
-                        ? facts__field(p, FIELD_value)
-                        : (TSNode){0};
+      TSNode dflt =
+          facts__is(p, KIND_default_parameter) || facts__is(p, KIND_typed_default_parameter)
+              ? facts__field(p, FIELD_value)
+              : (TSNode){0};
       TSNode of = part == PARAM_TYPES ? type : dflt;
       facts__add_name(w, part == PARAM_NAMES   ? facts__text_of(w, name, 0)
                          : ts_node_is_null(of) ? ""
@@ -69,7 +70,7 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
   d.pos = facts__pos_of(node);
   d.end_line = ts_node_end_point(node).row + 1;
   for (uint32_t i = 0, n = ts_node_child_count(node); i < n; i++)
-    if (facts__is(ts_node_child(node, i), "async")) d.is_async = true;
+    if (facts__is_token(ts_node_child(node, i), "async")) d.is_async = true;
   array_push(&w->f->defs, d);
   array_push(&w->def_nodes, node);
   return (int32_t)w->f->defs.len - 1;
@@ -79,7 +80,7 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
  * type) as a def, then walk its decorators and body in its own scope. Defaults are walked in the
  * enclosing scope; calls in decorators are flagged CALL_DECORATOR. */
 static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
-  bool is_class = facts__is(node, "class_definition");
+  bool is_class = facts__is(node, KIND_class_definition);
   int32_t id =
       add_def(w, is_class ? DEF_CLASS : DEF_FUNCTION, node, facts__field(node, FIELD_name));
   Def *d = &w->f->defs.items[id];
@@ -89,8 +90,8 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
     for (uint32_t i = 0, n = ts_node_is_null(sup) ? 0 : ts_node_named_child_count(sup); i < n;
          i++) {
       TSNode b = ts_node_named_child(sup, i);
-      if (facts__is(b, "keyword_argument")) continue;
-      if (facts__is(b, "subscript")) b = facts__field(b, FIELD_value); /* Base[In, Out] */
+      if (facts__is(b, KIND_keyword_argument)) continue;
+      if (facts__is(b, KIND_subscript)) b = facts__field(b, FIELD_value); /* Base[In, Out] */
       facts__add_name(w, facts__dotted(w, b));
       w->f->defs.items[id].bases.count++;
     }
@@ -123,14 +124,14 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
     d->decorator_pos = w->f->positions.len;
     for (uint32_t i = 0, n = ts_node_named_child_count(decorated); i < n; i++) {
       TSNode dec = ts_node_named_child(decorated, i);
-      if (!facts__is(dec, "decorator")) continue;
+      if (!facts__is(dec, KIND_decorator)) continue;
       facts__add_name(w, facts__text_of(w, ts_node_named_child(dec, 0), VALUE_TEXT_MAX));
       array_push(&w->f->positions, facts__pos_of(dec));
       w->f->defs.items[id].decorators.count++;
     }
     for (uint32_t i = 0, n = ts_node_named_child_count(decorated); i < n; i++) {
       TSNode dec = ts_node_named_child(decorated, i);
-      if (!facts__is(dec, "decorator")) continue;
+      if (!facts__is(dec, KIND_decorator)) continue;
       uint32_t before = w->f->calls.len;
       facts__walk(w, ts_node_named_child(dec, 0));
       for (uint32_t c = before; c < w->f->calls.len; c++)
@@ -178,11 +179,11 @@ static char *relative_base(const Walker *w, uint32_t dots) {
  * this file's package, `*` bound to m itself), `import a.b` binds a, `import a.b as c` binds c to
  * a.b. A relative import that climbs above the top package is dropped. */
 static void walk_import(Walker *w, TSNode n) {
-  bool from = facts__is(n, "import_from_statement");
+  bool from = facts__is(n, KIND_import_from_statement);
   char *module = NULL;
   if (from) {
     TSNode m = facts__field(n, FIELD_module_name);
-    if (facts__is(m, "relative_import")) {
+    if (facts__is(m, KIND_relative_import)) {
       TSNode prefix = ts_node_named_child(m, 0);
       uint32_t dots = ts_node_end_byte(prefix) - ts_node_start_byte(prefix);
       char *base = relative_base(w, dots);
@@ -204,13 +205,13 @@ static void walk_import(Walker *w, TSNode n) {
     if (from && ts_node_start_byte(c) == ts_node_start_byte(facts__field(n, FIELD_module_name)))
       continue;
     TSNode name = c, alias = {0};
-    if (facts__is(c, "aliased_import")) {
+    if (facts__is(c, KIND_aliased_import)) {
       name = facts__field(c, FIELD_name);
       alias = facts__field(c, FIELD_alias);
-    } else if (facts__is(c, "wildcard_import")) { /* from m import *: bound "*", target m */
+    } else if (facts__is(c, KIND_wildcard_import)) { /* from m import *: bound "*", target m */
       if (from && module[0]) add_import(w, c, "*", arena_strdup(&w->f->arena, module), true);
       continue;
-    } else if (!facts__is(c, "dotted_name")) {
+    } else if (!facts__is(c, KIND_dotted_name)) {
       continue;
     }
     const char *dn = facts__dotted(w, name);
@@ -237,9 +238,9 @@ static void walk_import(Walker *w, TSNode n) {
 static void add_reference_call(Walker *w, uint32_t ci, TSNode args) {
   const Fact *f =
       facts__callee_fact(w->ctx->knowledge, FACT_REFERENCE, w->f->calls.items[ci].callee);
-  if (!fact_get(f, ATTR_ARG) || !facts__is(args, "argument_list")) return;
+  if (!fact_get(f, ATTR_ARG) || !facts__is(args, KIND_argument_list)) return;
   TSNode a = facts__positional_arg(args, (uint32_t)fact_number(f, ATTR_ARG, 0));
-  if (!facts__is(a, "identifier") && !facts__is(a, "attribute")) return;
+  if (!facts__is(a, KIND_identifier) && !facts__is(a, KIND_attribute)) return;
   Call r = w->f->calls.items[ci];
   r.callee = facts__dotted(w, a);
   r.flags = (r.flags & CALL_IN_LOOP) | CALL_REFERENCE;
@@ -276,21 +277,21 @@ static void walk_call(Walker *w, TSNode n) {
   TSNode args = facts__field(n, FIELD_arguments);
   c.first_kwarg = w->f->kwargs.len;
   c.args.first = w->f->names.len;
-  if (facts__is(args, "argument_list")) {
+  if (facts__is(args, KIND_argument_list)) {
     for (uint32_t i = 0, count = ts_node_named_child_count(args); i < count; i++) {
       TSNode a = ts_node_named_child(args, i);
-      if (facts__is(a, "keyword_argument")) {
+      if (facts__is(a, KIND_keyword_argument)) {
         Kwarg kw = {facts__text_of(w, facts__field(a, FIELD_name), 0),
                     facts__text_of(w, facts__field(a, FIELD_value), VALUE_TEXT_MAX)};
         array_push(&w->f->kwargs, kw);
         c.nkwargs++;
-      } else if (facts__is(a, "list_splat")) {
+      } else if (facts__is(a, KIND_list_splat)) {
         c.flags |= CALL_STAR_ARGS;
         if (c.nargs == 0) c.arg0 = facts__text_of(w, a, VALUE_TEXT_MAX); /* "*tasks" */
         c.nargs++;
-      } else if (facts__is(a, "dictionary_splat")) {
+      } else if (facts__is(a, KIND_dictionary_splat)) {
         c.flags |= CALL_KW_SPLAT;
-      } else if (!facts__is(a, "comment")) {
+      } else if (!facts__is(a, KIND_comment)) {
         if (c.nargs == 0 && facts__is_stringish(a)) c.message = facts__message_template(w, a);
         if (c.nargs == 0) c.arg0 = facts__text_of(w, a, VALUE_TEXT_MAX);
         if (c.nargs < 16) facts__add_name(w, facts__text_of(w, a, VALUE_TEXT_MAX)), c.args.count++;
@@ -317,17 +318,18 @@ static void walk_call(Walker *w, TSNode n) {
 /* A list or tuple written out, or a sum of them: `[A, B]`, `(A,)`, `[A] + [B]`
  * (a comprehension is none). */
 static bool literal_list_at(Walker *w, TSNode n, unsigned depth) {
-  while (facts__is(n, "parenthesized_expression")) n = ts_node_named_child(n, 0); /* no recursion */
-  if (facts__is(n, "list") || facts__is(n, "tuple")) return true;
-  if (depth > 8) return false; /* `[a] + [b] + ...` this long is no schema list */
-  if (facts__is(n, "call")) {  /* `cast(list[str], [...])`: typing.cast returns its value */
+  while (facts__is(n, KIND_parenthesized_expression))
+    n = ts_node_named_child(n, 0); /* no recursion */
+  if (facts__is(n, KIND_list) || facts__is(n, KIND_tuple)) return true;
+  if (depth > 8) return false;   /* `[a] + [b] + ...` this long is no schema list */
+  if (facts__is(n, KIND_call)) { /* `cast(list[str], [...])`: typing.cast returns its value */
     TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
     return (facts__node_text_eq(w, fn, "cast") || facts__node_text_eq(w, fn, "typing.cast") ||
             facts__node_text_eq(w, fn, "t.cast")) &&
            ts_node_named_child_count(args) == 2 &&
            literal_list_at(w, ts_node_named_child(args, 1), depth + 1);
   }
-  return facts__is(n, "binary_operator") &&
+  return facts__is(n, KIND_binary_operator) &&
          literal_list_at(w, ts_node_child_by_field_name(n, "left", 4), depth + 1) &&
          literal_list_at(w, ts_node_child_by_field_name(n, "right", 5), depth + 1);
 }
@@ -353,7 +355,7 @@ static void walk_walrus(Walker *w, TSNode n) {
   facts__walk(w, value);
   Assign a = {facts__dotted(w, name), facts__text_of(w, value, VALUE_TEXT_MAX), -1, w->def,
               facts__pos_of(n)};
-  if (facts__is(value, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
+  if (facts__is(value, KIND_call) && call_index < w->f->calls.len) a.call = (int32_t)call_index;
   record_assign(w, &a, value);
 }
 
@@ -368,33 +370,33 @@ static void walk_assignment(Walker *w, TSNode n) {
   }
   uint32_t call_index = w->f->calls.len;
   facts__walk(w, right);
-  if (facts__is(left, "subscript")) { /* tasks[key] = fetch(key): recorded as "tasks[]" */
+  if (facts__is(left, KIND_subscript)) { /* tasks[key] = fetch(key): recorded as "tasks[]" */
     char *target = xasprintf("%s[]", facts__dotted(w, facts__field(left, FIELD_value)));
     Assign a = {arena_strdup(&w->f->arena, target), facts__text_of(w, right, VALUE_TEXT_MAX), -1,
                 w->def, facts__pos_of(n)};
     free(target);
-    if (facts__is(right, "call") && call_index < w->f->calls.len) a.call = (int32_t)call_index;
+    if (facts__is(right, KIND_call) && call_index < w->f->calls.len) a.call = (int32_t)call_index;
     record_assign(w, &a, right);
-  } else if (facts__is(left, "identifier") || facts__is(left, "attribute")) {
+  } else if (facts__is(left, KIND_identifier) || facts__is(left, KIND_attribute)) {
     Assign a = {facts__dotted(w, left), facts__text_of(w, right, VALUE_TEXT_MAX), -1, w->def,
                 facts__pos_of(n)};
-    if (facts__is(right, "call") && call_index < w->f->calls.len)
+    if (facts__is(right, KIND_call) && call_index < w->f->calls.len)
       a.call = (int32_t)call_index;
-    else if (facts__is(right, "await") && facts__is(ts_node_named_child(right, 0), "call") &&
+    else if (facts__is(right, KIND_await) && facts__is(ts_node_named_child(right, 0), KIND_call) &&
              call_index < w->f->calls.len)
       a.call = (int32_t)call_index;
     record_assign(w, &a, right);
-    if (w->def == 0 && facts__is(left, "identifier") && facts__dead_condition(w, right))
+    if (w->def == 0 && facts__is(left, KIND_identifier) && facts__dead_condition(w, right))
       array_push(&w->dead_flags, xstrdup(a.target));
-    if (w->def == 0 && facts__is(left, "identifier")) { /* module constants */
+    if (w->def == 0 && facts__is(left, KIND_identifier)) { /* module constants */
       /* A literal bound at module level; whether it stays constant (bound
        * once, never grown) is judged where it is used. */
       const char *name = a.target;
-      if (facts__is(right, "integer")) {
+      if (facts__is(right, KIND_integer)) {
         Const k = {name, facts__int_value(w->src->text + ts_node_start_byte(right),
                                           ts_node_end_byte(right) - ts_node_start_byte(right))};
         array_push(&w->f->consts, k);
-      } else if (facts__is(right, "list") || facts__is(right, "tuple")) {
+      } else if (facts__is(right, KIND_list) || facts__is(right, KIND_tuple)) {
         Const k = {name, facts__element_count(right)};
         array_push(&w->f->consts, k);
       }
@@ -406,28 +408,28 @@ static void walk_assignment(Walker *w, TSNode n) {
 static void walk_with(Walker *w, TSNode n) {
   bool async = false;
   for (uint32_t i = 0, count = ts_node_child_count(n); i < count; i++)
-    if (facts__is(ts_node_child(n, i), "async")) async = true;
+    if (facts__is_token(ts_node_child(n, i), "async")) async = true;
   TSNode clause = {0};
   for (uint32_t i = 0, count = ts_node_named_child_count(n); i < count; i++)
-    if (facts__is(ts_node_named_child(n, i), "with_clause")) clause = ts_node_named_child(n, i);
+    if (facts__is(ts_node_named_child(n, i), KIND_with_clause)) clause = ts_node_named_child(n, i);
   for (uint32_t i = 0, count = ts_node_is_null(clause) ? 0 : ts_node_named_child_count(clause);
        i < count; i++) {
     TSNode item = ts_node_named_child(clause, i);
-    if (!facts__is(item, "with_item")) continue;
+    if (!facts__is(item, KIND_with_item)) continue;
     TSNode value = facts__field(item, FIELD_value), alias = {0};
-    if (facts__is(value, "as_pattern")) {
+    if (facts__is(value, KIND_as_pattern)) {
       alias = facts__field(value, FIELD_alias);
       value = ts_node_named_child(value, 0);
     }
-    if (facts__is(value, "await")) value = ts_node_named_child(value, 0);
-    WithItem wi = {facts__text_of(w, value, VALUE_TEXT_MAX),
-                   facts__is(value, "call") ? facts__dotted(w, facts__field(value, FIELD_function))
-                                            : NULL,
-                   ts_node_is_null(alias) ? NULL : facts__text_of(w, alias, 0),
-                   async,
-                   w->def,
-                   facts__pos_of(item),
-                   ts_node_end_point(n).row + 1};
+    if (facts__is(value, KIND_await)) value = ts_node_named_child(value, 0);
+    WithItem wi = {
+        facts__text_of(w, value, VALUE_TEXT_MAX),
+        facts__is(value, KIND_call) ? facts__dotted(w, facts__field(value, FIELD_function)) : NULL,
+        ts_node_is_null(alias) ? NULL : facts__text_of(w, alias, 0),
+        async,
+        w->def,
+        facts__pos_of(item),
+        ts_node_end_point(n).row + 1};
     array_push(&w->f->withs, wi);
   }
   facts__walk_children(w, n);

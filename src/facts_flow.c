@@ -10,7 +10,7 @@
 
 static void add_loop(Walker *w, TSNode n) {
   Loop l = {0};
-  l.is_while = facts__is(n, "while_statement");
+  l.is_while = facts__is(n, KIND_while_statement);
   TSNode head = facts__field(n, l.is_while ? FIELD_condition : FIELD_right);
   l.iter = ts_node_is_null(head) ? "" : facts__text_of(w, head, VALUE_TEXT_MAX);
   l.while_true = l.is_while && (strcmp(l.iter, "True") == 0 || strcmp(l.iter, "1") == 0);
@@ -24,9 +24,9 @@ static void add_loop(Walker *w, TSNode n) {
 
 /* Whether `n` has a raise statement (not in a nested def, lambda or class). */
 static bool raises(TSNode n, unsigned depth) {
-  if (facts__is(n, "raise_statement")) return true;
-  if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda") ||
-      facts__is(n, "class_definition"))
+  if (facts__is(n, KIND_raise_statement)) return true;
+  if (depth > 12 || facts__is(n, KIND_function_definition) || facts__is(n, KIND_lambda) ||
+      facts__is(n, KIND_class_definition))
     return false;
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
     if (raises(ts_node_named_child(n, i), depth + 1)) return true;
@@ -37,13 +37,13 @@ static bool raises(TSNode n, unsigned depth) {
  * deadline: `assert time() < start + 20`) or a return (not in a nested def,
  * lambda or class), or a break not in a nested loop. */
 static bool exits_loop(TSNode n, bool nested_loop, unsigned depth) {
-  if (facts__is(n, "raise_statement") || facts__is(n, "return_statement") ||
-      facts__is(n, "assert_statement") || (!nested_loop && facts__is(n, "break_statement")))
+  if (facts__is(n, KIND_raise_statement) || facts__is(n, KIND_return_statement) ||
+      facts__is(n, KIND_assert_statement) || (!nested_loop && facts__is(n, KIND_break_statement)))
     return true;
-  if (depth > 12 || facts__is(n, "function_definition") || facts__is(n, "lambda") ||
-      facts__is(n, "class_definition"))
+  if (depth > 12 || facts__is(n, KIND_function_definition) || facts__is(n, KIND_lambda) ||
+      facts__is(n, KIND_class_definition))
     return false;
-  nested_loop |= facts__is(n, "for_statement") || facts__is(n, "while_statement");
+  nested_loop |= facts__is(n, KIND_for_statement) || facts__is(n, KIND_while_statement);
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
     if (exits_loop(ts_node_named_child(n, i), nested_loop, depth + 1)) return true;
   return false;
@@ -81,9 +81,9 @@ static bool block_falls(TSNode block) {
   if (ts_node_is_null(block)) return true;
   for (uint32_t k = ts_node_named_child_count(block); k-- > 0;) {
     TSNode st = ts_node_named_child(block, k);
-    if (facts__is(st, "comment")) continue;
-    return !(facts__is(st, "return_statement") || facts__is(st, "raise_statement") ||
-             facts__is(st, "break_statement") || facts__is(st, "continue_statement"));
+    if (facts__is(st, KIND_comment)) continue;
+    return !(facts__is(st, KIND_return_statement) || facts__is(st, KIND_raise_statement) ||
+             facts__is(st, KIND_break_statement) || facts__is(st, KIND_continue_statement));
   }
   return true;
 }
@@ -92,28 +92,29 @@ void facts__walk_try(Walker *w, TSNode n) {
   bool falls = block_falls(facts__field(n, FIELD_body));
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
     TSNode clause = ts_node_named_child(n, i);
-    if (!facts__is(clause, "except_clause")) continue;
+    if (!facts__is(clause, KIND_except_clause)) continue;
     Handler h = {0};
     h.types = "";
     TSNode block = {0};
     TSNode alias = {0}; /* `as e` */
     for (uint32_t k = 0, kc = ts_node_named_child_count(clause); k < kc; k++) {
       TSNode part = ts_node_named_child(clause, k);
-      if (facts__is(part, "as_pattern")) alias = facts__field(part, FIELD_alias);
-      if (facts__is(part, "block"))
+      if (facts__is(part, KIND_as_pattern)) alias = facts__field(part, FIELD_alias);
+      if (facts__is(part, KIND_block))
         block = part;
-      else if (!*h.types && !facts__is(part, "comment"))
+      else if (!*h.types && !facts__is(part, KIND_comment))
         h.types = facts__text_of(
-            w, facts__is(part, "as_pattern") ? ts_node_named_child(part, 0) : part, VALUE_TEXT_MAX);
+            w, facts__is(part, KIND_as_pattern) ? ts_node_named_child(part, 0) : part,
+            VALUE_TEXT_MAX);
     }
     h.trivial = !ts_node_is_null(block);
     for (uint32_t k = 0, kc = ts_node_is_null(block) ? 0 : ts_node_named_child_count(block); k < kc;
          k++) {
       TSNode st = ts_node_named_child(block, k);
-      bool passes = facts__is(st, "pass_statement") || facts__is(st, "continue_statement") ||
-                    facts__is(st, "comment") ||
-                    (facts__is(st, "expression_statement") &&
-                     facts__is(ts_node_named_child(st, 0), "ellipsis"));
+      bool passes = facts__is(st, KIND_pass_statement) || facts__is(st, KIND_continue_statement) ||
+                    facts__is(st, KIND_comment) ||
+                    (facts__is(st, KIND_expression_statement) &&
+                     facts__is(ts_node_named_child(st, 0), KIND_ellipsis));
       h.trivial &= passes;
     }
     h.exits = !ts_node_is_null(block) && exits_loop(block, false, 0);
@@ -130,7 +131,7 @@ void facts__walk_try(Walker *w, TSNode n) {
 
 static bool has_retryable_status(const Walker *w, TSNode n, unsigned depth) {
   static const long retryable[] = {408, 425, 429, 500, 502, 503, 504, 529};
-  if (facts__is(n, "integer")) {
+  if (facts__is(n, KIND_integer)) {
     long v = strtol(w->src->text + ts_node_start_byte(n), NULL, 10);
     for (size_t k = 0; k < sizeof retryable / sizeof *retryable; k++)
       if (v == retryable[k]) return true;
@@ -151,7 +152,7 @@ void facts__walk_loop(Walker *w, TSNode n) {
   add_loop(w, n);
   int32_t saved_index = w->loop_index;
   w->loop_index = (int32_t)w->f->loops.len - 1;
-  if (facts__is(n, "for_statement")) {
+  if (facts__is(n, KIND_for_statement)) {
     facts__walk(w, facts__field(n, FIELD_right));
     w->loop_depth++;
     facts__walk(w, facts__field(n, FIELD_left));
@@ -174,7 +175,7 @@ void facts__walk_comprehension(Walker *w, TSNode n) {
   uint32_t count = ts_node_named_child_count(n);
   for (uint32_t i = 0; i < count; i++) {
     TSNode c = ts_node_named_child(n, i);
-    if (first && facts__is(c, "for_in_clause")) {
+    if (first && facts__is(c, KIND_for_in_clause)) {
       facts__walk(w, facts__field(c, FIELD_right));
       first = false;
       w->loop_depth++;
@@ -221,7 +222,7 @@ void facts__note_noqa(Walker *w, TSNode comment) {
  * version test, or a module name bound to one (`is_jython`). The branch
  * under it never runs, and what it calls is no finding. */
 bool facts__dead_condition(Walker *w, TSNode cond) {
-  while (facts__is(cond, "parenthesized_expression")) cond = ts_node_named_child(cond, 0);
+  while (facts__is(cond, KIND_parenthesized_expression)) cond = ts_node_named_child(cond, 0);
   if (ts_node_is_null(cond)) return false;
   char text[VALUE_TEXT_MAX + 8];
   uint32_t a = ts_node_start_byte(cond), b = ts_node_end_byte(cond), n = 0;
@@ -255,13 +256,14 @@ bool facts__dead_condition(Walker *w, TSNode cond) {
 /* The name a condition tests for being set: `if path:`, `if path is not
  * None:`; NULL for any other condition. */
 static const char *flag_test(Walker *w, TSNode cond) {
-  if (facts__is(cond, "identifier")) return facts__text_of(w, cond, 0);
-  if (!facts__is(cond, "comparison_operator") || ts_node_named_child_count(cond) != 2) return NULL;
+  if (facts__is(cond, KIND_identifier)) return facts__text_of(w, cond, 0);
+  if (!facts__is(cond, KIND_comparison_operator) || ts_node_named_child_count(cond) != 2)
+    return NULL;
   TSNode left = ts_node_named_child(cond, 0), right = ts_node_named_child(cond, 1);
   bool is_not = false;
   for (uint32_t i = 0, n = ts_node_child_count(cond); i < n; i++)
-    is_not |= facts__is(ts_node_child(cond, i), "is not");
-  return is_not && facts__is(left, "identifier") && facts__is(right, "none")
+    is_not |= facts__is_token(ts_node_child(cond, i), "is not");
+  return is_not && facts__is(left, KIND_identifier) && facts__is(right, KIND_none)
              ? facts__text_of(w, left, 0)
              : NULL;
 }

@@ -33,8 +33,8 @@ static int32_t formatted_param(Walker *w, const char *name, size_t n) {
 static void hole_for_expr(Walker *w, TSNode expr, char type, StrBuf *out) {
   sb_putc(out, TEMPLATE_HOLE);
   /* logger.exception(*args): the wrapper's first argument is the message */
-  if (facts__is(expr, "list_splat")) expr = ts_node_named_child(expr, 0);
-  if (type == 'a' && facts__is(expr, "identifier")) {
+  if (facts__is(expr, KIND_list_splat)) expr = ts_node_named_child(expr, 0);
+  if (type == 'a' && facts__is(expr, KIND_identifier)) {
     uint32_t a = ts_node_start_byte(expr);
     size_t n = ts_node_end_byte(expr) - a;
     int32_t p = facts__param_index(w, w->src->text + a, n);
@@ -57,10 +57,10 @@ static void string_into(Walker *w, TSNode s, StrBuf *out, bool *fstring) {
   uint32_t n = ts_node_child_count(s);
   for (uint32_t i = 0; i < n; i++) {
     TSNode c = ts_node_child(s, i);
-    if (facts__is(c, "string_content")) {
+    if (facts__is(c, KIND_string_content)) {
       uint32_t ca = ts_node_start_byte(c);
       template_unescape(w->src->text + ca, ts_node_end_byte(c) - ca, raw, f, out);
-    } else if (facts__is(c, "interpolation")) {
+    } else if (facts__is(c, KIND_interpolation)) {
       TSNode spec = facts__field(c, FIELD_format_specifier);
       for (uint32_t k = 0, kn = ts_node_child_count(c); k < kn; k++) {
         TSNode eq = ts_node_child(c, k); /* `{count=}` writes "count=" before the value */
@@ -75,7 +75,7 @@ static void string_into(Walker *w, TSNode s, StrBuf *out, bool *fstring) {
         type = template_spec_type(w->src->text + ts_node_start_byte(spec),
                                   ts_node_end_byte(spec) - ts_node_start_byte(spec));
       hole_for_expr(w, facts__field(c, FIELD_expression), type, out);
-    } else if (facts__is(c, "escape_sequence") && !raw) {
+    } else if (facts__is(c, KIND_escape_sequence) && !raw) {
       uint32_t ca = ts_node_start_byte(c);
       template_unescape(w->src->text + ca, ts_node_end_byte(c) - ca, raw, f, out);
     }
@@ -89,21 +89,21 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
     hole_for_expr(w, e, 'a', out);
     return;
   }
-  if (facts__is(e, "string")) {
+  if (facts__is(e, KIND_string)) {
     string_into(w, e, out, NULL);
-  } else if (facts__is(e, "concatenated_string")) {
+  } else if (facts__is(e, KIND_concatenated_string)) {
     uint32_t n = ts_node_named_child_count(e);
     for (uint32_t i = 0; i < n; i++) template_into(w, ts_node_named_child(e, i), out, depth + 1);
-  } else if (facts__is(e, "parenthesized_expression") && ts_node_named_child_count(e) == 1) {
+  } else if (facts__is(e, KIND_parenthesized_expression) && ts_node_named_child_count(e) == 1) {
     template_into(w, ts_node_named_child(e, 0), out, depth + 1);
-  } else if (facts__is(e, "binary_operator")) {
+  } else if (facts__is(e, KIND_binary_operator)) {
     TSNode op = facts__field(e, FIELD_operator);
     TSNode left = facts__field(e, FIELD_left);
     if (facts__node_text_eq(w, op, "+")) {
       template_into(w, left, out, depth + 1);
       template_into(w, facts__field(e, FIELD_right), out, depth + 1);
     } else if (facts__node_text_eq(w, op, "%") &&
-               (facts__is(left, "string") || facts__is(left, "concatenated_string"))) {
+               (facts__is(left, KIND_string) || facts__is(left, KIND_concatenated_string))) {
       StrBuf inner = {0};
       template_into(w, left, &inner, depth + 1);
       template_convert_percent(sb_str(&inner), out);
@@ -111,12 +111,12 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
     } else {
       hole_for_expr(w, e, 'a', out);
     }
-  } else if (facts__is(e, "call")) {
+  } else if (facts__is(e, KIND_call)) {
     TSNode fn = facts__field(e, FIELD_function);
-    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, FIELD_object) : fn;
-    if (facts__is(fn, "attribute") &&
+    TSNode obj = facts__is(fn, KIND_attribute) ? facts__field(fn, FIELD_object) : fn;
+    if (facts__is(fn, KIND_attribute) &&
         facts__node_text_eq(w, facts__field(fn, FIELD_attribute), "format") &&
-        (facts__is(obj, "string") || facts__is(obj, "concatenated_string"))) {
+        (facts__is(obj, KIND_string) || facts__is(obj, KIND_concatenated_string))) {
       StrBuf inner = {0};
       template_into(w, obj, &inner, depth + 1);
       template_convert_format(sb_str(&inner), out);
@@ -130,13 +130,13 @@ static void template_into(Walker *w, TSNode e, StrBuf *out, unsigned depth) {
 }
 
 bool facts__is_stringish(TSNode e) {
-  if (facts__is(e, "string") || facts__is(e, "concatenated_string")) return true;
-  if (facts__is(e, "binary_operator"))
+  if (facts__is(e, KIND_string) || facts__is(e, KIND_concatenated_string)) return true;
+  if (facts__is(e, KIND_binary_operator))
     return facts__is_stringish(facts__field(e, FIELD_left)) ||
            facts__is_stringish(facts__field(e, FIELD_right));
-  if (facts__is(e, "call")) {
+  if (facts__is(e, KIND_call)) {
     TSNode fn = facts__field(e, FIELD_function);
-    return facts__is(fn, "attribute") && facts__is_stringish(facts__field(fn, FIELD_object));
+    return facts__is(fn, KIND_attribute) && facts__is_stringish(facts__field(fn, FIELD_object));
   }
   return false;
 }
@@ -170,7 +170,7 @@ static bool is_logger_receiver(Walker *w, const char *recv) {
 /* A level's name as a string literal ("info", 'WARNING'): what a project's
  * log helper takes before the message (`self._log("info", "Found {n}")`). */
 static bool level_literal(Walker *w, TSNode a) {
-  if (!facts__is(a, "string")) return false;
+  if (!facts__is(a, KIND_string)) return false;
   uint32_t s = ts_node_start_byte(a), e = ts_node_end_byte(a);
   if (e - s < 6 || e - s > 12) return false;
   char buf[16];
@@ -219,10 +219,10 @@ static bool dynamic_logger_call(Walker *w, const char *callee, TSNode call) {
   }
   if (strcmp(callee, "getattr()") != 0) return false;
   TSNode inner = facts__field(call, FIELD_function);
-  TSNode args = facts__is(inner, "call") ? facts__field(inner, FIELD_arguments) : (TSNode){0};
+  TSNode args = facts__is(inner, KIND_call) ? facts__field(inner, FIELD_arguments) : (TSNode){0};
   if (ts_node_is_null(args) || ts_node_named_child_count(args) < 2) return false;
   TSNode obj = ts_node_named_child(args, 0);
-  if (!facts__is(obj, "identifier") && !facts__is(obj, "attribute")) return false;
+  if (!facts__is(obj, KIND_identifier) && !facts__is(obj, KIND_attribute)) return false;
   uint32_t a = ts_node_start_byte(obj);
   char *recv = xstrndup(w->src->text + a, ts_node_end_byte(obj) - a);
   bool ok = is_logger_receiver(w, recv);
@@ -283,16 +283,16 @@ __attribute__((noinline)) void facts__maybe_log_site(Walker *w, uint32_t ci, TSN
     if (strcmp(last, "log") == 0) msg_arg = 1;
   }
   TSNode args = facts__field(call, FIELD_arguments);
-  if (!facts__is(args, "argument_list")) return;
+  if (!facts__is(args, KIND_argument_list)) return;
   StrBuf sb = {0};
   uint32_t positional = 0, seen = 0, values = 0;
   bool is_print = strcmp(callee, "print") == 0;
   for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (facts__is(a, "keyword_argument")) values += !logging_option(w, a);
-    if (facts__is(a, "dictionary_splat")) values++;
-    if (facts__is(a, "keyword_argument") || facts__is(a, "comment") ||
-        facts__is(a, "dictionary_splat"))
+    if (facts__is(a, KIND_keyword_argument)) values += !logging_option(w, a);
+    if (facts__is(a, KIND_dictionary_splat)) values++;
+    if (facts__is(a, KIND_keyword_argument) || facts__is(a, KIND_comment) ||
+        facts__is(a, KIND_dictionary_splat))
       continue;
     if (helper && positional == msg_arg && level_literal(w, a)) msg_arg++; /* its level first */
     positional++;
@@ -306,7 +306,7 @@ __attribute__((noinline)) void facts__maybe_log_site(Walker *w, uint32_t ci, TSN
   }
   for (uint32_t i = 0, n = ts_node_named_child_count(args); !seen && i < n; i++) {
     TSNode a = ts_node_named_child(args, i); /* `fn(message=message, tag=tag)` */
-    TSNode name = facts__is(a, "keyword_argument") ? facts__field(a, FIELD_name) : (TSNode){0};
+    TSNode name = facts__is(a, KIND_keyword_argument) ? facts__field(a, FIELD_name) : (TSNode){0};
     if (!ts_node_is_null(name) &&
         (facts__node_text_eq(w, name, "message") || facts__node_text_eq(w, name, "msg"))) {
       template_into(w, facts__field(a, FIELD_value), &sb, 0);

@@ -12,7 +12,7 @@
 uint32_t facts__element_count(TSNode n) {
   uint32_t count = 0;
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-    count += !facts__is(ts_node_named_child(n, i), "comment");
+    count += !facts__is(ts_node_named_child(n, i), KIND_comment);
   return count;
 }
 
@@ -38,7 +38,7 @@ int64_t facts__int_value(const char *text, size_t n) {
   return (int64_t)v;
 }
 
-bool facts__is(TSNode n, const char *type) {
+bool facts__is_token(TSNode n, const char *type) {
   return !ts_node_is_null(n) && strcmp(ts_node_type(n), type) == 0;
 }
 
@@ -75,12 +75,29 @@ static void field_ids_init(void) {
 
 void facts__field_ids_init(void) { pthread_once(&field_ids_once, field_ids_init); }
 
+const char *facts__kind_unknown(void) {
+  static const char *const kinds[] = {
+#define FACTS_KIND_NAME(k) #k,
+      FACTS_KINDS(FACTS_KIND_NAME)
+#undef FACTS_KIND_NAME
+  };
+  facts__field_ids_init();
+  for (int k = 0; k < KIND_COUNT - 1; k++) {
+    bool found = false;
+    for (uint32_t sym = 0; sym < node_kinds_len && !found; sym++) found = node_kinds[sym] == k + 1;
+    if (!found) return kinds[k];
+  }
+  return NULL;
+}
+
 TSNode facts__field(TSNode n, FieldName f) { return ts_node_child_by_field_id(n, field_ids[f]); }
 
 NodeKind facts__kind(TSNode n) {
   TSSymbol sym = ts_node_symbol(n);
   return ts_node_is_named(n) && sym < node_kinds_len ? (NodeKind)node_kinds[sym] : KIND_OTHER;
 }
+
+bool facts__is(TSNode n, NodeKind k) { return !ts_node_is_null(n) && facts__kind(n) == k; }
 
 Pos facts__pos_of(TSNode n) {
   TSPoint p = ts_node_start_point(n);
@@ -116,25 +133,25 @@ const char *facts__text_of(Walker *w, TSNode n, size_t max) {
 /* Dotted text of a name or attribute chain, without whitespace; a part that
  * is not a name (a call, a subscript) is written "?". */
 static void dotted_into(Walker *w, TSNode n, StrBuf *sb) {
-  if (facts__is(n, "identifier")) {
+  if (facts__is(n, KIND_identifier)) {
     uint32_t a = ts_node_start_byte(n);
     sb_putn(sb, w->src->text + a, ts_node_end_byte(n) - a);
-  } else if (facts__is(n, "dotted_name")) {
+  } else if (facts__is(n, KIND_dotted_name)) {
     for (uint32_t i = 0, count = ts_node_named_child_count(n); i < count; i++) {
       if (i) sb_putc(sb, '.');
       dotted_into(w, ts_node_named_child(n, i), sb);
     }
-  } else if (facts__is(n, "attribute")) {
+  } else if (facts__is(n, KIND_attribute)) {
     dotted_into(w, facts__field(n, FIELD_object), sb);
     sb_putc(sb, '.');
     TSNode attr = facts__field(n, FIELD_attribute);
     uint32_t a = ts_node_start_byte(attr);
     sb_putn(sb, w->src->text + a, ts_node_end_byte(attr) - a);
-  } else if (facts__is(n, "subscript") && sb->len < 200) {
+  } else if (facts__is(n, KIND_subscript) && sb->len < 200) {
     /* `self.agents[name].run` -> "self.agents[].run": an element of the collection */
     dotted_into(w, facts__field(n, FIELD_value), sb);
     sb_puts(sb, "[]");
-  } else if (facts__is(n, "call") && sb->len < 200) {
+  } else if (facts__is(n, KIND_call) && sb->len < 200) {
     /* `Path(p).read_text` -> "Path().read_text": the receiver is what a call returns. */
     dotted_into(w, facts__field(n, FIELD_function), sb);
     sb_puts(sb, "()");
@@ -192,7 +209,7 @@ const Fact *facts__callee_fact(const Knowledge *k, FactKind kind, const char *ca
 TSNode facts__positional_arg(TSNode args, uint32_t index) {
   for (uint32_t i = 0, k = 0, n = ts_node_named_child_count(args); i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (facts__is(a, "keyword_argument") || facts__is(a, "comment")) continue;
+    if (facts__is(a, KIND_keyword_argument) || facts__is(a, KIND_comment)) continue;
     if (k++ == index) return a;
   }
   return (TSNode){0};

@@ -62,7 +62,6 @@ typedef struct {
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */
-bool facts__is(TSNode n, const char *type);
 /* The elements of a list, tuple, set or argument list: its named children
  * that are not comments. */
 uint32_t facts__element_count(TSNode n);
@@ -87,17 +86,24 @@ typedef enum {
       FIELD_COUNT
 } FieldName;
 TSNode facts__field(TSNode n, FieldName f);
-/* The named node kinds the walk dispatches on, looked up once by symbol
- * (one table load per node instead of a chain of strcmp). */
+/* The named node kinds the walk tests and dispatches on, looked up once by
+ * symbol (one table load per node instead of a chain of strcmp). */
 /* clang-format off */
 #define FACTS_KINDS(X) \
-  X(comment) X(string) X(call) X(await) X(return_statement) X(yield) \
-  X(comparison_operator) X(lambda) X(try_statement) X(function_definition) \
-  X(class_definition) X(decorated_definition) X(for_statement) X(while_statement) \
-  X(list_comprehension) X(generator_expression) X(set_comprehension) \
-  X(dictionary_comprehension) X(import_statement) X(import_from_statement) \
+  X(comment) X(string) X(call) X(await) X(return_statement) X(yield) X(comparison_operator) \
+  X(lambda) X(try_statement) X(function_definition) X(class_definition) X(decorated_definition) \
+  X(for_statement) X(while_statement) X(list_comprehension) X(generator_expression) \
+  X(set_comprehension) X(dictionary_comprehension) X(import_statement) X(import_from_statement) \
   X(assignment) X(with_statement) X(if_statement) X(elif_clause) X(named_expression) \
-  X(expression_statement)
+  X(expression_statement) X(aliased_import) X(argument_list) X(as_pattern) X(assert_statement) \
+  X(attribute) X(augmented_assignment) X(binary_operator) X(block) X(break_statement) \
+  X(concatenated_string) X(conditional_expression) X(continue_statement) X(decorator) \
+  X(default_parameter) X(dictionary) X(dictionary_splat) X(dictionary_splat_pattern) \
+  X(dotted_name) X(ellipsis) X(escape_sequence) X(except_clause) X(for_in_clause) X(identifier) \
+  X(integer) X(interpolation) X(keyword_argument) X(list) X(list_splat) X(list_splat_pattern) \
+  X(none) X(parenthesized_expression) X(pass_statement) X(pattern_list) X(raise_statement) \
+  X(relative_import) X(set) X(slice) X(string_content) X(subscript) X(tuple) X(tuple_pattern) \
+  X(typed_default_parameter) X(typed_parameter) X(wildcard_import) X(with_clause) X(with_item)
 /* clang-format on */
 typedef enum {
   KIND_OTHER, /* anonymous nodes and every other named one */
@@ -107,6 +113,10 @@ typedef enum {
       KIND_COUNT
 } NodeKind;
 NodeKind facts__kind(TSNode n);
+/* Whether n is a named node of kind k (false for a null node). */
+bool facts__is(TSNode n, NodeKind k);
+/* Whether n is an anonymous token (`async`, `is not`) of this text. */
+bool facts__is_token(TSNode n, const char *type);
 Pos facts__pos_of(TSNode n);
 const char *facts__text_of(Walker *w, TSNode n, size_t max);
 /* Dotted text of a name or attribute chain; "?" marks a part that is not a name. */
@@ -127,6 +137,8 @@ TSNode facts__positional_arg(TSNode args, uint32_t index);
 
 /* facts_nodes.c: look up the grammar's node kinds and fields (once; any thread). */
 void facts__field_ids_init(void);
+/* The first of FACTS_KINDS the grammar has no named node for, or NULL (a test). */
+const char *facts__kind_unknown(void);
 
 /* facts.c: the walk. */
 void facts__walk(Walker *w, TSNode n);

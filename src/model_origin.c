@@ -192,10 +192,13 @@ static bool origin_in_def(const Model *m, uint32_t file, int32_t def, int32_t sc
   for (uint32_t i = 0; i < f->withs.len; i++) {
     const WithItem *wi = &f->withs.items[i];
     if (wi->def != scope || !wi->alias || !wi->callee || strcmp(wi->alias, receiver) != 0) continue;
-    for (uint32_t c = 0; c < f->calls.len; c++)
-      if (f->calls.items[c].def == scope && f->calls.items[c].pos.line == wi->pos.line &&
+    Span own = f->defs.items[scope].own_calls;
+    for (uint32_t k = own.first; k < own.end; k++) {
+      uint32_t c = f->call_order.items[k];
+      if (f->calls.items[c].pos.line == wi->pos.line &&
           strcmp(f->calls.items[c].callee, wi->callee) == 0)
         return origin_from_call(m, file, scope, (int32_t)c, out, depth);
+    }
   }
   const Def *d = &f->defs.items[scope];
   for (uint32_t i = 0; i < d->params.count && d->kind == DEF_FUNCTION; i++) {

@@ -25,7 +25,7 @@ static const Fact *site_fact(const Walker *w, const char *callee) {
 }
 
 static bool is_spawn_call(Walker *w, TSNode call) {
-  if (!facts__is(call, "call")) return false;
+  if (!facts__is(call, KIND_call)) return false;
   const Fact *f = site_fact(w, facts__dotted(w, facts__field(call, FIELD_function)));
   const char *kind = fact_get(f, ATTR_KIND);
   return kind && (strcmp(kind, "create_task") == 0 || strcmp(kind, "ensure_future") == 0);
@@ -37,17 +37,19 @@ static const char *ref_target(Walker *w, TSNode ref);
 /* The function a task item runs: `f` of `f(x)`, or NULL (a task or future
  * made elsewhere names no function). */
 static const char *item_target(Walker *w, TSNode item) {
-  if (!facts__is(item, "call")) return NULL;
+  if (!facts__is(item, KIND_call)) return NULL;
   return ref_target(w, item);
 }
 
 static const char *ref_target(Walker *w, TSNode item) {
-  if (facts__is(item, "identifier") || facts__is(item, "attribute")) return facts__dotted(w, item);
-  if (!facts__is(item, "call")) return NULL;
+  if (facts__is(item, KIND_identifier) || facts__is(item, KIND_attribute))
+    return facts__dotted(w, item);
+  if (!facts__is(item, KIND_call)) return NULL;
   const char *callee = facts__dotted(w, facts__field(item, FIELD_function));
   if (strcmp(str_last_component(callee), "partial") == 0) {
     TSNode f = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
-    return facts__is(f, "identifier") || facts__is(f, "attribute") ? facts__dotted(w, f) : NULL;
+    return facts__is(f, KIND_identifier) || facts__is(f, KIND_attribute) ? facts__dotted(w, f)
+                                                                         : NULL;
   }
   return strpbrk(callee, "?(") ? NULL : callee;
 }
@@ -82,28 +84,28 @@ static void items_add_target(Items *it, const char *t) {
 static void items_add_call(Walker *w, Items *it, TSNode item) {
   /* `skip() if done else fetch(u)`: both; a chain of them without recursion
    * (the targets hold 8 at most) */
-  for (unsigned k = 0; k < 8 && facts__is(item, "conditional_expression"); k++) {
+  for (unsigned k = 0; k < 8 && facts__is(item, KIND_conditional_expression); k++) {
     TSNode first = ts_node_named_child(item, 0);
-    if (!facts__is(first, "conditional_expression")) items_add_call(w, it, first);
+    if (!facts__is(first, KIND_conditional_expression)) items_add_call(w, it, first);
     item = ts_node_named_child(item, 2);
   }
-  if (facts__is(item, "conditional_expression")) return;
+  if (facts__is(item, KIND_conditional_expression)) return;
   items_add_target(it, item_target(w, item));
-  if (!facts__is(item, "call")) return;
+  if (!facts__is(item, KIND_call)) return;
   TSNode inner = facts__positional_arg(facts__field(item, FIELD_arguments), 0);
-  if (facts__is(inner, "await")) inner = ts_node_named_child(inner, 0);
-  if (facts__is(inner, "call")) items_add_target(it, item_target(w, inner));
+  if (facts__is(inner, KIND_await)) inner = ts_node_named_child(inner, 0);
+  if (facts__is(inner, KIND_call)) items_add_target(it, item_target(w, inner));
 }
 
 /* `[]`, `{}`, `list()`, `dict()`: a collection filled later. */
 static bool empty_collection(Walker *w, TSNode n) {
-  if ((facts__is(n, "list") || facts__is(n, "dictionary")) && facts__element_count(n) == 0)
+  if ((facts__is(n, KIND_list) || facts__is(n, KIND_dictionary)) && facts__element_count(n) == 0)
     return true;
-  if (!facts__is(n, "call")) return false;
+  if (!facts__is(n, KIND_call)) return false;
   const char *callee = facts__dotted(w, facts__field(n, FIELD_function));
   TSNode args = facts__field(n, FIELD_arguments);
   return (strcmp(callee, "list") == 0 || strcmp(callee, "dict") == 0) &&
-         facts__is(args, "argument_list") && facts__element_count(args) == 0;
+         facts__is(args, KIND_argument_list) && facts__element_count(args) == 0;
 }
 
 /* One task item found in a loop (an appended or stored coroutine or task). */
@@ -112,7 +114,7 @@ static void add_loop_item(Walker *w, Items *it, TSNode item, TSNode at, TSNode f
   it->is_list = true;
   it->width = ts_node_is_null(loop) ? facts__width_make(w, WIDTH_UNKNOWN, fallback, -1)
                                     : facts__loop_width(w, loop);
-  if (facts__is(item, "identifier")) { /* task = create_task(...); tasks.append(task) */
+  if (facts__is(item, KIND_identifier)) { /* task = create_task(...); tasks.append(task) */
     TSNode b = facts__local_binding(w, item, ts_node_start_byte(item));
     if (is_spawn_call(w, b)) item = b;
   }
@@ -153,7 +155,7 @@ static void items_merge(Items *it, const Items *more) {
 static void grown_by_plus(Walker *w, TSNode n, TSNode name, uint32_t before, Items *it,
                           unsigned depth, unsigned level) {
   if (level > SEARCH_DEPTH || ts_node_start_byte(n) > before) return;
-  if (facts__is(n, "augmented_assignment") &&
+  if (facts__is(n, KIND_augmented_assignment) &&
       facts__node_text_eq(w, facts__field(n, FIELD_operator), "+=") &&
       ts_node_end_byte(facts__field(n, FIELD_left)) -
               ts_node_start_byte(facts__field(n, FIELD_left)) ==
@@ -167,8 +169,8 @@ static void grown_by_plus(Walker *w, TSNode n, TSNode name, uint32_t before, Ite
   }
   for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++) {
     TSNode ch = ts_node_named_child(n, i);
-    if (facts__is(ch, "function_definition") || facts__is(ch, "class_definition") ||
-        facts__is(ch, "lambda") || facts__is(ch, "decorated_definition"))
+    if (facts__is(ch, KIND_function_definition) || facts__is(ch, KIND_class_definition) ||
+        facts__is(ch, KIND_lambda) || facts__is(ch, KIND_decorated_definition))
       continue;
     grown_by_plus(w, ch, name, before, it, depth, level + 1);
   }
@@ -221,7 +223,7 @@ static void comprehension_items(Walker *w, TSNode x, Items *it) {
  * by `tasks[k] = f(v)` in a loop. */
 static void dict_values_items(Walker *w, TSNode obj, uint32_t site_byte, Items *it) {
   TSNode bound = facts__local_binding(w, obj, site_byte);
-  if (facts__is(bound, "dictionary_comprehension")) {
+  if (facts__is(bound, KIND_dictionary_comprehension)) {
     TSNode value = facts__field(facts__field(bound, FIELD_body), FIELD_value);
     it->is_list = true;
     it->loop = bound;
@@ -257,7 +259,7 @@ static void filled_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth
       continue;
     TSNode call = w->call_nodes.items[i];
     TSNode arg = facts__field(call, FIELD_arguments); /* f(x for x in xs): no list */
-    if (!facts__is(arg, "generator_expression")) arg = facts__positional_arg(arg, 0);
+    if (!facts__is(arg, KIND_generator_expression)) arg = facts__positional_arg(arg, 0);
     if (strcmp(c->callee + n, ".append") == 0) {
       add_loop_item(w, it, arg, call, x);
     } else if (strcmp(c->callee + n, ".extend") == 0) {
@@ -302,31 +304,32 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
   Items it = {0};
   it.width = facts__width_make(w, WIDTH_UNKNOWN, x, -1);
   if (depth > 4 || ts_node_is_null(x)) return it;
-  if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
-      facts__is(x, "set_comprehension")) {
+  if (facts__is(x, KIND_list_comprehension) || facts__is(x, KIND_generator_expression) ||
+      facts__is(x, KIND_set_comprehension)) {
     comprehension_items(w, x, &it);
-  } else if (facts__is(x, "list") || facts__is(x, "tuple") || facts__is(x, "set")) {
+  } else if (facts__is(x, KIND_list) || facts__is(x, KIND_tuple) || facts__is(x, KIND_set)) {
     it.is_list = true;
     it.width = facts__classify_iterable(w, x, 0);
     for (uint32_t i = 0, n = ts_node_named_child_count(x); i < n; i++)
       items_add_target(&it, listed_target(w, ts_node_named_child(x, i)));
-  } else if (facts__is(x, "call")) {
+  } else if (facts__is(x, KIND_call)) {
     TSNode fn = facts__field(x, FIELD_function), args = facts__field(x, FIELD_arguments);
     const char *callee = facts__dotted(w, fn);
     if ((strcmp(callee, "list") == 0 || strcmp(callee, "tuple") == 0) &&
-        facts__is(args, "argument_list"))
+        facts__is(args, KIND_argument_list))
       return list_items(w, facts__positional_arg(args, 0), site_byte, depth + 1);
-    TSNode obj = facts__is(fn, "attribute") ? facts__field(fn, FIELD_object) : (TSNode){0};
-    if (str_ends_with(callee, ".values") && facts__is(obj, "identifier")) {
+    TSNode obj = facts__is(fn, KIND_attribute) ? facts__field(fn, FIELD_object) : (TSNode){0};
+    if (str_ends_with(callee, ".values") && facts__is(obj, KIND_identifier)) {
       dict_values_items(w, obj, site_byte, &it);
-    } else if (strcmp(callee, "map") == 0 && facts__is(args, "argument_list")) {
+    } else if (strcmp(callee, "map") == 0 && facts__is(args, KIND_argument_list)) {
       it.is_list = true;
       items_add_target(&it, ref_target(w, facts__positional_arg(args, 0)));
       it.width = facts__classify_iterable(w, facts__positional_arg(args, 1), 0);
     }
-  } else if (facts__is(x, "identifier")) {
+  } else if (facts__is(x, KIND_identifier)) {
     return name_items(w, x, site_byte, depth, it);
-  } else if (facts__is(x, "subscript") && facts__is(facts__field(x, FIELD_subscript), "slice")) {
+  } else if (facts__is(x, KIND_subscript) &&
+             facts__is(facts__field(x, FIELD_subscript), KIND_slice)) {
     it.is_list = true; /* tasks[i:i + size] */
     it.width = facts__classify_slice(w, x);
   }
@@ -335,7 +338,7 @@ static Items list_items(Walker *w, TSNode x, uint32_t site_byte, unsigned depth)
 
 /* Append the identifiers bound by a loop target pattern (`x`, `i, (a, b)`). */
 static void loop_vars(Walker *w, TSNode pattern, StrArray *vars) {
-  if (facts__is(pattern, "identifier")) {
+  if (facts__is(pattern, KIND_identifier)) {
     array_push(vars, (char *)facts__text_of(w, pattern, 0));
     return;
   }
@@ -345,7 +348,7 @@ static void loop_vars(Walker *w, TSNode pattern, StrArray *vars) {
 
 static bool mentions(const Walker *w, TSNode n, const StrArray *vars, unsigned depth) {
   if (depth > SEARCH_DEPTH) return true;
-  if (facts__is(n, "identifier")) {
+  if (facts__is(n, KIND_identifier)) {
     for (uint32_t i = 0; i < vars->len; i++)
       if (facts__node_text_eq(w, n, vars->items[i])) return true;
     return false;
@@ -358,13 +361,13 @@ static bool mentions(const Walker *w, TSNode n, const StrArray *vars, unsigned d
 /* Which arguments of the task call are the same for every task: those that
  * do not use a loop variable. Positional arguments from `first` on count. */
 static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, uint32_t first) {
-  if (!facts__is(task_call, "call") || ts_node_is_null(loop)) return;
+  if (!facts__is(task_call, KIND_call) || ts_node_is_null(loop)) return;
   StrArray vars = {0};
-  if (facts__is(loop, "for_statement")) {
+  if (facts__is(loop, KIND_for_statement)) {
     loop_vars(w, facts__field(loop, FIELD_left), &vars);
-  } else if (!facts__is(loop, "while_statement")) {
+  } else if (!facts__is(loop, KIND_while_statement)) {
     for (uint32_t i = 0, n = ts_node_named_child_count(loop); i < n; i++)
-      if (facts__is(ts_node_named_child(loop, i), "for_in_clause"))
+      if (facts__is(ts_node_named_child(loop, i), KIND_for_in_clause))
         loop_vars(w, facts__field(ts_node_named_child(loop, i), FIELD_left), &vars);
   }
   /* names bound inside the loop (`url = base + str(n)`) vary with it too */
@@ -391,9 +394,10 @@ static void task_invariants(Walker *w, Site *s, TSNode task_call, TSNode loop, u
   s->identical_tasks = vars.len > 0 && !mentions(w, args, &vars, 0);
   for (uint32_t i = 0, pos = 0, n = ts_node_named_child_count(args); i < n; i++) {
     TSNode a = ts_node_named_child(args, i);
-    if (facts__is(a, "comment") || facts__is(a, "list_splat") || facts__is(a, "dictionary_splat"))
+    if (facts__is(a, KIND_comment) || facts__is(a, KIND_list_splat) ||
+        facts__is(a, KIND_dictionary_splat))
       continue;
-    if (facts__is(a, "keyword_argument")) {
+    if (facts__is(a, KIND_keyword_argument)) {
       if (!mentions(w, facts__field(a, FIELD_value), &vars, 0)) {
         facts__add_name(w, facts__text_of(w, facts__field(a, FIELD_name), 0));
         s->invariant_kwargs.count++;
@@ -423,7 +427,7 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
   s.buffered = kind == SITE_GATHER || kind == SITE_WAIT;
   task_invariants(w, &s, task_call, loop, first_task_arg);
   s.pos = facts__pos_of(facts__field(call, FIELD_function));
-  if (facts__is(facts__field(call, FIELD_function), "attribute"))
+  if (facts__is(facts__field(call, FIELD_function), KIND_attribute))
     s.pos = facts__pos_of(facts__field(facts__field(call, FIELD_function), FIELD_attribute));
   array_push(&w->f->sites, s);
 }
@@ -463,9 +467,9 @@ static char *canonical_callee(const Walker *w, const char *callee) {
 
 static bool awaits_name(const Walker *w, TSNode n, TSNode name, unsigned depth) {
   if (depth > SEARCH_DEPTH) return false;
-  if (facts__is(n, "await")) {
+  if (facts__is(n, KIND_await)) {
     TSNode inner = ts_node_named_child(n, 0);
-    if (facts__is(inner, "identifier") &&
+    if (facts__is(inner, KIND_identifier) &&
         ts_node_end_byte(inner) - ts_node_start_byte(inner) ==
             ts_node_end_byte(name) - ts_node_start_byte(name) &&
         memcmp(w->src->text + ts_node_start_byte(inner), w->src->text + ts_node_start_byte(name),
@@ -483,10 +487,10 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
   Ancestors a;
   facts__ancestors_of(w, call, &a);
   TSNode parent = facts__ancestor(&a, 0);
-  if (facts__is(parent, "await")) return true;
-  if (facts__is(parent, "assignment") &&
-      facts__is(facts__field(parent, FIELD_left), "identifier")) {
-    TSNode body = facts__is(loop, "for_statement") || facts__is(loop, "while_statement")
+  if (facts__is(parent, KIND_await)) return true;
+  if (facts__is(parent, KIND_assignment) &&
+      facts__is(facts__field(parent, FIELD_left), KIND_identifier)) {
+    TSNode body = facts__is(loop, KIND_for_statement) || facts__is(loop, KIND_while_statement)
                       ? facts__field(loop, FIELD_body)
                       : loop;
     return awaits_name(w, body, facts__field(parent, FIELD_left), 0);
@@ -522,7 +526,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
     return;
   }
   /* gather / wait / as_completed: what list of awaitables is it given? */
-  if (!facts__is(args, "argument_list")) return;
+  if (!facts__is(args, KIND_argument_list)) return;
   Items items = {0};
   TSNode first = facts__positional_arg(args, 0);
   if (kind == SITE_GATHER) {
@@ -531,8 +535,8 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
     uint32_t nt = 0;
     for (uint32_t i = 0, n = ts_node_named_child_count(args); i < n; i++) {
       TSNode a = ts_node_named_child(args, i);
-      if (facts__is(a, "keyword_argument") || facts__is(a, "comment")) continue;
-      if (facts__is(a, "list_splat")) {
+      if (facts__is(a, KIND_keyword_argument) || facts__is(a, KIND_comment)) continue;
+      if (facts__is(a, KIND_list_splat)) {
         items = list_items(w, ts_node_named_child(a, 0), ts_node_start_byte(call), 0);
         if (!items.is_list)
           items.width = facts__width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
@@ -569,15 +573,15 @@ static void record_list_args(Walker *w) {
     if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strpbrk(c->callee, "?(")) continue;
     TSNode call = w->call_nodes.items[i];
     TSNode args = facts__field(call, FIELD_arguments);
-    if (!facts__is(args, "argument_list")) continue;
+    if (!facts__is(args, KIND_argument_list)) continue;
     w->def = c->def;
     for (uint32_t a = 0, n = ts_node_named_child_count(args), pos = 0; a < n && a < 8; a++) {
       TSNode arg = ts_node_named_child(args, a);
-      if (facts__is(arg, "keyword_argument") || facts__is(arg, "comment")) continue;
-      TSNode x = facts__is(arg, "list_splat") ? ts_node_named_child(arg, 0) : arg;
-      if (facts__is(x, "list_comprehension") || facts__is(x, "generator_expression") ||
-          facts__is(x, "identifier") || facts__is(x, "subscript") ||
-          (facts__is(x, "call") &&
+      if (facts__is(arg, KIND_keyword_argument) || facts__is(arg, KIND_comment)) continue;
+      TSNode x = facts__is(arg, KIND_list_splat) ? ts_node_named_child(arg, 0) : arg;
+      if (facts__is(x, KIND_list_comprehension) || facts__is(x, KIND_generator_expression) ||
+          facts__is(x, KIND_identifier) || facts__is(x, KIND_subscript) ||
+          (facts__is(x, KIND_call) &&
            facts__node_text_eq(w, facts__field(x, FIELD_function), "map"))) {
         Items it = list_items(w, x, c->start_byte, 0);
         /* items of known calls, or a list of data handed on (a parameter, a

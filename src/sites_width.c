@@ -121,7 +121,7 @@ static bool single_binding(Walker *w, TSNode name) {
 }
 
 static bool int_literal(const Walker *w, TSNode n, int64_t *out) {
-  if (!facts__is(n, "integer")) return false;
+  if (!facts__is(n, KIND_integer)) return false;
   *out = facts__int_value(w->src->text + ts_node_start_byte(n),
                           ts_node_end_byte(n) - ts_node_start_byte(n));
   return true;
@@ -131,7 +131,7 @@ static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out);
 
 /* The parameter of the current def a name is, or -1. */
 static int32_t param_of(const Walker *w, TSNode n) {
-  if (!facts__is(n, "identifier")) return -1;
+  if (!facts__is(n, KIND_identifier)) return -1;
   uint32_t s = ts_node_start_byte(n);
   return facts__param_index(w, w->src->text + s, ts_node_end_byte(n) - s);
 }
@@ -142,7 +142,7 @@ static int32_t param_of(const Walker *w, TSNode n) {
 static Width batch_size_width(Walker *w, TSNode groups, TSNode size) {
   int64_t v;
   if (int_literal(w, size, &v)) return facts__width_fixed(w, NULL, v);
-  const Const *k = facts__is(size, "identifier") ? module_const(w, size) : NULL;
+  const Const *k = facts__is(size, KIND_identifier) ? module_const(w, size) : NULL;
   if (k) return facts__width_fixed(w, k->name, k->value);
   Width wd = facts__width_make(w, WIDTH_DATA, groups, -1);
   int32_t p = param_of(w, size);
@@ -156,14 +156,14 @@ static bool setting(Walker *w, TSNode n);
  * cfg.max_results)` (directly or through a name bound once): at most that
  * setting, whatever the data holds. A null node when it is not one. */
 static TSNode configured_cap(Walker *w, TSNode n, unsigned depth) {
-  if (facts__is(n, "attribute")) return n;
-  if (facts__is(n, "identifier") && depth < 4 && single_binding(w, n)) {
+  if (facts__is(n, KIND_attribute)) return n;
+  if (facts__is(n, KIND_identifier) && depth < 4 && single_binding(w, n)) {
     TSNode bound = facts__local_binding(w, n, ts_node_start_byte(n));
-    return ts_node_is_null(bound) || facts__is(bound, "identifier")
+    return ts_node_is_null(bound) || facts__is(bound, KIND_identifier)
                ? (TSNode){0}
                : configured_cap(w, bound, depth + 1);
   }
-  if (!facts__is(n, "call") || !facts__node_text_eq(w, facts__field(n, FIELD_function), "min"))
+  if (!facts__is(n, KIND_call) || !facts__node_text_eq(w, facts__field(n, FIELD_function), "min"))
     return (TSNode){0};
   TSNode args = facts__field(n, FIELD_arguments);
   for (uint32_t i = 0, c = ts_node_named_child_count(args); i < c; i++) {
@@ -191,7 +191,7 @@ static Width classify_range(Walker *w, TSNode call, TSNode args) {
     free(text);
     return wd;
   }
-  if (n == 1 && facts__is(a, "identifier")) {
+  if (n == 1 && facts__is(a, KIND_identifier)) {
     const Const *k = module_const(w, a);
     if (k) return facts__width_fixed(w, k->name, k->value);
     uint32_t s = ts_node_start_byte(a);
@@ -205,17 +205,18 @@ static Width classify_range(Walker *w, TSNode call, TSNode args) {
  * an attribute (`self.config.top_k`), a parameter, a name the def does not
  * compute (a global), or one bound to a literal or an attribute. */
 static bool setting(Walker *w, TSNode n) {
-  if (facts__is(n, "attribute")) return true;
-  if (!facts__is(n, "identifier")) return false;
+  if (facts__is(n, KIND_attribute)) return true;
+  if (!facts__is(n, KIND_identifier)) return false;
   if (param_of(w, n) >= 0) return true;
   TSNode bound = facts__local_binding(w, n, ts_node_start_byte(n));
-  return ts_node_is_null(bound) || facts__is(bound, "integer") || facts__is(bound, "attribute");
+  return ts_node_is_null(bound) || facts__is(bound, KIND_integer) ||
+         facts__is(bound, KIND_attribute);
 }
 
 /* The count of a slice `xs[:10]`, `xs[i:i + BATCH]`, or 0. */
 Width facts__classify_slice(Walker *w, TSNode sub) {
   TSNode slice = facts__field(sub, FIELD_subscript);
-  if (!facts__is(slice, "slice")) return facts__width_make(w, WIDTH_DATA, sub, -1);
+  if (!facts__is(slice, KIND_slice)) return facts__width_make(w, WIDTH_DATA, sub, -1);
   uint32_t n = ts_node_named_child_count(slice);
   TSNode start = {0}, stop = {0};
   /* Children are the present bounds, in order; a ':' before the first one
@@ -235,7 +236,7 @@ Width facts__classify_slice(Walker *w, TSNode sub) {
     free(text);
     return wd;
   }
-  if (!ts_node_is_null(start) && facts__is(stop, "binary_operator") &&
+  if (!ts_node_is_null(start) && facts__is(stop, KIND_binary_operator) &&
       facts__node_text_eq(w, facts__field(stop, FIELD_operator), "+")) {
     TSNode l = facts__field(stop, FIELD_left), r = facts__field(stop, FIELD_right);
     uint32_t a = ts_node_start_byte(start), b = ts_node_end_byte(start);
@@ -329,19 +330,19 @@ TSNode facts__loop_source(Walker *w, TSNode name) {
   facts__ancestors_of(w, name, &a);
   TSNode p;
   for (uint32_t i = 0; !ts_node_is_null(p = facts__ancestor(&a, i)); i++) {
-    if (facts__is(p, "function_definition") || facts__is(p, "lambda") ||
-        facts__is(p, "class_definition"))
+    if (facts__is(p, KIND_function_definition) || facts__is(p, KIND_lambda) ||
+        facts__is(p, KIND_class_definition))
       break;
-    if (!facts__is(p, "for_statement")) continue;
+    if (!facts__is(p, KIND_for_statement)) continue;
     TSNode left = facts__field(p, FIELD_left), right = facts__field(p, FIELD_right);
     /* `for i, batch in enumerate(batches)`: the batch is an item of `batches` */
-    if ((facts__is(left, "pattern_list") || facts__is(left, "tuple_pattern")) &&
-        ts_node_named_child_count(left) == 2 && facts__is(right, "call") &&
+    if ((facts__is(left, KIND_pattern_list) || facts__is(left, KIND_tuple_pattern)) &&
+        ts_node_named_child_count(left) == 2 && facts__is(right, KIND_call) &&
         facts__node_text_eq(w, facts__field(right, FIELD_function), "enumerate")) {
       left = ts_node_named_child(left, 1);
       right = facts__positional_arg(facts__field(right, FIELD_arguments), 0);
     }
-    if (facts__is(left, "identifier") &&
+    if (facts__is(left, KIND_identifier) &&
         ts_node_end_byte(left) - ts_node_start_byte(left) ==
             ts_node_end_byte(name) - ts_node_start_byte(name) &&
         memcmp(w->src->text + ts_node_start_byte(left), w->src->text + ts_node_start_byte(name),
@@ -354,12 +355,12 @@ TSNode facts__loop_source(Walker *w, TSNode name) {
 /* The size of one group from a batching call (`batched(xs, 10)`), or the
  * width of a plain iterable's items as data. */
 static Width batch_width(Walker *w, TSNode source, unsigned depth) {
-  if (facts__is(source, "identifier") && depth < 6) { /* batches = batched(xs, 10) */
+  if (facts__is(source, KIND_identifier) && depth < 6) { /* batches = batched(xs, 10) */
     TSNode bound = facts__local_binding(w, source, ts_node_start_byte(source));
-    if (facts__is(bound, "call") && single_binding(w, source))
+    if (facts__is(bound, KIND_call) && single_binding(w, source))
       return batch_width(w, bound, depth + 1);
   }
-  if (facts__is(source, "call")) {
+  if (facts__is(source, KIND_call)) {
     const char *callee = facts__dotted(w, facts__field(source, FIELD_function));
     const Fact *f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
     if (!f) f = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
@@ -379,22 +380,22 @@ static Width batch_width(Walker *w, TSNode source, unsigned depth) {
  * `range()` by its bounds, a loader as data, a batcher by the list it groups. Stops at depth 6. */
 Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth) {
   if (depth > 6 || ts_node_is_null(n)) return facts__width_make(w, WIDTH_UNKNOWN, n, -1);
-  if (facts__is(n, "parenthesized_expression"))
+  if (facts__is(n, KIND_parenthesized_expression))
     return facts__classify_iterable(w, ts_node_named_child(n, 0), depth + 1);
-  if (facts__is(n, "list") || facts__is(n, "tuple") || facts__is(n, "set")) {
+  if (facts__is(n, KIND_list) || facts__is(n, KIND_tuple) || facts__is(n, KIND_set)) {
     for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-      if (facts__is(ts_node_named_child(n, i), "list_splat"))
+      if (facts__is(ts_node_named_child(n, i), KIND_list_splat))
         return facts__width_make(w, WIDTH_DATA, n, -1);
     return facts__width_fixed(w, NULL, facts__element_count(n));
   }
-  if (facts__is(n, "list_comprehension") || facts__is(n, "generator_expression") ||
-      facts__is(n, "set_comprehension") || facts__is(n, "dictionary_comprehension")) {
+  if (facts__is(n, KIND_list_comprehension) || facts__is(n, KIND_generator_expression) ||
+      facts__is(n, KIND_set_comprehension) || facts__is(n, KIND_dictionary_comprehension)) {
     for (uint32_t i = 0, c = ts_node_named_child_count(n); i < c; i++)
-      if (facts__is(ts_node_named_child(n, i), "for_in_clause"))
+      if (facts__is(ts_node_named_child(n, i), KIND_for_in_clause))
         return facts__classify_iterable(w, facts__field(ts_node_named_child(n, i), FIELD_right),
                                         depth + 1);
   }
-  if (facts__is(n, "identifier")) {
+  if (facts__is(n, KIND_identifier)) {
     TSNode source = facts__loop_source(w, n);
     if (!ts_node_is_null(source)) return batch_width(w, source, depth);
     uint32_t s = ts_node_start_byte(n);
@@ -415,21 +416,21 @@ Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth) {
     }
     return facts__width_make(w, WIDTH_DATA, n, -1);
   }
-  if (facts__is(n, "attribute")) {
+  if (facts__is(n, KIND_attribute)) {
     Width fixed;
     return attribute_fixed(w, n, depth, &fixed) ? fixed : facts__width_make(w, WIDTH_DATA, n, -1);
   }
-  if (facts__is(n, "subscript")) return facts__classify_slice(w, n);
-  if (facts__is(n, "call")) {
+  if (facts__is(n, KIND_subscript)) return facts__classify_slice(w, n);
+  if (facts__is(n, KIND_call)) {
     TSNode fn = facts__field(n, FIELD_function), args = facts__field(n, FIELD_arguments);
     const char *callee = facts__dotted(w, fn);
-    if (strcmp(callee, "range") == 0 && facts__is(args, "argument_list"))
+    if (strcmp(callee, "range") == 0 && facts__is(args, KIND_argument_list))
       return classify_range(w, n, args);
     const Fact *f = facts__callee_fact(w->ctx->knowledge, FACT_ITERABLE_WRAPPER, callee);
-    if (f && facts__is(args, "argument_list")) {
+    if (f && facts__is(args, KIND_argument_list)) {
       const char *which = fact_get(f, ATTR_ARG);
       uint32_t arg = (uint32_t)fact_number(f, ATTR_ARG, 0);
-      if (which && strcmp(which, "self") == 0 && facts__is(fn, "attribute"))
+      if (which && strcmp(which, "self") == 0 && facts__is(fn, KIND_attribute))
         return facts__classify_iterable(w, facts__field(fn, FIELD_object), depth + 1);
       return facts__classify_iterable(w, facts__positional_arg(args, arg), depth + 1);
     }
@@ -439,7 +440,7 @@ Width facts__classify_iterable(Walker *w, TSNode n, unsigned depth) {
     const Fact *batcher = knowledge_get(w->ctx->knowledge, FACT_BATCHER, callee);
     if (!batcher)
       batcher = knowledge_get(w->ctx->knowledge, FACT_BATCHER, str_last_component(callee));
-    if (batcher && facts__is(args, "argument_list")) {
+    if (batcher && facts__is(args, KIND_argument_list)) {
       Width inner = facts__classify_iterable(w, facts__positional_arg(args, 0), depth + 1);
       if (inner.kind == WIDTH_DATA) return inner;
     }
@@ -476,7 +477,7 @@ static bool attribute_fixed(Walker *w, TSNode n, unsigned depth, Width *out) {
   const Def *d = facts__cur_def(w);
   TSNode obj = facts__field(n, FIELD_object), attr = facts__field(n, FIELD_attribute);
   if (d->kind != DEF_FUNCTION || !d->params.count || d->parent <= 0 ||
-      f->defs.items[d->parent].kind != DEF_CLASS || !facts__is(obj, "identifier") ||
+      f->defs.items[d->parent].kind != DEF_CLASS || !facts__is(obj, KIND_identifier) ||
       !facts__node_text_eq(w, obj, f->names.items[d->params.first]))
     return false;
   int32_t cls = d->parent, here = w->def;
@@ -533,9 +534,9 @@ TSNode facts__enclosing_loop(const Walker *w, TSNode n) {
 }
 
 Width facts__loop_width(Walker *w, TSNode loop) {
-  if (facts__is(loop, "for_statement"))
+  if (facts__is(loop, KIND_for_statement))
     return facts__classify_iterable(w, facts__field(loop, FIELD_right), 0);
-  if (facts__is(loop, "while_statement"))
+  if (facts__is(loop, KIND_while_statement))
     return facts__width_make(w, WIDTH_UNKNOWN, facts__field(loop, FIELD_condition), -1);
   return facts__classify_iterable(w, loop, 0);
 }

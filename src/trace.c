@@ -193,8 +193,9 @@ static void bfs(const Index *ix, DefRef from, int direction, TraceChain *chain) 
       }
     } else {
       const Facts *f = &ix->files[v.def.file];
-      for (uint32_t c = 0; c < f->calls.len; c++) {
-        if (f->calls.items[c].def != v.def.def) continue;
+      Span own = f->defs.items[v.def.def].own_calls;
+      for (uint32_t k = own.first; k < own.end; k++) {
+        uint32_t c = f->call_order.items[k];
         DefRef d = index_call_target(ix, v.def.file, c);
         if (!defref_ok(d) || seen[index_global_def(ix, d)]) continue;
         seen[index_global_def(ix, d)] = true;

@@ -50,12 +50,18 @@ char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
 char *xasprintf(const char *fmt, ...) {
   va_list ap, aq;
+  char small[512]; /* most texts fit: formatted once, then copied */
   va_start(ap, fmt);
   va_copy(aq, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
-  char *s = xmalloc((size_t)(n < 0 ? 0 : n) + 1);
-  vsnprintf(s, (size_t)(n < 0 ? 0 : n) + 1, fmt, aq);
+  if (n < 0) small[0] = '\0';
+  size_t len = (size_t)(n < 0 ? 0 : n);
+  char *s = xmalloc(len + 1);
+  if (len < sizeof small)
+    memcpy(s, small, len + 1);
+  else
+    vsnprintf(s, len + 1, fmt, aq);
   va_end(aq);
   return s;
 }

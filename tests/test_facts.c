@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "facts_walk.h"
 #include "index.h"
 #include "template.h"
 #include "test_main.h"
@@ -320,6 +321,11 @@ START_TEST(calls_grouped_by_def) {
 }
 END_TEST
 
+/* Every node kind the walk tests by symbol is one the grammar has: a kind
+ * renamed by a grammar upgrade would otherwise never match, silently. */
+START_TEST(node_kinds_known) { ck_assert_ptr_null(facts__kind_unknown()); }
+END_TEST
+
 Suite *facts_suite(void) {
   Suite *s = suite_create("facts");
   TCase *tc = tcase_create("core");
@@ -334,6 +340,7 @@ Suite *facts_suite(void) {
   tcase_add_test(tc, syntax_errors_recovered);
   tcase_add_test(tc, calls_grouped_by_def);
   tcase_add_test(tc, lookup_tables);
+  tcase_add_test(tc, node_kinds_known);
   suite_add_tcase(s, tc);
   return s;
 }
