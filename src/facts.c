@@ -24,34 +24,38 @@ void facts__walk_children(Walker *w, TSNode n) {
   }
 }
 
-typedef enum { PARAM_NAMES, PARAM_TYPES, PARAM_DEFAULTS } ParamPart;
-
-/* Parameter names, their annotations or their defaults' text ("" when
- * absent), in order. */
-static NameList collect_params(Walker *w, TSNode params, ParamPart part) {
-  NameList list = {w->f->names.len, 0};
-  uint32_t n = ts_node_named_child_count(params);
+/* A function's parameter names ("*args" keeps its star), then their
+ * annotations, then their defaults ("" when absent), each in order and each a
+ * contiguous slice of the name pool. */
+static void collect_params(Walker *w, TSNode params, Def *d) {
+  TSNode kids[64];
+  uint32_t n = facts__named_children(params, kids, 64);
+  Array(const char *) texts = {0}; /* name, type, default per parameter */
   for (uint32_t i = 0; i < n; i++) {
-    TSNode p = ts_node_named_child(params, i), name = p;
-    if (facts__is(p, KIND_default_parameter) || facts__is(p, KIND_typed_default_parameter))
+    TSNode p = facts__kid(kids, 64, params, i), name = p, dflt = {0};
+    NodeKind k = facts__kind(p);
+    if (k == KIND_default_parameter || k == KIND_typed_default_parameter) {
       name = facts__field(p, FIELD_name);
-    else if (facts__is(p, KIND_typed_parameter))
+      dflt = facts__field(p, FIELD_value);
+    } else if (k == KIND_typed_parameter) {
       name = ts_node_named_child(p, 0);
-    if (facts__is(name, KIND_list_splat_pattern) ||
-        facts__is(name, KIND_dictionary_splat_pattern) || facts__is(name, KIND_identifier)) {
-      TSNode type = facts__field(p, FIELD_type);
-      TSNode dflt =
-          facts__is(p, KIND_default_parameter) || facts__is(p, KIND_typed_default_parameter)
-              ? facts__field(p, FIELD_value)
-              : (TSNode){0};
-      TSNode of = part == PARAM_TYPES ? type : dflt;
-      facts__add_name(w, part == PARAM_NAMES   ? facts__text_of(w, name, 0)
-                         : ts_node_is_null(of) ? ""
-                                               : facts__text_of(w, of, VALUE_TEXT_MAX));
-      list.count++;
     }
+    NodeKind nk = ts_node_is_null(name) ? KIND_OTHER : facts__kind(name);
+    if (nk != KIND_list_splat_pattern && nk != KIND_dictionary_splat_pattern &&
+        nk != KIND_identifier)
+      continue;
+    TSNode type = facts__field(p, FIELD_type);
+    array_push(&texts, facts__text_of(w, name, 0));
+    array_push(&texts, ts_node_is_null(type) ? "" : facts__text_of(w, type, VALUE_TEXT_MAX));
+    array_push(&texts, ts_node_is_null(dflt) ? "" : facts__text_of(w, dflt, VALUE_TEXT_MAX));
   }
-  return list;
+  uint32_t count = texts.len / 3;
+  NameList *lists[3] = {&d->params, &d->param_types, &d->param_defaults};
+  for (uint32_t part = 0; part < 3; part++) {
+    *lists[part] = (NameList){w->f->names.len, count};
+    for (uint32_t i = 0; i < count; i++) facts__add_name(w, texts.items[3 * i + part]);
+  }
+  array_free(&texts);
 }
 
 static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
@@ -69,8 +73,7 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
   }
   d.pos = facts__pos_of(node);
   d.end_line = ts_node_end_point(node).row + 1;
-  for (uint32_t i = 0, n = ts_node_child_count(node); i < n; i++)
-    if (facts__is_token(ts_node_child(node, i), "async")) d.is_async = true;
+  d.is_async = facts__is_token(ts_node_child(node, 0), "async"); /* `async def`: its first */
   array_push(&w->f->defs, d);
   array_push(&w->def_nodes, node);
   return (int32_t)w->f->defs.len - 1;
@@ -96,12 +99,11 @@ static void walk_definition(Walker *w, TSNode node, TSNode decorated) {
       w->f->defs.items[id].bases.count++;
     }
   } else {
-    NameList params = collect_params(w, facts__field(node, FIELD_parameters), PARAM_NAMES);
-    w->f->defs.items[id].params = params;
-    NameList types = collect_params(w, facts__field(node, FIELD_parameters), PARAM_TYPES);
-    w->f->defs.items[id].param_types = types;
-    NameList defaults = collect_params(w, facts__field(node, FIELD_parameters), PARAM_DEFAULTS);
-    w->f->defs.items[id].param_defaults = defaults;
+    Def params = {0}; /* the names pool may move: the def is set after */
+    collect_params(w, facts__field(node, FIELD_parameters), &params);
+    w->f->defs.items[id].params = params.params;
+    w->f->defs.items[id].param_types = params.param_types;
+    w->f->defs.items[id].param_defaults = params.param_defaults;
     TSNode ret = facts__field(node, FIELD_return_type);
     if (!ts_node_is_null(ret))
       w->f->defs.items[id].returns = facts__text_of(w, ret, VALUE_TEXT_MAX);
@@ -406,9 +408,7 @@ static void walk_assignment(Walker *w, TSNode n) {
 }
 
 static void walk_with(Walker *w, TSNode n) {
-  bool async = false;
-  for (uint32_t i = 0, count = ts_node_child_count(n); i < count; i++)
-    if (facts__is_token(ts_node_child(n, i), "async")) async = true;
+  bool async = facts__is_token(ts_node_child(n, 0), "async"); /* `async with`: its first */
   TSNode clause = {0};
   for (uint32_t i = 0, count = ts_node_named_child_count(n); i < count; i++)
     if (facts__is(ts_node_named_child(n, i), KIND_with_clause)) clause = ts_node_named_child(n, i);

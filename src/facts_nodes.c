@@ -16,6 +16,36 @@ uint32_t facts__element_count(TSNode n) {
   return count;
 }
 
+/* One cursor per thread for facts__named_children, reset for each use. */
+static pthread_key_t cursor_key;
+static pthread_once_t cursor_once = PTHREAD_ONCE_INIT;
+
+static void cursor_destroy(void *c) {
+  ts_tree_cursor_delete(c);
+  free(c);
+}
+static void cursor_key_init(void) { pthread_key_create(&cursor_key, cursor_destroy); }
+
+uint32_t facts__named_children(TSNode n, TSNode *out, uint32_t max) {
+  if (ts_node_is_null(n)) return 0;
+  pthread_once(&cursor_once, cursor_key_init);
+  TSTreeCursor *cur = pthread_getspecific(cursor_key);
+  if (!cur) {
+    cur = xmalloc(sizeof *cur);
+    *cur = ts_tree_cursor_new(n);
+    pthread_setspecific(cursor_key, cur);
+  }
+  ts_tree_cursor_reset(cur, n);
+  uint32_t count = 0;
+  if (ts_tree_cursor_goto_first_child(cur)) do {
+      TSNode c = ts_tree_cursor_current_node(cur);
+      if (!ts_node_is_named(c)) continue;
+      if (count < max) out[count] = c;
+      count++;
+    } while (ts_tree_cursor_goto_next_sibling(cur));
+  return count;
+}
+
 int64_t facts__int_value(const char *text, size_t n) {
   unsigned base = 10;
   size_t i = 0;
@@ -92,9 +122,12 @@ const char *facts__kind_unknown(void) {
 
 TSNode facts__field(TSNode n, FieldName f) { return ts_node_child_by_field_id(n, field_ids[f]); }
 
+/* Only named symbols have a kind, and a node's public symbol is named exactly
+ * when the node is (the grammar merges only symbols of one name and type):
+ * no ts_node_is_named needed. */
 NodeKind facts__kind(TSNode n) {
   TSSymbol sym = ts_node_symbol(n);
-  return ts_node_is_named(n) && sym < node_kinds_len ? (NodeKind)node_kinds[sym] : KIND_OTHER;
+  return sym < node_kinds_len ? (NodeKind)node_kinds[sym] : KIND_OTHER;
 }
 
 bool facts__is(TSNode n, NodeKind k) { return !ts_node_is_null(n) && facts__kind(n) == k; }

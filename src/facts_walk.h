@@ -65,6 +65,15 @@ typedef struct {
 /* The elements of a list, tuple, set or argument list: its named children
  * that are not comments. */
 uint32_t facts__element_count(TSNode n);
+/* The named children of n in order, the first `max` of them into out;
+ * returns how many there are. One pass of a cursor (one per thread):
+ * ts_node_named_child(n, i) searches the children before i again for each i. */
+uint32_t facts__named_children(TSNode n, TSNode *out, uint32_t max);
+/* The i-th named child of n, from kids (what facts__named_children gave,
+ * with room for max) when it holds it. */
+static inline TSNode facts__kid(const TSNode *kids, uint32_t max, TSNode n, uint32_t i) {
+  return i < max ? kids[i] : ts_node_named_child(n, i);
+}
 /* Fill each definition's own_calls, own_assigns, calls_span and assigns_span
  * (facts_defs.c). */
 void facts__def_spans(Facts *f);

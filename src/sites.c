@@ -500,7 +500,23 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
 
 /* Call `ci` of the walk (its node `call`, its function `fn`), a candidate:
  * a site when its callee is a fan-out of rules/api.txt. */
-static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
+/* The items of a site's list, kept for record_list_args, which asks again
+ * about the same list argument of the same call. */
+typedef struct {
+  uint32_t call, site_byte;
+  TSNode x;
+  Items items;
+} ItemsMemo;
+typedef Array(ItemsMemo) ItemsMemos;
+
+static Items site_list_items(Walker *w, uint32_t ci, TSNode x, uint32_t site_byte,
+                             ItemsMemos *memo) {
+  Items it = list_items(w, x, site_byte, 0);
+  array_push(memo, ((ItemsMemo){ci, site_byte, x, it}));
+  return it;
+}
+
+static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn, ItemsMemos *memo) {
   const Fact *f = site_fact(w, facts__dotted(w, fn));
   SiteKind kind;
   if (!fact_get(f, ATTR_KIND) || !site_kind_from_name(fact_get(f, ATTR_KIND), &kind)) return;
@@ -537,7 +553,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
       TSNode a = ts_node_named_child(args, i);
       if (facts__is(a, KIND_keyword_argument) || facts__is(a, KIND_comment)) continue;
       if (facts__is(a, KIND_list_splat)) {
-        items = list_items(w, ts_node_named_child(a, 0), ts_node_start_byte(call), 0);
+        items = site_list_items(w, ci, ts_node_named_child(a, 0), ts_node_start_byte(call), memo);
         if (!items.is_list)
           items.width = facts__width_make(w, WIDTH_UNKNOWN, ts_node_named_child(a, 0), -1);
         items.is_list = true;
@@ -553,7 +569,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
       return;
     }
   } else {
-    items = list_items(w, first, ts_node_start_byte(call), 0);
+    items = site_list_items(w, ci, first, ts_node_start_byte(call), memo);
     if (!items.is_list) items.width = facts__width_make(w, WIDTH_UNKNOWN, first, -1);
   }
   if (items.spawned) { /* reported at the create_task site, whose results this collects */
@@ -567,7 +583,8 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn) {
 
 /* Calls whose argument is a list of task items: a project helper called like
  * this is a fan-out if the index finds that it gathers that argument. */
-static void record_list_args(Walker *w) {
+static void record_list_args(Walker *w, const ItemsMemos *memo) {
+  uint32_t m = 0; /* memo entries are in call order */
   for (uint32_t i = 0; i < w->f->calls.len; i++) {
     Call *c = &w->f->calls.items[i];
     if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strpbrk(c->callee, "?(")) continue;
@@ -583,7 +600,12 @@ static void record_list_args(Walker *w) {
           facts__is(x, KIND_identifier) || facts__is(x, KIND_subscript) ||
           (facts__is(x, KIND_call) &&
            facts__node_text_eq(w, facts__field(x, FIELD_function), "map"))) {
-        Items it = list_items(w, x, c->start_byte, 0);
+        while (m < memo->len && memo->items[m].call < i) m++;
+        const ItemsMemo *known = NULL;
+        for (uint32_t k = m; k < memo->len && memo->items[k].call == i && !known; k++)
+          if (memo->items[k].site_byte == c->start_byte && ts_node_eq(memo->items[k].x, x))
+            known = &memo->items[k];
+        Items it = known ? known->items : list_items(w, x, c->start_byte, 0);
         /* items of known calls, or a list of data handed on (a parameter, a
          * batch): a helper given it may be a fan-out of it */
         if (it.is_list && !it.spawned && (it.ntargets || it.width.kind != WIDTH_UNKNOWN)) {
@@ -604,6 +626,7 @@ static void record_list_args(Walker *w) {
  * Calls in branches the walk skipped (dead on CPython 3) are not sites. */
 void facts__find_sites(Walker *w) {
   const Query *q = w->ctx->sites;
+  ItemsMemos memo = {0};
   if (query_may_match(q, w->src->text)) {
     QueryRun run = {0};
     for (uint32_t i = 0; i < w->f->calls.len; i++) {
@@ -620,7 +643,7 @@ void facts__find_sites(Walker *w) {
         TSNode call, fn;
         if (query_match_capture(&m, w->ctx->cap_site, &call) && ts_node_eq(call, node) &&
             query_match_capture(&m, w->ctx->cap_fn, &fn))
-          site_candidate(w, i, call, fn);
+          site_candidate(w, i, call, fn, &memo);
       }
     }
     if (run.cursor) query_run_end(&run);
@@ -631,5 +654,6 @@ void facts__find_sites(Walker *w) {
       if (w->f->calls.items[site->call].start_byte == w->absorbed.items[k]) site->buffered = true;
   }
   array_free(&w->absorbed);
-  record_list_args(w);
+  record_list_args(w, &memo);
+  array_free(&memo);
 }
