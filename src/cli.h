@@ -36,7 +36,15 @@ typedef struct {
   bool quiet;                 /* run: -q, do not copy the pipeline's output */
   bool follow;                /* report: --follow */
   Config config;              /* [tool.fanout], when found */
+  char *owned_cache_dir;      /* set by cli_configure, freed by main */
+  char *owned_knowledge;
 } Options;
+
+/* Configuration: --config FILE, else the nearest pyproject.toml with
+ * [tool.fanout] above `start` (the first path); command-line lists win over
+ * it. Then the cache and the project options it sets. False on a bad
+ * configuration (diagnostics say why). Called once per run. */
+bool cli_configure(Options *o, const char *start, Diags *diags);
 
 typedef struct {
   const char *name;

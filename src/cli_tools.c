@@ -18,9 +18,18 @@ void cli_print_diags(const Diags *d) {
 
 /* ---- lsp ---- */
 
+/* The server's root is the path it checks: configured from there, and a
+ * cache inside it is refused as for `check ROOT`. */
+static bool lsp_configure(void *ctx, const char *root, Diags *diags) {
+  Options *o = ctx;
+  if (o->npaths == 0) o->paths[o->npaths++] = root;
+  return cli_configure(o, o->paths[0], diags);
+}
+
 int cmd_lsp(Options *o, Diags *diags) {
   (void)diags;
-  return lsp_serve(stdin, stdout, stderr, &o->policy, &o->project);
+  LspConfigure configure = {lsp_configure, o};
+  return lsp_serve(stdin, stdout, stderr, &o->policy, &o->project, &configure);
 }
 
 /* ---- rules ---- */

@@ -27,6 +27,7 @@ typedef struct {
   FILE *in, *out, *log;
   const Policy *pol;
   const ProjectOptions *opts;
+  const LspConfigure *configure; /* NULL: the options are as given */
   char *root;
   Project project;
   bool loaded, shutdown;
@@ -185,10 +186,15 @@ static uint32_t utf16_column(const char *text, const LineStarts *ls, uint32_t li
 
 /* ---- analysis ---- */
 
+/* Load the project at the root (configured there first, once). */
 static bool ensure_loaded(Server *s) {
   if (s->loaded) return true;
   Diags d = {0};
   const char *root[] = {s->root ? s->root : "."};
+  if (s->configure) {
+    s->configure->run(s->configure->ctx, root[0], &d);
+    s->configure = NULL;
+  }
   s->loaded = project_load(&s->project, root, 1, s->opts, &d);
   for (uint32_t i = 0; i < d.len; i++) {
     char *line = diag_format(&d.items[i]);
@@ -516,9 +522,10 @@ static json_t *capabilities(void) {
 
 /* Read one framed JSON-RPC message at a time and dispatch it by method; after `shutdown` any
  * request but `exit` gets an error. The documents and the project are freed on the way out. */
-int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOptions *opts) {
+int lsp_serve(FILE *in, FILE *out, FILE *log, const Policy *pol, const ProjectOptions *opts,
+              const LspConfigure *configure) {
   Server s = {0};
-  s.in = in, s.out = out, s.log = log, s.pol = pol, s.opts = opts;
+  s.in = in, s.out = out, s.log = log, s.pol = pol, s.opts = opts, s.configure = configure;
   int status = 1;
   for (;;) {
     size_t len;

@@ -354,23 +354,19 @@ static char *cache_dir_for(const Options *o, const char *config, Diags *diags) {
   return cache_dir;
 }
 
-/* Configuration: --config FILE, else the nearest pyproject.toml with
- * [tool.fanout] above the first path; command-line lists win over it. Then
- * the cache and the project options it sets. False on a bad configuration. */
-static bool configure(Options *o, char **cache_dir, char **knowledge, Diags *diags) {
-  char *found =
-      o->config_path ? xstrdup(o->config_path) : config_find(o->npaths ? o->paths[0] : ".");
+bool cli_configure(Options *o, const char *start, Diags *diags) {
+  char *found = o->config_path ? xstrdup(o->config_path) : config_find(start);
   if (found && !config_load(found, &o->config, diags)) {
     free(found);
     return false;
   }
-  *cache_dir = cache_dir_for(o, found, diags);
-  o->project.cache_dir = *cache_dir;
+  o->owned_cache_dir = cache_dir_for(o, found, diags);
+  o->project.cache_dir = o->owned_cache_dir;
   free(found);
   policy_configure(&o->policy, &o->config);
   o->project.walk.exclude = &o->config.exclude;
-  *knowledge = config_knowledge(&o->config);
-  o->project.extra_knowledge = **knowledge ? *knowledge : NULL;
+  o->owned_knowledge = config_knowledge(&o->config);
+  o->project.extra_knowledge = *o->owned_knowledge ? o->owned_knowledge : NULL;
   o->project.extra_knowledge_file = o->config.path;
   o->project.settings.min_width = o->config.min_width;
   o->project.settings.retry_max_attempts = o->config.retry_max_attempts;
@@ -406,9 +402,10 @@ int main(int argc, char **argv) {
   o.argc = argc;
   o.argv = argv;
   Diags diags = {0};
-  char *cache_dir = NULL, *knowledge = NULL;
   int rc = parse_args(cmd, argc, argv, &o);
-  if (rc < 0 && !configure(&o, &cache_dir, &knowledge, &diags)) {
+  /* the language server reads its project's configuration once it knows
+   * the project's root (lsp_serve) */
+  if (rc < 0 && cmd->run != cmd_lsp && !cli_configure(&o, o.npaths ? o.paths[0] : ".", &diags)) {
     cli_print_diags(&diags);
     rc = EXIT_USAGE;
   }
@@ -432,8 +429,8 @@ int main(int argc, char **argv) {
   diags_free(&diags);
   policy_free(&o.policy);
   config_free(&o.config);
-  free(knowledge);
-  free(cache_dir);
+  free(o.owned_knowledge);
+  free(o.owned_cache_dir);
   free(o.paths);
   return rc;
 }

@@ -72,6 +72,11 @@ for uri, diags in last.items():
 EOF
 sort -u -o "$tmp/lsp" "$tmp/lsp"
 
+# an editor that starts the server elsewhere: the configuration is the root's
+(cd / && timeout 30 "$FANOUT" lsp < "$tmp/lsp.in" > "$tmp/lsp.away.out" 2> /dev/null)
+if cmp -s "$tmp/lsp.out" "$tmp/lsp.away.out"; then ok; else
+  bad "lsp started outside the project (rootUri given) answers otherwise than in it"; fi
+
 # what the project's # expect: lines say, at the severity check gives
 grep -rn --include='*.py' '# expect:' . | sed -E 's|^\./||; s/^([^:]+):([0-9]+):.*# expect: *(.*)$/\1:\2 \3/' |
   awk '{ n = split(substr($0, index($0, " ") + 1), c, /[, ]+/); for (i = 1; i <= n; i++) if (c[i] != "") print $1, c[i] }' |

@@ -77,7 +77,7 @@ static json_t *serve(StrBuf *in) {
   Config cfg = {0};
   policy_configure(&pol, &cfg);
   ProjectOptions opts = {0};
-  ck_assert_int_eq(lsp_serve(fin, fout, flog, &pol, &opts), 0);
+  ck_assert_int_eq(lsp_serve(fin, fout, flog, &pol, &opts, NULL), 0);
   fclose(fin);
   fclose(fout);
   fclose(flog);
