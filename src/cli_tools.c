@@ -28,6 +28,10 @@ static bool lsp_configure(void *ctx, const char *root, Diags *diags) {
 
 int cmd_lsp(Options *o, Diags *diags) {
   (void)diags;
+  o->project.editor = true;
+  /* tests and tools/lsp_agrees.py: every rebuild checked against a full one */
+  const char *verify = getenv("FANOUT_VERIFY_REBUILDS");
+  o->project.verify_rebuilds = verify && *verify && strcmp(verify, "0") != 0;
   LspConfigure configure = {lsp_configure, o};
   return lsp_serve(stdin, stdout, stderr, &o->policy, &o->project, &configure);
 }

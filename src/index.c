@@ -32,7 +32,7 @@ void index_def_sites(const Index *ix, DefRef d, uint32_t *first, uint32_t *end) 
 }
 
 char *index_def_name(const Index *ix, DefRef r) {
-  const Facts *f = &ix->files[r.file];
+  const Facts *f = index_file(ix, r.file);
   const char *q = r.def > 0 ? f->defs.items[r.def].qualname : "<module>";
   return xasprintf("%s:%s", f->path, q);
 }
@@ -43,7 +43,7 @@ static void build_callers(Index *ix) {
   free(ix->callers);
   ix->caller_start = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
   for (uint32_t i = 0; i < ix->nfiles; i++)
-    for (uint32_t c = 0; c < ix->files[i].calls.len; c++) {
+    for (uint32_t c = 0; c < index_file(ix, i)->calls.len; c++) {
       Targets t = index_call_targets(ix, i, c);
       for (uint32_t k = 0; k < t.len; k++) ix->caller_start[index__gdef(ix, t.items[k]) + 1]++;
     }
@@ -51,7 +51,7 @@ static void build_callers(Index *ix) {
   ix->callers = xcalloc(ix->caller_start[ix->ndefs] + 1, sizeof(CallRef));
   uint32_t *fill = xcalloc((size_t)ix->ndefs + 1, sizeof(uint32_t));
   for (uint32_t i = 0; i < ix->nfiles; i++)
-    for (uint32_t c = 0; c < ix->files[i].calls.len; c++) {
+    for (uint32_t c = 0; c < index_file(ix, i)->calls.len; c++) {
       Targets t = index_call_targets(ix, i, c);
       for (uint32_t k = 0; k < t.len; k++) {
         uint32_t g = index__gdef(ix, t.items[k]);
@@ -74,9 +74,9 @@ int32_t index__param_index(const Facts *f, int32_t def, const char *name) {
 }
 
 const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t param) {
-  const Facts *cf = &ix->files[cr.file];
+  const Facts *cf = index_file(ix, cr.file);
   const Call *c = &cf->calls.items[cr.call];
-  const Facts *tf = &ix->files[callee.file];
+  const Facts *tf = index_file(ix, callee.file);
   const char *pname = tf->names.items[index_def(ix, callee)->params.first + (uint32_t)param];
   if (c->flags & CALL_REFERENCE) return NULL;
   for (uint32_t k = 0; k < c->nkwargs; k++)
@@ -94,6 +94,8 @@ const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t p
  * are shared out over threads. */
 typedef struct {
   Index *ix;
+  Index *prev; /* an editor's last index, whose first pass may be taken; or NULL */
+  uint32_t changed;
   uint32_t next;
   pthread_mutex_t lock;
 } ResolveWork;
@@ -106,6 +108,9 @@ static void *resolve_worker(void *arg) {
     uint32_t i = w->next++;
     pthread_mutex_unlock(&w->lock);
     if (i >= ix->nfiles) return NULL;
+    if (w->prev && index__first_take(ix, i, w->prev, w->changed)) continue;
+    U32Array reads = {0}; /* the files this one's resolution reads, when kept */
+    index__reads = ix->first ? &reads : NULL;
     const Facts *f = &ix->files[i];
     DefRef *row = xcalloc(f->calls.len ? f->calls.len : 1, sizeof(DefRef));
     Dispatch *d = &ix->dispatch[i];
@@ -118,12 +123,14 @@ static void *resolve_worker(void *arg) {
       if (t.len > 1 || resolved_inferred(how)) index__dispatch_set(d, f->calls.len, c, &t, how);
     }
     array_free(&t);
+    index__reads = NULL;
     ix->resolved[i] = row;
+    if (ix->first) index__first_keep(ix, i, &reads);
   }
 }
 
-static void resolve_all(Index *ix) {
-  ResolveWork w = {ix, 0, PTHREAD_MUTEX_INITIALIZER};
+static void resolve_all(Index *ix, Index *prev, uint32_t changed) {
+  ResolveWork w = {ix, prev, changed, 0, PTHREAD_MUTEX_INITIALIZER};
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned jobs = ix->nfiles < 16 || cores < 2 ? 1 : cores > 8 ? 8 : (unsigned)cores;
   pthread_t threads[8];
@@ -152,10 +159,23 @@ static size_t common_dir(const Facts *files, uint32_t n) {
   return len;
 }
 
+static void build(Index *ix, Facts *files, uint32_t n, const Knowledge *k, bool keep, Index *prev,
+                  uint32_t changed);
+
+void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
+  build(ix, files, n, k, false, NULL, UINT32_MAX);
+}
+
+void index_build_kept(Index *ix, Facts *files, uint32_t n, const Knowledge *k, Index *prev,
+                      uint32_t changed) {
+  build(ix, files, n, k, true, prev, changed);
+}
+
 /* Map modules (the first file in path order wins, then namespace-package aliases), with each
  * file's lookups (facts_tables_build); resolve calls and build callers, then collect the fan-out
  * sites, sorted. A few passes over every file's defs, imports, calls and sites. */
-void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
+static void build(Index *ix, Facts *files, uint32_t n, const Knowledge *k, bool keep, Index *prev,
+                  uint32_t changed) {
   memset(ix, 0, sizeof *ix);
   ix->k = k;
   ix->files = files;
@@ -192,9 +212,9 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
         strmap_put(&ix->modules, key, i);
       }
       *dot = '\0';
-      char *prev = strrchr(path, '.');
+      char *up = strrchr(path, '.');
       *dot = '.';
-      dot = prev;
+      dot = up;
       if (!dot && !strmap_get(&ix->modules, path, NULL) && strchr(path, '.')) {
         char *key = xstrdup(path);
         array_push(&ix->module_aliases, key);
@@ -206,7 +226,15 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
   ix->ndefs = ix->def_base[n];
   ix->dispatch = xcalloc(n ? n : 1, sizeof(Dispatch));
   index__build_classes(ix);
-  resolve_all(ix);
+  bool reuse = false;
+  if (keep) {
+    ix->first = xcalloc(n ? n : 1, sizeof(FirstPass));
+    index__tables_key(ix, &ix->tables);
+    reuse = prev && prev->first && prev->nfiles == n && prev->tables.len == ix->tables.len &&
+            memcmp(prev->tables.s, ix->tables.s, ix->tables.len) == 0;
+  }
+  resolve_all(ix, reuse ? prev : NULL, changed);
+  if (prev) index_free(prev);
   build_callers(ix);
   bool more = index__resolve_more(ix, index__by_name_pass);
   more = index__resolve_more(ix, index__callable_pass) || more;
@@ -225,6 +253,7 @@ void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k) {
 }
 
 void index_free(Index *ix) {
+  index__first_free(ix);
   for (uint32_t i = 0; i < ix->nfiles; i++) {
     free(ix->resolved[i]);
   }

@@ -52,6 +52,17 @@ typedef struct {
   DefRef helper; /* SITE_HELPER: the helper function called */
 } SiteRef;
 
+/* What resolving one file's calls in the first pass (each call alone, before
+ * the passes that need callers) gave, kept for an editor's next rebuild, with
+ * the other files the resolution read: their facts and the class tables are
+ * all it depends on (index_reuse.c). */
+typedef struct {
+  DefRef *row;       /* per call, as resolved[file] was then */
+  Dispatch dispatch; /* as dispatch[file] was then */
+  U32Array reads;    /* the other files read, sorted */
+  bool taken;        /* taken from the index before, not redone */
+} FirstPass;
+
 typedef struct {
   Facts *files;       /* borrowed; must outlive the index */
   const Knowledge *k; /* borrowed, or NULL */
@@ -80,12 +91,35 @@ typedef struct {
   CallRef *callers;
   Array(SiteRef) sites; /* every fan-out site, sorted by file, line, column */
   Arena strings;        /* texts the index makes (widths seen through imports) */
+  FirstPass *first;     /* per file, when kept (index_build_kept); else NULL */
+  StrBuf tables;        /* then also the class tables, as index__tables_key writes them */
 } Index;
 
 /* Build the index over `n` files' facts. The knowledge (NULL: none) tells
  * receivers of library objects from project ones. Free with index_free. */
 void index_build(Index *ix, Facts *files, uint32_t n, const Knowledge *k);
+/* The same, keeping each file's first pass for a rebuild. With `prev` (built
+ * so over the same files, of which only file `changed` has new facts now),
+ * the first pass of a file that did not read `changed` is taken from it
+ * rather than redone, when the class tables come out as they were: the same
+ * index as index_build makes. prev is freed. */
+void index_build_kept(Index *ix, Facts *files, uint32_t n, const Knowledge *k, Index *prev,
+                      uint32_t changed);
 void index_free(Index *ix);
+/* Whether two indexes over the same facts resolve every call alike (targets
+ * and how) and find the same sites: NULL, else what differs first. The
+ * caller frees. */
+char *index_differs(const Index *a, const Index *b);
+
+/* The files the first pass reads, noted while one file's calls are resolved
+ * (a thread's own list; NULL when not noting). */
+extern _Thread_local U32Array *index__reads;
+/* The facts of file i, as the index's lookups read them. */
+static inline const Facts *index_file(const Index *ix, uint32_t i) {
+  U32Array *r = index__reads;
+  if (r && (!r->len || r->items[r->len - 1] != i)) array_push(r, i);
+  return &ix->files[i];
+}
 
 /* The definition a dotted name means inside definition `def` of `file`
  * (self.m, cls.m, local and module names, imports, re-exports, bases). */
@@ -132,7 +166,7 @@ const CallRef *index_callers(const Index *ix, DefRef d, uint32_t *count);
 void index_def_sites(const Index *ix, DefRef d, uint32_t *first, uint32_t *end);
 
 static inline const Def *index_def(const Index *ix, DefRef r) {
-  return &ix->files[r.file].defs.items[r.def];
+  return &index_file(ix, r.file)->defs.items[r.def];
 }
 static inline uint32_t index_global_def(const Index *ix, DefRef r) {
   return ix->def_base[r.file] + (uint32_t)r.def;

@@ -84,7 +84,7 @@ static bool foreign_annotation(const Index *ix, uint32_t file, int32_t def, cons
 /* Whether a value bound to a name is something other than a project object:
  * a literal, or a call of something outside the project. */
 static bool foreign_value(const Index *ix, uint32_t file, const Assign *a) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   if (a->call < 0)
     return strchr("[{(\"'0123456789", a->value[0]) || str_starts_with(a->value, "f\"") ||
            str_starts_with(a->value, "f'");
@@ -109,7 +109,7 @@ static bool foreign_argument(const Index *ix, uint32_t file, int32_t def, int32_
   for (uint32_t i = 0; i < n && i < 8; i++) {
     const char *arg = index_argument(ix, callers[i], (DefRef){file, def}, param);
     if (!arg) continue;
-    const Facts *cf = &ix->files[callers[i].file];
+    const Facts *cf = index_file(ix, callers[i].file);
     int32_t cdef = cf->calls.items[callers[i].call].def;
     if (strchr("[{(\"'0123456789", arg[0])) return true;
     if (!strpbrk(arg, ".([ ") && foreign_name(ix, callers[i].file, cdef, arg, depth + 1))
@@ -122,7 +122,7 @@ static bool foreign_argument(const Index *ix, uint32_t file, int32_t def, int32_
  * a project object. */
 static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char *name,
                          unsigned depth) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   if (depth > 2) return false;
   for (int32_t scope = def; scope >= 0; scope = f->defs.items[scope].parent)
     for (uint32_t i = f->imports.len; i-- > 0;)
@@ -163,7 +163,7 @@ static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char
  * project object, or is named like a library client called with one of its
  * request methods (`session.get`: rules/libraries.txt external.receiver). */
 static bool foreign_receiver(const Index *ix, uint32_t file, int32_t def, const char *dotted) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   const char *last = strrchr(dotted, '.');
   char recv[NAME_CAP];
   if (!last || !index__join(recv, dotted, (size_t)(last - dotted), "", 0)) return true;
@@ -224,7 +224,7 @@ static ResolvedHow by_method_name(const Index *ix, uint32_t file, const char *na
 /* Whether a class is a typing Protocol: its implementations need not
  * subclass it (structural typing). */
 static bool is_protocol(const Index *ix, DefRef cls) {
-  const Facts *f = &ix->files[cls.file];
+  const Facts *f = index_file(ix, cls.file);
   const Def *c = index_def(ix, cls);
   for (uint32_t b = 0; b < c->bases.count; b++)
     if (strcmp(str_last_component(f->names.items[c->bases.first + b]), "Protocol") == 0)
@@ -269,7 +269,7 @@ static bool one_family(const Index *ix, uint32_t at, uint32_t n, bool all) {
 /* Whether `name` is bound in `def` otherwise than by a loop: a parameter,
  * an assignment, a with target or an import. */
 static bool bound_in_def(const Index *ix, uint32_t file, int32_t def, const char *name) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   if (index__param_index(f, def, name) >= 0) return true;
   Span own = f->defs.items[def].own_assigns;
   for (uint32_t k = own.first; k < own.end; k++)
@@ -363,7 +363,7 @@ ResolvedHow index__targets_of(const Index *ix, uint32_t file, int32_t def, const
  * names (`{"pdf": parse_pdf, "html": parse_html}`): every function named. */
 static void registry_targets(const Index *ix, uint32_t file, int32_t def, const char *dotted,
                              DefRefs *out) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   size_t n = strlen(dotted);
   if (n < 3 || strcmp(dotted + n - 2, "[]") != 0) return;
   char name[NAME_CAP];
@@ -427,14 +427,14 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
 
 const Import *index_import(const Index *ix, uint32_t file, int32_t scope, const char *name,
                            size_t n) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   uint32_t i = facts_import(f, scope, name, n);
   return i == UINT32_MAX ? NULL : &f->imports.items[i];
 }
 
 AssignIter index_assigns_in(const Index *ix, uint32_t file, const char *target, size_t n,
                             Span span) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   AssignIter it = {f, target, n, span.first, span.first, span.end, false};
   uint32_t head;
   if (!strmap_getn(&f->tables.assign_targets, target, n, &head)) {
@@ -498,7 +498,7 @@ static void callable_targets(const Index *ix, uint32_t file, int32_t def, const 
  * appended to `out`. */
 static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
                                    DefRefs *out) {
-  const Facts *f = &ix->files[fi];
+  const Facts *f = index_file(ix, fi);
   int32_t owner = def; /* the def whose parameter it is */
   if (str_starts_with(callee, "self.") && !strchr(callee + 5, '.')) {
     int32_t cls = index__enclosing_class(f, def); /* self.func = func in a method of the class */
@@ -526,7 +526,7 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
   for (uint32_t k = 0; k < ncallers && k < 32; k++) {
     const char *arg = index_argument(ix, callers[k], (DefRef){fi, owner}, param);
     if (!arg) continue;
-    const Facts *cf = &ix->files[callers[k].file];
+    const Facts *cf = index_file(ix, callers[k].file);
     callable_targets(ix, callers[k].file, cf->calls.items[callers[k].call].def, arg, out, first);
   }
 }
@@ -557,7 +557,7 @@ bool index__resolve_more(Index *ix,
   bool any = false;
   DefRefs t = {0};
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
+    const Facts *f = index_file(ix, fi);
     for (uint32_t ci = 0; ci < f->calls.len; ci++) {
       const Call *c = &f->calls.items[ci];
       if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE)) continue;
@@ -629,7 +629,7 @@ static void group_methods(Index *ix) {
 void index__build_classes(Index *ix) {
   DefRefs edges = {0}; /* pairs: class, base */
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
+    const Facts *f = index_file(ix, fi);
     for (uint32_t d = 1; d < f->defs.len; d++) {
       const Def *c = &f->defs.items[d];
       if (c->kind == DEF_FUNCTION && c->parent > 0 && f->defs.items[c->parent].kind == DEF_CLASS)

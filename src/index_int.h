@@ -66,6 +66,20 @@ bool index__resolve_more(Index *ix,
 /* The class tables: each class's project bases and direct subclasses, and
  * the methods of every class by name. */
 void index__build_classes(Index *ix);
+/* The definition with global id `g`. */
+DefRef index__def_ref(const Index *ix, uint32_t g);
+
+/* ---- index_reuse.c ---- */
+
+/* The class tables in (file, def) terms into `out` (replacing it). */
+void index__tables_key(const Index *ix, StrBuf *out);
+/* Keep file i's first pass, just resolved, with the files it read (`reads`,
+ * taken over). */
+void index__first_keep(Index *ix, uint32_t i, U32Array *reads);
+/* Take file i's first pass from `prev` when it did not read file `changed`
+ * (nor is it); false when it must be redone. */
+bool index__first_take(Index *ix, uint32_t i, Index *prev, uint32_t changed);
+void index__first_free(Index *ix);
 
 /* ---- index.c ---- */
 

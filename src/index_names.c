@@ -20,12 +20,11 @@ bool index__join(char out[NAME_CAP], const char *a, size_t alen, const char *b, 
 }
 
 static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth);
-static DefRef global_def_ref(const Index *ix, uint32_t g);
 
 /* The definition named `qualname` in a file, or -1. */
 int32_t index__qual_lookup(const Index *ix, uint32_t file, const char *qualname) {
   uint32_t d;
-  return strmap_get(&ix->files[file].tables.qualnames, qualname, &d) ? (int32_t)d : -1;
+  return strmap_get(&index_file(ix, file)->tables.qualnames, qualname, &d) ? (int32_t)d : -1;
 }
 
 /* The class a base expression names: `Base`, `pkg.Base`, and the generic
@@ -49,7 +48,7 @@ static uint32_t base_count(const Index *ix, DefRef cls) {
 
 static DefRef base_at(const Index *ix, DefRef cls, uint32_t i) {
   if (ix->base_start) return ix->bases[ix->base_start[index_global_def(ix, cls)] + i];
-  const Facts *f = &ix->files[cls.file];
+  const Facts *f = index_file(ix, cls.file);
   const Def *c = &f->defs.items[cls.def];
   return index__resolve_base(ix, cls.file, c, f->names.items[c->bases.first + i]);
 }
@@ -57,7 +56,7 @@ static DefRef base_at(const Index *ix, DefRef cls, uint32_t i) {
 /* Method `name` of class `cls`, searching in-project bases depth first. */
 DefRef index__lookup_method(const Index *ix, DefRef cls, const char *name, unsigned depth) {
   if (depth > RESOLVE_DEPTH) return index__unresolved(cls.file);
-  const Facts *f = &ix->files[cls.file];
+  const Facts *f = index_file(ix, cls.file);
   const Def *c = &f->defs.items[cls.def];
   char q[NAME_CAP];
   if (!index__join(q, c->qualname, strlen(c->qualname), name, strlen(name)))
@@ -88,7 +87,7 @@ static DefRef resolve_rest(const Index *ix, DefRef base, const char *rest, unsig
  * imports of a module, the last one first: the definition found, or an
  * unresolved ref. */
 static DefRef through_stars(const Index *ix, uint32_t file, const char *dotted, unsigned depth) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   const U32Array *stars = &f->tables.stars;
   char full[NAME_CAP];
   DefRef r = index__unresolved(file);
@@ -101,7 +100,7 @@ static DefRef through_stars(const Index *ix, uint32_t file, const char *dotted, 
 }
 
 static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest, unsigned depth) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   size_t first = strcspn(rest, ".");
   const char *after = rest[first] ? rest + first + 1 : "";
   char name[NAME_CAP], full[NAME_CAP];
@@ -154,7 +153,7 @@ int32_t index__enclosing_class(const Facts *f, int32_t def) {
  * class), or a parameter annotated with a class (`client: Client`). */
 static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const Assign *a,
                              unsigned depth) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   DefRef r = index__unresolved(file);
   if (a->call >= 0) {
     r = index__resolve_name(ix, file, def, f->calls.items[a->call].callee, depth + 1, NULL);
@@ -173,15 +172,14 @@ static DefRef class_of_value(const Index *ix, uint32_t file, int32_t def, const 
         uint32_t g;
         if (!defref_ok(r) && *name && !strchr(name, '.') && ix->class_names.cap &&
             strmap_get(&ix->class_names, name, &g) && g != UINT32_MAX)
-          r = global_def_ref(ix, g);
+          r = index__def_ref(ix, g);
         free(name);
       }
   }
   return defref_ok(r) && index_def(ix, r)->kind == DEF_CLASS ? r : index__unresolved(file);
 }
 
-/* The definition with global id `g`. */
-static DefRef global_def_ref(const Index *ix, uint32_t g) {
+DefRef index__def_ref(const Index *ix, uint32_t g) {
   uint32_t lo = 0, hi = ix->nfiles; /* the file whose range holds g */
   while (lo + 1 < hi) {
     uint32_t mid = (lo + hi) / 2;
@@ -198,7 +196,7 @@ static DefRef global_def_ref(const Index *ix, uint32_t g) {
  * `prompt: P = field(default_factory=SummaryPrompt)`. */
 static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned depth) {
   if (depth > RESOLVE_DEPTH) return index__unresolved(cls.file);
-  const Facts *f = &ix->files[cls.file];
+  const Facts *f = index_file(ix, cls.file);
   const Def *c = &f->defs.items[cls.def];
   for (uint32_t i = c->assigns_span.first; i < c->assigns_span.end; i++) {
     const Assign *a = &f->assigns.items[i];
@@ -218,7 +216,7 @@ static DefRef field_type(const Index *ix, DefRef cls, const char *attr, unsigned
         (base.file == cls.file && base.def == cls.def))
       continue;
     /* `self.x = x` in a method of the base (its __init__, run by super()) */
-    const Facts *bf = &ix->files[base.file];
+    const Facts *bf = index_file(ix, base.file);
     const Def *bc = index_def(ix, base);
     char self_attr[NAME_CAP];
     if (!index__join(self_attr, "self", 4, attr, strlen(attr))) continue;
@@ -255,7 +253,7 @@ static bool element_type(const char *ann, char out[NAME_CAP]) {
 /* The annotation text of what `name` is bound to in `def`: a parameter's,
  * or for `self.x` the parameter a method of the class stores in it. */
 const char *index__annotation_of(const Index *ix, uint32_t file, int32_t def, const char *name) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   if (str_starts_with(name, "self.")) {
     int32_t cls = index__enclosing_class(f, def);
     Span sp = cls >= 0 ? f->defs.items[cls].assigns_span : (Span){0, 0};
@@ -276,7 +274,7 @@ const char *index__annotation_of(const Index *ix, uint32_t file, int32_t def, co
  * class, a local assigned from a class call, a parameter annotated with one. */
 static DefRef type_of(const Index *ix, uint32_t file, int32_t def, const char *recv,
                       unsigned depth) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   if (depth > 3) return index__unresolved(file);
   size_t rn = strlen(recv);
   if (rn > 2 && strcmp(recv + rn - 2, "[]") == 0) { /* self.agents[name]: an element */
@@ -319,7 +317,7 @@ DefRef index_resolve_name(const Index *ix, uint32_t file, int32_t def, const cha
  * set to that class, even when the class has no such method of its own. */
 DefRef index__resolve_name(const Index *ix, uint32_t file, int32_t def, const char *dotted,
                            unsigned depth, DefRef *recv) {
-  const Facts *f = &ix->files[file];
+  const Facts *f = index_file(ix, file);
   if (strpbrk(dotted, "?(")) return index__unresolved(file); /* not a plain name chain */
   size_t first = strcspn(dotted, ".");
   const char *rest = dotted[first] ? dotted + first + 1 : "";

@@ -45,7 +45,7 @@ void index__imported_width(Index *ix, uint32_t file, int32_t def, Width *w) {
   uint32_t at = file;
   int32_t scope = def;
   for (unsigned hop = 0; hop < RESOLVE_DEPTH; hop++) {
-    const Facts *f = &ix->files[at];
+    const Facts *f = index_file(ix, at);
     const Const *k = hop ? facts_module_const(f, want) : NULL;
     if (k && (range || k->value >= 0)) {
       char *text = xasprintf("%lld (%s)", (long long)k->value, w->expr);
@@ -120,7 +120,7 @@ static bool helper__awaits_param(const Facts *f, int32_t def) {
  * semaphore). A list of data passed on to an orchestrator is no fan-out of
  * the caller's: that one is reported where the orchestrator makes its tasks. */
 static bool helper__runs_given_items(const Index *ix, DefRef h, const SiteRef *sr) {
-  const Facts *f = &ix->files[sr->file];
+  const Facts *f = index_file(ix, sr->file);
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
     DefRef r =
         index_resolve_name(ix, sr->file, sr->site.def, f->names.items[sr->site.targets.first + t]);
@@ -136,7 +136,7 @@ static bool helper__runs_given_items(const Index *ix, DefRef h, const SiteRef *s
  * position or by keyword, or NULL. */
 static const char *helper__arg_text(const Index *ix, uint32_t file, const Call *c, DefRef target,
                                     uint32_t param) {
-  const Facts *f = &ix->files[file], *tf = &ix->files[target.file];
+  const Facts *f = index_file(ix, file), *tf = index_file(ix, target.file);
   const Def *d = &tf->defs.items[target.def];
   if (param >= d->params.count) return NULL;
   uint32_t shift = index__param_for_arg(tf, target.def, 0, strchr(c->callee, '.') != NULL);
@@ -162,7 +162,7 @@ static Width helper__width(Index *ix, uint32_t file, const Call *c, DefRef targe
              (size = helper__arg_text(ix, file, c, target, inner->batch_by - 1)) != NULL) {
     char *end;
     long long n = strtoll(size, &end, 10);
-    const Const *k = facts_module_const(&ix->files[file], size);
+    const Const *k = facts_module_const(index_file(ix, file), size);
     bool literal = *size && !*end && n >= 0;
     if (literal || (k && (n = k->value, true))) {
       char *text = literal ? xasprintf("%lld", n) : xasprintf("%lld (%s)", n, size);
@@ -209,17 +209,18 @@ void index__find_helper_sites(Index *ix) {
     first[g] = (int32_t)i;
   }
   uint8_t **done = xcalloc(ix->nfiles ? ix->nfiles : 1, sizeof(uint8_t *));
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) done[fi] = xcalloc(ix->files[fi].calls.len + 1, 1);
+  for (uint32_t fi = 0; fi < ix->nfiles; fi++)
+    done[fi] = xcalloc(index_file(ix, fi)->calls.len + 1, 1);
   bool added = true;
   for (unsigned round = 0; added && round < RESOLVE_DEPTH; round++) {
     added = false;
     for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-      const Facts *f = &ix->files[fi];
+      const Facts *f = index_file(ix, fi);
       for (uint32_t ci = 0; ci < f->calls.len; ci++) {
         const Call *c = &f->calls.items[ci];
         DefRef target = ix->resolved[fi][ci];
         if (c->list_arg < 0 || done[fi][ci] || !defref_ok(target)) continue;
-        const Facts *tf = &ix->files[target.file];
+        const Facts *tf = index_file(ix, target.file);
         if (tf->defs.items[target.def].kind != DEF_FUNCTION) continue;
         const ListArg *la = NULL;
         const Width *inner = NULL;
@@ -290,7 +291,7 @@ static bool mentions(const char *text, const char *name) {
  * `self.jobs.append(...)` (or appendleft, put_nowait) whose argument holds the
  * parameter, or a local made from it (`wrapped = self.wrap(fn)`). -1: none. */
 static int32_t queued_param(const Index *ix, DefRef m) {
-  const Facts *f = &ix->files[m.file];
+  const Facts *f = index_file(ix, m.file);
   const Def *d = index_def(ix, m);
   for (uint32_t k = d->own_calls.first; k < d->own_calls.end; k++) {
     const Call *c = &f->calls.items[f->call_order.items[k]];
@@ -317,7 +318,7 @@ static int32_t queued_param(const Index *ix, DefRef m) {
  * methods (or a function nested in one) that holds a fan-out site; def -1
  * when none does. */
 static DefRef class_fan_out(const Index *ix, DefRef cls) {
-  const Facts *f = &ix->files[cls.file];
+  const Facts *f = index_file(ix, cls.file);
   for (uint32_t i = 0; i < ix->sites.len; i++) {
     const SiteRef *sr = &ix->sites.items[i];
     if (sr->file != cls.file) continue;
@@ -343,14 +344,14 @@ void index__find_fixed_helper_calls(Index *ix) {
     first[g] = (int32_t)i;
   }
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
+    const Facts *f = index_file(ix, fi);
     for (uint32_t ci = 0; ci < f->calls.len; ci++) {
       const Call *c = &f->calls.items[ci];
       DefRef h = ix->resolved[fi][ci];
       if (c->list_arg >= 0 || c->nargs < 2 || (c->flags & (CALL_STAR_ARGS | CALL_REFERENCE)) ||
           !defref_ok(h) || index_def(ix, h)->kind != DEF_FUNCTION)
         continue;
-      const Facts *hf = &ix->files[h.file];
+      const Facts *hf = index_file(ix, h.file);
       const Def *hd = index_def(ix, h);
       int32_t star = -1; /* the *coros parameter */
       for (uint32_t p = 0; p < hd->params.count && star < 0; p++) {
@@ -394,7 +395,7 @@ void index__find_fixed_helper_calls(Index *ix) {
  * site: one task per iteration, running the callable passed. */
 void index__find_submit_sites(Index *ix) {
   for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = &ix->files[fi];
+    const Facts *f = index_file(ix, fi);
     for (uint32_t d = 1; d < f->defs.len; d++) {
       const Def *m = &f->defs.items[d];
       if (m->kind != DEF_FUNCTION || m->parent <= 0 || f->defs.items[m->parent].kind != DEF_CLASS)
@@ -407,7 +408,7 @@ void index__find_submit_sites(Index *ix) {
       uint32_t n;
       const CallRef *callers = index_callers(ix, method, &n);
       for (uint32_t i = 0; i < n; i++) {
-        const Facts *cf = &ix->files[callers[i].file];
+        const Facts *cf = index_file(ix, callers[i].file);
         const Call *c = &cf->calls.items[callers[i].call];
         if (!(c->flags & CALL_IN_LOOP) || (c->flags & CALL_REFERENCE)) continue;
         uint32_t arg = (uint32_t)param - 1; /* called on an object: self is not passed */

@@ -342,6 +342,9 @@ static void update_project(Server *s, Document *doc) {
   if (!project_set_document(&s->project, doc->path, sb_str(&doc->text), doc->text.len, doc->tree,
                             &changed, &d))
     fprintf(s->log, "fanout lsp: %s: %s\n", doc->path, d.len ? d.items[0].message : "rejected");
+  else
+    for (uint32_t i = 0; i < d.len; i++) /* a rebuild that differs from a full one (tests) */
+      if (d.items[i].level == DIAG_ERROR) fprintf(s->log, "fanout lsp: %s\n", d.items[i].message);
   if (changed) s->current = false;
   diags_free(&d);
 }

@@ -345,7 +345,12 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   free(w.modules);
   free(w.packages);
   keep_files(p, &w, &files, opts->list_parsed, diags);
-  index_build(&p->index, p->files, p->nfiles, &p->knowledge);
+  p->editor = opts->editor;
+  p->verify_rebuilds = opts->verify_rebuilds;
+  if (p->editor)
+    index_build_kept(&p->index, p->files, p->nfiles, &p->knowledge, NULL, UINT32_MAX);
+  else
+    index_build(&p->index, p->files, p->nfiles, &p->knowledge);
   return true;
 }
 
@@ -413,16 +418,36 @@ bool project_set_document(Project *p, const char *path, const char *text, size_t
     return true;
   }
   *changed = true;
-  index_free(&p->index);
+  Index prev = p->index; /* what a rebuild may take (index_build_kept frees it) */
+  memset(&p->index, 0, sizeof p->index);
   if (known) {
     facts_free(&p->files[i]);
-  } else { /* a new file: keep path order */
+  } else { /* a new file: keep path order (the others' numbers move: nothing is reused) */
     p->files = xrealloc(p->files, ((size_t)p->nfiles + 1) * sizeof(Facts));
     memmove(&p->files[i + 1], &p->files[i], (p->nfiles - i) * sizeof(Facts));
     p->nfiles++;
+    index_free(&prev);
   }
   p->files[i] = facts;
-  index_build(&p->index, p->files, p->nfiles, &p->knowledge);
+  if (!p->editor) {
+    index_free(&prev);
+    index_build(&p->index, p->files, p->nfiles, &p->knowledge);
+    return true;
+  }
+  index_build_kept(&p->index, p->files, p->nfiles, &p->knowledge, &prev, i);
+  if (p->verify_rebuilds) {
+    Index full;
+    index_build_kept(&full, p->files, p->nfiles, &p->knowledge, NULL, UINT32_MAX);
+    char *what = index_differs(&p->index, &full);
+    if (what) {
+      diags_add(diags, DIAG_ERROR, path, 0, "rebuilt index differs from a full build: %s", what);
+      free(what);
+      index_free(&p->index);
+      p->index = full;
+    } else {
+      index_free(&full);
+    }
+  }
   return true;
 }
 

@@ -17,6 +17,9 @@ typedef struct {
   bool list_parsed;      /* fill Project.parsed */
   bool lazy;             /* parse only files that may hold findings (facts_may_matter) and,
                           * transitively, the project modules they import: `check` */
+  bool editor;           /* an editor's: keep what rebuilding the index after one file
+                            changes reuses (project_set_document) */
+  bool verify_rebuilds;  /* and compare each such rebuild with a full build (tests) */
 } ProjectOptions;
 
 typedef struct {
@@ -32,6 +35,7 @@ typedef struct {
   StrArray parsed;        /* their paths, in order, with opts->list_parsed */
   Settings settings;      /* the thresholds the checks use */
   Index index;
+  bool editor, verify_rebuilds; /* from the options */
 } Project;
 
 /* Load rule data, walk `paths`, read, parse and extract every file, and build
@@ -42,11 +46,12 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
                   Diags *diags);
 /* Replace (or add) one file's facts with those of an editor's document:
  * `text` as parsed into `tree` (kept by the caller for incremental parsing),
- * then rebuild the index. When the new facts say what the old ones did to the
- * analysis (equal but for where the calls lie in the bytes: a comment typed),
- * nothing is replaced or rebuilt and *changed is false: every finding is what
- * it was. Returns false (with
- * a diagnostic) when the text is not acceptable source (binary, not UTF-8). */
+ * then rebuild the index (reusing what the change cannot affect, with the
+ * `editor` option; a rebuild that differs from a full one, with
+ * `verify_rebuilds`, is an error diagnostic and the full one is kept). When the new facts say what
+ * the old ones did to the analysis (equal but for where the calls lie in the bytes: a comment
+ * typed), nothing is replaced or rebuilt and *changed is false: every finding is what it was.
+ * Returns false (with a diagnostic) when the text is not acceptable source (binary, not UTF-8). */
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
                           bool *changed, Diags *diags);
 void project_free(Project *p);

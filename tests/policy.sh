@@ -104,7 +104,9 @@ if [ -s "$tmp/check" ] && diff "$tmp/check" "$tmp/lsp" > "$tmp/diff"; then ok; e
   frame '{"jsonrpc":"2.0","id":2,"method":"shutdown"}'
   frame '{"jsonrpc":"2.0","method":"exit"}'
 } > "$tmp/edits.in"
-timeout 30 "$FANOUT" lsp < "$tmp/edits.in" > "$tmp/edits.out" 2> /dev/null
+FANOUT_VERIFY_REBUILDS=1 timeout 30 "$FANOUT" lsp < "$tmp/edits.in" > "$tmp/edits.out" 2> "$tmp/edits.err"
+if grep -q 'differs from a full build' "$tmp/edits.err"; then
+  bad "an index rebuilt after an edit differs from a full build:"; cat "$tmp/edits.err"; else ok; fi
 python3 - "$tmp/edits.out" "$root" << 'EOF' | sort -u > "$tmp/edited"
 import json, re, sys
 data, root = open(sys.argv[1], "rb").read().decode(), sys.argv[2]

@@ -77,10 +77,12 @@ static json_t *serve(StrBuf *in) {
   Config cfg = {0};
   policy_configure(&pol, &cfg);
   ProjectOptions opts = {0};
+  opts.editor = opts.verify_rebuilds = true; /* as `fanout lsp` runs, each rebuild checked */
   ck_assert_int_eq(lsp_serve(fin, fout, flog, &pol, &opts, NULL), 0);
   fclose(fin);
   fclose(fout);
   fclose(flog);
+  ck_assert_msg(!log || !strstr(log, "differs from a full build"), "%s", log);
   json_t *all = messages(out, out_len);
   policy_free(&pol);
   free(out);
