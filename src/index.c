@@ -231,7 +231,7 @@ static void build(Index *ix, Facts *files, uint32_t n, const Knowledge *k, bool 
     ix->first = xcalloc(n ? n : 1, sizeof(FirstPass));
     index__tables_key(ix, &ix->tables);
     reuse = prev && prev->first && prev->nfiles == n && prev->tables.len == ix->tables.len &&
-            memcmp(prev->tables.s, ix->tables.s, ix->tables.len) == 0;
+            (!ix->tables.len || memcmp(prev->tables.s, ix->tables.s, ix->tables.len) == 0);
   }
   resolve_all(ix, reuse ? prev : NULL, changed);
   if (prev) index_free(prev);

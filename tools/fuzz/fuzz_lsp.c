@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   Policy pol = {0};
   ProjectOptions opts = {0};
   opts.jobs = 1;
-  lsp_serve(in, sink, sink, &pol, &opts);
+  opts.editor = true; /* as `fanout lsp` runs: rebuilds reuse what they can */
+  lsp_serve(in, sink, sink, &pol, &opts, NULL);
   fclose(in);
   return 0;
 }
