@@ -97,7 +97,8 @@ void index__first_keep(Index *ix, uint32_t i, U32Array *reads) {
 bool index__first_take(Index *ix, uint32_t i, Index *prev, uint32_t changed) {
   FirstPass *was = &prev->first[i];
   if (i == changed || !was->row ||
-      bsearch(&changed, was->reads.items, was->reads.len, sizeof(uint32_t), cmp_u32))
+      (was->reads.len &&
+       bsearch(&changed, was->reads.items, was->reads.len, sizeof(uint32_t), cmp_u32)))
     return false;
   uint32_t ncalls = ix->files[i].calls.len;
   ix->first[i] = *was;
