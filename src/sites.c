@@ -498,8 +498,6 @@ static bool sequential_spawn(Walker *w, TSNode call, TSNode loop) {
   return false;
 }
 
-/* Call `ci` of the walk (its node `call`, its function `fn`), a candidate:
- * a site when its callee is a fan-out of rules/api.txt. */
 /* The items of a site's list, kept for record_list_args, which asks again
  * about the same list argument of the same call. */
 typedef struct {
@@ -516,6 +514,8 @@ static Items site_list_items(Walker *w, uint32_t ci, TSNode x, uint32_t site_byt
   return it;
 }
 
+/* Call `ci` of the walk (its node `call`, its function `fn`), a candidate:
+ * a site when its callee is a fan-out of rules/api.txt. */
 static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn, ItemsMemos *memo) {
   const Fact *f = site_fact(w, facts__dotted(w, fn));
   SiteKind kind;
