@@ -562,17 +562,6 @@ const Const *facts_module_const(const Facts *f, const char *name) {
   return k;
 }
 
-bool facts_may_matter(const FactsContext *ctx, const char *text) {
-  /* Every rule starts from one of these: an async def or await (FAN1, FAN2,
-   * FAN5, FAN6, FAN7 live in async code or fan-outs), a sleep in a retry loop
-   * (FAN4 in sync code), a retry library's decorator, a noqa naming a code. */
-  static const char *const words[] = {"async", "await", "anyio",   "trio",    "sleep",
-                                      "retry", "Retry", "backoff", "stamina", "FAN"};
-  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-    if (strstr(text, words[i])) return true;
-  return query_may_match(ctx->sites, text);
-}
-
 void facts_context_free(FactsContext *ctx) {
   if (!ctx) return;
   query_free(ctx->sites);

@@ -321,6 +321,30 @@ START_TEST(calls_grouped_by_def) {
 }
 END_TEST
 
+/* The file filter reads code: words in comments and strings do not make a
+ * file one that can hold a finding, a noqa naming a code and f-strings do. */
+static const struct {
+  const char *text;
+  bool may;
+} filter_cases[] = {
+    {"def f():\n    \"\"\"wait for the lock.\"\"\"\n    return 1\n", false},
+    {"import asyncio\nasync def f(xs):\n    await asyncio.wait(xs)\n", true},
+    {"x = 1  # sleep a little, then retry\n", false},
+    {"x = g()  # noqa: FAN101\n", true},
+    {"s = 'gather'\nt = rb\"async\"\nu = '''await\n sleep'''\n", false},
+    {"s = f\"{wait(x)}\"\n", true},
+    {"s = 'it\\'s a gather'\n", false},
+    {"x = wait(1)\n", true},
+    {"s = 'unterminated wait\n", true}, /* the parser's recovery decides: parsed */
+    {"def f():\n    return 1\n", false},
+};
+
+START_TEST(file_filter) {
+  ck_assert_msg(facts_may_matter(test_context(), filter_cases[_i].text) == filter_cases[_i].may,
+                "%s", filter_cases[_i].text);
+}
+END_TEST
+
 /* Every node kind the walk tests by symbol is one the grammar has: a kind
  * renamed by a grammar upgrade would otherwise never match, silently. */
 START_TEST(node_kinds_known) { ck_assert_ptr_null(facts__kind_unknown()); }
@@ -341,6 +365,7 @@ Suite *facts_suite(void) {
   tcase_add_test(tc, calls_grouped_by_def);
   tcase_add_test(tc, lookup_tables);
   tcase_add_test(tc, node_kinds_known);
+  tcase_add_loop_test(tc, file_filter, 0, sizeof filter_cases / sizeof *filter_cases);
   suite_add_tcase(s, tc);
   return s;
 }
