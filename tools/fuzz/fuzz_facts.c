@@ -1,6 +1,7 @@
-/* libFuzzer: arbitrary bytes as a Python file, through reading and fact
- * extraction (parse, walk, site queries, widths), and the facts through the
- * cache's pack and back (the same facts, the same bytes). */
+/* libFuzzer: arbitrary bytes as a Python file, through reading, the file
+ * filter's scan of its code, and fact extraction (parse, walk, site queries,
+ * widths), and the facts through the cache's pack and back (the same facts,
+ * the same bytes). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   SourceFile src;
   if (source_from_buffer("fuzz.py", (const char *)data, size, &src, &diags)) {
+    (void)facts_may_matter(ctx, src.text);
     Facts f = {0};
     if (facts_extract(ctx, &src, &f, &diags)) check_roundtrip(&f);
     facts_free(&f);
