@@ -334,4 +334,5 @@ void knowledge_free(Knowledge *k) {
   array_free(&k->facts);
   strmap_free(&k->by_key);
   array_free(&k->next_of_kind);
+  memset(k, 0, sizeof *k); /* the kinds' first and last too: loadable again */
 }
