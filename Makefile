@@ -63,6 +63,7 @@ $(DEPS_OK):
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v clang >/dev/null || missing="$$missing clang"; \
+	command -v valgrind >/dev/null || missing="$$missing valgrind"; \
 	for pkg in $(REAL_PACKAGES); do \
 	  [ -d /usr/lib/python3/dist-packages/$$(echo $$pkg | sed 's/^python3-//; s/-/_/g') ] || \
 	    missing="$$missing $$pkg"; \
