@@ -381,9 +381,10 @@ static const HelperMemo *sync_blocks(const Model *m, DefRef d, HelperMemo *memo,
   memo[g].state = 1;
   const Facts *f = &m->ix->files[d.file];
   HelperMemo result = {2, 0, {{0}}};
-  for (uint32_t i = 0; i < f->calls.len && result.n < BLOCKS_CAP; i++) {
+  Span own = f->defs.items[d.def].own_calls;
+  for (uint32_t o = own.first; o < own.end && result.n < BLOCKS_CAP; o++) {
+    uint32_t i = f->call_order.items[o];
     const Call *c = &f->calls.items[i];
-    if (c->def != d.def) continue;
     Blocking b = blocking_call(m, d.file, c);
     if (b.code) {
       add_block(&result, (Block){b.code, d.file, i});
@@ -458,10 +459,11 @@ static DefRef async_twin(const Index *ix, DefRef t) {
 
 /* Whether def `def` calls something named `name` (`name(...)`, `x.name(...)`). */
 static bool calls_name(const Facts *f, int32_t def, const char *name) {
-  for (uint32_t i = 0; i < f->calls.len; i++) {
-    const Call *c = &f->calls.items[i];
+  Span own = f->defs.items[def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Call *c = &f->calls.items[f->call_order.items[k]];
     const char *last = strrchr(c->callee, '.');
-    if (c->def == def && strcmp(last ? last + 1 : c->callee, name) == 0) return true;
+    if (strcmp(last ? last + 1 : c->callee, name) == 0) return true;
   }
   return false;
 }

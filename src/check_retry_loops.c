@@ -248,9 +248,11 @@ static bool retry_loop(Model *m, uint32_t fi, uint32_t li, RetryLoop *rl) {
 static void loop_jitter(Model *m, const RetryLoop *rl, Findings *out) {
   const Facts *f = &m->ix->files[rl->file];
   const Loop *loop = rl->loop;
-  for (uint32_t si = 0; si < f->calls.len; si++) {
+  Span own = f->defs.items[loop->def].own_calls;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    uint32_t si = f->call_order.items[k];
     const Call *sl = &f->calls.items[si];
-    if (sl->def != loop->def || sl->pos.line <= loop->pos.line || sl->pos.line > loop->end_line ||
+    if (sl->pos.line <= loop->pos.line || sl->pos.line > loop->end_line ||
         !is_sleep(m, rl->file, sl))
       continue;
     /* delay = base * 2 ** attempt; sleep(delay): any binding of the name with a
