@@ -48,8 +48,9 @@ static struct DefNames *def_names(const Model *m, uint32_t file, int32_t def) {
   struct DefNames *dn = xcalloc(1, sizeof *dn);
   uint32_t na = d->own_assigns.end - d->own_assigns.first;
   uint32_t nc = d->own_calls.end - d->own_calls.first;
-  const uint32_t *assigns = f->assign_order.items + d->own_assigns.first;
-  const uint32_t *calls = f->call_order.items + d->own_calls.first;
+  /* (a file without assignments or calls has no order arrays at all) */
+  const uint32_t *assigns = na ? f->assign_order.items + d->own_assigns.first : NULL;
+  const uint32_t *calls = nc ? f->call_order.items + d->own_calls.first : NULL;
   dn->assign_next = chain_names(&dn->assigns, na, assign_target, f, assigns);
   dn->call_next = chain_names(&dn->calls, nc, call_callee, f, calls);
   dn->method_next = chain_names(&dn->methods, nc, call_method, f, calls);

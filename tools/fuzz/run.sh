@@ -43,6 +43,12 @@ doc='import asyncio\n\nasync def f(xs):\n    return await asyncio.gather(*[g(x) 
   frame '{"jsonrpc":"2.0","method":"exit"}'
 } > "$seeds/lsp/session"
 printf 'Content-Length: 50\r\n\r\n{"jsonrpc"' > "$seeds/lsp/cut"
+# a document without assignments (its facts have no order arrays at all), analyzed
+{
+  frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+  frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'$uri'","languageId":"python","version":1,"text":"'"$(printf '%s' "$doc" | sed 's/g(x)/f(x)/')"'"}}}'
+  frame '{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"'$uri'"},"position":{"line":3,"character":20}}}'
+} > "$seeds/lsp/noassign"
 # each harness runs in an empty directory (the project fuzz_lsp's server loads)
 abs=$(cd "$BUILD" && pwd)
 rm -rf "$abs/cwd" && mkdir -p "$abs/cwd"
