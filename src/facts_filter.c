@@ -10,15 +10,12 @@
 
 #include "facts_walk.h"
 
-static bool ident_byte(unsigned char c) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c >= 0x80;
-}
-
-/* Whether the letters text[from, to) are a string prefix with an f in it
- * (f, rf, fr, any case), not the end of a name. */
-static bool f_prefix(const char *text, size_t from, size_t to) {
-  if (from > 0 && ident_byte((unsigned char)text[from - 1])) return false;
+/* Whether the string literal whose quote is at text[to] is an f-string: the
+ * name just before the quote is a string prefix with an f in it (f, rf, fr,
+ * any case). */
+static bool f_string(const char *text, size_t to) {
+  size_t from = to;
+  while (from > 0 && str_ident_byte((unsigned char)text[from - 1])) from--;
   bool f = false;
   for (size_t i = from; i < to; i++) {
     char c = text[i];
@@ -56,7 +53,7 @@ static char *code_only(const char *text) {
   size_t len = strlen(text);
   char *out = xmalloc(len + 1);
   memcpy(out, text, len + 1);
-  for (size_t i = 0, word = 0; i < len;) {
+  for (size_t i = 0; i < len;) {
     char c = text[i];
     if (c == '#') {
       size_t e = i;
@@ -69,12 +66,11 @@ static char *code_only(const char *text) {
         free(out);
         return NULL;
       }
-      if (!f_prefix(text, word, i)) memset(out + i + 1, ' ', e - i - 2);
+      if (!f_string(text, i)) memset(out + i + 1, ' ', e - i - 2);
       i = e;
     } else {
       i++;
     }
-    if (i < len && !ident_byte((unsigned char)text[i - 1])) word = i; /* a prefix starts here */
   }
   return out;
 }

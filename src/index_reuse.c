@@ -74,11 +74,6 @@ static DefRef *row_copy(const DefRef *row, uint32_t ncalls) {
   return r;
 }
 
-static int cmp_u32(const void *a, const void *b) {
-  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-  return (x > y) - (x < y);
-}
-
 void index__first_keep(Index *ix, uint32_t i, U32Array *reads) {
   FirstPass *fp = &ix->first[i];
   uint32_t ncalls = ix->files[i].calls.len;

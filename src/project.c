@@ -354,11 +354,6 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   return true;
 }
 
-static int cmp_u32(const void *pa, const void *pb) {
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  return a < b ? -1 : a > b;
-}
-
 /* The pack of facts whose calls' byte ranges are replaced by their ranks
  * among all of them: what the analysis can tell of those offsets, which it
  * only compares with each other (a call's end with the starts of the calls
@@ -426,15 +421,14 @@ bool project_set_document(Project *p, const char *path, const char *text, size_t
     p->files = xrealloc(p->files, ((size_t)p->nfiles + 1) * sizeof(Facts));
     memmove(&p->files[i + 1], &p->files[i], (p->nfiles - i) * sizeof(Facts));
     p->nfiles++;
-    index_free(&prev);
   }
   p->files[i] = facts;
+  if (!known || !p->editor) index_free(&prev); /* nothing to take from it */
   if (!p->editor) {
-    index_free(&prev);
     index_build(&p->index, p->files, p->nfiles, &p->knowledge);
     return true;
   }
-  index_build_kept(&p->index, p->files, p->nfiles, &p->knowledge, &prev, i);
+  index_build_kept(&p->index, p->files, p->nfiles, &p->knowledge, known ? &prev : NULL, i);
   if (p->verify_rebuilds) {
     Index full;
     index_build_kept(&full, p->files, p->nfiles, &p->knowledge, NULL, UINT32_MAX);

@@ -195,21 +195,17 @@ bool query_match_capture(const TSQueryMatch *match, int index, TSNode *node) {
   return false;
 }
 
-static bool ident_byte(unsigned char c) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c >= 0x80;
-}
-
 /* Whether `word` occurs in `text` as a whole token: a capture whose text is
  * `word` is an identifier (or a string) delimited by bytes that are not part
  * of an identifier; a word with such bytes at its edges is searched as is. */
 static bool has_token(const char *text, const char *word) {
   size_t n = strlen(word);
   if (!n) return true;
-  bool open_l = ident_byte((unsigned char)word[0]), open_r = ident_byte((unsigned char)word[n - 1]);
+  bool open_l = str_ident_byte((unsigned char)word[0]),
+       open_r = str_ident_byte((unsigned char)word[n - 1]);
   for (const char *s = strstr(text, word); s; s = strstr(s + 1, word))
-    if ((!open_l || s == text || !ident_byte((unsigned char)s[-1])) &&
-        (!open_r || !ident_byte((unsigned char)s[n])))
+    if ((!open_l || s == text || !str_ident_byte((unsigned char)s[-1])) &&
+        (!open_r || !str_ident_byte((unsigned char)s[n])))
       return true;
   return false;
 }

@@ -260,6 +260,11 @@ void strmap_free(StrMap *m) {
   m->cap = m->len = 0;
 }
 
+int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return (x > y) - (x < y);
+}
+
 bool str_starts_with(const char *s, const char *prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;
 }

@@ -112,6 +112,13 @@ void strmap_chain(StrMap *map, uint32_t n, const char *(*key)(const void *ctx, u
 /* ---- small string helpers -------------------------------------------- */
 
 bool str_starts_with(const char *s, const char *prefix);
+/* Whether byte c can be part of a Python name (any byte of a UTF-8 sequence can). */
+static inline bool str_ident_byte(unsigned char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c >= 0x80;
+}
+/* qsort/bsearch order of uint32_t values. */
+int cmp_u32(const void *a, const void *b);
 /* The class an annotation mainly names, as a pointer into it and a length:
  * quotes, `Optional[...]` (also `t.`/`typing.` spelled) and a `| None` are
  * looked through: "'Optional[LLMClient]'" -> "LLMClient". */
