@@ -76,6 +76,7 @@ static int32_t add_def(Walker *w, DefKind kind, TSNode node, TSNode name_node) {
   d.is_async = facts__is_token(ts_node_child(node, 0), "async"); /* `async def`: its first */
   array_push(&w->f->defs, d);
   array_push(&w->def_nodes, node);
+  array_push(&w->def_bytes, ((Span){ts_node_start_byte(node), ts_node_end_byte(node)}));
   return (int32_t)w->f->defs.len - 1;
 }
 
@@ -580,9 +581,11 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
 }
 
 /* Walk the tree under a module def (def 0) spanning the file, then work out each def's own spans
- * and find the fan-out sites, now that every def and call is known. */
-void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
-                        Diags *diags) {
+ * and find the fan-out sites, now that every def and call is known. With `marks`, note where each
+ * top-level statement's facts are and take what can be taken from `old` (facts_reuse.c); false
+ * when what was taken does not hold (the facts are then to be made again without). */
+static bool extract(const FactsContext *ctx, const SourceFile *src, TSTree *tree, const Facts *old,
+                    bool marks, Facts *out, Diags *diags) {
   out->path = arena_strdup(&out->arena, src->path);
   out->module = arena_strdup(&out->arena, src->module);
   out->is_package = src->is_package;
@@ -597,6 +600,9 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   w.awaited_start = UINT32_MAX;
   w.statement_start = UINT32_MAX;
   w.bound_def = -1;
+  w.stmt = -1;
+  w.old = old;
+  if (marks) w.marks = out->marks = facts__marks_new();
   out->has_errors = ts_node_has_error(w.root);
   Def module = {0};
   module.kind = DEF_MODULE;
@@ -607,12 +613,18 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   module.end_line = ts_node_end_point(w.root).row + 1;
   array_push(&out->defs, module);
   array_push(&w.def_nodes, w.root);
-  facts__walk_children(&w, w.root);
-  facts__def_spans(out);
-  facts__find_sites(&w);
+  array_push(&w.def_bytes, ((Span){ts_node_start_byte(w.root), ts_node_end_byte(w.root)}));
+  facts__walk_top(&w);
+  bool holds = facts__reuse_holds(&w);
+  if (holds) {
+    facts__def_spans(out);
+    facts__find_sites(&w);
+    if (marks) facts__marks_finish(&w, !out->has_errors && !w.depth_reported);
+  }
   array_free(&w.assign_values);
   array_free(&w.call_nodes);
   array_free(&w.def_nodes);
+  array_free(&w.def_bytes);
   free(w.loop_head);
   free(w.loop_next);
   strmap_free(&w.bound_first);
@@ -624,6 +636,26 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   array_free(&w.cursors);
   for (uint32_t i = 0; i < w.dead_flags.len; i++) free(w.dead_flags.items[i]);
   array_free(&w.dead_flags);
+  return holds;
+}
+
+void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
+                        Diags *diags) {
+  extract(ctx, src, tree, NULL, false, out, diags);
+}
+
+void facts_extract_again(const FactsContext *ctx, const SourceFile *src, TSTree *tree,
+                         const Facts *old, Facts *out, Diags *diags) {
+  uint32_t said = diags->len;
+  if (extract(ctx, src, tree, old, true, out, diags)) return;
+  while (diags->len > said) { /* the walk's warnings come again */
+    Diag *d = &diags->items[--diags->len];
+    free(d->path);
+    free(d->message);
+  }
+  facts_free(out);
+  memset(out, 0, sizeof *out);
+  extract(ctx, src, tree, NULL, true, out, diags);
 }
 
 void facts_free(Facts *f) {
@@ -653,4 +685,6 @@ void facts_free(Facts *f) {
   free(f->tables.assign_count);
   sb_free(&f->tables.compared);
   memset(&f->tables, 0, sizeof f->tables);
+  facts__marks_free(f->marks);
+  f->marks = NULL;
 }

@@ -253,6 +253,8 @@ typedef struct {
   Array(const char *) names;
   Array(uint32_t) call_order, assign_order; /* indices grouped by def (see Def.own_calls) */
   FactsTables tables;                       /* not packed: made from the rest */
+  struct FactsMarks *marks; /* an editor's document: where each top-level statement's facts are,
+                               for its next extraction (facts_extract_again); else NULL */
 } Facts;
 
 typedef struct FactsContext FactsContext;
@@ -276,6 +278,18 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
  * re-parsed incrementally). `src` must be the text the tree was parsed from. */
 void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *out,
                         Diags *diags);
+/* The same for an editor's document, taking the facts of each top-level
+ * def or class whose text is unchanged since `old` was extracted by this
+ * function (moved as a whole: lines and bytes shift) instead of walking it
+ * again. `old` may be NULL or facts made otherwise (then all is walked).
+ * The facts are those facts_extract_tree makes, byte for byte. */
+void facts_extract_again(const FactsContext *ctx, const SourceFile *src, TSTree *tree,
+                         const Facts *old, Facts *out, Diags *diags);
+/* `now` says what `was` says but for where its calls are in the bytes (a
+ * comment typed): `was` takes those and the marks, so it is what now is. */
+void facts_take_place(Facts *was, Facts *now);
+/* How many top-level statements facts_extract_again took from the old facts. */
+uint32_t facts_reused(const Facts *f);
 void facts_free(Facts *f);
 /* Make f->tables (once; they point into the facts, which must not change after). */
 void facts_tables_build(Facts *f);

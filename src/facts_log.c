@@ -151,20 +151,32 @@ const char *facts__message_template(Walker *w, TSNode e) {
 
 /* ---- logging ------------------------------------------------------------------ */
 
-static bool is_logger_receiver(Walker *w, const char *recv) {
+int facts__logger_assign(const Walker *w, const char *recv, uint32_t lo, uint32_t hi) {
   const Knowledge *k = w->ctx->knowledge;
-  if (knowledge_has(k, FACT_LOGGER_RECEIVER, recv)) return true;
-  const char *last = str_last_component(recv);
-  if (str_ends_with(last, "logger") || str_ends_with(last, "LOGGER")) return true;
-  /* A name assigned from a logger factory in this file (`log = logging.getLogger()`). */
-  for (uint32_t i = w->f->assigns.len; i-- > 0;) {
+  for (uint32_t i = hi; i-- > lo;) {
     const Assign *a = &w->f->assigns.items[i];
     if (strcmp(a->target, recv) != 0 || a->call < 0) continue;
     const char *callee = w->f->calls.items[a->call].callee;
     return knowledge_has(k, FACT_LOGGER_FACTORY, callee) ||
            knowledge_has(k, FACT_LOGGER_FACTORY, str_last_component(callee));
   }
-  return false;
+  return -1;
+}
+
+static bool is_logger_receiver(Walker *w, const char *recv) {
+  const Knowledge *k = w->ctx->knowledge;
+  if (knowledge_has(k, FACT_LOGGER_RECEIVER, recv)) return true;
+  const char *last = str_last_component(recv);
+  if (str_ends_with(last, "logger") || str_ends_with(last, "LOGGER")) return true;
+  /* A name assigned from a logger factory in this file (`log = logging.getLogger()`): in the
+   * statement being walked, else before it (an editor's next extraction checks that again). */
+  uint32_t own = w->stmt >= 0 ? w->stmt_assigns : 0;
+  int answer = facts__logger_assign(w, recv, own, w->f->assigns.len);
+  if (answer < 0 && w->stmt >= 0) {
+    answer = facts__logger_assign(w, recv, 0, own);
+    facts__note_logger(w, recv, answer > 0);
+  }
+  return answer > 0;
 }
 
 /* A level's name as a string literal ("info", 'WARNING'): what a project's

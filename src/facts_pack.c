@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "facts.h"
+#include "facts_walk.h"
 
 typedef enum {
   F_STR,  /* const char *, never NULL: u32 offset + 1 into the string table */
@@ -31,57 +31,46 @@ typedef enum {
 } FieldKind;
 
 enum { S_NONE = 0xff };
-enum {
-  S_DEFS,
-  S_IMPORTS,
-  S_CALLS,
-  S_KWARGS,
-  S_LIST_ARGS,
-  S_ASSIGNS,
-  S_WITHS,
-  S_LOGS,
-  S_SITES,
-  S_CONSTS,
-  S_HANDLERS,
-  S_POSITIONS,
-  S_NOQAS,
-  S_LOOPS,
-  S_NAMES,
-  S_CALL_ORDER,
-  S_ASSIGN_ORDER,
-  S_COUNT
-};
+
+/* How a u32 that is no index moves when its record is copied to where its
+ * statement now is (facts__copy_records). */
+enum { M_STAYS, M_LINE, M_BYTE, M_POSITION /* an index into positions */ };
 
 typedef struct {
   uint16_t off;
   uint8_t kind;
-  uint8_t arg; /* the section an index points into (S_NONE: not an index); F_ENUM: the bound */
+  uint8_t arg;  /* the section an index points into (S_NONE: not an index); F_ENUM: the bound */
+  uint8_t move; /* F_U32 that is no index: M_... */
 } Field;
 
 #define END                                                                                        \
-  { 0, F_END, 0 }
+  { 0, F_END, 0, M_STAYS }
 #define OPT(T, f)                                                                                  \
-  { offsetof(T, f), F_OPT, S_NONE }
+  { offsetof(T, f), F_OPT, S_NONE, M_STAYS }
 #define STR(T, f)                                                                                  \
-  { offsetof(T, f), F_STR, S_NONE }
+  { offsetof(T, f), F_STR, S_NONE, M_STAYS }
 #define BOOL(T, f)                                                                                 \
-  { offsetof(T, f), F_BOOL, S_NONE }
+  { offsetof(T, f), F_BOOL, S_NONE, M_STAYS }
 #define U32(T, f, s)                                                                               \
-  { offsetof(T, f), F_U32, s }
+  { offsetof(T, f), F_U32, s, M_STAYS }
 #define I32(T, f, s)                                                                               \
-  { offsetof(T, f), F_I32, s }
+  { offsetof(T, f), F_I32, s, M_STAYS }
 #define IDX(T, f, s)                                                                               \
-  { offsetof(T, f), F_IDX, s }
+  { offsetof(T, f), F_IDX, s, M_STAYS }
 #define I64(T, f)                                                                                  \
-  { offsetof(T, f), F_I64, S_NONE }
+  { offsetof(T, f), F_I64, S_NONE, M_STAYS }
+#define LINE(T, f)                                                                                 \
+  { offsetof(T, f), F_U32, S_NONE, M_LINE }
+#define BYTE(T, f)                                                                                 \
+  { offsetof(T, f), F_U32, S_NONE, M_BYTE }
 #define ENUM(T, f, n)                                                                              \
-  { offsetof(T, f), F_ENUM, n }
+  { offsetof(T, f), F_ENUM, n, M_STAYS }
 #define POS(T, f)                                                                                  \
-  { offsetof(T, f), F_POS, S_NONE }
+  { offsetof(T, f), F_POS, S_NONE, M_STAYS }
 #define LIST(T, f, s)                                                                              \
-  { offsetof(T, f), F_LIST, s }
+  { offsetof(T, f), F_LIST, s, M_STAYS }
 #define SPAN(T, f, s)                                                                              \
-  { offsetof(T, f), F_SPAN, s }
+  { offsetof(T, f), F_SPAN, s, M_STAYS }
 #define WIDTH(T, f)                                                                                \
   ENUM(T, f.kind, WIDTH_UNKNOWN + 1), I64(T, f.count), OPT(T, f.expr), I32(T, f.param, S_NONE),    \
       U32(T, f.batch_by, S_NONE), OPT(T, f.source)
@@ -94,9 +83,9 @@ static const Field def_fields[] = {ENUM(Def, kind, DEF_FUNCTION + 1),
                                    STR(Def, qualname),
                                    I32(Def, parent, S_DEFS),
                                    POS(Def, pos),
-                                   U32(Def, end_line, S_NONE),
+                                   LINE(Def, end_line),
                                    LIST(Def, decorators, S_NAMES),
-                                   U32(Def, decorator_pos, S_NONE),
+                                   {offsetof(Def, decorator_pos), F_U32, S_NONE, M_POSITION},
                                    LIST(Def, bases, S_NAMES),
                                    LIST(Def, params, S_NAMES),
                                    LIST(Def, param_types, S_NAMES),
@@ -115,8 +104,8 @@ static const Field import_fields[] = {STR(Import, bound),    STR(Import, target)
 static const Field call_fields[] = {STR(Call, callee),
                                     POS(Call, pos),
                                     POS(Call, end),
-                                    U32(Call, start_byte, S_NONE),
-                                    U32(Call, end_byte, S_NONE),
+                                    BYTE(Call, start_byte),
+                                    BYTE(Call, end_byte),
                                     IDX(Call, def, S_DEFS),
                                     U32(Call, flags, S_NONE),
                                     U32(Call, nargs, S_NONE),
@@ -134,14 +123,10 @@ static const Field list_arg_fields[] = {U32(ListArg, arg, S_NONE), WIDTH(ListArg
 static const Field assign_fields[] = {STR(Assign, target),        STR(Assign, value),
                                       I32(Assign, call, S_CALLS), IDX(Assign, def, S_DEFS),
                                       POS(Assign, pos),           END};
-static const Field with_fields[] = {STR(WithItem, expr),
-                                    OPT(WithItem, callee),
-                                    OPT(WithItem, alias),
-                                    BOOL(WithItem, is_async),
-                                    IDX(WithItem, def, S_DEFS),
-                                    POS(WithItem, pos),
-                                    U32(WithItem, end_line, S_NONE),
-                                    END};
+static const Field with_fields[] = {STR(WithItem, expr),        OPT(WithItem, callee),
+                                    OPT(WithItem, alias),       BOOL(WithItem, is_async),
+                                    IDX(WithItem, def, S_DEFS), POS(WithItem, pos),
+                                    LINE(WithItem, end_line),   END};
 static const Field log_fields[] = {STR(LogSite, callee),
                                    STR(LogSite, level),
                                    OPT(LogSite, message),
@@ -161,25 +146,20 @@ static const Field site_fields[] = {ENUM(Site, kind, SITE_KIND_COUNT),
                                     POS(Site, pos),
                                     END};
 static const Field const_fields[] = {STR(Const, name), I64(Const, value), END};
-static const Field handler_fields[] = {STR(Handler, types),
-                                       BOOL(Handler, trivial),
-                                       BOOL(Handler, exits),
-                                       BOOL(Handler, filters),
-                                       BOOL(Handler, try_falls),
-                                       IDX(Handler, def, S_DEFS),
-                                       POS(Handler, pos),
-                                       U32(Handler, try_line, S_NONE),
-                                       U32(Handler, end_line, S_NONE),
-                                       END};
-static const Field pos_fields[] = {{0, F_POS, S_NONE}, END};
+static const Field handler_fields[] = {STR(Handler, types),      BOOL(Handler, trivial),
+                                       BOOL(Handler, exits),     BOOL(Handler, filters),
+                                       BOOL(Handler, try_falls), IDX(Handler, def, S_DEFS),
+                                       POS(Handler, pos),        LINE(Handler, try_line),
+                                       LINE(Handler, end_line),  END};
+static const Field pos_fields[] = {{0, F_POS, S_NONE, M_STAYS}, END};
 static const Field noqa_fields[] = {STR(Noqa, codes), POS(Noqa, pos), END};
 static const Field loop_fields[] = {
-    BOOL(Loop, is_while), BOOL(Loop, while_true),      STR(Loop, iter),
-    OPT(Loop, target),    BOOL(Loop, checks_status),   IDX(Loop, def, S_DEFS),
-    POS(Loop, pos),       U32(Loop, end_line, S_NONE), END};
-static const Field name_fields[] = {{0, F_STR, S_NONE}, END};
-static const Field call_order_fields[] = {{0, F_U32, S_CALLS}, END};
-static const Field assign_order_fields[] = {{0, F_U32, S_ASSIGNS}, END};
+    BOOL(Loop, is_while), BOOL(Loop, while_true),    STR(Loop, iter),
+    OPT(Loop, target),    BOOL(Loop, checks_status), IDX(Loop, def, S_DEFS),
+    POS(Loop, pos),       LINE(Loop, end_line),      END};
+static const Field name_fields[] = {{0, F_STR, S_NONE, M_STAYS}, END};
+static const Field call_order_fields[] = {{0, F_U32, S_CALLS, M_STAYS}, END};
+static const Field assign_order_fields[] = {{0, F_U32, S_ASSIGNS, M_STAYS}, END};
 
 _Static_assert(sizeof(DefKind) == sizeof(int) && sizeof(SiteKind) == sizeof(int) &&
                    sizeof(WidthKind) == sizeof(int),
@@ -200,7 +180,7 @@ SIZE(LogSite, 40);
 SIZE(Site, 88);
 SIZE(Const, 16);
 SIZE(Noqa, 16);
-SIZE(Facts, 416); /* with its tables, which are not packed: made again from the rest */
+SIZE(Facts, 424); /* with its tables, which are not packed: made again from the rest */
 #endif
 
 typedef struct {
@@ -263,6 +243,99 @@ static size_t record_size(int s) {
   size_t n = 0;
   for (const Field *fd = sections[s].fields; fd->kind != F_END; fd++) n += field_size(fd->kind);
   return n;
+}
+
+/* ---- copying (an editor's re-extraction) ----------------------------- */
+
+void facts__lens(const Facts *f, uint32_t lens[S_COUNT]) {
+  for (int s = 0; s < S_COUNT; s++) section_items(f, s, &lens[s]);
+}
+
+static uint32_t moved_u32(uint32_t v, const Field *fd, const FactsMove *mv) {
+  if (fd->arg == S_DEFS && v < mv->keep_defs) return v;
+  if (fd->arg != S_NONE) return (uint32_t)(v + mv->index[fd->arg]);
+  switch (fd->move) {
+  case M_LINE: return (uint32_t)(v + mv->lines);
+  case M_BYTE: return (uint32_t)(v + mv->bytes);
+  case M_POSITION: return (uint32_t)(v + mv->index[S_POSITIONS]);
+  default: return v;
+  }
+}
+
+/* One record moved in place: strings into to's arena, indices, lines, bytes. */
+static void move_record(Facts *to, char *rec, const Field *fields, const FactsMove *mv) {
+  for (const Field *fd = fields; fd->kind != F_END; fd++) {
+    char *at = rec + fd->off;
+    uint32_t v[2];
+    switch (fd->kind) {
+    case F_STR:
+    case F_OPT: {
+      const char *str;
+      memcpy(&str, at, sizeof str);
+      if (str) str = arena_strdup(&to->arena, str);
+      memcpy(at, &str, sizeof str);
+      break;
+    }
+    case F_U32:
+    case F_IDX:
+    case F_I32: /* -1 stays */
+      memcpy(v, at, 4);
+      if (fd->kind != F_I32 || (int32_t)v[0] >= 0) v[0] = moved_u32(v[0], fd, mv);
+      memcpy(at, v, 4);
+      break;
+    case F_POS: /* line, column */
+      memcpy(v, at, 8);
+      v[0] = (uint32_t)(v[0] + mv->lines);
+      memcpy(at, v, 8);
+      break;
+    case F_LIST: /* first, count */
+    case F_SPAN: /* first, end */
+      memcpy(v, at, 8);
+      v[0] = (uint32_t)(v[0] + mv->index[fd->arg]);
+      if (fd->kind == F_SPAN) v[1] = (uint32_t)(v[1] + mv->index[fd->arg]);
+      memcpy(at, v, 8);
+      break;
+    default: break; /* bools, enums, i64: as they are */
+    }
+  }
+}
+
+bool facts__in_module(const Facts *f, int s, uint32_t first, uint32_t end) {
+  uint32_t len;
+  const char *items = section_items(f, s, &len);
+  for (const Field *fd = sections[s].fields; fd->kind != F_END; fd++) {
+    if (fd->arg != S_DEFS || (fd->kind != F_IDX && fd->kind != F_I32)) continue;
+    for (uint32_t i = first; i < end && i < len; i++) {
+      int32_t def;
+      memcpy(&def, items + (size_t)i * sections[s].elem + fd->off, sizeof def);
+      if (def == 0) return true;
+    }
+  }
+  return false;
+}
+
+void facts__copy_records(Facts *to, const Facts *from, int s, uint32_t first, uint32_t end,
+                         const FactsMove *mv) {
+  if (first >= end) return;
+  uint32_t have, len;
+  const char *src = section_items(from, s, &have);
+  assert(end <= have);
+  size_t elem = sections[s].elem;
+  void *items;
+  uint32_t cap;
+  char *arr = (char *)to + sections[s].array;
+  memcpy(&items, arr, sizeof items);
+  memcpy(&len, arr + sizeof items, sizeof len);
+  memcpy(&cap, arr + sizeof items + sizeof len, sizeof cap);
+  array__grow(&items, &cap, len + (end - first), elem);
+  char *dst = (char *)items + (size_t)len * elem;
+  memcpy(dst, src + (size_t)first * elem, (size_t)(end - first) * elem);
+  for (uint32_t i = 0; i < end - first; i++)
+    move_record(to, dst + i * elem, sections[s].fields, mv);
+  len += end - first;
+  memcpy(arr, &items, sizeof items);
+  memcpy(arr + sizeof items, &len, sizeof len);
+  memcpy(arr + sizeof items + sizeof len, &cap, sizeof cap);
 }
 
 /* ---- packing --------------------------------------------------------- */

@@ -10,6 +10,48 @@
 
 #define VALUE_TEXT_MAX 160
 
+/* The facts' arrays (facts_pack.c's schema lists their fields). */
+enum {
+  S_DEFS,
+  S_IMPORTS,
+  S_CALLS,
+  S_KWARGS,
+  S_LIST_ARGS,
+  S_ASSIGNS,
+  S_WITHS,
+  S_LOGS,
+  S_SITES,
+  S_CONSTS,
+  S_HANDLERS,
+  S_POSITIONS,
+  S_NOQAS,
+  S_LOOPS,
+  S_NAMES,
+  S_CALL_ORDER,
+  S_ASSIGN_ORDER,
+  S_COUNT
+};
+
+/* How records copied from one extraction to the next move: an index into
+ * section s grows by index[s] (a def below keep_defs, the module, stays),
+ * lines by `lines`, bytes by `bytes`. Columns stay: a top-level def starts
+ * a line. */
+typedef struct {
+  int64_t index[S_COUNT];
+  uint32_t keep_defs;
+  int64_t lines, bytes;
+} FactsMove;
+
+/* Append records [first, end) of section s of `from` to `to`'s, moved by mv,
+ * their strings copied into to's arena (facts_pack.c). */
+void facts__copy_records(Facts *to, const Facts *from, int s, uint32_t first, uint32_t end,
+                         const FactsMove *mv);
+/* Whether a record of section s in [first, end) is in the module's scope
+ * (one of its def indices is 0). */
+bool facts__in_module(const Facts *f, int s, uint32_t first, uint32_t end);
+/* The number of records in each section of f. */
+void facts__lens(const Facts *f, uint32_t lens[S_COUNT]);
+
 struct FactsContext {
   const Knowledge *knowledge;
   Query *sites;
@@ -41,7 +83,9 @@ typedef struct {
   Array(TSNode) assign_values; /* parallel to f->assigns: the value nodes */
   StrMap assigned;             /* the targets of f->assigns so far */
   Array(TSNode) call_nodes;    /* parallel to f->calls: the call nodes */
-  Array(TSNode) def_nodes;     /* parallel to f->defs: their nodes (the root for 0) */
+  Array(TSNode) def_nodes;     /* parallel to f->defs: their nodes (the root for 0; none for
+                                  an editor's taken statement's) */
+  Array(Span) def_bytes;       /* parallel to f->defs: their bytes (first, end) */
   StrArray dead_flags; /* module names bound to a condition false on CPython 3 (`is_jython`) */
   /* walk_children's cursors, one per depth, reset rather than made anew:
    * a new cursor costs a malloc and a free for every node with children */
@@ -59,6 +103,12 @@ typedef struct {
   Array(AssignStart) by_start;
   /* after the walk: each def's for loops, chained (facts__loop_source) */
   uint32_t *loop_head, *loop_next; /* per def / per loop: a loop index, UINT32_MAX after the last */
+  /* facts_extract_again: where each top-level statement's facts are (being
+   * made), the last extraction's, and the statement being walked */
+  struct FactsMarks *marks;
+  const Facts *old;
+  int32_t stmt;          /* index into marks, -1 outside one */
+  uint32_t stmt_assigns; /* the first assignment of the statement being walked */
 } Walker;
 
 /* Node helpers. Text and names are owned by the facts' arena. */
@@ -219,5 +269,33 @@ Width facts__loop_width(Walker *w, TSNode loop);
 
 /* Find the fan-out sites and list arguments of a walked file (sites.c). */
 void facts__find_sites(Walker *w);
+
+/* ---- facts_reuse.c: an editor's re-extraction ---- */
+
+typedef struct FactsMarks FactsMarks;
+FactsMarks *facts__marks_new(void);
+/* After the walk: keep the dead flags; `clean`: the next extraction may take from these facts. */
+void facts__marks_finish(Walker *w, bool clean);
+void facts__marks_free(FactsMarks *m);
+/* The answer of the last assignment of `recv` from a call among assignments
+ * [lo, hi) (1: a logger factory made it, 0: something else), -1 when none
+ * (facts_log.c). */
+int facts__logger_assign(const Walker *w, const char *recv, uint32_t lo, uint32_t hi);
+
+/* Walk the root's statements, taking those facts_extract_again can from w->old. */
+void facts__walk_top(Walker *w);
+/* After the walk: false when a statement was taken but the file's imports
+ * changed (a site's callee is read through them): extract again in full. */
+bool facts__reuse_holds(const Walker *w);
+/* The sites phase by statements: `phase` 0 (sites) or 1 (list arguments);
+ * run(w, first, end, arg) does calls [first, end) of a statement walked
+ * anew, the rest are copied from the old facts. Without marks, one run over
+ * all calls. */
+void facts__by_statement(Walker *w, int phase, void (*run)(Walker *, uint32_t, uint32_t, void *),
+                         void *arg);
+/* A logger receiver's answer that came from before the statement being
+ * walked (is_logger_receiver): noted, and checked before a statement is
+ * taken again. */
+void facts__note_logger(Walker *w, const char *recv, bool answer);
 
 #endif

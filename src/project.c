@@ -397,18 +397,47 @@ static bool same_facts(Facts *was, Facts *now) {
   return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
 }
 
+/* FANOUT_VERIFY_REBUILDS: facts made taking statements from the last ones are those a full
+ * extraction makes, byte for byte (else an error names the file, and the full ones are kept). */
+static void verify_extraction(const Project *p, const SourceFile *src, TSTree *tree, Facts *facts,
+                              Diags *diags) {
+  Facts full = {0};
+  Diags quiet = {0};
+  facts_extract_tree(p->ctx, src, tree, &full, &quiet);
+  diags_free(&quiet);
+  StrBuf a = {0}, b = {0};
+  facts_pack(facts, &a);
+  facts_pack(&full, &b);
+  if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0) {
+    diags_add(diags, DIAG_ERROR, src->path, 0,
+              "facts taken from the last ones differ from a full build");
+    facts_free(facts);
+    *facts = full; /* without marks: the next edit walks all */
+  } else {
+    facts_free(&full);
+  }
+  sb_free(&a);
+  sb_free(&b);
+}
+
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
                           bool *changed, Diags *diags) {
   SourceFile src;
   *changed = false;
   if (!source_from_buffer(path, text, len, &src, diags)) return false;
-  Facts facts = {0};
-  facts_extract_tree(p->ctx, &src, tree, &facts, diags);
-  source_free(&src);
   uint32_t i = 0;
   while (i < p->nfiles && strcmp(p->files[i].path, path) < 0) i++;
   bool known = i < p->nfiles && strcmp(p->files[i].path, path) == 0;
+  Facts facts = {0};
+  if (p->editor) { /* taking the statements that did not change from the last facts */
+    facts_extract_again(p->ctx, &src, tree, known ? &p->files[i] : NULL, &facts, diags);
+    if (p->verify_rebuilds && facts_reused(&facts)) verify_extraction(p, &src, tree, &facts, diags);
+  } else {
+    facts_extract_tree(p->ctx, &src, tree, &facts, diags);
+  }
+  source_free(&src);
   if (known && same_facts(&p->files[i], &facts)) { /* nothing to redo */
+    facts_take_place(&p->files[i], &facts);
     facts_free(&facts);
     return true;
   }

@@ -46,11 +46,14 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
                   Diags *diags);
 /* Replace (or add) one file's facts with those of an editor's document:
  * `text` as parsed into `tree` (kept by the caller for incremental parsing),
- * then rebuild the index (reusing what the change cannot affect, with the
- * `editor` option; a rebuild that differs from a full one, with
- * `verify_rebuilds`, is an error diagnostic and the full one is kept). When the new facts say what
- * the old ones did to the analysis (equal but for where the calls lie in the bytes: a comment
- * typed), nothing is replaced or rebuilt and *changed is false: every finding is what it was.
+ * then rebuild the index. With the `editor` option, both reuse what the
+ * change cannot affect: the facts of top-level statements whose text did not
+ * change (facts_extract_again), the index's resolution of files that did not
+ * read the changed one. With `verify_rebuilds`, facts or an index that differ
+ * from a full build's are an error diagnostic, and the full ones are kept.
+ * When the new facts say what the old ones did to the analysis (equal but for
+ * where the calls lie in the bytes: a comment typed), nothing is rebuilt and
+ * *changed is false: every finding is what it was.
  * Returns false (with a diagnostic) when the text is not acceptable source (binary, not UTF-8). */
 bool project_set_document(Project *p, const char *path, const char *text, size_t len, TSTree *tree,
                           bool *changed, Diags *diags);

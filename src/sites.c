@@ -583,9 +583,15 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn, Items
 
 /* Calls whose argument is a list of task items: a project helper called like
  * this is a fan-out if the index finds that it gathers that argument. */
-static void record_list_args(Walker *w, const ItemsMemos *memo) {
-  uint32_t m = 0; /* memo entries are in call order */
-  for (uint32_t i = 0; i < w->f->calls.len; i++) {
+typedef struct {
+  const ItemsMemos *memo;
+  uint32_t m; /* memo entries are in call order: the first not before the call */
+} ListArgsRun;
+
+static void list_args_of_calls(Walker *w, uint32_t first, uint32_t end, void *state) {
+  ListArgsRun *r = state;
+  const ItemsMemos *memo = r->memo;
+  for (uint32_t i = first; i < end; i++) {
     Call *c = &w->f->calls.items[i];
     if (c->nargs == 0 || (c->flags & CALL_REFERENCE) || strpbrk(c->callee, "?(")) continue;
     TSNode call = w->call_nodes.items[i];
@@ -600,9 +606,9 @@ static void record_list_args(Walker *w, const ItemsMemos *memo) {
           facts__is(x, KIND_identifier) || facts__is(x, KIND_subscript) ||
           (facts__is(x, KIND_call) &&
            facts__node_text_eq(w, facts__field(x, FIELD_function), "map"))) {
-        while (m < memo->len && memo->items[m].call < i) m++;
+        while (r->m < memo->len && memo->items[r->m].call < i) r->m++;
         const ItemsMemo *known = NULL;
-        for (uint32_t k = m; k < memo->len && memo->items[k].call == i && !known; k++)
+        for (uint32_t k = r->m; k < memo->len && memo->items[k].call == i && !known; k++)
           if (memo->items[k].site_byte == c->start_byte && ts_node_eq(memo->items[k].x, x))
             known = &memo->items[k];
         Items it = known ? known->items : list_items(w, x, c->start_byte, 0);
@@ -620,40 +626,51 @@ static void record_list_args(Walker *w, const ItemsMemos *memo) {
   }
 }
 
+typedef struct {
+  bool may_match; /* the file has a word of the patterns */
+  QueryRun run;
+  ItemsMemos memo;
+} SitesRun;
+
+static void sites_of_calls(Walker *w, uint32_t first, uint32_t end, void *state) {
+  SitesRun *r = state;
+  const Query *q = w->ctx->sites;
+  if (!r->may_match) return;
+  for (uint32_t i = first; i < end; i++) {
+    const Call *c = &w->f->calls.items[i];
+    if ((c->flags & CALL_REFERENCE) || !query_may_match(q, c->callee))
+      continue; /* a reference shares its outer call's node: that call is the candidate */
+    TSNode node = w->call_nodes.items[i], callee = facts__field(node, FIELD_function);
+    if (!r->run.cursor) query_run_begin(&r->run, q, node, w->src->text);
+    /* the patterns are about the call and its callee, not its arguments' nodes */
+    query_run_head(&r->run, node,
+                   ts_node_is_null(callee) ? ts_node_end_byte(node) : ts_node_end_byte(callee));
+    TSQueryMatch m;
+    while (query_run_next(&r->run, &m)) {
+      TSNode call, fn;
+      if (query_match_capture(&m, w->ctx->cap_site, &call) && ts_node_eq(call, node) &&
+          query_match_capture(&m, w->ctx->cap_fn, &fn))
+        site_candidate(w, i, call, fn, &r->memo);
+    }
+  }
+}
+
 /* The site patterns run on each call the walk recorded (in source order, as
  * one run over the tree would find them) whose callee text has one of their
  * words: a pass of the query over the whole tree costs a fifth of parsing it.
- * Calls in branches the walk skipped (dead on CPython 3) are not sites. */
+ * Calls in branches the walk skipped (dead on CPython 3) are not sites. An
+ * editor's statements taken from the last extraction keep their sites. */
 void facts__find_sites(Walker *w) {
-  const Query *q = w->ctx->sites;
-  ItemsMemos memo = {0};
-  if (query_may_match(q, w->src->text)) {
-    QueryRun run = {0};
-    for (uint32_t i = 0; i < w->f->calls.len; i++) {
-      const Call *c = &w->f->calls.items[i];
-      if ((c->flags & CALL_REFERENCE) || !query_may_match(q, c->callee))
-        continue; /* a reference shares its outer call's node: that call is the candidate */
-      TSNode node = w->call_nodes.items[i], callee = facts__field(node, FIELD_function);
-      if (!run.cursor) query_run_begin(&run, q, node, w->src->text);
-      /* the patterns are about the call and its callee, not its arguments' nodes */
-      query_run_head(&run, node,
-                     ts_node_is_null(callee) ? ts_node_end_byte(node) : ts_node_end_byte(callee));
-      TSQueryMatch m;
-      while (query_run_next(&run, &m)) {
-        TSNode call, fn;
-        if (query_match_capture(&m, w->ctx->cap_site, &call) && ts_node_eq(call, node) &&
-            query_match_capture(&m, w->ctx->cap_fn, &fn))
-          site_candidate(w, i, call, fn, &memo);
-      }
-    }
-    if (run.cursor) query_run_end(&run);
-  }
+  SitesRun r = {query_may_match(w->ctx->sites, w->src->text), {0}, {0}};
+  facts__by_statement(w, 0, sites_of_calls, &r);
+  if (r.run.cursor) query_run_end(&r.run);
   for (uint32_t i = 0; i < w->f->sites.len; i++) {
     Site *site = &w->f->sites.items[i];
     for (uint32_t k = 0; k < w->absorbed.len; k++)
       if (w->f->calls.items[site->call].start_byte == w->absorbed.items[k]) site->buffered = true;
   }
   array_free(&w->absorbed);
-  record_list_args(w, &memo);
-  array_free(&memo);
+  ListArgsRun l = {&r.memo, 0};
+  facts__by_statement(w, 1, list_args_of_calls, &l);
+  array_free(&r.memo);
 }

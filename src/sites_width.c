@@ -300,16 +300,16 @@ static bool loop_may_bind(Walker *w, TSNode name) {
   uint32_t a = ts_node_start_byte(name), n = ts_node_end_byte(name) - a;
   /* the innermost def around the name: defs are in source order (the walk's), so the last
    * one starting before it, or the nearest def around that one */
-  uint32_t lo = 0, hi = w->def_nodes.len;
+  uint32_t lo = 0, hi = w->def_bytes.len;
   while (hi - lo > 1) {
     uint32_t mid = lo + (hi - lo) / 2;
-    if (ts_node_start_byte(w->def_nodes.items[mid]) <= a)
+    if (w->def_bytes.items[mid].first <= a)
       lo = mid;
     else
       hi = mid;
   }
   int32_t d = (int32_t)lo;
-  while (d > 0 && ts_node_end_byte(w->def_nodes.items[d]) < a + n) d = f->defs.items[d].parent;
+  while (d > 0 && w->def_bytes.items[d].end < a + n) d = f->defs.items[d].parent;
   if (d < 0) return true;
   if (n >= sizeof text) return true;
   memcpy(text, w->src->text + a, n);

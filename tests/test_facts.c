@@ -4,6 +4,7 @@
 #include "facts.h"
 #include "facts_walk.h"
 #include "index.h"
+#include "parse.h"
 #include "template.h"
 #include "test_main.h"
 
@@ -347,6 +348,85 @@ END_TEST
 
 /* Every node kind the walk tests by symbol is one the grammar has: a kind
  * renamed by a grammar upgrade would otherwise never match, silently. */
+/* An editor's re-extraction takes the top-level defs whose text did not
+ * change, and its facts are a full extraction's, byte for byte. */
+static const struct {
+  const char *before, *after;
+  uint32_t taken;
+} again_cases[] = {
+    /* one def edited: the others are taken */
+    {"import asyncio\n"
+     "async def a(xs):\n    return await asyncio.gather(*[f(x) for x in xs])\n"
+     "async def b(xs):\n    x = 0\n    return await helper([f(x) for x in xs])\n"
+     "@dec(1)\nclass C(Base):\n    async def m(self, ys):\n        for y in ys:\n"
+     "            asyncio.create_task(g(y))\n",
+     "import asyncio\n"
+     "async def a(xs):\n    return await asyncio.gather(*[f(x) for x in xs])\n"
+     "async def b(xs):\n    x = 1\n    return await helper([f(x) for x in xs])\n"
+     "@dec(1)\nclass C(Base):\n    async def m(self, ys):\n        for y in ys:\n"
+     "            asyncio.create_task(g(y))\n",
+     2},
+    /* lines put first: everything moves, all is taken */
+    {"import asyncio\nasync def a(xs):\n    return await asyncio.gather(*[f(x) for x in xs])\n"
+     "def b():\n    try:\n        pass\n    except Exception:\n        pass\n",
+     "# a comment\n\nimport asyncio\nasync def a(xs):\n"
+     "    return await asyncio.gather(*[f(x) for x in xs])\n"
+     "def b():\n    try:\n        pass\n    except Exception:\n        pass\n",
+     2},
+    /* a default's call is in the module's scope: never taken */
+    {"def a(x=make()):\n    pass\ndef b():\n    pass\n",
+     "def a(x=make()):\n    pass\ndef b():\n    pass\nz = 1\n", 1},
+    /* a logger bound before a def: its log call reads that */
+    {"import logging\ndef a():\n    lg.info('started %s', 1)\ndef b():\n    pass\n",
+     "import logging\nlg = logging.getLogger()\ndef a():\n    lg.info('started %s', 1)\n"
+     "def b():\n    pass\n",
+     1},
+    /* a name bound to a dead condition before a def that tests it */
+    {"import sys\ndef a():\n    if is_py2:\n        go()\n",
+     "import sys\nis_py2 = sys.version_info[0] == 2\ndef a():\n    if is_py2:\n        go()\n", 0},
+    /* the imports change what a callee is: all is walked again */
+    {"import asyncio as aio\nasync def a(xs):\n    return await aio.gather(*[f(x) for x in xs])\n",
+     "import trio as aio\nasync def a(xs):\n    return await aio.gather(*[f(x) for x in xs])\n", 0},
+};
+
+static void extract_text(const char *text, const Facts *old, bool again, Facts *out) {
+  memset(out, 0, sizeof *out);
+  SourceFile src = {0};
+  Diags d = {0};
+  ck_assert(source_from_buffer("m.py", text, strlen(text), &src, &d));
+  TSTree *tree = parse_source(src.text, src.len, NULL);
+  if (again)
+    facts_extract_again(test_context(), &src, tree, old, out, &d);
+  else
+    facts_extract_tree(test_context(), &src, tree, out, &d);
+  ts_tree_delete(tree);
+  source_free(&src);
+  diags_free(&d);
+}
+
+START_TEST(reextraction_takes_unchanged_statements) {
+  Facts before, after, full;
+  extract_text(again_cases[_i].before, NULL, true, &before);
+  ck_assert_uint_eq(facts_reused(&before), 0);
+  extract_text(again_cases[_i].after, &before, true, &after);
+  extract_text(again_cases[_i].after, NULL, false, &full);
+  ck_assert_uint_eq(facts_reused(&after), again_cases[_i].taken);
+  StrBuf a = {0}, b = {0};
+  facts_pack(&after, &a);
+  facts_pack(&full, &b);
+  ck_assert_uint_eq(a.len, b.len);
+  ck_assert(memcmp(a.s, b.s, a.len) == 0);
+  /* and once more from the taken ones */
+  Facts again;
+  extract_text(again_cases[_i].after, &after, true, &again);
+  StrBuf c = {0};
+  facts_pack(&again, &c);
+  ck_assert(c.len == b.len && memcmp(c.s, b.s, c.len) == 0);
+  sb_free(&a), sb_free(&b), sb_free(&c);
+  facts_free(&before), facts_free(&after), facts_free(&full), facts_free(&again);
+}
+END_TEST
+
 START_TEST(node_kinds_known) { ck_assert_ptr_null(facts__kind_unknown()); }
 END_TEST
 
@@ -365,6 +445,8 @@ Suite *facts_suite(void) {
   tcase_add_test(tc, calls_grouped_by_def);
   tcase_add_test(tc, lookup_tables);
   tcase_add_test(tc, node_kinds_known);
+  tcase_add_loop_test(tc, reextraction_takes_unchanged_statements, 0,
+                      sizeof again_cases / sizeof *again_cases);
   tcase_add_loop_test(tc, file_filter, 0, sizeof filter_cases / sizeof *filter_cases);
   suite_add_tcase(s, tc);
   return s;

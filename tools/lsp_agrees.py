@@ -4,7 +4,8 @@
 # one session, then edited: a line put above everything, a def put above it
 # and taken away again (every def of the file moves, and back), a module-level
 # assignment added at its end (the paths that rebuild the index), then a
-# comment typed on the first line (the one that keeps the findings);
+# comment typed on the first line (the one that keeps the findings), and a
+# statement put into the first indented block and taken away;
 # the last diagnostics must be check's, one line down, with the lines that
 # messages name in the opened files one down too. Every rebuild is checked
 # against a full build (FANOUT_VERIFY_REBUILDS): a rebuild that differs is a
@@ -42,8 +43,16 @@ def agrees(fan, root, every_file=False):
         # a def put first moves every def of the file (what other files resolve into it), then goes
         msgs.append(change(p, 3, 0, 0, "def _fanout_probe():\n    pass\n"))
         msgs.append(change(p, 4, 0, 0, "", end_line=2))
-        msgs.append(change(p, 5, text.count("\n"), len(last_line.encode("utf-16-le")) // 2, "\n_fanout_probe = 1\n"))
-        msgs.append(change(p, 6, 0, 0, "# moved"))
+        # a statement put into the first indented line's block, and taken away again (one
+        # top-level statement walked again, those after it moved)
+        lines = text.split("\n")
+        inner = next((i for i, l in enumerate(lines) if l.startswith("    ") and l.strip()), None)
+        if inner is not None:
+            indent = lines[inner][:len(lines[inner]) - len(lines[inner].lstrip())]
+            msgs.append(change(p, 5, inner, 0, indent + "_fanout_probe = 1\n"))
+            msgs.append(change(p, 6, inner, 0, "", end_line=inner + 1))
+        msgs.append(change(p, 7, text.count("\n"), len(last_line.encode("utf-16-le")) // 2, "\n_fanout_probe = 1\n"))
+        msgs.append(change(p, 8, 0, 0, "# moved"))
     msgs.append(frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))
     msgs.append(frame({"jsonrpc": "2.0", "method": "exit"}))
     env = dict(os.environ, FANOUT_VERIFY_REBUILDS="1")
@@ -63,7 +72,7 @@ def agrees(fan, root, every_file=False):
             last[m["params"]["uri"][7:]] = {(d["range"]["start"]["line"] + 1, d["code"], unshift(d["message"])) for d in m["params"]["diagnostics"]}
     diff = 0
     for line in r.stderr.decode().splitlines():
-        if "differs from a full build" in line:
+        if "from a full build" in line:
             diff += 1
             print("REBUILD", line)
     for p in sorted(check):
