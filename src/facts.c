@@ -683,7 +683,6 @@ void facts_free(Facts *f) {
   strmap_free(&f->tables.assign_targets);
   free(f->tables.assign_next);
   free(f->tables.assign_count);
-  sb_free(&f->tables.compared);
   memset(&f->tables, 0, sizeof f->tables);
   facts__marks_free(f->marks);
   f->marks = NULL;

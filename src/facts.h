@@ -226,8 +226,6 @@ typedef struct {
   StrMap assign_targets;  /* assignment target -> its first assignment; */
   uint32_t *assign_next;  /* per assignment, the next to the same target (UINT32_MAX: none), */
   uint32_t *assign_count; /* and at a target's first, how many there are */
-  StrBuf compared;        /* an editor's document: its facts as project_set_document compares
-                             them (empty until then) */
 } FactsTables;
 
 typedef struct {
@@ -300,6 +298,11 @@ uint32_t facts_import(const Facts *f, int32_t def, const char *name, size_t n);
 /* Append the facts' bytes (all but path, module and is_package, which come
  * from where the file is) to `out`: a function of the facts alone. */
 void facts_pack(const Facts *f, StrBuf *out);
+/* Whether a and b say the same to the analysis: equal but for where their
+ * calls are in the bytes, which the analysis only compares with each other
+ * (a call's end with the starts of the calls after it, index_sites.c): their
+ * order among themselves is the same (a comment typed above them). */
+bool facts_same_but_call_bytes(const Facts *a, const Facts *b);
 /* Rebuild facts from facts_pack's bytes into `out`, which owns copies of all
  * it needs. Returns false, `out` empty, when the bytes are not such a pack:
  * every string offset and index is checked, nothing is trusted. */

@@ -354,49 +354,6 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   return true;
 }
 
-/* The pack of facts whose calls' byte ranges are replaced by their ranks
- * among all of them: what the analysis can tell of those offsets, which it
- * only compares with each other (a call's end with the starts of the calls
- * after it, index_sites.c), never reads as numbers. */
-static void pack_ranked(const Facts *f, StrBuf *out) {
-  uint32_t n = f->calls.len;
-  uint32_t *bytes = xmalloc(((size_t)n * 2 + 1) * sizeof(uint32_t));
-  for (uint32_t c = 0; c < n; c++) {
-    bytes[2 * c] = f->calls.items[c].start_byte;
-    bytes[2 * c + 1] = f->calls.items[c].end_byte;
-  }
-  qsort(bytes, (size_t)n * 2, sizeof(uint32_t), cmp_u32);
-  size_t distinct = 0; /* each offset once: its rank is its place among them */
-  for (size_t k = 0; k < (size_t)n * 2; k++)
-    if (!distinct || bytes[distinct - 1] != bytes[k]) bytes[distinct++] = bytes[k];
-  Facts g = *f; /* a shallow copy with ranked calls */
-  g.calls.items = xmalloc(((size_t)n + 1) * sizeof(Call));
-  for (uint32_t c = 0; c < n; c++) {
-    Call *r = &g.calls.items[c];
-    *r = f->calls.items[c];
-    r->start_byte =
-        (uint32_t)((uint32_t *)bsearch(&r->start_byte, bytes, distinct, sizeof(uint32_t), cmp_u32) -
-                   bytes);
-    r->end_byte =
-        (uint32_t)((uint32_t *)bsearch(&r->end_byte, bytes, distinct, sizeof(uint32_t), cmp_u32) -
-                   bytes);
-  }
-  facts_pack(&g, out);
-  free(g.calls.items);
-  free(bytes);
-}
-
-/* Whether new facts of a file say what its old ones did, to the analysis:
- * equal packs but for where the calls are in the bytes (a comment typed
- * above them moves them all). Each keeps its compared pack, so an edit
- * packs only the new facts. */
-static bool same_facts(Facts *was, Facts *now) {
-  if (!was->tables.compared.len) pack_ranked(was, &was->tables.compared);
-  pack_ranked(now, &now->tables.compared);
-  const StrBuf *a = &was->tables.compared, *b = &now->tables.compared;
-  return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
-}
-
 /* FANOUT_VERIFY_REBUILDS: facts made taking statements from the last ones are those a full
  * extraction makes, byte for byte (else an error names the file, and the full ones are kept). */
 static void verify_extraction(const Project *p, const SourceFile *src, TSTree *tree, Facts *facts,
@@ -436,7 +393,7 @@ bool project_set_document(Project *p, const char *path, const char *text, size_t
     facts_extract_tree(p->ctx, &src, tree, &facts, diags);
   }
   source_free(&src);
-  if (known && same_facts(&p->files[i], &facts)) { /* nothing to redo */
+  if (known && facts_same_but_call_bytes(&p->files[i], &facts)) { /* nothing to redo */
     facts_take_place(&p->files[i], &facts);
     facts_free(&facts);
     return true;

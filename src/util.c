@@ -48,10 +48,134 @@ char *xstrndup(const char *s, size_t n) {
 
 char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
 
+/* ---- formatting: the conversions most texts use, without stdio ---- */
+
+/* Whether every conversion in fmt is one format_simple writes: %s, %.*s, %c,
+ * %d and %u (with l, ll or z), %%. */
+static bool simple_format(const char *fmt) {
+  for (const char *p = fmt; (p = strchr(p, '%')) != NULL;) {
+    p++;
+    if (*p == '%' || *p == 's' || *p == 'c' || *p == 'd' || *p == 'u') {
+      p++;
+      continue;
+    }
+    if (p[0] == '.' && p[1] == '*' && p[2] == 's') {
+      p += 3;
+      continue;
+    }
+    if (*p == 'z' || *p == 'l') p += p[0] == 'l' && p[1] == 'l' ? 2 : 1;
+    if (*p != 'd' && *p != 'u') return false;
+    p++;
+  }
+  return true;
+}
+
+typedef struct {
+  char *s;
+  size_t len, cap;
+  bool heap;
+} Out;
+
+static void out_put(Out *o, const char *s, size_t n) {
+  if (o->len + n + 1 > o->cap) {
+    size_t cap = o->cap * 2 > o->len + n + 1 ? o->cap * 2 : o->len + n + 1;
+    char *bigger = xmalloc(cap);
+    memcpy(bigger, o->s, o->len);
+    if (o->heap) free(o->s);
+    o->s = bigger, o->cap = cap, o->heap = true;
+  }
+  memcpy(o->s + o->len, s, n);
+  o->len += n;
+}
+
+static void out_number(Out *o, unsigned long long v, bool negative) {
+  char digits[24];
+  size_t n = sizeof digits;
+  do digits[--n] = (char)('0' + v % 10);
+  while (v /= 10);
+  if (negative) digits[--n] = '-';
+  out_put(o, digits + n, sizeof digits - n);
+}
+
+/* A signed conversion's value, its length modifier (l, ll, z) read at *p. */
+static void out_signed(Out *o, const char **p, va_list *ap) {
+  long long v;
+  if ((*p)[0] == 'l' && (*p)[1] == 'l')
+    v = va_arg(*ap, long long), *p += 2;
+  else if (**p == 'l')
+    v = va_arg(*ap, long), (*p)++;
+  else if (**p == 'z')
+    v = (long long)va_arg(*ap, size_t), (*p)++;
+  else
+    v = va_arg(*ap, int);
+  out_number(o, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
+}
+
+static void out_unsigned(Out *o, const char **p, va_list *ap) {
+  unsigned long long v;
+  if ((*p)[0] == 'l' && (*p)[1] == 'l')
+    v = va_arg(*ap, unsigned long long), *p += 2;
+  else if (**p == 'l')
+    v = va_arg(*ap, unsigned long), (*p)++;
+  else if (**p == 'z')
+    v = va_arg(*ap, size_t), (*p)++;
+  else
+    v = va_arg(*ap, unsigned);
+  out_number(o, v, false);
+}
+
+/* fmt (simple_format says it can) written to o, as vsnprintf would. */
+static void format_simple(Out *o, const char *fmt, va_list *ap) {
+  for (const char *p = fmt;;) {
+    const char *pct = strchr(p, '%');
+    out_put(o, p, pct ? (size_t)(pct - p) : strlen(p));
+    if (!pct) break;
+    p = pct + 1;
+    if (*p == '%') {
+      out_put(o, "%", 1), p++;
+    } else if (*p == 's') { /* NULL as glibc writes it */
+      const char *s = va_arg(*ap, const char *);
+      if (!s) s = "(null)";
+      out_put(o, s, strlen(s)), p++;
+    } else if (*p == '.') { /* %.*s: at most n bytes, stopping at a NUL */
+      int n = va_arg(*ap, int);
+      const char *s = va_arg(*ap, const char *);
+      if (!s) s = n < 0 || n >= 6 ? "(null)" : "";
+      out_put(o, s, n < 0 ? strlen(s) : strnlen(s, (size_t)n)), p += 3;
+    } else if (*p == 'c') {
+      char c = (char)va_arg(*ap, int);
+      out_put(o, &c, 1), p++;
+    } else {
+      const char *mod = p;
+      while (*p == 'l' || *p == 'z') p++;
+      bool is_signed = *p == 'd';
+      p = mod;
+      if (is_signed)
+        out_signed(o, &p, ap);
+      else
+        out_unsigned(o, &p, ap);
+      p++; /* the d or u */
+    }
+  }
+}
+
+/* Texts are mostly short and of a few simple conversions: those are written
+ * here (stdio's machinery costs several times the bytes it writes), the rest
+ * by vsnprintf, into a stack buffer first. */
 char *xasprintf(const char *fmt, ...) {
   va_list ap, aq;
-  char small[512]; /* most texts fit: formatted once, then copied */
+  char small[512];
   va_start(ap, fmt);
+  if (simple_format(fmt)) {
+    Out o = {small, 0, sizeof small, false};
+    format_simple(&o, fmt, &ap);
+    va_end(ap);
+    o.s[o.len] = '\0';
+    if (o.heap) return xrealloc(o.s, o.len + 1);
+    char *s = xmalloc(o.len + 1);
+    memcpy(s, small, o.len + 1);
+    return s;
+  }
   va_copy(aq, ap);
   int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);

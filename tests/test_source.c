@@ -7,6 +7,7 @@
 
 #include "source.h"
 #include "test_main.h"
+#include "util.h"
 
 static const struct {
   const char *bytes;
@@ -210,11 +211,37 @@ START_TEST(file_deleted_after_walk) {
 }
 END_TEST
 
+/* xasprintf writes its common conversions itself: what snprintf writes. */
+#define SAME(...)                                                                                  \
+  do {                                                                                             \
+    char want[1200];                                                                               \
+    snprintf(want, sizeof want, __VA_ARGS__);                                                      \
+    char *got = xasprintf(__VA_ARGS__);                                                            \
+    ck_assert_str_eq(got, want);                                                                   \
+    free(got);                                                                                     \
+  } while (0)
+
+START_TEST(formatting_as_snprintf) {
+  SAME("%s:%s", "m.py", "A.run");
+  SAME("%u lines, %d, %d", 4294967295u, -2147483647 - 1, 0);
+  SAME("%ld %lu", -9223372036854775807l - 1, 18446744073709551615ul);
+  SAME("%lld %llu %zu", -42ll, 18446744073709551615ull, (size_t)1234567);
+  SAME("[%.*s] [%.*s] [%.*s]", 3, "abcdef", 10, "ab", -1, "whole");
+  SAME("%c%c 100%% %s", 'x', 'y', "");
+  SAME("%02x %.2f %-4s|", 5, 1.5, "ab"); /* stdio's */
+  char big[1000];
+  memset(big, 'a', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  SAME("<%s> %u", big, 7u); /* past the stack buffer */
+}
+END_TEST
+
 Suite *source_suite(void) {
   Suite *s = suite_create("source");
   TCase *tc = tcase_create("core");
   tcase_add_loop_test(tc, utf8_validation, 0, sizeof utf8_cases / sizeof *utf8_cases);
   tcase_add_test(tc, utf8_validation_agrees_with_the_slow_way);
+  tcase_add_test(tc, formatting_as_snprintf);
   tcase_add_test(tc, buffer_bom_and_lone_cr);
   tcase_add_test(tc, buffer_rejects_binary_and_bad_utf8);
   tcase_add_test(tc, walk_skips_and_module_names);
