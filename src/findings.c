@@ -13,7 +13,9 @@ Finding *findings_add(Findings *fs, const Index *ix, Rule rule, uint32_t file, i
                       char *message, char *evidence, char *next_step, char *validate) {
   Finding f = {0};
   f.rule = rule;
-  snprintf(f.code, sizeof f.code, "%s", rule_info(rule)->code);
+  const char *code = rule_info(rule)->code;
+  size_t n = strlen(code);
+  memcpy(f.code, code, n < sizeof f.code ? n : sizeof f.code - 1); /* NUL-ended: f is zeroed */
   f.file = file;
   f.def = def;
   f.pos = pos;

@@ -34,7 +34,12 @@ void index_def_sites(const Index *ix, DefRef d, uint32_t *first, uint32_t *end) 
 char *index_def_name(const Index *ix, DefRef r) {
   const Facts *f = index_file(ix, r.file);
   const char *q = r.def > 0 ? f->defs.items[r.def].qualname : "<module>";
-  return xasprintf("%s:%s", f->path, q);
+  size_t np = strlen(f->path), nq = strlen(q);
+  char *name = xmalloc(np + nq + 2);
+  memcpy(name, f->path, np);
+  name[np] = ':';
+  memcpy(name + np + 1, q, nq + 1);
+  return name;
 }
 
 /* The callers of every definition, from every call's targets. */
