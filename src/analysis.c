@@ -73,6 +73,8 @@ static void site_targets(Model *m, const SiteRef *sr, SiteInfo *info, DefRefs *t
     const char *text = f->names.items[sr->site.targets.first + t];
     targets.len = 0;
     ResolvedHow how = index_name_targets(ix, sr->file, sr->site.def, text, &targets);
+    array_push(&info->named, ((NamedTargets){info->resolved.len, targets.len, how}));
+    for (uint32_t k = 0; k < targets.len; k++) array_push(&info->resolved, targets.items[k]);
     DefRef r = targets.len ? targets.items[0] : (DefRef){sr->file, -1};
     char *canon = model_canonical(m, sr->file, sr->site.def, text);
     if (knowledge_has(m->k, FACT_TIMEOUT_CALL, canon)) /* each item in asyncio.wait_for */
@@ -226,10 +228,19 @@ void analysis_sites(Model *m, SiteInfos *out) {
   }
 }
 
+ResolvedHow analysis_named_targets(const SiteInfo *s, uint32_t t, DefRefs *out) {
+  out->len = 0;
+  const NamedTargets *n = &s->named.items[t];
+  for (uint32_t k = 0; k < n->len; k++) array_push(out, s->resolved.items[n->first + k]);
+  return n->how;
+}
+
 void analysis_free(SiteInfos *s) {
   for (uint32_t i = 0; i < s->len; i++) {
     if (s->items[i].has_ext) external_free(&s->items[i].ext);
     array_free(&s->items[i].reach);
+    array_free(&s->items[i].resolved);
+    array_free(&s->items[i].named);
   }
   array_free(s);
 }

@@ -8,6 +8,12 @@
 
 #define REACH_DEPTH 6
 
+/* What one of a site's target names resolved to: resolved[first, first + len), found `how`. */
+typedef struct {
+  uint32_t first, len;
+  ResolvedHow how;
+} NamedTargets;
+
 typedef struct {
   const SiteRef *site;
   DefRef orchestrator;
@@ -23,6 +29,8 @@ typedef struct {
   uint32_t ntargets;
   bool inferred;       /* the path to the I/O call rests on an inferred call target */
   CallRef inferred_at; /* the first such call (call UINT32_MAX - 1: the task itself) */
+  DefRefs resolved;    /* the site's target names resolved, name by name (named) */
+  Array(NamedTargets) named;
 } SiteInfo;
 
 typedef Array(SiteInfo) SiteInfos;
@@ -37,6 +45,9 @@ bool analysis_large(const Model *m, const SiteInfo *s);
  * none; UINT32_MAX - 1: the task itself). */
 void analysis_reach_targets(const Model *m, uint32_t file, const DefRefs *targets, ResolvedHow how,
                             DefRefs *reach, CallRefs *via);
+
+/* What target name t of site `s` resolved to (index_name_targets' answer). */
+ResolvedHow analysis_named_targets(const SiteInfo *s, uint32_t t, DefRefs *out);
 
 /* Analyze every site of the index. Free with analysis_free. */
 void analysis_sites(Model *m, SiteInfos *out);

@@ -138,6 +138,7 @@ static const Fact *method_fact(const Model *m, uint32_t file, const Call *c, con
                                const char *method) {
   const Knowledge *k = m->k;
   const Facts *f = &m->ix->files[file];
+  if (!knowledge_lists(k, FACT_BLOCKING_METHOD, ATTR_METHODS, method)) return NULL;
   for (const Fact *x = knowledge_first(k, FACT_BLOCKING_METHOD); x; x = knowledge_next(k, x)) {
     if (!fact_lists(x, ATTR_METHODS, method)) continue;
     size_t n = strlen(x->name);

@@ -14,14 +14,14 @@ static bool stored(const Facts *f, uint32_t call) {
   return false;
 }
 
-/* Add what the tasks of site `sr` run: the closures of its task functions. */
-static void targets_reach(Model *m, const SiteRef *sr, DefRefs *reach, CallRefs *via) {
-  const Facts *f = &m->ix->files[sr->file];
+/* Add what the tasks of site `sr` run: the closures of its task functions
+ * (its target names as analysis_sites resolved them). */
+static void targets_reach(Model *m, const SiteInfos *sites, const SiteRef *sr, DefRefs *reach,
+                          CallRefs *via) {
+  const SiteInfo *info = &sites->items[sr - m->ix->sites.items];
   DefRefs targets = {0};
   for (uint32_t t = 0; t < sr->site.targets.count; t++) {
-    targets.len = 0;
-    ResolvedHow how = index_name_targets(m->ix, sr->file, sr->site.def,
-                                         f->names.items[sr->site.targets.first + t], &targets);
+    ResolvedHow how = analysis_named_targets(info, t, &targets);
     if (!targets.len || index_def(m->ix, targets.items[0])->kind != DEF_FUNCTION) continue;
     analysis_reach_targets(m, sr->file, &targets, how, reach, via);
   }
@@ -32,24 +32,26 @@ static void targets_reach(Model *m, const SiteRef *sr, DefRefs *reach, CallRefs 
  * fan-outs over a parameter (through helpers built on helpers). The rest of
  * the helper runs once per call, shared by all items: a client it builds
  * there is one client for the whole list. */
-static void helper_task_reach(Model *m, DefRef h, unsigned depth, DefRefs *reach, CallRefs *via) {
+static void helper_task_reach(Model *m, const SiteInfos *sites, DefRef h, unsigned depth,
+                              DefRefs *reach, CallRefs *via) {
   for (uint32_t i = 0; i < m->ix->sites.len; i++) {
     const SiteRef *in = &m->ix->sites.items[i];
     if (in->file != h.file || in->site.def != h.def || in->site.width.param < 0) continue;
-    targets_reach(m, in, reach, via);
+    targets_reach(m, sites, in, reach, via);
     if (in->site.kind == SITE_HELPER && defref_ok(in->helper) && depth < REACH_DEPTH)
-      helper_task_reach(m, in->helper, depth + 1, reach, via);
+      helper_task_reach(m, sites, in->helper, depth + 1, reach, via);
   }
 }
 
 /* The functions a task of `s` may run, found as analysis_sites finds them,
  * and for each the first call on the path to it whose targets were
  * inferred (call UINT32_MAX: none; UINT32_MAX - 1: the task itself). */
-static void task_reach(Model *m, const SiteInfo *s, DefRefs *reach, CallRefs *via) {
+static void task_reach(Model *m, const SiteInfos *sites, const SiteInfo *s, DefRefs *reach,
+                       CallRefs *via) {
   const SiteRef *sr = s->site;
-  targets_reach(m, sr, reach, via);
+  targets_reach(m, sites, sr, reach, via);
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
-    helper_task_reach(m, sr->helper, 0, reach, via);
+    helper_task_reach(m, sites, sr->helper, 0, reach, via);
 }
 
 /* The finding of `code` already made at this place: one construction is one
@@ -171,10 +173,10 @@ static void oneshot_uses(Model *m, const SiteInfo *s, DefRef d, CallRef via, Fin
   }
 }
 
-static void fan701(Model *m, const SiteInfo *s, Findings *out) {
+static void fan701(Model *m, const SiteInfos *sites, const SiteInfo *s, Findings *out) {
   DefRefs reach = {0};
   CallRefs via = {0};
-  task_reach(m, s, &reach, &via);
+  task_reach(m, sites, s, &reach, &via);
   for (uint32_t r = 0; r < reach.len; r++) {
     client_built(m, s, reach.items[r], via.items[r], out);
     oneshot_uses(m, s, reach.items[r], via.items[r], out);
@@ -350,7 +352,7 @@ void check_pool(Model *m, const SiteInfos *sites, Findings *out) {
   for (uint32_t i = 0; i < sites->len; i++) {
     const SiteInfo *s = &sites->items[i];
     if (!analysis_large(m, s) || !s->has_ext) continue;
-    fan701(m, s, &pool);
+    fan701(m, sites, s, &pool);
     fan702(m, s, &pool);
   }
   for (uint32_t i = 0; i < pool.len; i++) array_push(out, pool.items[i]);

@@ -199,6 +199,34 @@ static bool attr_ok(FactKind kind, const char *a, size_t n, const char *file, ui
 /* Parse `kind name key=value ...` lines (`#` starts a comment), each attribute checked against the
  * schema; the first fact of a kind and name is the one looked up, and facts of a kind are chained
  * in order. Facts point into a copy of the text that `k` keeps. */
+/* Each item of each of a fact's values, as a comma list, for knowledge_lists. */
+static void note_lists(Knowledge *k, const Fact *f) {
+  for (int a = 0; a < ATTR_COUNT; a++)
+    for (const char *p = f->attr[a]; p && *p;) {
+      size_t len = strcspn(p, ",");
+      char *key = xasprintf("%s\t%s\t%.*s", kind_names[f->kind], key_names[a], (int)len, p);
+      array_push(&k->owned, key);
+      strmap_put(&k->listed, key, 1);
+      p += len + (p[len] == ',');
+    }
+}
+
+bool knowledge_lists(const Knowledge *k, FactKind kind, AttrKey key, const char *name) {
+  char buf[256];
+  const char *parts[3] = {kind_names[kind], key_names[key], name};
+  size_t n = 0;
+  for (int i = 0; i < 3; i++) {
+    size_t len = strlen(parts[i]);
+    if (n + len + 2 > sizeof buf) return true; /* too long to look up: ask each fact */
+    memcpy(buf + n, parts[i], len);
+    n += len;
+    buf[n++] = i < 2 ? '\t' : '\0';
+  }
+  return strmap_get(&k->listed, buf, NULL);
+}
+
+/* Each line `kind name [key=value ...]` (a # starts a comment), checked
+ * against the schema; a line that does not fit is a diagnostic and skipped. */
 bool knowledge_add_text(Knowledge *k, const char *file, const char *text, Diags *diags) {
   char *copy = xstrdup(text);
   array_push(&k->owned, copy);
@@ -248,6 +276,7 @@ bool knowledge_add_text(Knowledge *k, const char *file, const char *text, Diags 
       continue;
     }
     array_push(&k->facts, f);
+    note_lists(k, &f);
     char *key = xasprintf("%s\t%s", kind_text, name);
     array_push(&k->owned, key);
     if (!strmap_get(&k->by_key, key, NULL)) strmap_put(&k->by_key, key, k->facts.len - 1);
@@ -333,6 +362,7 @@ void knowledge_free(Knowledge *k) {
   array_free(&k->owned);
   array_free(&k->facts);
   strmap_free(&k->by_key);
+  strmap_free(&k->listed);
   array_free(&k->next_of_kind);
   memset(k, 0, sizeof *k); /* the kinds' first and last too: loadable again */
 }

@@ -77,6 +77,7 @@ typedef struct {
 typedef struct {
   Array(Fact) facts;
   StrMap by_key; /* "kind\tname" -> index of the first fact */
+  StrMap listed; /* "kind\tkey\titem" for each item of each fact's comma list (knowledge_lists) */
   uint32_t first_of_kind[FACT_COUNT], last_of_kind[FACT_COUNT]; /* 1 + index; 0: none */
   U32Array next_of_kind; /* per fact: the next of its kind, UINT32_MAX at the end */
   StrArray owned;
@@ -103,6 +104,8 @@ static inline bool fact_yes(const Fact *f, AttrKey key) { return fact_get(f, key
 bool fact_rule(const Fact *f, AttrKey key, Rule *out);
 /* Whether a names key (comma-separated) lists `name`. */
 bool fact_lists(const Fact *f, AttrKey key, const char *name);
+/* Whether some fact of `kind` lists `name` in its `key` (fact_lists of any): O(1). */
+bool knowledge_lists(const Knowledge *k, FactKind kind, AttrKey key, const char *name);
 /* The facts of one kind in file order: the first (NULL: none) and the one
  * after `f`. A walk costs the facts of that kind, not all of them. */
 const Fact *knowledge_first(const Knowledge *k, FactKind kind);

@@ -95,6 +95,12 @@ START_TEST(attributes_by_key) {
   ck_assert_ptr_null(fact_get(c, ATTR_ASYNC));
   ck_assert(fact_lists(c, ATTR_IO, "get") && fact_lists(c, ATTR_IO, "post"));
   ck_assert(!fact_lists(c, ATTR_IO, "ge") && !fact_lists(c, ATTR_IO, "posts"));
+  /* the same of any fact of a kind, looked up */
+  ck_assert(knowledge_lists(&k, FACT_CLIENT, ATTR_IO, "get") &&
+            knowledge_lists(&k, FACT_CLIENT, ATTR_IO, "post"));
+  ck_assert(!knowledge_lists(&k, FACT_CLIENT, ATTR_IO, "ge") &&
+            !knowledge_lists(&k, FACT_CLIENT, ATTR_POOL, "get") &&
+            !knowledge_lists(&k, FACT_BLOCKING, ATTR_IO, "get"));
   ck_assert(!fact_yes(c, ATTR_ONESHOT));
   Rule r;
   ck_assert(fact_rule(knowledge_get(&k, FACT_BLOCKING, "x.f"), ATTR_CODE, &r));
