@@ -221,11 +221,11 @@ static int32_t doc_index(Server *s, const char *path) {
  * open document on every edit). */
 static void put_u32(StrBuf *b, uint32_t v, char sep) {
   char digits[16];
-  int n = 0;
-  do digits[n++] = (char)('0' + v % 10);
-  while ((v /= 10) && n < 15);
-  while (n) sb_putc(b, digits[--n]);
-  sb_putc(b, sep);
+  size_t n = sizeof digits;
+  digits[--n] = sep;
+  do digits[--n] = (char)('0' + v % 10);
+  while (v /= 10);
+  sb_putn(b, digits + n, sizeof digits - n);
 }
 
 /* The UTF-16 column of a related location: in its open document's text, if
