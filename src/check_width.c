@@ -176,8 +176,12 @@ static bool filled_from_model(const Model *m, uint32_t file, int32_t def, const 
   static const char *const grows[] = {".append", ".extend", ".add"};
   unsigned fills = 0;
   bool made = true;
+  size_t n = strlen(root);
+  char small[128]; /* root.append, ...: on the stack when it fits */
+  char *callee = n + sizeof ".extend" <= sizeof small ? small : xmalloc(n + sizeof ".extend");
+  memcpy(callee, root, n);
   for (size_t g = 0; g < sizeof grows / sizeof *grows && made; g++) {
-    char *callee = xasprintf("%s%s", root, grows[g]);
+    strcpy(callee + n, grows[g]);
     for (uint32_t at = 0, i;
          made && (i = model_next_call(m, file, def, callee, &at)) != UINT32_MAX;) {
       const Call *c = &f->calls.items[i];
@@ -193,8 +197,8 @@ static bool filled_from_model(const Model *m, uint32_t file, int32_t def, const 
       free(from);
       fills++;
     }
-    free(callee);
   }
+  if (callee != small) free(callee);
   return made && fills > 0;
 }
 
