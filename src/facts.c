@@ -264,8 +264,6 @@ static void walk_call(Walker *w, TSNode n) {
   TSNode fn = facts__field(n, FIELD_function);
   c.callee = facts__dotted(w, fn);
   c.pos = facts__pos_of(n);
-  TSPoint e = ts_node_end_point(n);
-  c.end = (Pos){e.row + 1, e.column + 1};
   c.start_byte = ts_node_start_byte(n);
   c.end_byte = ts_node_end_byte(n);
   c.def = w->def;

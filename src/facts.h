@@ -102,7 +102,7 @@ typedef struct {
 typedef struct {
   const char *callee; /* dotted text ("self.client.get"); a call in the chain is written
                          "f()" ("Path().read_text"), any other non-name part "?" */
-  Pos pos, end;
+  Pos pos;
   uint32_t start_byte, end_byte;
   int32_t def;
   uint32_t flags;

@@ -103,7 +103,6 @@ static const Field import_fields[] = {STR(Import, bound),    STR(Import, target)
                                       POS(Import, pos),      END};
 static const Field call_fields[] = {STR(Call, callee),
                                     POS(Call, pos),
-                                    POS(Call, end),
                                     BYTE(Call, start_byte),
                                     BYTE(Call, end_byte),
                                     IDX(Call, def, S_DEFS),
@@ -169,7 +168,7 @@ _Static_assert(sizeof(DefKind) == sizeof(int) && sizeof(SiteKind) == sizeof(int)
 #define SIZE(T, n) _Static_assert(sizeof(T) == (n), #T " changed: update its fields here")
 SIZE(Def, 136);
 SIZE(Import, 32);
-SIZE(Call, 96);
+SIZE(Call, 88);
 SIZE(Kwarg, 16);
 SIZE(ListArg, 56);
 SIZE(Assign, 32);

@@ -54,7 +54,7 @@ static void assert_same_facts(const Facts *a, const Facts *b) {
     const Call *x = &a->calls.items[i], *y = &b->calls.items[i];
     ck_assert_str_eq(x->callee, y->callee);
     ck_assert_uint_eq(x->pos.line, y->pos.line);
-    ck_assert_uint_eq(x->end.col, y->end.col);
+    ck_assert_uint_eq(x->end_byte, y->end_byte);
     ck_assert_uint_eq(x->flags, y->flags);
     ck_assert_int_eq(x->outer, y->outer);
     ck_assert_int_eq(x->message == NULL, y->message == NULL);
