@@ -12,6 +12,7 @@ void model_init(Model *m, const Index *ix, const Knowledge *k, const Settings *s
   m->k = k;
   size_t n = (size_t)ix->ndefs + 1;
   m->names = xcalloc(n, sizeof *m->names);
+  m->origins = model__origins_new(n);
   m->external = xmalloc(n * sizeof(int32_t));
   m->limiter = xmalloc(n * sizeof(int32_t));
   m->timeout = xmalloc(n * sizeof(int32_t));
@@ -32,6 +33,7 @@ void model_free(Model *m) {
   free(m->bounded);
   free(m->splat);
   model__names_free(m);
+  model__origins_free(m);
 }
 
 static uint32_t global(const Model *m, DefRef d) { return index_global_def(m->ix, d); }

@@ -24,6 +24,9 @@ typedef struct {
   /* per global def, made when first asked: its own assignments by target
    * and its own calls by callee (model_next_assign, model_next_call) */
   struct DefNames **names;
+  /* per global def: model_origin's answers, by receiver (a client's methods
+   * called one after another in a function ask about it again) */
+  struct OriginSeens *origins;
 } Model;
 
 /* Where an object came from: the constructor call that made it. */

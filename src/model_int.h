@@ -13,5 +13,8 @@ int32_t model__class_of(const Facts *f, int32_t def);
 bool model__is_param(const Facts *f, int32_t def, const char *name);
 /* Free the per-definition name maps model_next_* made. */
 void model__names_free(Model *m);
+/* model_origin's memo: room for n defs' answers; freed with the model. */
+struct OriginSeens *model__origins_new(size_t n);
+void model__origins_free(Model *m);
 
 #endif

@@ -229,8 +229,55 @@ int32_t model__class_of(const Facts *f, int32_t def) {
   return -1;
 }
 
+/* One answer of model_origin: the receiver asked about, and what was said. */
+typedef struct {
+  char *receiver;
+  bool found;
+  Origin origin;
+} OriginSeen;
+
+/* What model_origin answered for one def. */
+struct OriginSeens {
+  Array(OriginSeen) seen;
+};
+
+struct OriginSeens *model__origins_new(size_t n) {
+  return xcalloc(n, sizeof(struct OriginSeens));
+}
+
+void model__origins_free(Model *m) {
+  for (uint32_t g = 0; m->origins && g <= m->ix->ndefs; g++) {
+    for (uint32_t k = 0; k < m->origins[g].seen.len; k++) {
+      free(m->origins[g].seen.items[k].receiver);
+      origin_free(&m->origins[g].seen.items[k].origin);
+    }
+    array_free(&m->origins[g].seen);
+  }
+  free(m->origins);
+  m->origins = NULL;
+}
+
+static Origin origin_copy(const Origin *o) {
+  Origin c = *o;
+  c.ctor = o->ctor ? xstrdup(o->ctor) : NULL;
+  return c;
+}
+
+/* The answer for a receiver is a function of the index: asked again in the
+ * same def (a client's methods called one after another), it is the one
+ * given before (a copy: the caller frees its own). */
 bool model_origin(const Model *m, uint32_t file, int32_t def, const char *receiver, Origin *out) {
-  return origin_at(m, file, def, receiver, out, 0);
+  if (def < 0) return origin_at(m, file, def, receiver, out, 0);
+  struct OriginSeens *at = &m->origins[index_global_def(m->ix, (DefRef){file, def})];
+  for (uint32_t k = 0; k < at->seen.len; k++)
+    if (strcmp(at->seen.items[k].receiver, receiver) == 0) {
+      *out = origin_copy(&at->seen.items[k].origin);
+      return at->seen.items[k].found;
+    }
+  bool found = origin_at(m, file, def, receiver, out, 0);
+  OriginSeen s = {xstrdup(receiver), found, origin_copy(out)};
+  array_push(&at->seen, s);
+  return found;
 }
 
 /* `x = x.items()` refers back to itself: depth bounds the chain. */
