@@ -313,6 +313,21 @@ bool facts__in_module(const Facts *f, int s, uint32_t first, uint32_t end) {
   return false;
 }
 
+void facts__reserve_like(Facts *to, const Facts *from) {
+  for (int s = 0; s < S_COUNT; s++) {
+    uint32_t need, len, cap;
+    section_items(from, s, &need);
+    char *arr = (char *)to + sections[s].array;
+    void *items;
+    memcpy(&items, arr, sizeof items);
+    memcpy(&len, arr + sizeof items, sizeof len);
+    memcpy(&cap, arr + sizeof items + sizeof len, sizeof cap);
+    array__grow(&items, &cap, need, sections[s].elem);
+    memcpy(arr, &items, sizeof items);
+    memcpy(arr + sizeof items + sizeof len, &cap, sizeof cap);
+  }
+}
+
 void facts__copy_records(Facts *to, const Facts *from, int s, uint32_t first, uint32_t end,
                          const FactsMove *mv) {
   if (first >= end) return;

@@ -192,6 +192,7 @@ void facts__walk_top(Walker *w) {
   }
   FactsMarks *m = w->marks;
   const FactsMarks *om = old_marks(w);
+  if (om) facts__reserve_like(w->f, w->old); /* an edit changes a few records, not the count */
   uint32_t next = 0, d = w->depth;
   while (w->cursors.len <= d) array_push(&w->cursors, ts_tree_cursor_new(w->root));
   ts_tree_cursor_reset(&w->cursors.items[d], w->root);

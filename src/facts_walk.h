@@ -49,6 +49,8 @@ void facts__copy_records(Facts *to, const Facts *from, int s, uint32_t first, ui
 /* Whether a record of section s in [first, end) is in the module's scope
  * (one of its def indices is 0). */
 bool facts__in_module(const Facts *f, int s, uint32_t first, uint32_t end);
+/* Room in each of to's arrays for as many records as from's has. */
+void facts__reserve_like(Facts *to, const Facts *from);
 /* The number of records in each section of f. */
 void facts__lens(const Facts *f, uint32_t lens[S_COUNT]);
 

@@ -70,28 +70,58 @@ static uint32_t next_named(const StrMap *map, const uint32_t *next, const char *
   return order[first + k];
 }
 
+/* A stretch of a few entries is scanned: making its maps would cost more
+ * than the lookups save. The same entries, in the same order. */
+#define SCAN_MAX 8
+
+static uint32_t next_scanned(const char *(*key)(const void *, uint32_t), const Facts *f,
+                             const uint32_t *order, uint32_t n, const char *name, uint32_t *at) {
+  Stretch s = {f, order};
+  for (uint32_t k = *at; k < n; k++)
+    if (strcmp(key(&s, k), name) == 0) {
+      *at = k + 1;
+      return order[k];
+    }
+  return UINT32_MAX;
+}
+
 uint32_t model_next_assign(const Model *m, uint32_t file, int32_t def, const char *name,
                            uint32_t *at) {
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[def];
+  uint32_t n = d->own_assigns.end - d->own_assigns.first;
+  if (n <= SCAN_MAX)
+    return n ? next_scanned(assign_target, f, f->assign_order.items + d->own_assigns.first, n, name,
+                            at)
+             : UINT32_MAX;
   const struct DefNames *dn = def_names(m, file, def);
-  const Def *d = &m->ix->files[file].defs.items[def];
   return next_named(&dn->assigns, dn->assign_next, name, at, d->own_assigns.first,
-                    m->ix->files[file].assign_order.items);
+                    f->assign_order.items);
 }
 
 uint32_t model_next_call(const Model *m, uint32_t file, int32_t def, const char *callee,
                          uint32_t *at) {
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[def];
+  uint32_t n = d->own_calls.end - d->own_calls.first;
+  if (n <= SCAN_MAX)
+    return n ? next_scanned(call_callee, f, f->call_order.items + d->own_calls.first, n, callee, at)
+             : UINT32_MAX;
   const struct DefNames *dn = def_names(m, file, def);
-  const Def *d = &m->ix->files[file].defs.items[def];
-  return next_named(&dn->calls, dn->call_next, callee, at, d->own_calls.first,
-                    m->ix->files[file].call_order.items);
+  return next_named(&dn->calls, dn->call_next, callee, at, d->own_calls.first, f->call_order.items);
 }
 
 uint32_t model_next_method(const Model *m, uint32_t file, int32_t def, const char *method,
                            uint32_t *at) {
+  const Facts *f = &m->ix->files[file];
+  const Def *d = &f->defs.items[def];
+  uint32_t n = d->own_calls.end - d->own_calls.first;
+  if (n <= SCAN_MAX)
+    return n ? next_scanned(call_method, f, f->call_order.items + d->own_calls.first, n, method, at)
+             : UINT32_MAX;
   const struct DefNames *dn = def_names(m, file, def);
-  const Def *d = &m->ix->files[file].defs.items[def];
   return next_named(&dn->methods, dn->method_next, method, at, d->own_calls.first,
-                    m->ix->files[file].call_order.items);
+                    f->call_order.items);
 }
 
 void model__names_free(Model *m) {
