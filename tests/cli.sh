@@ -417,9 +417,13 @@ if command -v python3 > /dev/null; then
   if [ $rc7 = 7 ] && [ $rc_missing = 2 ] && grep -q "/nonexistent/cmd: error: cannot run" "$tmp/run3.err"; then ok
   else bad "fanout run exit codes: $rc7 (want 7), $rc_missing (want 2)"; cat "$tmp/run3.err"; fi
   # a stop signal reaches the child, which stops; the report is still written
-  # (TERM: background jobs of a script start with INT ignored)
+  # (TERM: background jobs of a script start with INT ignored). The signal is
+  # sent once the child has said it is ready (its log has the line), not after
+  # a fixed sleep, which a loaded machine can outlast.
   (cd "$tmp/empty" && timeout 30 "$FANOUT" run -q --out "$tmp/run4" -- sh -c 'trap "echo stopped; exit 143" TERM; echo ready; while :; do sleep 0.1; done' > "$tmp/run4.out" 2>&1 &
-   pid=$!; sleep 1; kill -TERM "$pid"; wait "$pid"; echo "rc=$?" >> "$tmp/run4.out")
+   pid=$!; n=0
+   while [ $n -lt 250 ] && ! grep -q ready "$tmp/run4/run.log" 2> /dev/null; do sleep 0.1; n=$((n + 1)); done
+   kill -TERM "$pid"; wait "$pid"; echo "rc=$?" >> "$tmp/run4.out")
   if grep -q "rc=143" "$tmp/run4.out" && grep -q "stopped" "$tmp/run4/run.log" && [ -s "$tmp/run4/report.md" ]; then ok
   else bad "a stop signal under fanout run"; cat "$tmp/run4.out"; fi
 else
