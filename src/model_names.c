@@ -99,29 +99,30 @@ uint32_t model_next_assign(const Model *m, uint32_t file, int32_t def, const cha
                     f->assign_order.items);
 }
 
-uint32_t model_next_call(const Model *m, uint32_t file, int32_t def, const char *callee,
-                         uint32_t *at) {
+/* The next own call of a def by callee, or by method name (`by_method`). */
+static uint32_t next_call(const Model *m, uint32_t file, int32_t def, const char *name,
+                          uint32_t *at, bool by_method) {
   const Facts *f = &m->ix->files[file];
   const Def *d = &f->defs.items[def];
   uint32_t n = d->own_calls.end - d->own_calls.first;
   if (n <= SCAN_MAX)
-    return n ? next_scanned(call_callee, f, f->call_order.items + d->own_calls.first, n, callee, at)
+    return n ? next_scanned(by_method ? call_method : call_callee, f,
+                            f->call_order.items + d->own_calls.first, n, name, at)
              : UINT32_MAX;
   const struct DefNames *dn = def_names(m, file, def);
-  return next_named(&dn->calls, dn->call_next, callee, at, d->own_calls.first, f->call_order.items);
+  return next_named(by_method ? &dn->methods : &dn->calls,
+                    by_method ? dn->method_next : dn->call_next, name, at, d->own_calls.first,
+                    f->call_order.items);
+}
+
+uint32_t model_next_call(const Model *m, uint32_t file, int32_t def, const char *callee,
+                         uint32_t *at) {
+  return next_call(m, file, def, callee, at, false);
 }
 
 uint32_t model_next_method(const Model *m, uint32_t file, int32_t def, const char *method,
                            uint32_t *at) {
-  const Facts *f = &m->ix->files[file];
-  const Def *d = &f->defs.items[def];
-  uint32_t n = d->own_calls.end - d->own_calls.first;
-  if (n <= SCAN_MAX)
-    return n ? next_scanned(call_method, f, f->call_order.items + d->own_calls.first, n, method, at)
-             : UINT32_MAX;
-  const struct DefNames *dn = def_names(m, file, def);
-  return next_named(&dn->methods, dn->method_next, method, at, d->own_calls.first,
-                    f->call_order.items);
+  return next_call(m, file, def, method, at, true);
 }
 
 void model__names_free(Model *m) {
