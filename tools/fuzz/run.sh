@@ -49,6 +49,22 @@ printf 'Content-Length: 50\r\n\r\n{"jsonrpc"' > "$seeds/lsp/cut"
   frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'$uri'","languageId":"python","version":1,"text":"'"$(printf '%s' "$doc" | sed 's/g(x)/f(x)/')"'"}}}'
   frame '{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"'$uri'"},"position":{"line":3,"character":20}}}'
 } > "$seeds/lsp/noassign"
+# statements taken from the last extraction: several top-level defs, edits in
+# one of them, lines put above them and taken away (each re-extraction is
+# checked against a full one: a difference aborts)
+many='import asyncio, logging\nis_py2 = False\n\n@dec(1)\nclass C(Base):\n    async def m(self, ys):\n        for y in ys:\n            asyncio.create_task(g(y))\n\nasync def a(xs):\n    lg.info(\"n %s\", 1)\n    return await asyncio.gather(*[f(x) for x in xs])\n\ndef b(x=make()):\n    if is_py2:\n        go()\n'
+change() { # VERSION LINE CHAR END_LINE END_CHAR TEXT
+  frame '{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"'$uri'","version":'"$1"'},"contentChanges":[{"range":{"start":{"line":'"$2"',"character":'"$3"'},"end":{"line":'"$4"',"character":'"$5"'}},"text":"'"$6"'"}]}}'
+}
+{
+  frame '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
+  frame '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"'$uri'","languageId":"python","version":1,"text":"'"$many"'"}}}'
+  change 2 11 0 11 0 '    x = 1\n'
+  change 3 0 0 0 0 '\n'
+  change 4 1 0 1 0 'lg = logging.getLogger()\n'
+  change 5 0 0 2 0 ''
+  change 6 4 0 4 0 'def z():\n    pass\n'
+} > "$seeds/lsp/reuse"
 # each harness runs in an empty directory (the project fuzz_lsp's server loads)
 abs=$(cd "$BUILD" && pwd)
 rm -rf "$abs/cwd" && mkdir -p "$abs/cwd"
