@@ -11,13 +11,17 @@
 
 /* ---- definitions ------------------------------------------------------------ */
 
-void facts__walk_children(Walker *w, TSNode n) {
-  /* A cursor: ts_node_child(n, i) rescans the siblings before i each time,
-   * which makes a module of thousands of statements quadratic. The one of
-   * this depth is free: the walks below it use deeper ones. */
-  uint32_t d = w->depth; /* an index: deeper walks may move the array */
+uint32_t facts__cursor_on(Walker *w, TSNode n) {
+  uint32_t d = w->depth;
   while (w->cursors.len <= d) array_push(&w->cursors, ts_tree_cursor_new(n));
   ts_tree_cursor_reset(&w->cursors.items[d], n);
+  return d;
+}
+
+void facts__walk_children(Walker *w, TSNode n) {
+  /* A cursor: ts_node_child(n, i) rescans the siblings before i each time,
+   * which makes a module of thousands of statements quadratic. */
+  uint32_t d = facts__cursor_on(w, n);
   if (ts_tree_cursor_goto_first_child(&w->cursors.items[d])) {
     do facts__walk(w, ts_tree_cursor_current_node(&w->cursors.items[d]));
     while (ts_tree_cursor_goto_next_sibling(&w->cursors.items[d]));

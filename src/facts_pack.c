@@ -251,7 +251,7 @@ void facts__lens(const Facts *f, uint32_t lens[S_COUNT]) {
 }
 
 static uint32_t moved_u32(uint32_t v, const Field *fd, const FactsMove *mv) {
-  if (fd->arg == S_DEFS && v < mv->keep_defs) return v;
+  if (fd->arg == S_DEFS && v == 0) return v; /* the module stays */
   if (fd->arg != S_NONE) return (uint32_t)(v + mv->index[fd->arg]);
   switch (fd->move) {
   case M_LINE: return (uint32_t)(v + mv->lines);

@@ -121,7 +121,7 @@ static bool reads_hold(const Walker *w, const FactsMarks *om, const Stmt *o) {
 /* How old statement o's records move to where statement st now is. */
 static FactsMove move_of(const Stmt *st, const Stmt *o) {
   FactsMove mv = {
-      {0}, 1, (int64_t)st->start_row - o->start_row, (int64_t)st->start_byte - o->start_byte};
+      {0}, (int64_t)st->start_row - o->start_row, (int64_t)st->start_byte - o->start_byte};
   for (int s = 0; s < S_COUNT; s++) mv.index[s] = (int64_t)st->at[s] - o->at[s];
   return mv;
 }
@@ -193,9 +193,7 @@ void facts__walk_top(Walker *w) {
   FactsMarks *m = w->marks;
   const FactsMarks *om = old_marks(w);
   if (om) facts__reserve_like(w->f, w->old); /* an edit changes a few records, not the count */
-  uint32_t next = 0, d = w->depth;
-  while (w->cursors.len <= d) array_push(&w->cursors, ts_tree_cursor_new(w->root));
-  ts_tree_cursor_reset(&w->cursors.items[d], w->root);
+  uint32_t next = 0, d = facts__cursor_on(w, w->root);
   if (!ts_tree_cursor_goto_first_child(&w->cursors.items[d])) return;
   do {
     TSNode n = ts_tree_cursor_current_node(&w->cursors.items[d]);
@@ -213,17 +211,14 @@ void facts__walk_top(Walker *w) {
     w->stmt = (int32_t)k;
     w->stmt_assigns = w->f->assigns.len;
     const Stmt *o = om && ts_node_start_point(n).column == 0 ? match(om, &st, &next) : NULL;
-    if (o && reads_hold(w, om, o)) {
+    Def module = w->f->defs.items[0];
+    if (o && reads_hold(w, om, o))
       take(w, om, o, k);
-    } else {
-      Def module = w->f->defs.items[0];
+    else
       facts__walk(w, n);
-      Stmt *s = &m->stmts.items[k];
-      facts__lens(w->f, s->end);
-      s->own = own_records(w->f, s, &module);
-    }
     Stmt *s = &m->stmts.items[k];
-    if (s->taken) facts__lens(w->f, s->end), s->own = true;
+    facts__lens(w->f, s->end);
+    s->own = s->taken || own_records(w->f, s, &module);
     s->reads_end = m->reads.len;
   } while (ts_tree_cursor_goto_next_sibling(&w->cursors.items[d]));
   w->stmt = -1;

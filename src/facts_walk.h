@@ -33,12 +33,10 @@ enum {
 };
 
 /* How records copied from one extraction to the next move: an index into
- * section s grows by index[s] (a def below keep_defs, the module, stays),
- * lines by `lines`, bytes by `bytes`. Columns stay: a top-level def starts
- * a line. */
+ * section s grows by index[s] (def 0, the module, stays), lines by `lines`,
+ * bytes by `bytes`. Columns stay: a top-level def starts a line. */
 typedef struct {
   int64_t index[S_COUNT];
-  uint32_t keep_defs;
   int64_t lines, bytes;
 } FactsMove;
 
@@ -204,6 +202,9 @@ const char *facts__kind_unknown(void);
 /* facts.c: the walk. */
 void facts__walk(Walker *w, TSNode n);
 void facts__walk_children(Walker *w, TSNode n);
+/* The cursor of this depth (free: the walks below it use deeper ones), set
+ * on n; an index into w->cursors, since deeper walks may move the array. */
+uint32_t facts__cursor_on(Walker *w, TSNode n);
 
 /* facts_flow.c: control flow. */
 void facts__walk_try(Walker *w, TSNode n);

@@ -199,9 +199,11 @@ static bool attr_ok(FactKind kind, const char *a, size_t n, const char *file, ui
 /* Parse `kind name key=value ...` lines (`#` starts a comment), each attribute checked against the
  * schema; the first fact of a kind and name is the one looked up, and facts of a kind are chained
  * in order. Facts point into a copy of the text that `k` keeps. */
-/* Each item of each of a fact's values, as a comma list, for knowledge_lists. */
+/* Each item of a fact's comma lists (the schema's V_NAMES values), for knowledge_lists. */
 static void note_lists(Knowledge *k, const Fact *f) {
-  for (int a = 0; a < ATTR_COUNT; a++)
+  for (int i = 0; i < KEYS_MAX && schema[f->kind][i].type != V_NONE; i++) {
+    if (schema[f->kind][i].type != V_NAMES) continue;
+    AttrKey a = schema[f->kind][i].key;
     for (const char *p = f->attr[a]; p && *p;) {
       size_t len = strcspn(p, ",");
       char *key = xasprintf("%s\t%s\t%.*s", kind_names[f->kind], key_names[a], (int)len, p);
@@ -209,6 +211,7 @@ static void note_lists(Knowledge *k, const Fact *f) {
       strmap_put(&k->listed, key, 1);
       p += len + (p[len] == ',');
     }
+  }
 }
 
 bool knowledge_lists(const Knowledge *k, FactKind kind, AttrKey key, const char *name) {

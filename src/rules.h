@@ -104,7 +104,7 @@ static inline bool fact_yes(const Fact *f, AttrKey key) { return fact_get(f, key
 bool fact_rule(const Fact *f, AttrKey key, Rule *out);
 /* Whether a names key (comma-separated) lists `name`. */
 bool fact_lists(const Fact *f, AttrKey key, const char *name);
-/* Whether some fact of `kind` lists `name` in its `key` (fact_lists of any): O(1). */
+/* Whether some fact of `kind` lists `name` in its comma list `key` (fact_lists of any): O(1). */
 bool knowledge_lists(const Knowledge *k, FactKind kind, AttrKey key, const char *name);
 /* The facts of one kind in file order: the first (NULL: none) and the one
  * after `f`. A walk costs the facts of that kind, not all of them. */
