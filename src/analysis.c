@@ -220,12 +220,15 @@ bool analysis_large(const Model *m, const SiteInfo *s) {
                                    !s->site->site.identical_tasks);
 }
 
+void analysis_sites_in(Model *m, uint32_t from, uint32_t to, SiteInfo *out) {
+  for (uint32_t i = from; i < to; i++) analyze(m, &m->ix->sites.items[i], &out[i - from]);
+}
+
 void analysis_sites(Model *m, SiteInfos *out) {
-  for (uint32_t i = 0; i < m->ix->sites.len; i++) {
-    SiteInfo info;
-    analyze(m, &m->ix->sites.items[i], &info);
-    array_push(out, info);
-  }
+  uint32_t n = m->ix->sites.len;
+  array_reserve(out, out->len + n);
+  analysis_sites_in(m, 0, n, out->items + out->len);
+  out->len += n;
 }
 
 ResolvedHow analysis_named_targets(const SiteInfo *s, uint32_t t, DefRefs *out) {

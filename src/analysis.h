@@ -49,8 +49,10 @@ void analysis_reach_targets(const Model *m, uint32_t file, const DefRefs *target
 /* What target name t of site `s` resolved to (index_name_targets' answer). */
 ResolvedHow analysis_named_targets(const SiteInfo *s, uint32_t t, DefRefs *out);
 
-/* Analyze every site of the index. Free with analysis_free. */
+/* Analyze every site of the index, appended to out. Free with analysis_free. */
 void analysis_sites(Model *m, SiteInfos *out);
+/* Analyze sites [from, to) of the index into out[0, to - from). */
+void analysis_sites_in(Model *m, uint32_t from, uint32_t to, SiteInfo *out);
 void analysis_free(SiteInfos *s);
 
 /* "path.py:line" of the I/O call, and what it is ("httpx.AsyncClient.get"). Caller frees. */
@@ -84,10 +86,17 @@ bool width_keeps_results(const Model *m, const SiteInfo *s);
 
 /* The checks. Each appends its findings. */
 void check_concurrency(Model *m, const SiteInfos *sites, Findings *out); /* FAN1xx FAN2xx FAN3xx */
-void check_context(Model *m, const SiteInfos *sites, Findings *out);     /* FAN6xx */
-void check_pool(Model *m, const SiteInfos *sites, Findings *out);        /* FAN7xx */
-void check_blocking(Model *m, Findings *out);                            /* FAN5xx */
-void check_retry(Model *m, Findings *out);                               /* FAN4xx */
+/* check_concurrency in two steps: the findings of sites [from, to), each
+ * one's site appended to made_by; then, over the findings from `from` on
+ * (made_by per finding), the echoes of inner fan-outs dropped. */
+void check_concurrency_sites(Model *m, const SiteInfos *sites, uint32_t from, uint32_t to,
+                             Findings *out, U32Array *made_by);
+void check_concurrency_echoes(const SiteInfos *sites, const U32Array *made_by, uint32_t from,
+                              Findings *out);
+void check_context(Model *m, const SiteInfos *sites, Findings *out); /* FAN6xx */
+void check_pool(Model *m, const SiteInfos *sites, Findings *out);    /* FAN7xx */
+void check_blocking(Model *m, Findings *out);                        /* FAN5xx */
+void check_retry(Model *m, Findings *out);                           /* FAN4xx */
 void check_retry_loops(Model *m,
                        Findings *out); /* FAN4xx in hand-written loops (check_retry calls it) */
 void check_observability(Model *m, const SiteInfos *sites, Findings *out); /* FAN9xx */

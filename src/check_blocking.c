@@ -374,7 +374,10 @@ static const HelperMemo *sync_blocks(const Model *m, DefRef d, HelperMemo *memo,
   static const HelperMemo none = {2, 0, {{0}}};
   uint32_t g = index_global_def(m->ix, d);
   if (memo[g].state == 2) return &memo[g];
-  if (memo[g].state == 1 || depth > 6) return &none;
+  if (memo[g].state == 1 || depth > 6) {
+    *m->cut = true; /* a cycle or too deep: see Model.cut */
+    return &none;
+  }
   if (memoized(m, d)) { /* runs once per argument: no blocker on every call */
     memo[g].state = 2;
     return &memo[g];
@@ -397,7 +400,9 @@ static const HelperMemo *sync_blocks(const Model *m, DefRef d, HelperMemo *memo,
     for (uint32_t k = 0; k < ts.len; k++) {
       DefRef t = ts.items[k];
       const Def *td = index_def(m->ix, t);
-      if (td->kind != DEF_FUNCTION || td->is_async) continue;
+      /* itself (recursion) blocks no more than it does */
+      if (td->kind != DEF_FUNCTION || td->is_async || (t.file == d.file && t.def == d.def))
+        continue;
       const HelperMemo *inner = sync_blocks(m, t, memo, depth + 1);
       for (uint8_t j = 0; j < inner->n; j++) add_block(&result, inner->b[j]);
     }

@@ -263,26 +263,30 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
   free(ext);
 }
 
-void check_concurrency(Model *m, const SiteInfos *sites, Findings *out) {
-  uint32_t from = out->len;
-  U32Array made_by = {0}; /* per finding from `from`: the site it is about */
-  for (uint32_t i = 0; i < sites->len; i++) {
+void check_concurrency_sites(Model *m, const SiteInfos *sites, uint32_t from, uint32_t to,
+                             Findings *out, U32Array *made_by) {
+  uint32_t first = out->len;
+  for (uint32_t i = from; i < to; i++) {
     fan101(m, &sites->items[i], out);
     fan102(m, &sites->items[i], out);
     fan201(m, &sites->items[i], out);
     fan301(m, &sites->items[i], out);
-    while (made_by.len < out->len - from) array_push(&made_by, i);
+    while (made_by->len < out->len - first) array_push(made_by, i);
   }
-  /* A call of a project function that fans out inside (`_resolve_bulk(...)`)
-   * repeats what that function's own fan-out already reports: the finding is
-   * the inner one's, not the call's (a generic helper over its parameter,
-   * `semaphore_gather(*coros)`, reports nothing inside and keeps its calls'). */
+}
+
+/* A call of a project function that fans out inside (`_resolve_bulk(...)`)
+ * repeats what that function's own fan-out already reports: the finding is
+ * the inner one's, not the call's (a generic helper over its parameter,
+ * `semaphore_gather(*coros)`, reports nothing inside and keeps its calls'). */
+void check_concurrency_echoes(const SiteInfos *sites, const U32Array *made_by, uint32_t from,
+                              Findings *out) {
   uint32_t end = out->len, w = from;
   for (uint32_t i = from; i < end; i++) {
-    const SiteRef *sr = sites->items[made_by.items[i - from]].site;
+    const SiteRef *sr = sites->items[made_by->items[i - from]].site;
     bool echo = false; /* the same code made for a fan-out of the helper over its parameter */
     for (uint32_t k = from; k < end && sr->site.kind == SITE_HELPER && !echo; k++) {
-      const SiteRef *in = sites->items[made_by.items[k - from]].site;
+      const SiteRef *in = sites->items[made_by->items[k - from]].site;
       echo = in->file == sr->helper.file && in->site.def == sr->helper.def &&
              in->site.width.param >= 0 && strcmp(out->items[k].code, out->items[i].code) == 0;
     }
@@ -292,5 +296,12 @@ void check_concurrency(Model *m, const SiteInfos *sites, Findings *out) {
       out->items[w++] = out->items[i];
   }
   out->len = w;
+}
+
+void check_concurrency(Model *m, const SiteInfos *sites, Findings *out) {
+  uint32_t from = out->len;
+  U32Array made_by = {0}; /* per finding from `from`: the site it is about */
+  check_concurrency_sites(m, sites, 0, sites->len, out, &made_by);
+  check_concurrency_echoes(sites, &made_by, from, out);
   array_free(&made_by);
 }

@@ -96,14 +96,69 @@ const char *index_argument(const Index *ix, CallRef cr, DefRef callee, int32_t p
 }
 
 /* Resolving every call reads the index and writes one row per file: files
- * are shared out over threads. */
+ * are shared out over threads, and a big file's calls in pieces (an editor's
+ * one big file changed: its calls are all that is resolved again). Each
+ * call's resolution is a function of the index, so the pieces give what one
+ * thread would: their targets are put together in call order. */
+enum { PIECE_CALLS = 1024 };
+
+typedef struct {
+  uint32_t file, first, end;
+  Dispatch dispatch; /* the targets of its calls with more than one, or inferred */
+  U32Array reads;    /* the files its resolution read, when kept */
+} Piece;
+
 typedef struct {
   Index *ix;
   Index *prev; /* an editor's last index, whose first pass may be taken; or NULL */
   uint32_t changed;
   uint32_t next;
+  Array(Piece) pieces; /* the second round: big files' calls */
   pthread_mutex_t lock;
 } ResolveWork;
+
+static void resolve_calls(const Index *ix, Piece *pc, DefRef *row) {
+  const Facts *f = &ix->files[pc->file];
+  index__reads = ix->first ? &pc->reads : NULL;
+  DefRefs t = {0};
+  for (uint32_t c = pc->first; c < pc->end; c++) {
+    t.len = 0;
+    ResolvedHow how =
+        index__targets_of(ix, pc->file, f->calls.items[c].def, f->calls.items[c].callee, &t, false);
+    row[c] = t.len ? t.items[0] : index__unresolved(pc->file);
+    if (t.len > 1 || resolved_inferred(how))
+      index__dispatch_set(&pc->dispatch, f->calls.len, c, &t, how);
+  }
+  array_free(&t);
+  index__reads = NULL;
+}
+
+/* A file resolved (the pieces of it, in order): its row and targets kept. */
+static void resolved_file(Index *ix, Piece *pcs, uint32_t n) {
+  uint32_t file = pcs[0].file, ncalls = ix->files[file].calls.len;
+  Dispatch *d = &ix->dispatch[file];
+  U32Array reads = {0};
+  for (uint32_t k = 0; k < n; k++) {
+    Piece *pc = &pcs[k];
+    if (n == 1) {
+      *d = pc->dispatch;
+    } else {
+      for (uint32_t c = pc->first; c < pc->end && pc->dispatch.span; c++) {
+        Span sp = pc->dispatch.span[c];
+        if (sp.first == sp.end) continue;
+        DefRefs t = {pc->dispatch.defs.items + sp.first, sp.end - sp.first, 0};
+        index__dispatch_set(d, ncalls, c, &t, pc->dispatch.how[c]);
+      }
+      free(pc->dispatch.span);
+      free(pc->dispatch.how);
+      array_free(&pc->dispatch.defs);
+    }
+    for (uint32_t i = 0; i < pc->reads.len; i++) array_push(&reads, pc->reads.items[i]);
+    array_free(&pc->reads);
+  }
+  if (ix->first) index__first_keep(ix, file, &reads);
+  array_free(&reads);
+}
 
 static void *resolve_worker(void *arg) {
   ResolveWork *w = arg;
@@ -112,38 +167,64 @@ static void *resolve_worker(void *arg) {
     pthread_mutex_lock(&w->lock);
     uint32_t i = w->next++;
     pthread_mutex_unlock(&w->lock);
-    if (i >= ix->nfiles) return NULL;
+    if (i >= ix->nfiles) break;
     if (w->prev && index__first_take(ix, i, w->prev, w->changed)) continue;
-    U32Array reads = {0}; /* the files this one's resolution reads, when kept */
-    index__reads = ix->first ? &reads : NULL;
-    const Facts *f = &ix->files[i];
-    DefRef *row = xcalloc(f->calls.len ? f->calls.len : 1, sizeof(DefRef));
-    Dispatch *d = &ix->dispatch[i];
-    DefRefs t = {0};
-    for (uint32_t c = 0; c < f->calls.len; c++) {
-      t.len = 0;
-      ResolvedHow how =
-          index__targets_of(ix, i, f->calls.items[c].def, f->calls.items[c].callee, &t, false);
-      row[c] = t.len ? t.items[0] : index__unresolved(i);
-      if (t.len > 1 || resolved_inferred(how)) index__dispatch_set(d, f->calls.len, c, &t, how);
+    uint32_t ncalls = ix->files[i].calls.len;
+    ix->resolved[i] = xcalloc(ncalls ? ncalls : 1, sizeof(DefRef));
+    if (ncalls >= 2 * PIECE_CALLS) { /* in pieces, in the second round */
+      pthread_mutex_lock(&w->lock);
+      for (uint32_t c = 0; c < ncalls; c += PIECE_CALLS) {
+        Piece pc = {i, c, c + PIECE_CALLS < ncalls ? c + PIECE_CALLS : ncalls, {0}, {0}};
+        array_push(&w->pieces, pc);
+      }
+      pthread_mutex_unlock(&w->lock);
+      continue;
     }
-    array_free(&t);
-    index__reads = NULL;
-    ix->resolved[i] = row;
-    if (ix->first) index__first_keep(ix, i, &reads);
+    Piece pc = {i, 0, ncalls, {0}, {0}};
+    resolve_calls(ix, &pc, ix->resolved[i]);
+    resolved_file(ix, &pc, 1);
+  }
+  return NULL;
+}
+
+static void *piece_worker(void *arg) {
+  ResolveWork *w = arg;
+  for (;;) {
+    pthread_mutex_lock(&w->lock);
+    uint32_t k = w->next++;
+    pthread_mutex_unlock(&w->lock);
+    if (k >= w->pieces.len) return NULL;
+    Piece *pc = &w->pieces.items[k];
+    resolve_calls(w->ix, pc, w->ix->resolved[pc->file]);
   }
 }
 
-static void resolve_all(Index *ix, Index *prev, uint32_t changed) {
-  ResolveWork w = {ix, prev, changed, 0, PTHREAD_MUTEX_INITIALIZER};
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned jobs = ix->nfiles < 16 || cores < 2 ? 1 : cores > 8 ? 8 : (unsigned)cores;
+/* Run `fn` on the work on `jobs` threads, this one among them. */
+static void share_out(void *(*fn)(void *), ResolveWork *w, unsigned jobs) {
   pthread_t threads[8];
   unsigned started = 0;
+  w->next = 0;
   for (; started + 1 < jobs; started++)
-    if (pthread_create(&threads[started], NULL, resolve_worker, &w) != 0) break;
-  resolve_worker(&w);
+    if (pthread_create(&threads[started], NULL, fn, w) != 0) break;
+  fn(w);
   for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+}
+
+static void resolve_all(Index *ix, Index *prev, uint32_t changed) {
+  ResolveWork w = {ix, prev, changed, 0, {0}, PTHREAD_MUTEX_INITIALIZER};
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned most = cores < 2 ? 1 : cores > 8 ? 8 : (unsigned)cores;
+  share_out(resolve_worker, &w, ix->nfiles < 16 ? 1 : most);
+  if (w.pieces.len) {
+    /* the pieces were put in by file as each file came: in order within each */
+    share_out(piece_worker, &w, most);
+    for (uint32_t k = 0, j; k < w.pieces.len; k = j) {
+      for (j = k + 1; j < w.pieces.len && w.pieces.items[j].file == w.pieces.items[k].file; j++)
+        ;
+      resolved_file(ix, w.pieces.items + k, j - k);
+    }
+  }
+  array_free(&w.pieces);
   pthread_mutex_destroy(&w.lock);
 }
 

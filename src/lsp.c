@@ -160,21 +160,37 @@ static TSPoint point_of(const char *text, size_t offset) {
   return p;
 }
 
-/* Where each line of a text starts: line i (1-based) at starts.items[i - 1]. */
-typedef Array(uint32_t) LineStarts;
+/* Where each line of a text starts (line i, 1-based, at at.items[i - 1]),
+ * and whether the text is all ASCII: a column is then its byte column. */
+typedef struct {
+  U32Array at;
+  size_t len;
+  bool ascii;
+} LineStarts;
 
-static void line_starts(const char *text, LineStarts *out) {
-  out->len = 0;
-  array_push(out, 0);
-  for (const char *p = text; (p = strchr(p, '\n')); p++) array_push(out, (uint32_t)(p + 1 - text));
+static void line_starts(const char *text, size_t len, LineStarts *out) {
+  out->at.len = 0;
+  array_push(&out->at, 0);
+  for (const char *p = text; (p = strchr(p, '\n')); p++)
+    array_push(&out->at, (uint32_t)(p + 1 - text));
+  unsigned char all = 0;
+  for (size_t i = 0; i < len; i++) all |= (unsigned char)text[i];
+  out->len = len;
+  out->ascii = !(all & 0x80) && !memchr(text, 0, len);
 }
 
 /* UTF-16 column of a 1-based byte column on 1-based `line` of `text`. */
 static uint32_t utf16_column(const char *text, const LineStarts *ls, uint32_t line, uint32_t col) {
   if (!text) return col ? col - 1 : 0;
-  const char *p = line >= 1 && line <= ls->len ? text + ls->items[line - 1] : NULL;
+  if (line < 1 || line > ls->at.len) return 0;
+  const char *p = text + ls->at.items[line - 1];
+  if (ls->ascii) { /* the bytes before col, up to the line's end */
+    size_t end = line < ls->at.len ? ls->at.items[line] - 1 : ls->len;
+    size_t n = end - ls->at.items[line - 1];
+    return col <= 1 ? 0 : col - 1 < n ? col - 1 : (uint32_t)n;
+  }
   uint32_t units = 0;
-  for (uint32_t b = 1; p && b < col && *p && *p != '\n';) {
+  for (uint32_t b = 1; b < col && *p && *p != '\n';) {
     unsigned char c = (unsigned char)*p;
     uint32_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     units += n == 4 ? 2 : 1;
@@ -297,21 +313,26 @@ static void publish(Server *s) {
     findings_free(&s->findings);
     PolicyRun counts;
     policy_run(s->pol, &s->project, &s->findings, &counts);
+    /* answers cut short (a cycle of calls): two threads would run the checks twice from now on */
+    s->project.checks_alone = s->project.checks_alone || counts.cut;
     policy_run_free(&counts);
     s->current = true;
   }
   const Findings fs = s->findings;
   LineStarts *starts = xcalloc(s->docs.len + 1, sizeof(LineStarts));
   for (uint32_t d = 0; d < s->docs.len; d++)
-    line_starts(sb_str(&s->docs.items[d].text), &starts[d]);
+    line_starts(sb_str(&s->docs.items[d].text), s->docs.items[d].text.len, &starts[d]);
   U32Array mine = {0};
   for (uint32_t d = 0; d < s->docs.len; d++) {
     Document *doc = &s->docs.items[d];
     const char *text = sb_str(&doc->text);
     StrBuf key = {0};
     mine.len = 0;
+    uint32_t file = 0; /* the document's file in the project (nfiles: none) */
+    while (file < s->project.index.nfiles && strcmp(s->project.index.files[file].path, doc->path))
+      file++;
     for (uint32_t i = 0; i < fs.len; i++)
-      if (strcmp(s->project.index.files[fs.items[i].file].path, doc->path) == 0) {
+      if (fs.items[i].file == file) {
         array_push(&mine, i);
         diagnostic_key(s, &fs.items[i], text, &starts[d], starts, &key);
       }
@@ -331,7 +352,7 @@ static void publish(Server *s) {
                       "uri", doc->uri, "diagnostics", list));
   }
   array_free(&mine);
-  for (uint32_t d = 0; d < s->docs.len; d++) array_free(&starts[d]);
+  for (uint32_t d = 0; d < s->docs.len; d++) array_free(&starts[d].at);
   free(starts);
 }
 

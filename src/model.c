@@ -20,6 +20,7 @@ void model_init(Model *m, const Index *ix, const Knowledge *k, const Settings *s
   m->bounded = xmalloc(n * sizeof(int32_t));
   m->splat = xmalloc(n);
   memset(m->splat, -1, n);
+  m->cut = xcalloc(1, sizeof *m->cut);
   for (size_t i = 0; i < n; i++)
     m->external[i] = m->limiter[i] = m->timeout[i] = m->deadline[i] = m->bounded[i] = -1;
   m->settings = settings ? *settings : settings_make(k, NULL);
@@ -32,6 +33,7 @@ void model_free(Model *m) {
   free(m->deadline);
   free(m->bounded);
   free(m->splat);
+  free(m->cut);
   model__names_free(m);
   model__origins_free(m);
 }
@@ -178,20 +180,24 @@ static bool kwargs_param(const Facts *f, int32_t def, const char *name) {
  * **kwargs that may carry one. */
 static bool may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth);
 
-/* Memoized per definition (a cycle or a chain too deep counts as yes). */
-static bool def_may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth) {
+/* Memoized per definition (a cycle or a chain too deep counts as yes; one
+ * through itself alone is the same whoever asks, a longer one is not). */
+static bool def_may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth,
+                                bool itself) {
   int8_t *memo = &m->splat[index_global_def(m->ix, (DefRef){file, def})];
+  if (*memo == 2 && !itself) *m->cut = true;
   if (*memo < 0) {
-    *memo = 1; /* while it is being answered */
+    *memo = 2; /* while it is being answered */
     *memo = may_get_timeout(m, file, def, depth) ? 1 : 0;
   }
-  return *memo;
+  return *memo != 0;
 }
 
 static bool may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned depth) {
   const Facts *f = &m->ix->files[file];
   const Def *d = &f->defs.items[def];
-  if (depth > 4 || d->kind != DEF_FUNCTION) return true;
+  if (d->kind != DEF_FUNCTION) return true;
+  if (depth > 4) return *m->cut = true;
   for (uint32_t i = 0; i < d->params.count; i++)
     if (strstr(f->names.items[d->params.first + i], "timeout")) return true;
   for (uint32_t k = d->own_assigns.first; k < d->own_assigns.end; k++) {
@@ -199,7 +205,7 @@ static bool may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned
     if (strstr(a->target, "timeout") || strstr(a->value, "timeout")) return true;
   }
   if (d->parent > 0 && f->defs.items[d->parent].kind == DEF_FUNCTION &&
-      def_may_get_timeout(m, file, d->parent, depth + 1))
+      def_may_get_timeout(m, file, d->parent, depth + 1, false))
     return true;
   uint32_t n;
   DefRef self = {file, def};
@@ -211,7 +217,9 @@ static bool may_get_timeout(const Model *m, uint32_t file, int32_t def, unsigned
     const Call *cc = &cf->calls.items[callers[i].call];
     for (uint32_t k = 0; k < cc->nkwargs; k++)
       if (strstr(cf->kwargs.items[cc->first_kwarg + k].name, "timeout")) return true;
-    if ((cc->flags & CALL_KW_SPLAT) && def_may_get_timeout(m, callers[i].file, cc->def, depth + 1))
+    if ((cc->flags & CALL_KW_SPLAT) &&
+        def_may_get_timeout(m, callers[i].file, cc->def, depth + 1,
+                            callers[i].file == file && cc->def == def))
       return true;
   }
   return false;
@@ -230,11 +238,11 @@ bool model_splat_timeout(const Model *m, uint32_t file, uint32_t call) {
       const Assign *a = &f->assigns.items[i];
       if (str_starts_with(a->target, "self.") &&
           strcmp(f->defs.items[a->def].name, "__init__") == 0 && a->def != def &&
-          kwargs_param(f, a->def, a->value) && def_may_get_timeout(m, file, a->def, 1))
+          kwargs_param(f, a->def, a->value) && def_may_get_timeout(m, file, a->def, 1, false))
         return true;
     }
   }
-  return def_may_get_timeout(m, file, def, 0);
+  return def_may_get_timeout(m, file, def, 0, false);
 }
 
 /* The timeout that bounds one I/O call: a timeout around it or on it, **kwargs
@@ -267,8 +275,14 @@ typedef uint32_t (*CoverFn)(Model *m, DefRef d, uint32_t c, const External *e);
  * reaches no I/O. Memoized in `memo`; a cycle counts as no I/O. */
 static int32_t def_must(Model *m, DefRef d, unsigned depth, int32_t *memo, CoverFn cover) {
   uint32_t g = global(m, d);
-  if (memo[g] != DL_UNKNOWN) return memo[g] == DL_VISITING ? DL_NO_IO : memo[g];
-  if (depth > 8) return DL_NO_IO; /* too deep to judge: not counted either way */
+  if (memo[g] != DL_UNKNOWN) {
+    if (memo[g] == DL_VISITING) *m->cut = true;
+    return memo[g] == DL_VISITING ? DL_NO_IO : memo[g];
+  }
+  if (depth > 8) { /* too deep to judge: not counted either way */
+    *m->cut = true;
+    return DL_NO_IO;
+  }
   memo[g] = DL_VISITING;
   const Facts *f = &m->ix->files[d.file];
   const Def *def = index_def(m->ix, d);
@@ -287,7 +301,10 @@ static int32_t def_must(Model *m, DefRef d, unsigned depth, int32_t *memo, Cover
       Targets t = index_call_targets(m->ix, d.file, c);
       bool reaches = false, uncovered = false;
       for (uint32_t j = 0; j < t.len; j++) {
-        if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION) continue;
+        /* itself (recursion) reaches no more than it does */
+        if (index_def(m->ix, t.items[j])->kind != DEF_FUNCTION ||
+            (t.items[j].file == d.file && t.items[j].def == d.def))
+          continue;
         int32_t r = def_must(m, t.items[j], depth + 1, memo, cover);
         if (r == DL_NO_IO) continue;
         reaches = true;

@@ -27,6 +27,11 @@ typedef struct {
   /* per global def: model_origin's answers, by receiver (a client's methods
    * called one after another in a function ask about it again) */
   struct OriginSeens *origins;
+  /* set when a memoized answer was cut short, by a cycle of two or more
+   * definitions or a depth limit: the memo then holds answers that depend
+   * on the order the questions came in, so only the same order gives the
+   * same findings (policy_run's parallel checks fall back to one thread) */
+  bool *cut;
 } Model;
 
 /* Where an object came from: the constructor call that made it. */

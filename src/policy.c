@@ -7,6 +7,8 @@
 
 #include <fnmatch.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,6 +316,123 @@ static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
   return once_def(m, ts, (DefRef){f->file, f->def}, 0);
 }
 
+/* ---- the checks, on one thread or two ----
+ *
+ * A model memoizes its answers. One cut short by a cycle or a depth limit
+ * depends on the order the questions came in (Model.cut); any other is a
+ * function of the index alone. Two threads with a model each, taking the
+ * work in the order one thread does (each an ordered part of it), ask what
+ * one thread asks with fewer answers kept: a cut one thread makes, they make
+ * too. So when neither model was cut, their findings are one thread's; when
+ * one was, the checks run again on one thread. */
+
+enum { CHUNK = 16 };       /* sites in a piece of work */
+enum { WHOLE_CHECKS = 5 }; /* the checks after the fan-out ones, a piece each */
+typedef enum { ANALYZE, CHECK } Phase;
+
+typedef struct {
+  Model model[2];
+  Phase phase;
+  _Atomic uint32_t next; /* the next piece of work to take */
+  uint32_t nchunks;
+  SiteInfos sites;   /* analyzed, in order */
+  Findings *found;   /* per piece, when checking */
+  U32Array *made_by; /* per chunk: the site of each of its findings */
+} Checks;
+
+typedef struct {
+  Checks *c;
+  Model *m;
+} Worker;
+
+static void check_piece(Checks *c, Model *m, uint32_t u) {
+  uint32_t n = m->ix->sites.len, from = u * CHUNK, to = from + CHUNK < n ? from + CHUNK : n;
+  if (c->phase == ANALYZE) {
+    analysis_sites_in(m, from, to, c->sites.items + from);
+    return;
+  }
+  Findings *out = &c->found[u];
+  if (u < c->nchunks) {
+    check_concurrency_sites(m, &c->sites, from, to, out, &c->made_by[u]);
+    return;
+  }
+  switch (u - c->nchunks) {
+  case 0: check_context(m, &c->sites, out); break;
+  case 1: check_pool(m, &c->sites, out); break;
+  case 2: check_blocking(m, out); break;
+  case 3: check_retry(m, out); break;
+  default: check_observability(m, &c->sites, out); break;
+  }
+}
+
+static void *work(void *arg) {
+  Worker *w = arg;
+  uint32_t n = w->c->nchunks + (w->c->phase == CHECK ? WHOLE_CHECKS : 0);
+  for (uint32_t u; (u = atomic_fetch_add(&w->c->next, 1)) < n;) check_piece(w->c, w->m, u);
+  return NULL;
+}
+
+/* One phase on two threads; whether a model was cut in it. */
+static bool run_phase(Checks *c, Phase phase) {
+  c->phase = phase;
+  atomic_store(&c->next, 0);
+  Worker w[2] = {{c, &c->model[0]}, {c, &c->model[1]}};
+  pthread_t t;
+  bool two = pthread_create(&t, NULL, work, &w[1]) == 0;
+  work(&w[0]);
+  if (two) pthread_join(t, NULL);
+  return *c->model[0].cut || *c->model[1].cut;
+}
+
+/* All checks on two threads, into *m (initialized: the first thread's),
+ * sites and all; false (nothing kept) when a model was cut. */
+static bool checks_two(const Project *p, Model *m, SiteInfos *sites, Findings *all) {
+  Checks c = {0};
+  for (int i = 0; i < 2; i++) model_init(&c.model[i], &p->index, &p->knowledge, &p->settings);
+  uint32_t n = p->index.sites.len;
+  c.nchunks = (n + CHUNK - 1) / CHUNK;
+  array_reserve(&c.sites, n);
+  c.sites.len = n;
+  c.found = xcalloc(c.nchunks + WHOLE_CHECKS, sizeof(Findings));
+  c.made_by = xcalloc(c.nchunks ? c.nchunks : 1, sizeof(U32Array));
+  bool cut = run_phase(&c, ANALYZE) || run_phase(&c, CHECK);
+  U32Array made_by = {0};
+  for (uint32_t u = 0; u < c.nchunks + WHOLE_CHECKS; u++) {
+    for (uint32_t i = 0; i < c.found[u].len; i++)
+      if (cut)
+        finding_free(&c.found[u].items[i]);
+      else
+        array_push(all, c.found[u].items[i]);
+    array_free(&c.found[u]);
+    for (uint32_t i = 0; u < c.nchunks && i < c.made_by[u].len; i++)
+      array_push(&made_by, c.made_by[u].items[i]);
+    if (u < c.nchunks) array_free(&c.made_by[u]);
+    if (u + 1 == c.nchunks && !cut) check_concurrency_echoes(&c.sites, &made_by, 0, all);
+  }
+  array_free(&made_by);
+  free(c.found);
+  free(c.made_by);
+  model_free(&c.model[1]);
+  *m = c.model[0];
+  *sites = c.sites;
+  if (cut) {
+    analysis_free(sites);
+    model_free(m);
+  }
+  return !cut;
+}
+
+/* All checks on this thread. */
+static void checks_one(Model *m, SiteInfos *sites, Findings *all) {
+  analysis_sites(m, sites);
+  check_concurrency(m, sites, all);
+  check_context(m, sites, all);
+  check_pool(m, sites, all);
+  check_blocking(m, all);
+  check_retry(m, all);
+  check_observability(m, sites, all);
+}
+
 /* ---- the run ---- */
 
 static int cmp_site_finding(const void *pa, const void *pb) {
@@ -326,18 +445,18 @@ static int cmp_site_finding(const void *pa, const void *pb) {
  * or counted as suppressed, hidden or low confidence. Severity comes last, from the sites each kept
  * finding concerns. */
 void policy_run(const Policy *pol, const Project *p, Findings *out, PolicyRun *run) {
-  Model m;
-  model_init(&m, &p->index, &p->knowledge, &p->settings);
-  SiteInfos sites = {0};
-  analysis_sites(&m, &sites);
-  Findings all = {0};
-  check_concurrency(&m, &sites, &all);
-  check_context(&m, &sites, &all);
-  check_pool(&m, &sites, &all);
-  check_blocking(&m, &all);
-  check_retry(&m, &all);
-  check_observability(&m, &sites, &all);
   memset(run, 0, sizeof *run);
+  Model m;
+  SiteInfos sites = {0};
+  Findings all = {0};
+  /* two threads for an editor (a second model costs memory a big check would feel) */
+  bool two = p->jobs > 1 && !p->checks_alone && p->editor;
+  run->cut = two && !checks_two(p, &m, &sites, &all);
+  if (!two || run->cut) {
+    model_init(&m, &p->index, &p->knowledge, &p->settings);
+    checks_one(&m, &sites, &all);
+    run->cut = run->cut || *m.cut;
+  }
   TaskSites ts;
   task_sites(&m, &sites, &ts);
   U32Array at = {0};

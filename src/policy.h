@@ -58,13 +58,17 @@ typedef struct {
   uint32_t low_confidence;    /* resting on inference, below --min-confidence */
   U32Array hidden_in;         /* the file of each hidden one */
   Array(SiteFinding) by_site; /* sorted by site, then finding */
+  bool cut; /* a memoized answer was cut short (Model.cut): a parallel run of the checks would
+               have been done again on one thread */
 } PolicyRun;
 
 /* Run the checks and keep, sorted, the findings the policy shows: codes it
  * enables, not ignored for their file, in code it includes, confident
  * enough, with no `# noqa` on their line. Each carries its severity. With
  * FAN900 selected, a `# noqa: FANxxx` code that suppressed nothing is a
- * finding. Free run with policy_run_free. */
+ * finding. The checks run on two threads when the project's jobs allow and
+ * checks_alone is not set; the findings are those of one thread whatever
+ * happens (see policy.c). Free run with policy_run_free. */
 void policy_run(const Policy *pol, const Project *p, Findings *out, PolicyRun *run);
 void policy_run_free(PolicyRun *run);
 /* Whether the findings fail the run: one at or above fail_on. */

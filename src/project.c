@@ -332,6 +332,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   pthread_cond_init(&w.changed, NULL);
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
+  p->jobs = jobs;
   /* Files set aside are parsed when a parsed file imports them, until no
    * parsed file imports one more: calls into them resolve as in a full load. */
   run_queue(&w, jobs);

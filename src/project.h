@@ -36,6 +36,8 @@ typedef struct {
   Settings settings;      /* the thresholds the checks use */
   Index index;
   bool editor, verify_rebuilds; /* from the options */
+  unsigned jobs;                /* threads the load used: the checks may use as many */
+  bool checks_alone;            /* run the checks on one thread (see policy_run) */
 } Project;
 
 /* Load rule data, walk `paths`, read, parse and extract every file, and build

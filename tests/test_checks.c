@@ -1,5 +1,8 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "policy.h"
@@ -177,6 +180,87 @@ START_TEST(site_analysis) {
 }
 END_TEST
 
+/* Two threads give one thread's findings: on the bundled projects (none of
+ * them cut), and on one whose sync helpers call each other (cut: the checks
+ * run again on one thread). */
+static const char *const parallel_projects[] = {
+    "../corpus/demo",
+    "../corpus/projects/crawler",
+    "../corpus/projects/rag_ingest",
+    "../corpus/projects/research_agent",
+    "../corpus/projects/support_code",
+    "../corpus/projects/configured",
+    "../corpus/sites",
+    NULL /* the cycle below */
+};
+
+static const char cycle_code[] = "import requests\n"
+                                 "def a(n):\n"
+                                 "    if n:\n"
+                                 "        return b(n - 1)\n"
+                                 "    return requests.get('http://x')\n"
+                                 "def b(n):\n"
+                                 "    return a(n)\n"
+                                 "async def handler(n):\n"
+                                 "    return a(n)\n";
+
+static void policy_with(Project *p, bool alone, Findings *fs, PolicyRun *run) {
+  Policy pol = {0};
+  Config cfg = {0};
+  policy_configure(&pol, &cfg);
+  p->checks_alone = alone;
+  policy_run(&pol, p, fs, run);
+  policy_free(&pol);
+}
+
+START_TEST(parallel_checks_agree) {
+  const char *dir = parallel_projects[_i];
+  char tmp[64] = "", path[96];
+  if (!dir) {
+    snprintf(tmp, sizeof tmp, "/tmp/fanout-cycle-%ld", (long)getpid());
+    mkdir(tmp, 0700);
+    snprintf(path, sizeof path, "%s/app.py", tmp);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs(cycle_code, f);
+    fclose(f);
+    dir = tmp;
+  }
+  Project p;
+  Diags d = {0};
+  ProjectOptions opts = {.editor = true, .jobs = 2};
+  ck_assert(project_load(&p, &dir, 1, &opts, &d));
+  Findings two = {0}, one = {0};
+  PolicyRun run_two, run_one;
+  policy_with(&p, false, &two, &run_two);
+  policy_with(&p, true, &one, &run_one);
+  ck_assert(two.len > 0);
+  ck_assert_uint_eq(two.len, one.len);
+  for (uint32_t i = 0; i < two.len; i++) {
+    const Finding *a = &two.items[i], *b = &one.items[i];
+    ck_assert_str_eq(a->code, b->code);
+    ck_assert_uint_eq(a->file, b->file);
+    ck_assert_uint_eq(a->pos.line, b->pos.line);
+    ck_assert_uint_eq(a->severity, b->severity);
+    ck_assert_str_eq(a->message, b->message);
+    ck_assert_str_eq(a->evidence, b->evidence);
+    ck_assert_str_eq(a->next_step, b->next_step);
+  }
+  ck_assert_uint_eq(run_two.by_site.len, run_one.by_site.len);
+  ck_assert(run_two.cut == (*tmp != 0)); /* only the helpers that call each other are cut */
+  policy_run_free(&run_two);
+  policy_run_free(&run_one);
+  findings_free(&two);
+  findings_free(&one);
+  project_free(&p);
+  diags_free(&d);
+  if (*tmp) {
+    unlink(path);
+    rmdir(tmp);
+  }
+}
+END_TEST
+
 Suite *checks_suite(void) {
   Suite *s = suite_create("checks");
   TCase *tc = tcase_create("selection");
@@ -189,5 +273,10 @@ Suite *checks_suite(void) {
   tcase_add_test(m, externals_limiters_timeouts);
   tcase_add_test(m, site_analysis);
   suite_add_tcase(s, m);
+  TCase *par = tcase_create("parallel");
+  tcase_set_timeout(par, 60);
+  tcase_add_loop_test(par, parallel_checks_agree, 0,
+                      sizeof parallel_projects / sizeof *parallel_projects);
+  suite_add_tcase(s, par);
   return s;
 }

@@ -236,6 +236,43 @@ static uint32_t rebuilt(const char *const *codes, uint32_t changed) {
   return taken;
 }
 
+/* A file of more calls than one piece of resolution work resolves in pieces
+ * on threads; put together, each call has its own targets, in call order. */
+START_TEST(big_file_resolves_in_pieces) {
+  StrBuf code = {0};
+  sb_puts(&code, "class A:\n    def run(self):\n        pass\n"
+                 "class B(A):\n    def run(self):\n        pass\n"
+                 "def g():\n    pass\n"
+                 "def f(a: A):\n");
+  for (int i = 0; i < 1500; i++) sb_puts(&code, i % 3 ? "    g()\n    a.run()\n" : "    a.run()\n");
+  Facts f;
+  test_facts_in("big.py", "big", false, sb_str(&code), &f);
+  sb_free(&code);
+  ck_assert_uint_ge(f.calls.len, 2500);
+  Index big;
+  index_build(&big, &f, 1, NULL);
+  uint32_t runs = 0;
+  for (uint32_t c = 0; c < f.calls.len; c++) {
+    Targets t = index_call_targets(&big, 0, c);
+    if (strcmp(f.calls.items[c].callee, "g") == 0) {
+      ck_assert_int_eq(t.how, RESOLVED_EXACT);
+      ck_assert_uint_eq(t.len, 1);
+      ck_assert_str_eq(index_def(&big, t.items[0])->qualname, "g");
+      continue;
+    }
+    ck_assert_str_eq(f.calls.items[c].callee, "a.run");
+    ck_assert_int_eq(t.how, RESOLVED_OVERRIDES);
+    ck_assert_uint_eq(t.len, 2);
+    ck_assert_str_eq(index_def(&big, t.items[0])->qualname, "A.run");
+    ck_assert_str_eq(index_def(&big, t.items[1])->qualname, "B.run");
+    runs++;
+  }
+  ck_assert_uint_eq(runs, 1500);
+  index_free(&big);
+  facts_free(&f);
+}
+END_TEST
+
 START_TEST(rebuild_reuses_what_did_not_read_the_change) {
   const char *codes[NFILES];
   for (size_t i = 0; i < NFILES; i++) codes[i] = project_files[i].code;
@@ -260,6 +297,7 @@ Suite *index_suite(void) {
   tcase_add_test(tc, callers);
   tcase_add_test(tc, sites_sorted_with_create_task_absorbing_gather);
   tcase_add_test(tc, rebuild_reuses_what_did_not_read_the_change);
+  tcase_add_test(tc, big_file_resolves_in_pieces);
   suite_add_tcase(s, tc);
   TCase *td = tcase_create("dispatch");
   tcase_add_checked_fixture(td, dispatch_setup, dispatch_teardown);
