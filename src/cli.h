@@ -4,6 +4,7 @@
 #ifndef FANOUT_CLI_H
 #define FANOUT_CLI_H
 
+#include "cache.h"
 #include "config.h"
 #include "policy.h"
 #include "project.h"
@@ -55,6 +56,22 @@ typedef struct {
   bool selects;        /* it runs the checks: --select, --ignore, --extend-select, --include,
                           --show-suppressed apply */
 } Command;
+
+/* The run memo (cache_memo_get): a command's output, replayed when its
+ * command line, configuration and files are what they were. */
+typedef struct {
+  Cache *cache; /* NULL: neither replayed nor recorded */
+  StrBuf slot, material;
+} RunMemo;
+
+/* Open the memo of command `name` over `roots` (no cache: nothing). When it
+ * holds this run, print its output and return true with *rc set. */
+bool run_memo_replay(RunMemo *m, const Options *o, const char *name, const char *const *roots,
+                     uint32_t nroots, int *rc);
+/* Record a run's output, with the diagnostics main prints after it (they
+ * decide the exit code when there are errors), and close the memo. */
+void run_memo_record(RunMemo *m, StrBuf *out, StrBuf *err, const Diags *diags, int rc);
+void run_memo_close(RunMemo *m);
 
 /* Print diagnostics to stderr, one line each. */
 void cli_print_diags(const Diags *d);

@@ -18,11 +18,11 @@ static bool colour_output(void) {
   return isatty(STDOUT_FILENO) && !(no_color && *no_color);
 }
 
-/* What a check's output depends on besides the files: the command line, the
- * working directory, colour, the configuration's text, the doc links. */
-static void memo_material(const Options *o, StrBuf *slot, StrBuf *material) {
+/* What a command's output depends on besides the files: the command line,
+ * the working directory, colour, the configuration's text, the doc links. */
+static void memo_material(const Options *o, const char *name, StrBuf *slot, StrBuf *material) {
   char cwd[4096];
-  sb_printf(slot, "check\n%s\n", getcwd(cwd, sizeof cwd) ? cwd : "?");
+  sb_printf(slot, "%s\n%s\n", name, getcwd(cwd, sizeof cwd) ? cwd : "?");
   for (int i = 2; i < o->argc; i++) sb_printf(slot, "%s\n", o->argv[i]);
   sb_putn(material, slot->s, slot->len);
   sb_printf(material, "colour %d\nhome %s\nconfig %s\n", colour_output(), FANOUT_HOME,
@@ -34,6 +34,53 @@ static void memo_material(const Options *o, StrBuf *slot, StrBuf *material) {
     while ((n = fread(chunk, 1, sizeof chunk, cf)) > 0) sb_putn(material, chunk, n);
     fclose(cf);
   }
+}
+
+bool run_memo_replay(RunMemo *m, const Options *o, const char *name, const char *const *roots,
+                     uint32_t nroots, int *rc) {
+  memset(m, 0, sizeof *m);
+  if (!o->project.cache_dir || o->stdin_filename) return false;
+  m->cache = cache_open(o->project.cache_dir, o->project.extra_knowledge);
+  if (!m->cache) return false;
+  memo_material(o, name, &m->slot, &m->material);
+  if (!project_fingerprint(roots, nroots, &o->project, &m->material)) {
+    run_memo_close(m); /* a file changed just now: neither trust nor record */
+    return false;
+  }
+  StrBuf out = {0}, err = {0};
+  bool replayed =
+      cache_memo_get(m->cache, sb_str(&m->slot), m->material.s, m->material.len, &out, &err, rc);
+  if (replayed) {
+    fputs(sb_str(&out), stdout);
+    fputs(sb_str(&err), stderr);
+    if (o->verbose)
+      fprintf(stderr, "cache %s: nothing changed, output replayed\n", o->project.cache_dir);
+    run_memo_close(m);
+  }
+  sb_free(&out), sb_free(&err);
+  return replayed;
+}
+
+void run_memo_record(RunMemo *m, StrBuf *out, StrBuf *err, const Diags *diags, int rc) {
+  if (m->cache) {
+    StrBuf all = {0};
+    sb_putn(&all, err->s, err->len);
+    for (uint32_t i = 0; i < diags->len; i++) {
+      char *d = diag_format(&diags->items[i]);
+      sb_printf(&all, "%s\n", d);
+      free(d);
+    }
+    cache_memo_put(m->cache, sb_str(&m->slot), m->material.s, m->material.len, sb_str(out),
+                   out->len, sb_str(&all), all.len, diags_errors(diags) ? EXIT_USAGE : rc);
+    sb_free(&all);
+  }
+  run_memo_close(m);
+}
+
+void run_memo_close(RunMemo *m) {
+  cache_close(m->cache);
+  m->cache = NULL;
+  sb_free(&m->slot), sb_free(&m->material);
 }
 
 /* Whether `path` (as the index names it) is one of the paths given. */
@@ -171,31 +218,15 @@ int cmd_check(Options *o, Diags *diags) {
   const char *const *roots = only_files ? context : o->paths;
   uint32_t nroots = only_files ? 1 : o->npaths;
   /* The run memo: the same command on the same files replays its output. */
-  Cache *memo = o->project.cache_dir && !o->stdin_filename
-                    ? cache_open(o->project.cache_dir, o->project.extra_knowledge)
-                    : NULL;
-  StrBuf slot = {0}, material = {0}, out = {0}, err = {0};
-  if (memo) {
-    memo_material(o, &slot, &material);
-    int replayed;
-    if (!project_fingerprint(roots, nroots, &o->project, &material)) {
-      cache_close(memo); /* a file changed just now: neither trust nor record */
-      memo = NULL;
-    } else if (cache_memo_get(memo, sb_str(&slot), material.s, material.len, &out, &err,
-                              &replayed)) {
-      fputs(sb_str(&out), stdout);
-      fputs(sb_str(&err), stderr);
-      if (o->verbose)
-        fprintf(stderr, "cache %s: nothing changed, output replayed\n", o->project.cache_dir);
-      sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
-      cache_close(memo);
-      free(root);
-      return replayed;
-    }
+  RunMemo memo;
+  int rc = EXIT_USAGE;
+  if (run_memo_replay(&memo, o, "check", roots, nroots, &rc)) {
+    free(root);
+    return rc;
   }
+  StrBuf out = {0}, err = {0};
   Project p;
   bool ok = project_load(&p, roots, nroots, &o->project, diags);
-  int rc = EXIT_USAGE;
   if (ok) {
     if (only_files) keep_given_diags(o, diags);
     rc = check_project(o, &p, only_files, only_files ? o->npaths : p.files_read, &out, &err);
@@ -203,17 +234,11 @@ int cmd_check(Options *o, Diags *diags) {
   fputs(sb_str(&out), stdout);
   fputs(sb_str(&err), stderr);
   if (ok) say_cache(o, &p);
-  if (memo && ok) { /* main prints the diagnostics next, and they decide the exit code */
-    for (uint32_t i = 0; i < diags->len; i++) {
-      char *d = diag_format(&diags->items[i]);
-      sb_printf(&err, "%s\n", d);
-      free(d);
-    }
-    cache_memo_put(memo, sb_str(&slot), material.s, material.len, sb_str(&out), out.len,
-                   sb_str(&err), err.len, diags_errors(diags) ? EXIT_USAGE : rc);
-  }
-  cache_close(memo);
-  sb_free(&out), sb_free(&err), sb_free(&slot), sb_free(&material);
+  if (ok) /* main prints the diagnostics next, and they decide the exit code */
+    run_memo_record(&memo, &out, &err, diags, rc);
+  else
+    run_memo_close(&memo);
+  sb_free(&out), sb_free(&err);
   project_free(&p);
   free(root);
   return rc;

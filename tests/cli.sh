@@ -552,6 +552,26 @@ if grep -q "FAN101" "$tmp/m1" && grep -q "output replayed" "$tmp/m3" &&
    ! grep -q "FAN101" "$tmp/m5" && cmp -s "$tmp/m4" "$tmp/m5" &&
    [ "$(wc -c < "$tmp/a2")" = "$(wc -c < "$tmp/chg/a.py")" ]; then ok
 else bad "the cache missed an edit or did not replay an unchanged tree"; cat "$tmp/m1" "$tmp/m3" "$tmp/m4" "$tmp/m5"; fi
+# map and trace keep their output in the run memo too (one entry each), replay
+# it, and see an edit
+runs() { ls "$cache/facts" | grep -c '^run-'; }
+sleep 2.2 # the edit above is older than the 2 s in which a status is not trusted
+before=$(runs)
+(cd "$tmp/chg" && "$FANOUT" map --cache-dir "$cache" . > "$tmp/p1" 2>&1)
+(cd "$tmp/chg" && "$FANOUT" trace --cache-dir "$cache" "no such line" . > "$tmp/t1" 2>&1)
+after=$(runs)
+(cd "$tmp/chg" && "$FANOUT" map --cache-dir "$cache" . > "$tmp/p2" 2>&1)
+(cd "$tmp/chg" && "$FANOUT" trace --cache-dir "$cache" "no such line" . > "$tmp/t2" 2>&1)
+trc=$?
+sed 's/urls\[:  10\]/urls[:5000]/' "$tmp/chg/a.py" > "$tmp/a3"
+cat "$tmp/a3" > "$tmp/chg/a.py"
+touch -d '2020-01-01 00:00' "$tmp/chg/a.py"
+(cd "$tmp/chg" && "$FANOUT" map --cache-dir "$cache" . > "$tmp/p3" 2>&1)
+(cd "$tmp/chg" && "$FANOUT" map --no-cache . > "$tmp/p4" 2>&1)
+if [ "$after" = $((before + 2)) ] && [ "$(runs)" = "$after" ] && cmp -s "$tmp/p1" "$tmp/p2" &&
+   cmp -s "$tmp/t1" "$tmp/t2" && [ "$trc" = 1 ] && grep -q "no logging callsite" "$tmp/t2" &&
+   cmp -s "$tmp/p3" "$tmp/p4" && ! cmp -s "$tmp/p1" "$tmp/p3"; then ok
+else bad "map or trace did not replay from the memo, or missed an edit"; echo "$before $after $(runs) $trc"; cat "$tmp/p1" "$tmp/p3" "$tmp/t2"; fi
 # where it lives: $FANOUT_CACHE_DIR, else a directory per project under
 # $XDG_CACHE_HOME/fanout, never in the checked tree
 mkdir -p "$tmp/proj/src" "$tmp/xdg"
