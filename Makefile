@@ -149,7 +149,8 @@ asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 SANITIZE="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" check real-code
 # the parallel load (one queue, files imported while others are read) under
 # ThreadSanitizer: lazy checks of the real code on 4 threads, cold and with a
-# cache; any report of a race fails
+# cache; then the unit suites whose checks run on two threads (an editor's)
+# and whose big file resolves in pieces; any report of a race fails
 tsan:
 	$(MAKE) BUILD=build-tsan OPT=-O1 SANITIZE="-fsanitize=thread" build-tsan/fanout
 	@rm -rf build-tsan/cache; for args in "--no-cache" "--cache-dir build-tsan/cache" "--cache-dir build-tsan/cache"; do \
@@ -157,6 +158,12 @@ tsan:
 	  if grep -q "ThreadSanitizer" build-tsan/tsan.err; then \
 	    echo "tsan: fanout check $$args"; grep -A20 ThreadSanitizer build-tsan/tsan.err | head -40; exit 1; fi; \
 	done; rm -rf build-tsan/cache; echo "tsan: lazy parallel loads of $(words $(REAL_CODE)) trees and corpus/: no race"
+	$(MAKE) BUILD=build-tsan OPT=-O1 SANITIZE="-fsanitize=thread" build-tsan/test_fanout
+	@for suite in checks index; do \
+	  (cd tests && CK_RUN_SUITE=$$suite CK_FORK=no ../build-tsan/test_fanout) > build-tsan/tsan.err 2>&1; \
+	  if grep -q "ThreadSanitizer" build-tsan/tsan.err || ! grep -q "100%" build-tsan/tsan.err; then \
+	    echo "tsan: unit suite $$suite"; grep -A20 ThreadSanitizer build-tsan/tsan.err | head -40; exit 1; fi; \
+	done; echo "tsan: the checks on two threads and a big file resolved in pieces: no race"
 # check, map and report over the standard library and Debian's async packages:
 # a crash (exit over 2) or a sanitizer's report is a failure; 2 (a file that
 # cannot be analyzed, named on stderr) is not

@@ -96,7 +96,18 @@ void check_concurrency_echoes(const SiteInfos *sites, const U32Array *made_by, u
 void check_context(Model *m, const SiteInfos *sites, Findings *out); /* FAN6xx */
 void check_pool(Model *m, const SiteInfos *sites, Findings *out);    /* FAN7xx */
 void check_blocking(Model *m, Findings *out);                        /* FAN5xx */
-void check_retry(Model *m, Findings *out);                           /* FAN4xx */
+/* check_blocking in pieces: scan files [from, to) with a model's memo,
+ * reporting the blocking calls async functions make and keeping in
+ * *reached those made through sync helpers; then report what the pieces
+ * reached, given in file order (freed). */
+typedef struct BlockingMemo BlockingMemo;
+typedef struct BlockingReached BlockingReached;
+BlockingMemo *blocking_memo_new(const Index *ix);
+void blocking_memo_free(BlockingMemo *memo);
+void check_blocking_files(Model *m, BlockingMemo *memo, uint32_t from, uint32_t to, Findings *out,
+                          BlockingReached **reached);
+void check_blocking_reached(Model *m, BlockingReached **pieces, uint32_t n, Findings *out);
+void check_retry(Model *m, Findings *out); /* FAN4xx */
 void check_retry_loops(Model *m,
                        Findings *out); /* FAN4xx in hand-written loops (check_retry calls it) */
 void check_observability(Model *m, const SiteInfos *sites, Findings *out); /* FAN9xx */

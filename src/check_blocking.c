@@ -648,11 +648,30 @@ static void report_reaches(Model *m, Reaches *rs, Findings *out) {
   }
 }
 
-void check_blocking(Model *m, Findings *out) {
+struct BlockingMemo {
+  HelperMemo *helpers; /* per global def */
+};
+
+struct BlockingReached {
+  Reaches reaches;
+};
+
+BlockingMemo *blocking_memo_new(const Index *ix) {
+  BlockingMemo *memo = xcalloc(1, sizeof *memo);
+  memo->helpers = xcalloc(ix->ndefs + 1, sizeof(HelperMemo));
+  return memo;
+}
+
+void blocking_memo_free(BlockingMemo *memo) {
+  if (memo) free(memo->helpers);
+  free(memo);
+}
+
+void check_blocking_files(Model *m, BlockingMemo *memo, uint32_t from, uint32_t to, Findings *out,
+                          BlockingReached **reached) {
   const Index *ix = m->ix;
-  HelperMemo *memo = xcalloc(ix->ndefs + 1, sizeof(HelperMemo));
-  Reaches reaches = {0};
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
+  Reaches *reaches = &(*reached = xcalloc(1, sizeof **reached))->reaches;
+  for (uint32_t fi = from; fi < to; fi++) {
     const Facts *f = &ix->files[fi];
     for (uint32_t i = 0; i < f->calls.len; i++) {
       const Call *c = &f->calls.items[i];
@@ -670,18 +689,39 @@ void check_blocking(Model *m, Findings *out) {
         DefRef t = ts.items[k];
         const Def *td = index_def(ix, t);
         if (td->kind != DEF_FUNCTION || td->is_async) continue;
-        const HelperMemo *h = sync_blocks(m, t, memo, 0);
+        const HelperMemo *h = sync_blocks(m, t, memo->helpers, 0);
         if (!h->n) continue;
         DefRef twin = async_twin(ix, t);
         for (uint8_t j = 0; j < h->n; j++) {
-          Reach r = {fi, i, h->b[j], twin, ts.how, ts.len, reaches.len, false, false};
-          array_push(&reaches, r);
+          Reach r = {fi, i, h->b[j], twin, ts.how, ts.len, 0, false, false};
+          array_push(reaches, r);
         }
         break;
       }
     }
   }
-  report_reaches(m, &reaches, out);
-  array_free(&reaches);
-  free(memo);
+}
+
+void check_blocking_reached(Model *m, BlockingReached **pieces, uint32_t n, Findings *out) {
+  Reaches all = {0};
+  for (uint32_t k = 0; k < n; k++) {
+    for (uint32_t i = 0; i < pieces[k]->reaches.len; i++) {
+      Reach r = pieces[k]->reaches.items[i];
+      r.order = all.len; /* found in file order, as one scan finds them */
+      array_push(&all, r);
+    }
+    array_free(&pieces[k]->reaches);
+    free(pieces[k]);
+    pieces[k] = NULL;
+  }
+  report_reaches(m, &all, out);
+  array_free(&all);
+}
+
+void check_blocking(Model *m, Findings *out) {
+  BlockingMemo *memo = blocking_memo_new(m->ix);
+  BlockingReached *reached;
+  check_blocking_files(m, memo, 0, m->ix->nfiles, out, &reached);
+  check_blocking_reached(m, &reached, 1, out);
+  blocking_memo_free(memo);
 }

@@ -326,15 +326,20 @@ static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
  * too. So when neither model was cut, their findings are one thread's; when
  * one was, the checks run again on one thread. */
 
-enum { CHUNK = 16 };       /* sites in a piece of work */
-enum { WHOLE_CHECKS = 5 }; /* the checks after the fan-out ones, a piece each */
+enum { CHUNK = 16 };          /* sites in a piece of work */
+enum { BLOCKING_PIECES = 8 }; /* check_blocking's files in as many pieces */
 typedef enum { ANALYZE, CHECK } Phase;
 
+/* The pieces of the check phase, in one thread's order: the fan-out checks
+ * by chunks of sites, context, pool, blocking by files, retry, observability. */
 typedef struct {
   Model model[2];
+  BlockingMemo *memo[2];
   Phase phase;
   _Atomic uint32_t next; /* the next piece of work to take */
-  uint32_t nchunks;
+  uint32_t nchunks, nblocking;
+  uint32_t block_from[BLOCKING_PIECES + 1]; /* the files of each blocking piece */
+  BlockingReached *reached[BLOCKING_PIECES];
   SiteInfos sites;   /* analyzed, in order */
   Findings *found;   /* per piece, when checking */
   U32Array *made_by; /* per chunk: the site of each of its findings */
@@ -342,33 +347,41 @@ typedef struct {
 
 typedef struct {
   Checks *c;
-  Model *m;
+  int n; /* its model */
 } Worker;
 
-static void check_piece(Checks *c, Model *m, uint32_t u) {
+static uint32_t pieces(const Checks *c) {
+  return c->nchunks + (c->phase == CHECK ? 4 + c->nblocking : 0);
+}
+
+static void check_piece(Checks *c, int w, uint32_t u) {
+  Model *m = &c->model[w];
   uint32_t n = m->ix->sites.len, from = u * CHUNK, to = from + CHUNK < n ? from + CHUNK : n;
   if (c->phase == ANALYZE) {
     analysis_sites_in(m, from, to, c->sites.items + from);
     return;
   }
   Findings *out = &c->found[u];
-  if (u < c->nchunks) {
+  uint32_t k = u - c->nchunks;
+  if (u < c->nchunks)
     check_concurrency_sites(m, &c->sites, from, to, out, &c->made_by[u]);
-    return;
-  }
-  switch (u - c->nchunks) {
-  case 0: check_context(m, &c->sites, out); break;
-  case 1: check_pool(m, &c->sites, out); break;
-  case 2: check_blocking(m, out); break;
-  case 3: check_retry(m, out); break;
-  default: check_observability(m, &c->sites, out); break;
-  }
+  else if (k == 0)
+    check_context(m, &c->sites, out);
+  else if (k == 1)
+    check_pool(m, &c->sites, out);
+  else if (k < 2 + c->nblocking)
+    check_blocking_files(m, c->memo[w], c->block_from[k - 2], c->block_from[k - 1], out,
+                         &c->reached[k - 2]);
+  else if (k == 2 + c->nblocking)
+    check_retry(m, out);
+  else
+    check_observability(m, &c->sites, out);
 }
 
 static void *work(void *arg) {
   Worker *w = arg;
-  uint32_t n = w->c->nchunks + (w->c->phase == CHECK ? WHOLE_CHECKS : 0);
-  for (uint32_t u; (u = atomic_fetch_add(&w->c->next, 1)) < n;) check_piece(w->c, w->m, u);
+  for (uint32_t u; (u = atomic_fetch_add(&w->c->next, 1)) < pieces(w->c);)
+    check_piece(w->c, w->n, u);
   return NULL;
 }
 
@@ -376,7 +389,7 @@ static void *work(void *arg) {
 static bool run_phase(Checks *c, Phase phase) {
   c->phase = phase;
   atomic_store(&c->next, 0);
-  Worker w[2] = {{c, &c->model[0]}, {c, &c->model[1]}};
+  Worker w[2] = {{c, 0}, {c, 1}};
   pthread_t t;
   bool two = pthread_create(&t, NULL, work, &w[1]) == 0;
   work(&w[0]);
@@ -384,34 +397,69 @@ static bool run_phase(Checks *c, Phase phase) {
   return *c->model[0].cut || *c->model[1].cut;
 }
 
+/* check_blocking's pieces: the files in runs of about as many calls. */
+static void blocking_pieces(Checks *c, const Index *ix) {
+  uint64_t total = 0, seen = 0;
+  for (uint32_t i = 0; i < ix->nfiles; i++) total += ix->files[i].calls.len;
+  c->block_from[0] = 0;
+  c->nblocking = 0;
+  for (uint32_t i = 0; i < ix->nfiles; i++) {
+    seen += ix->files[i].calls.len;
+    if (c->nblocking + 1 < BLOCKING_PIECES && seen * BLOCKING_PIECES >= total * (c->nblocking + 1))
+      c->block_from[++c->nblocking] = i + 1;
+  }
+  if (c->block_from[c->nblocking] < ix->nfiles || !c->nblocking)
+    c->block_from[++c->nblocking] = ix->nfiles;
+}
+
+/* The pieces' findings into all, in one thread's order (the fan-out
+ * findings' echoes dropped, the blocking pieces' reaches reported after
+ * them); false when that cut a model. */
+static bool put_together(Checks *c, Findings *all) {
+  U32Array made_by = {0};
+  uint32_t n = pieces(c), last_blocking = c->nchunks + 1 + c->nblocking;
+  for (uint32_t u = 0; u < n; u++) {
+    for (uint32_t i = 0; i < c->found[u].len; i++) array_push(all, c->found[u].items[i]);
+    array_free(&c->found[u]);
+    for (uint32_t i = 0; u < c->nchunks && i < c->made_by[u].len; i++)
+      array_push(&made_by, c->made_by[u].items[i]);
+    if (u + 1 == c->nchunks) check_concurrency_echoes(&c->sites, &made_by, 0, all);
+    if (u == last_blocking) check_blocking_reached(&c->model[0], c->reached, c->nblocking, all);
+  }
+  for (uint32_t u = 0; u < c->nchunks; u++) array_free(&c->made_by[u]);
+  array_free(&made_by);
+  return !*c->model[0].cut;
+}
+
 /* All checks on two threads, into *m (initialized: the first thread's),
  * sites and all; false (nothing kept) when a model was cut. */
 static bool checks_two(const Project *p, Model *m, SiteInfos *sites, Findings *all) {
   Checks c = {0};
-  for (int i = 0; i < 2; i++) model_init(&c.model[i], &p->index, &p->knowledge, &p->settings);
+  for (int i = 0; i < 2; i++) {
+    model_init(&c.model[i], &p->index, &p->knowledge, &p->settings);
+    c.memo[i] = blocking_memo_new(&p->index);
+  }
   uint32_t n = p->index.sites.len;
   c.nchunks = (n + CHUNK - 1) / CHUNK;
+  blocking_pieces(&c, &p->index);
   array_reserve(&c.sites, n);
   c.sites.len = n;
-  c.found = xcalloc(c.nchunks + WHOLE_CHECKS, sizeof(Findings));
+  c.found = xcalloc(c.nchunks + 4 + c.nblocking, sizeof(Findings));
   c.made_by = xcalloc(c.nchunks ? c.nchunks : 1, sizeof(U32Array));
-  bool cut = run_phase(&c, ANALYZE) || run_phase(&c, CHECK);
-  U32Array made_by = {0};
-  for (uint32_t u = 0; u < c.nchunks + WHOLE_CHECKS; u++) {
-    for (uint32_t i = 0; i < c.found[u].len; i++)
-      if (cut)
-        finding_free(&c.found[u].items[i]);
-      else
-        array_push(all, c.found[u].items[i]);
-    array_free(&c.found[u]);
-    for (uint32_t i = 0; u < c.nchunks && i < c.made_by[u].len; i++)
-      array_push(&made_by, c.made_by[u].items[i]);
-    if (u < c.nchunks) array_free(&c.made_by[u]);
-    if (u + 1 == c.nchunks && !cut) check_concurrency_echoes(&c.sites, &made_by, 0, all);
+  bool cut = run_phase(&c, ANALYZE);
+  if (!cut) cut = run_phase(&c, CHECK) || !put_together(&c, all);
+  if (cut) { /* nothing of it kept */
+    for (uint32_t u = 0; u < c.nchunks + 4 + c.nblocking; u++) findings_free(&c.found[u]);
+    for (uint32_t u = 0; u < c.nchunks; u++) array_free(&c.made_by[u]);
+    Findings none = {0};
+    for (uint32_t k = 0; k < c.nblocking; k++)
+      if (c.reached[k]) check_blocking_reached(&c.model[0], &c.reached[k], 1, &none);
+    findings_free(&none);
+    findings_free(all);
   }
-  array_free(&made_by);
   free(c.found);
   free(c.made_by);
+  for (int i = 0; i < 2; i++) blocking_memo_free(c.memo[i]);
   model_free(&c.model[1]);
   *m = c.model[0];
   *sites = c.sites;

@@ -180,29 +180,56 @@ START_TEST(site_analysis) {
 }
 END_TEST
 
-/* Two threads give one thread's findings: on the bundled projects (none of
- * them cut), and on one whose sync helpers call each other (cut: the checks
- * run again on one thread). */
-static const char *const parallel_projects[] = {
-    "../corpus/demo",
-    "../corpus/projects/crawler",
-    "../corpus/projects/rag_ingest",
-    "../corpus/projects/research_agent",
-    "../corpus/projects/support_code",
-    "../corpus/projects/configured",
-    "../corpus/sites",
-    NULL /* the cycle below */
-};
+/* Two threads give one thread's findings: on the bundled projects and on
+ * two made here: one whose sync helpers call each other (cut: the checks
+ * run again on one thread), and one whose helper blocks for the handlers of
+ * many files (found by several pieces of check_blocking, reported once). */
+typedef struct {
+  const char *path, *code;
+} MadeFile;
 
-static const char cycle_code[] = "import requests\n"
-                                 "def a(n):\n"
-                                 "    if n:\n"
-                                 "        return b(n - 1)\n"
-                                 "    return requests.get('http://x')\n"
-                                 "def b(n):\n"
-                                 "    return a(n)\n"
-                                 "async def handler(n):\n"
-                                 "    return a(n)\n";
+static const MadeFile cycle_files[] = {{"app.py", "import requests\n"
+                                                  "def a(n):\n"
+                                                  "    if n:\n"
+                                                  "        return b(n - 1)\n"
+                                                  "    return requests.get('http://x')\n"
+                                                  "def b(n):\n"
+                                                  "    return a(n)\n"
+                                                  "async def handler(n):\n"
+                                                  "    return a(n)\n"},
+                                       {NULL, NULL}};
+
+#define HANDLER(n)                                                                                 \
+  { "h" #n ".py", "from util import fetch\nasync def handler(u):\n    return fetch(u)\n" }
+static const MadeFile helper_files[] = {
+    {"util.py", "import requests\ndef fetch(u):\n    return requests.get(u).text\n"},
+    HANDLER(1),
+    HANDLER(2),
+    HANDLER(3),
+    HANDLER(4),
+    HANDLER(5),
+    HANDLER(6),
+    HANDLER(7),
+    HANDLER(8),
+    HANDLER(9),
+    {NULL, NULL}};
+
+static const struct {
+  const char *dir; /* bundled, or NULL: made from files */
+  const MadeFile *files;
+  bool cut;               /* the two-thread run is cut */
+  const char *finding_in; /* a file that must have a finding, or NULL */
+} parallel_projects[] = {
+    {"../corpus/demo", NULL, false, NULL},
+    {"../corpus/projects/crawler", NULL, false, NULL},
+    {"../corpus/projects/rag_ingest", NULL, false, NULL},
+    {"../corpus/projects/research_agent", NULL, false, NULL},
+    {"../corpus/projects/support_code", NULL, false, NULL},
+    {"../corpus/projects/configured", NULL, false, NULL},
+    {"../corpus/sites", NULL, false, NULL},
+    {NULL, cycle_files, true, NULL},
+    {NULL, helper_files, false, "util.py"},
+};
 
 static void policy_with(Project *p, bool alone, Findings *fs, PolicyRun *run) {
   Policy pol = {0};
@@ -213,18 +240,30 @@ static void policy_with(Project *p, bool alone, Findings *fs, PolicyRun *run) {
   policy_free(&pol);
 }
 
+static void made_project(const char *dir, const MadeFile *files, bool make) {
+  char path[160];
+  if (make) mkdir(dir, 0700);
+  for (const MadeFile *f = files; f->path; f++) {
+    snprintf(path, sizeof path, "%s/%s", dir, f->path);
+    if (!make) {
+      unlink(path);
+      continue;
+    }
+    FILE *out = fopen(path, "wb");
+    ck_assert_ptr_nonnull(out);
+    fputs(f->code, out);
+    fclose(out);
+  }
+  if (!make) rmdir(dir);
+}
+
 START_TEST(parallel_checks_agree) {
-  const char *dir = parallel_projects[_i];
-  char tmp[64] = "", path[96];
+  const char *dir = parallel_projects[_i].dir;
+  char made[64];
   if (!dir) {
-    snprintf(tmp, sizeof tmp, "/tmp/fanout-cycle-%ld", (long)getpid());
-    mkdir(tmp, 0700);
-    snprintf(path, sizeof path, "%s/app.py", tmp);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    fputs(cycle_code, f);
-    fclose(f);
-    dir = tmp;
+    snprintf(made, sizeof made, "/tmp/fanout-parallel-%ld", (long)getpid());
+    made_project(made, parallel_projects[_i].files, true);
+    dir = made;
   }
   Project p;
   Diags d = {0};
@@ -236,6 +275,7 @@ START_TEST(parallel_checks_agree) {
   policy_with(&p, true, &one, &run_one);
   ck_assert(two.len > 0);
   ck_assert_uint_eq(two.len, one.len);
+  bool found_in = !parallel_projects[_i].finding_in;
   for (uint32_t i = 0; i < two.len; i++) {
     const Finding *a = &two.items[i], *b = &one.items[i];
     ck_assert_str_eq(a->code, b->code);
@@ -245,19 +285,18 @@ START_TEST(parallel_checks_agree) {
     ck_assert_str_eq(a->message, b->message);
     ck_assert_str_eq(a->evidence, b->evidence);
     ck_assert_str_eq(a->next_step, b->next_step);
+    found_in = found_in || str_ends_with(p.files[a->file].path, parallel_projects[_i].finding_in);
   }
+  ck_assert(found_in);
   ck_assert_uint_eq(run_two.by_site.len, run_one.by_site.len);
-  ck_assert(run_two.cut == (*tmp != 0)); /* only the helpers that call each other are cut */
+  ck_assert(run_two.cut == parallel_projects[_i].cut);
   policy_run_free(&run_two);
   policy_run_free(&run_one);
   findings_free(&two);
   findings_free(&one);
   project_free(&p);
   diags_free(&d);
-  if (*tmp) {
-    unlink(path);
-    rmdir(tmp);
-  }
+  if (!parallel_projects[_i].dir) made_project(made, parallel_projects[_i].files, false);
 }
 END_TEST
 
