@@ -226,6 +226,7 @@ void analysis_sites_in(Model *m, uint32_t from, uint32_t to, SiteInfo *out) {
 
 void analysis_sites(Model *m, SiteInfos *out) {
   uint32_t n = m->ix->sites.len;
+  if (!n) return;
   array_reserve(out, out->len + n);
   analysis_sites_in(m, 0, n, out->items + out->len);
   out->len += n;

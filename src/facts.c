@@ -586,7 +586,7 @@ bool facts_extract(const FactsContext *ctx, const SourceFile *src, Facts *out, D
  * and find the fan-out sites, now that every def and call is known. With `marks`, note where each
  * top-level statement's facts are and take what can be taken from `old` (facts_reuse.c); false
  * when what was taken does not hold (the facts are then to be made again without). */
-static bool extract(const FactsContext *ctx, const SourceFile *src, TSTree *tree, const Facts *old,
+static bool extract(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *old,
                     bool marks, Facts *out, Diags *diags) {
   out->path = arena_strdup(&out->arena, src->path);
   out->module = arena_strdup(&out->arena, src->module);
@@ -622,6 +622,10 @@ static bool extract(const FactsContext *ctx, const SourceFile *src, TSTree *tree
     facts__def_spans(out);
     facts__find_sites(&w);
     if (marks) facts__marks_finish(&w, !out->has_errors && !w.depth_reported);
+    if (marks && facts__took_strings(&w)) { /* the taken records' strings are old's */
+      arena_take(&out->kept, &old->arena);
+      arena_take(&out->kept, &old->kept);
+    }
   }
   array_free(&w.assign_values);
   array_free(&w.call_nodes);
@@ -646,8 +650,8 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
   extract(ctx, src, tree, NULL, false, out, diags);
 }
 
-void facts_extract_again(const FactsContext *ctx, const SourceFile *src, TSTree *tree,
-                         const Facts *old, Facts *out, Diags *diags) {
+void facts_extract_again(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *old,
+                         Facts *out, Diags *diags) {
   uint32_t said = diags->len;
   if (extract(ctx, src, tree, old, true, out, diags)) return;
   while (diags->len > said) { /* the walk's warnings come again */
@@ -679,6 +683,7 @@ void facts_free(Facts *f) {
   array_free(&f->loops);
   array_free(&f->names);
   arena_free(&f->arena);
+  arena_free(&f->kept);
   strmap_free(&f->tables.qualnames);
   free(f->tables.imports);
   array_free(&f->tables.stars);

@@ -230,6 +230,8 @@ typedef struct {
 
 typedef struct {
   Arena arena;
+  Arena kept; /* an editor's re-extraction: the strings of facts before, which records taken
+                 from them point into (facts_extract_again) */
   const char *path;
   const char *module;
   bool is_package;
@@ -280,12 +282,17 @@ void facts_extract_tree(const FactsContext *ctx, const SourceFile *src, TSTree *
  * def or class whose text is unchanged since `old` was extracted by this
  * function (moved as a whole: lines and bytes shift) instead of walking it
  * again. `old` may be NULL or facts made otherwise (then all is walked).
- * The facts are those facts_extract_tree makes, byte for byte. */
-void facts_extract_again(const FactsContext *ctx, const SourceFile *src, TSTree *tree,
-                         const Facts *old, Facts *out, Diags *diags);
+ * The facts are those facts_extract_tree makes, byte for byte. The taken
+ * records keep old's strings: `out` takes old's arenas (Facts.kept), so old
+ * is to be freed next, or take them back (facts_take_place, facts_give_back). */
+void facts_extract_again(const FactsContext *ctx, const SourceFile *src, TSTree *tree, Facts *old,
+                         Facts *out, Diags *diags);
 /* `now` says what `was` says but for where its calls are in the bytes (a
- * comment typed): `was` takes those and the marks, so it is what now is. */
+ * comment typed): `was` takes those, the marks and back its strings, so it
+ * is what now is. */
 void facts_take_place(Facts *was, Facts *now);
+/* `was` takes back the strings facts_extract_again gave `now` (now is to be freed). */
+void facts_give_back(Facts *was, Facts *now);
 /* How many top-level statements facts_extract_again took from the old facts. */
 uint32_t facts_reused(const Facts *f);
 void facts_free(Facts *f);

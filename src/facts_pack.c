@@ -179,7 +179,7 @@ SIZE(LogSite, 40);
 SIZE(Site, 88);
 SIZE(Const, 16);
 SIZE(Noqa, 16);
-SIZE(Facts, 400); /* with its tables, which are not packed: made again from the rest */
+SIZE(Facts, 408); /* with its tables, which are not packed: made again from the rest */
 #endif
 
 typedef struct {
@@ -250,53 +250,76 @@ void facts__lens(const Facts *f, uint32_t lens[S_COUNT]) {
   for (int s = 0; s < S_COUNT; s++) section_items(f, s, &lens[s]);
 }
 
-static uint32_t moved_u32(uint32_t v, const Field *fd, const FactsMove *mv) {
-  if (fd->arg == S_DEFS && v == 0) return v; /* the module stays */
-  if (fd->arg != S_NONE) return (uint32_t)(v + mv->index[fd->arg]);
-  switch (fd->move) {
-  case M_LINE: return (uint32_t)(v + mv->lines);
-  case M_BYTE: return (uint32_t)(v + mv->bytes);
-  case M_POSITION: return (uint32_t)(v + mv->index[S_POSITIONS]);
-  default: return v;
-  }
-}
+/* A field of copied records that a move changes: by how much, and how. */
+typedef struct {
+  uint16_t off;
+  uint8_t op;
+  int64_t by;
+} Change;
+enum {
+  CH_STR,   /* a string copied into the new facts' arena */
+  CH_U32,   /* + by */
+  CH_DEF,   /* an index into defs: + by, but 0 (the module) stays */
+  CH_I32,   /* + by, but -1 stays */
+  CH_I32DEF /* both */
+};
 
-/* One record moved in place: strings into to's arena, indices, lines, bytes. */
-static void move_record(Facts *to, char *rec, const Field *fields, const FactsMove *mv) {
+/* The changes a move makes to a section's records (at most two per field). */
+enum { CHANGES_MAX = 128 };
+static uint32_t changes_of(const Field *fields, const FactsMove *mv, Change *out) {
+  uint32_t n = 0;
   for (const Field *fd = fields; fd->kind != F_END; fd++) {
-    char *at = rec + fd->off;
-    uint32_t v[2];
+    assert(n + 2 <= CHANGES_MAX);
+    int64_t by = fd->arg != S_NONE                         ? mv->index[fd->arg]
+                 : fd->move == M_LINE || fd->kind == F_POS ? mv->lines
+                 : fd->move == M_BYTE                      ? mv->bytes
+                 : fd->move == M_POSITION                  ? mv->index[S_POSITIONS]
+                                                           : 0;
     switch (fd->kind) {
     case F_STR:
-    case F_OPT: {
-      const char *str;
-      memcpy(&str, at, sizeof str);
-      if (str) str = arena_strdup(&to->arena, str);
-      memcpy(at, &str, sizeof str);
+    case F_OPT:
+      if (!mv->same_strings) out[n++] = (Change){fd->off, CH_STR, 0};
       break;
-    }
     case F_U32:
     case F_IDX:
-    case F_I32: /* -1 stays */
-      memcpy(v, at, 4);
-      if (fd->kind != F_I32 || (int32_t)v[0] >= 0) v[0] = moved_u32(v[0], fd, mv);
-      memcpy(at, v, 4);
+    case F_I32:
+      if (by)
+        out[n++] = (Change){fd->off,
+                            fd->kind == F_I32 ? (fd->arg == S_DEFS ? CH_I32DEF : CH_I32)
+                                              : (fd->arg == S_DEFS ? CH_DEF : CH_U32),
+                            by};
       break;
-    case F_POS: /* line, column */
-      memcpy(v, at, 8);
-      v[0] = (uint32_t)(v[0] + mv->lines);
-      memcpy(at, v, 8);
+    case F_POS:  /* line, column: the line */
+    case F_LIST: /* first, count: the first */
+      if (by) out[n++] = (Change){fd->off, CH_U32, by};
       break;
-    case F_LIST: /* first, count */
     case F_SPAN: /* first, end */
-      memcpy(v, at, 8);
-      v[0] = (uint32_t)(v[0] + mv->index[fd->arg]);
-      if (fd->kind == F_SPAN) v[1] = (uint32_t)(v[1] + mv->index[fd->arg]);
-      memcpy(at, v, 8);
+      if (by) {
+        out[n++] = (Change){fd->off, CH_U32, by};
+        out[n++] = (Change){(uint16_t)(fd->off + 4), CH_U32, by};
+      }
       break;
     default: break; /* bools, enums, i64: as they are */
     }
   }
+  return n;
+}
+
+static void apply_change(Facts *to, char *rec, const Change *c) {
+  char *at = rec + c->off;
+  if (c->op == CH_STR) {
+    const char *str;
+    memcpy(&str, at, sizeof str);
+    if (str) str = arena_strdup(&to->arena, str);
+    memcpy(at, &str, sizeof str);
+    return;
+  }
+  uint32_t v;
+  memcpy(&v, at, 4);
+  if ((c->op == CH_DEF || c->op == CH_I32DEF) && v == 0) return;         /* the module stays */
+  if ((c->op == CH_I32 || c->op == CH_I32DEF) && (int32_t)v < 0) return; /* -1 stays */
+  v = (uint32_t)(v + c->by);
+  memcpy(at, &v, 4);
 }
 
 bool facts__in_module(const Facts *f, int s, uint32_t first, uint32_t end) {
@@ -344,8 +367,10 @@ void facts__copy_records(Facts *to, const Facts *from, int s, uint32_t first, ui
   array__grow(&items, &cap, len + (end - first), elem);
   char *dst = (char *)items + (size_t)len * elem;
   memcpy(dst, src + (size_t)first * elem, (size_t)(end - first) * elem);
+  Change changes[CHANGES_MAX];
+  uint32_t n = changes_of(sections[s].fields, mv, changes);
   for (uint32_t i = 0; i < end - first; i++)
-    move_record(to, dst + i * elem, sections[s].fields, mv);
+    for (uint32_t k = 0; k < n; k++) apply_change(to, dst + i * elem, &changes[k]);
   len += end - first;
   memcpy(arr, &items, sizeof items);
   memcpy(arr + sizeof items, &len, sizeof len);

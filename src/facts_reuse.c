@@ -49,7 +49,13 @@ struct FactsMarks {
   Arena arena;           /* the receivers read */
   bool clean;            /* no syntax error, the nesting never too deep */
   uint32_t reused;
+  uint32_t shared; /* extractions in a row whose taken records kept the strings they had */
 };
+
+/* Taken records keep the old facts' strings, whose arena the new facts take
+ * (Facts.kept), this many extractions in a row; then one copies them, so
+ * the strings of statements edited away are not kept for long. */
+enum { SHARED_RUN = 16 };
 
 /* The sections the walk fills (the sites phase fills sites and list
  * arguments; the orders are made from the rest). */
@@ -68,7 +74,10 @@ void facts__marks_free(FactsMarks *m) {
   free(m);
 }
 
+void facts_give_back(Facts *was, Facts *now) { arena_take(&was->kept, &now->kept); }
+
 void facts_take_place(Facts *was, Facts *now) {
+  facts_give_back(was, now);
   for (uint32_t i = 0; i < was->calls.len && i < now->calls.len; i++) {
     was->calls.items[i].start_byte = now->calls.items[i].start_byte;
     was->calls.items[i].end_byte = now->calls.items[i].end_byte;
@@ -119,9 +128,11 @@ static bool reads_hold(const Walker *w, const FactsMarks *om, const Stmt *o) {
 }
 
 /* How old statement o's records move to where statement st now is. */
-static FactsMove move_of(const Stmt *st, const Stmt *o) {
-  FactsMove mv = {
-      {0}, (int64_t)st->start_row - o->start_row, (int64_t)st->start_byte - o->start_byte};
+static FactsMove move_of(const Walker *w, const Stmt *st, const Stmt *o) {
+  FactsMove mv = {{0},
+                  (int64_t)st->start_row - o->start_row,
+                  (int64_t)st->start_byte - o->start_byte,
+                  w->same_strings};
   for (int s = 0; s < S_COUNT; s++) mv.index[s] = (int64_t)st->at[s] - o->at[s];
   return mv;
 }
@@ -157,7 +168,7 @@ static void fix_taken(Walker *w, const Stmt *st, const FactsMove *mv) {
 /* Statement `k` (its text is the old statement o's): its walk's records copied and moved. */
 static void take(Walker *w, const FactsMarks *om, const Stmt *o, uint32_t k) {
   Stmt *st = &w->marks->stmts.items[k];
-  FactsMove mv = move_of(st, o);
+  FactsMove mv = move_of(w, st, o);
   for (int s = 0; s < S_COUNT; s++)
     if (walk_section(s)) facts__copy_records(w->f, w->old, s, o->at[s], o->end[s], &mv);
   fix_taken(w, st, &mv);
@@ -193,6 +204,8 @@ void facts__walk_top(Walker *w) {
   FactsMarks *m = w->marks;
   const FactsMarks *om = old_marks(w);
   if (om) facts__reserve_like(w->f, w->old); /* an edit changes a few records, not the count */
+  w->same_strings = om && om->shared < SHARED_RUN;
+  m->shared = w->same_strings ? om->shared + 1 : 0;
   uint32_t next = 0, d = facts__cursor_on(w, w->root);
   if (!ts_tree_cursor_goto_first_child(&w->cursors.items[d])) return;
   do {
@@ -239,7 +252,7 @@ bool facts__reuse_holds(const Walker *w) {
  * 1, its calls' list arguments are set again. */
 static void copy_phase(Walker *w, int phase, const Stmt *st) {
   const Stmt *o = &w->old->marks->stmts.items[st->from];
-  FactsMove mv = move_of(st, o);
+  FactsMove mv = move_of(w, st, o);
   int s = phase ? S_LIST_ARGS : S_SITES;
   uint32_t records = phase ? w->f->list_args.len : w->f->sites.len;
   mv.index[S_NAMES] = (int64_t)w->f->names.len - o->phase_at[phase][1];
@@ -274,6 +287,8 @@ void facts__by_statement(Walker *w, int phase, void (*run)(Walker *, uint32_t, u
 }
 
 FactsMarks *facts__marks_new(void) { return xcalloc(1, sizeof(FactsMarks)); }
+
+bool facts__took_strings(const Walker *w) { return w->same_strings && w->marks->reused; }
 
 /* After the walk: the dead flags, and whether the next extraction may take from these facts. */
 void facts__marks_finish(Walker *w, bool clean) {

@@ -38,6 +38,7 @@ enum {
 typedef struct {
   int64_t index[S_COUNT];
   int64_t lines, bytes;
+  bool same_strings; /* the strings stay the old facts' (their arena is taken after) */
 } FactsMove;
 
 /* Append records [first, end) of section s of `from` to `to`'s, moved by mv,
@@ -107,6 +108,7 @@ typedef struct {
    * made), the last extraction's, and the statement being walked */
   struct FactsMarks *marks;
   const Facts *old;
+  bool same_strings;     /* taken records keep old's strings (FactsMove.same_strings) */
   int32_t stmt;          /* index into marks, -1 outside one */
   uint32_t stmt_assigns; /* the first assignment of the statement being walked */
 } Walker;
@@ -285,6 +287,8 @@ void facts__marks_free(FactsMarks *m);
  * (facts_log.c). */
 int facts__logger_assign(const Walker *w, const char *recv, uint32_t lo, uint32_t hi);
 
+/* Whether records were taken keeping old's strings: the new facts then take its arenas. */
+bool facts__took_strings(const Walker *w);
 /* Walk the root's statements, taking those facts_extract_again can from w->old. */
 void facts__walk_top(Walker *w);
 /* After the walk: false when a statement was taken but the file's imports

@@ -357,8 +357,8 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
 
 /* FANOUT_VERIFY_REBUILDS: facts made taking statements from the last ones are those a full
  * extraction makes, byte for byte (else an error names the file, and the full ones are kept). */
-static void verify_extraction(const Project *p, const SourceFile *src, TSTree *tree, Facts *facts,
-                              Diags *diags) {
+static void verify_extraction(const Project *p, const SourceFile *src, TSTree *tree, Facts *old,
+                              Facts *facts, Diags *diags) {
   Facts full = {0};
   Diags quiet = {0};
   facts_extract_tree(p->ctx, src, tree, &full, &quiet);
@@ -369,6 +369,7 @@ static void verify_extraction(const Project *p, const SourceFile *src, TSTree *t
   if (a.len != b.len || memcmp(a.s, b.s, a.len) != 0) {
     diags_add(diags, DIAG_ERROR, src->path, 0,
               "facts taken from the last ones differ from a full build");
+    if (old) facts_give_back(old, facts);
     facts_free(facts);
     *facts = full; /* without marks: the next edit walks all */
   } else {
@@ -389,7 +390,8 @@ bool project_set_document(Project *p, const char *path, const char *text, size_t
   Facts facts = {0};
   if (p->editor) { /* taking the statements that did not change from the last facts */
     facts_extract_again(p->ctx, &src, tree, known ? &p->files[i] : NULL, &facts, diags);
-    if (p->verify_rebuilds && facts_reused(&facts)) verify_extraction(p, &src, tree, &facts, diags);
+    if (p->verify_rebuilds && facts_reused(&facts))
+      verify_extraction(p, &src, tree, known ? &p->files[i] : NULL, &facts, diags);
   } else {
     facts_extract_tree(p->ctx, &src, tree, &facts, diags);
   }

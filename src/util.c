@@ -245,6 +245,19 @@ char *arena_strndup(Arena *a, const char *s, size_t n) {
 
 char *arena_strdup(Arena *a, const char *s) { return s ? arena_strndup(a, s, strlen(s)) : NULL; }
 
+void arena_take(Arena *to, Arena *from) {
+  if (!from->head) return;
+  ArenaBlock *last = from->head;
+  while (last->next) last = last->next;
+  if (to->head) { /* after to's current block: allocation goes on in it */
+    last->next = to->head->next;
+    to->head->next = from->head;
+  } else {
+    to->head = from->head;
+  }
+  from->head = NULL;
+}
+
 void arena_free(Arena *a) {
   for (ArenaBlock *b = a->head, *next; b; b = next) {
     next = b->next;

@@ -60,6 +60,8 @@ void *arena_alloc_block(Arena *a, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 void arena_free(Arena *a);
+/* Give `from`'s blocks to `to` (what was allocated in them stays where it is). */
+void arena_take(Arena *to, Arena *from);
 
 /* ---- string builder -------------------------------------------------- */
 
