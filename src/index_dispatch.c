@@ -3,8 +3,11 @@
  * TARGETS_CAP, OVERRIDES_CAP), callables passed as arguments, registries;
  * and the later passes that resolve calls through them. */
 #include <ctype.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "index_int.h"
 
@@ -551,26 +554,59 @@ ResolvedHow index__callable_pass(const Index *ix, uint32_t file, const Call *c, 
 
 /* A pass over the calls still index__unresolved after resolution by name (they
  * need the callers, which need the calls resolved first): each gets the
- * targets `pass` finds. Returns whether any call gained targets. */
-bool index__resolve_more(Index *ix,
-                         ResolvedHow (*pass)(const Index *, uint32_t, const Call *, DefRefs *)) {
-  bool any = false;
+ * targets `pass` finds. A call's targets are a function of what the passes
+ * before made (the pass reads no row it writes), so runs of files go to
+ * threads. Returns whether any call gained targets. */
+typedef ResolvedHow (*PassFn)(const Index *, uint32_t, const Call *, DefRefs *);
+
+enum { MORE_PIECES = 16 };
+
+typedef struct {
+  Index *ix;
+  PassFn pass;
+  uint32_t from[MORE_PIECES + 1]; /* the files of each piece */
+  _Atomic uint32_t next;
+  _Atomic bool any;
+} MoreWork;
+
+static void *more_worker(void *arg) {
+  MoreWork *w = arg;
+  Index *ix = w->ix;
   DefRefs t = {0};
-  for (uint32_t fi = 0; fi < ix->nfiles; fi++) {
-    const Facts *f = index_file(ix, fi);
-    for (uint32_t ci = 0; ci < f->calls.len; ci++) {
-      const Call *c = &f->calls.items[ci];
-      if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE)) continue;
-      t.len = 0;
-      ResolvedHow how = pass(ix, fi, c, &t);
-      if (how == RESOLVED_NONE || !t.len) continue;
-      ix->resolved[fi][ci] = t.items[0];
-      index__dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, how);
-      any = true;
+  for (uint32_t k; (k = atomic_fetch_add(&w->next, 1)) < MORE_PIECES;)
+    for (uint32_t fi = w->from[k]; fi < w->from[k + 1]; fi++) {
+      const Facts *f = index_file(ix, fi);
+      for (uint32_t ci = 0; ci < f->calls.len; ci++) {
+        const Call *c = &f->calls.items[ci];
+        if (defref_ok(ix->resolved[fi][ci]) || (c->flags & CALL_REFERENCE)) continue;
+        t.len = 0;
+        ResolvedHow how = w->pass(ix, fi, c, &t);
+        if (how == RESOLVED_NONE || !t.len) continue;
+        ix->resolved[fi][ci] = t.items[0];
+        index__dispatch_set(&ix->dispatch[fi], f->calls.len, ci, &t, how);
+        atomic_store(&w->any, true);
+      }
     }
-  }
   array_free(&t);
-  return any;
+  return NULL;
+}
+
+bool index__resolve_more(Index *ix, PassFn pass) {
+  MoreWork w = {ix, pass, {0}, 0, false};
+  uint64_t total = 0, seen = 0;
+  for (uint32_t i = 0; i < ix->nfiles; i++) total += ix->files[i].calls.len;
+  uint32_t k = 1;
+  for (uint32_t i = 0; i < ix->nfiles && k < MORE_PIECES; i++) {
+    seen += ix->files[i].calls.len;
+    if (seen * MORE_PIECES >= total * k) w.from[k++] = i + 1;
+  }
+  while (k <= MORE_PIECES) w.from[k++] = ix->nfiles;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  pthread_t helper;
+  bool two = ix->nfiles >= 16 && cores > 1 && pthread_create(&helper, NULL, more_worker, &w) == 0;
+  more_worker(&w);
+  if (two) pthread_join(helper, NULL);
+  return atomic_load(&w.any);
 }
 
 /* Record the targets of call `c` of a file with `ncalls` calls. */

@@ -60,7 +60,8 @@ ResolvedHow index__by_name_pass(const Index *ix, uint32_t file, const Call *c, D
 ResolvedHow index__callable_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out);
 /* A pass over the calls still unresolved after resolution by name (they
  * need the callers, which need the calls resolved first): each gets the
- * targets `pass` finds. Returns whether any call gained targets. */
+ * targets `pass` finds, on two threads. Returns whether any call gained
+ * targets. */
 bool index__resolve_more(Index *ix,
                          ResolvedHow (*pass)(const Index *, uint32_t, const Call *, DefRefs *));
 /* The class tables: each class's project bases and direct subclasses, and
