@@ -275,7 +275,7 @@ void sb_putn(StrBuf *b, const char *s, size_t n) {
     b->s = xrealloc(b->s, c);
     b->cap = c;
   }
-  memcpy(b->s + b->len, s, n);
+  if (n) memcpy(b->s + b->len, s, n); /* s may be an empty buffer's NULL */
   b->len += n;
   b->s[b->len] = '\0';
 }
