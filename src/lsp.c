@@ -505,6 +505,7 @@ static json_t *hover(Server *s, json_t *params) {
   Findings fs = {0};
   PolicyRun counts;
   policy_run(s->pol, &s->project, &fs, &counts);
+  s->project.checks_alone = s->project.checks_alone || counts.cut; /* as publish does */
   policy_run_free(&counts);
   StrBuf md = {0};
   for (uint32_t i = 0; i < fs.len; i++) {
