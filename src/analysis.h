@@ -107,7 +107,8 @@ void blocking_memo_free(BlockingMemo *memo);
 void check_blocking_files(Model *m, BlockingMemo *memo, uint32_t from, uint32_t to, Findings *out,
                           BlockingReached **reached);
 void check_blocking_reached(Model *m, BlockingReached **pieces, uint32_t n, Findings *out);
-void check_retry(Model *m, Findings *out); /* FAN4xx */
+void blocking_reached_free(BlockingReached *r); /* one not reported (NULL: none) */
+void check_retry(Model *m, Findings *out);      /* FAN4xx */
 void check_retry_loops(Model *m,
                        Findings *out); /* FAN4xx in hand-written loops (check_retry calls it) */
 void check_observability(Model *m, const SiteInfos *sites, Findings *out); /* FAN9xx */

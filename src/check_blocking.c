@@ -710,12 +710,16 @@ void check_blocking_reached(Model *m, BlockingReached **pieces, uint32_t n, Find
       r.order = all.len; /* found in file order, as one scan finds them */
       array_push(&all, r);
     }
-    array_free(&pieces[k]->reaches);
-    free(pieces[k]);
+    blocking_reached_free(pieces[k]);
     pieces[k] = NULL;
   }
   report_reaches(m, &all, out);
   array_free(&all);
+}
+
+void blocking_reached_free(BlockingReached *r) {
+  if (r) array_free(&r->reaches);
+  free(r);
 }
 
 void check_blocking(Model *m, Findings *out) {

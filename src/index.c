@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "index_int.h"
 
@@ -201,19 +200,28 @@ static void *piece_worker(void *arg) {
 
 /* Run `fn` on the work on `jobs` threads, this one among them. */
 static void share_out(void *(*fn)(void *), ResolveWork *w, unsigned jobs) {
-  pthread_t threads[8];
-  unsigned started = 0;
+  void *args[THREADS_RUN_MAX];
+  for (unsigned i = 0; i < jobs; i++) args[i] = w;
   w->next = 0;
-  for (; started + 1 < jobs; started++)
-    if (pthread_create(&threads[started], NULL, fn, w) != 0) break;
-  fn(w);
-  for (unsigned t = 0; t < started; t++) pthread_join(threads[t], NULL);
+  threads_run(fn, args, jobs);
+}
+
+uint32_t index_file_runs(const Index *ix, uint32_t max, uint32_t *from) {
+  uint64_t total = 0, seen = 0;
+  for (uint32_t i = 0; i < ix->nfiles; i++) total += ix->files[i].calls.len;
+  uint32_t n = 0;
+  from[0] = 0;
+  for (uint32_t i = 0; i < ix->nfiles; i++) {
+    seen += ix->files[i].calls.len;
+    if (n + 1 < max && seen * max >= total * (n + 1)) from[++n] = i + 1;
+  }
+  if (from[n] < ix->nfiles || !n) from[++n] = ix->nfiles;
+  return n;
 }
 
 static void resolve_all(Index *ix, Index *prev, uint32_t changed) {
   ResolveWork w = {ix, prev, changed, 0, {0}, PTHREAD_MUTEX_INITIALIZER};
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned most = cores < 2 ? 1 : cores > 8 ? 8 : (unsigned)cores;
+  unsigned cores = cpu_count(), most = cores > 8 ? 8 : cores;
   share_out(resolve_worker, &w, ix->nfiles < 16 ? 1 : most);
   if (w.pieces.len) {
     /* the pieces were put in by file as each file came: in order within each */

@@ -171,6 +171,10 @@ static inline const Def *index_def(const Index *ix, DefRef r) {
 static inline uint32_t index_global_def(const Index *ix, DefRef r) {
   return ix->def_base[r.file] + (uint32_t)r.def;
 }
+/* The files in at most `max` runs of about as many calls, for work shared
+ * out over threads: run k is files [from[k], from[k + 1]); returns the
+ * number of runs (at least one; from has room for max + 1). */
+uint32_t index_file_runs(const Index *ix, uint32_t max, uint32_t *from);
 /* "path.py:Class.method" ("path.py:<module>" for module code). The caller frees. */
 char *index_def_name(const Index *ix, DefRef r);
 

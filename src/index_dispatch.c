@@ -3,11 +3,9 @@
  * TARGETS_CAP, OVERRIDES_CAP), callables passed as arguments, registries;
  * and the later passes that resolve calls through them. */
 #include <ctype.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "index_int.h"
 
@@ -559,12 +557,13 @@ ResolvedHow index__callable_pass(const Index *ix, uint32_t file, const Call *c, 
  * threads. Returns whether any call gained targets. */
 typedef ResolvedHow (*PassFn)(const Index *, uint32_t, const Call *, DefRefs *);
 
-enum { MORE_PIECES = 16 };
+enum { MORE_RUNS = 16 };
 
 typedef struct {
   Index *ix;
   PassFn pass;
-  uint32_t from[MORE_PIECES + 1]; /* the files of each piece */
+  uint32_t from[MORE_RUNS + 1]; /* the files of each run (index_file_runs) */
+  uint32_t nruns;
   _Atomic uint32_t next;
   _Atomic bool any;
 } MoreWork;
@@ -573,7 +572,7 @@ static void *more_worker(void *arg) {
   MoreWork *w = arg;
   Index *ix = w->ix;
   DefRefs t = {0};
-  for (uint32_t k; (k = atomic_fetch_add(&w->next, 1)) < MORE_PIECES;)
+  for (uint32_t k; (k = atomic_fetch_add(&w->next, 1)) < w->nruns;)
     for (uint32_t fi = w->from[k]; fi < w->from[k + 1]; fi++) {
       const Facts *f = index_file(ix, fi);
       for (uint32_t ci = 0; ci < f->calls.len; ci++) {
@@ -592,20 +591,10 @@ static void *more_worker(void *arg) {
 }
 
 bool index__resolve_more(Index *ix, PassFn pass) {
-  MoreWork w = {ix, pass, {0}, 0, false};
-  uint64_t total = 0, seen = 0;
-  for (uint32_t i = 0; i < ix->nfiles; i++) total += ix->files[i].calls.len;
-  uint32_t k = 1;
-  for (uint32_t i = 0; i < ix->nfiles && k < MORE_PIECES; i++) {
-    seen += ix->files[i].calls.len;
-    if (seen * MORE_PIECES >= total * k) w.from[k++] = i + 1;
-  }
-  while (k <= MORE_PIECES) w.from[k++] = ix->nfiles;
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  pthread_t helper;
-  bool two = ix->nfiles >= 16 && cores > 1 && pthread_create(&helper, NULL, more_worker, &w) == 0;
-  more_worker(&w);
-  if (two) pthread_join(helper, NULL);
+  MoreWork w = {ix, pass, {0}, 0, 0, false};
+  w.nruns = index_file_runs(ix, MORE_RUNS, w.from);
+  void *args[2] = {&w, &w};
+  threads_run(more_worker, args, ix->nfiles >= 16 && cpu_count() > 1 ? 2 : 1);
   return atomic_load(&w.any);
 }
 

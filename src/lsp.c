@@ -304,6 +304,15 @@ static json_t *diagnostic_json(const Server *s, const Finding *f, const char *te
   return diag;
 }
 
+/* The findings the policy shows. After answers were cut short (a cycle of
+ * calls) the checks stay on one thread: on two they would run twice. */
+static void run_policy(Server *s, Findings *out) {
+  PolicyRun counts;
+  policy_run(s->pol, &s->project, out, &counts);
+  s->project.checks_alone = s->project.checks_alone || counts.cut;
+  policy_run_free(&counts);
+}
+
 /* Publish the diagnostics of every open document whose diagnostics changed.
  * What was sent is kept as a key (diagnostic_key), so an edit that changes
  * no diagnostic of a document costs no JSON for it. */
@@ -311,11 +320,7 @@ static void publish(Server *s) {
   if (!ensure_loaded(s)) return;
   if (!s->current) { /* the facts changed: run the policy again */
     findings_free(&s->findings);
-    PolicyRun counts;
-    policy_run(s->pol, &s->project, &s->findings, &counts);
-    /* answers cut short (a cycle of calls): two threads would run the checks twice from now on */
-    s->project.checks_alone = s->project.checks_alone || counts.cut;
-    policy_run_free(&counts);
+    run_policy(s, &s->findings);
     s->current = true;
   }
   const Findings fs = s->findings;
@@ -503,10 +508,7 @@ static json_t *hover(Server *s, json_t *params) {
   Document *doc = find_doc(s, uri);
   if (!doc || !ensure_loaded(s)) return NULL;
   Findings fs = {0};
-  PolicyRun counts;
-  policy_run(s->pol, &s->project, &fs, &counts);
-  s->project.checks_alone = s->project.checks_alone || counts.cut; /* as publish does */
-  policy_run_free(&counts);
+  run_policy(s, &fs);
   StrBuf md = {0};
   for (uint32_t i = 0; i < fs.len; i++) {
     const Finding *f = &fs.items[i];

@@ -7,7 +7,6 @@
 
 #include <fnmatch.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,6 +327,7 @@ static bool runs_once(const Model *m, const TaskSites *ts, const Finding *f) {
 
 enum { CHUNK = 16 };          /* sites in a piece of work */
 enum { BLOCKING_PIECES = 8 }; /* check_blocking's files in as many pieces */
+enum { WHOLE_CHECKS = 4 };    /* context, pool, retry, observability: a piece each */
 typedef enum { ANALYZE, CHECK } Phase;
 
 /* The pieces of the check phase, in one thread's order: the fan-out checks
@@ -351,7 +351,7 @@ typedef struct {
 } Worker;
 
 static uint32_t pieces(const Checks *c) {
-  return c->nchunks + (c->phase == CHECK ? 4 + c->nblocking : 0);
+  return c->nchunks + (c->phase == CHECK ? WHOLE_CHECKS + c->nblocking : 0);
 }
 
 static void check_piece(Checks *c, int w, uint32_t u) {
@@ -390,26 +390,8 @@ static bool run_phase(Checks *c, Phase phase) {
   c->phase = phase;
   atomic_store(&c->next, 0);
   Worker w[2] = {{c, 0}, {c, 1}};
-  pthread_t t;
-  bool two = pthread_create(&t, NULL, work, &w[1]) == 0;
-  work(&w[0]);
-  if (two) pthread_join(t, NULL);
+  threads_run(work, (void *[]){&w[0], &w[1]}, 2);
   return *c->model[0].cut || *c->model[1].cut;
-}
-
-/* check_blocking's pieces: the files in runs of about as many calls. */
-static void blocking_pieces(Checks *c, const Index *ix) {
-  uint64_t total = 0, seen = 0;
-  for (uint32_t i = 0; i < ix->nfiles; i++) total += ix->files[i].calls.len;
-  c->block_from[0] = 0;
-  c->nblocking = 0;
-  for (uint32_t i = 0; i < ix->nfiles; i++) {
-    seen += ix->files[i].calls.len;
-    if (c->nblocking + 1 < BLOCKING_PIECES && seen * BLOCKING_PIECES >= total * (c->nblocking + 1))
-      c->block_from[++c->nblocking] = i + 1;
-  }
-  if (c->block_from[c->nblocking] < ix->nfiles || !c->nblocking)
-    c->block_from[++c->nblocking] = ix->nfiles;
 }
 
 /* The pieces' findings into all, in one thread's order (the fan-out
@@ -441,20 +423,18 @@ static bool checks_two(const Project *p, Model *m, SiteInfos *sites, Findings *a
   }
   uint32_t n = p->index.sites.len;
   c.nchunks = (n + CHUNK - 1) / CHUNK;
-  blocking_pieces(&c, &p->index);
+  c.nblocking = index_file_runs(&p->index, BLOCKING_PIECES, c.block_from);
   array_reserve(&c.sites, n);
   c.sites.len = n;
-  c.found = xcalloc(c.nchunks + 4 + c.nblocking, sizeof(Findings));
+  c.found = xcalloc(c.nchunks + WHOLE_CHECKS + c.nblocking, sizeof(Findings));
   c.made_by = xcalloc(c.nchunks ? c.nchunks : 1, sizeof(U32Array));
   bool cut = run_phase(&c, ANALYZE);
   if (!cut) cut = run_phase(&c, CHECK) || !put_together(&c, all);
   if (cut) { /* nothing of it kept */
-    for (uint32_t u = 0; u < c.nchunks + 4 + c.nblocking; u++) findings_free(&c.found[u]);
+    for (uint32_t u = 0; u < c.nchunks + WHOLE_CHECKS + c.nblocking; u++)
+      findings_free(&c.found[u]);
     for (uint32_t u = 0; u < c.nchunks; u++) array_free(&c.made_by[u]);
-    Findings none = {0};
-    for (uint32_t k = 0; k < c.nblocking; k++)
-      if (c.reached[k]) check_blocking_reached(&c.model[0], &c.reached[k], 1, &none);
-    findings_free(&none);
+    for (uint32_t k = 0; k < c.nblocking; k++) blocking_reached_free(c.reached[k]);
     findings_free(all);
   }
   free(c.found);

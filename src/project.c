@@ -12,7 +12,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 typedef struct {
   const FactsContext *ctx;
@@ -330,8 +329,7 @@ bool project_load(Project *p, const char *const *paths, uint32_t npaths, const P
   w.cache = cache;
   pthread_mutex_init(&w.lock, NULL);
   pthread_cond_init(&w.changed, NULL);
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned jobs = opts->jobs ? opts->jobs : (unsigned)(cores > 0 ? cores : 1);
+  unsigned jobs = opts->jobs ? opts->jobs : cpu_count();
   p->jobs = jobs;
   /* Files set aside are parsed when a parsed file imports them, until no
    * parsed file imports one more: calls into them resolve as in a full load. */

@@ -117,8 +117,7 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
     return false;
   }
   TimelineReader *tr = timeline_begin(ix, t);
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  uint32_t jobs = cores < 1 ? 1 : cores > THREADS_MAX ? THREADS_MAX : (uint32_t)cores;
+  uint32_t jobs = cpu_count() > THREADS_MAX ? THREADS_MAX : cpu_count();
   char *bufs[2] = {xmalloc(BLOCK_BYTES), xmalloc(BLOCK_BYTES)};
   size_t caps[2] = {BLOCK_BYTES, BLOCK_BYTES};
   Part parts[2][PARTS];

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -205,6 +206,24 @@ struct ArenaBlock {
   size_t used, size;
   max_align_t data[];
 };
+
+unsigned cpu_count(void) {
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  return n > 1 ? (unsigned)n : 1;
+}
+
+void threads_run(void *(*fn)(void *), void *const *args, unsigned n) {
+  pthread_t threads[THREADS_RUN_MAX];
+  bool started[THREADS_RUN_MAX] = {false};
+  if (n > THREADS_RUN_MAX) n = THREADS_RUN_MAX;
+  for (unsigned i = 1; i < n; i++) started[i] = pthread_create(&threads[i], NULL, fn, args[i]) == 0;
+  fn(args[0]);
+  for (unsigned i = 1; i < n; i++)
+    if (started[i])
+      pthread_join(threads[i], NULL);
+    else
+      fn(args[i]);
+}
 
 void *arena_alloc(Arena *a, size_t n) {
   n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);

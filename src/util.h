@@ -45,6 +45,16 @@ void array__grow(void **items, uint32_t *cap, uint32_t need, size_t elem);
 typedef Array(char *) StrArray;
 typedef Array(uint32_t) U32Array;
 
+/* ---- threads --------------------------------------------------------- */
+
+/* The processors online (at least 1). */
+unsigned cpu_count(void);
+/* Run fn(args[i]) for each i < n (n <= THREADS_RUN_MAX) at once: args[0] on
+ * this thread, the others each on a thread of its own, or on this one after
+ * args[0] when a thread cannot be started. Returns when all are done. */
+enum { THREADS_RUN_MAX = 16 };
+void threads_run(void *(*fn)(void *), void *const *args, unsigned n);
+
 /* ---- arena ----------------------------------------------------------- */
 
 /* A bump allocator; everything is freed at once with arena_free. */
