@@ -1,6 +1,8 @@
 #!/bin/sh
-# Fetch a pinned grammar package from the npm registry, verify its sha512
-# integrity against the pin, and unpack its generated C sources into OUTDIR.
+# Fetch a pinned package from the npm registry, verify its sha512 integrity
+# against the pin, and unpack its C sources into OUTDIR: a grammar's generated
+# package/src into OUTDIR/src, or the directory a pin's `unpack=` line names
+# into OUTDIR/`into=` (the tree-sitter runtime's vendored library).
 # usage: grammars/fetch.sh PINFILE OUTDIR
 set -eu
 pin=$1
@@ -8,6 +10,8 @@ out=$2
 name=$(sed -n 's/^name=//p' "$pin")
 version=$(sed -n 's/^version=//p' "$pin")
 want=$(sed -n 's/^integrity=//p' "$pin")
+unpack=$(sed -n 's/^unpack=//p' "$pin")
+into=$(sed -n 's/^into=//p' "$pin")
 [ -n "$name" ] && [ -n "$version" ] && [ -n "$want" ] || {
   echo "fetch.sh: $pin: needs name=, version= and integrity= lines" >&2; exit 1; }
 command -v npm >/dev/null || { echo "fetch.sh: npm is needed to fetch $name@$version" >&2; exit 1; }
@@ -26,8 +30,13 @@ if [ "$got" != "$want" ]; then
   exit 1
 fi
 mkdir -p "$out"
-tar -xzf "$tgz" -C "$tmp" --wildcards "package/src/*.c" "package/src/tree_sitter/*"
-rm -rf "$out/src"
-mv "$tmp/package/src" "$out/src"
+if [ -n "$unpack" ]; then
+  tar -xzf "$tgz" -C "$tmp" --wildcards "$unpack/*"
+else
+  unpack=package/src into=src
+  tar -xzf "$tgz" -C "$tmp" --wildcards "package/src/*.c" "package/src/tree_sitter/*"
+fi
+rm -rf "${out:?}/${into:?}"
+mv "$tmp/$unpack" "$out/$into"
 printf '%s@%s %s\n' "$name" "$version" "$got" > "$out/VERIFIED"
 echo "verified $name@$version ($got)"
