@@ -226,7 +226,7 @@ demo: $(BUILD)/fanout
 # ---- housekeeping -------------------------------------------------------
 format:
 	clang-format -i src/*.c src/*.h tests/*.c tests/*.h tools/*.c
-tidy: $(BUILD)/rules_embed.c $(BUILD)/rule_table.h
+tidy: $(BUILD)/rules_embed.c $(BUILD)/rule_table.h $(TSRT_DIR)/VERIFIED
 	clang-tidy src/*.c -- -std=c11 -Isrc -I$(BUILD) $(PC_CFLAGS)
 install: $(BUILD)/fanout
 	install -D -m 755 $(BUILD)/fanout $(DESTDIR)$(PREFIX)/bin/fanout
