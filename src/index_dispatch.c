@@ -550,18 +550,11 @@ ResolvedHow index__callable_pass(const Index *ix, uint32_t file, const Call *c, 
   return RESOLVED_CALLABLE;
 }
 
-/* A pass over the calls still index__unresolved after resolution by name (they
- * need the callers, which need the calls resolved first): each gets the
- * targets `pass` finds. A call's targets are a function of what the passes
- * before made (the pass reads no row it writes), so runs of files go to
- * threads. Returns whether any call gained targets. */
-typedef ResolvedHow (*PassFn)(const Index *, uint32_t, const Call *, DefRefs *);
-
 enum { MORE_RUNS = 16 };
 
 typedef struct {
   Index *ix;
-  PassFn pass;
+  IndexPass pass;
   uint32_t from[MORE_RUNS + 1]; /* the files of each run (index_file_runs) */
   uint32_t nruns;
   _Atomic uint32_t next;
@@ -590,7 +583,9 @@ static void *more_worker(void *arg) {
   return NULL;
 }
 
-bool index__resolve_more(Index *ix, PassFn pass) {
+/* A call's targets in a later pass are a function of what the passes before
+ * made (the pass reads no row it writes), so runs of files go to threads. */
+bool index__resolve_more(Index *ix, IndexPass pass) {
   MoreWork w = {ix, pass, {0}, 0, 0, false};
   w.nruns = index_file_runs(ix, MORE_RUNS, w.from);
   void *args[2] = {&w, &w};

@@ -53,6 +53,8 @@ ResolvedHow index__targets_of(const Index *ix, uint32_t file, int32_t def, const
 /* Record the targets `t` (found `how`) of call `c` of a file of `ncalls` calls. */
 void index__dispatch_set(Dispatch *d, uint32_t ncalls, uint32_t c, const DefRefs *t,
                          ResolvedHow how);
+/* A later pass: the targets of a call left unresolved, and how they were found. */
+typedef ResolvedHow (*IndexPass)(const Index *ix, uint32_t file, const Call *c, DefRefs *out);
 /* Calls on receivers of unknown type: the project methods of that name,
  * when one class family defines them all. */
 ResolvedHow index__by_name_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out);
@@ -62,8 +64,7 @@ ResolvedHow index__callable_pass(const Index *ix, uint32_t file, const Call *c, 
  * need the callers, which need the calls resolved first): each gets the
  * targets `pass` finds, on two threads. Returns whether any call gained
  * targets. */
-bool index__resolve_more(Index *ix,
-                         ResolvedHow (*pass)(const Index *, uint32_t, const Call *, DefRefs *));
+bool index__resolve_more(Index *ix, IndexPass pass);
 /* The class tables: each class's project bases and direct subclasses, and
  * the methods of every class by name. */
 void index__build_classes(Index *ix);

@@ -117,7 +117,8 @@ bool timeline_read(const Index *ix, const char *log_path, Timeline *t, Diags *di
     return false;
   }
   TimelineReader *tr = timeline_begin(ix, t);
-  uint32_t jobs = cpu_count() > THREADS_MAX ? THREADS_MAX : cpu_count();
+  uint32_t jobs = cpu_count();
+  if (jobs > THREADS_MAX) jobs = THREADS_MAX;
   char *bufs[2] = {xmalloc(BLOCK_BYTES), xmalloc(BLOCK_BYTES)};
   size_t caps[2] = {BLOCK_BYTES, BLOCK_BYTES};
   Part parts[2][PARTS];
