@@ -28,7 +28,7 @@ static bool push_target(DefRefs *out, uint32_t first, DefRef d) {
 }
 
 static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
-                                   DefRefs *out);
+                                   DefRefs *out, unsigned depth);
 
 /* The overrides of method `name` in the project subclasses of `cls`, at any
  * depth, appended to `out` (breadth first, each class once). */
@@ -410,7 +410,7 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
   ResolvedHow how = index__targets_of(ix, file, def, dotted, out, true);
   if (how == RESOLVED_NONE) { /* a called parameter, or a registry's entry */
     uint32_t first = out->len;
-    callable_param_targets(ix, file, def, dotted, out);
+    callable_param_targets(ix, file, def, dotted, out, 0);
     if (out->len == first) registry_targets(ix, file, def, dotted, out);
     if (out->len > first) return RESOLVED_CALLABLE;
   }
@@ -494,11 +494,36 @@ static void callable_targets(const Index *ix, uint32_t file, int32_t def, const 
   array_free(&t);
 }
 
+/* How many parameters a callable is handed through (`func` passed on as
+ * `func`) before its callers are no longer followed. */
+enum { PASSED_ON_MAX = 3 };
+
+/* The functions decorated with a call of the function around `d`, when `d`
+ * is a function nested in a decorator factory (`def experiment(...): def
+ * decorator(func): ...`, used as `@experiment(...)`): what `d` is handed as
+ * its first parameter. Appended to `out`. */
+static void decorated_by_parent(const Index *ix, uint32_t fi, int32_t d, DefRefs *out,
+                                uint32_t first) {
+  const Facts *f = index_file(ix, fi);
+  int32_t parent = f->defs.items[d].parent;
+  if (parent <= 0 || f->defs.items[parent].kind != DEF_FUNCTION) return;
+  uint32_t ncallers;
+  const CallRef *callers = index_callers(ix, (DefRef){fi, parent}, &ncallers);
+  for (uint32_t k = 0; k < ncallers && out->len - first < TARGETS_CAP; k++) {
+    const Facts *cf = index_file(ix, callers[k].file);
+    const Call *c = &cf->calls.items[callers[k].call];
+    if ((c->flags & CALL_DECORATOR) && c->outer < 0 && cf->defs.items[c->def].kind == DEF_FUNCTION)
+      push_target(out, first, (DefRef){callers[k].file, c->def});
+  }
+}
+
 /* A called parameter, directly (`fn(row)`) or held on self from one in
  * __init__ (`self.func(item)`): the functions the callers pass for it,
- * appended to `out`. */
+ * appended to `out`; a parameter passed on as a caller's own parameter is
+ * followed to that caller's callers, and a decorator factory's inner
+ * function is handed the functions it decorates. */
 static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
-                                   DefRefs *out) {
+                                   DefRefs *out, unsigned depth) {
   const Facts *f = index_file(ix, fi);
   int32_t owner = def; /* the def whose parameter it is */
   if (str_starts_with(callee, "self.") && !strchr(callee + 5, '.')) {
@@ -528,8 +553,14 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
     const char *arg = index_argument(ix, callers[k], (DefRef){fi, owner}, param);
     if (!arg) continue;
     const Facts *cf = index_file(ix, callers[k].file);
-    callable_targets(ix, callers[k].file, cf->calls.items[callers[k].call].def, arg, out, first);
+    int32_t cdef = cf->calls.items[callers[k].call].def;
+    uint32_t before = out->len;
+    callable_targets(ix, callers[k].file, cdef, arg, out, first);
+    if (out->len == before && depth < PASSED_ON_MAX && index__param_index(cf, cdef, arg) >= 0)
+      callable_param_targets(ix, callers[k].file, cdef, arg, out, depth + 1);
   }
+  if (!ncallers && param == 0 && !init && od->parent > 0)
+    decorated_by_parent(ix, fi, owner, out, first);
 }
 
 /* Calls on receivers of unknown type: the project methods of that name,
@@ -545,7 +576,7 @@ ResolvedHow index__by_name_pass(const Index *ix, uint32_t file, const Call *c, D
 
 /* Calls of a parameter: what its callers pass. */
 ResolvedHow index__callable_pass(const Index *ix, uint32_t file, const Call *c, DefRefs *out) {
-  callable_param_targets(ix, file, c->def, c->callee, out);
+  callable_param_targets(ix, file, c->def, c->callee, out, 0);
   if (!out->len) registry_targets(ix, file, c->def, c->callee, out);
   return RESOLVED_CALLABLE;
 }

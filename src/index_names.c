@@ -121,6 +121,25 @@ static DefRef resolve_in_module(const Index *ix, uint32_t file, const char *rest
   return r;
 }
 
+/* A submodule's name that its package's `__init__` binds again (`from
+ * .experiment import experiment`): the package's attribute is that binding,
+ * not the module, as `from pkg import experiment` sees it. */
+static DefRef rebound_in_package(const Index *ix, const char *module, unsigned depth) {
+  const char *dot = strrchr(module, '.');
+  char parent[NAME_CAP];
+  uint32_t file;
+  if (!dot || !index__join(parent, module, (size_t)(dot - module), "", 0) ||
+      !strmap_get(&ix->modules, parent, &file))
+    return index__unresolved(0);
+  const char *name = dot + 1;
+  const Facts *f = index_file(ix, file);
+  int32_t d = index__qual_lookup(ix, file, name);
+  const Import *im = index_import(ix, file, 0, name, strlen(name));
+  if (!(d >= 0 && f->defs.items[d].parent == 0) && !(im && strcmp(im->target, module) != 0))
+    return index__unresolved(0);
+  return resolve_in_module(ix, file, name, depth + 1);
+}
+
 static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth) {
   DefRef r = index__unresolved(0);
   char buf[NAME_CAP];
@@ -131,7 +150,10 @@ static DefRef resolve_dotted(const Index *ix, const char *full, unsigned depth) 
     uint32_t file;
     if (strmap_get(&ix->modules, buf, &file)) {
       const char *rest = full + (dot - buf);
-      if (*rest == '.') r = resolve_in_module(ix, file, rest + 1, depth);
+      if (*rest == '.')
+        r = resolve_in_module(ix, file, rest + 1, depth);
+      else
+        r = rebound_in_package(ix, buf, depth);
       break;
     }
     if (dot == buf) break;
