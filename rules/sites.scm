@@ -14,4 +14,4 @@
 ((call
    function: (attribute attribute: (identifier) @name) @fn) @site
  (#any-of? @name "gather" "wait" "as_completed" "create_task" "ensure_future"
-                 "run_in_executor" "start_soon"))
+                 "run_in_executor" "start_soon" "abatch" "abatch_as_completed"))

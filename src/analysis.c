@@ -188,6 +188,19 @@ static void spawn_loop_limiter(Model *m, const SiteRef *sr, SiteInfo *info) {
   }
 }
 
+/* A model's batch call bounds itself when its config sets max_concurrency
+ * (`config={"max_concurrency": 8}`); a config made elsewhere (a name, a
+ * call, `**kwargs`) may, and is taken to. */
+static void batch_limiter(const Model *m, const SiteRef *sr, SiteInfo *info) {
+  const Facts *f = &m->ix->files[sr->file];
+  const Call *c = &f->calls.items[sr->site.call];
+  const char *config = model_kwarg(f, c, "config");
+  if (!config && c->args.count > 1) config = f->names.items[c->args.first + 1];
+  if ((c->flags & CALL_KW_SPLAT) || model_kwarg(f, c, "max_concurrency") ||
+      (config && (config[0] != '{' || strstr(config, "max_concurrency"))))
+    info->limiter_line = sr->site.pos.line;
+}
+
 /* One site: what its tasks run, what bounds them, the I/O they wait for,
  * and a deadline on the phase (the fan-out under a timeout, or a caller's). */
 static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
@@ -198,6 +211,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   CallRefs via = {0};
   DefRefs tasks = {0};
   site_targets(m, sr, info, &tasks, &via);
+  if (sr->site.kind == SITE_BATCH) batch_limiter(m, sr, info);
   uint32_t helper_from = info->reach.len;
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
     model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);

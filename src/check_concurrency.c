@@ -18,6 +18,7 @@ static const char *kind_phrase(SiteKind k) {
   case SITE_WAIT: return "asyncio.wait";
   case SITE_RUN_IN_EXECUTOR: return "run_in_executor in a loop";
   case SITE_START_SOON: return "start_soon in a loop";
+  case SITE_BATCH: return "a langchain abatch";
   case SITE_HELPER: return "a gathering helper";
   case SITE_KIND_COUNT: break;
   }
@@ -30,6 +31,29 @@ static bool io_fan_out(const Model *m, const SiteInfo *s) {
   return analysis_large(m, s) && s->has_ext && s->site->site.kind != SITE_RUN_IN_EXECUTOR;
 }
 
+/* FAN101 at a model's batch call with no max_concurrency: langchain gathers
+ * one request per input, all at once. */
+static void fan101_batch(Model *m, const SiteInfo *s, Findings *out) {
+  const SiteRef *sr = s->site;
+  const char *callee = m->ix->files[sr->file].calls.items[sr->site.call].callee;
+  char *orch = index_def_name(m->ix, s->orchestrator);
+  char *ext = analysis_ext_where(m, s);
+  char *width = width_text(&sr->site.width);
+  Finding *f = findings_add(
+      out, m->ix, RULE_FAN101, sr->file, sr->site.def, sr->site.pos,
+      xasprintf("`%s` in %s sends one request per item of `%s` at once: its config sets no "
+                "max_concurrency",
+                callee, orch, sr->site.width.expr),
+      xasprintf("width: %s; with max_concurrency unset, `abatch` runs a plain asyncio.gather "
+                "over every input (langchain Runnable.abatch); the model call: %s",
+                width, ext),
+      xasprintf("pass `config={\"max_concurrency\": 8}` to `%s`", callee), NULL);
+  analysis_mark_site(m, s, f);
+  free(orch);
+  free(ext);
+  free(width);
+}
+
 /* FAN101: an I/O fan-out sized by the data with no limiter on the task's path (a width set by a
  * count, a cap or configuration is exempt). The fix names where the semaphore goes: the target's
  * class `__init__`, else module level. */
@@ -39,6 +63,10 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
    * concurrency (FAN201 reads widths the same way) */
   if (s->site->site.width.kind == WIDTH_DATA && width_set(m, s->site)) return;
   const SiteRef *sr = s->site;
+  if (sr->site.kind == SITE_BATCH) {
+    fan101_batch(m, s, out);
+    return;
+  }
   char *orch = index_def_name(m->ix, s->orchestrator);
   char *target = target_name(m, s);
   char *ext = analysis_ext_where(m, s);

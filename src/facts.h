@@ -179,6 +179,7 @@ typedef enum {
   SITE_WAIT,
   SITE_RUN_IN_EXECUTOR,
   SITE_START_SOON,
+  SITE_BATCH,  /* a model's own batch call (langchain `Runnable.abatch`): one request per input */
   SITE_HELPER, /* a call of a project function that fans out its argument (index) */
   SITE_KIND_COUNT
 } SiteKind;

@@ -337,6 +337,8 @@ static void build(Index *ix, Facts *files, uint32_t n, const Knowledge *k, bool 
     for (uint32_t s = 0; s < files[i].sites.len; s++) {
       SiteRef sr = {i, files[i].sites.items[s], {0, -1}};
       if (index__is_race(&files[i], &sr.site) || index__is_drain(&files[i], &sr.site)) continue;
+      /* a project's own `abatch` is no model's: what it runs shows where it fans out */
+      if (sr.site.kind == SITE_BATCH && defref_ok(ix->resolved[i][sr.site.call])) continue;
       index__imported_width(ix, i, sr.site.def, &sr.site.width);
       array_push(&ix->sites, sr);
     }

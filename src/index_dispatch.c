@@ -286,6 +286,18 @@ static bool bound_in_def(const Index *ix, uint32_t file, int32_t def, const char
   return false;
 }
 
+/* Whether the module binds `name` to a library object or a literal
+ * (`llm = ChatOpenAI(...)`): no project object of unknown type. */
+static bool foreign_at_module(const Index *ix, uint32_t file, const char *name) {
+  const Facts *f = index_file(ix, file);
+  Span own = f->defs.items[0].own_assigns;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (strcmp(a->target, name) == 0 && foreign_value(ix, file, a)) return true;
+  }
+  return false;
+}
+
 /* A receiver annotated with a union (`llm: Union[BaseLLM, InstructorLLM]`,
  * `client: A | B | None`): method `name` of each project class in it and
  * their overrides, into out. Returns how many members are project classes. */
@@ -421,6 +433,7 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
   if (how != RESOLVED_NONE || !dot || strchr(dot + 1, '.') ||
       !index__join(name, dotted, (size_t)(dot - dotted), "", 0) || strcmp(name, "self") == 0 ||
       strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name) ||
+      foreign_at_module(ix, file, name) ||
       (ix->k && knowledge_has(ix->k, FACT_BUILTIN_METHOD, dot + 1)))
     return how;
   return by_method_name(ix, file, dot + 1, out, out->len);

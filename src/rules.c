@@ -78,7 +78,7 @@ static const KeySpec schema[FACT_COUNT][KEYS_MAX] = {
     [FACT_RETRY_DECORATOR] = {{ATTR_LIB, V_WORD, "tenacity backoff stamina"}},
     [FACT_SITE] =
         {{ATTR_KIND, V_WORD,
-          "gather create_task ensure_future as_completed wait run_in_executor start_soon"},
+          "gather create_task ensure_future as_completed wait run_in_executor start_soon abatch"},
          {ATTR_LOOP, V_YES, NULL},
          {ATTR_TARGET, V_NUMBER, NULL},
          {ATTR_EARLY, V_NAMES, NULL}},

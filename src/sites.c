@@ -424,7 +424,9 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
     if (targets[i]) facts__add_name(w, targets[i]), s.targets.count++;
   s.call = (int32_t)ci;
   s.def = w->f->calls.items[ci].def;
-  s.buffered = kind == SITE_GATHER || kind == SITE_WAIT;
+  s.buffered =
+      kind == SITE_GATHER || kind == SITE_WAIT ||
+      (kind == SITE_BATCH && !str_ends_with(w->f->calls.items[ci].callee, "_as_completed"));
   task_invariants(w, &s, task_call, loop, first_task_arg);
   s.pos = facts__pos_of(facts__field(call, FIELD_function));
   if (facts__is(facts__field(call, FIELD_function), KIND_attribute))
@@ -433,8 +435,8 @@ static void add_site(Walker *w, SiteKind kind, Width width, const char *const *t
 }
 
 static const char *site_kind_names[SITE_KIND_COUNT] = {
-    "gather", "create_task",     "ensure_future", "as_completed",
-    "wait",   "run_in_executor", "start_soon",    "helper"};
+    "gather",          "create_task", "ensure_future", "as_completed", "wait",
+    "run_in_executor", "start_soon",  "abatch",        "helper"};
 
 const char *site_kind_name(SiteKind k) { return site_kind_names[k]; }
 
@@ -543,6 +545,15 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn, Items
   }
   /* gather / wait / as_completed: what list of awaitables is it given? */
   if (!facts__is(args, KIND_argument_list)) return;
+  if (kind == SITE_BATCH) { /* llm.abatch(inputs): the model called once per input */
+    TSNode inputs = facts__positional_arg(args, 0);
+    if (ts_node_is_null(inputs)) return;
+    Items in = site_list_items(w, ci, inputs, ts_node_start_byte(call), memo);
+    if (!in.is_list) in.width = facts__width_make(w, WIDTH_UNKNOWN, inputs, -1);
+    const char *self = w->f->calls.items[ci].callee;
+    add_site(w, kind, in.width, &self, 1, ci, call, (TSNode){0}, (TSNode){0}, 0);
+    return;
+  }
   Items items = {0};
   TSNode first = facts__positional_arg(args, 0);
   if (kind == SITE_GATHER) {
