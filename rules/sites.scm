@@ -9,9 +9,9 @@
 ; asyncio.gather(*xs) / gather(a(), b()) / asyncio.wait(xs) / asyncio.as_completed(xs)
 ((call
    function: (identifier) @fn) @site
- (#any-of? @fn "gather" "wait" "as_completed" "create_task" "ensure_future"))
+ (#any-of? @fn "gather" "wait" "as_completed" "create_task" "ensure_future" "run_jobs"))
 
 ((call
    function: (attribute attribute: (identifier) @name) @fn) @site
- (#any-of? @name "gather" "wait" "as_completed" "create_task" "ensure_future"
+ (#any-of? @name "gather" "wait" "as_completed" "create_task" "ensure_future" "run_jobs"
                  "run_in_executor" "start_soon" "abatch" "abatch_as_completed"))

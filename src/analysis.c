@@ -188,6 +188,17 @@ static void spawn_loop_limiter(Model *m, const SiteRef *sr, SiteInfo *info) {
   }
 }
 
+/* A library helper that bounds its tasks itself (`run_jobs(jobs, workers=8)`): its `site`
+ * fact's size. */
+static bool site_bounds_itself(const Model *m, const SiteRef *sr) {
+  const Facts *f = &m->ix->files[sr->file];
+  if (sr->site.call < 0) return false;
+  char *canon = model_canonical(m, sr->file, sr->site.def, f->calls.items[sr->site.call].callee);
+  const Fact *site = knowledge_get(m->k, FACT_SITE, canon);
+  free(canon);
+  return fact_get(site, ATTR_SIZE) != NULL;
+}
+
 /* A model's batch call bounds itself when its config sets max_concurrency
  * (`config={"max_concurrency": 8}`); a config made elsewhere (a name, a
  * call, `**kwargs`) may, and is taken to. */
@@ -212,6 +223,7 @@ static void analyze(Model *m, const SiteRef *sr, SiteInfo *info) {
   DefRefs tasks = {0};
   site_targets(m, sr, info, &tasks, &via);
   if (sr->site.kind == SITE_BATCH) batch_limiter(m, sr, info);
+  if (site_bounds_itself(m, sr)) info->limiter_line = sr->site.pos.line;
   uint32_t helper_from = info->reach.len;
   if (sr->site.kind == SITE_HELPER && defref_ok(sr->helper))
     model_reach_via(m, sr->helper, REACH_DEPTH, &info->reach, &via);

@@ -9,8 +9,13 @@ static char *target_name(const Model *m, const SiteInfo *s) {
   return xstrdup(s->site->site.targets.count ? f->names.items[s->site->site.targets.first] : "?");
 }
 
-static const char *kind_phrase(SiteKind k) {
-  switch (k) {
+static const char *kind_phrase(const Model *m, const SiteRef *sr) {
+  if (sr->site.kind == SITE_GATHER && sr->site.call >= 0) { /* a library's gathering helper */
+    const char *callee = m->ix->files[sr->file].calls.items[sr->site.call].callee;
+    const char *last = strrchr(callee, '.');
+    if (strcmp(last ? last + 1 : callee, "gather") != 0) return callee;
+  }
+  switch (sr->site.kind) {
   case SITE_GATHER: return "asyncio.gather";
   case SITE_CREATE_TASK: return "create_task in a loop";
   case SITE_ENSURE_FUTURE: return "ensure_future in a loop";
@@ -91,7 +96,7 @@ static void fan101(Model *m, const SiteInfo *s, Findings *out) {
       out, m->ix, RULE_FAN101, sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s starts one task per item of `%s` with no limiter; each runs %s and "
                 "reaches %s",
-                kind_phrase(sr->site.kind), orch, sr->site.width.expr, target, ext),
+                kind_phrase(m, sr), orch, sr->site.width.expr, target, ext),
       xasprintf("width: %s; no Semaphore/CapacityLimiter is acquired on the path from %s "
                 "(%u function%s followed) to the I/O call %s",
                 width, target, s->reach.len, s->reach.len == 1 ? "" : "s", ext),
@@ -164,7 +169,7 @@ static void fan201(Model *m, const SiteInfo *s, Findings *out) {
       out, m->ix, RULE_FAN201, sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s schedules a task for every item of `%s` at once and holds all "
                 "results until the last one finishes",
-                kind_phrase(sr->site.kind), orch, sr->site.width.expr),
+                kind_phrase(m, sr), orch, sr->site.width.expr),
       xasprintf("width grows with the input (`%s`); each task runs %s and awaits I/O",
                 sr->site.width.expr, target),
       xstrdup("process the list in fixed-size batches (`itertools.batched(items, 50)`) "
@@ -276,7 +281,7 @@ static void fan301(Model *m, const SiteInfo *s, Findings *out) {
       out, m->ix, RULE_FAN301, sr->file, sr->site.def, sr->site.pos,
       xasprintf("%s in %s waits for the slowest of its tasks: %s has no per-call timeout and the "
                 "phase has no deadline",
-                kind_phrase(sr->site.kind), orch, ext),
+                kind_phrase(m, sr), orch, ext),
       xasprintf(
           "no wait_for/asyncio.timeout/fail_after on the path, no timeout= on the call%s%s%s%s%s%s",
           client_none ? "" : " or its client", *deflt ? " (library default: " : "", deflt,

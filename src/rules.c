@@ -81,7 +81,8 @@ static const KeySpec schema[FACT_COUNT][KEYS_MAX] = {
           "gather create_task ensure_future as_completed wait run_in_executor start_soon abatch"},
          {ATTR_LOOP, V_YES, NULL},
          {ATTR_TARGET, V_NUMBER, NULL},
-         {ATTR_EARLY, V_NAMES, NULL}},
+         {ATTR_EARLY, V_NAMES, NULL},
+         {ATTR_SIZE, V_NUMBER, NULL}},
 };
 
 static const char *const kind_names[FACT_COUNT] = {

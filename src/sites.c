@@ -556,7 +556,7 @@ static void site_candidate(Walker *w, uint32_t ci, TSNode call, TSNode fn, Items
   }
   Items items = {0};
   TSNode first = facts__positional_arg(args, 0);
-  if (kind == SITE_GATHER) {
+  if (kind == SITE_GATHER && !fact_get(f, ATTR_SIZE)) { /* a bounded helper takes one list */
     uint32_t fixed = 0;
     const char *targets[8];
     uint32_t nt = 0;
