@@ -530,11 +530,31 @@ static void decorated_by_parent(const Index *ix, uint32_t fi, int32_t d, DefRefs
   }
 }
 
+/* The functions decorated with `d` itself (`@experiment` over `async def run(row)`): what
+ * it is handed as its first parameter. A scan of every decorated def: asked only at the
+ * end of a chain of parameters passed on, which few calls reach. */
+static void decorated_by(const Index *ix, uint32_t fi, int32_t d, DefRefs *out, uint32_t first) {
+  const char *name = index_file(ix, fi)->defs.items[d].name;
+  for (uint32_t file = 0; file < ix->nfiles && out->len - first < TARGETS_CAP; file++) {
+    const Facts *f = index_file(ix, file);
+    for (uint32_t i = 0; i < f->defs.len && out->len - first < TARGETS_CAP; i++) {
+      const Def *g = &f->defs.items[i];
+      for (uint32_t k = 0; k < g->decorators.count && g->kind == DEF_FUNCTION; k++) {
+        const char *text = f->names.items[g->decorators.first + k];
+        const char *last = strrchr(text, '.');
+        if (strcmp(last ? last + 1 : text, name) != 0) continue;
+        DefRef r = index__resolve_name(ix, file, g->parent, text, 0, NULL);
+        if (r.file == fi && r.def == d) push_target(out, first, (DefRef){file, (int32_t)i});
+      }
+    }
+  }
+}
+
 /* A called parameter, directly (`fn(row)`) or held on self from one in
  * __init__ (`self.func(item)`): the functions the callers pass for it,
  * appended to `out`; a parameter passed on as a caller's own parameter is
- * followed to that caller's callers, and a decorator factory's inner
- * function is handed the functions it decorates. */
+ * followed to that caller's callers, and a decorator (or a decorator
+ * factory's inner function) is handed the functions it decorates. */
 static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, const char *callee,
                                    DefRefs *out, unsigned depth) {
   const Facts *f = index_file(ix, fi);
@@ -574,6 +594,8 @@ static void callable_param_targets(const Index *ix, uint32_t fi, int32_t def, co
   }
   if (!ncallers && param == 0 && !init && od->parent > 0)
     decorated_by_parent(ix, fi, owner, out, first);
+  else if (!ncallers && param == 0 && !init && od->parent == 0 && depth > 0)
+    decorated_by(ix, fi, owner, out, first);
 }
 
 /* Calls on receivers of unknown type: the project methods of that name,
