@@ -119,6 +119,21 @@ static bool foreign_argument(const Index *ix, uint32_t file, int32_t def, int32_
   return false;
 }
 
+/* Whether def `def` itself assigns `name` a foreign value (1), only project
+ * values (0), or nothing (-1). */
+static int assigned_foreign(const Index *ix, uint32_t file, int32_t def, const char *name) {
+  const Facts *f = index_file(ix, file);
+  Span own = f->defs.items[def].own_assigns;
+  int assigned = -1;
+  for (uint32_t k = own.first; k < own.end; k++) {
+    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
+    if (strcmp(a->target, name) != 0) continue;
+    if (foreign_value(ix, file, a)) return 1;
+    assigned = 0; /* from project code, or an element of a collection */
+  }
+  return assigned;
+}
+
 /* Whether a plain local name or parameter is bound to something other than
  * a project object. */
 static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char *name,
@@ -129,14 +144,9 @@ static bool foreign_name(const Index *ix, uint32_t file, int32_t def, const char
     for (uint32_t i = f->imports.len; i-- > 0;)
       if (f->imports.items[i].def == scope && strcmp(f->imports.items[i].bound, name) == 0)
         return true;
-  Span own = f->defs.items[def].own_assigns;
-  bool assigned = false;
-  for (uint32_t k = own.first; k < own.end; k++) {
-    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
-    if (strcmp(a->target, name) != 0) continue;
-    if (foreign_value(ix, file, a)) return true;
-    assigned = true; /* from project code, or an element of a collection */
-  }
+  int own = assigned_foreign(ix, file, def, name);
+  if (own == 1) return true;
+  bool assigned = own == 0;
   for (uint32_t i = 0; i < f->withs.len; i++)
     if (f->withs.items[i].def == def && f->withs.items[i].alias &&
         strcmp(f->withs.items[i].alias, name) == 0)
@@ -286,18 +296,6 @@ static bool bound_in_def(const Index *ix, uint32_t file, int32_t def, const char
   return false;
 }
 
-/* Whether the module binds `name` to a library object or a literal
- * (`llm = ChatOpenAI(...)`): no project object of unknown type. */
-static bool foreign_at_module(const Index *ix, uint32_t file, const char *name) {
-  const Facts *f = index_file(ix, file);
-  Span own = f->defs.items[0].own_assigns;
-  for (uint32_t k = own.first; k < own.end; k++) {
-    const Assign *a = &f->assigns.items[f->assign_order.items[k]];
-    if (strcmp(a->target, name) == 0 && foreign_value(ix, file, a)) return true;
-  }
-  return false;
-}
-
 /* A receiver annotated with a union (`llm: Union[BaseLLM, InstructorLLM]`,
  * `client: A | B | None`): method `name` of each project class in it and
  * their overrides, into out. Returns how many members are project classes. */
@@ -433,7 +431,7 @@ ResolvedHow index_name_targets(const Index *ix, uint32_t file, int32_t def, cons
   if (how != RESOLVED_NONE || !dot || strchr(dot + 1, '.') ||
       !index__join(name, dotted, (size_t)(dot - dotted), "", 0) || strcmp(name, "self") == 0 ||
       strcmp(name, "cls") == 0 || bound_in_def(ix, file, def, name) ||
-      foreign_at_module(ix, file, name) ||
+      assigned_foreign(ix, file, 0, name) == 1 || /* `llm = ChatOpenAI(...)` at module level */
       (ix->k && knowledge_has(ix->k, FACT_BUILTIN_METHOD, dot + 1)))
     return how;
   return by_method_name(ix, file, dot + 1, out, out->len);

@@ -135,8 +135,9 @@ static DefRef rebound_in_package(const Index *ix, const char *module, unsigned d
   const Facts *f = index_file(ix, file);
   int32_t d = index__qual_lookup(ix, file, name);
   const Import *im = index_import(ix, file, 0, name, strlen(name));
-  if (!(d >= 0 && f->defs.items[d].parent == 0) && !(im && strcmp(im->target, module) != 0))
-    return index__unresolved(0);
+  bool defined = d >= 0 && f->defs.items[d].parent == 0;
+  bool imported = im && strcmp(im->target, module) != 0; /* not `from . import name` */
+  if (!defined && !imported) return index__unresolved(0);
   return resolve_in_module(ix, file, name, depth + 1);
 }
 

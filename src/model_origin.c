@@ -55,16 +55,17 @@ static const Fact *ctor_fact(const Knowledge *k, const char *ctor) {
   return f ? f : knowledge_get(k, FACT_LIMITER, ctor);
 }
 
-/* The call of a known client's constructor that is call `c`'s first positional argument, or -1. */
-static int32_t wrapped_client(const Model *m, uint32_t file, const Call *c) {
+/* The call of a known client's constructor that is call `call`'s first positional argument,
+ * or -1. */
+static int32_t wrapped_client(const Model *m, uint32_t file, int32_t call) {
   const Facts *f = &m->ix->files[file];
+  const Call *c = &f->calls.items[call];
   if (!c->arg0) return -1;
-  int32_t self = (int32_t)(c - f->calls.items);
   Span in = f->defs.items[c->def].calls_span;
   for (uint32_t k = in.first; k < in.end; k++) {
     const Call *a = &f->calls.items[k];
     size_t n = strlen(a->callee);
-    if (a->outer != self || strncmp(c->arg0, a->callee, n) != 0 || c->arg0[n] != '(') continue;
+    if (a->outer != call || strncmp(c->arg0, a->callee, n) != 0 || c->arg0[n] != '(') continue;
     char *canon = model_canonical(m, file, a->def, a->callee);
     bool client = knowledge_get(m->k, FACT_CLIENT, canon) != NULL;
     free(canon);
@@ -138,7 +139,8 @@ static bool origin_from_call(const Model *m, uint32_t file, int32_t def, int32_t
   }
   /* a library's wrapper handed a client (`instructor.from_openai(AsyncOpenAI(timeout=30))`, a
    * tracer's `wrap_openai(...)`): calls go through to that client, its pool and timeout */
-  int32_t wrapped = ctor_fact(m->k, out->ctor) || defref_ok(fn) ? -1 : wrapped_client(m, file, c);
+  int32_t wrapped =
+      ctor_fact(m->k, out->ctor) || defref_ok(fn) ? -1 : wrapped_client(m, file, call);
   if (wrapped >= 0 && depth < 4) {
     free(out->ctor);
     return origin_from_call(m, file, def, wrapped, out, depth + 1);

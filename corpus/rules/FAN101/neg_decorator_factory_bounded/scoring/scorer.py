@@ -1,4 +1,4 @@
-"""A decorator factory whose decorated functions only compute: a fan-out of them awaits no I/O."""
+"""A decorator factory whose wrapper holds one semaphore around every decorated call."""
 import asyncio
 
 
@@ -6,9 +6,11 @@ class Scorer:
     def __init__(self, fn, name: str = "") -> None:
         self.fn = fn
         self.name = name
+        self.sem = asyncio.Semaphore(4)
 
     async def __call__(self, row: dict) -> float:
-        return await self.fn(row)
+        async with self.sem:
+            return await self.fn(row)
 
     async def score_all(self, rows: list[dict]) -> list[float]:
         return await asyncio.gather(*[self(r) for r in rows])
